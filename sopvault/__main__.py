@@ -1,0 +1,5 @@
+"""Allows ``python -m sopvault``."""
+
+from sopvault.cli import main
+
+raise SystemExit(main())

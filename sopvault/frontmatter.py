@@ -1,0 +1,229 @@
+"""Split ``+++`` TOML front matter from the Markdown body, find key lines, and edit in place.
+
+Edits replace only the lines of the keys that change, so a person's layout and comments in the
+front matter survive and git diffs stay small; values are always serialised by tomli-w.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+import tomli_w
+
+DELIMITER = "+++"
+_KEY_LINE = re.compile(r"""^[ \t]*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)[ \t]*(?:\.|=)""")
+_TABLE_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
+_TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class FrontMatterError(ValueError):
+    """The file is not ``+++``-fronted as required; ``line`` is 1-based in the file."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Split:
+    """A file cut into its parts; ``front_start`` is the file line of the first TOML line."""
+
+    front: str
+    body: str
+    front_start: int
+    newline: str
+    bom: bool
+
+
+def split(text: str) -> Split:
+    """Cut ``text`` at its delimiters; the body is everything after the closing line, unchanged."""
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip("\r").rstrip() != DELIMITER:
+        if first.rstrip("\r").rstrip() == "---":
+            raise FrontMatterError(
+                "YAML front matter (---) is not supported; use +++ TOML front matter", 1
+            )
+        raise FrontMatterError("file does not start with a +++ front matter line", 1)
+    newline = "\r\n" if first.endswith("\r") else "\n"
+    pos = first_end + 1
+    line_no = 2
+    while pos <= len(text):
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
+        if line.rstrip("\r").rstrip() == DELIMITER:
+            front = text[first_end + 1 : pos]
+            body = "" if end < 0 else text[end + 1 :]
+            return Split(front=front, body=body, front_start=2, newline=newline, bom=bom)
+        if end < 0:
+            break
+        pos = end + 1
+        line_no += 1
+    raise FrontMatterError("front matter has no closing +++ line", line_no)
+
+
+def parse_toml(front: str, front_start: int) -> dict[str, Any]:
+    """Parse front matter, turning tomllib's position into a file line number."""
+    try:
+        return tomllib.loads(front)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        match = _TOML_ERROR_LINE.search(message)
+        line = front_start
+        if match:
+            line = front_start + int(match.group(1)) - 1
+            message = message[: match.start()].strip()
+        raise FrontMatterError(f"TOML syntax error: {message}", line) from None
+
+
+@dataclass(frozen=True)
+class KeyLines:
+    """Where keys are set, as file lines: top-level keys, and keys inside each ``[[steps]]``."""
+
+    top: dict[str, int]
+    steps: list[tuple[int, dict[str, int]]]
+
+
+def locate_keys(front: str, front_start: int) -> KeyLines:
+    """Find the line of each top-level key and of each ``[[steps]]`` table and its keys.
+
+    A line scan, not a TOML parse: good enough to point a person at the right line, and it
+    never fails on input tomllib accepted.
+    """
+    top: dict[str, int] = {}
+    steps: list[tuple[int, dict[str, int]]] = []
+    section: str | None = None
+    current: dict[str, int] | None = None
+    for offset, line in enumerate(front.split("\n")):
+        line = line.rstrip("\r")
+        file_line = front_start + offset
+        header = _TABLE_HEADER.match(line)
+        if header and not _KEY_LINE.match(line):
+            name = header.group(1).strip()
+            if line.lstrip().startswith("[[") and name == "steps":
+                current = {}
+                steps.append((file_line, current))
+                section = "steps"
+            elif name.startswith("steps."):
+                section = "steps-sub"
+            else:
+                top.setdefault(name.split(".")[0], file_line)
+                section = name
+                current = None
+            continue
+        key = _KEY_LINE.match(line)
+        if not key:
+            continue
+        name = key.group(1).strip("\"'")
+        if section is None:
+            top.setdefault(name, file_line)
+        elif section == "steps" and current is not None:
+            current.setdefault(name, file_line)
+    return KeyLines(top=top, steps=steps)
+
+
+def update(text: str, changes: dict[str, Any]) -> str:
+    """Return ``text`` with top-level front-matter keys set (``None`` removes a key).
+
+    Keys set on one simple line are replaced on that line; new keys go after the last
+    top-level key. Anything more tangled (a multi-line value) falls back to re-writing the
+    whole front matter with tomli-w. The body is never touched.
+    """
+    parts = split(text)
+    data = parse_toml(parts.front, parts.front_start)
+    lines = parts.front.split("\n")
+    keys = locate_keys(parts.front, 0).top
+    first_table = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if _TABLE_HEADER.match(line) and not _KEY_LINE.match(line)
+        ),
+        len(lines),
+    )
+    for key, value in changes.items():
+        index = keys.get(key)
+        if index is not None and index >= first_table:
+            return _rewrite_whole(parts, data, changes)
+        new_line = None if value is None else _dump_line(key, value)
+        if index is None:
+            if new_line is None:
+                continue
+            insert_at = first_table
+            while insert_at > 0 and not lines[insert_at - 1].strip():
+                insert_at -= 1
+            lines.insert(insert_at, new_line)
+            keys = locate_keys("\n".join(lines), 0).top
+            first_table += 1
+            continue
+        candidate = list(lines)
+        if new_line is None:
+            del candidate[index]
+        else:
+            candidate[index] = new_line
+        expected = dict(data)
+        expected.pop(key, None)
+        check = _try_parse("\n".join(candidate))
+        if check is None or {k: v for k, v in check.items() if k != key} != expected:
+            return _rewrite_whole(parts, data, changes)
+        lines = candidate
+        data = check
+        keys = locate_keys("\n".join(lines), 0).top
+        if new_line is None:
+            first_table -= 1
+    return _join(parts, "\n".join(lines))
+
+
+def _dump_line(key: str, value: Any) -> str:
+    return tomli_w.dumps({key: value}).rstrip("\n")
+
+
+def _try_parse(front: str) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(front)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _rewrite_whole(parts: Split, data: dict[str, Any], changes: dict[str, Any]) -> str:
+    merged = dict(data)
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return _join(parts, dump(merged))
+
+
+def dump(data: dict[str, Any]) -> str:
+    """Serialise front matter with tomli-w, multi-line strings kept readable.
+
+    A multi-line string holding a bare ``+++`` line would end the front matter early, so
+    then every string is written on one line with escapes instead.
+    """
+    text = tomli_w.dumps(data, multiline_strings=True)
+    if any(line.strip() == DELIMITER for line in text.split("\n")):
+        text = tomli_w.dumps(data)
+    return text
+
+
+def _join(parts: Split, front: str) -> str:
+    front = front.replace("\r\n", "\n")
+    if parts.newline != "\n":
+        front = front.replace("\n", parts.newline)
+    if front and not front.endswith(parts.newline):
+        front += parts.newline
+    nl = parts.newline
+    return ("\ufeff" if parts.bom else "") + f"{DELIMITER}{nl}{front}{DELIMITER}{nl}{parts.body}"
+
+
+def compose(front: dict[str, Any], body: str) -> str:
+    """A new file from front matter and body."""
+    return f"{DELIMITER}\n{dump(front)}{DELIMITER}\n{body}"

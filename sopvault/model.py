@@ -1,0 +1,260 @@
+"""The domain model: documents, steps, evidence specs and check findings, with no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """The documentation layers, from the guiding policy down to the filled-in form."""
+
+    POLICY = "policy"
+    PROCESS = "process"
+    PROCEDURE = "procedure"
+    WORK_INSTRUCTION = "work_instruction"
+    STANDARD = "standard"
+    FORM = "form"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def plural_label(self) -> str:
+        return {
+            Kind.POLICY: "Policies",
+            Kind.PROCESS: "Processes",
+            Kind.PROCEDURE: "Procedures",
+            Kind.WORK_INSTRUCTION: "Work instructions",
+            Kind.STANDARD: "Standards",
+            Kind.FORM: "Forms and templates",
+        }[self]
+
+
+class Status(StrEnum):
+    """Where a document is in its life; only ``effective`` documents are in force."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    EFFECTIVE = "effective"
+    RETIRED = "retired"
+
+
+# Which kinds may be a parent of which: a child hangs below its parent in the tree, so a
+# policy can never sit under a procedure, and a work instruction details a procedure.
+ALLOWED_PARENT_KINDS: dict[Kind, frozenset[Kind]] = {
+    Kind.POLICY: frozenset({Kind.POLICY}),
+    Kind.PROCESS: frozenset({Kind.POLICY, Kind.PROCESS}),
+    Kind.PROCEDURE: frozenset({Kind.POLICY, Kind.PROCESS, Kind.PROCEDURE}),
+    Kind.WORK_INSTRUCTION: frozenset({Kind.PROCEDURE, Kind.WORK_INSTRUCTION}),
+    Kind.STANDARD: frozenset(
+        {Kind.POLICY, Kind.PROCESS, Kind.PROCEDURE, Kind.WORK_INSTRUCTION, Kind.STANDARD}
+    ),
+    Kind.FORM: frozenset({Kind.POLICY, Kind.PROCESS, Kind.PROCEDURE, Kind.WORK_INSTRUCTION}),
+}
+
+# Kinds whose content is a series of steps.
+STEPPED_KINDS = frozenset({Kind.PROCEDURE, Kind.WORK_INSTRUCTION})
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def is_valid_id(value: str) -> bool:
+    """True for ids that are safe as file and ref names: no ``..``, slashes or control chars."""
+    return bool(ID_PATTERN.fullmatch(value)) and ".." not in value and len(value) <= 128
+
+
+class RecordType(StrEnum):
+    """The kinds of evidence a checklist step can ask for."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    YESNO = "yesno"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """The evidence a run must capture for a step."""
+
+    type: RecordType
+    label: str | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """A short human phrase such as ``number 2-8 °C`` or ``one of: pass, fail``."""
+        if self.type is RecordType.NUMBER:
+            bounds = ""
+            if self.min is not None and self.max is not None:
+                bounds = f" {_num(self.min)}-{_num(self.max)}"
+            elif self.min is not None:
+                bounds = f" >= {_num(self.min)}"
+            elif self.max is not None:
+                bounds = f" <= {_num(self.max)}"
+            unit = f" {self.unit}" if self.unit else ""
+            text = f"number{bounds}{unit}"
+        elif self.type is RecordType.CHOICE:
+            text = "one of: " + ", ".join(self.choices)
+        elif self.type is RecordType.YESNO:
+            text = "yes/no"
+        else:
+            text = "text"
+        return f"{self.label} ({text})" if self.label else text
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@dataclass
+class Step:
+    """One step of a procedure or work instruction; ``line`` is its ``[[steps]]`` header line."""
+
+    action: str
+    role: str | None = None
+    duration: str | None = None
+    details: str | None = None
+    instruction: str | None = None
+    critical: bool = False
+    record: RecordSpec | None = None
+    substeps: list[str] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Document:
+    """A loaded document.
+
+    ``front`` is the front matter exactly as parsed (unknown keys included) and ``body`` the
+    Markdown after the closing ``+++``, byte for byte; writing goes through these two so
+    nothing a person wrote is lost. The typed attributes are a validated view of ``front``.
+    """
+
+    path: str
+    id: str
+    title: str
+    kind: Kind
+    front: dict[str, Any]
+    body: str
+    status: Status | None = None
+    version: str | None = None
+    owner: str | None = None
+    department: str | None = None
+    parents: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    purpose: str | None = None
+    scope: str | None = None
+    trigger: str | None = None
+    effective: date | None = None
+    next_review: date | None = None
+    review_every: str | None = None
+    hazards: list[str] = field(default_factory=list)
+    ppe: list[str] = field(default_factory=list)
+    regulations: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        """The file line where a front-matter key is set, or the opening ``+++`` line."""
+        return self.field_lines.get(key, 1)
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a vault, pointing at a file and line a person can open."""
+
+    path: str
+    line: int
+    severity: Severity
+    code: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity.value}: {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ParseResult:
+    """What parsing one file gives: a document when it was usable, and its findings."""
+
+    path: str
+    document: Document | None
+    findings: list[Finding] = field(default_factory=list)
+    ignored: bool = False  # a Markdown file that is not a document (no front matter at all)
+
+    @property
+    def skipped(self) -> bool:
+        return self.document is None and not self.ignored
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who owns, authors or approves documents, named by handle in front matter."""
+
+    handle: str
+    name: str
+    email: str | None = None
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """How many sign-offs a change needs and who may give them (empty = anyone but the author)."""
+
+    approvals: int = 1
+    approvers: tuple[str, ...] = ()
+
+
+DEFAULT_ID_PREFIXES: dict[Kind, str] = {
+    Kind.POLICY: "POL",
+    Kind.PROCESS: "PRC",
+    Kind.PROCEDURE: "SOP",
+    Kind.WORK_INSTRUCTION: "WI",
+    Kind.STANDARD: "STD",
+    Kind.FORM: "FRM",
+}
+
+DEFAULT_FOLDERS: dict[Kind, str] = {
+    Kind.POLICY: "policies",
+    Kind.PROCESS: "processes",
+    Kind.PROCEDURE: "procedures",
+    Kind.WORK_INSTRUCTION: "work-instructions",
+    Kind.STANDARD: "standards",
+    Kind.FORM: "forms",
+}
+
+
+@dataclass(frozen=True)
+class VaultConfig:
+    """The settings in ``sopvault.toml``."""
+
+    name: str
+    people: dict[str, Person] = field(default_factory=dict)
+    review: ReviewRules = field(default_factory=ReviewRules)
+    id_prefixes: dict[Kind, str] = field(default_factory=lambda: dict(DEFAULT_ID_PREFIXES))
+    folders: dict[Kind, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
+    main_branch: str | None = None
+    extra_verbs: tuple[str, ...] = ()

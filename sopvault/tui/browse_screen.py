@@ -1,0 +1,147 @@
+"""The main screen: the vault tree beside the selected document, and the problems panel."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tree
+from textual.worker import Worker, WorkerState
+
+from sopvault.errors import SopvaultError
+from sopvault.model import Severity
+from sopvault.safetext import inert
+from sopvault.tui.filter_screen import FilterScreen
+from sopvault.tui.widgets.doc_tree import DocTree, NodeData
+from sopvault.tui.widgets.doc_view import DocView
+from sopvault.tui.widgets.problems_panel import ProblemsPanel
+from sopvault.vault import DocumentFilter, Vault, VaultState
+
+
+class BrowseScreen(Screen[None]):
+    """Loads the vault in a thread worker so the first screen never waits on the disk."""
+
+    BINDINGS = [
+        Binding("f", "filter", "Filter"),
+        Binding("p", "toggle_problems", "Problems"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self, vault: Vault) -> None:
+        super().__init__()
+        self.vault = vault
+        self.state: VaultState | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="browse"):
+            yield DocTree(id="tree")
+            yield DocView(id="doc")
+        yield ProblemsPanel(id="problems")
+        yield Static(Text("Loading the vault…"), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#problems").display = False
+        self.load_vault(fresh=False)
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_vault(self, fresh: bool) -> VaultState:
+        return self.vault.reload() if fresh else self.vault.state
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "load":
+            return
+        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, VaultState):
+            self.show_state(event.worker.result)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            message = str(error) if isinstance(error, SopvaultError | OSError) else repr(error)
+            self.set_status(Text(f"Could not load the vault: {inert(message)}", style="bold red"))
+
+    def show_state(self, state: VaultState) -> None:
+        self.state = state
+        tree = self.query_one(DocTree)
+        tree.show_state(state)
+        self.query_one(ProblemsPanel).show_findings(state.findings)
+        self.refresh_status()
+        tree.focus()
+
+    def refresh_status(self) -> None:
+        if self.state is None:
+            return
+        errors = sum(1 for f in self.state.findings if f.severity is Severity.ERROR)
+        warnings = len(self.state.findings) - errors
+        text = Text(f"{len(self.state.documents)} documents")
+        text.append("  ·  ")
+        text.append(f"{errors} errors", style="bold red" if errors else "green")
+        text.append(f", {warnings} warnings", style="yellow" if warnings else "")
+        if self.state.skipped:
+            text.append(f"  ·  {len(self.state.skipped)} files skipped (p: problems)", style="red")
+        criteria = self.query_one(DocTree).active_filter
+        if criteria != DocumentFilter():
+            parts = [p for p in (criteria.kind, criteria.status) if p is not None]
+            text.append("  ·  filter: " + ", ".join(p.value for p in parts), style="bold cyan")
+        self.set_status(text)
+
+    def set_status(self, text: Text) -> None:
+        self.query_one("#status", Static).update(text)
+
+    @on(Tree.NodeSelected, "#tree")
+    def open_selected(self, event: Tree.NodeSelected[NodeData]) -> None:
+        data = event.node.data
+        if data is None or data.doc_id is None:
+            return
+        if data.role == "link":
+            self.query_one(DocTree).select_document(data.doc_id)
+        self.open_document(data.doc_id)
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def preview_highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+        data = event.node.data
+        if data is not None and data.role == "doc" and data.doc_id is not None:
+            self.open_document(data.doc_id)
+
+    def open_document(self, doc_id: str) -> None:
+        if self.state is None or doc_id not in self.state.documents:
+            return
+        doc = self.state.documents[doc_id]
+        findings = [f for f in self.state.findings if f.path == doc.path]
+        names = {handle: person.name for handle, person in self.vault.config.people.items()}
+        self.query_one(DocView).show_document(doc, findings, names)
+
+    @on(ProblemsPanel.OpenFinding)
+    def open_finding(self, event: ProblemsPanel.OpenFinding) -> None:
+        if self.state is None:
+            return
+        for doc in self.state.documents.values():
+            if doc.path == event.path:
+                self.query_one(DocTree).select_document(doc.id)
+                self.open_document(doc.id)
+                return
+        self.notify(
+            f"{inert(event.path)} could not be loaded; fix it and press r", severity="warning"
+        )
+
+    def action_toggle_problems(self) -> None:
+        panel = self.query_one(ProblemsPanel)
+        panel.display = not panel.display
+        if panel.display:
+            panel.focus()
+
+    def action_reload(self) -> None:
+        self.set_status(Text("Reloading…"))
+        self.load_vault(fresh=True)
+
+    def action_filter(self) -> None:
+        tree = self.query_one(DocTree)
+
+        def apply(criteria: DocumentFilter | None) -> None:
+            if criteria is not None and self.state is not None:
+                tree.show_state(self.state, criteria)
+                self.refresh_status()
+
+        self.app.push_screen(FilterScreen(tree.active_filter), apply)

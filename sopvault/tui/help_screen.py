@@ -1,0 +1,52 @@
+"""The help screen: every key binding, and what the tree's marks mean."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP_TEXT = """\
+# sopvault help
+
+## Keys
+| Key | Does |
+|---|---|
+| `↑` `↓` | move in the tree |
+| `→` / `←` | open / close a branch |
+| `Enter` | open the selected document (or follow a ↔ related link) |
+| `Tab` | move between the tree, the document and the problems list |
+| `f` | filter the tree by kind and status |
+| `p` | show or hide the problems found by `sopvault check` |
+| `r` | reload the vault from disk |
+| `?` | this help |
+| `Escape` | close this help or a dialog |
+| `q` | quit |
+
+## The tree
+Policies are at the top, their processes under them, procedures under processes and work
+instructions under procedures. A document with no parent is listed under its kind.
+
+- `●` effective, `○` draft, in review, retired or without a status.
+- `↔` a related process: an intersection, not a parent. Enter jumps to it.
+
+A file that cannot be read is listed in the problems panel with its file and line; every
+other document still loads.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("question_mark", "close", "Close", show=False),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog", classes="dialog"):
+            yield Markdown(HELP_TEXT)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

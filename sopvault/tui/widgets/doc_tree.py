@@ -1,0 +1,175 @@
+"""The vault tree: policies down to work instructions, children added when a branch opens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from sopvault.model import Document, Kind, Status
+from sopvault.present import STATUS_STYLES
+from sopvault.safetext import inert
+from sopvault.vault import DocumentFilter, VaultState
+
+
+@dataclass(frozen=True)
+class NodeData:
+    """What a tree node stands for: a kind group, a document, or a related-process link."""
+
+    role: str  # "group" | "doc" | "link"
+    doc_id: str | None = None
+    kind: Kind | None = None
+
+
+class DocTree(Tree[NodeData]):
+    """Shows a VaultState; ``show_state`` replaces the content, keeping nothing stale."""
+
+    BINDINGS = [
+        ("right", "expand_node", "Expand"),
+        ("left", "collapse_node", "Collapse"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Vault", id=id)
+        self.show_root = False
+        self.guide_depth = 3
+        self._state: VaultState | None = None
+        self._filter = DocumentFilter()
+        self._loaded: set[int] = set()
+
+    @property
+    def active_filter(self) -> DocumentFilter:
+        return self._filter
+
+    def show_state(self, state: VaultState, criteria: DocumentFilter | None = None) -> None:
+        """Rebuild the top level; deeper levels are added as branches are opened."""
+        self._state = state
+        if criteria is not None:
+            self._filter = criteria
+        self.clear()
+        self._loaded.clear()
+        filtering = self._filter != DocumentFilter()
+        for kind in Kind:
+            if filtering:
+                ids = sorted(
+                    doc_id
+                    for doc_id, doc in state.documents.items()
+                    if doc.kind is kind and self._filter.matches(doc)
+                )
+            else:
+                ids = state.tree.roots[kind]
+            if not ids:
+                continue
+            label = Text(kind.plural_label, style="bold")
+            label.append(f"  {len(ids)}", style="dim")
+            group = self.root.add(label, NodeData("group", kind=kind), expand=False)
+            self._loaded.add(group.id)
+            for doc_id in ids:
+                self._add_doc(group, state.documents[doc_id], leaf=filtering)
+            if kind is Kind.POLICY or filtering:
+                group.expand()
+        if self.root.children:
+            self.move_cursor(self.root.children[0])
+
+    def _add_doc(self, parent: TreeNode[NodeData], doc: Document, *, leaf: bool) -> None:
+        assert self._state is not None
+        expandable = not leaf and (
+            self._state.tree.has_children(doc.id) or doc.id in self._state.tree.related
+        )
+        parent.add(doc_label(doc), NodeData("doc", doc.id), allow_expand=expandable)
+
+    def action_expand_node(self) -> None:
+        """Right: open a closed branch, or step into an open one (as file managers do)."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            node.expand()
+        elif node.is_expanded and node.children:
+            self.move_cursor(node.children[0])
+
+    def action_collapse_node(self) -> None:
+        """Left: close an open branch, or step out to the parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        node = event.node
+        data = node.data
+        if node.id in self._loaded or data is None or data.role != "doc" or self._state is None:
+            return
+        self._loaded.add(node.id)
+        assert data.doc_id is not None
+        ancestors = _ancestor_ids(node)
+        for other in self._state.tree.related.get(data.doc_id, []):
+            target = self._state.documents[other]
+            label = Text("↔ ", style="bold magenta")
+            label.append(inert(other), style="magenta")
+            label.append(f"  {inert(target.title)}", style="dim")
+            node.add_leaf(label, NodeData("link", other))
+        for child in self._state.tree.children_of(data.doc_id):
+            if child not in ancestors:  # a parent cycle must not open forever
+                self._add_doc(node, self._state.documents[child], leaf=False)
+
+    def select_document(self, doc_id: str) -> bool:
+        """Move the cursor to a document's node, opening branches on the way if needed."""
+        if self._state is None or doc_id not in self._state.documents:
+            return False
+        path = [*reversed(self._state.ancestors(doc_id)), doc_id]
+        node: TreeNode[NodeData] | None = None
+        for group in self.root.children:
+            if group.data is not None and group.data.kind is self._state.documents[path[0]].kind:
+                node = group
+        if node is None:
+            return False
+        for step in path:
+            node.expand()
+            self._ensure_loaded(node)
+            found = next((c for c in node.children if _is_doc(c, step)), None)
+            if found is None:
+                return False
+            node = found
+        target = node
+        # Lines for newly opened branches exist only after the next refresh.
+        self.call_after_refresh(self._land_on, target)
+        return True
+
+    def _land_on(self, node: TreeNode[NodeData]) -> None:
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
+
+    def _ensure_loaded(self, node: TreeNode[NodeData]) -> None:
+        if node.id not in self._loaded:
+            self.on_tree_node_expanded(Tree.NodeExpanded(node))
+
+
+def _is_doc(node: TreeNode[NodeData], doc_id: str) -> bool:
+    return node.data is not None and node.data.role == "doc" and node.data.doc_id == doc_id
+
+
+def _ancestor_ids(node: TreeNode[NodeData]) -> set[str]:
+    ids: set[str] = set()
+    current: TreeNode[NodeData] | None = node
+    while current is not None:
+        if current.data is not None and current.data.doc_id:
+            ids.add(current.data.doc_id)
+        current = current.parent
+    return ids
+
+
+def doc_label(doc: Document) -> Text:
+    """``ID  Title`` with the status as a coloured dot, safe against escape sequences."""
+    label = Text()
+    style = STATUS_STYLES.get(doc.status, "dim") if doc.status else "dim"
+    label.append("● " if doc.status is Status.EFFECTIVE else "○ ", style=style)
+    label.append(inert(doc.id), style="bold")
+    label.append("  ")
+    label.append(inert(doc.title))
+    return label

@@ -1,0 +1,59 @@
+"""The reading pane: metadata header, numbered steps with control points, Markdown body."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static
+
+from sopvault.model import Document, Finding, Severity
+from sopvault.present import metadata_table, steps_renderable
+from sopvault.safetext import inert
+
+
+class DocView(VerticalScroll):
+    """Shows one document; empty until ``show_document`` is called."""
+
+    can_focus = True
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.document: Document | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Select a document in the tree.", style="dim"), id="doc-title")
+        yield Static("", id="doc-findings")
+        yield Static("", id="doc-meta")
+        yield Static("", id="doc-steps")
+        yield Markdown("", id="doc-body")
+
+    def show_document(
+        self, doc: Document, findings: list[Finding], people_names: dict[str, str]
+    ) -> None:
+        self.document = doc
+        title = Text()
+        title.append(inert(doc.id), style="bold")
+        title.append("  ")
+        title.append(inert(doc.title), style="bold")
+        self.query_one("#doc-title", Static).update(title)
+        problems = self.query_one("#doc-findings", Static)
+        problems.display = bool(findings)
+        problems.update(_findings_text(findings))
+        self.query_one("#doc-meta", Static).update(metadata_table(doc, people_names))
+        steps = self.query_one("#doc-steps", Static)
+        steps.display = bool(doc.steps)
+        steps.update(steps_renderable(doc) if doc.steps else "")
+        self.query_one("#doc-body", Markdown).update(inert(doc.body))
+        self.scroll_home(animate=False)
+
+
+def _findings_text(findings: list[Finding]) -> Group:
+    lines = []
+    for finding in findings:
+        style = "bold red" if finding.severity is Severity.ERROR else "yellow"
+        line = Text(f"{finding.severity.value}: ", style=style)
+        line.append(inert(f"line {finding.line}: {finding.message}"))
+        lines.append(line)
+    return Group(*lines)

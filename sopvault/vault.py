@@ -1,0 +1,208 @@
+"""The Vault service: the one entry point the CLI and the TUI use for everything on disk."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sopvault.checks import CheckedVault, check_vault
+from sopvault.config import CONFIG_FILE, parse_config
+from sopvault.document import parse_text, with_changes
+from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, SopvaultError
+from sopvault.files import find_vault_root, safe_relative
+from sopvault.loadcache import load_results
+from sopvault.model import Document, Finding, Kind, Severity, Status, VaultConfig, is_valid_id
+from sopvault.tree import VaultTree, ancestors, build_tree
+
+STATE_DIR = ".sopvault"
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Criteria for listing documents; ``None`` matches anything."""
+
+    kind: Kind | None = None
+    status: Status | None = None
+    owner: str | None = None
+    tag: str | None = None
+
+    def matches(self, doc: Document) -> bool:
+        return (
+            (self.kind is None or doc.kind is self.kind)
+            and (self.status is None or doc.status is self.status)
+            and (self.owner is None or doc.owner == self.owner)
+            and (self.tag is None or self.tag in doc.tags)
+        )
+
+
+@dataclass(frozen=True)
+class VaultState:
+    """One consistent load of the vault: documents, tree and findings belong together."""
+
+    checked: CheckedVault
+    tree: VaultTree
+    reused: int
+    parsed: int
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.checked.documents
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.checked.findings
+
+    @property
+    def skipped(self) -> list[str]:
+        return self.checked.skipped
+
+    def ancestors(self, doc_id: str) -> list[str]:
+        """The first-parent chain above a document, nearest first."""
+        return ancestors(self.documents, doc_id)
+
+
+class Vault:
+    """A vault on disk. Loading is lazy and cached; call ``reload()`` after outside changes."""
+
+    def __init__(self, root: Path, config: VaultConfig, today: date | None = None) -> None:
+        self.root = root
+        self.config = config
+        self._today = today
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, today: date | None = None) -> Vault:
+        """Open the vault at ``path`` or the nearest one above it (default: the current folder)."""
+        root = find_vault_root(path or Path.cwd())
+        config_path = root / CONFIG_FILE
+        try:
+            text = config_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConfigError(f"cannot read: {err}", path=str(config_path)) from None
+        return cls(root, parse_config(text, str(config_path)), today=today)
+
+    @staticmethod
+    def init(folder: Path, name: str | None = None) -> tuple[Vault, list[Path], bool]:
+        """Make ``folder`` a vault; ``git init`` it when it is not inside a work tree.
+
+        Returns the vault, the files written and whether a repository was created.
+        """
+        from sopvault import gitstore, scaffold
+
+        folder = folder.resolve()
+        written = scaffold.write_new_vault(folder, name or folder.name)
+        created_repo = False
+        if gitstore.find_work_tree(folder) is None:
+            gitstore.init_repository(folder)
+            created_repo = True
+        return Vault.open(folder), written, created_repo
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    @cached_property
+    def state(self) -> VaultState:
+        report = load_results(self.root, self.state_dir / "cache")
+        checked = check_vault(report.results, self.config, today=self._today or date.today())
+        return VaultState(checked, build_tree(checked.documents), report.reused, report.parsed)
+
+    def reload(self) -> VaultState:
+        """Forget the loaded state and load again (cheap: unchanged files come from cache)."""
+        self.__dict__.pop("state", None)
+        return self.state
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.state.documents
+
+    def get(self, doc_id: str) -> Document:
+        """The document with this id; an invalid id is refused before any lookup."""
+        if not is_valid_id(doc_id):
+            raise InvalidId(f"{doc_id!r} is not a valid document id")
+        doc = self.documents.get(doc_id)
+        if doc is None:
+            hint = ""
+            if any(f.path for f in self.state.findings if f.severity is Severity.ERROR):
+                hint = " (some files were skipped; see `sopvault check`)"
+            raise DocumentNotFound(f"no document with id '{doc_id}'{hint}")
+        return doc
+
+    def select(self, criteria: DocumentFilter) -> list[Document]:
+        """Documents matching the filter, by kind order then id."""
+        order = {kind: i for i, kind in enumerate(Kind)}
+        found = [d for d in self.documents.values() if criteria.matches(d)]
+        return sorted(found, key=lambda d: (order[d.kind], d.id))
+
+    def findings_for(self, path: str) -> list[Finding]:
+        return [f for f in self.state.findings if f.path == path]
+
+    def path_of(self, doc: Document) -> Path:
+        return safe_relative(self.root, doc.path)
+
+    def read_text(self, doc: Document) -> str:
+        return self.path_of(doc).read_text(encoding="utf-8")
+
+    def update_fields(self, doc_id: str, changes: dict[str, Any]) -> Document:
+        """Set front-matter fields of a document on disk; the body stays byte-for-byte."""
+        doc = self.get(doc_id)
+        path = self.path_of(doc)
+        raw = path.read_bytes().decode("utf-8")
+        text = with_changes(raw, changes)
+        result = parse_text(doc.path, text)
+        if result.document is None:
+            raise SopvaultError("the change would make the document unreadable", path=doc.path)
+        write_atomic(path, text.encode("utf-8"))
+        self.reload()
+        return self.get(result.document.id)
+
+    def new_document(self, kind: Kind, title: str, parent: str | None = None) -> Document:
+        """Create a draft from the vault's template for ``kind`` with a fresh id."""
+        from sopvault import scaffold
+
+        title = " ".join(title.split())
+        if not title:
+            raise SopvaultError("a title is needed (--title)")
+        parents: list[str] = []
+        if parent is not None:
+            parents = [self.get(parent).id]
+        template_path = self.root / "templates" / f"{kind.value}.md"
+        if template_path.is_file():
+            template = template_path.read_text(encoding="utf-8")
+            template_rel = f"templates/{kind.value}.md"
+        else:
+            template, template_rel = scaffold.packaged_template(kind), f"<built-in {kind.value}>"
+        doc_id = scaffold.next_id(self.config.id_prefixes[kind], set(self.documents))
+        text = scaffold.fill_template(template, template_rel, doc_id, title, parents)
+        rel = f"{self.config.folders[kind]}/{doc_id}-{scaffold.slugify(title)}.md"
+        target = safe_relative(self.root, rel)
+        if target.exists():
+            raise SopvaultError(f"{rel} already exists")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode("utf-8"))
+        self.reload()
+        return self.get(doc_id)
+
+
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write through a temp file and rename, so a crash leaves the old or the new file whole."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,155 @@
+"""Fixtures: real git repositories and vaults in temp folders, with a fixed identity and date."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import git
+import pytest
+
+from sopvault.vault import Vault
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_vault"
+TODAY = date(2026, 11, 25)
+FIXED_DATE = "2026-11-20T09:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the machine's git config, and always commit as the same person."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    for key, value in {
+        "GIT_AUTHOR_NAME": "Alice Moreno",
+        "GIT_AUTHOR_EMAIL": "alice.moreno@harrowfinch.example",
+        "GIT_COMMITTER_NAME": "Alice Moreno",
+        "GIT_COMMITTER_EMAIL": "alice.moreno@harrowfinch.example",
+        "GIT_AUTHOR_DATE": FIXED_DATE,
+        "GIT_COMMITTER_DATE": FIXED_DATE,
+    }.items():
+        monkeypatch.setenv(key, value)
+
+
+def commit_all(folder: Path, message: str = "Add sample vault") -> git.Repo:
+    """``git init`` (if needed) and commit everything in ``folder``."""
+    if (folder / ".git").exists():
+        repo = git.Repo(folder)
+    else:
+        repo = git.Repo.init(folder, initial_branch="main")
+    repo.git.add(A=True)
+    repo.git.commit(m=message)
+    return repo
+
+
+def copy_sample(target: Path) -> Path:
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns(".sopvault"))
+    return target
+
+
+@pytest.fixture
+def sample_path(tmp_path: Path) -> Path:
+    """A copy of sample_vault/ committed as its own repository."""
+    path = copy_sample(tmp_path / "vault")
+    commit_all(path)
+    return path
+
+
+@pytest.fixture
+def sample_vault(sample_path: Path) -> Vault:
+    return Vault.open(sample_path, today=TODAY)
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL_CONFIG = 'name = "Test vault"\n'
+
+
+@pytest.fixture
+def empty_vault(tmp_path: Path) -> Iterator[Path]:
+    root = tmp_path / "v"
+    write(root, "sopvault.toml", MINIMAL_CONFIG)
+    old = os.getcwd()
+    yield root
+    os.chdir(old)
+
+
+BROKEN_FILES = {
+    "policies/good-policy.md": (
+        '+++\nid = "POL-1"\ntitle = "Good policy"\nkind = "policy"\nstatus = "effective"\n+++\n'
+        "We do things well.\n"
+    ),
+    "processes/good-process.md": (
+        '+++\nid = "PRC-1"\ntitle = "Good process"\nkind = "process"\nparents = ["POL-1"]\n+++\n'
+    ),
+    "procedures/good-procedure.md": (
+        '+++\nid = "SOP-1"\ntitle = "Good procedure"\nkind = "procedure"\nparents = ["PRC-1"]\n\n'
+        '[[steps]]\naction = "Check the stock"\nrole = "clerk"\n\n'
+        '[[steps]]\naction = "Count the pallets"\ncritical = true\n+++\nBody.\n'
+    ),
+    "broken/toml-syntax.md": '+++\nid = "B-1"\ntitle = "Broken\nkind = "policy"\n+++\n',
+    "broken/missing-title.md": '+++\nid = "B-2"\nkind = "policy"\n+++\n',
+    "broken/wrong-type.md": '+++\nid = "B-3"\ntitle = "T"\nkind = "policy"\ntags = 5\n+++\n',
+    "stray/duplicate-id.md": '+++\nid = "POL-1"\ntitle = "Again"\nkind = "policy"\n+++\n',
+    "broken/unknown-links.md": (
+        '+++\nid = "B-5"\ntitle = "Links"\nkind = "procedure"\nparents = ["NOPE"]\n'
+        'related = ["GONE"]\n\n[[steps]]\naction = "Check it"\ninstruction = "WI-404"\n+++\n'
+    ),
+    "broken/cycle-a.md": (
+        '+++\nid = "CYC-A"\ntitle = "Cycle A"\nkind = "process"\nparents = ["CYC-B"]\n+++\n'
+    ),
+    "broken/cycle-b.md": (
+        '+++\nid = "CYC-B"\ntitle = "Cycle B"\nkind = "process"\nparents = ["CYC-A"]\n+++\n'
+    ),
+    "broken/bad-parent-kind.md": (
+        '+++\nid = "B-7"\ntitle = "Policy under a procedure"\nkind = "policy"\n'
+        'parents = ["SOP-1"]\n+++\n'
+    ),
+    "broken/no-verb.md": (
+        '+++\nid = "B-8"\ntitle = "No verbs"\nkind = "procedure"\n\n'
+        '[[steps]]\naction = "The operator checks the valve"\n+++\n'
+    ),
+    "broken/empty-procedure.md": '+++\nid = "B-9"\ntitle = "Empty"\nkind = "procedure"\n+++\n',
+    "broken/no-closing.md": '+++\nid = "B-10"\ntitle = "Open"\nkind = "policy"\n',
+    "broken/yaml.md": "---\ntitle: yaml\n---\n",
+    "notes/README.md": "# Not a document\n",
+}
+
+# (file, line, code): every error class `sopvault check` must find in BROKEN_FILES.
+BROKEN_EXPECTED = {
+    ("broken/toml-syntax.md", 3, "front-matter"),
+    ("broken/missing-title.md", 1, "missing-field"),
+    ("broken/wrong-type.md", 5, "wrong-type"),
+    ("stray/duplicate-id.md", 2, "duplicate-id"),
+    ("broken/unknown-links.md", 5, "unknown-parent"),
+    ("broken/unknown-links.md", 6, "unknown-related"),
+    ("broken/unknown-links.md", 8, "unknown-instruction"),
+    ("broken/cycle-a.md", 5, "parent-cycle"),
+    ("broken/bad-parent-kind.md", 5, "bad-parent-kind"),
+    ("broken/no-verb.md", 6, "step-verb"),
+    ("broken/empty-procedure.md", 4, "empty-procedure"),
+    ("broken/no-closing.md", 5, "front-matter"),
+    ("broken/yaml.md", 1, "front-matter"),
+}
+
+
+@pytest.fixture
+def broken_path(tmp_path: Path) -> Path:
+    """A vault mixing three good documents with one broken file per error class."""
+    root = tmp_path / "broken-vault"
+    write(root, "sopvault.toml", MINIMAL_CONFIG)
+    for rel, text in BROKEN_FILES.items():
+        write(root, rel, text)
+    commit_all(root, "Add broken vault")
+    return root

@@ -1,0 +1,63 @@
+"""SVG snapshots of the key screens (pytest-textual-snapshot); docs/ shows these files.
+
+Update after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from sopvault.tui.app import SopVaultApp
+from sopvault.vault import Vault
+from tests.conftest import TODAY
+from tests.tui_helpers import loaded, press_down_to
+
+SIZE = (120, 40)
+
+
+def make_app(path: Path) -> SopVaultApp:
+    return SopVaultApp(Vault.open(path, today=TODAY))
+
+
+def test_browse_procedure(snap_compare: Any, sample_path: Path) -> None:
+    async def open_leach_sop(pilot: Pilot[None]) -> None:
+        tree = await loaded(pilot)
+        for doc_id in ("POL-004", "PRC-005"):
+            await press_down_to(pilot, tree, doc_id)
+            await pilot.press("right")
+            await pilot.pause()
+        await press_down_to(pilot, tree, "SOP-010")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=open_leach_sop)
+
+
+def test_problems_panel(snap_compare: Any, broken_path: Path) -> None:
+    async def show_problems(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+
+    assert snap_compare(make_app(broken_path), terminal_size=SIZE, run_before=show_problems)
+
+
+def test_help_screen(snap_compare: Any, sample_path: Path) -> None:
+    async def show_help(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=show_help)
+
+
+def test_filter_dialog(snap_compare: Any, sample_path: Path) -> None:
+    async def show_filter(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=show_filter)

@@ -1,0 +1,39 @@
+"""Helpers for driving the real app headless with Pilot."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from sopvault.tui.widgets.doc_tree import DocTree
+
+
+def plain(widget: Static) -> str:
+    """What a Static shows, as plain text (its content is a Rich renderable or a string)."""
+    console = Console(file=io.StringIO(), width=100, color_system=None, legacy_windows=False)
+    console.print(widget.content)
+    return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+
+async def loaded(pilot: Pilot[None]) -> DocTree:
+    """Wait for the load worker and return the tree."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pilot.app.screen.query_one(DocTree)
+
+
+def cursor_id(tree: DocTree) -> str | None:
+    node = tree.cursor_node
+    return node.data.doc_id if node is not None and node.data is not None else None
+
+
+async def press_down_to(pilot: Pilot[None], tree: DocTree, doc_id: str, limit: int = 60) -> None:
+    """Press Down until the cursor is on ``doc_id``, as a person would."""
+    for _ in range(limit):
+        if cursor_id(tree) == doc_id:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{doc_id} not reached; cursor on {cursor_id(tree)}")
