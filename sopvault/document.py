@@ -87,19 +87,22 @@ def parse_text(path: str, text: str) -> ParseResult:
         return ParseResult(path, None, out.findings)
     _check_conflict_markers(text, out)
     keys = frontmatter.locate_keys(parts.front, parts.front_start)
-    document = build_document(path, data, parts.body, keys, out)
+    document = build_document(path, data, parts.front, parts.body, keys, out)
     return ParseResult(path, document, out.findings)
 
 
+_CONFLICT_MARKER = re.compile(r"^(?:<<<<<<<|>>>>>>>)(?: |\r?$)", re.M)
+
+
 def _check_conflict_markers(text: str, out: _Collector) -> None:
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line.rstrip("\r") == "<<<<<<<":
-            out.error(number, "conflict-marker", "unresolved git merge conflict marker")
-            return
+    found = _CONFLICT_MARKER.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        out.error(line, "conflict-marker", "unresolved git merge conflict marker")
 
 
 def build_document(
-    path: str, data: dict[str, Any], body: str, keys: KeyLines, out: _Collector
+    path: str, data: dict[str, Any], front_text: str, body: str, keys: KeyLines, out: _Collector
 ) -> Document | None:
     """Validate front matter into a Document; ``None`` when a required field is unusable."""
     top = keys.top
@@ -144,10 +147,11 @@ def build_document(
         id=str(doc_id),
         title=str(data["title"]),
         kind=kind,
-        front=data,
+        front_text=front_text,
         body=body,
         field_lines=dict(top),
     )
+    doc.__dict__["front"] = data  # already parsed: prime the cached property
     status = data.get("status")
     if status is not None:
         if isinstance(status, str) and status in Status._value2member_map_:
@@ -310,11 +314,6 @@ def _build_record(number: int, raw: Any, line: int, out: _Collector) -> RecordSp
         unit=unit if isinstance(unit, str) else None,
         choices=tuple(choices),
     )
-
-
-def render(document: Document) -> str:
-    """The file text for a document built in memory (new documents, templates)."""
-    return frontmatter.compose(document.front, document.body)
 
 
 def with_changes(text: str, changes: dict[str, Any]) -> str:

@@ -16,6 +16,13 @@ import tomli_w
 DELIMITER = "+++"
 _KEY_LINE = re.compile(r"""^[ \t]*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)[ \t]*(?:\.|=)""")
 _TABLE_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
+_CLOSING = re.compile(r"^\+\+\+[ \t]*\r?$", re.M)
+# A table header or a key at the start of a line, found in one pass over the front matter.
+_LINE_START = re.compile(
+    r"""^[ \t]*(?:(?P<open>\[\[?)[ \t]*(?P<tname>[^\]\r\n]+?)[ \t]*\]\]?[ \t]*(?:\#[^\n]*)?\r?$"""
+    r"""|(?P<key>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[.=])""",
+    re.M,
+)
 _TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -53,20 +60,12 @@ def split(text: str) -> Split:
             )
         raise FrontMatterError("file does not start with a +++ front matter line", 1)
     newline = "\r\n" if first.endswith("\r") else "\n"
-    pos = first_end + 1
-    line_no = 2
-    while pos <= len(text):
-        end = text.find("\n", pos)
-        line = text[pos:] if end < 0 else text[pos:end]
-        if line.rstrip("\r").rstrip() == DELIMITER:
-            front = text[first_end + 1 : pos]
-            body = "" if end < 0 else text[end + 1 :]
-            return Split(front=front, body=body, front_start=2, newline=newline, bom=bom)
-        if end < 0:
-            break
-        pos = end + 1
-        line_no += 1
-    raise FrontMatterError("front matter has no closing +++ line", line_no)
+    closing = _CLOSING.search(text, first_end + 1)
+    if closing is None:
+        raise FrontMatterError("front matter has no closing +++ line", text.count("\n") + 1)
+    front = text[first_end + 1 : closing.start()]
+    body = text[closing.end() + 1 :] if closing.end() < len(text) else ""
+    return Split(front=front, body=body, front_start=2, newline=newline, bom=bom)
 
 
 def parse_toml(front: str, front_start: int) -> dict[str, Any]:
@@ -101,13 +100,14 @@ def locate_keys(front: str, front_start: int) -> KeyLines:
     steps: list[tuple[int, dict[str, int]]] = []
     section: str | None = None
     current: dict[str, int] | None = None
-    for offset, line in enumerate(front.split("\n")):
-        line = line.rstrip("\r")
-        file_line = front_start + offset
-        header = _TABLE_HEADER.match(line)
-        if header and not _KEY_LINE.match(line):
-            name = header.group(1).strip()
-            if line.lstrip().startswith("[[") and name == "steps":
+    file_line, position = front_start, 0
+    for match in _LINE_START.finditer(front):
+        file_line += front.count("\n", position, match.start())
+        position = match.start()
+        table = match.group("tname")
+        if table is not None:
+            name = table.strip()
+            if match.group("open") == "[[" and name == "steps":
                 current = {}
                 steps.append((file_line, current))
                 section = "steps"
@@ -118,10 +118,7 @@ def locate_keys(front: str, front_start: int) -> KeyLines:
                 section = name
                 current = None
             continue
-        key = _KEY_LINE.match(line)
-        if not key:
-            continue
-        name = key.group(1).strip("\"'")
+        name = match.group("key").strip("\"'")
         if section is None:
             top.setdefault(name, file_line)
         elif section == "steps" and current is not None:

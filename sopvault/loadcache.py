@@ -1,25 +1,40 @@
-"""Parse a vault's files, reusing results cached under ``.sopvault/`` for unchanged files.
+"""Parse a vault's files, reusing what is cached under ``.sopvault/cache/`` when unchanged.
 
-The cache maps each relative path to (size, mtime_ns, ParseResult). It is private to one
-machine (``.sopvault/`` is git-ignored) and rebuilt silently when missing, unreadable or
-written by another sopvault version; it never decides anything a fresh parse would not.
+Two files, both private to one machine (``.sopvault/`` is git-ignored) and silently rebuilt
+when missing, unreadable or written by another sopvault version:
+
+- ``parsed.pickle``: per file, (size, mtime_ns, ParseResult), so after an edit only the
+  changed files are parsed again;
+- ``snapshot.pickle``: the checked vault and its tree, keyed by every file's stamp, the
+  config and the date, with documents stored *light* (no steps, body or front matter text).
+  An unchanged vault then loads without parsing or checking anything; ``Vault.get`` reads
+  the one full document a command needs.
+
+A cache never decides anything a fresh parse would not.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sopvault import __version__
+from sopvault.checks import CheckedVault
 from sopvault.document import parse_bytes
-from sopvault.files import FileStamp, scan_documents
-from sopvault.model import Finding, ParseResult, Severity
+from sopvault.files import FileStamp
+from sopvault.model import Document, Finding, ParseResult, Severity
+from sopvault.tree import VaultTree
 
-CACHE_NAME = "load-cache.pickle"
-_FORMAT = ("sopvault-load-cache", 1, __version__)
+PARSED_NAME = "parsed.pickle"
+SNAPSHOT_NAME = "snapshot.pickle"
+_FORMAT = ("sopvault-cache", 3, __version__)
 
 CacheEntries = dict[str, tuple[int, int, ParseResult]]
 
@@ -33,10 +48,15 @@ class LoadReport:
     parsed: int
 
 
-def load_results(root: Path, cache_dir: Path | None) -> LoadReport:
-    """Parse every document file under ``root``; only new or changed files are read."""
-    stamps, refused = scan_documents(root)
-    cached = _read_cache(cache_dir) if cache_dir is not None else {}
+def load_results(
+    root: Path, stamps: list[FileStamp], refused: list[str], cache_dir: Path | None
+) -> LoadReport:
+    """Parse every scanned file; only files whose size or mtime changed are read."""
+    cached: CacheEntries = {}
+    if cache_dir is not None:
+        loaded = _read(cache_dir / PARSED_NAME)
+        if isinstance(loaded, dict):
+            cached = loaded
     fresh: CacheEntries = {}
     results: list[ParseResult] = []
     reused = 0
@@ -46,64 +66,80 @@ def load_results(root: Path, cache_dir: Path | None) -> LoadReport:
             result = hit[2]
             reused += 1
         else:
-            result = _parse_file(root, stamp)
+            result = parse_file(root, stamp.rel)
         fresh[stamp.rel] = (stamp.size, stamp.mtime_ns, result)
         results.append(result)
     for rel in refused:
-        results.append(
-            ParseResult(
-                rel,
-                None,
-                [
-                    Finding(
-                        rel,
-                        1,
-                        Severity.ERROR,
-                        "symlink",
-                        "symbolic link leads outside the vault; not followed",
-                    )
-                ],
-            )
-        )
+        message = "symbolic link leads outside the vault; not followed"
+        finding = Finding(rel, 1, Severity.ERROR, "symlink", message)
+        results.append(ParseResult(rel, None, [finding]))
     parsed = len(stamps) - reused
     if cache_dir is not None and (parsed or len(fresh) != len(cached)):
-        _write_cache(cache_dir, fresh)
+        _write(cache_dir, PARSED_NAME, fresh)
     return LoadReport(results=results, reused=reused, parsed=parsed)
 
 
-def _parse_file(root: Path, stamp: FileStamp) -> ParseResult:
+def parse_file(root: Path, rel: str) -> ParseResult:
+    """Read and parse one file; an unreadable file becomes a finding, not an exception."""
     try:
-        raw = (root / stamp.rel).read_bytes()
+        raw = (root / rel).read_bytes()
     except OSError as err:
         reason = err.strerror or str(err)
-        return ParseResult(
-            stamp.rel,
-            None,
-            [Finding(stamp.rel, 1, Severity.ERROR, "unreadable", f"cannot read file: {reason}")],
-        )
-    return parse_bytes(stamp.rel, raw)
+        finding = Finding(rel, 1, Severity.ERROR, "unreadable", f"cannot read file: {reason}")
+        return ParseResult(rel, None, [finding])
+    return parse_bytes(rel, raw)
 
 
-def _read_cache(cache_dir: Path) -> CacheEntries:
+def snapshot_key(stamps: list[FileStamp], refused: list[str], config_text: str, today: date) -> str:
+    """A digest of everything a checked vault depends on."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((_FORMAT, today.isoformat(), config_text, refused)).encode())
+    for stamp in stamps:
+        digest.update(f"{stamp.rel}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def read_snapshot(cache_dir: Path, key: str) -> tuple[CheckedVault, VaultTree] | None:
+    loaded = _read(cache_dir / SNAPSHOT_NAME)
+    if not isinstance(loaded, tuple) or len(loaded) != 3 or loaded[0] != key:
+        return None
+    _, checked, tree = loaded
+    if not isinstance(checked, CheckedVault) or not isinstance(tree, VaultTree):
+        return None
+    return checked, tree
+
+
+def write_snapshot(cache_dir: Path, key: str, checked: CheckedVault, tree: VaultTree) -> None:
+    light = dataclasses.replace(
+        checked, documents={doc_id: _light(doc) for doc_id, doc in checked.documents.items()}
+    )
+    _write(cache_dir, SNAPSHOT_NAME, (key, light, tree))
+
+
+def _light(doc: Document) -> Document:
+    return dataclasses.replace(
+        doc, steps=[], body="", front_text="", field_lines={}, complete=False
+    )
+
+
+def _read(path: Path) -> Any:
     try:
-        with open(cache_dir / CACHE_NAME, "rb") as handle:
-            header, entries = pickle.load(handle)
+        with open(path, "rb") as handle:
+            header, payload = pickle.load(handle)
     except Exception:  # noqa: BLE001 - any unreadable cache just means a fresh parse
-        return {}
-    if header != _FORMAT or not isinstance(entries, dict):
-        return {}
-    return entries
+        return None
+    return payload if header == _FORMAT else None
 
 
-def _write_cache(cache_dir: Path, entries: CacheEntries) -> None:
+def _write(cache_dir: Path, name: str, payload: object) -> None:
     """Write atomically; a read-only vault simply goes without a cache."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".load-cache.")
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{name}.")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((_FORMAT, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_dir / CACHE_NAME)
+                pickle.dump((_FORMAT, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_dir / name)
         except BaseException:
             os.unlink(tmp)
             raise

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -132,16 +134,18 @@ class Step:
 class Document:
     """A loaded document.
 
-    ``front`` is the front matter exactly as parsed (unknown keys included) and ``body`` the
-    Markdown after the closing ``+++``, byte for byte; writing goes through these two so
-    nothing a person wrote is lost. The typed attributes are a validated view of ``front``.
+    ``front_text`` is the TOML between the ``+++`` lines and ``body`` the Markdown after
+    them, byte for byte; writing goes through the file text so nothing a person wrote is
+    lost. The typed attributes are a validated view of ``front`` (the parsed TOML, unknown
+    keys included), which is parsed again on first use after a load from cache: keeping
+    it out of the cache halves the objects a warm start must rebuild.
     """
 
     path: str
     id: str
     title: str
     kind: Kind
-    front: dict[str, Any]
+    front_text: str
     body: str
     status: Status | None = None
     version: str | None = None
@@ -162,6 +166,18 @@ class Document:
     regulations: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     field_lines: dict[str, int] = field(default_factory=dict)
+    # False for the light copies a warm start loads: no steps, body or front matter text.
+    # ``Vault.get`` always returns a complete document.
+    complete: bool = True
+
+    @cached_property
+    def front(self) -> dict[str, Any]:
+        return tomllib.loads(self.front_text)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("front", None)  # derived from front_text; see the class docstring
+        return state
 
     def line_of(self, key: str) -> int:
         """The file line where a front-matter key is set, or the opening ``+++`` line."""

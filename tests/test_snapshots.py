@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from sopvault.tui.app import SopVaultApp
 from sopvault.vault import Vault
 from tests.conftest import TODAY
-from tests.tui_helpers import loaded, press_down_to
+from tests.tui_helpers import loaded, press_down_to, settle
 
 SIZE = (120, 40)
 
@@ -29,9 +29,9 @@ def test_browse_procedure(snap_compare: Any, sample_path: Path) -> None:
         for doc_id in ("POL-004", "PRC-005"):
             await press_down_to(pilot, tree, doc_id)
             await pilot.press("right")
-            await pilot.pause()
+            await settle(pilot)
         await press_down_to(pilot, tree, "SOP-010")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=open_leach_sop)
 
@@ -40,7 +40,7 @@ def test_problems_panel(snap_compare: Any, broken_path: Path) -> None:
     async def show_problems(pilot: Pilot[None]) -> None:
         await loaded(pilot)
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(broken_path), terminal_size=SIZE, run_before=show_problems)
 
@@ -49,7 +49,7 @@ def test_help_screen(snap_compare: Any, sample_path: Path) -> None:
     async def show_help(pilot: Pilot[None]) -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=show_help)
 
@@ -58,6 +58,6 @@ def test_filter_dialog(snap_compare: Any, sample_path: Path) -> None:
     async def show_filter(pilot: Pilot[None]) -> None:
         await loaded(pilot)
         await pilot.press("f")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=show_filter)

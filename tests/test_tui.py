@@ -14,7 +14,7 @@ from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
 from sopvault.vault import Vault
 from tests.conftest import TODAY
-from tests.tui_helpers import cursor_id, loaded, plain, press_down_to
+from tests.tui_helpers import cursor_id, loaded, plain, press_down_to, settle
 
 SIZE = (120, 40)
 
@@ -41,16 +41,16 @@ async def test_navigate_down_the_tree_and_read_a_procedure(sample_path: Path) ->
         tree = await loaded(pilot)
         await press_down_to(pilot, tree, "POL-004")
         await pilot.press("right")  # open the health and safety policy
-        await pilot.pause()
+        await settle(pilot)
         await press_down_to(pilot, tree, "PRC-005")
         await pilot.press("right")
-        await pilot.pause()
+        await settle(pilot)
         children = [n.data.doc_id for n in tree.cursor_node.children if n.data]
         assert children[:3] == ["PRC-001", "PRC-003", "PRC-006"]  # related links first
         assert {"SOP-009", "SOP-010", "STD-002", "FRM-004"} <= set(children)
         await press_down_to(pilot, tree, "SOP-010")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(DocView)
         assert view.document is not None and view.document.id == "SOP-010"
         steps = plain(view.query_one("#doc-steps"))
@@ -71,16 +71,16 @@ async def test_related_link_jumps_to_the_process(sample_path: Path) -> None:
         tree = await loaded(pilot)
         await press_down_to(pilot, tree, "POL-006")
         await pilot.press("right")
-        await pilot.pause()
+        await settle(pilot)
         await press_down_to(pilot, tree, "PRC-004")
         await pilot.press("right")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down")  # first child: the ↔ link to PRC-001
         node = tree.cursor_node
         assert node is not None and node.data is not None and node.data.role == "link"
         assert str(node.label).startswith("↔ PRC-001")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert cursor_id(tree) == "PRC-001"
         assert app.screen.query_one(DocView).document.id == "PRC-001"  # type: ignore[union-attr]
 
@@ -90,11 +90,11 @@ async def test_filter_by_kind_and_clear(sample_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         tree = await loaded(pilot)
         await pilot.press("f")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FilterScreen)
         app.screen.query_one("#filter-kind", Select).value = "work_instruction"
         await pilot.click("#filter-apply")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
         groups = tree.root.children
         assert len(groups) == 1
@@ -102,9 +102,9 @@ async def test_filter_by_kind_and_clear(sample_path: Path) -> None:
         assert ids == ["WI-001", "WI-002", "WI-003", "WI-004", "WI-005"]
         assert "filter: work_instruction" in plain(app.screen.query_one("#status"))
         await pilot.press("f")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.click("#filter-clear")
-        await pilot.pause()
+        await settle(pilot)
         assert [str(n.label) for n in tree.root.children] == ["Policies  6"]
 
 
@@ -113,10 +113,10 @@ async def test_help_screen_opens_and_closes(sample_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
 
 
@@ -131,13 +131,13 @@ async def test_broken_vault_lists_problems_and_good_documents(broken_path: Path)
         panel = app.screen.query_one(ProblemsPanel)
         assert not panel.display
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         assert panel.display and panel.row_count >= 13
         # choose the finding about the unknown parent: it opens that document
         target = next(i for i in range(panel.row_count) if "NOPE" in str(panel.get_row_at(i)[2]))
         panel.move_cursor(row=target)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(DocView)
         assert view.document is not None and view.document.id == "B-5"
         assert "unknown" not in plain(view.query_one("#doc-title"))
@@ -156,7 +156,7 @@ async def test_escape_sequences_in_files_are_inert_in_the_tui(sample_path: Path)
         evil = next(label for label in labels if "POL-900" in label)
         assert "\x1b" not in evil and "^[[2J" in evil
         await press_down_to(pilot, tree, "POL-900")
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(DocView)
         assert view.document is not None and view.document.id == "POL-900"
         assert "\x1b" not in plain(view.query_one("#doc-title"))

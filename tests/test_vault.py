@@ -49,10 +49,34 @@ def test_cache_reuses_unchanged_files_and_sees_edits(sample_path: Path) -> None:
 
 def test_a_corrupt_cache_is_ignored(sample_path: Path) -> None:
     assert Vault.open(sample_path, today=TODAY).state.documents
-    cache = next((sample_path / ".sopvault" / "cache").iterdir())
-    cache.write_bytes(b"not a pickle")
+    for cache in (sample_path / ".sopvault" / "cache").iterdir():
+        cache.write_bytes(b"not a pickle")
     state = Vault.open(sample_path, today=TODAY).state
     assert state.reused == 0 and len(state.documents) >= 30
+
+
+def test_warm_start_uses_light_documents_but_get_is_complete(sample_path: Path) -> None:
+    cold = Vault.open(sample_path, today=TODAY)
+    full_steps = len(cold.get("SOP-010").steps)
+    warm = Vault.open(sample_path, today=TODAY)
+    assert warm.state.parsed == 0
+    light = warm.state.documents["SOP-010"]
+    assert not light.complete and light.title == "Leach and crystallise sulphate of potash"
+    doc = warm.get("SOP-010")
+    assert doc.complete and len(doc.steps) == full_steps == 6
+    assert doc.front["hazards"] and doc.body.startswith("# Leach")
+    assert warm.state.findings == cold.state.findings
+
+
+def test_snapshot_is_keyed_by_config_and_date(sample_path: Path) -> None:
+    assert Vault.open(sample_path, today=TODAY).state.documents
+    later = Vault.open(sample_path, today=TODAY.replace(year=2027, month=6)).state
+    assert later.parsed == 0  # files from the per-file cache, but checks ran again
+    assert sum(f.code == "review-overdue" for f in later.findings) > 2
+    config = sample_path / "sopvault.toml"
+    config.write_text(config.read_text().replace('extra_verbs = ["leach", ', "extra_verbs = ["))
+    again = Vault.open(sample_path, today=TODAY).state
+    assert any(f.code == "step-verb" and "'Leach'" in f.message for f in again.findings)
 
 
 def test_deleted_file_disappears(sample_path: Path) -> None:

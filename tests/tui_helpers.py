@@ -18,10 +18,16 @@ def plain(widget: Static) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
 
 
-async def loaded(pilot: Pilot[None]) -> DocTree:
-    """Wait for the load worker and return the tree."""
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and their results reach the screen."""
+    await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def loaded(pilot: Pilot[None]) -> DocTree:
+    """Wait for the load worker and return the tree."""
+    await settle(pilot)
     return pilot.app.screen.query_one(DocTree)
 
 

@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from sopvault.errors import SopvaultError
-from sopvault.model import Severity
+from sopvault.model import Document, Finding, Severity
 from sopvault.safetext import inert
 from sopvault.tui.filter_screen import FilterScreen
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
@@ -106,10 +106,23 @@ class BrowseScreen(Screen[None]):
             self.open_document(data.doc_id)
 
     def open_document(self, doc_id: str) -> None:
-        if self.state is None or doc_id not in self.state.documents:
+        if self.state is not None and doc_id in self.state.documents:
+            self.read_document(doc_id)
+
+    @work(thread=True, exclusive=True, group="open")
+    def read_document(self, doc_id: str) -> None:
+        """Read the full document off the UI thread; a newer selection makes this one moot."""
+        try:
+            doc = self.vault.get(doc_id)
+        except SopvaultError as err:
+            self.app.call_from_thread(self.notify, inert(str(err)), severity="error")
             return
-        doc = self.state.documents[doc_id]
-        findings = [f for f in self.state.findings if f.path == doc.path]
+        if get_current_worker().is_cancelled:
+            return
+        findings = self.vault.findings_for(doc.path)
+        self.app.call_from_thread(self._show_document, doc, findings)
+
+    def _show_document(self, doc: Document, findings: list[Finding]) -> None:
         names = {handle: person.name for handle, person in self.vault.config.people.items()}
         self.query_one(DocView).show_document(doc, findings, names)
 

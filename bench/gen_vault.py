@@ -1,0 +1,251 @@
+"""Generate a large synthetic vault for benchmarks: realistic shape, deterministic content.
+
+    python bench/gen_vault.py OUT_DIR [--docs 10000] [--seed 7] [--git]
+
+About 2 % policies, 8 % processes, 45 % procedures, 30 % work instructions, 7 % standards and
+8 % forms, each linked to a parent of an allowed kind, procedures and work instructions with
+3-12 steps. ``--git`` also makes OUT_DIR a repository with everything committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import tomli_w
+
+VERBS = [
+    "Check",
+    "Record",
+    "Send",
+    "Inspect",
+    "Weigh",
+    "Count",
+    "Label",
+    "Clean",
+    "Verify",
+    "Measure",
+    "Prepare",
+    "Review",
+    "Confirm",
+    "Open",
+    "Close",
+    "Load",
+    "Pack",
+    "Sign",
+    "Approve",
+    "Update",
+    "Sample",
+    "Test",
+    "Report",
+    "Notify",
+    "Calibrate",
+    "Store",
+]
+NOUNS = [
+    "pallet",
+    "invoice",
+    "order",
+    "valve",
+    "pump",
+    "freezer",
+    "label",
+    "carton",
+    "batch",
+    "sample",
+    "supplier",
+    "customer",
+    "report",
+    "filter",
+    "tank",
+    "forklift",
+    "scanner",
+    "ledger",
+    "shipment",
+    "alarm",
+    "respirator",
+    "gauge",
+    "conveyor",
+    "reorder point",
+    "thermometer",
+    "contract",
+    "account",
+    "password",
+    "badge",
+    "manifest",
+]
+ADJECTIVES = [
+    "incoming",
+    "damaged",
+    "monthly",
+    "critical",
+    "outbound",
+    "spare",
+    "weekly",
+    "hot",
+    "frozen",
+    "approved",
+    "pending",
+    "overdue",
+    "sealed",
+    "hazardous",
+]
+ROLES = [
+    "warehouse lead",
+    "operator",
+    "quality manager",
+    "buyer",
+    "clerk",
+    "supervisor",
+    "technician",
+    "driver",
+    "credit controller",
+    "support agent",
+]
+DEPARTMENTS = ["Operations", "Warehouse", "Quality", "Finance", "Sales", "Plant", "IT", "HR"]
+OWNERS = ["alice", "bilal", "carmen", "dmitri", "erin", "farah", "gareth", "hana"]
+TAGS = [
+    "inventory",
+    "safety",
+    "finance",
+    "customers",
+    "plant",
+    "security",
+    "shipping",
+    "quality",
+    "training",
+    "compliance",
+    "cold-chain",
+    "returns",
+]
+SHARE = [
+    ("policy", 0.02),
+    ("process", 0.08),
+    ("procedure", 0.45),
+    ("work_instruction", 0.30),
+    ("standard", 0.07),
+    ("form", 0.08),
+]
+PREFIX = {
+    "policy": "POL",
+    "process": "PRC",
+    "procedure": "SOP",
+    "work_instruction": "WI",
+    "standard": "STD",
+    "form": "FRM",
+}
+FOLDER = {
+    "policy": "policies",
+    "process": "processes",
+    "procedure": "procedures",
+    "work_instruction": "work-instructions",
+    "standard": "standards",
+    "form": "forms",
+}
+PARENT_KIND = {
+    "policy": None,
+    "process": "policy",
+    "procedure": "process",
+    "work_instruction": "procedure",
+    "standard": "procedure",
+    "form": "procedure",
+}
+
+
+def phrase(rng: random.Random, words: int) -> str:
+    pool = NOUNS + ADJECTIVES
+    return " ".join(rng.choice(pool) for _ in range(words))
+
+
+def sentence(rng: random.Random) -> str:
+    return f"{rng.choice(VERBS)} the {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+
+
+def body(rng: random.Random, title: str) -> str:
+    paragraphs = [f"# {title}", ""]
+    for _ in range(rng.randint(2, 5)):
+        words = [
+            rng.choice(NOUNS + ADJECTIVES + ["the", "and", "of", "is", "to", "before"])
+            for _ in range(rng.randint(30, 80))
+        ]
+        paragraphs += [" ".join(words).capitalize() + ".", ""]
+    return "\n".join(paragraphs)
+
+
+def generate(out: Path, total: int, seed: int) -> int:
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "sopvault.toml").write_text(
+        'name = "Synthetic benchmark vault"\n\n[checks]\nextra_verbs = []\n', encoding="utf-8"
+    )
+    (out / ".gitignore").write_text(".sopvault/\n", encoding="utf-8")
+    counts = {kind: max(1, round(total * share)) for kind, share in SHARE}
+    counts["procedure"] += total - sum(counts.values())
+    ids: dict[str, list[str]] = {kind: [] for kind in counts}
+    written = 0
+    for kind, _ in SHARE:
+        folder = out / FOLDER[kind]
+        folder.mkdir(exist_ok=True)
+        for number in range(1, counts[kind] + 1):
+            doc_id = f"{PREFIX[kind]}-{number:05d}"
+            title = f"{sentence(rng)} {number}".capitalize()
+            front: dict[str, object] = {
+                "id": doc_id,
+                "title": title,
+                "kind": kind,
+                "version": f"{rng.randint(1, 4)}.{rng.randint(0, 9)}",
+                "status": rng.choice(["effective"] * 6 + ["draft", "in_review", "retired"]),
+                "owner": rng.choice(OWNERS),
+                "department": rng.choice(DEPARTMENTS),
+                "purpose": phrase(rng, 10).capitalize() + ".",
+                "tags": rng.sample(TAGS, rng.randint(1, 3)),
+                "review_every": "12 months",
+            }
+            parent_kind = PARENT_KIND[kind]
+            if parent_kind and ids[parent_kind]:
+                front["parents"] = [rng.choice(ids[parent_kind])]
+            if kind == "process" and len(ids["process"]) > 2:
+                front["related"] = rng.sample(ids["process"], 2)
+            if kind in ("procedure", "work_instruction"):
+                front["roles"] = rng.sample(ROLES, 2)
+                front["steps"] = [
+                    {
+                        "action": sentence(rng),
+                        "role": rng.choice(ROLES),
+                        "duration": f"{rng.randint(5, 60)}m",
+                        "details": phrase(rng, 15).capitalize() + ".",
+                    }
+                    | ({"critical": True, "record": "yesno"} if rng.random() < 0.2 else {})
+                    for _ in range(rng.randint(3, 12))
+                ]
+            text = f"+++\n{tomli_w.dumps(front)}+++\n{body(rng, title)}"
+            (folder / f"{doc_id}.md").write_text(text, encoding="utf-8")
+            ids[kind].append(doc_id)
+            written += 1
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--git", action="store_true", help="git init and commit everything")
+    args = parser.parse_args()
+    count = generate(args.out, args.docs, args.seed)
+    if args.git:
+        env_id = ["-c", "user.name=Bench", "-c", "user.email=bench@example.com"]
+        subprocess.run(["git", "init", "-q", "-b", "main", str(args.out)], check=True)
+        subprocess.run(["git", "-C", str(args.out), "add", "-A"], check=True)
+        subprocess.run(
+            ["git", "-C", str(args.out), *env_id, "commit", "-qm", "Generated vault"], check=True
+        )
+    print(f"wrote {count} documents to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
