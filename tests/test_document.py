@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sopvault.document import parse_bytes, parse_text, with_changes
 from sopvault.model import Kind, RecordType, Severity, Status
 
@@ -154,3 +157,19 @@ def test_bom_and_crlf_parse() -> None:
     result = parse_text("c.md", text)
     assert result.document is not None and result.document.body == "body\r\n"
     assert result.document.line_of("title") == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_parsing_never_raises_on_any_text(text: str) -> None:
+    result = parse_text("fuzz.md", "+++\n" + text)
+    assert result.document is not None or result.findings or result.ignored
+    for finding in result.findings:
+        assert finding.line >= 1 and finding.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_parsing_never_raises_on_any_bytes(raw: bytes) -> None:
+    result = parse_bytes("fuzz.md", raw)
+    assert result.document is not None or result.findings or result.ignored

@@ -172,3 +172,13 @@ async def test_reload_picks_up_a_new_document(sample_path: Path) -> None:
         await pilot.press("r")
         tree = await loaded(pilot)
         assert "Policies  7" == str(tree.root.children[0].label)
+
+
+async def test_nothing_but_a_hint_before_a_document_is_chosen(sample_path: Path) -> None:
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        view = app.screen.query_one(DocView)
+        assert view.document is None
+        assert "Select a document" in plain(view.query_one("#doc-title"))
+        assert not view.query_one("#doc-findings").display

@@ -29,6 +29,9 @@ class DocView(VerticalScroll):
         yield Static("", id="doc-steps")
         yield Markdown("", id="doc-body")
 
+    def on_mount(self) -> None:
+        self.query_one("#doc-findings").display = False
+
     def show_document(
         self, doc: Document, findings: list[Finding], people_names: dict[str, str]
     ) -> None:
