@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sopvault import __version__
 from sopvault.errors import SopvaultError
-from sopvault.model import Document, Finding, Kind, Severity, Status
+from sopvault.model import Document, Finding, Kind, SearchResponse, Severity, Status
 from sopvault.safetext import inert
 from sopvault.vault import DocumentFilter, Vault, VaultState
 
@@ -75,6 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="validate the vault; exit 1 on errors")
     p.add_argument("--json", action="store_true", help="print findings as JSON")
+
+    p = sub.add_parser("search", help="full-text search (the index is brought up to date first)")
+    p.add_argument("query", nargs="+", metavar="QUERY", help="words, phrases, field:value ...")
+    p.add_argument("--kind", choices=kinds)
+    p.add_argument("--status", choices=statuses)
+    p.add_argument("--limit", type=int, default=10, help="at most this many results (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+    p = sub.add_parser("index", help="bring the search index up to date")
+    p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
 
     p = sub.add_parser("tui", help="open the terminal UI")
     p.add_argument("path", nargs="?", type=Path, metavar="VAULT", help="vault folder")
@@ -265,6 +277,125 @@ def _finding_line(finding: Finding) -> str:
     return inert(finding.format())
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    vault = _open(args)
+    if args.limit < 1:
+        raise SopvaultError("--limit must be at least 1")
+    with _progress_bar("Building the search index") as progress:
+        response = vault.search(
+            " ".join(args.query),
+            kind=args.kind,
+            status=args.status,
+            limit=args.limit,
+            progress=progress,
+        )
+    for notice in response.notices:
+        sys.stderr.write(f"note: {inert(notice)}\n")
+    if args.json:
+        print(json.dumps(_response_json(response), indent=2, ensure_ascii=False))
+        return EXIT_OK if response.hits else EXIT_ERRORS
+    if response.corrected and response.did_you_mean:
+        sys.stderr.write(f"showing results for: {inert(response.did_you_mean)}\n")
+    if not response.hits:
+        hint = f"; did you mean: {inert(response.did_you_mean)}" if response.did_you_mean else ""
+        sys.stderr.write(f"no documents match{hint}\n")
+        return EXIT_ERRORS
+    bold = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    lines = []
+    for hit in response.hits:
+        status = hit.status or "-"
+        lines.append(f"{inert(hit.id):<12} {inert(hit.title)}  [{hit.kind}, {status}]")
+        lines.append(f"{'':<12} {inert(hit.path)}")
+        if hit.snippet:
+            lines.append(f"{'':<12} {_snippet_line(hit.snippet, bold)}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _snippet_line(snippet: tuple[tuple[str, bool], ...], bold: bool) -> str:
+    """Matches in bold on a terminal; piped output stays plain text."""
+    out = []
+    for text, matched in snippet:
+        safe = inert(text)
+        out.append(f"\x1b[1m{safe}\x1b[22m" if matched and bold else safe)
+    return "".join(out)
+
+
+def _response_json(response: SearchResponse) -> dict[str, Any]:
+    hits = []
+    for hit in response.hits:
+        position, spans = 0, []
+        for text, matched in hit.snippet:
+            if matched:
+                spans.append([position, position + len(text)])
+            position += len(text)
+        hits.append(
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "kind": hit.kind,
+                "status": hit.status,
+                "path": hit.path,
+                "score": round(hit.score, 4),
+                "snippet": hit.snippet_text,
+                "highlights": spans,
+            }
+        )
+    return {
+        "query": response.query,
+        "did_you_mean": response.did_you_mean,
+        "corrected": response.corrected,
+        "notices": list(response.notices),
+        "hits": hits,
+    }
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    vault = _open(args)
+    with _progress_bar("Building the search index") as progress:
+        report = vault.refresh_index(rebuild=args.rebuild, progress=progress)
+    for notice in report.notices:
+        sys.stderr.write(f"note: {inert(notice)}\n")
+    if report.rebuilt:
+        print(f"search index built: {report.documents} documents")
+    elif report.updated or report.removed:
+        print(f"search index updated: {report.updated} re-indexed, {report.removed} removed")
+    else:
+        print("search index is up to date")
+    return EXIT_OK
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long index builds, shown only on a terminal and only
+    once a build is under way (an up-to-date index costs no Rich import)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            from rich.progress import Progress
+
+            state["bar"] = Progress(transient=True, console=_stderr_console())
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(label, total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     vault = Vault.open(args.path or args.vault)
     from sopvault.tui.app import SopVaultApp
@@ -280,5 +411,7 @@ COMMANDS = {
     "show": cmd_show,
     "tree": cmd_tree,
     "check": cmd_check,
+    "search": cmd_search,
+    "index": cmd_index,
     "tui": cmd_tui,
 }

@@ -34,6 +34,28 @@ def find_vault_root(start: Path) -> Path:
     )
 
 
+def is_document_path(rel: str) -> bool:
+    """Whether a vault-relative path is where a document may live (the scanner's rules)."""
+    parts = rel.split("/")
+    return (
+        rel.endswith(".md")
+        and not any(part.startswith(".") or not part for part in parts)
+        and not (len(parts) > 1 and parts[0] in EXCLUDED_DIRS)
+    )
+
+
+def stamp_of(root: Path, rel: str) -> FileStamp | None:
+    """The stamp of one file, or None when it is gone (or a link leading out of the vault)."""
+    path = root / rel
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            return None
+        info = path.stat()
+    except OSError:
+        return None
+    return FileStamp(rel, info.st_size, info.st_mtime_ns)
+
+
 def scan_documents(root: Path) -> tuple[list[FileStamp], list[str]]:
     """Every ``*.md`` under ``root`` outside excluded and hidden folders.
 

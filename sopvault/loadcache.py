@@ -20,6 +20,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,31 +53,40 @@ def load_results(
     root: Path, stamps: list[FileStamp], refused: list[str], cache_dir: Path | None
 ) -> LoadReport:
     """Parse every scanned file; only files whose size or mtime changed are read."""
-    cached: CacheEntries = {}
-    if cache_dir is not None:
-        loaded = _read(cache_dir / PARSED_NAME)
-        if isinstance(loaded, dict):
-            cached = loaded
+    cached = read_parsed(cache_dir)
     fresh: CacheEntries = {}
-    results: list[ParseResult] = []
-    reused = 0
-    for stamp in stamps:
-        hit = cached.get(stamp.rel)
-        if hit is not None and hit[0] == stamp.size and hit[1] == stamp.mtime_ns:
-            result = hit[2]
-            reused += 1
-        else:
-            result = parse_file(root, stamp.rel)
-        fresh[stamp.rel] = (stamp.size, stamp.mtime_ns, result)
-        results.append(result)
+    results = list(_results(root, stamps, cached, fresh))
     for rel in refused:
         message = "symbolic link leads outside the vault; not followed"
         finding = Finding(rel, 1, Severity.ERROR, "symlink", message)
         results.append(ParseResult(rel, None, [finding]))
-    parsed = len(stamps) - reused
+    parsed = sum(1 for s in stamps if fresh[s.rel] is not cached.get(s.rel))
     if cache_dir is not None and (parsed or len(fresh) != len(cached)):
         _write(cache_dir, PARSED_NAME, fresh)
-    return LoadReport(results=results, reused=reused, parsed=parsed)
+    return LoadReport(results=results, reused=len(stamps) - parsed, parsed=parsed)
+
+
+def iter_results(
+    root: Path, stamps: list[FileStamp], cache_dir: Path | None
+) -> Iterator[ParseResult]:
+    """Parse results one by one (cached where unchanged), for consumers that show progress."""
+    return _results(root, stamps, read_parsed(cache_dir), {})
+
+
+def read_parsed(cache_dir: Path | None) -> CacheEntries:
+    loaded = _read(cache_dir / PARSED_NAME) if cache_dir is not None else None
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _results(
+    root: Path, stamps: list[FileStamp], cached: CacheEntries, fresh: CacheEntries
+) -> Iterator[ParseResult]:
+    for stamp in stamps:
+        hit = cached.get(stamp.rel)
+        if hit is None or hit[0] != stamp.size or hit[1] != stamp.mtime_ns:
+            hit = (stamp.size, stamp.mtime_ns, parse_file(root, stamp.rel))
+        fresh[stamp.rel] = hit
+        yield hit[2]
 
 
 def parse_file(root: Path, rel: str) -> ParseResult:

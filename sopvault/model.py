@@ -274,3 +274,31 @@ class VaultConfig:
     folders: dict[Kind, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
     main_branch: str | None = None
     extra_verbs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: enough to list it and open it, and where it matched as segments."""
+
+    id: str
+    title: str
+    kind: str
+    status: str | None
+    path: str
+    score: float
+    snippet: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(text for text, _ in self.snippet)
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """Hits, best first, with any correction made and notices for the user."""
+
+    query: str
+    hits: tuple[SearchHit, ...]
+    did_you_mean: str | None = None
+    corrected: bool = False
+    notices: tuple[str, ...] = ()

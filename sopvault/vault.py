@@ -5,22 +5,42 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sopvault import loadcache
+from sopvault import changes, loadcache
 from sopvault.checks import CheckedVault, check_vault
 from sopvault.config import CONFIG_FILE, parse_config
 from sopvault.document import parse_text, with_changes
 from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, SopvaultError
-from sopvault.files import find_vault_root, safe_relative, scan_documents
-from sopvault.model import Document, Finding, Kind, Severity, Status, VaultConfig, is_valid_id
+from sopvault.files import (
+    find_vault_root,
+    is_document_path,
+    safe_relative,
+    scan_documents,
+    stamp_of,
+)
+from sopvault.model import (
+    Document,
+    Finding,
+    Kind,
+    SearchResponse,
+    Severity,
+    Status,
+    VaultConfig,
+    is_valid_id,
+)
 from sopvault.tree import VaultTree, ancestors, build_tree
 
+if TYPE_CHECKING:
+    from sopvault.search import SearchIndex
+
 STATE_DIR = ".sopvault"
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,17 @@ class DocumentFilter:
             and (self.owner is None or doc.owner == self.owner)
             and (self.tag is None or self.tag in doc.tags)
         )
+
+
+@dataclass
+class IndexReport:
+    """What bringing the search index up to date did, and anything the user should know."""
+
+    rebuilt: bool = False
+    documents: int | None = None
+    updated: int = 0
+    removed: int = 0
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,6 +106,9 @@ class Vault:
         self.config = config
         self._today = today
         self._config_text = repr(config)
+        # How long an index update waits for another process's update before answering
+        # from the index as it is.
+        self.index_lock_wait = 2.0
 
     @classmethod
     def open(cls, path: Path | None = None, *, today: date | None = None) -> Vault:
@@ -198,6 +232,123 @@ class Vault:
         write_atomic(path, text.encode("utf-8"))
         self.reload()
         return self.get(result.document.id)
+
+    # ---- search ------------------------------------------------------------------------
+
+    @property
+    def index_dir(self) -> Path:
+        return self.state_dir / "index"
+
+    def search(
+        self,
+        text: str,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        limit: int = 20,
+        progress: Progress | None = None,
+    ) -> SearchResponse:
+        """Search, after bringing the index up to date with the working tree.
+
+        A malformed query raises QueryError (a SopvaultError) before any work is done.
+        """
+        from sopvault.search import IndexUnavailable, SearchIndex, query
+
+        query.tokenize(text)  # fail fast on a malformed query, before touching the index
+        report = self.refresh_index(progress=progress)
+        index = SearchIndex(self.index_dir)
+        try:
+            return index.search(
+                text,
+                kind=kind,
+                status=status,
+                limit=limit,
+                load=self._document_at,
+                notices=tuple(report.notices),
+            )
+        except IndexUnavailable:
+            report = self.refresh_index(rebuild=True, progress=progress)
+            notices = ("the search index was unreadable; rebuilt it", *report.notices)
+            return index.search(
+                text,
+                kind=kind,
+                status=status,
+                limit=limit,
+                load=self._document_at,
+                notices=notices,
+            )
+
+    def refresh_index(
+        self, *, rebuild: bool = False, progress: Progress | None = None
+    ) -> IndexReport:
+        """Re-index what changed since last time; rebuild when asked, missing or unreadable."""
+        from sopvault.search import IndexUnavailable, SearchIndex
+
+        index = SearchIndex(self.index_dir)
+        existed = index.directory.exists()
+        try:
+            lock = index.writer_lock(wait=self.index_lock_wait if existed else 600.0)
+            with lock as locked:
+                if not locked:
+                    return IndexReport(
+                        notices=[
+                            "another sopvault is updating the search index;"
+                            " answering from the index as it was"
+                        ]
+                    )
+                meta = None if rebuild else index.read_meta()
+                if meta is None:
+                    return self._rebuild_index(index, progress, rebuild, existed)
+                found = changes.detect(self.root, meta.changes)
+                if found.full:
+                    return self._rebuild_index(index, progress, True, existed)
+                if not found.paths:
+                    if found.state != meta.changes:
+                        index.write_meta(found.state)
+                    return IndexReport()
+                documents, removed = self._reparse(found.paths)
+                try:
+                    index.update(documents, removed, found.state)
+                except IndexUnavailable:
+                    return self._rebuild_index(index, progress, False, existed)
+                return IndexReport(updated=len(documents), removed=len(removed))
+        except OSError as err:
+            return IndexReport(notices=[f"search index not updated: {err.strerror or err}"])
+
+    def _rebuild_index(
+        self, index: SearchIndex, progress: Progress | None, asked: bool, existed: bool
+    ) -> IndexReport:
+        state = changes.current_state(self.root)  # before reading: later edits are seen next time
+        stamps, _ = scan_documents(self.root)
+        results = loadcache.iter_results(self.root, stamps, self.state_dir / "cache")
+        documents = (r.document for r in results if r.document is not None)
+        procs = 2 if len(stamps) >= 2000 and (os.cpu_count() or 1) > 1 else 1
+        index.rebuild(documents, len(stamps), state, progress=progress, procs=procs)
+        notices = []
+        if not asked:
+            notices.append(
+                "rebuilt the search index (it was unreadable or out of date)"
+                if existed
+                else "built the search index"
+            )
+        return IndexReport(rebuilt=True, documents=index.document_count(), notices=notices)
+
+    def _reparse(self, paths: set[str]) -> tuple[list[Document], list[str]]:
+        documents: list[Document] = []
+        removed: list[str] = []
+        for rel in sorted(paths):
+            doc = self._document_at(rel) if is_document_path(rel) else None
+            if doc is None:
+                removed.append(rel)
+            else:
+                documents.append(doc)
+        return documents, removed
+
+    def _document_at(self, rel: str) -> Document | None:
+        """The document in one file as it is on disk now, or None if gone or unreadable."""
+        if stamp_of(self.root, rel) is None:
+            return None
+        return loadcache.parse_file(self.root, rel).document
 
     def new_document(self, kind: Kind, title: str, parent: str | None = None) -> Document:
         """Create a draft from the vault's template for ``kind`` with a fresh id."""

@@ -148,6 +148,36 @@ def test_headless_commands_never_import_textual_or_git(sample_path: Path, args: 
     assert _imports_after(args, sample_path) == set()
 
 
+def test_search_loads_whoosh_but_not_textual_or_gitpython(sample_path: Path) -> None:
+    assert _imports_after(["search", "potash"], sample_path) == {"whoosh"}
+
+
+def test_search_command_output_and_exit_codes(
+    sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--vault", str(sample_path), "search", "reorder", "point")
+    assert code == 0 and out.startswith("SOP-003") and "\x1b" not in out
+    assert "built the search index" in err
+    code, out, err = run(capsys, "--vault", str(sample_path), "search", "respirtor", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["did_you_mean"] == "respirator" and data["corrected"]
+    first = data["hits"][0]
+    start, end = first["highlights"][0]
+    assert first["snippet"][start:end].lower() == "respirator"
+    code, out, err = run(capsys, "--vault", str(sample_path), "search", "zzzqqqxx")
+    assert code == 1 and err == "no documents match\n"
+    code, out, err = run(capsys, "--vault", str(sample_path), "search", '"open')
+    assert (
+        code == 1 and err.startswith("sopvault: error: unbalanced quote") and err.count("\n") == 1
+    )
+    code, out, err = run(capsys, "--vault", str(sample_path), "search", "halite", "--kind", "form")
+    assert code == 1
+    code, out, _ = run(capsys, "--vault", str(sample_path), "index")
+    assert code == 0 and out == "search index is up to date\n"
+    code, out, _ = run(capsys, "--vault", str(sample_path), "index", "--rebuild")
+    assert code == 0 and out == "search index built: 38 documents\n"
+
+
 def test_help_does_not_import_textual(tmp_path: Path) -> None:
     code = (
         "import sys\nfrom sopvault.cli import main\ntry:\n    main(['--help'])\n"

@@ -1,0 +1,301 @@
+"""The Whoosh index on disk: build, update in place, and answer queries.
+
+The index is a cache: it can always be rebuilt from the files. Builds go to a new folder
+that replaces the old one in a rename, so readers never see a half-built index. Updates
+take Whoosh's writer lock (an fcntl lock the kernel drops with the process, so a killed
+writer leaves nothing stale) and never optimise.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.searching import Searcher
+from whoosh.writing import LockError
+
+from sopvault import __version__
+from sopvault.errors import SopvaultError
+from sopvault.model import Document, SearchHit, SearchResponse
+from sopvault.search import query as squery
+from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, body_text, record, steps_text
+from sopvault.search.snippets import snippet, stem_all
+
+META_NAME = "sopvault-index.json"
+# Below this many hits, words the index has never seen are checked for typos.
+FEW_HITS = 3
+_STOP_WORDS = frozenset(
+    "a an and are as at be by can do does for from have how i if in is it of on or so that the"
+    " this to was we what when where which who why will with you your".split()
+)
+
+# Fields whose words appear in the text a snippet is cut from.
+_TEXT_OF_HITS = frozenset({"title", "steps", "body", "raw"})
+Progress = Callable[[int, int], None]
+DocumentLoader = Callable[[str], Document | None]
+
+
+class IndexUnavailable(SopvaultError):
+    """The index is missing or unreadable; the caller rebuilds it."""
+
+
+@dataclass
+class IndexMeta:
+    """What the index was built from; ``changes`` belongs to the change detector."""
+
+    schema: int = SCHEMA_VERSION
+    sopvault: str = __version__
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+class SearchIndex:
+    """One index folder (``<vault>/.sopvault/index``)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    # ---- state -------------------------------------------------------------------------
+
+    def read_meta(self) -> IndexMeta | None:
+        """The stored meta, or None when the index must be rebuilt (missing, old, unreadable)."""
+        try:
+            data = json.loads((self.directory / META_NAME).read_text(encoding="utf-8"))
+            meta = IndexMeta(data["schema"], data["sopvault"], dict(data["changes"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if meta.schema != SCHEMA_VERSION or not self.exists():
+            return None
+        return meta
+
+    def write_meta(self, changes: dict[str, Any], directory: Path | None = None) -> None:
+        target = (directory or self.directory) / META_NAME
+        tmp = target.with_suffix(".tmp")
+        payload = {"schema": SCHEMA_VERSION, "sopvault": __version__, "changes": changes}
+        tmp.write_text(json.dumps(payload), encoding="utf-8")
+        os.replace(tmp, target)
+
+    @contextmanager
+    def writer_lock(self, wait: float) -> Iterator[bool]:
+        """Hold the one-writer lock (yields True), or yield False after ``wait`` seconds.
+
+        An flock on ``index.lock``: the kernel releases it when the holder dies, so a killed
+        sopvault never leaves a stale lock behind.
+        """
+        lock_path = self.directory.with_name(self.directory.name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a+b") as handle:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(0.05)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def document_count(self) -> int:
+        ix = self._open()
+        with ix.reader() as reader:
+            return int(reader.doc_count())
+
+    def exists(self) -> bool:
+        """Whether a readable index is there (a damaged table of contents counts as none)."""
+        try:
+            return bool(windex.exists_in(str(self.directory)))
+        except Exception:  # noqa: BLE001 - whoosh raises many kinds on damaged files
+            return False
+
+    def _open(self) -> windex.Index:
+        try:
+            return windex.open_dir(str(self.directory))
+        except Exception as err:  # noqa: BLE001 - any damage means: rebuild
+            raise IndexUnavailable(
+                f"the search index is unreadable ({type(err).__name__})"
+            ) from None
+
+    # ---- writing -----------------------------------------------------------------------
+
+    def rebuild(
+        self,
+        documents: Iterable[Document],
+        total: int,
+        changes: dict[str, Any],
+        progress: Progress | None = None,
+        procs: int = 1,
+    ) -> None:
+        """Build a complete new index beside the old one, then swap it in."""
+        fresh = self.directory.with_name(self.directory.name + ".new")
+        old = self.directory.with_name(self.directory.name + ".old")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        ix = windex.create_in(str(fresh), SCHEMA)
+        if procs > 1:
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=128)
+        else:
+            writer = ix.writer(limitmb=128)
+        try:
+            done = 0
+            for doc in documents:
+                writer.add_document(**record(doc))
+                done += 1
+                if progress is not None and (done % 100 == 0 or done == total):
+                    progress(done, total)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        self.write_meta(changes, fresh)
+        shutil.rmtree(old, ignore_errors=True)
+        if self.directory.exists():
+            os.replace(self.directory, old)
+        os.replace(fresh, self.directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def update(
+        self,
+        documents: Iterable[Document],
+        deleted: Iterable[str],
+        changes: dict[str, Any],
+        wait: float = 2.0,
+    ) -> bool:
+        """Re-index changed documents and drop deleted paths; False when another process
+        held the writer lock for longer than ``wait`` seconds (nothing was changed)."""
+        ix = self._open()
+        try:
+            writer = ix.writer(timeout=wait, delay=0.05)
+        except LockError:
+            return False
+        try:
+            for path in deleted:
+                writer.delete_by_term("path", path)
+            for doc in documents:
+                writer.update_document(**record(doc))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self.write_meta(changes)
+        return True
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        limit: int = 20,
+        load: DocumentLoader | None = None,
+        notices: tuple[str, ...] = (),
+    ) -> SearchResponse:
+        """Run a query; fills in snippets by loading the hit documents through ``load``."""
+        parsed = squery.parse(text, kind=kind, status=status)
+        ix = self._open()
+        try:
+            with ix.searcher() as searcher:
+                found = _run(searcher, parsed, limit)
+                terms = _matched_words(searcher, parsed)
+                did_you_mean: str | None = None
+                corrected = False
+                fixes = _corrections(searcher, parsed.words) if len(found) < FEW_HITS else {}
+                if fixes:
+                    did_you_mean = _apply(text, fixes)
+                    retry = squery.parse(did_you_mean, kind=kind, status=status)
+                    seen = {fields["path"] for fields, _ in found}
+                    more = [h for h in _run(searcher, retry, limit) if h[0]["path"] not in seen]
+                    if more:
+                        found += more[: limit - len(found)]
+                        terms |= _matched_words(searcher, retry)
+                        corrected = True
+        except squery.QueryError:
+            raise
+        except Exception as err:  # noqa: BLE001 - a damaged index reads as unavailable
+            raise IndexUnavailable(
+                f"the search index is unreadable ({type(err).__name__})"
+            ) from None
+        stems = stem_all(terms)
+        hits = tuple(_hit(fields, score, stems, load) for fields, score in found[:limit])
+        return SearchResponse(
+            query=text, hits=hits, did_you_mean=did_you_mean, corrected=corrected, notices=notices
+        )
+
+
+def _run(
+    searcher: Searcher, parsed: squery.ParsedQuery, limit: int
+) -> list[tuple[dict[str, Any], float]]:
+    results = searcher.search(parsed.main, filter=parsed.filter, mask=parsed.mask, limit=limit)
+    return [(hit.fields(), float(hit.score or 0.0)) for hit in results]
+
+
+def _matched_words(searcher: Searcher, parsed: squery.ParsedQuery) -> set[str]:
+    """Every word a hit may contain: query terms, with prefixes and fuzzy terms expanded.
+
+    (Whoosh's own ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
+    variable and skips most leaves, so the walk is done here.)
+    """
+    reader = searcher.reader()
+    words: set[str] = set()
+    for leaf in parsed.main.leaves():
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if fieldname not in _TEXT_OF_HITS:
+                continue
+            word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            if (fieldname, SCHEMA[fieldname].to_bytes(word)) in reader:
+                words.add(word)
+    return words
+
+
+def _corrections(searcher: Searcher, words: list[str]) -> dict[str, str]:
+    """For words the index has never seen, the closest word it has (edit distance 1-2)."""
+    reader = searcher.reader()
+    fixes: dict[str, str] = {}
+    for word in words:
+        lower = word.lower()
+        if len(lower) < 4 or lower in _STOP_WORDS or reader.doc_frequency("raw", lower):
+            continue
+        distance = 2 if len(lower) >= 6 else 1
+        suggestions = searcher.suggest("raw", lower, limit=1, maxdist=distance, prefix=1)
+        if suggestions and suggestions[0] != lower:
+            fixes[word] = suggestions[0]
+    return fixes
+
+
+def _apply(text: str, fixes: dict[str, str]) -> str:
+    for wrong, right in fixes.items():
+        text = re.sub(rf"(?<![\w:]){re.escape(wrong)}(?![\w*~:])", right, text)
+    return text
+
+
+def _hit(
+    fields: dict[str, Any], score: float, stems: set[str], load: DocumentLoader | None
+) -> SearchHit:
+    doc = load(fields["path"]) if load is not None else None
+    text = f"{steps_text(doc)}\n{body_text(doc)}" if doc is not None else ""
+    status = fields.get("status")
+    return SearchHit(
+        id=fields["id"],
+        title=fields["title"],
+        kind=fields["kind"],
+        status=None if status in (None, "none") else status,
+        path=fields["path"],
+        score=score,
+        snippet=snippet(text, stems) if text else (),
+    )

@@ -1,0 +1,191 @@
+"""The query language: checked first for clear errors, then parsed by Whoosh's own parser.
+
+Words, "phrases", AND / OR / NOT and parentheses, prefixes (``reord*``), fuzzy terms
+(``recieve~``, ``recieve~1``), and fields (``kind:procedure role:"warehouse lead"``).
+A query without operators is read as a question: documents holding all its words rank
+first, then those holding most of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    FuzzyTermPlugin,
+    MultifieldParser,
+    OrGroup,
+    QueryParser,
+)
+from whoosh.qparser import syntax as wsyntax
+
+from sopvault.errors import SopvaultError
+from sopvault.search.schema import FIELD_ALIASES, FILTER_FIELDS, SCHEMA, TEXT_FIELDS
+
+# Stemmed fields: prefix and fuzzy matching runs against the unstemmed copy instead.
+STEMMED_FIELDS = frozenset({"title", "steps", "body"})
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+# The bonus for holding every word of a question, so such documents come first.
+ALL_WORDS_BOOST = 8.0
+_FIELD_NAMES = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases} | {
+    name: name for name in FIELD_ALIASES
+}
+_TOKEN = re.compile(r'\s*(\(|\)|[^\s()"]*"[^"]*"[^\s()]*|[^\s()]+)')
+_FIELD_PREFIX = re.compile(r"^[-+]?([A-Za-z_]+):(?=\S)")
+_WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
+
+
+class QueryError(SopvaultError):
+    """A query that cannot be understood; the message says what to change."""
+
+
+@dataclass
+class ParsedQuery:
+    """What the searcher runs: ranking query, required filter, excluded mask, plain words."""
+
+    main: wq.Query
+    filter: wq.Query | None = None
+    mask: wq.Query | None = None
+    words: list[str] = field(default_factory=list)
+    free_text: str = ""
+
+
+def tokenize(text: str) -> list[str]:
+    """Split on spaces, keeping quoted phrases (with any ``field:`` prefix) whole."""
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quote: close the phrase with another "')
+    tokens = [m.group(1) for m in _TOKEN.finditer(text) if m.group(1)]
+    depth = 0
+    for token in tokens:
+        depth += token == "("
+        depth -= token == ")"
+        if depth < 0:
+            raise QueryError("unbalanced parentheses: a ')' has no '('")
+    if depth:
+        raise QueryError("unbalanced parentheses: a '(' is not closed")
+    for token in tokens:
+        match = _FIELD_PREFIX.match(token)
+        if match and match.group(1).lower() not in _FIELD_NAMES:
+            known = ", ".join(sorted(_FIELD_NAMES))
+            raise QueryError(
+                f"unknown field '{match.group(1)}:' (known: {known});"
+                ' put text holding a colon in "quotes"'
+            )
+    return tokens
+
+
+def parse(text: str, *, kind: str | None = None, status: str | None = None) -> ParsedQuery:
+    """Turn the user's text into Whoosh queries, or raise QueryError saying what is wrong."""
+    tokens = tokenize(text)
+    filters: list[str] = []
+    masks: list[str] = []
+    free: list[str] = []
+    nested = "(" in tokens
+    for token in tokens:
+        match = _FIELD_PREFIX.match(token)
+        name = _FIELD_NAMES.get(match.group(1).lower()) if match else None
+        if name in FILTER_FIELDS and not nested:
+            body = token[match.end() - len(match.group(1)) - 1 :] if match else token
+            body = f"{name}:{body.split(':', 1)[1]}"
+            (masks if token.startswith("-") else filters).append(body)
+        else:
+            free.append(token)
+    if kind:
+        filters.append(f"kind:{kind}")
+    if status:
+        filters.append(f"status:{status}")
+    free_text = " ".join(free)
+    if not free_text.strip() and not filters:
+        raise QueryError("type some words to search for, or a field such as kind:procedure")
+    boolean = nested or any(t in OPERATORS or t[:1] in "+-" for t in free)
+    main = _ranking_query(free_text, boolean)
+    words = [t for t in free if _WORD.match(t) and t not in OPERATORS]
+    return ParsedQuery(
+        main=main,
+        filter=_combine(filters),
+        mask=_combine(masks, any_of=True),
+        words=words,
+        free_text=free_text,
+    )
+
+
+def _ranking_query(free_text: str, boolean: bool) -> wq.Query:
+    if not free_text.strip():
+        return wq.Every()
+    if boolean:
+        return _retarget(_parser(False).parse(free_text))
+    every_word = _retarget(_parser(False).parse(free_text))
+    any_word = _retarget(_parser(True).parse(free_text))
+    if every_word == any_word:
+        return every_word
+    every_word.boost = ALL_WORDS_BOOST
+    return wq.Or([every_word, any_word])
+
+
+def _combine(clauses: list[str], any_of: bool = False) -> wq.Query | None:
+    if not clauses:
+        return None
+    parser = _filter_parser()
+    parts = [parser.parse(clause) for clause in clauses]
+    return wq.Or(parts) if any_of else wq.And(parts)
+
+
+class _RawFuzzyPlugin(FuzzyTermPlugin):  # type: ignore[misc]
+    """``word~`` matches the unstemmed copy, by up to 2 edits for words of five letters or
+    more (Whoosh counts a transposition as two), with the first letter fixed for speed."""
+
+    class FuzzyTermNode(wsyntax.TextNode):  # type: ignore[misc]  # replaces the plugin's node
+        def __init__(self, wordnode: wsyntax.WordNode, maxdist: int, prefixlength: int) -> None:
+            self.fieldname = wordnode.fieldname
+            self.text = wordnode.text
+            self.boost = wordnode.boost
+            self.startchar = wordnode.startchar
+            self.endchar = wordnode.endchar
+            self.maxdist = maxdist if maxdist >= 0 else (2 if len(self.text) >= 5 else 1)
+            self.prefixlength = prefixlength
+
+        def query(self, parser: QueryParser) -> wq.Query:
+            return wq.FuzzyTerm(
+                "raw",
+                self.text.lower(),
+                boost=self.boost,
+                maxdist=self.maxdist,
+                prefixlength=self.prefixlength,
+            )
+
+    def create(self, parser: QueryParser, match: re.Match[str]) -> wsyntax.SyntaxNode:
+        given, prefix = match.group("maxdist"), match.group("prefix")
+        return self.FuzzinessNode(
+            int(given) if given else -1, int(prefix) if prefix else 1, match.group(0)
+        )
+
+
+def _retarget(q: wq.Query) -> wq.Query:
+    """Run prefix and wildcard terms on the unstemmed copy: ``reordering*`` has no stem."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Prefix | wq.Wildcard) and node.fieldname in STEMMED_FIELDS:
+            return type(node)("raw", node.text, boost=node.boost)
+        return node
+
+    return q.accept(visit).normalize()
+
+
+@cache
+def _parser(any_word: bool) -> MultifieldParser:
+    group = OrGroup.factory(0.9) if any_word else AndGroup
+    parser = MultifieldParser(list(TEXT_FIELDS), SCHEMA, group=group)
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    parser.add_plugin(_RawFuzzyPlugin())
+    return parser
+
+
+@cache
+def _filter_parser() -> QueryParser:
+    parser = QueryParser("kind", SCHEMA)
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    return parser
