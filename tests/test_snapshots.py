@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from sopvault.tui.app import SopVaultApp
 from sopvault.vault import Vault
 from tests.conftest import TODAY
-from tests.tui_helpers import loaded, press_down_to, settle
+from tests.tui_helpers import loaded, press_down_to, search_settled, settle
 
 SIZE = (120, 40)
 
@@ -61,3 +62,16 @@ def test_filter_dialog(snap_compare: Any, sample_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=show_filter)
+
+
+def test_search_screen(snap_compare: Any, sample_path: Path) -> None:
+    async def search_typo(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        pilot.app.screen.query_one(Input).cursor_blink = False  # a blink is not a change
+        for char in "respirtor":
+            await pilot.press(char)
+        await search_settled(pilot)
+
+    assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=search_typo)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Select
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
 
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.browse_screen import BrowseScreen
 from sopvault.tui.filter_screen import FilterScreen
 from sopvault.tui.help_screen import HelpScreen
+from sopvault.tui.search_screen import SearchScreen
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
+from sopvault.tui.widgets.search_results import SearchResults
 from sopvault.vault import Vault
 from tests.conftest import TODAY
-from tests.tui_helpers import cursor_id, loaded, plain, press_down_to, settle
+from tests.tui_helpers import cursor_id, loaded, plain, press_down_to, search_settled, settle
 
 SIZE = (120, 40)
 
@@ -182,3 +185,63 @@ async def test_nothing_but_a_hint_before_a_document_is_chosen(sample_path: Path)
         assert view.document is None
         assert "Select a document" in plain(view.query_one("#doc-title"))
         assert not view.query_one("#doc-findings").display
+
+
+async def type_and_wait(pilot: Pilot[None], text: str) -> None:
+    for char in text:
+        await pilot.press(char if char != " " else "space")
+    await search_settled(pilot)
+
+
+async def test_search_as_you_type_and_open_a_result(sample_path: Path) -> None:
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await loaded(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await type_and_wait(pilot, "reorder point")
+        results = app.screen.query_one(SearchResults)
+        assert results.option_count >= 3
+        assert results.get_option_at_index(0).id == "SOP-003"
+        await pilot.press("down", "down")  # into the list, then the second hit
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        second = app.screen.query_one(DocView).document
+        assert second is not None and second.id != "SOP-003"
+        assert cursor_id(tree) == second.id
+
+
+async def test_search_enter_opens_the_best_hit_and_escape_returns(sample_path: Path) -> None:
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await loaded(pilot)
+        await pilot.press("slash")
+        await type_and_wait(pilot, "flotation cell")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(DocView).document.id == "WI-001"  # type: ignore[union-attr]
+        assert cursor_id(tree) == "WI-001"
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        assert app.screen.query_one(DocView).document.id == "WI-001"  # type: ignore[union-attr]
+
+
+async def test_search_shows_typo_help_and_query_errors(sample_path: Path) -> None:
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await type_and_wait(pilot, "respirtor")
+        status = plain(app.screen.query_one("#search-status"))
+        assert "showing results for: respirator" in status
+        search_input = app.screen.query_one(Input)
+        search_input.value = 'colour:"blue'
+        await search_settled(pilot)
+        status = plain(app.screen.query_one("#search-status"))
+        assert "unbalanced quote" in status
+        assert app.screen.query_one(SearchResults).option_count > 0  # old hits stay

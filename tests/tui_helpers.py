@@ -43,3 +43,13 @@ async def press_down_to(pilot: Pilot[None], tree: DocTree, doc_id: str, limit: i
             return
         await pilot.press("down")
     raise AssertionError(f"{doc_id} not reached; cursor on {cursor_id(tree)}")
+
+
+async def search_settled(pilot: Pilot[None], timeout: float = 30.0) -> None:
+    """Wait until the search screen shows the answer to what is typed now."""
+    for _ in range(int(timeout / 0.05)):
+        await settle(pilot)
+        if getattr(pilot.app.screen, "pending", None) is None:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the search did not settle")

@@ -7,6 +7,7 @@ from textual.binding import Binding
 
 from sopvault.tui.browse_screen import BrowseScreen
 from sopvault.tui.help_screen import HelpScreen
+from sopvault.tui.search_screen import SearchScreen
 from sopvault.vault import Vault
 
 
@@ -16,6 +17,7 @@ class SopVaultApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "sopvault"
     BINDINGS = [
+        Binding("slash", "search", "Search", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -27,6 +29,19 @@ class SopVaultApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(BrowseScreen(self.vault))
+
+    def action_search(self) -> None:
+        """Open search from anywhere; the chosen document opens in the browser."""
+        if isinstance(self.screen, SearchScreen):
+            self.screen.query_one("#search-input").focus()
+            return
+
+        def reveal(doc_id: str | None) -> None:
+            browser = next((s for s in self.screen_stack if isinstance(s, BrowseScreen)), None)
+            if doc_id is not None and browser is not None:
+                browser.reveal(doc_id)
+
+        self.push_screen(SearchScreen(self.vault), reveal)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

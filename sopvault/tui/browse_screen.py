@@ -126,6 +126,16 @@ class BrowseScreen(Screen[None]):
         names = {handle: person.name for handle, person in self.vault.config.people.items()}
         self.query_one(DocView).show_document(doc, findings, names)
 
+    def reveal(self, doc_id: str) -> None:
+        """Show a document chosen elsewhere (search): select it in the tree and open it."""
+        tree = self.query_one(DocTree)
+        if tree.active_filter != DocumentFilter() and self.state is not None:
+            tree.show_state(self.state, DocumentFilter())  # the filter may hide it
+            self.refresh_status()
+        tree.select_document(doc_id)
+        self.open_document(doc_id)
+        tree.focus()
+
     @on(ProblemsPanel.OpenFinding)
     def open_finding(self, event: ProblemsPanel.OpenFinding) -> None:
         if self.state is None:

@@ -18,6 +18,7 @@ HELP_TEXT = """\
 | `→` / `←` | open / close a branch |
 | `Enter` | open the selected document (or follow a ↔ related link) |
 | `Tab` | move between the tree, the document and the problems list |
+| `/` | search; `Enter` opens the best hit, `↓` picks another, `Escape` comes back |
 | `f` | filter the tree by kind and status |
 | `p` | show or hide the problems found by `sopvault check` |
 | `r` | reload the vault from disk |

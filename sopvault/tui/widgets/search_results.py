@@ -1,0 +1,43 @@
+"""The list of search hits: id, title, kind and status, and the snippet with matches marked."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from sopvault.model import SearchHit
+from sopvault.safetext import inert
+
+
+class SearchResults(OptionList):
+    """Posts ``Chosen`` with the document id when a hit is picked (Enter or click)."""
+
+    class Chosen(Message):
+        def __init__(self, doc_id: str) -> None:
+            super().__init__()
+            self.doc_id = doc_id
+
+    def show_hits(self, hits: tuple[SearchHit, ...]) -> None:
+        self.set_options(Option(hit_text(hit), id=hit.id) for hit in hits)
+        if hits:
+            self.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Chosen(event.option.id))
+
+
+def hit_text(hit: SearchHit) -> Text:
+    """Two lines per hit; matched words in the snippet are highlighted."""
+    text = Text()
+    text.append(inert(hit.id), style="bold")
+    text.append("  ")
+    text.append(inert(hit.title), style="bold")
+    text.append(f"  {hit.kind.replace('_', ' ')}, {hit.status or 'no status'}", style="dim")
+    text.append("\n  ")
+    for part, matched in hit.snippet:
+        text.append(inert(part), style="bold reverse" if matched else "dim")
+    return text
