@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -129,6 +130,7 @@ SHARE = [
     ("standard", 0.07),
     ("form", 0.08),
 ]
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_vault"
 PREFIX = {
     "policy": "POL",
     "process": "PRC",
@@ -155,28 +157,66 @@ PARENT_KIND = {
 }
 
 
+_VOCAB: tuple[list[str], list[float]] | None = None
+
+
+def zipf_words(rng: random.Random, count: int) -> list[str]:
+    assert _VOCAB is not None
+    words, cumulative = _VOCAB
+    return rng.choices(words, cum_weights=cumulative, k=count)
+
+
 def phrase(rng: random.Random, words: int) -> str:
-    pool = NOUNS + ADJECTIVES
-    return " ".join(rng.choice(pool) for _ in range(words))
+    """Mostly Zipf-distributed words, with a few stock nouns so common queries hit some."""
+    chosen = zipf_words(rng, words)
+    if rng.random() < 0.3:
+        chosen[rng.randrange(words)] = rng.choice(NOUNS)
+    return " ".join(chosen)
 
 
 def sentence(rng: random.Random) -> str:
-    return f"{rng.choice(VERBS)} the {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+    noun = rng.choice(NOUNS) if rng.random() < 0.15 else zipf_words(rng, 1)[0]
+    return f"{rng.choice(VERBS)} the {zipf_words(rng, 1)[0]} {noun}"
 
 
-def body(rng: random.Random, title: str) -> str:
+def vocabulary(rng: random.Random, size: int = 20_000) -> tuple[list[str], list[float]]:
+    """Real words from the sample vault, then made-up ones, weighted by Zipf's law so that
+    a few words are everywhere and most are rare, as in real text."""
+    words: list[str] = []
+    seen: set[str] = set()
+    for path in sorted(SAMPLE.rglob("*.md")):
+        for word in re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8").lower()):
+            if word not in seen:
+                seen.add(word)
+                words.append(word)
+    syllables = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"]
+    while len(words) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    cumulative, total = [], 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1.0 / rank
+        cumulative.append(total)
+    return words, cumulative
+
+
+def body(rng: random.Random, title: str, vocab: tuple[list[str], list[float]]) -> str:
+    words, cumulative = vocab
     paragraphs = [f"# {title}", ""]
     for _ in range(rng.randint(2, 5)):
-        words = [
-            rng.choice(NOUNS + ADJECTIVES + ["the", "and", "of", "is", "to", "before"])
-            for _ in range(rng.randint(30, 80))
-        ]
-        paragraphs += [" ".join(words).capitalize() + ".", ""]
+        chosen = rng.choices(words, cum_weights=cumulative, k=rng.randint(30, 80))
+        if rng.random() < 0.02:
+            chosen[len(chosen) // 2 : len(chosen) // 2] = ["freezer", "alarm", "at", "night"]
+        paragraphs += [" ".join(chosen).capitalize() + ".", ""]
     return "\n".join(paragraphs)
 
 
 def generate(out: Path, total: int, seed: int) -> int:
+    global _VOCAB
     rng = random.Random(seed)
+    vocab = _VOCAB = vocabulary(rng)
     out.mkdir(parents=True, exist_ok=True)
     (out / "sopvault.toml").write_text(
         'name = "Synthetic benchmark vault"\n\n[checks]\nextra_verbs = []\n', encoding="utf-8"
@@ -221,7 +261,7 @@ def generate(out: Path, total: int, seed: int) -> int:
                     | ({"critical": True, "record": "yesno"} if rng.random() < 0.2 else {})
                     for _ in range(rng.randint(3, 12))
                 ]
-            text = f"+++\n{tomli_w.dumps(front)}+++\n{body(rng, title)}"
+            text = f"+++\n{tomli_w.dumps(front)}+++\n{body(rng, title, vocab)}"
             (folder / f"{doc_id}.md").write_text(text, encoding="utf-8")
             ids[kind].append(doc_id)
             written += 1

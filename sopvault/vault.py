@@ -255,28 +255,23 @@ class Vault:
         from sopvault.search import IndexUnavailable, SearchIndex, query
 
         query.tokenize(text)  # fail fast on a malformed query, before touching the index
-        report = self.refresh_index(progress=progress)
         index = SearchIndex(self.index_dir)
-        try:
+
+        def run(notices: list[str]) -> SearchResponse:
             return index.search(
                 text,
                 kind=kind,
                 status=status,
                 limit=limit,
                 load=self._document_at,
-                notices=tuple(report.notices),
+                notices=tuple(notices),
             )
+
+        try:
+            return run(self.refresh_index(progress=progress).notices)
         except IndexUnavailable:
             report = self.refresh_index(rebuild=True, progress=progress)
-            notices = ("the search index was unreadable; rebuilt it", *report.notices)
-            return index.search(
-                text,
-                kind=kind,
-                status=status,
-                limit=limit,
-                load=self._document_at,
-                notices=notices,
-            )
+            return run(["the search index was unreadable; rebuilt it", *report.notices])
 
     def refresh_index(
         self, *, rebuild: bool = False, progress: Progress | None = None
