@@ -109,6 +109,7 @@ class Vault:
         # How long an index update waits for another process's update before answering
         # from the index as it is.
         self.index_lock_wait = 2.0
+        self._search_index: SearchIndex | None = None  # kept so its searcher stays open
 
     @classmethod
     def open(cls, path: Path | None = None, *, today: date | None = None) -> Vault:
@@ -255,7 +256,9 @@ class Vault:
         from sopvault.search import IndexUnavailable, SearchIndex, query
 
         query.tokenize(text)  # fail fast on a malformed query, before touching the index
-        index = SearchIndex(self.index_dir)
+        if self._search_index is None:
+            self._search_index = SearchIndex(self.index_dir)
+        index = self._search_index
 
         def run(notices: list[str]) -> SearchResponse:
             return index.search(
