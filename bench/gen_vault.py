@@ -268,6 +268,26 @@ def generate(out: Path, total: int, seed: int) -> int:
     return written
 
 
+def commit_all(out: Path) -> None:
+    """Make ``out`` a repository with everything committed, as a fixed bench identity."""
+    env_id = ["-c", "user.name=Bench", "-c", "user.email=bench@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True)
+    subprocess.run(["git", "-C", str(out), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(out), *env_id, "commit", "-qm", "Generated vault"], check=True)
+
+
+def bench_vault(given: Path | None, docs: int, git: bool) -> Path:
+    """The vault a benchmark runs on: the one given, or a generated one under bench/out/."""
+    if given is not None:
+        return given.resolve()
+    out = Path(__file__).resolve().parent / "out" / f"{'git-' if git else ''}vault-{docs}"
+    if not (out / "sopvault.toml").exists():
+        generate(out, docs, seed=7)
+        if git:
+            commit_all(out)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -277,12 +297,7 @@ def main() -> int:
     args = parser.parse_args()
     count = generate(args.out, args.docs, args.seed)
     if args.git:
-        env_id = ["-c", "user.name=Bench", "-c", "user.email=bench@example.com"]
-        subprocess.run(["git", "init", "-q", "-b", "main", str(args.out)], check=True)
-        subprocess.run(["git", "-C", str(args.out), "add", "-A"], check=True)
-        subprocess.run(
-            ["git", "-C", str(args.out), *env_id, "commit", "-qm", "Generated vault"], check=True
-        )
+        commit_all(args.out)
     print(f"wrote {count} documents to {args.out}", file=sys.stderr)
     return 0
 

@@ -21,6 +21,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from gen_vault import bench_vault  # noqa: E402
+
 
 def bare_tomllib(root: Path) -> float:
     """The floor: read every document and parse its front matter with tomllib, nothing else."""
@@ -110,13 +112,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    root = args.vault
-    if root is None:
-        from gen_vault import generate
-
-        root = HERE / "out" / f"vault-{args.docs}"
-        if not (root / "sopvault.toml").exists():
-            generate(root, args.docs, seed=7)
+    root = bench_vault(args.vault, args.docs, git=False)
     files = sum(1 for _ in root.rglob("*.md"))
     print(f"vault: {root} ({files} .md files)")
     floor = median(bare_tomllib, root, args.repeat)

@@ -21,6 +21,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from gen_vault import bench_vault  # noqa: E402
+
 from sopvault.search.index import SearchIndex  # noqa: E402
 from sopvault.vault import Vault  # noqa: E402
 
@@ -80,31 +82,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    root = args.vault
-    if root is None:
-        from gen_vault import generate
-
-        root = HERE / "out" / f"git-vault-{args.docs}"
-        if not (root / "sopvault.toml").exists():
-            generate(root, args.docs, seed=7)
-            subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-            subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
-            subprocess.run(
-                [
-                    "git",
-                    "-C",
-                    str(root),
-                    "-c",
-                    "user.name=Bench",
-                    "-c",
-                    "user.email=bench@example.com",
-                    "commit",
-                    "-qm",
-                    "vault",
-                ],
-                check=True,
-            )
-    root = root.resolve()
+    root = bench_vault(args.vault, args.docs, git=True)
     files = sorted(root.rglob("*.md"))
     print(f"vault: {root} ({len(files)} .md files)")
 
