@@ -276,6 +276,15 @@ def commit_all(out: Path) -> None:
     subprocess.run(["git", "-C", str(out), *env_id, "commit", "-qm", "Generated vault"], check=True)
 
 
+def bench_arguments(description: str) -> argparse.Namespace:
+    """The command line both benchmarks take: an optional vault, its size, repetitions."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("vault", type=Path, nargs="?")
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    return parser.parse_args()
+
+
 def bench_vault(given: Path | None, docs: int, git: bool) -> Path:
     """The vault a benchmark runs on: the one given, or a generated one under bench/out/."""
     if given is not None:

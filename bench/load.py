@@ -7,7 +7,6 @@ Without VAULT a vault is generated with bench/gen_vault.py under bench/out/. Pri
 
 from __future__ import annotations
 
-import argparse
 import gc
 import shutil
 import statistics
@@ -21,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from gen_vault import bench_vault  # noqa: E402
+from gen_vault import bench_arguments, bench_vault  # noqa: E402
 
 
 def bare_tomllib(root: Path) -> float:
@@ -107,11 +106,7 @@ def median(fn, root: Path, repeat: int) -> float:  # type: ignore[no-untyped-def
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("vault", type=Path, nargs="?")
-    parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = bench_arguments(__doc__.splitlines()[0])
     root = bench_vault(args.vault, args.docs, git=False)
     files = sum(1 for _ in root.rglob("*.md"))
     print(f"vault: {root} ({files} .md files)")

@@ -9,7 +9,6 @@ with `git checkout` at the end.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import subprocess
@@ -21,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from gen_vault import bench_vault  # noqa: E402
+from gen_vault import bench_arguments, bench_vault  # noqa: E402
 
 from sopvault.search.index import SearchIndex  # noqa: E402
 from sopvault.vault import Vault  # noqa: E402
@@ -77,11 +76,7 @@ def folder_size(path: Path, skip: tuple[str, ...] = ()) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("vault", type=Path, nargs="?")
-    parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = bench_arguments(__doc__.splitlines()[0])
     root = bench_vault(args.vault, args.docs, git=True)
     files = sorted(root.rglob("*.md"))
     print(f"vault: {root} ({len(files)} .md files)")

@@ -29,7 +29,6 @@ from sopvault.model import (
     Finding,
     Kind,
     SearchResponse,
-    Severity,
     Status,
     VaultConfig,
     is_valid_id,
@@ -188,7 +187,7 @@ class Vault:
         doc = self.documents.get(doc_id)
         if doc is None:
             hint = ""
-            if any(f.path for f in self.state.findings if f.severity is Severity.ERROR):
+            if self.state.skipped:
                 hint = " (some files were skipped; see `sopvault check`)"
             raise DocumentNotFound(f"no document with id '{doc_id}'{hint}")
         if not doc.complete:

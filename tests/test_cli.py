@@ -69,6 +69,8 @@ def test_commands_still_work_on_good_documents_and_count_skipped(
     assert "5 files were skipped" in err
     code, out, err = run(capsys, "--vault", str(broken_path), "show", "SOP-1")
     assert code == 0 and "Count the pallets" in out
+    code, out, err = run(capsys, "--vault", str(broken_path), "show", "B-2")
+    assert code == 1 and "some files were skipped; see `sopvault check`" in err
 
 
 def test_check_clean_sample_exits_zero(
