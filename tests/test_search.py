@@ -140,6 +140,14 @@ def test_a_long_question_finds_the_procedure(freezer_vault: Vault) -> None:
     assert set(found) >= {"POL-1", "POL-2", "POL-3", "POL-4"}  # most words still count
 
 
+def test_holding_every_word_ranks_above_a_stronger_partial_match(freezer_vault: Vault) -> None:
+    # POL-1 and POL-4 have "alarm" in the title (worth five body mentions) but not
+    # "tested": POL-2, the one document holding both words, still comes first.
+    found = ids(freezer_vault, "alarm tested")
+    assert found[0] == "POL-2"
+    assert set(found[1:]) == {"POL-1", "POL-4"}
+
+
 def test_typos_are_forgiven_and_suggested(sample_vault: Vault) -> None:
     response = sample_vault.search("respirtor")
     assert response.did_you_mean == "respirator" and response.corrected

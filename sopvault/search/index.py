@@ -35,6 +35,17 @@ from sopvault.search.snippets import snippet, stem_all
 META_NAME = "sopvault-index.json"
 # Below this many hits, words the index has never seen are checked for typos.
 FEW_HITS = 3
+# Memory for the posting pool of each build process: at 128 MB a 10k-document build
+# spilled sorted runs to disk and read them back (half of the build time).
+LIMIT_MB = 768
+
+
+def _pool_mb() -> int:
+    """The pool size, overridable with SOPVAULT_INDEX_MB on small machines."""
+    value = os.environ.get("SOPVAULT_INDEX_MB", "")
+    return int(value) if value.isdigit() and int(value) >= 16 else LIMIT_MB
+
+
 _STOP_WORDS = frozenset(
     "a an and are as at be by can do does for from have how i if in is it of on or so that the"
     " this to was we what when where which who why will with you your".split()
@@ -176,9 +187,9 @@ class SearchIndex:
         fresh.mkdir(parents=True)
         ix = windex.create_in(str(fresh), SCHEMA)
         if procs > 1:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=128)
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=_pool_mb())
         else:
-            writer = ix.writer(limitmb=128)
+            writer = ix.writer(limitmb=_pool_mb())
         try:
             done = 0
             for doc in documents:
@@ -272,8 +283,17 @@ class SearchIndex:
 def _run(
     searcher: Searcher, parsed: squery.ParsedQuery, limit: int
 ) -> list[tuple[dict[str, Any], float]]:
+    """Hits holding all the words first; then, for a question, those holding some."""
     results = searcher.search(parsed.main, filter=parsed.filter, mask=parsed.mask, limit=limit)
-    return [(hit.fields(), float(hit.score or 0.0)) for hit in results]
+    found = [(hit.fields(), float(hit.score or 0.0)) for hit in results]
+    if parsed.fallback is None or len(found) >= limit:
+        return found
+    seen = {fields["path"] for fields, _ in found}
+    more = searcher.search(
+        parsed.fallback, filter=parsed.filter, mask=parsed.mask, limit=limit + len(found)
+    )
+    found += [(h.fields(), float(h.score or 0.0)) for h in more if h["path"] not in seen]
+    return found[:limit]
 
 
 def _matched_words(searcher: Searcher, parsed: squery.ParsedQuery) -> set[str]:
