@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sopvault import __version__
+from sopvault import __version__, cli_review
 from sopvault.errors import SopvaultError
 from sopvault.model import Document, Finding, Kind, SearchResponse, Severity, Status
 from sopvault.safetext import inert
@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print a document: metadata, numbered steps, body")
     p.add_argument("id", metavar="ID")
     p.add_argument("--json", action="store_true", help="print the front matter and body as JSON")
+    p.add_argument(
+        "--at", metavar="VERSION_OR_REV", help="an old revision: a version (1.2) or git revision"
+    )
 
     p = sub.add_parser("tree", help="print the hierarchy (related processes marked <->)")
     p.add_argument("id", nargs="?", metavar="ID", help="only the branch under this document")
@@ -87,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="bring the search index up to date")
     p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
+
+    cli_review.add_parsers(sub)
 
     p = sub.add_parser("tui", help="open the terminal UI")
     p.add_argument("path", nargs="?", type=Path, metavar="VAULT", help="vault folder")
@@ -187,7 +192,12 @@ def _summary(doc: Document) -> dict[str, Any]:
 
 def cmd_show(args: argparse.Namespace) -> int:
     vault = _open(args)
-    doc = vault.get(args.id)
+    if args.at is None:
+        doc = vault.get(args.id)
+    else:
+        from sopvault.revisions import Revisions
+
+        doc = Revisions(vault).document_at(args.id, args.at)
     if args.json:
         data = {"path": doc.path, "front_matter": doc.front, "body": doc.body}
         print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
@@ -414,4 +424,5 @@ COMMANDS = {
     "search": cmd_search,
     "index": cmd_index,
     "tui": cmd_tui,
+    **cli_review.COMMANDS,
 }

@@ -23,7 +23,7 @@ from sopvault.model import (
 
 REQUIRED = ("id", "title", "kind")
 TEXT_FIELDS = ("version", "owner", "department", "purpose", "scope", "trigger", "review_every")
-LIST_FIELDS = ("parents", "related", "roles", "tags", "hazards", "ppe", "regulations")
+LIST_FIELDS = ("parents", "related", "roles", "tags", "hazards", "ppe", "regulations", "reviewers")
 DATE_FIELDS = ("effective", "next_review")
 KNOWN_FIELDS = frozenset((*REQUIRED, "status", *TEXT_FIELDS, *LIST_FIELDS, *DATE_FIELDS, "steps"))
 STEP_FIELDS = frozenset(
@@ -74,9 +74,15 @@ def parse_bytes(path: str, raw: bytes) -> ParseResult:
     return parse_text(path, text)
 
 
+def looks_like_document(text: str) -> bool:
+    """Whether a Markdown file is meant as a document (it opens with front matter) rather
+    than a README or notes, which the vault leaves alone."""
+    return text.lstrip("\ufeff").startswith(("+", "-"))
+
+
 def parse_text(path: str, text: str) -> ParseResult:
     """Parse a document's text into the model, collecting every problem found on the way."""
-    if not text.lstrip("\ufeff").startswith(("+", "-")):
+    if not looks_like_document(text):
         return ParseResult(path, None, [], ignored=True)  # a README, notes: not a document
     out = _Collector(path)
     try:

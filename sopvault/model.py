@@ -164,6 +164,9 @@ class Document:
     hazards: list[str] = field(default_factory=list)
     ppe: list[str] = field(default_factory=list)
     regulations: list[str] = field(default_factory=list)
+    # Who may approve changes to this document (handles or ``role:<role>``), in place of
+    # the vault's ``[review] approvers``.
+    reviewers: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     field_lines: dict[str, int] = field(default_factory=dict)
     # False for the light copies a warm start loads: no steps, body or front matter text.

@@ -6,6 +6,8 @@ sequences to a terminal, and all text is built as ``Text`` objects (never parsed
 
 from __future__ import annotations
 
+import difflib
+
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.table import Table
@@ -124,3 +126,21 @@ def document_renderable(doc: Document, people_names: dict[str, str] | None = Non
     if doc.body.strip():
         parts.append(body_markdown(doc))
     return Group(*parts)
+
+
+def unified_diff(old_label: str, old_text: str, new_label: str, new_text: str) -> str:
+    """A unified diff of two texts of a document (they may sit at different paths)."""
+    lines = difflib.unified_diff(
+        old_text.splitlines(keepends=True),
+        new_text.splitlines(keepends=True),
+        fromfile=old_label,
+        tofile=new_label,
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def diff_renderable(diff_text: str) -> RenderableType:
+    """A diff coloured by Pygments' diff lexer, control characters shown inert."""
+    from rich.syntax import Syntax
+
+    return Syntax(inert(diff_text), "diff", theme="ansi_dark", background_color="default")

@@ -110,6 +110,11 @@ class Vault:
         self.index_lock_wait = 2.0
         self._search_index: SearchIndex | None = None  # kept so its searcher stays open
 
+    @property
+    def today(self) -> date:
+        """The date checks and approvals use (fixed in tests, else the real date)."""
+        return self._today or date.today()
+
     @classmethod
     def open(cls, path: Path | None = None, *, today: date | None = None) -> Vault:
         """Open the vault at ``path`` or the nearest one above it (default: the current folder)."""

@@ -1,0 +1,353 @@
+"""Git plumbing for revisions: commits made without touching the user's index or files.
+
+Proposals and approvals are built with a private index file (``GIT_INDEX_FILE``),
+``commit-tree`` and a compare-and-swap ``update-ref``, so a person's own uncommitted
+work is never staged, stashed or rewritten. Every call is ``git`` with an argument list;
+user text reaches git only as arguments or on stdin, never through a shell.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sopvault.errors import SopvaultError
+from sopvault.signoff import Identity
+
+ZERO = "0" * 40
+# Field and record separators for log formats: never found in names, e-mails or paths.
+FS, RS = "\x1f", "\x1e"
+
+
+class GitError(SopvaultError):
+    """A git command failed; the message carries git's own first line."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit as read from ``git log``."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: Identity
+    author_date: str
+    committer: Identity
+    commit_date: str
+    subject: str
+    body: str
+    trailers: list[tuple[str, str]]
+    signature: str = "N"
+    paths: tuple[str, ...] = ()
+
+
+# %G? is costly (it verifies signatures), so it is asked for only when needed.
+_LOG_FIELDS = (
+    "%H",
+    "%P",
+    "%an",
+    "%ae",
+    "%aI",
+    "%cn",
+    "%ce",
+    "%cI",
+    "%s",
+    "%b",
+    "%(trailers:only,unfold)",
+)
+
+
+class Repo:
+    """A git work tree, by its top folder."""
+
+    def __init__(self, root: Path, env: Mapping[str, str] | None = None) -> None:
+        self.root = root
+        # Set for every call: who is acting and when (the demo plays several people).
+        self.env: dict[str, str] = dict(env or {})
+
+    @classmethod
+    def at(cls, path: Path) -> Repo | None:
+        """The repository holding ``path``, or None when there is none (or no git)."""
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(path), "rev-parse", "--show-toplevel"],
+                capture_output=True,
+                timeout=30,
+                env=_env(),
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if done.returncode != 0:
+            return None
+        return cls(Path(done.stdout.decode("utf-8", "surrogateescape").strip()))
+
+    # ---- running -----------------------------------------------------------------------
+
+    def run(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (0,),
+    ) -> bytes:
+        done = self.call(*args, stdin=stdin, env=env)
+        if done.returncode not in ok:
+            raise GitError(_first_line(done.stderr) or f"git {args[0]} failed")
+        return done.stdout
+
+    def call(
+        self, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(
+                ["git", "-C", str(self.root), *args],
+                input=stdin,
+                capture_output=True,
+                env=_env({**self.env, **(env or {})}),
+                timeout=300,
+            )
+        except OSError as err:
+            raise GitError(f"cannot run git: {err.strerror or err}") from None
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} did not finish in 5 minutes") from None
+
+    def text(self, *args: str, **kw: object) -> str:
+        return self.run(*args, **kw).decode("utf-8", "surrogateescape").strip()  # type: ignore[arg-type]
+
+    # ---- names -------------------------------------------------------------------------
+
+    def rev(self, name: str) -> str | None:
+        """The commit ``name`` points at, or None."""
+        done = self.call(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"
+        )
+        if done.returncode != 0:
+            return None
+        return done.stdout.decode().strip() or None
+
+    def main_branch(self, configured: str | None) -> str:
+        """The branch approved documents live on: as configured, else main, else master,
+        else whatever HEAD names."""
+        if configured:
+            return configured
+        for name in ("main", "master"):
+            if self.call("show-ref", "--verify", "--quiet", f"refs/heads/{name}").returncode == 0:
+                return name
+        done = self.call("symbolic-ref", "--short", "-q", "HEAD")
+        return done.stdout.decode().strip() or "main"
+
+    def head_branch(self) -> str | None:
+        done = self.call("symbolic-ref", "-q", "HEAD")
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    def identity(self) -> Identity:
+        """Who is running this, as git would record them as committer."""
+        done = self.call("var", "GIT_COMMITTER_IDENT")
+        if done.returncode != 0:
+            raise GitError(
+                "git does not know who you are: set it with"
+                " git config user.name 'Your Name' and git config user.email you@example.com"
+            )
+        line = done.stdout.decode("utf-8", "surrogateescape").strip()
+        ident = Identity.parse(line.rsplit(">", 1)[0] + ">")
+        if ident is None:
+            raise GitError(f"cannot read your git identity from {line!r}")
+        return ident
+
+    def config_bool(self, key: str) -> bool:
+        done = self.call("config", "--type=bool", "--get", key)
+        return done.returncode == 0 and done.stdout.decode().strip() == "true"
+
+    def refs(self, *prefixes: str) -> list[tuple[str, str]]:
+        out = self.text("for-each-ref", "--format=%(refname) %(objectname)", *prefixes)
+        return [tuple(line.split(" ", 1)) for line in out.splitlines() if line]  # type: ignore[misc]
+
+    def update_ref(self, ref: str, new: str, old: str | None = None, reason: str = "") -> None:
+        """Move ``ref`` to ``new`` only if it still points at ``old`` (ZERO: must not exist)."""
+        args = ["update-ref", "-m", reason or "sopvault", ref, new]
+        if old is not None:
+            args.append(old)
+        self.run(*args)
+
+    def delete_ref(self, ref: str, old: str | None = None) -> None:
+        args = ["update-ref", "-d", ref]
+        if old is not None:
+            args.append(old)
+        self.run(*args)
+
+    # ---- objects -----------------------------------------------------------------------
+
+    def blob(self, rev: str, path: str) -> bytes | None:
+        """The file at ``path`` in ``rev``, or None when it is not there."""
+        done = self.call("cat-file", "blob", f"{rev}:{path}")
+        return done.stdout if done.returncode == 0 else None
+
+    def blobs(self, names: list[str]) -> list[bytes | None]:
+        """Many ``rev:path`` objects in one ``cat-file --batch``; None for a missing one."""
+        if not names:
+            return []
+        out = self.run("cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode())
+        result: list[bytes | None] = []
+        pos = 0
+        for _ in names:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) < 3 or header[-1] == b"missing":
+                result.append(None)
+                continue
+            size = int(header[2])
+            result.append(out[pos : pos + size])
+            pos += size + 1
+        return result
+
+    def hash_blob(self, path: str, data: bytes) -> str:
+        """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""
+        return self.text("hash-object", "-w", "--stdin", f"--path={path}", stdin=data)
+
+    def tree_of(self, rev: str) -> str:
+        return self.text("rev-parse", f"{rev}^{{tree}}")
+
+    @contextmanager
+    def private_index(self, base: str | None) -> Iterator[dict[str, str]]:
+        """An index file of our own, filled from ``base``; yields the env that selects it."""
+        handle, name = tempfile.mkstemp(prefix="sopvault-index-", dir=self._git_dir())
+        os.close(handle)
+        os.unlink(name)  # git wants to create it
+        env = {"GIT_INDEX_FILE": name}
+        try:
+            if base is not None:
+                self.run("read-tree", base, env=env)
+            yield env
+        finally:
+            for leftover in (name, name + ".lock"):
+                try:
+                    os.unlink(leftover)
+                except FileNotFoundError:
+                    pass
+
+    def tree_with(self, base: str | None, files: Mapping[str, bytes | None]) -> str:
+        """The tree of ``base`` with ``files`` set (bytes) or removed (None)."""
+        with self.private_index(base) as env:
+            lines = []
+            for path, data in files.items():
+                if data is None:
+                    lines.append(f"0 {ZERO}\t{path}\n")
+                else:
+                    lines.append(f"100644 {self.hash_blob(path, data)}\t{path}\n")
+            self.run("update-index", "--index-info", stdin="".join(lines).encode(), env=env)
+            return self.text("write-tree", env=env)
+
+    def apply_to(self, base: str, patch: bytes) -> str | None:
+        """The tree of ``base`` with ``patch`` applied, or None when it does not apply."""
+        with self.private_index(base) as env:
+            if self.call("apply", "--cached", "--binary", stdin=patch, env=env).returncode:
+                return None
+            return self.text("write-tree", env=env)
+
+    def commit_tree(
+        self,
+        tree: str,
+        parents: list[str],
+        text: str,
+        *,
+        author: Identity | None = None,
+        author_date: str | None = None,
+        committer: Identity | None = None,
+        when: str | None = None,
+        sign: bool = False,
+    ) -> str:
+        env: dict[str, str] = {}
+        if author is not None:
+            env |= {"GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email}
+        if author_date:
+            env["GIT_AUTHOR_DATE"] = author_date
+        if committer is not None:
+            env |= {"GIT_COMMITTER_NAME": committer.name, "GIT_COMMITTER_EMAIL": committer.email}
+        if when:
+            env["GIT_COMMITTER_DATE"] = when
+            env.setdefault("GIT_AUTHOR_DATE", when)
+        args = ["commit-tree", tree]
+        for parent in parents:
+            args += ["-p", parent]
+        if sign:
+            args.append("-S")
+        args += ["-F", "-"]
+        return self.text(*args, stdin=text.encode("utf-8"), env=env)
+
+    # ---- history -----------------------------------------------------------------------
+
+    def log(
+        self,
+        *args: str,
+        paths: tuple[str, ...] = (),
+        names: bool = False,
+        signatures: bool = False,
+    ) -> list[Commit]:
+        """Commits from ``git log ARGS``, with their trailers (and changed paths if asked)."""
+        fields = list(_LOG_FIELDS) + (["%G?"] if signatures else [])
+        fmt = RS + FS.join(fields) + FS
+        extra = ["--name-only", "--no-renames", "-z"] if names else []
+        out = self.run(
+            "-c", "log.showSignature=false", "log", f"--format={fmt}", *extra, *args, "--", *paths
+        )
+        commits = []
+        for record in out.decode("utf-8", "surrogateescape").split(RS)[1:]:
+            parts = record.split(FS)
+            (sha, parents, an, ae, ad, cn, ce, cd, subject, body, trailers) = parts[:11]
+            rest = parts[11:]
+            signature = rest.pop(0) if signatures else "N"
+            paths_found = (
+                tuple(p.strip("\n") for p in rest[0].split("\0") if p.strip("\n")) if rest else ()
+            )
+            commits.append(
+                Commit(
+                    sha=sha,
+                    parents=tuple(parents.split()),
+                    author=Identity(an, ae),
+                    author_date=ad,
+                    committer=Identity(cn, ce),
+                    commit_date=cd,
+                    subject=subject,
+                    body=body,
+                    trailers=parse_trailer_lines(trailers),
+                    signature=signature or "N",
+                    paths=paths_found,
+                )
+            )
+        return commits
+
+    def _git_dir(self) -> str:
+        return self.text("rev-parse", "--absolute-git-dir")
+
+
+def parse_trailer_lines(text: str) -> list[tuple[str, str]]:
+    """Trailers as ``git log %(trailers:only,unfold)`` prints them: one ``Key: value`` a line."""
+    pairs = []
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and " " not in key.strip():
+            pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["LC_ALL"] = "C"
+    env.pop("GIT_INDEX_FILE", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def _first_line(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    line = lines[0]
+    return line[len("fatal: ") :] if line.startswith("fatal: ") else line
