@@ -8,14 +8,17 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopvault.errors import SopvaultError
-from sopvault.revisions import APPROVED, OPEN, REJECTED, Proposal, Revision, Revisions, TextAt
 from sopvault.safetext import inert
 from sopvault.vault import Vault
 
+if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
+    from sopvault.revisions import Proposal, Revision, Revisions, TextAt
+
 EXIT_OK, EXIT_FAILURE = 0, 1
+OPEN, APPROVED, REJECTED = "open", "approved", "rejected"  # as in sopvault.revisions
 
 
 def add_parsers(sub: Any) -> None:
@@ -65,6 +68,8 @@ def add_parsers(sub: Any) -> None:
 
 
 def _revisions(args: argparse.Namespace) -> Revisions:
+    from sopvault.revisions import Revisions
+
     return Revisions(Vault.open(args.vault))
 
 
