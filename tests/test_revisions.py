@@ -64,6 +64,13 @@ def propose_sop3(root: Path, monkeypatch: pytest.MonkeyPatch, author: str = "Car
     return str(revisions(root).propose(["SOP-003"], "Download, not export").number)
 
 
+def land_sop3(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Carmen's SOP-003 change, approved by Bilal: main then holds one signed-off revision."""
+    number = propose_sop3(root, monkeypatch)
+    act_as(monkeypatch, "Bilal Okafor")
+    revisions(root).approve(number)
+
+
 def test_propose_then_approve_puts_the_signed_off_change_on_main(
     repo_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,9 +233,7 @@ def test_verify_catches_a_commit_that_bypassed_review(
     repo_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     start = git_out(repo_root, "rev-parse", "main").strip()
-    number = propose_sop3(repo_root, monkeypatch)
-    act_as(monkeypatch, "Bilal Okafor")
-    revisions(repo_root).approve(number)
+    land_sop3(repo_root, monkeypatch)
     assert revisions(repo_root).verify(since=start).violations == []
     assert main(["--vault", str(repo_root), "verify", "--since", start]) == 0
 
@@ -294,9 +299,7 @@ def test_a_signed_approval_is_verified(
 def test_history_lists_approved_revisions_newest_first_across_a_rename(
     repo_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    number = propose_sop3(repo_root, monkeypatch)
-    act_as(monkeypatch, "Bilal Okafor")
-    revisions(repo_root).approve(number)
+    land_sop3(repo_root, monkeypatch)
     # a run record mentioning the id is not a revision
     (repo_root / "runs").mkdir()
     (repo_root / "runs" / "r.toml").write_text("x = 1\n")
@@ -328,9 +331,7 @@ def test_history_lists_approved_revisions_newest_first_across_a_rename(
 def test_restore_proposes_the_old_text_as_a_new_version(
     repo_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    number = propose_sop3(repo_root, monkeypatch)
-    act_as(monkeypatch, "Bilal Okafor")
-    revisions(repo_root).approve(number)
+    land_sop3(repo_root, monkeypatch)
     act_as(monkeypatch, "Carmen Ruiz")
     head = git_out(repo_root, "rev-parse", "HEAD")
     worktree = (repo_root / SOP3).read_bytes()
@@ -412,8 +413,6 @@ def test_the_pre_receive_hook_refuses_an_unreviewed_push(
     assert "unreviewed" in push.stderr
 
     git_out(repo_root, "reset", "-q", "--hard", "HEAD~1")
-    number = propose_sop3(repo_root, monkeypatch)
-    act_as(monkeypatch, "Bilal Okafor")
-    revisions(repo_root).approve(number)
+    land_sop3(repo_root, monkeypatch)
     git_out(repo_root, "push", "-q", "origin", "main")
     assert git_out(server, "rev-parse", "main") == git_out(repo_root, "rev-parse", "main")
