@@ -17,7 +17,7 @@ from pathlib import Path
 from sopvault.errors import SopvaultError
 from sopvault.gitplumbing import Repo
 from sopvault.revisions import Revisions
-from sopvault.signoff import APPROVED_AT, REVIEWED_BY, SOP_ID, SOP_VERSION, message
+from sopvault.signoff import APPROVED_AT, REVIEWED_BY, document_trailers, message
 from sopvault.vault import Vault
 
 PEOPLE = {
@@ -118,11 +118,14 @@ class DemoReport:
 
 def make_demo(target: Path) -> DemoReport:
     """Copy the sample vault to ``target`` (a new or empty folder) and replay the story."""
-    if target.exists() and any(target.iterdir()):
-        raise SopvaultError(f"{target} is not empty: give a new folder for the demo")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise SopvaultError(f"{target} is not an empty folder: give a new folder for the demo")
     source = _sample_source()
-    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
-    (target / ".gitignore").write_text(".sopvault/\n", encoding="utf-8")
+    try:
+        shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
+        (target / ".gitignore").write_text(".sopvault/\n", encoding="utf-8")
+    except OSError as err:
+        raise SopvaultError(f"cannot create the demo in {target}: {err.strerror or err}") from None
     init = Repo(target)
     init.run("init", "-q", "-b", "main")
     init.run("config", "user.name", PEOPLE["hana"][0])
@@ -170,9 +173,8 @@ def _import(root: Path) -> None:
     repo = _acting(root, "bilal", when)
     repo.run("add", "-A")
     tree = repo.text("write-tree")
-    trailers: list[tuple[str, str]] = []
-    for doc in sorted(vault.state.documents.values(), key=lambda d: d.id):
-        trailers += [(SOP_ID, doc.id), (SOP_VERSION, doc.version or "1.0")]
+    documents = sorted(vault.state.documents.values(), key=lambda d: d.id)
+    trailers = document_trailers({doc.id: doc.version or "1.0" for doc in documents})
     trailers += [(REVIEWED_BY, "{} <{}>".format(*PEOPLE["hana"])), (APPROVED_AT, f"{when}Z")]
     text = message(
         "Bring the existing procedures under document control",

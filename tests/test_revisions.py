@@ -389,6 +389,7 @@ def test_demo_has_history_reviews_and_passes_verify(tmp_path: Path) -> None:
     assert len(rev.proposals("rejected")) == 1
     assert rev.verify().violations == []
     assert main(["demo", str(root)]) == 1  # not an empty folder
+    assert main(["demo", str(root / "README.md")]) == 1  # a file, not a folder
 
 
 def test_the_pre_receive_hook_refuses_an_unreviewed_push(
