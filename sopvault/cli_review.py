@@ -76,7 +76,7 @@ def _revisions(args: argparse.Namespace) -> Revisions:
 def cmd_propose(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
     prop = revisions.propose(args.ids, args.message, major=args.major)
-    docs = ", ".join(f"{i} {v}" for i, v in prop.documents.items())
+    docs = _documents(prop)
     print(f"proposal {prop.number}: {inert(docs)} (waiting for review; ref {prop.ref})")
     return EXIT_OK
 
@@ -92,7 +92,7 @@ def cmd_reviews(args: argparse.Namespace) -> int:
             return EXIT_OK
         print(_proposal_header(prop))
         print()
-        sys.stdout.write(inert(revisions.proposal_diff(args.number)))
+        sys.stdout.write(inert(revisions.proposal_diff(prop)))
         return EXIT_OK
     if args.number:
         raise SopvaultError(
@@ -106,7 +106,7 @@ def cmd_reviews(args: argparse.Namespace) -> int:
         sys.stderr.write(f"no {args.state} proposals\n")
         return EXIT_OK
     for prop in found:
-        docs = ", ".join(f"{i} {v}" for i, v in prop.documents.items())
+        docs = _documents(prop)
         approvals = f" {len(prop.approvals)} approval(s)" if prop.approvals else ""
         print(
             f"{prop.number:>4}  {inert(docs):<22} {inert(prop.author.name):<18}"
@@ -115,8 +115,13 @@ def cmd_reviews(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _documents(prop: Proposal) -> str:
+    """``SOP-003 2.1, WI-004 1.1``: what a proposal changes, as every listing shows it."""
+    return ", ".join(f"{doc_id} {version}" for doc_id, version in prop.documents.items())
+
+
 def _proposal_header(prop: Proposal) -> str:
-    docs = ", ".join(f"{i} {v}" for i, v in prop.documents.items())
+    docs = _documents(prop)
     lines = [
         f"proposal {prop.number} ({prop.state}): {docs}",
         f"author:   {prop.author}",
@@ -174,7 +179,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
             " when the last reviewer approves"
         )
         return EXIT_OK
-    docs = ", ".join(f"{i} {v}" for i, v in prop.documents.items())
+    docs = _documents(prop)
     print(
         f"approved proposal {prop.number}: {inert(docs)} is effective on {revisions.main}"
         f" ({result.commit[:10]})"
@@ -293,7 +298,7 @@ def _print_diff(old: TextAt, new: TextAt, color: str) -> None:
 def cmd_restore(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
     prop = revisions.restore(args.id, args.to, args.message, major=args.major)
-    docs = ", ".join(f"{i} {v}" for i, v in prop.documents.items())
+    docs = _documents(prop)
     print(
         f"proposal {prop.number}: {inert(docs)} brings back {inert(args.to)} (waiting for review)"
     )

@@ -115,8 +115,15 @@ class Repo:
         except subprocess.TimeoutExpired:
             raise GitError(f"git {args[0]} did not finish in 5 minutes") from None
 
-    def text(self, *args: str, **kw: object) -> str:
-        return self.run(*args, **kw).decode("utf-8", "surrogateescape").strip()  # type: ignore[arg-type]
+    def text(
+        self, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
+    ) -> str:
+        return self.run(*args, stdin=stdin, env=env).decode("utf-8", "surrogateescape").strip()
+
+    def paths(self, *args: str) -> list[str]:
+        """The entries a ``-z`` command prints (``diff --name-only -z``, ``ls-files -z``)."""
+        out = self.run(*args).decode("utf-8", "surrogateescape")
+        return [entry for entry in out.split("\0") if entry]
 
     # ---- names -------------------------------------------------------------------------
 
@@ -164,7 +171,8 @@ class Repo:
 
     def refs(self, *prefixes: str) -> list[tuple[str, str]]:
         out = self.text("for-each-ref", "--format=%(refname) %(objectname)", *prefixes)
-        return [tuple(line.split(" ", 1)) for line in out.splitlines() if line]  # type: ignore[misc]
+        pairs = (line.partition(" ") for line in out.splitlines() if line)
+        return [(ref, sha) for ref, _, sha in pairs]
 
     def update_ref(self, ref: str, new: str, old: str | None = None, reason: str = "") -> None:
         """Move ``ref`` to ``new`` only if it still points at ``old`` (ZERO: must not exist)."""
@@ -204,6 +212,14 @@ class Repo:
             result.append(out[pos : pos + size])
             pos += size + 1
         return result
+
+    def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
+        """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
+        ids: dict[str, str] = {}
+        for entry in self.paths("ls-tree", "-z", rev, "--", *paths) if paths else []:
+            meta, path = entry.split("\t", 1)
+            ids[path] = meta.split()[2]
+        return ids
 
     def hash_blob(self, path: str, data: bytes) -> str:
         """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""

@@ -32,11 +32,13 @@ from sopvault.signoff import (
     REVIEWED_BY,
     RUN_ID,
     SOP_ID,
-    SOP_VERSION,
     Identity,
     Refusal,
     Rules,
     bump_version,
+    document_trailers,
+    has_trailer,
+    identities_of,
     judge,
     message,
     next_review,
@@ -79,8 +81,14 @@ class Proposal:
     reason: str = ""
 
     @property
-    def label(self) -> str:
-        return str(self.number)
+    def first_id(self) -> str:
+        """The document the proposal's ref is filed under."""
+        match = _REF.match(self.ref)
+        return match["id"] if match else ""
+
+    def closed_ref(self, state: str) -> str:
+        """Where the proposal is kept once approved or rejected."""
+        return f"{_NAMESPACES[state]}{self.first_id}/{self.number}"
 
 
 @dataclass(frozen=True)
@@ -178,10 +186,13 @@ class Revisions:
             return None
         return repo_path[len(self.prefix) :]
 
+    def _is_document_path(self, repo_path: str) -> bool:
+        rel = self._vault_path(repo_path)
+        return rel is not None and is_document_path(rel)
+
     def _is_controlled(self, repo_path: str) -> bool:
         """Documents and the vault's rules: what a change to needs a sign-off."""
-        rel = self._vault_path(repo_path)
-        return rel is not None and (rel == CONFIG_FILE or is_document_path(rel))
+        return self._vault_path(repo_path) == CONFIG_FILE or self._is_document_path(repo_path)
 
     def _sign(self) -> bool:
         return self.repo.config_bool("commit.gpgsign")
@@ -283,9 +294,7 @@ class Revisions:
         if tree == self.repo.tree_of(tip):
             raise RevisionError(f"nothing differs from {self.main}: no proposal made")
         number = self._next_number()
-        trailers: list[tuple[str, str]] = []
-        for doc_id, version in versions.items():
-            trailers += [(SOP_ID, doc_id), (SOP_VERSION, version)]
+        trailers = document_trailers(versions)
         trailers += [(PROPOSAL, str(number)), (PROPOSED_BY, str(me))]
         commit = self.repo.commit_tree(tree, [tip], message(summary, body, trailers))
         ref = f"{_NAMESPACES[OPEN]}{first_id}/{number}"
@@ -303,11 +312,10 @@ class Revisions:
     def _moved_from(self, tip: str, doc_id: str) -> str | None:
         """The path main has the document at, when the working copy moved it."""
         pathspec = self.prefix or "."
-        out = self.repo.run(
+        gone = self.repo.paths(
             "diff", "--name-only", "--no-renames", "--diff-filter=D", "-z", tip, "--", pathspec
         )
-        gone = [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
-        candidates = [p for p in gone if self._is_controlled(p) and not p.endswith(CONFIG_FILE)]
+        candidates = [p for p in gone if self._is_document_path(p)]
         blobs = self.repo.blobs([f"{tip}:{p}" for p in candidates])
         for path, data in zip(candidates, blobs, strict=True):
             if _front_value(data, "id") == doc_id:
@@ -318,10 +326,12 @@ class Revisions:
 
     def proposals(self, state: str = OPEN) -> list[Proposal]:
         """Proposals in one state, oldest first."""
-        found = []
-        for ref, tip in self.repo.refs(_NAMESPACES[state]):
-            if _REF.match(ref):
-                found.append(self._load(ref, tip))
+        main_tip = self.repo.rev(self.main_ref)
+        found = [
+            self._load(ref, tip, main_tip)
+            for ref, tip in self.repo.refs(_NAMESPACES[state])
+            if _REF.match(ref)
+        ]
         return sorted(found, key=lambda p: p.number)
 
     def proposal(self, label: str, state: str | None = None) -> Proposal:
@@ -330,23 +340,25 @@ class Revisions:
         if not number.isdigit():
             raise RevisionError(f"{label!r} is not a proposal number (see `sopvault reviews`)")
         states = [state] if state else [OPEN, APPROVED, REJECTED]
-        matches = []
+        matches = []  # (ref, tip, document id)
         for ref, tip in self.repo.refs(*(_NAMESPACES[s] for s in states)):
             match = _REF.match(ref)
             if match and match["n"] == str(int(number)) and (not doc_id or match["id"] == doc_id):
-                matches.append((ref, tip))
+                matches.append((ref, tip, match["id"]))
         if not matches:
             which = "open proposal" if state == OPEN else "proposal"
             raise RevisionError(f"no {which} {label} (see `sopvault reviews`)")
         if len(matches) > 1:
-            names = ", ".join(f"{_REF.match(r)['id']}/{number}" for r, _ in matches)  # type: ignore[index]
+            names = ", ".join(f"{found_id}/{number}" for _, _, found_id in matches)
             raise RevisionError(f"proposal {label} is ambiguous: name one of {names}")
-        return self._load(*matches[0])
+        ref, tip, _ = matches[0]
+        return self._load(ref, tip, self.repo.rev(self.main_ref))
 
-    def _load(self, ref: str, tip: str) -> Proposal:
+    def _load(self, ref: str, tip: str, main_tip: str | None) -> Proposal:
+        """Read a proposal: its own commit, and the approvals or rejection above it (the
+        commits on ``ref`` that main does not hold)."""
         match = _REF.match(ref)
         assert match is not None
-        main_tip = self.repo.rev(self.main_ref)
         span = f"{main_tip}..{tip}" if main_tip else tip
         commits = self.repo.log("--first-parent", span)
         votes: list[Identity] = []
@@ -354,15 +366,12 @@ class Revisions:
         reason = ""
         origin: Commit | None = None
         for commit in commits:
-            keys = {k.lower() for k, _ in commit.trailers}
-            if APPROVES.lower() in keys:
-                votes += [
-                    i for v in pairs_of(commit.trailers, REVIEWED_BY) if (i := Identity.parse(v))
-                ]
-            elif REJECTED_BY.lower() in keys:
-                rejected_by = Identity.parse(pairs_of(commit.trailers, REJECTED_BY)[0])
+            if has_trailer(commit.trailers, APPROVES):
+                votes += identities_of(commit.trailers, REVIEWED_BY)
+            elif has_trailer(commit.trailers, REJECTED_BY):
+                rejected_by = next(iter(identities_of(commit.trailers, REJECTED_BY)), None)
                 reason = _body_text(commit.body)
-            elif PROPOSAL.lower() in keys:
+            elif has_trailer(commit.trailers, PROPOSAL):
                 origin = commit
                 break
         if origin is None:
@@ -384,8 +393,8 @@ class Revisions:
             reason=reason,
         )
 
-    def proposal_diff(self, label: str) -> str:
-        prop = self.proposal(label)
+    def proposal_diff(self, prop: Proposal) -> str:
+        """The change a proposal makes, against the main it was made from."""
         return self.repo.run("diff", "--no-color", prop.base, prop.commit).decode(
             "utf-8", "replace"
         )
@@ -400,20 +409,17 @@ class Revisions:
             paths,
             self.repo.blobs([f"{tip}:{p}" for p in paths]),
             self.repo.blobs([f"{prop.commit}:{p}" for p in paths]),
-            strict=False,
+            strict=True,
         ):
-            if path.endswith(CONFIG_FILE):
+            if not self._is_document_path(path):
                 continue
             reviewers.append(_front_list(now if now is not None else proposed, "reviewers"))
         return Rules.for_change(config.review, config.people.values(), reviewers)
 
     def _changed_paths(self, old: str, new: str) -> list[str]:
-        out = self.repo.run("diff", "--name-only", "--no-renames", "-z", old, new)
-        return [
-            p
-            for p in out.decode("utf-8", "surrogateescape").split("\0")
-            if p and self._is_controlled(p)
-        ]
+        """Documents and rules that differ between two commits."""
+        changed = self.repo.paths("diff", "--name-only", "--no-renames", "-z", old, new)
+        return [p for p in changed if self._is_controlled(p)]
 
     def _config_at(self, rev: str) -> VaultConfig | None:
         data = self.repo.blob(rev, self._repo_path(CONFIG_FILE))
@@ -466,9 +472,7 @@ class Revisions:
         main_tip = self._main_tip()
         tree = self._rebased_tree(prop, main_tip)
         tree = self._mark_effective(prop, tree)
-        trailers: list[tuple[str, str]] = []
-        for doc_id, version in prop.documents.items():
-            trailers += [(SOP_ID, doc_id), (SOP_VERSION, version)]
+        trailers = document_trailers(prop.documents)
         trailers += [(PROPOSAL, str(prop.number)), (PROPOSED_BY, str(prop.author))]
         trailers += [(REVIEWED_BY, str(who)) for who in approvals]
         trailers.append((APPROVED_AT, when))
@@ -481,8 +485,7 @@ class Revisions:
         kept: tuple[str, ...] = ()
         if self.repo.head_branch() == self.main_ref:
             kept = self._follow_main(main_tip, landed, prop)
-        doc_id = _REF.match(prop.ref)["id"]  # type: ignore[index]
-        self.repo.update_ref(f"{_NAMESPACES[APPROVED]}{doc_id}/{prop.number}", prop.tip, ZERO)
+        self.repo.update_ref(prop.closed_ref(APPROVED), prop.tip, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
         self.vault.reload()
         return ApproveResult(prop, True, len(approvals), rules.approvals, landed, kept)
@@ -509,7 +512,7 @@ class Revisions:
     def _mark_effective(self, prop: Proposal, tree: str) -> str:
         today = self._today()
         paths = [
-            p for p in self._changed_paths(prop.base, prop.commit) if not p.endswith(CONFIG_FILE)
+            p for p in self._changed_paths(prop.base, prop.commit) if self._is_document_path(p)
         ]
         edits: dict[str, bytes | None] = {}
         for path, data in zip(paths, self.repo.blobs([f"{tree}:{p}" for p in paths]), strict=True):
@@ -529,17 +532,17 @@ class Revisions:
         """After main moved under a checked-out work tree, bring along the files the
         approval changed, unless the user has edits of their own in them."""
         kept: list[str] = []
-        out = self.repo.run("diff", "--name-only", "--no-renames", "-z", old, new)
-        paths = [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+        paths = self.repo.paths("diff", "--name-only", "--no-renames", "-z", old, new)
         olds = self.repo.blobs([f"{old}:{p}" for p in paths])
         news = self.repo.blobs([f"{new}:{p}" for p in paths])
         proposed = self.repo.blobs([f"{prop.commit}:{p}" for p in paths])
         index_lines = []
         staged = self._index_blobs(paths)
+        old_ids = self.repo.blob_ids(old, paths)
+        new_ids = self.repo.blob_ids(new, paths)
         for path, before, after, mine in zip(paths, olds, news, proposed, strict=True):
-            before_id = self._blob_id(old, path)
-            if staged.get(path) == before_id:
-                after_id = self._blob_id(new, path)
+            if staged.get(path) == old_ids.get(path):
+                after_id = new_ids.get(path)
                 index_lines.append(
                     f"0 {ZERO}\t{path}\n" if after_id is None else f"100644 {after_id}\t{path}\n"
                 )
@@ -558,18 +561,13 @@ class Revisions:
             self.repo.call("update-index", "-q", "--refresh")
         return tuple(kept)
 
-    def _index_blobs(self, paths: list[str]) -> dict[str, str | None]:
-        out = self.repo.run("ls-files", "-s", "-z", "--", *paths) if paths else b""
-        result: dict[str, str | None] = dict.fromkeys(paths)
-        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
-            if "\t" in entry:
-                meta, path = entry.split("\t", 1)
-                result[path] = meta.split()[1]
-        return result
-
-    def _blob_id(self, rev: str, path: str) -> str | None:
-        done = self.repo.call("rev-parse", "--verify", "--quiet", f"{rev}:{path}")
-        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+    def _index_blobs(self, paths: list[str]) -> dict[str, str]:
+        """The blob id the user's index holds for each of ``paths`` it has."""
+        staged: dict[str, str] = {}
+        for entry in self.repo.paths("ls-files", "-s", "-z", "--", *paths) if paths else []:
+            meta, path = entry.split("\t", 1)
+            staged[path] = meta.split()[1]
+        return staged
 
     def reject(self, label: str, reason: str) -> Proposal:
         if not reason.strip():
@@ -584,10 +582,9 @@ class Revisions:
         closing = self.repo.commit_tree(
             self.repo.tree_of(prop.tip), [prop.tip], text, sign=self._sign()
         )
-        doc_id = _REF.match(prop.ref)["id"]  # type: ignore[index]
-        self.repo.update_ref(f"{_NAMESPACES[REJECTED]}{doc_id}/{prop.number}", closing, ZERO)
+        self.repo.update_ref(prop.closed_ref(REJECTED), closing, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
-        return self.proposal(f"{doc_id}/{prop.number}", REJECTED)
+        return self.proposal(f"{prop.first_id}/{prop.number}", REJECTED)
 
     # ---- history -----------------------------------------------------------------------
 
@@ -609,8 +606,8 @@ class Revisions:
         )
         revisions = []
         for commit in commits:
-            keys = {k.lower() for k, _ in commit.trailers}
-            if REVIEWED_BY.lower() not in keys or RUN_ID.lower() in keys:
+            trailers = commit.trailers
+            if not has_trailer(trailers, REVIEWED_BY) or has_trailer(trailers, RUN_ID):
                 continue
             versions = versions_of(commit.trailers)
             if doc_id not in versions:
@@ -623,11 +620,7 @@ class Revisions:
                     commit=commit.sha,
                     date=(pairs_of(commit.trailers, APPROVED_AT) or [commit.commit_date])[0],
                     author=commit.author,
-                    approvers=tuple(
-                        i
-                        for v in pairs_of(commit.trailers, REVIEWED_BY)
-                        if (i := Identity.parse(v))
-                    ),
+                    approvers=tuple(identities_of(commit.trailers, REVIEWED_BY)),
                     summary=commit.subject,
                     path=path or "",
                     proposal=(pairs_of(commit.trailers, PROPOSAL) or [""])[0],
@@ -637,13 +630,11 @@ class Revisions:
 
     def _path_in(self, commit: Commit, doc_id: str) -> str | None:
         """Which of the commit's changed files is the document (vault-relative)."""
-        candidates = [
-            p for p in commit.paths if self._is_controlled(p) and not p.endswith(CONFIG_FILE)
-        ]
+        candidates = [p for p in commit.paths if self._is_document_path(p)]
         if len(candidates) == 1:
             return self._vault_path(candidates[0])
         for path, data in zip(
-            candidates, self.repo.blobs([f"{commit.sha}:{p}" for p in candidates]), strict=False
+            candidates, self.repo.blobs([f"{commit.sha}:{p}" for p in candidates]), strict=True
         ):
             if data is not None and _front_value(data, "id") == doc_id:
                 return self._vault_path(path)
@@ -778,7 +769,7 @@ class Revisions:
             paths: list[str] = []
             reviewers: list[tuple[str, ...]] = []
             for path, before, after in zip(all_paths, befores, afters, strict=True):
-                if path.endswith(CONFIG_FILE):
+                if not self._is_document_path(path):  # sopvault.toml
                     paths.append(path)
                 elif _is_document(before) or _is_document(after):
                     paths.append(path)
@@ -798,10 +789,7 @@ class Revisions:
                         configs[raw_config] = None
                 config = configs[raw_config] or config
             rules = Rules.for_change(config.review, config.people.values(), reviewers)
-            signers = [
-                i for v in pairs_of(commit.trailers, REVIEWED_BY) if (i := Identity.parse(v))
-            ]
-            problems = judge(commit.author, signers, rules)
+            problems = judge(commit.author, identities_of(commit.trailers, REVIEWED_BY), rules)
             if commit.signature in ("B", "R"):
                 problems.append((Refusal.BAD_SIGNATURE, f"signature status {commit.signature}"))
             elif commit.signature in ("E", "U"):

@@ -192,6 +192,23 @@ def pairs_of(trailers: Iterable[tuple[str, str]], key: str) -> list[str]:
     return [value for k, value in trailers if k.lower() == key.lower()]
 
 
+def has_trailer(trailers: Iterable[tuple[str, str]], key: str) -> bool:
+    return any(k.lower() == key.lower() for k, _ in trailers)
+
+
+def identities_of(trailers: Iterable[tuple[str, str]], key: str) -> list[Identity]:
+    """The people named by a trailer (``Reviewed-by``), skipping values that name nobody."""
+    return [who for value in pairs_of(trailers, key) if (who := Identity.parse(value))]
+
+
+def document_trailers(versions: dict[str, str]) -> list[tuple[str, str]]:
+    """``SOP-Id`` / ``SOP-Version`` pairs, in the order ``versions_of`` reads them back."""
+    pairs: list[tuple[str, str]] = []
+    for doc_id, version in versions.items():
+        pairs += [(SOP_ID, doc_id), (SOP_VERSION, version)]
+    return pairs
+
+
 def versions_of(trailers: list[tuple[str, str]]) -> dict[str, str]:
     """Each ``SOP-Id`` with the ``SOP-Version`` that follows it (a change may hold several)."""
     result: dict[str, str] = {}
