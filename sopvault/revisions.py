@@ -432,7 +432,9 @@ class Revisions:
 
     # ---- approving and rejecting -------------------------------------------------------
 
-    def check_approver(self, prop: Proposal, me: Identity | None = None) -> str | None:
+    def check_approver(
+        self, prop: Proposal, me: Identity | None = None, rules: Rules | None = None
+    ) -> str | None:
         """Why ``me`` may not approve ``prop`` now, or None when they may (shown before the
         button is pressed in the TUI, and enforced by ``approve``)."""
         me = me or self.repo.identity()
@@ -441,7 +443,7 @@ class Revisions:
                 f"you ({me.email}) proposed this change, and nobody approves their own change:"
                 " ask another reviewer"
             )
-        rules = self.rules_for(prop)
+        rules = rules or self.rules_for(prop)
         if not rules.may_approve(me):
             known = "" if rules.person(me) else f" (your git e-mail {me.email} is not in [people])"
             names = ", ".join(prop.documents)
@@ -453,10 +455,10 @@ class Revisions:
     def approve(self, label: str, comment: str = "") -> ApproveResult:
         prop = self.proposal(label, OPEN)
         me = self.repo.identity()
-        refusal = self.check_approver(prop, me)
+        rules = self.rules_for(prop)
+        refusal = self.check_approver(prop, me, rules)
         if refusal:
             raise RevisionError(refusal)
-        rules = self.rules_for(prop)
         approvals = (*prop.approvals, me)
         when = self._now()
         sign = self._sign()
