@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sopvault.errors import SopvaultError
 from sopvault.safetext import inert
+from sopvault.signoff import versions_label
 from sopvault.vault import Vault
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
@@ -76,12 +77,14 @@ def _revisions(args: argparse.Namespace) -> Revisions:
 def cmd_propose(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
     prop = revisions.propose(args.ids, args.message, major=args.major)
-    docs = _documents(prop)
+    docs = versions_label(prop.documents)
     print(f"proposal {prop.number}: {inert(docs)} (waiting for review; ref {prop.ref})")
     return EXIT_OK
 
 
 def cmd_reviews(args: argparse.Namespace) -> int:
+    from sopvault.present import age
+
     revisions = _revisions(args)
     if args.action == "show":
         if not args.number:
@@ -106,22 +109,17 @@ def cmd_reviews(args: argparse.Namespace) -> int:
         sys.stderr.write(f"no {args.state} proposals\n")
         return EXIT_OK
     for prop in found:
-        docs = _documents(prop)
+        docs = versions_label(prop.documents)
         approvals = f" {len(prop.approvals)} approval(s)" if prop.approvals else ""
         print(
             f"{prop.number:>4}  {inert(docs):<22} {inert(prop.author.name):<18}"
-            f" {_age(prop.date):>8}{approvals}  {inert(prop.summary)}"
+            f" {age(prop.date, datetime.now(UTC)):>8}{approvals}  {inert(prop.summary)}"
         )
     return EXIT_OK
 
 
-def _documents(prop: Proposal) -> str:
-    """``SOP-003 2.1, WI-004 1.1``: what a proposal changes, as every listing shows it."""
-    return ", ".join(f"{doc_id} {version}" for doc_id, version in prop.documents.items())
-
-
 def _proposal_header(prop: Proposal) -> str:
-    docs = _documents(prop)
+    docs = versions_label(prop.documents)
     lines = [
         f"proposal {prop.number} ({prop.state}): {docs}",
         f"author:   {prop.author}",
@@ -155,19 +153,6 @@ def _proposal_json(prop: Proposal) -> dict[str, Any]:
     }
 
 
-def _age(iso: str) -> str:
-    """How long ago, in the largest whole unit: a reviewer's queue is read by age."""
-    try:
-        then = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return "?"
-    seconds = max(0, int((datetime.now(UTC) - then).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
-
-
 def cmd_approve(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
     result = revisions.approve(args.number, args.message)
@@ -179,7 +164,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
             " when the last reviewer approves"
         )
         return EXIT_OK
-    docs = _documents(prop)
+    docs = versions_label(prop.documents)
     print(
         f"approved proposal {prop.number}: {inert(docs)} is effective on {revisions.main}"
         f" ({result.commit[:10]})"
@@ -298,7 +283,7 @@ def _print_diff(old: TextAt, new: TextAt, color: str) -> None:
 def cmd_restore(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
     prop = revisions.restore(args.id, args.to, args.message, major=args.major)
-    docs = _documents(prop)
+    docs = versions_label(prop.documents)
     print(
         f"proposal {prop.number}: {inert(docs)} brings back {inert(args.to)} (waiting for review)"
     )

@@ -7,6 +7,7 @@ sequences to a terminal, and all text is built as ``Text`` objects (never parsed
 from __future__ import annotations
 
 import difflib
+from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
@@ -144,3 +145,16 @@ def diff_renderable(diff_text: str) -> RenderableType:
     from rich.syntax import Syntax
 
     return Syntax(inert(diff_text), "diff", theme="ansi_dark", background_color="default")
+
+
+def age(iso: str, now: datetime) -> str:
+    """How long ago, in the largest whole unit: a reviewer's queue is read by age."""
+    try:
+        then = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return "?"
+    seconds = max(0, int((now - then).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"

@@ -135,6 +135,20 @@ class VerifyReport:
 
 
 @dataclass(frozen=True)
+class LocalEdit:
+    """A document whose working copy differs from main: what may be proposed."""
+
+    id: str
+    title: str
+    path: str
+    version: str | None  # on main; None for a document main does not hold yet
+    proposed_as: int | None = None  # the open proposal that holds exactly this text
+
+    def next_version(self, major: bool) -> str:
+        return bump_version(self.version, major)
+
+
+@dataclass(frozen=True)
 class TextAt:
     """A document's text at one point, with a label for diffs."""
 
@@ -200,7 +214,54 @@ class Revisions:
     def _now(self) -> str:
         return (self.clock or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    def me(self) -> Identity:
+        """Who git says is running this: the name an approval would carry."""
+        return self.repo.identity()
+
     # ---- proposing ---------------------------------------------------------------------
+
+    def local_edits(self) -> list[LocalEdit]:
+        """Documents whose working copy differs from main (edited, new or moved), by id."""
+        tip = self._main_tip()
+        scope = self.prefix or "."
+        changed = set(
+            self.repo.paths("diff", "--name-only", "--no-renames", "-z", tip, "--", scope)
+        )
+        changed |= set(
+            self.repo.paths("ls-files", "--others", "--exclude-standard", "-z", "--", scope)
+        )
+        docs = [
+            doc
+            for doc in self.vault.state.documents.values()
+            if self._repo_path(doc.path) in changed
+        ]
+        docs.sort(key=lambda d: d.id)
+        on_main = self.repo.blobs([f"{tip}:{self._repo_path(d.path)}" for d in docs])
+        waiting = self.proposals() if docs else []
+        edits = []
+        for doc, old in zip(docs, on_main, strict=True):
+            edits.append(
+                LocalEdit(
+                    doc.id,
+                    doc.title,
+                    doc.path,
+                    _front_value(old, "version"),
+                    self._proposed_as(doc.id, doc.path, waiting),
+                )
+            )
+        return edits
+
+    def _proposed_as(self, doc_id: str, path: str, waiting: list[Proposal]) -> int | None:
+        """The open proposal whose text of the document is the working copy's."""
+        candidates = [p for p in waiting if doc_id in p.documents]
+        if not candidates:
+            return None
+        disk = (self.vault.root / path).read_bytes()
+        repo_path = self._repo_path(path)
+        for prop in candidates:
+            if self.repo.blob(prop.commit, repo_path) == disk:
+                return prop.number
+        return None
 
     def propose(
         self, ids: list[str], summary: str, *, major: bool = False, body: str = ""
@@ -244,12 +305,12 @@ class Revisions:
                     f"{doc_id} has no changes against {self.main} to propose"
                     f" (edit {doc.path} first)"
                 )
-            for prop in waiting:
-                if doc_id in prop.documents and self.repo.blob(prop.commit, repo_path) == disk:
-                    raise RevisionError(
-                        f"{doc_id} is already proposed as proposal {prop.number} with this"
-                        " text; edit it further to propose again"
-                    )
+            already = self._proposed_as(doc_id, doc.path, waiting)
+            if already is not None:
+                raise RevisionError(
+                    f"{doc_id} is already proposed as proposal {already} with this"
+                    " text; edit it further to propose again"
+                )
             version = bump_version(_front_value(old, "version"), major)
             text = with_changes(
                 disk.decode("utf-8"), {"version": version, "status": Status.IN_REVIEW.value}
@@ -654,18 +715,22 @@ class Revisions:
         path = self._repo_path(doc.path)
         return path if self.repo.blob(tip, path) is not None else None
 
+    def revision_text(self, rev: Revision) -> TextAt | None:
+        """The text one approved revision put on main (None when its file is unknown)."""
+        data = self.repo.blob(rev.commit, self._repo_path(rev.path)) if rev.path else None
+        if data is None:
+            return None
+        label = f"{rev.id} {rev.version} ({rev.commit[:8]})"
+        return TextAt(label, data.decode("utf-8", "replace"), rev.path)
+
     def text_at(self, doc_id: str, spec: str) -> TextAt:
         """The document's text at a version (``1.2``) or any git revision."""
         revisions = self.history(doc_id)
         for rev in revisions:
-            if rev.version == spec and rev.path:
-                data = self.repo.blob(rev.commit, self._repo_path(rev.path))
-                if data is not None:
-                    return TextAt(
-                        f"{doc_id} {rev.version} ({rev.commit[:8]})",
-                        data.decode("utf-8", "replace"),
-                        rev.path,
-                    )
+            if rev.version == spec:
+                found = self.revision_text(rev)
+                if found is not None:
+                    return found
         commit = self.repo.rev(spec) if not spec.startswith("-") else None
         if commit is None:
             known = ", ".join(r.version for r in revisions) or "none approved yet"

@@ -221,3 +221,8 @@ def versions_of(trailers: list[tuple[str, str]]) -> dict[str, str]:
             result[current] = value.strip()
             current = None
     return result
+
+
+def versions_label(documents: dict[str, str]) -> str:
+    """``SOP-003 2.1, WI-004 1.1``: what a proposal changes, as every listing shows it."""
+    return ", ".join(f"{doc_id} {version}" for doc_id, version in documents.items())

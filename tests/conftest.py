@@ -37,6 +37,14 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         monkeypatch.setenv(key, value)
 
 
+def act_as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Become one of the sample company's people for the next git commands."""
+    email = f"{name.split()[0].lower()}.{name.split()[1].lower()}@harrowfinch.example"
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", name)
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", email)
+
+
 def commit_all(folder: Path, message: str = "Add sample vault") -> git.Repo:
     """``git init`` (if needed) and commit everything in ``folder``."""
     if (folder / ".git").exists():
@@ -59,6 +67,15 @@ def sample_path(tmp_path: Path) -> Path:
     path = copy_sample(tmp_path / "vault")
     commit_all(path)
     return path
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    """``sopvault demo``: the sample vault with a year of approved, rejected and open
+    proposals (WI-004's, by Alice Moreno, waits for review)."""
+    from sopvault.demo import make_demo
+
+    return make_demo(tmp_path / "demo").root
 
 
 @pytest.fixture

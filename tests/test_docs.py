@@ -10,8 +10,12 @@ from textual.binding import Binding
 from sopvault.cli import build_parser
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.browse_screen import BrowseScreen
+from sopvault.tui.comment_dialog import CommentScreen
 from sopvault.tui.filter_screen import FilterScreen
 from sopvault.tui.help_screen import HELP_TEXT, HelpScreen
+from sopvault.tui.history_screen import HistoryScreen
+from sopvault.tui.propose_dialog import ProposeScreen
+from sopvault.tui.reviews_screen import ReviewsScreen
 from sopvault.tui.widgets.doc_tree import DocTree
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -43,7 +47,9 @@ def _keys(bindings: list[object]) -> set[str]:
 
 def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     doc = (DOCS / "tui.md").read_text(encoding="utf-8")
-    for owner in (SopVaultApp, BrowseScreen, DocTree, FilterScreen, HelpScreen):
+    owners = (SopVaultApp, BrowseScreen, DocTree, FilterScreen, HelpScreen, HistoryScreen)
+    owners += (ReviewsScreen, ProposeScreen, CommentScreen)
+    for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
             assert f"`{key}`" in doc or f"(`{key}`)" in doc, f"{owner.__name__}: {key}"
     for key in _keys(list(BrowseScreen.BINDINGS)):

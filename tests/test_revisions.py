@@ -14,20 +14,12 @@ import pytest
 from sopvault.cli import main
 from sopvault.revisions import RevisionError, Revisions
 from sopvault.vault import Vault
-from tests.conftest import TODAY, commit_all, copy_sample
+from tests.conftest import TODAY, act_as, commit_all, copy_sample
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 SOP4 = "procedures/SOP-004-raise-purchase-order.md"
 STEP = "Export the stock report from the inventory system"
 END4 = "writing before raising the order.\n"
-
-
-def act_as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """Become one of the sample company's people for the next git commands."""
-    email = f"{name.split()[0].lower()}.{name.split()[1].lower()}@harrowfinch.example"
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", name)
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", email)
 
 
 def revisions(root: Path) -> Revisions:

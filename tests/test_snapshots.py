@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from sopvault.tui.app import SopVaultApp
+from sopvault.tui.browse_screen import BrowseScreen
 from sopvault.vault import Vault
 from tests.conftest import TODAY
 from tests.tui_helpers import loaded, press_down_to, search_settled, settle
@@ -75,3 +76,46 @@ def test_search_screen(snap_compare: Any, sample_path: Path) -> None:
         await search_settled(pilot)
 
     assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=search_typo)
+
+
+async def _open(pilot: Pilot[None], doc_id: str) -> None:
+    await loaded(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, BrowseScreen)
+    screen.reveal(doc_id)
+    await settle(pilot)
+
+
+def test_history_screen(snap_compare: Any, demo_path: Path) -> None:
+    async def show_history(pilot: Pilot[None]) -> None:
+        await _open(pilot, "SOP-003")
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_history)
+
+
+def test_reviews_inbox(snap_compare: Any, demo_path: Path) -> None:
+    async def show_inbox(pilot: Pilot[None]) -> None:  # as Alice, who proposed it
+        await loaded(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_inbox)
+
+
+def test_propose_dialog(snap_compare: Any, demo_path: Path) -> None:
+    path = demo_path / "procedures/SOP-003-review-stock-and-reorder-points.md"
+    path.write_text(path.read_text("utf-8").replace("Export the", "Download the", 1), "utf-8")
+
+    async def show_dialog(pilot: Pilot[None]) -> None:
+        await _open(pilot, "SOP-003")
+        await pilot.press("c")
+        await settle(pilot)
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await pilot.press(*"Download, not export")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_dialog)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from sopvault.revisions import Revisions
 from sopvault.tui.browse_screen import BrowseScreen
 from sopvault.tui.help_screen import HelpScreen
 from sopvault.tui.search_screen import SearchScreen
@@ -26,9 +27,17 @@ class SopVaultApp(App[None]):
         super().__init__()
         self.vault = vault
         self.sub_title = vault.config.name or str(vault.root)
+        self._revisions: Revisions | None = None
+
+    def revisions(self) -> Revisions:
+        """The document-control service, made on first use: a vault outside git browses
+        fine, and only the history and review keys explain that they need git."""
+        if self._revisions is None:
+            self._revisions = Revisions(self.vault)
+        return self._revisions
 
     def on_mount(self) -> None:
-        self.push_screen(BrowseScreen(self.vault))
+        self.push_screen(BrowseScreen(self.vault, self.revisions))
 
     def action_search(self) -> None:
         """Open search from anywhere; the chosen document opens in the browser."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,10 +15,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from sopvault.editor import editor_command
 from sopvault.errors import SopvaultError
 from sopvault.model import Document, Finding, Severity
+from sopvault.revisions import LocalEdit, Proposal, Revisions
 from sopvault.safetext import inert
+from sopvault.signoff import versions_label
 from sopvault.tui.filter_screen import FilterScreen
+from sopvault.tui.history_screen import HistoryScreen
+from sopvault.tui.propose_dialog import ProposeScreen
+from sopvault.tui.reviews_screen import ReviewsScreen
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
@@ -28,12 +38,18 @@ class BrowseScreen(Screen[None]):
         Binding("f", "filter", "Filter"),
         Binding("p", "toggle_problems", "Problems"),
         Binding("r", "reload", "Reload"),
+        Binding("e", "edit", "Edit"),
+        Binding("h", "history", "History"),
+        Binding("c", "propose", "Propose"),
+        Binding("i", "reviews", "Reviews"),
     ]
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, revisions: Callable[[], Revisions]) -> None:
         super().__init__()
         self.vault = vault
+        self.revisions = revisions
         self.state: VaultState | None = None
+        self._reopen: str | None = None  # the document to show again after a reload
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,6 +85,10 @@ class BrowseScreen(Screen[None]):
         self.query_one(ProblemsPanel).show_findings(state.findings)
         self.refresh_status()
         tree.focus()
+        if self._reopen is not None:
+            tree.select_document(self._reopen)
+            self.open_document(self._reopen)
+            self._reopen = None
 
     def refresh_status(self) -> None:
         if self.state is None:
@@ -168,3 +188,95 @@ class BrowseScreen(Screen[None]):
                 self.refresh_status()
 
         self.app.push_screen(FilterScreen(tree.active_filter), apply)
+
+    # ---- document control ------------------------------------------------------------
+
+    def current_document(self) -> Document | None:
+        """The document in the reading pane: what h, e and c act on."""
+        doc = self.query_one(DocView).document
+        if doc is None:
+            self.notify("Select a document in the tree first.", severity="warning")
+        return doc
+
+    def _service(self) -> Revisions | None:
+        try:
+            return self.revisions()
+        except SopvaultError as err:
+            self.notify(inert(str(err)), title="Needs git", severity="error")
+            return None
+
+    def action_history(self) -> None:
+        doc = self.current_document()
+        revisions = self._service() if doc is not None else None
+        if doc is not None and revisions is not None:
+            self.app.push_screen(HistoryScreen(revisions, doc.id, doc.title))
+
+    def action_edit(self) -> None:
+        """Hand the terminal to $EDITOR, then reload: the edit is the user's own file."""
+        doc = self.current_document()
+        if doc is None:
+            return
+        try:
+            command = editor_command(os.environ, self.vault.path_of(doc))
+            if self.app.is_headless:  # no terminal to hand over (tests, scripts)
+                done = subprocess.run(command, check=False)
+            else:
+                with self.app.suspend():
+                    done = subprocess.run(command, check=False)
+        except (SopvaultError, OSError) as err:
+            self.notify(inert(str(err)), title="Cannot edit", severity="error")
+            return
+        if done.returncode != 0:
+            self.notify(f"the editor exited with status {done.returncode}", severity="warning")
+        self._reopen = doc.id
+        self.action_reload()
+        self.notify(f"{inert(doc.id)} reloaded; c proposes your edits for review")
+
+    def action_propose(self) -> None:
+        doc = self.query_one(DocView).document
+        revisions = self._service()
+        if revisions is not None:
+            self.find_edits(revisions, doc.id if doc else None)
+
+    @work(thread=True, exclusive=True, group="edits")
+    def find_edits(self, revisions: Revisions, selected: str | None) -> None:
+        try:
+            edits = revisions.local_edits()
+        except SopvaultError as err:
+            self.app.call_from_thread(self.notify, inert(str(err)), severity="error")
+            return
+        self.app.call_from_thread(self._offer_proposal, revisions, edits, selected)
+
+    def _offer_proposal(
+        self, revisions: Revisions, edits: list[LocalEdit], selected: str | None
+    ) -> None:
+        if not edits:
+            self.notify(
+                f"No document differs from {revisions.main}: press e to edit one first.",
+                severity="warning",
+            )
+            return
+
+        def proposed(prop: Proposal | None) -> None:
+            if prop is not None:
+                self.notify(
+                    f"Proposal {prop.number}: {inert(versions_label(prop.documents))}"
+                    " waits for review (i opens the inbox)."
+                )
+                self._reopen = selected
+                self.action_reload()
+
+        self.app.push_screen(ProposeScreen(revisions, edits, selected), proposed)
+
+    def action_reviews(self) -> None:
+        revisions = self._service()
+        if revisions is None:
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                doc = self.query_one(DocView).document
+                self._reopen = doc.id if doc is not None else None
+                self.action_reload()
+
+        self.app.push_screen(ReviewsScreen(revisions, self.vault.today), closed)

@@ -22,6 +22,10 @@ HELP_TEXT = """\
 | `f` | filter the tree by kind and status |
 | `p` | show or hide the problems found by `sopvault check` |
 | `r` | reload the vault from disk |
+| `e` | edit the document in `$EDITOR`, then reload it |
+| `h` | the document's history: revisions and their diffs (`c` there pins one to compare) |
+| `c` | propose your local edits for review (summary, minor or major) |
+| `i` | reviews inbox: approve (`a`) or reject (`x`) open proposals |
 | `?` | this help |
 | `Escape` | close this help or a dialog |
 | `q` | quit |
