@@ -4,12 +4,15 @@
 
 Builds (once) a copy of sample_vault whose main holds COMMITS approved revisions spread
 over its documents, written with `git fast-import`, then times `sopvault history SOP-003`
-and `sopvault verify` as processes beside `git log --follow` of the same file (the floor).
+and `sopvault verify` as processes beside `git log --follow` of the same file (the floor),
+then the TUI's history screen (headless): from `h` to the table and first diff, and from
+one row to the next diff.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shutil
 import statistics
 import subprocess
@@ -83,6 +86,44 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+async def tui_history(root: Path) -> tuple[float, float]:
+    """Seconds from `h` to the history table with its first diff, and from Down to the
+    next diff, in the real app driven headless."""
+    from textual.widgets import DataTable
+    from textual.worker import WorkerCancelled
+
+    from sopvault.tui.app import SopVaultApp
+    from sopvault.tui.browse_screen import BrowseScreen
+
+    app = SopVaultApp(Vault.open(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        async def settle() -> None:
+            await pilot.pause()
+            while True:
+                try:
+                    await app.workers.wait_for_complete()
+                    break
+                except WorkerCancelled:  # a newer selection replaced a worker
+                    continue
+            await pilot.pause()
+
+        await settle()
+        browser = app.screen
+        assert isinstance(browser, BrowseScreen)
+        browser.reveal(TARGET)
+        await settle()
+        start = time.perf_counter()
+        await pilot.press("h")
+        await settle()
+        opened = time.perf_counter() - start
+        assert app.screen.query_one(DataTable).row_count > 1
+        start = time.perf_counter()
+        await pilot.press("down")
+        await settle()
+        return opened, time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=5000)
@@ -110,6 +151,11 @@ def main() -> int:
     for label, command in figures.items():
         runs = [timed(command, root) for _ in range(args.repeat)]
         print(f"{label:<45} median {statistics.median(runs) * 1000:7.1f} ms")
+    screens = [asyncio.run(tui_history(root)) for _ in range(args.repeat)]
+    opened = statistics.median(s[0] for s in screens)
+    moved = statistics.median(s[1] for s in screens)
+    print(f"{'TUI: h to history table and first diff':<45} median {opened * 1000:7.1f} ms")
+    print(f"{'TUI: Down to the next revision diff':<45} median {moved * 1000:7.1f} ms")
     return 0
 
 
