@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sopvault import __version__, cli_review
+from sopvault import __version__, cli_review, cli_runs
 from sopvault.errors import SopvaultError
 from sopvault.model import Document, Finding, Kind, SearchResponse, Severity, Status
 from sopvault.safetext import inert
@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
 
     cli_review.add_parsers(sub)
+    cli_runs.add_parsers(sub)
 
     p = sub.add_parser("tui", help="open the terminal UI")
     p.add_argument("path", nargs="?", type=Path, metavar="VAULT", help="vault folder")
@@ -425,4 +426,5 @@ COMMANDS = {
     "index": cmd_index,
     "tui": cmd_tui,
     **cli_review.COMMANDS,
+    **cli_runs.COMMANDS,
 }

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sopvault import frontmatter
+from sopvault.conditions import ConditionError, due_seconds, parse_condition
 from sopvault.frontmatter import FrontMatterError, KeyLines
 from sopvault.model import (
     Document,
@@ -27,7 +28,18 @@ LIST_FIELDS = ("parents", "related", "roles", "tags", "hazards", "ppe", "regulat
 DATE_FIELDS = ("effective", "next_review")
 KNOWN_FIELDS = frozenset((*REQUIRED, "status", *TEXT_FIELDS, *LIST_FIELDS, *DATE_FIELDS, "steps"))
 STEP_FIELDS = frozenset(
-    ("action", "role", "duration", "details", "instruction", "critical", "record", "substeps")
+    (
+        "action",
+        "role",
+        "duration",
+        "details",
+        "instruction",
+        "critical",
+        "record",
+        "substeps",
+        "when",
+        "due",
+    )
 )
 RECORD_FIELDS = frozenset(("type", "label", "min", "max", "unit", "choices"))
 DURATION = re.compile(r"^\d+(?:\.\d+)?\s*(?:s|m|min|h|d)$")
@@ -207,12 +219,52 @@ def _build_steps(raw: Any, keys: KeyLines, fallback: int, out: _Collector) -> li
         out.error(fallback, "wrong-type", "'steps' must be an array of tables ([[steps]])")
         return []
     steps: list[Step] = []
+    conditions: list[tuple[int, str, int]] = []  # step number, condition, line
     for index, item in enumerate(raw):
         header, step_keys = keys.steps[index] if index < len(keys.steps) else (fallback, {})
         step = _build_step(index + 1, item, header, step_keys, out)
         if step is not None:
             steps.append(step)
+            if step.when is not None:
+                conditions.append((len(steps), step.when, step_keys.get("when", header)))
+    for number, text, line in conditions:
+        problem = condition_problem(text, number, steps)
+        if problem:
+            out.error(line, "bad-condition", f"step {number}: {problem}")
     return steps
+
+
+def condition_problem(text: str, number: int, steps: list[Step]) -> str | None:
+    """What is wrong with step ``number``'s ``when``, or None: it must read, and look only
+    at earlier steps, with values those steps can record."""
+    try:
+        condition = parse_condition(text)
+    except ConditionError as err:
+        return err.message
+    for group in condition.groups:
+        for clause in group:
+            quoted = f'"{clause.describe()}"'
+            if clause.step >= number:
+                return f"{quoted} must look at an earlier step than {number}"
+            spec = steps[clause.step - 1].record
+            if clause.op == "is":
+                continue
+            if spec is None:
+                return (
+                    f"{quoted}: step {clause.step} records no value"
+                    " (give it a record, or test 'step N is done')"
+                )
+            if clause.op in ("<", "<=", ">", ">=") and spec.type is not RecordType.NUMBER:
+                return f"{quoted}: step {clause.step} records {spec.describe()}"
+            allowed = spec.choices if spec.type is RecordType.CHOICE else ()
+            if spec.type is RecordType.YESNO:
+                allowed = ("yes", "no")
+            if allowed and str(clause.value).casefold() not in {a.casefold() for a in allowed}:
+                return (
+                    f"{quoted}: step {clause.step} records"
+                    f" {', '.join(allowed)}, never {clause.value!r}"
+                )
+    return None
 
 
 def _build_step(
@@ -232,7 +284,7 @@ def _build_step(
     if "\n" in action.strip():
         out.error(line("action"), "bad-value", f"step {number}: 'action' must be one line")
     step = Step(action=action.strip(), line=header)
-    for key in ("role", "duration", "details", "instruction"):
+    for key in ("role", "duration", "details", "instruction", "when", "due"):
         if key in item:
             if isinstance(item[key], str):
                 setattr(step, key, item[key])
@@ -244,6 +296,11 @@ def _build_step(
             "bad-value",
             f"step {number}: duration {step.duration!r} must read like '15m', '2h' or '1d'",
         )
+    if step.due is not None:
+        try:
+            due_seconds(step.due)
+        except ConditionError as err:
+            out.error(line("due"), "bad-value", f"step {number}: {err.message}")
     if "critical" in item:
         if isinstance(item["critical"], bool):
             step.critical = item["critical"]

@@ -73,12 +73,8 @@ def parse_toml(front: str, front_start: int) -> dict[str, Any]:
     try:
         return tomllib.loads(front)
     except tomllib.TOMLDecodeError as err:
-        message = str(err)
-        match = _TOML_ERROR_LINE.search(message)
-        line = front_start
-        if match:
-            line = front_start + int(match.group(1)) - 1
-            message = message[: match.start()].strip()
+        message, at = toml_error(err)
+        line = front_start + at - 1 if at is not None else front_start
         raise FrontMatterError(f"TOML syntax error: {message}", line) from None
 
 
@@ -187,6 +183,16 @@ def _try_parse(front: str) -> dict[str, Any] | None:
         return tomllib.loads(front)
     except tomllib.TOMLDecodeError:
         return None
+
+
+def toml_error(err: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
+    """tomllib's message without its "(at line L, column C)", and L (Python 3.11 has no
+    ``lineno`` attribute yet)."""
+    message = str(err)
+    match = _TOML_ERROR_LINE.search(message)
+    if match is None:
+        return message, None
+    return message[: match.start()].strip(), int(match.group(1))
 
 
 def _rewrite_whole(parts: Split, data: dict[str, Any], changes: dict[str, Any]) -> str:

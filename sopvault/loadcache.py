@@ -21,7 +21,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,12 +30,21 @@ from sopvault import __version__
 from sopvault.checks import CheckedVault
 from sopvault.document import parse_bytes
 from sopvault.files import FileStamp
-from sopvault.model import Document, Finding, ParseResult, Severity
+from sopvault.model import Document, Finding, ParseResult, RecordSpec, Severity, Step
 from sopvault.tree import VaultTree
 
 PARSED_NAME = "parsed.pickle"
 SNAPSHOT_NAME = "snapshot.pickle"
-_FORMAT = ("sopvault-cache", 3, __version__)
+
+
+def _shape() -> str:
+    """The cached classes' fields: a cache written before a field was added (same
+    version number, as in a development checkout) is then simply not used."""
+    classes = (Document, Step, RecordSpec, Finding)
+    return ",".join(f"{c.__name__}:{'/'.join(f.name for f in fields(c))}" for c in classes)
+
+
+_FORMAT = ("sopvault-cache", 3, __version__, _shape())
 
 CacheEntries = dict[str, tuple[int, int, ParseResult]]
 

@@ -127,6 +127,8 @@ class Step:
     critical: bool = False
     record: RecordSpec | None = None
     substeps: list[str] = field(default_factory=list)
+    when: str | None = None  # a condition on earlier steps (sopvault.conditions)
+    due: str | None = None  # how long after a run's start it is due: "30m", "2h"
     line: int = 0
 
 

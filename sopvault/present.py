@@ -89,6 +89,12 @@ def step_text(number: int, step: Step) -> Text:
     for tag, style in tags:
         text.append(" ")
         text.append(tag, style=style)
+    if step.when:
+        text.append("\n    only when: ", style="dim")
+        text.append(inert(step.when), style="magenta")
+    if step.due:
+        text.append("\n    due: ", style="dim")
+        text.append(f"{inert(step.due)} after the run starts")
     if step.record is not None:
         text.append("\n    record: ", style="dim")
         text.append(inert(step.record.describe()))

@@ -26,6 +26,7 @@ APPROVES = "Approves"
 REJECTED_BY = "Rejected-by"
 REJECTED_AT = "Rejected-at"
 RUN_ID = "Run-Id"
+RUN_STATE = "Run-State"
 
 _IDENTITY = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")

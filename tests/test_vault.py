@@ -63,7 +63,7 @@ def test_warm_start_uses_light_documents_but_get_is_complete(sample_path: Path) 
     light = warm.state.documents["SOP-010"]
     assert not light.complete and light.title == "Leach and crystallise sulphate of potash"
     doc = warm.get("SOP-010")
-    assert doc.complete and len(doc.steps) == full_steps == 6
+    assert doc.complete and len(doc.steps) == full_steps == 7
     assert doc.front["hazards"] and doc.body.startswith("# Leach")
     assert warm.state.findings == cold.state.findings
 
