@@ -16,6 +16,9 @@ from sopvault.tui.help_screen import HELP_TEXT, HelpScreen
 from sopvault.tui.history_screen import HistoryScreen
 from sopvault.tui.propose_dialog import ProposeScreen
 from sopvault.tui.reviews_screen import ReviewsScreen
+from sopvault.tui.run_screen import RunScreen
+from sopvault.tui.runs_screen import RunsScreen
+from sopvault.tui.text_dialog import TextScreen
 from sopvault.tui.widgets.doc_tree import DocTree
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -48,7 +51,7 @@ def _keys(bindings: list[object]) -> set[str]:
 def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     doc = (DOCS / "tui.md").read_text(encoding="utf-8")
     owners = (SopVaultApp, BrowseScreen, DocTree, FilterScreen, HelpScreen, HistoryScreen)
-    owners += (ReviewsScreen, ProposeScreen, CommentScreen)
+    owners += (ReviewsScreen, ProposeScreen, CommentScreen, RunScreen, RunsScreen, TextScreen)
     for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
             assert f"`{key}`" in doc or f"(`{key}`)" in doc, f"{owner.__name__}: {key}"

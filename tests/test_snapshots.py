@@ -6,9 +6,11 @@ and look at the SVGs before committing them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -119,3 +121,22 @@ def test_propose_dialog(snap_compare: Any, demo_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_dialog)
+
+
+def test_run_screen(snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sopvault.runs.secrets.token_hex", lambda _: "1a2b")  # a stable id
+    now = [datetime(2026, 11, 25, 9, 30, tzinfo=UTC)]
+
+    async def one_step_then_a_bad_value(pilot: Pilot[None]) -> None:
+        await _open(pilot, "SOP-010")
+        await pilot.press("k")
+        await settle(pilot)
+        now[0] += timedelta(minutes=12)  # before any answer, so every redraw shows 12m
+        await pilot.press("enter", *"yes", "enter")
+        await settle(pilot)
+        await pilot.press("enter", *"70")  # typed, not recorded: the input answers at once
+        await settle(pilot)
+        pilot.app.screen.query_one(Input).cursor_blink = False
+
+    app = SopVaultApp(Vault.open(demo_path, today=TODAY), clock=lambda: now[0])
+    assert snap_compare(app, terminal_size=SIZE, run_before=one_step_then_a_bad_value)

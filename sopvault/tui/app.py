@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from textual.app import App
 from textual.binding import Binding
 
 from sopvault.revisions import Revisions
+from sopvault.runs import Runs
 from sopvault.tui.browse_screen import BrowseScreen
 from sopvault.tui.help_screen import HelpScreen
 from sopvault.tui.search_screen import SearchScreen
@@ -23,11 +27,13 @@ class SopVaultApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
         self.vault = vault
         self.sub_title = vault.config.name or str(vault.root)
+        self.clock = clock  # the runs' clock: fixed in tests and screenshots
         self._revisions: Revisions | None = None
+        self._runs: Runs | None = None
 
     def revisions(self) -> Revisions:
         """The document-control service, made on first use: a vault outside git browses
@@ -36,8 +42,14 @@ class SopVaultApp(App[None]):
             self._revisions = Revisions(self.vault)
         return self._revisions
 
+    def runs(self) -> Runs:
+        """The checklist-run service (works without git: runs are then not committed)."""
+        if self._runs is None:
+            self._runs = Runs(self.vault, self.clock)
+        return self._runs
+
     def on_mount(self) -> None:
-        self.push_screen(BrowseScreen(self.vault, self.revisions))
+        self.push_screen(BrowseScreen(self.vault, self.revisions, self.runs))
 
     def action_search(self) -> None:
         """Open search from anywhere; the chosen document opens in the browser."""

@@ -19,12 +19,15 @@ from sopvault.editor import editor_command
 from sopvault.errors import SopvaultError
 from sopvault.model import Document, Finding, Severity
 from sopvault.revisions import LocalEdit, Proposal, Revisions
+from sopvault.runs import Runs, Started
 from sopvault.safetext import inert
 from sopvault.signoff import versions_label
 from sopvault.tui.filter_screen import FilterScreen
 from sopvault.tui.history_screen import HistoryScreen
 from sopvault.tui.propose_dialog import ProposeScreen
 from sopvault.tui.reviews_screen import ReviewsScreen
+from sopvault.tui.run_screen import RunScreen
+from sopvault.tui.runs_screen import RunsScreen
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
@@ -42,12 +45,17 @@ class BrowseScreen(Screen[None]):
         Binding("h", "history", "History"),
         Binding("c", "propose", "Propose"),
         Binding("i", "reviews", "Reviews"),
+        Binding("k", "run", "Run"),
+        Binding("o", "open_runs", "Open runs"),
     ]
 
-    def __init__(self, vault: Vault, revisions: Callable[[], Revisions]) -> None:
+    def __init__(
+        self, vault: Vault, revisions: Callable[[], Revisions], runs: Callable[[], Runs]
+    ) -> None:
         super().__init__()
         self.vault = vault
         self.revisions = revisions
+        self.runs = runs
         self.state: VaultState | None = None
         self._reopen: str | None = None  # the document to show again after a reload
 
@@ -280,3 +288,34 @@ class BrowseScreen(Screen[None]):
                 self.action_reload()
 
         self.app.push_screen(ReviewsScreen(revisions, self.vault.today), closed)
+
+    # ---- checklist runs --------------------------------------------------------------
+
+    def action_run(self) -> None:
+        doc = self.current_document()
+        if doc is None:
+            return
+        if not doc.steps:
+            self.notify(f"{inert(doc.id)} has no steps to run", severity="warning")
+            return
+        self.start_run(doc.id)
+
+    @work(thread=True, exclusive=True, group="run")
+    def start_run(self, doc_id: str) -> None:
+        """Start in a worker: it reads main's text from git and fsyncs the new run file."""
+        try:
+            runs = self.runs()
+            started = runs.start(doc_id)
+            doc = runs.document(started.run)
+        except SopvaultError as err:
+            self.app.call_from_thread(
+                self.notify, inert(str(err)), title="Cannot start", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._show_run, runs, started, doc)
+
+    def _show_run(self, runs: Runs, started: Started, doc: Document) -> None:
+        self.app.push_screen(RunScreen(runs, started.run, doc, started.warnings))
+
+    def action_open_runs(self) -> None:
+        self.app.push_screen(RunsScreen(self.runs()))

@@ -26,6 +26,14 @@ HELP_TEXT = """\
 | `h` | the document's history: revisions and their diffs (`c` there pins one to compare) |
 | `c` | propose your local edits for review (summary, minor or major) |
 | `i` | reviews inbox: approve (`a`) or reject (`x`) open proposals |
+| `k` | run the document as a checklist, step by step (recorded in git) |
+| `o` | open runs: resume one |
+
+## Running a checklist
+`Enter` marks the highlighted step done (a step that records evidence opens the input
+first, which checks the value as you type), `s` skips, `a` marks n/a (a control point
+needs a reason), `n` adds a note, `u` reopens a step, `w` shows its work instruction,
+`c` completes and commits the run, `x` aborts it, `Escape` leaves it open to resume later.
 | `?` | this help |
 | `Escape` | close this help or a dialog |
 | `q` | quit |
