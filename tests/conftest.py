@@ -69,13 +69,24 @@ def sample_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    """``sopvault demo``: the sample vault with a year of approved, rejected and open
-    proposals (WI-004's, by Alice Moreno, waits for review)."""
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``sopvault demo`` made once per session, away from the machine's git config."""
     from sopvault.demo import make_demo
 
-    return make_demo(tmp_path / "demo").root
+    home = tmp_path_factory.mktemp("demo-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        patch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+        return make_demo(tmp_path_factory.mktemp("demo-template") / "demo").root
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo: the sample vault with a year of approved, rejected and
+    open proposals (WI-004's, by Alice Moreno, waits for review)."""
+    return Path(shutil.copytree(demo_template, tmp_path / "demo", symlinks=True))
 
 
 @pytest.fixture
