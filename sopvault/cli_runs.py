@@ -152,12 +152,12 @@ def _ended(run: Run, commit: str | None) -> str:
 
 
 def _list(runs: Runs, doc_id: str | None, args: argparse.Namespace) -> int:
-    listing = runs.list(doc_id, open_only=args.open)
+    listing = runs.list(doc_id, open_only=args.open, full=args.json)
     now = runs.now()
     for problem in listing.problems:
         sys.stderr.write(f"sopvault: warning: {inert(str(problem))}\n")
     if args.json:
-        print(json.dumps([run_json(r, now) for r in listing.runs], indent=2, ensure_ascii=False))
+        print(json.dumps([run_json(r, now) for r in listing.full], indent=2, ensure_ascii=False))
         return EXIT_OK
     if not listing.runs:
         which = "open runs" if args.open else "runs"

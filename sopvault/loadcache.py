@@ -71,7 +71,7 @@ def load_results(
         results.append(ParseResult(rel, None, [finding]))
     parsed = sum(1 for s in stamps if fresh[s.rel] is not cached.get(s.rel))
     if cache_dir is not None and (parsed or len(fresh) != len(cached)):
-        _write(cache_dir, PARSED_NAME, fresh)
+        write_cached(cache_dir, PARSED_NAME, fresh)
     return LoadReport(results=results, reused=len(stamps) - parsed, parsed=parsed)
 
 
@@ -83,7 +83,7 @@ def iter_results(
 
 
 def read_parsed(cache_dir: Path | None) -> CacheEntries:
-    loaded = _read(cache_dir / PARSED_NAME) if cache_dir is not None else None
+    loaded = read_cached(cache_dir / PARSED_NAME) if cache_dir is not None else None
     return loaded if isinstance(loaded, dict) else {}
 
 
@@ -119,7 +119,7 @@ def snapshot_key(stamps: list[FileStamp], refused: list[str], config_text: str, 
 
 
 def read_snapshot(cache_dir: Path, key: str) -> tuple[CheckedVault, VaultTree] | None:
-    loaded = _read(cache_dir / SNAPSHOT_NAME)
+    loaded = read_cached(cache_dir / SNAPSHOT_NAME)
     if not isinstance(loaded, tuple) or len(loaded) != 3 or loaded[0] != key:
         return None
     _, checked, tree = loaded
@@ -132,7 +132,7 @@ def write_snapshot(cache_dir: Path, key: str, checked: CheckedVault, tree: Vault
     light = dataclasses.replace(
         checked, documents={doc_id: _light(doc) for doc_id, doc in checked.documents.items()}
     )
-    _write(cache_dir, SNAPSHOT_NAME, (key, light, tree))
+    write_cached(cache_dir, SNAPSHOT_NAME, (key, light, tree))
 
 
 def _light(doc: Document) -> Document:
@@ -141,7 +141,8 @@ def _light(doc: Document) -> Document:
     )
 
 
-def _read(path: Path) -> Any:
+def read_cached(path: Path) -> Any:
+    """A pickle this sopvault wrote, or None (missing, unreadable, other version)."""
     try:
         with open(path, "rb") as handle:
             header, payload = pickle.load(handle)
@@ -150,7 +151,7 @@ def _read(path: Path) -> Any:
     return payload if header == _FORMAT else None
 
 
-def _write(cache_dir: Path, name: str, payload: object) -> None:
+def write_cached(cache_dir: Path, name: str, payload: object) -> None:
     """Write atomically; a read-only vault simply goes without a cache."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

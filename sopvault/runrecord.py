@@ -120,6 +120,63 @@ class Run:
         ]
 
 
+@dataclass(frozen=True)
+class RunSummary:
+    """What a listing shows of a run, small enough to cache for ten thousand runs."""
+
+    id: str
+    doc_id: str
+    title: str
+    version: str | None
+    state: RunState
+    started_at: datetime
+    started_by: str
+    done: int
+    total: int
+    pending_due: tuple[tuple[int, datetime], ...]  # pending steps that have a deadline
+    late_done: tuple[int, ...]  # steps done after their deadline
+
+    @property
+    def file(self) -> str:
+        return run_file(self.doc_id, self.id)
+
+    def progress(self) -> tuple[int, int]:
+        return self.done, self.total
+
+    def late(self, now: datetime) -> list[int]:
+        """The same answer as ``Run.late``."""
+        waiting = {n for n, due in self.pending_due if self.state is RunState.OPEN and now > due}
+        return sorted(waiting | set(self.late_done))
+
+
+def summarize(run: Run) -> RunSummary:
+    done, total = run.progress()
+    return RunSummary(
+        id=run.id,
+        doc_id=run.doc_id,
+        title=run.title,
+        version=run.version,
+        state=run.state,
+        started_at=run.started_at,
+        started_by=run.started_by,
+        done=done,
+        total=total,
+        pending_due=tuple(
+            (s.number, s.due_at)
+            for s in run.steps
+            if s.state is StepState.PENDING and s.due_at is not None
+        ),
+        late_done=tuple(
+            s.number
+            for s in run.steps
+            if s.state is StepState.DONE
+            and s.due_at is not None
+            and s.at is not None
+            and s.at > s.due_at
+        ),
+    )
+
+
 def run_file(doc_id: str, run_id: str) -> str:
     return f"{RUNS_DIR}/{doc_id}/{run_id}.toml"
 

@@ -378,8 +378,8 @@ def test_ctrl_d_keeps_the_run_open(demo_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "kept open" in done.stdout
-    (run,) = runs_in(demo_path).list(open_only=True).runs
-    assert run.step(1).state is StepState.DONE
+    (listed,) = runs_in(demo_path).list(open_only=True).runs
+    assert runs_in(demo_path).load(listed.id).step(1).state is StepState.DONE
 
 
 def test_a_run_on_a_revised_procedure_keeps_its_revision(
@@ -474,10 +474,14 @@ def test_a_run_file_broken_by_hand_is_reported_and_others_list(
     text[2] = 'title = "unterminated'
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
 
-    listing = runs_in(demo_path).list()
-    assert [r.id for r in listing.runs] == [good]
-    (problem,) = listing.problems
-    assert problem.path == f"runs/SOP-009/{broken}.toml" and problem.line == 3
+    for _ in range(2):  # parsed, then from the listing cache: the same answer
+        listing = runs_in(demo_path).list()
+        assert [r.id for r in listing.runs] == [good]
+        (problem,) = listing.problems
+        assert problem.path == f"runs/SOP-009/{broken}.toml" and problem.line == 3
+    assert (demo_path / ".sopvault/cache/runs.pickle").is_file()
+    runs.mark(good, 1, "done", value="yes")  # a changed file is read again
+    assert runs_in(demo_path).list().runs[0].progress() == (1, 7)
     assert cli(demo_path, "runs") == 0
     captured = capsys.readouterr()
     assert good in captured.out
