@@ -208,11 +208,13 @@ def _rewrite_whole(parts: Split, data: dict[str, Any], changes: dict[str, Any]) 
 def dump(data: dict[str, Any]) -> str:
     """Serialise front matter with tomli-w, multi-line strings kept readable.
 
-    A multi-line string holding a bare ``+++`` line would end the front matter early, so
-    then every string is written on one line with escapes instead.
+    A multi-line string holding a bare ``+++`` line would end the front matter early, and
+    one holding a carriage return comes back without it (TOML readers normalise line
+    ends inside multi-line strings), so then every string is written on one line with
+    escapes instead.
     """
     text = tomli_w.dumps(data, multiline_strings=True)
-    if any(line.strip() == DELIMITER for line in text.split("\n")):
+    if any(line.strip() == DELIMITER for line in text.split("\n")) or (tomllib.loads(text) != data):
         text = tomli_w.dumps(data)
     return text
 
