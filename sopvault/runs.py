@@ -202,8 +202,13 @@ class Runs:
     def save(self, run: Run) -> None:
         """Written and fsynced before this returns: what a runner showed as recorded is."""
         path = self._path(run.doc_id, run.id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, dumps(run).encode("utf-8"), sync=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, dumps(run).encode("utf-8"), sync=True)
+        except OSError as err:
+            raise RunError(
+                f"cannot save {run.file}: {err.strerror or err}; this answer was not recorded"
+            ) from None
 
     def find(self, run_id: str) -> Path:
         check_run_id(run_id)
