@@ -505,3 +505,24 @@ def test_runs_outside_git_are_saved_but_not_committed(tmp_path: Path) -> None:
     run, commit = runs.complete(started.run.id)
     assert commit is None and run.state is RunState.COMPLETED
     assert runs_in(root).load(run.id).state is RunState.COMPLETED
+
+
+def test_starting_says_when_the_text_is_not_effective_or_not_signed_off(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = demo_path / SOP10
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('status = "effective"', 'status = "draft"'),
+        encoding="utf-8",
+    )
+    repo = git.Repo(demo_path)
+    repo.git.add(SOP10)
+    repo.git.commit(m="Quietly back to draft")  # on main, with no review
+
+    warnings = runs_in(demo_path).start("SOP-010").warnings
+    assert "SOP-010 is draft, not effective" in warnings
+    assert any("carries no sign-off" in w for w in warnings)
+    assert not any("working copy" in w for w in warnings)
+    assert cli(demo_path, "runs", "start", "SOP-010", "--strict") == 1
+    assert "refused (--strict)" in capsys.readouterr().err
+    assert len(runs_in(demo_path).list().runs) == 1  # the refused start left no file
