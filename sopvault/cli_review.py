@@ -64,6 +64,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("-m", "--message", default="", help="why (default: 'Restore ID to ...')")
     p.add_argument("--major", action="store_true", help="count it as a major change")
 
+    p = sub.add_parser("sync", help="fetch, bring main up to date, push; report what came in")
+    p.add_argument("--remote", metavar="NAME", help="the git remote (default: main's, or origin)")
+
     p = sub.add_parser("demo", help="create a copy of the sample vault with a git history")
     p.add_argument("dir", type=Path, metavar="DIR", help="a new folder")
 
@@ -300,6 +303,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sopvault.sync import Sync
+
+    report = Sync(_revisions(args), args.remote).sync()
+    print(inert(f"synced with {report.remote} ({report.url})"))
+    for line in report.lines():
+        print(inert(line))
+    return EXIT_OK
+
+
 COMMANDS = {
     "propose": cmd_propose,
     "reviews": cmd_reviews,
@@ -310,4 +323,5 @@ COMMANDS = {
     "diff": cmd_diff,
     "restore": cmd_restore,
     "demo": cmd_demo,
+    "sync": cmd_sync,
 }

@@ -295,6 +295,59 @@ class Repo:
         args += ["-F", "-"]
         return self.text(*args, stdin=text.encode("utf-8"), env=env)
 
+    def message_of(self, sha: str) -> str:
+        """A commit's whole message, exactly as stored."""
+        raw = self.run("cat-file", "commit", sha).decode("utf-8", "surrogateescape")
+        return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return self.call("merge-base", "--is-ancestor", older, newer).returncode == 0
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        done = self.call("merge-base", a, b)
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    # ---- remotes -----------------------------------------------------------------------
+
+    def remotes(self) -> list[str]:
+        return self.text("remote").split()
+
+    def remote_url(self, name: str) -> str:
+        done = self.call("remote", "get-url", "--", name)
+        return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else name
+
+    def fetch(self, remote: str) -> None:
+        """Every branch of ``remote`` into ``refs/remotes/<remote>/``, deleted ones pruned;
+        never asks for a password (a prompt would hang a TUI)."""
+        self.run(
+            "fetch",
+            "--prune",
+            "--no-tags",
+            "--quiet",
+            remote,
+            f"+refs/heads/*:refs/remotes/{remote}/*",
+            env=NO_PROMPT,
+        )
+
+    def push(self, remote: str, refspecs: list[str], leases: list[str]) -> None:
+        """Push all of ``refspecs`` or none (``--atomic``), each only if the server still
+        holds what we fetched (``--force-with-lease`` per ref). GitError carries the
+        server's own words when it refuses."""
+        args = ["push", "--porcelain", "--atomic", "--quiet"]
+        args += [f"--force-with-lease={lease}" for lease in leases]
+        done = self.call(*args, remote, *refspecs, env=NO_PROMPT)
+        if done.returncode == 0:
+            return
+        text = (done.stdout + done.stderr).decode("utf-8", "replace")
+        said = [
+            line[len("remote: ") :].strip()
+            for line in text.splitlines()
+            if line.startswith("remote: ") and line[len("remote: ") :].strip()
+        ]
+        rejected = [line for line in text.splitlines() if line.startswith("!")]
+        reason = "; ".join(said) or "; ".join(r.split("\t")[-1] for r in rejected)
+        raise GitError(reason or _first_line(done.stderr) or "git push failed")
+
     # ---- history -----------------------------------------------------------------------
 
     def log(
@@ -349,6 +402,10 @@ def parse_trailer_lines(text: str) -> list[tuple[str, str]]:
         if sep and key.strip() and " " not in key.strip():
             pairs.append((key.strip(), value.strip()))
     return pairs
+
+
+# Network commands fail instead of waiting for a password nobody will type.
+NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
 
 
 def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -363,12 +363,45 @@ class Revisions:
         return self.proposal(str(number))
 
     def _next_number(self) -> int:
+        """One more than any proposal number here or on any remote last fetched, so a
+        fresh clone does not hand out a number the server already uses."""
         numbers = [0]
-        for ref, _ in self.repo.refs(*_NAMESPACES.values()):
+        prefixes = [*_NAMESPACES.values(), "refs/remotes/"]
+        for ref, _ in self.repo.refs(*prefixes):
+            if ref.startswith("refs/remotes/"):
+                ref = "refs/heads/" + ref.split("/", 3)[3] if ref.count("/") >= 3 else ref
             match = _REF.match(ref)
             if match:
                 numbers.append(int(match["n"]))
         return max(numbers) + 1
+
+    def renumber(self, prop: Proposal) -> Proposal:
+        """Give an open proposal the next free number (its number was taken on the server
+        by another proposal while this clone was offline). Only a proposal nobody voted
+        on yet can be renumbered: votes name the number."""
+        if prop.tip != prop.commit:
+            raise RevisionError(
+                f"proposal {prop.number} has approvals recorded under its number and the"
+                " server holds another proposal with that number: ask your git admin"
+            )
+        number = self._next_number()
+        text = self.repo.message_of(prop.commit)
+        text = re.sub(
+            rf"^{PROPOSAL}: {prop.number}$", f"{PROPOSAL}: {number}", text, flags=re.MULTILINE
+        )
+        parents = [prop.base] if prop.base != ZERO else []
+        commit = self.repo.commit_tree(
+            self.repo.tree_of(prop.commit),
+            parents,
+            text,
+            author=prop.author,
+            author_date=prop.date,
+            sign=self._sign(),
+        )
+        ref = f"{_NAMESPACES[OPEN]}{prop.first_id}/{number}"
+        self.repo.update_ref(ref, commit, ZERO, f"sopvault renumber {prop.number}")
+        self.repo.delete_ref(prop.ref, prop.tip)
+        return self._load(ref, commit, self.repo.rev(self.main_ref))
 
     def _moved_from(self, tip: str, doc_id: str) -> str | None:
         """The path main has the document at, when the working copy moved it."""
@@ -532,6 +565,26 @@ class Revisions:
             vote = self.repo.commit_tree(self.repo.tree_of(prop.tip), [prop.tip], text, sign=sign)
             self.repo.update_ref(prop.ref, vote, prop.tip, f"sopvault approve {prop.number}")
             return ApproveResult(prop, False, len(approvals), rules.approvals, vote)
+        return self._land(prop, approvals, rules.approvals, comment, when, sign)
+
+    def land_if_ready(self, prop: Proposal) -> ApproveResult | None:
+        """Land a proposal whose votes, recorded on several clones, met on the server and
+        now reach the approvals needed (``sopvault sync``); None when it needs more."""
+        rules = self.rules_for(prop)
+        if len(prop.approvals) < rules.approvals:
+            return None
+        return self._land(prop, prop.approvals, rules.approvals, "", self._now(), self._sign())
+
+    def _land(
+        self,
+        prop: Proposal,
+        approvals: tuple[Identity, ...],
+        needed: int,
+        comment: str,
+        when: str,
+        sign: bool,
+    ) -> ApproveResult:
+        """Put the approved change on main: one commit, sign-off in its trailers."""
         main_tip = self._main_tip()
         tree = self._rebased_tree(prop, main_tip)
         tree = self._mark_effective(prop, tree)
@@ -547,11 +600,11 @@ class Revisions:
         self.repo.update_ref(self.main_ref, landed, main_tip, f"sopvault approve {prop.number}")
         kept: tuple[str, ...] = ()
         if self.repo.head_branch() == self.main_ref:
-            kept = self._follow_main(main_tip, landed, prop)
+            kept = self.follow_main(main_tip, landed, [prop.commit])
         self.repo.update_ref(prop.closed_ref(APPROVED), prop.tip, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
         self.vault.reload()
-        return ApproveResult(prop, True, len(approvals), rules.approvals, landed, kept)
+        return ApproveResult(prop, True, len(approvals), needed, landed, kept)
 
     def _rebased_tree(self, prop: Proposal, main_tip: str) -> str:
         if prop.base == main_tip:
@@ -591,14 +644,20 @@ class Revisions:
             edits[path] = with_changes(text, changes).encode("utf-8")
         return self.repo.tree_with(tree, edits) if edits else tree
 
-    def _follow_main(self, old: str, new: str, prop: Proposal) -> tuple[str, ...]:
-        """After main moved under a checked-out work tree, bring along the files the
-        approval changed, unless the user has edits of their own in them."""
+    def follow_main(self, old: str, new: str, known: list[str]) -> tuple[str, ...]:
+        """After main moved under a checked-out work tree, bring along the files that
+        changed, unless the user has edits of their own in them: a file is the user's own
+        unless it holds main's old or new text, or its text in one of the ``known``
+        commits (the proposals that led here). Returns the files kept as they were."""
         kept: list[str] = []
         paths = self.repo.paths("diff", "--name-only", "--no-renames", "-z", old, new)
         olds = self.repo.blobs([f"{old}:{p}" for p in paths])
         news = self.repo.blobs([f"{new}:{p}" for p in paths])
-        proposed = self.repo.blobs([f"{prop.commit}:{p}" for p in paths])
+        texts = self.repo.blobs([f"{c}:{p}" for p in paths for c in known])
+        proposed = [
+            {t for t in texts[i * len(known) : (i + 1) * len(known)] if t is not None}
+            for i in range(len(paths))
+        ]
         index_lines = []
         staged = self._index_blobs(paths)
         old_ids = self.repo.blob_ids(old, paths)
@@ -611,7 +670,7 @@ class Revisions:
                 )
             disk_path = self.repo.root / path
             disk = disk_path.read_bytes() if disk_path.is_file() else None
-            if disk == before or disk == mine or disk == after:
+            if disk == before or disk == after or disk in mine:
                 if after is None:
                     disk_path.unlink(missing_ok=True)
                 else:

@@ -22,12 +22,14 @@ from sopvault.revisions import LocalEdit, Proposal, Revisions
 from sopvault.runs import Runs, Started
 from sopvault.safetext import inert
 from sopvault.signoff import versions_label
+from sopvault.sync import Distance, Sync, SyncReport
 from sopvault.tui.filter_screen import FilterScreen
 from sopvault.tui.history_screen import HistoryScreen
 from sopvault.tui.propose_dialog import ProposeScreen
 from sopvault.tui.reviews_screen import ReviewsScreen
 from sopvault.tui.run_screen import RunScreen
 from sopvault.tui.runs_screen import RunsScreen
+from sopvault.tui.text_dialog import TextScreen
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
@@ -47,6 +49,7 @@ class BrowseScreen(Screen[None]):
         Binding("i", "reviews", "Reviews"),
         Binding("k", "run", "Run"),
         Binding("o", "open_runs", "Open runs"),
+        Binding("s", "sync", "Sync"),
     ]
 
     def __init__(
@@ -58,6 +61,7 @@ class BrowseScreen(Screen[None]):
         self.runs = runs
         self.state: VaultState | None = None
         self._reopen: str | None = None  # the document to show again after a reload
+        self.distance: Distance | None = None  # ahead/behind the server, as last fetched
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,7 +78,16 @@ class BrowseScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_vault(self, fresh: bool) -> VaultState:
-        return self.vault.reload() if fresh else self.vault.state
+        state = self.vault.reload() if fresh else self.vault.state
+        self.distance = self._distance()
+        return state
+
+    def _distance(self) -> Distance | None:
+        """Ahead/behind the server for the status bar (no network; None without one)."""
+        try:
+            return Sync(self.revisions()).distance()
+        except SopvaultError:
+            return None
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "load":
@@ -109,6 +122,16 @@ class BrowseScreen(Screen[None]):
         text.append(f", {warnings} warnings", style="yellow" if warnings else "")
         if self.state.skipped:
             text.append(f"  ·  {len(self.state.skipped)} files skipped (p: problems)", style="red")
+        distance = self.distance
+        if distance is not None:
+            if distance.ahead or distance.behind:
+                text.append(
+                    f"  ·  {distance.ahead} ahead, {distance.behind} behind"
+                    f" {inert(distance.remote)} (s syncs)",
+                    style="bold yellow",
+                )
+            else:
+                text.append(f"  ·  in step with {inert(distance.remote)}", style="dim")
         criteria = self.query_one(DocTree).active_filter
         if criteria != DocumentFilter():
             parts = [p for p in (criteria.kind, criteria.status) if p is not None]
@@ -319,3 +342,29 @@ class BrowseScreen(Screen[None]):
 
     def action_open_runs(self) -> None:
         self.app.push_screen(RunsScreen(self.runs()))
+
+    # ---- the team's server -----------------------------------------------------------
+
+    def action_sync(self) -> None:
+        self.set_status(Text("Syncing with the server…"))
+        self.run_sync()
+
+    @work(thread=True, exclusive=True, group="sync")
+    def run_sync(self) -> None:
+        try:
+            report = Sync(self.revisions()).sync()
+        except SopvaultError as err:
+            self.app.call_from_thread(self._sync_failed, str(err))
+            return
+        self.app.call_from_thread(self._synced, report)
+
+    def _sync_failed(self, message: str) -> None:
+        self.notify(inert(message), title="Sync failed", severity="error", timeout=12)
+        self.refresh_status()
+
+    def _synced(self, report: SyncReport) -> None:
+        body = Text(inert("\n".join(report.lines())))
+        self.app.push_screen(TextScreen(f"Synced with {report.remote} ({report.url})", body))
+        doc = self.query_one(DocView).document
+        self._reopen = doc.id if doc is not None else None
+        self.action_reload()

@@ -28,6 +28,7 @@ HELP_TEXT = """\
 | `i` | reviews inbox: approve (`a`) or reject (`x`) open proposals |
 | `k` | run the document as a checklist, step by step (recorded in git) |
 | `o` | open runs: resume one |
+| `s` | sync with the team's git server; shows what came in |
 
 ## Running a checklist
 `Enter` marks the highlighted step done (a step that records evidence opens the input
