@@ -68,10 +68,19 @@ def split(text: str) -> Split:
     return Split(front=front, body=body, front_start=2, newline=newline, bom=bom)
 
 
+# Deeper than this, tomllib (and pickle after it) runs out of Python stack.
+MAX_DEPTH = 100
+
+
 def parse_toml(front: str, front_start: int) -> dict[str, Any]:
     """Parse front matter, turning tomllib's position into a file line number."""
     try:
         return tomllib.loads(front)
+    except RecursionError:
+        line = front_start + _deep_line(front) - 1
+        raise FrontMatterError(
+            f"arrays or tables nested more than {MAX_DEPTH} levels deep", line
+        ) from None
     except tomllib.TOMLDecodeError as err:
         message, at = toml_error(err)
         line = front_start + at - 1 if at is not None else front_start
@@ -181,8 +190,23 @@ def _dump_line(key: str, value: Any) -> str:
 def _try_parse(front: str) -> dict[str, Any] | None:
     try:
         return tomllib.loads(front)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None
+
+
+def _deep_line(front: str) -> int:
+    """The first line (of the front matter) where brackets nest past MAX_DEPTH."""
+    depth, line = 0, 1
+    for char in front:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return 1
 
 
 def toml_error(err: tomllib.TOMLDecodeError) -> tuple[str, int | None]:

@@ -938,7 +938,7 @@ def _front_data(data: bytes | None) -> dict[str, object]:
     try:
         parts = frontmatter.split(data.decode("utf-8"))
         return tomllib.loads(parts.front)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return {}
 
 

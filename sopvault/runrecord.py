@@ -407,6 +407,8 @@ def loads(text: str, where: str) -> Run:
     except tomllib.TOMLDecodeError as err:
         problem, line = toml_error(err)
         raise RunFileError(f"not valid TOML: {problem}", path=where, line=line) from None
+    except RecursionError:
+        raise RunFileError("not a run record: nested far too deeply", path=where) from None
     try:
         return _run_from(data)
     except (KeyError, TypeError, ValueError) as err:
