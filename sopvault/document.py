@@ -382,3 +382,58 @@ def _build_record(number: int, raw: Any, line: int, out: _Collector) -> RecordSp
 def with_changes(text: str, changes: dict[str, Any]) -> str:
     """Set front-matter fields in a file's text, keeping the body and unknown fields intact."""
     return frontmatter.update(text, changes)
+
+
+def front_of(doc: Document) -> dict[str, Any]:
+    """The front matter that holds ``doc``'s typed fields: the inverse of
+    ``build_document`` (what ``render`` writes for a document made in code)."""
+    front: dict[str, Any] = {"id": doc.id, "title": doc.title, "kind": doc.kind.value}
+    if doc.status is not None:
+        front["status"] = doc.status.value
+    for key in TEXT_FIELDS:
+        value = getattr(doc, key)
+        if value is not None:
+            front[key] = value
+    for key in LIST_FIELDS:
+        values = getattr(doc, key)
+        if values:
+            front[key] = list(values)
+    for key in DATE_FIELDS:
+        value = getattr(doc, key)
+        if value is not None:
+            front[key] = value
+    if doc.steps:
+        front["steps"] = [_step_front(step) for step in doc.steps]
+    return front
+
+
+def _step_front(step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = {"action": step.action}
+    for key in ("role", "duration", "details", "instruction", "when", "due"):
+        value = getattr(step, key)
+        if value is not None:
+            data[key] = value
+    if step.critical:
+        data["critical"] = True
+    if step.record is not None:
+        spec = step.record
+        record: dict[str, Any] = {"type": spec.type.value}
+        if spec.label is not None:
+            record["label"] = spec.label
+        for key in ("min", "max"):
+            value = getattr(spec, key)
+            if value is not None:
+                record[key] = value
+        if spec.unit is not None:
+            record["unit"] = spec.unit
+        if spec.choices:
+            record["choices"] = list(spec.choices)
+        data["record"] = record
+    if step.substeps:
+        data["substeps"] = list(step.substeps)
+    return data
+
+
+def render(doc: Document) -> str:
+    """A whole file for ``doc``: TOML front matter from its fields, then its body."""
+    return frontmatter.compose(front_of(doc), doc.body)

@@ -271,6 +271,7 @@ class Revisions:
         Only the proposed files change on disk (their ``version`` and ``status``); the
         index and every other file are left exactly as they were.
         """
+        self.vault.must_be_writable("propose")
         if not ids:
             raise RevisionError("name at least one document to propose")
         if not summary.strip():
@@ -547,6 +548,7 @@ class Revisions:
         return None
 
     def approve(self, label: str, comment: str = "") -> ApproveResult:
+        self.vault.must_be_writable("approve")
         prop = self.proposal(label, OPEN)
         me = self.repo.identity()
         rules = self.rules_for(prop)
@@ -692,6 +694,7 @@ class Revisions:
         return staged
 
     def reject(self, label: str, reason: str) -> Proposal:
+        self.vault.must_be_writable("reject")
         if not reason.strip():
             raise RevisionError('give a reason: sopvault reject N -m "why"')
         prop = self.proposal(label, OPEN)

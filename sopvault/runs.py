@@ -129,6 +129,7 @@ class Runs:
         ``strict``."""
         if not is_valid_id(doc_id):
             raise InvalidId(f"{doc_id!r} is not a valid document id")
+        self.vault.must_be_writable("start a run")
         warnings: list[str] = []
         text, path, commit, blob = self._text_to_follow(doc_id, warnings)
         result = parse_text(path, text)

@@ -135,6 +135,7 @@ class Sync:
     # ---- the whole sync ----------------------------------------------------------------
 
     def sync(self) -> SyncReport:
+        self.revisions.vault.must_be_writable("sync")
         report = SyncReport(self.remote, self.repo.remote_url(self.remote))
         try:
             self.repo.fetch(self.remote)

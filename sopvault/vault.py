@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -144,9 +145,42 @@ class Vault:
             created_repo = True
         return Vault.open(folder), written, created_repo
 
+    @cached_property
+    def read_only(self) -> bool:
+        """Whether sopvault may write here: tried once, by creating ``.sopvault/`` and a
+        file in it (permissions, a read-only mount or an immutable folder all count)."""
+        local = self.root / STATE_DIR
+        try:
+            local.mkdir(exist_ok=True)
+            fd, probe = tempfile.mkstemp(dir=local, prefix=".probe-")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError:
+            return True
+        return False
+
     @property
     def state_dir(self) -> Path:
-        return self.root / STATE_DIR
+        """``.sopvault/`` in the vault, or, for a read-only vault, a folder of the user's
+        cache (``$XDG_CACHE_HOME`` or ``~/.cache``) so it still gets an index."""
+        if not self.read_only:
+            return self.root / STATE_DIR
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        digest = hashlib.sha1(str(self.root.resolve()).encode(), usedforsecurity=False)
+        return base / "sopvault" / f"{self.root.name}-{digest.hexdigest()[:12]}"
+
+    def notes(self) -> list[str]:
+        """What works differently here, for the CLI's stderr and the TUI's status line."""
+        if self.read_only:
+            return [
+                f"this vault is read-only: browsing and search work (the index is kept in"
+                f" {self.state_dir}); editing, proposing, approving, runs and sync are disabled"
+            ]
+        return []
+
+    def must_be_writable(self, what: str) -> None:
+        if self.read_only:
+            raise SopvaultError(f"cannot {what}: this vault is read-only ({self.root})")
 
     @cached_property
     def state(self) -> VaultState:
@@ -227,6 +261,7 @@ class Vault:
 
     def update_fields(self, doc_id: str, changes: dict[str, Any]) -> Document:
         """Set front-matter fields of a document on disk; the body stays byte-for-byte."""
+        self.must_be_writable(f"change {doc_id}")
         doc = self.get(doc_id)
         path = self.path_of(doc)
         raw = path.read_bytes().decode("utf-8")
@@ -275,7 +310,7 @@ class Vault:
             )
 
         try:
-            return run(self.refresh_index(progress=progress).notices)
+            return run([*self.notes(), *self.refresh_index(progress=progress).notices])
         except IndexUnavailable:
             report = self.refresh_index(rebuild=True, progress=progress)
             return run(["the search index was unreadable; rebuilt it", *report.notices])
@@ -356,6 +391,7 @@ class Vault:
         """Create a draft from the vault's template for ``kind`` with a fresh id."""
         from sopvault import scaffold
 
+        self.must_be_writable("create a document")
         title = " ".join(title.split())
         if not title:
             raise SopvaultError("a title is needed (--title)")

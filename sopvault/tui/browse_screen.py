@@ -62,6 +62,7 @@ class BrowseScreen(Screen[None]):
         self.state: VaultState | None = None
         self._reopen: str | None = None  # the document to show again after a reload
         self.distance: Distance | None = None  # ahead/behind the server, as last fetched
+        self.git_note = ""  # why the git features are unavailable, when they are
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,7 +86,12 @@ class BrowseScreen(Screen[None]):
     def _distance(self) -> Distance | None:
         """Ahead/behind the server for the status bar (no network; None without one)."""
         try:
-            return Sync(self.revisions()).distance()
+            revisions = self.revisions()
+        except SopvaultError:
+            self.git_note = "not in git: history, reviews and sync are unavailable"
+            return None
+        try:
+            return Sync(revisions).distance()
         except SopvaultError:
             return None
 
@@ -122,6 +128,10 @@ class BrowseScreen(Screen[None]):
         text.append(f", {warnings} warnings", style="yellow" if warnings else "")
         if self.state.skipped:
             text.append(f"  ·  {len(self.state.skipped)} files skipped (p: problems)", style="red")
+        if self.vault.read_only:
+            text.append("  ·  read-only: browse and search only", style="bold yellow")
+        if self.git_note:
+            text.append(f"  ·  {self.git_note}", style="dim")
         distance = self.distance
         if distance is not None:
             if distance.ahead or distance.behind:
@@ -246,6 +256,9 @@ class BrowseScreen(Screen[None]):
         """Hand the terminal to $EDITOR, then reload: the edit is the user's own file."""
         doc = self.current_document()
         if doc is None:
+            return
+        if self.vault.read_only:
+            self.notify(inert(self.vault.notes()[0]), severity="warning")
             return
         try:
             command = editor_command(os.environ, self.vault.path_of(doc))
