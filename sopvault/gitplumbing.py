@@ -9,6 +9,7 @@ user text reaches git only as arguments or on stdin, never through a shell.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -96,7 +97,9 @@ class Repo:
     ) -> bytes:
         done = self.call(*args, stdin=stdin, env=env)
         if done.returncode not in ok:
-            raise GitError(_first_line(done.stderr) or f"git {args[0]} failed")
+            raise GitError(
+                _lock_advice(done.stderr) or _first_line(done.stderr) or f"git {args[0]} failed"
+            )
         return done.stdout
 
     def call(
@@ -393,6 +396,13 @@ class Repo:
     def _git_dir(self) -> str:
         return self.text("rev-parse", "--absolute-git-dir")
 
+    def check_index_unlocked(self) -> None:
+        """Refuse before changing anything when git's index is locked: a command that
+        moves main and then cannot update the index would leave the two apart."""
+        lock = Path(self._git_dir()) / "index.lock"
+        if lock.exists():
+            raise GitError(_LOCKED.format(what="git's index", lock=lock))
+
 
 def parse_trailer_lines(text: str) -> list[tuple[str, str]]:
     """Trailers as ``git log %(trailers:only,unfold)`` prints them: one ``Key: value`` a line."""
@@ -415,6 +425,23 @@ def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     if extra:
         env.update(extra)
     return env
+
+
+_LOCKED = (
+    "{what} is locked by {lock}. If no git command is running, it was left by a process"
+    " that was killed: delete that file (rm '{lock}') and try again"
+)
+_LOCK_ERROR = re.compile(r"Unable to create '(?P<lock>[^']+\.lock)': File exists")
+
+
+def _lock_advice(stderr: bytes) -> str | None:
+    """git's "File exists" about a ``.lock`` file, said with what to do about it."""
+    match = _LOCK_ERROR.search(stderr.decode("utf-8", "replace"))
+    if match is None:
+        return None
+    lock = match["lock"]
+    what = "git's index" if lock.endswith("/index.lock") else "a git reference"
+    return _LOCKED.format(what=what, lock=lock)
 
 
 def _first_line(stderr: bytes) -> str:

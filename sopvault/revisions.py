@@ -550,6 +550,9 @@ class Revisions:
     def approve(self, label: str, comment: str = "") -> ApproveResult:
         self.vault.must_be_writable("approve")
         prop = self.proposal(label, OPEN)
+        finished = self._finish_landed(prop)
+        if finished is not None:
+            return finished
         me = self.repo.identity()
         rules = self.rules_for(prop)
         refusal = self.check_approver(prop, me, rules)
@@ -569,6 +572,32 @@ class Revisions:
             return ApproveResult(prop, False, len(approvals), rules.approvals, vote)
         return self._land(prop, approvals, rules.approvals, comment, when, sign)
 
+    def _finish_landed(self, prop: Proposal) -> ApproveResult | None:
+        """An approval interrupted after main moved (the process was killed) left the
+        proposal open although its change is on main: close it now instead of landing the
+        change a second time."""
+        tip = self.repo.rev(self.main_ref)
+        if tip is None or tip == prop.base:
+            return None
+        found = self.repo.log(
+            "--first-parent",
+            f"--grep=^{PROPOSAL}: {prop.number}$",
+            f"{prop.base}..{tip}",
+        )
+        landed = [
+            c
+            for c in found
+            if versions_of(c.trailers).keys() == prop.documents.keys()
+            and has_trailer(c.trailers, REVIEWED_BY)
+        ]
+        if not landed:
+            return None
+        self.repo.update_ref(prop.closed_ref(APPROVED), prop.tip, ZERO)
+        self.repo.delete_ref(prop.ref, prop.tip)
+        self.vault.reload()
+        approvals = identities_of(landed[0].trailers, REVIEWED_BY)
+        return ApproveResult(prop, True, len(approvals), len(approvals), landed[0].sha)
+
     def land_if_ready(self, prop: Proposal) -> ApproveResult | None:
         """Land a proposal whose votes, recorded on several clones, met on the server and
         now reach the approvals needed (``sopvault sync``); None when it needs more."""
@@ -587,6 +616,8 @@ class Revisions:
         sign: bool,
     ) -> ApproveResult:
         """Put the approved change on main: one commit, sign-off in its trailers."""
+        if self.repo.head_branch() == self.main_ref:
+            self.repo.check_index_unlocked()
         main_tip = self._main_tip()
         tree = self._rebased_tree(prop, main_tip)
         tree = self._mark_effective(prop, tree)

@@ -308,15 +308,36 @@ class Runs:
     def complete(self, run_id: str, who: str | None = None) -> tuple[Run, str | None]:
         """Completed and committed; returns the commit (None outside git)."""
         run = self.load(run_id)
+        if self._ended_not_committed(run, RunState.COMPLETED):
+            return run, self._commit(run)
+        self._can_commit()
         complete(run, self.document(run), who=self.who(who), now=self.clock())
         self.save(run)
         return run, self._commit(run)
 
     def abort(self, run_id: str, reason: str, who: str | None = None) -> tuple[Run, str | None]:
         run = self.load(run_id)
+        if self._ended_not_committed(run, RunState.ABORTED):
+            return run, self._commit(run)
+        self._can_commit()
         abort(run, who=self.who(who), now=self.clock(), reason=reason)
         self.save(run)
         return run, self._commit(run)
+
+    def _can_commit(self) -> None:
+        """Before the run changes state: a locked index would leave it ended but not
+        committed."""
+        if self.revisions is not None:
+            self.revisions.repo.check_index_unlocked()
+
+    def _ended_not_committed(self, run: Run, state: RunState) -> bool:
+        """A run ended on disk whose commit did not happen (the process was killed, or
+        git refused): completing it again commits it."""
+        if run.state is not state or self.revisions is None:
+            return False
+        path = self.revisions.prefix + run.file
+        committed = self.revisions.repo.blob("HEAD", path)
+        return committed != (self.vault.root / run.file).read_bytes()
 
     def _commit(self, run: Run) -> str | None:
         """Commit exactly the run file on the current branch, then stage that one entry so
@@ -325,6 +346,7 @@ class Runs:
         if revisions is None:
             return None
         repo = revisions.repo
+        repo.check_index_unlocked()
         path = revisions.prefix + run.file
         data = (self.vault.root / run.file).read_bytes()
         text = message(
