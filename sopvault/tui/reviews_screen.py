@@ -188,44 +188,37 @@ class ReviewsScreen(Screen[bool]):
         if review.refusal is not None:
             self.notify(inert(review.refusal), title="Cannot approve", severity="error")
             return
-        number = review.proposal.number
-
-        def approve(comment: str | None) -> None:
-            if comment is not None:
-                self.drafts[number] = comment
-                self.decide(number, comment, approve=True)
-
-        self.app.push_screen(
-            CommentScreen(
-                f"Approve proposal {number}",
-                "Comment (optional), kept in the sign-off commit:",
-                "Approve",
-                required=False,
-                draft=self.drafts.get(number, ""),
-            ),
-            approve,
-        )
+        self._ask(review.proposal.number, approve=True)
 
     @on(Button.Pressed, "#reviews-reject")
     def action_reject(self) -> None:
-        if self.review is None:
-            return
-        number = self.review.proposal.number
+        if self.review is not None:
+            self._ask(self.review.proposal.number, approve=False)
 
-        def reject(reason: str | None) -> None:
-            if reason is not None:
-                self.drafts[number] = reason
-                self.decide(number, reason, approve=False)
+    def _ask(self, number: int, *, approve: bool) -> None:
+        """The comment (approve) or reason (reject) dialog, holding what was typed for a
+        decision that failed before; then the decision."""
+        verb = "Approve" if approve else "Reject"
+        prompt = (
+            "Comment (optional), kept in the sign-off commit:"
+            if approve
+            else "Reason (required), kept in git and shown to the author:"
+        )
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self.drafts[number] = text
+                self.decide(number, text, approve=approve)
 
         self.app.push_screen(
             CommentScreen(
-                f"Reject proposal {number}",
-                "Reason (required), kept in git and shown to the author:",
-                "Reject",
-                required=True,
+                f"{verb} proposal {number}",
+                prompt,
+                verb,
+                required=not approve,
                 draft=self.drafts.get(number, ""),
             ),
-            reject,
+            answered,
         )
 
     @work(thread=True, exclusive=True, group="decide")

@@ -306,22 +306,16 @@ class RunScreen(Screen[None]):
         )
 
     def action_skip(self) -> None:
-        step = self.doc.steps[self.index]
-        self._ask(
-            f"Skip step {self.index + 1}",
-            "Why is it skipped?" + (" (required: a control point)" if step.critical else ""),
-            step.critical,
-            "skip",
-        )
+        self._ask_why("Skip", "Why is it skipped?", "skip")
 
     def action_not_applicable(self) -> None:
-        step = self.doc.steps[self.index]
-        self._ask(
-            f"N/A step {self.index + 1}",
-            "Why does it not apply?" + (" (required: a control point)" if step.critical else ""),
-            step.critical,
-            "na",
-        )
+        self._ask_why("N/A", "Why does it not apply?", "na")
+
+    def _ask_why(self, verb: str, question: str, action: str) -> None:
+        """A reason, required on a control point, optional elsewhere."""
+        critical = self.doc.steps[self.index].critical
+        required = " (required: a control point)" if critical else ""
+        self._ask(f"{verb} step {self.index + 1}", question + required, critical, action)
 
     def action_note(self) -> None:
         self._ask(f"Note on step {self.index + 1}", "The note:", True, "note")
