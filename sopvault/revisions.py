@@ -547,8 +547,26 @@ class Revisions:
             return f"you have already approved proposal {prop.number}; it needs another reviewer"
         return None
 
+    def tidy(self) -> list[str]:
+        """Delete review refs left beside the approved or rejected ref of the same
+        proposal (a process killed between the two ref updates); returns them."""
+        refs = dict(self.repo.refs(*_NAMESPACES.values()))
+        removed = []
+        for ref, tip in refs.items():
+            match = _REF.match(ref)
+            if not match or match[1] != "review":
+                continue
+            for state in (APPROVED, REJECTED):
+                closed = f"{_NAMESPACES[state]}{match['id']}/{match['n']}"
+                if closed in refs and self.repo.is_ancestor(tip, refs[closed]):
+                    self.repo.delete_ref(ref, tip)
+                    removed.append(ref)
+                    break
+        return removed
+
     def approve(self, label: str, comment: str = "") -> ApproveResult:
         self.vault.must_be_writable("approve")
+        self.tidy()
         prop = self.proposal(label, OPEN)
         finished = self._finish_landed(prop)
         if finished is not None:
@@ -592,7 +610,8 @@ class Revisions:
         ]
         if not landed:
             return None
-        self.repo.update_ref(prop.closed_ref(APPROVED), prop.tip, ZERO)
+        if self.repo.rev(prop.closed_ref(APPROVED)) is None:
+            self.repo.update_ref(prop.closed_ref(APPROVED), prop.tip, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
         self.vault.reload()
         approvals = identities_of(landed[0].trailers, REVIEWED_BY)

@@ -144,6 +144,7 @@ class Sync:
                 f"cannot fetch from {self.remote} ({report.url}): {err}; nothing was changed"
             ) from None
         me = self.repo.identity()
+        self.revisions.tidy()
         main_ref = self.revisions.main_ref
         old_main = self.repo.rev(main_ref)
         theirs = self.repo.rev(self._tracking(main_ref))

@@ -20,7 +20,7 @@ import pytest
 
 from sopvault.cli import main
 from sopvault.errors import SopvaultError
-from sopvault.revisions import Revisions
+from sopvault.revisions import RevisionError, Revisions
 from sopvault.runrecord import StepState
 from sopvault.runs import Runs
 from sopvault.vault import Vault
@@ -113,7 +113,7 @@ def test_killing_a_runner_loses_no_recorded_step(demo_path: Path) -> None:
 PROPOSE_CHILD = """
 import sys
 from pathlib import Path
-from sopvault.revisions import Revisions
+from sopvault.revisions import RevisionError, Revisions
 from sopvault.vault import Vault
 revisions = Revisions(Vault.open(Path(sys.argv[1])))
 revisions.proposals()
@@ -146,7 +146,7 @@ def test_killing_propose_never_touches_main_or_the_users_edit(
 APPROVE_CHILD = """
 import sys
 from pathlib import Path
-from sopvault.revisions import Revisions
+from sopvault.revisions import RevisionError, Revisions
 from sopvault.vault import Vault
 revisions = Revisions(Vault.open(Path(sys.argv[1])))
 revisions.proposal(sys.argv[2])
@@ -159,7 +159,7 @@ print("done", flush=True)
 def test_killing_approve_lands_each_change_once_and_whole(
     demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rng = random.Random(4)
+    rng = random.Random(int(os.environ.get("SOPVAULT_KILL_SEED", "4")))
     repo = git.Repo(demo_path)
     repo.git.checkout("--", ".")  # the demo's open WI-004 text out of the way
     stale_locks = 0
@@ -197,8 +197,12 @@ def test_killing_approve_lands_each_change_once_and_whole(
             else ("landed, left open" if still_open else "landed and closed")
         )
         outcomes[key] += 1
-        if still_open:
-            assert revisions.approve(number).landed  # finishes, never lands twice
+        if still_open:  # finished now, never landed twice
+            try:
+                assert revisions.approve(number).landed
+            except RevisionError as err:  # killed between closing and deleting its ref
+                assert f"no open proposal {number}" in str(err)
+        assert all(str(p.number) != number for p in revisions.proposals())
         landed = repo.git.log("--format=%H", f"--grep=^SOP-Proposal: {number}$", "main").split()
         assert len(landed) == 1, (n, landed)
         repo.git.reset("-q", "--hard", "main")
@@ -248,3 +252,20 @@ def test_a_run_ended_but_not_committed_is_committed_by_completing_again(
     assert commit is not None and again.state.value == "completed"
     files = git.Repo(demo_path).commit(commit).stats.files
     assert list(files) == [f"runs/SOP-010/{run_id}.toml"]
+
+
+def test_a_proposal_left_half_closed_is_tidied_not_landed_again(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after the approved ref was made, before the review ref was deleted."""
+    act_as(monkeypatch, "Bilal Okafor")
+    revisions = Revisions(Vault.open(demo_path, today=TODAY))
+    prop = revisions.proposal("6")
+    assert revisions.approve("6").landed
+    repo = git.Repo(demo_path)
+    repo.git.update_ref(prop.ref, prop.tip)  # the review ref is back, as if never deleted
+    landed = repo.commit("main").hexsha
+    assert [p.number for p in revisions.proposals()] == [6]
+    with pytest.raises(RevisionError, match="no open proposal 6"):
+        revisions.approve("6")
+    assert revisions.proposals() == [] and repo.commit("main").hexsha == landed
