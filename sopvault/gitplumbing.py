@@ -44,6 +44,8 @@ class Commit:
     trailers: list[tuple[str, str]]
     signature: str = "N"
     paths: tuple[str, ...] = ()
+    # With ``raw``: (path, blob before, blob after) per changed file; ZERO for none.
+    changes: tuple[tuple[str, str, str], ...] = ()
 
 
 # %G? is costly (it verifies signatures), so it is asked for only when needed.
@@ -359,11 +361,15 @@ class Repo:
         paths: tuple[str, ...] = (),
         names: bool = False,
         signatures: bool = False,
+        raw: bool = False,
     ) -> list[Commit]:
-        """Commits from ``git log ARGS``, with their trailers (and changed paths if asked)."""
+        """Commits from ``git log ARGS``, with their trailers, and if asked the changed
+        paths (``names``) or the paths with their blob ids before and after (``raw``)."""
         fields = list(_LOG_FIELDS) + (["%G?"] if signatures else [])
         fmt = RS + FS.join(fields) + FS
         extra = ["--name-only", "--no-renames", "-z"] if names else []
+        if raw:
+            extra = ["--raw", "--no-abbrev", "--no-renames", "-z"]
         out = self.run(
             "-c", "log.showSignature=false", "log", f"--format={fmt}", *extra, *args, "--", *paths
         )
@@ -373,9 +379,15 @@ class Repo:
             (sha, parents, an, ae, ad, cn, ce, cd, subject, body, trailers) = parts[:11]
             rest = parts[11:]
             signature = rest.pop(0) if signatures else "N"
-            paths_found = (
-                tuple(p.strip("\n") for p in rest[0].split("\0") if p.strip("\n")) if rest else ()
-            )
+            changes = _raw_changes(rest[0]) if raw and rest else ()
+            if raw:
+                paths_found = tuple(path for path, _, _ in changes)
+            else:
+                paths_found = (
+                    tuple(p.strip("\n") for p in rest[0].split("\0") if p.strip("\n"))
+                    if rest
+                    else ()
+                )
             commits.append(
                 Commit(
                     sha=sha,
@@ -389,6 +401,7 @@ class Repo:
                     trailers=parse_trailer_lines(trailers),
                     signature=signature or "N",
                     paths=paths_found,
+                    changes=changes,
                 )
             )
         return commits
@@ -402,6 +415,19 @@ class Repo:
         lock = Path(self._git_dir()) / "index.lock"
         if lock.exists():
             raise GitError(_LOCKED.format(what="git's index", lock=lock))
+
+
+def _raw_changes(block: str) -> tuple[tuple[str, str, str], ...]:
+    """``git log --raw -z`` entries: ``:mode mode old new status`` then the path."""
+    tokens = block.split("\0")
+    changes = []
+    for i, token in enumerate(tokens):
+        meta = token.strip("\n")
+        if meta.startswith(":") and i + 1 < len(tokens):
+            fields = meta[1:].split()
+            if len(fields) >= 4:
+                changes.append((tokens[i + 1], fields[2], fields[3]))
+    return tuple(changes)
 
 
 def parse_trailer_lines(text: str) -> list[tuple[str, str]]:

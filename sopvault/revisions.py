@@ -924,30 +924,37 @@ class Revisions:
             raise RevisionError(f"unknown revision {since!r}")
         span = f"{since}..{tip}" if since else tip
         commits = self.repo.log(
-            "--first-parent", span, names=True, signatures=True, paths=(self.prefix or ".",)
+            "--first-parent", span, raw=True, signatures=True, paths=(self.prefix or ".",)
         )
         report.commits = len(commits)
+        # Blob ids come with the log (--raw), so every text is fetched by id: looking up
+        # "rev:path" in a tree of 20,000 files costs git a scan each time.
+        config_path = self._repo_path(CONFIG_FILE)
+        oldest = commits[-1] if commits else None
+        config_id: str | None = None
+        if oldest is not None and oldest.parents:
+            config_id = self.repo.blob_ids(oldest.parents[0], [config_path]).get(config_path)
         todo = []
-        names: list[str] = []
-        for commit in commits:
-            touched = tuple(p for p in commit.paths if self._is_controlled(p))
-            if not touched:
-                continue
-            at = commit.parents[0] if commit.parents else commit.sha
-            todo.append((commit, touched, len(names), bool(commit.parents)))
-            names.append(f"{at}:{self._repo_path(CONFIG_FILE)}")
-            names += [f"{at}:{p}" for p in touched]
-            if commit.parents:
-                names += [f"{commit.sha}:{p}" for p in touched]
-        blobs = self.repo.blobs(names)
+        wanted: set[str] = set()
+        for commit in reversed(commits):  # oldest first, so the rules in force are known
+            touched = [(p, a, b) for p, a, b in commit.changes if self._is_controlled(p)]
+            if touched:
+                todo.append((commit, touched, config_id))
+                wanted.update(x for _, a, b in touched for x in (a, b) if x != ZERO)
+                if config_id:
+                    wanted.add(config_id)
+            for path, _, new_id in commit.changes:
+                if path == config_path:
+                    config_id = new_id if new_id != ZERO else None
+        ids = sorted(wanted)
+        texts = dict(zip(ids, self.repo.blobs(ids), strict=True))
         configs: dict[bytes, VaultConfig | None] = {}
-        for commit, all_paths, start, has_after in todo:
-            count = len(all_paths)
-            befores = blobs[start + 1 : start + 1 + count]
-            afters = blobs[start + 1 + count : start + 1 + 2 * count] if has_after else befores
+        for commit, touched, in_force in reversed(todo):
             paths: list[str] = []
             reviewers: list[tuple[str, ...]] = []
-            for path, before, after in zip(all_paths, befores, afters, strict=True):
+            for path, before_id, after_id in touched:
+                before = texts.get(before_id) if before_id != ZERO else None
+                after = texts.get(after_id) if after_id != ZERO else None
                 if not self._is_document_path(path):  # sopvault.toml
                     paths.append(path)
                 elif _is_document(before) or _is_document(after):
@@ -958,7 +965,7 @@ class Revisions:
             if not paths:
                 continue
             report.checked += 1
-            raw_config = blobs[start]
+            raw_config = texts.get(in_force) if in_force else None
             config = self.vault.config
             if raw_config is not None:
                 if raw_config not in configs:
@@ -1001,6 +1008,8 @@ def _front_value(data: bytes | None, key: str) -> str | None:
 
 
 def _front_list(data: bytes | None, key: str) -> tuple[str, ...]:
+    if data is None or key.encode() not in data:
+        return ()  # most documents name no reviewers: no TOML to parse (verify reads many)
     value = _front_data(data).get(key)
     if isinstance(value, list):
         return tuple(v for v in value if isinstance(v, str))
