@@ -610,12 +610,18 @@ class Revisions:
         ]
         if not landed:
             return None
+        commit = landed[0]
+        kept: tuple[str, ...] = ()
+        if self.repo.head_branch() == self.main_ref and commit.parents:
+            # the files may not have followed main before the process died
+            self.repo.check_index_unlocked()
+            kept = self.follow_main(commit.parents[0], commit.sha, [prop.commit])
         if self.repo.rev(prop.closed_ref(APPROVED)) is None:
             self.repo.update_ref(prop.closed_ref(APPROVED), prop.tip, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
         self.vault.reload()
-        approvals = identities_of(landed[0].trailers, REVIEWED_BY)
-        return ApproveResult(prop, True, len(approvals), len(approvals), landed[0].sha)
+        approvals = identities_of(commit.trailers, REVIEWED_BY)
+        return ApproveResult(prop, True, len(approvals), len(approvals), commit.sha, kept)
 
     def land_if_ready(self, prop: Proposal) -> ApproveResult | None:
         """Land a proposal whose votes, recorded on several clones, met on the server and

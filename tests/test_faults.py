@@ -203,6 +203,8 @@ def test_killing_approve_lands_each_change_once_and_whole(
             except RevisionError as err:  # killed between closing and deleting its ref
                 assert f"no open proposal {number}" in str(err)
         assert all(str(p.number) != number for p in revisions.proposals())
+        if moved and still_open:  # the file followed main when the approval was finished
+            assert repo.git.status("--porcelain", "--", SOP3) == "", n
         landed = repo.git.log("--format=%H", f"--grep=^SOP-Proposal: {number}$", "main").split()
         assert len(landed) == 1, (n, landed)
         repo.git.reset("-q", "--hard", "main")
