@@ -568,7 +568,7 @@ class Revisions:
         self.vault.must_be_writable("approve")
         self.tidy()
         prop = self.proposal(label, OPEN)
-        finished = self._finish_landed(prop)
+        finished = self.finish_landed(prop)
         if finished is not None:
             return finished
         me = self.repo.identity()
@@ -590,7 +590,7 @@ class Revisions:
             return ApproveResult(prop, False, len(approvals), rules.approvals, vote)
         return self._land(prop, approvals, rules.approvals, comment, when, sign)
 
-    def _finish_landed(self, prop: Proposal) -> ApproveResult | None:
+    def finish_landed(self, prop: Proposal) -> ApproveResult | None:
         """An approval interrupted after main moved (the process was killed) left the
         proposal open although its change is on main: close it now instead of landing the
         change a second time."""

@@ -364,7 +364,7 @@ class Sync:
         """Proposals whose joined votes now reach the approvals needed land on main."""
         for prop in self.revisions.proposals(OPEN):
             try:
-                result = self.revisions.land_if_ready(prop)
+                result = self.revisions.finish_landed(prop) or self.revisions.land_if_ready(prop)
             except SopvaultError as err:
                 report.landed_here.append(f"proposal {prop.number} not landed: {err}")
                 continue

@@ -333,3 +333,22 @@ async def test_the_tui_explains_a_failed_sync(demo_path: Path) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert "git remote add origin URL" in "\n".join(n.message for n in app._notifications)
+
+
+def test_sync_closes_an_approval_interrupted_after_main_moved(
+    server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bilal = clone(server, tmp_path, "bilal")
+    act_as(monkeypatch, "Bilal Okafor")
+    sync(bilal)
+    prop = revisions(bilal).proposal("6")
+    assert revisions(bilal).approve("6").landed
+    repo = git.Repo(bilal)
+    repo.git.update_ref(prop.ref, prop.tip)  # as if killed before the proposal was closed
+    repo.git.update_ref("-d", prop.closed_ref("approved"))
+    report = sync(bilal)
+    assert any("proposal 6: WI-004 1.1 is effective" in line for line in report.landed_here)
+    assert git_out(server, "for-each-ref", "refs/heads/review/WI-004/") == ""
+    assert git_out(server, "for-each-ref", "refs/heads/approved/WI-004/") != ""
+    start = git_out(server, "rev-parse", "main~1")
+    assert len(git_out(server, "log", "--format=%H", f"{start}..main").split()) == 1
