@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sopvault.errors import SopvaultError
 from sopvault.safetext import inert
+from sopvault.signoff import name_of
 from sopvault.vault import Vault
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
@@ -170,7 +171,7 @@ def _list(runs: Runs, doc_id: str | None, args: argparse.Namespace) -> int:
         print(
             inert(
                 f"{run.id}  {run.doc_id:<10} {run.state.value:<9} {done:>3}/{total:<3}"
-                f" {_stamp(run.started_at)}  {_name(run.started_by):<18}{flag}"
+                f" {_stamp(run.started_at)}  {name_of(run.started_by):<18}{flag}"
             )
         )
     return EXIT_OK
@@ -193,10 +194,6 @@ def _show(runs: Runs, run_id: str, args: argparse.Namespace) -> int:
 
 def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def _name(person: str) -> str:
-    return person.split("<")[0].strip() or person
 
 
 def run_json(run: Run, now: datetime) -> dict[str, Any]:

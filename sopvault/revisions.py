@@ -53,7 +53,7 @@ _NAMESPACES = {
     APPROVED: "refs/heads/approved/",
     REJECTED: "refs/heads/rejected/",
 }
-_REF = re.compile(r"^refs/heads/(review|approved|rejected)/(?P<id>[^/]+)/(?P<n>\d+)$")
+PROPOSAL_REF = re.compile(r"^refs/heads/(review|approved|rejected)/(?P<id>[^/]+)/(?P<n>\d+)$")
 _STATE_OF = {"review": OPEN, "approved": APPROVED, "rejected": REJECTED}
 
 
@@ -83,7 +83,7 @@ class Proposal:
     @property
     def first_id(self) -> str:
         """The document the proposal's ref is filed under."""
-        match = _REF.match(self.ref)
+        match = PROPOSAL_REF.match(self.ref)
         return match["id"] if match else ""
 
     def closed_ref(self, state: str) -> str:
@@ -371,7 +371,7 @@ class Revisions:
         for ref, _ in self.repo.refs(*prefixes):
             if ref.startswith("refs/remotes/"):
                 ref = "refs/heads/" + ref.split("/", 3)[3] if ref.count("/") >= 3 else ref
-            match = _REF.match(ref)
+            match = PROPOSAL_REF.match(ref)
             if match:
                 numbers.append(int(match["n"]))
         return max(numbers) + 1
@@ -425,7 +425,7 @@ class Revisions:
         found = [
             self._load(ref, tip, main_tip)
             for ref, tip in self.repo.refs(_NAMESPACES[state])
-            if _REF.match(ref)
+            if PROPOSAL_REF.match(ref)
         ]
         return sorted(found, key=lambda p: p.number)
 
@@ -437,7 +437,7 @@ class Revisions:
         states = [state] if state else [OPEN, APPROVED, REJECTED]
         matches = []  # (ref, tip, document id)
         for ref, tip in self.repo.refs(*(_NAMESPACES[s] for s in states)):
-            match = _REF.match(ref)
+            match = PROPOSAL_REF.match(ref)
             if match and match["n"] == str(int(number)) and (not doc_id or match["id"] == doc_id):
                 matches.append((ref, tip, match["id"]))
         if not matches:
@@ -452,7 +452,7 @@ class Revisions:
     def _load(self, ref: str, tip: str, main_tip: str | None) -> Proposal:
         """Read a proposal: its own commit, and the approvals or rejection above it (the
         commits on ``ref`` that main does not hold)."""
-        match = _REF.match(ref)
+        match = PROPOSAL_REF.match(ref)
         assert match is not None
         span = f"{main_tip}..{tip}" if main_tip else tip
         commits = self.repo.log("--first-parent", span)
@@ -553,7 +553,7 @@ class Revisions:
         refs = dict(self.repo.refs(*_NAMESPACES.values()))
         removed = []
         for ref, tip in refs.items():
-            match = _REF.match(ref)
+            match = PROPOSAL_REF.match(ref)
             if not match or match[1] != "review":
                 continue
             for state in (APPROVED, REJECTED):

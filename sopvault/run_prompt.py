@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sopvault.errors import SopvaultError
-from sopvault.evidence import shown
 from sopvault.model import Document, Step
 from sopvault.present import unified_diff
-from sopvault.runrecord import BOXES, Run, StepState
+from sopvault.runrecord import Run, StepState, summary_lines
 from sopvault.runs import Runs
 from sopvault.safetext import inert
 
@@ -171,7 +170,7 @@ class LinePrompt:
 
     def finish(self, run: Run, doc: Document) -> bool:
         """Every step is dealt with: complete, abort, go back, or leave it open."""
-        self.say(inert("\n".join(_summary(run))))
+        self.say(inert("\n".join(summary_lines(run))))
         answer = self._ask("all steps recorded: [c]omplete, [a]bort, [b]ack or [q]uit > ")
         choice = answer.strip().lower()[:1]
         try:
@@ -236,12 +235,3 @@ class LinePrompt:
         if wi.body.strip():
             lines.append(wi.body.strip())
         self.say(inert("\n".join(lines)))
-
-
-def _summary(run: Run) -> list[str]:
-    lines = []
-    for record in run.steps:
-        value = f" = {shown(record.value)}" if record.value is not None else ""
-        why = f" ({record.reason})" if record.reason else ""
-        lines.append(f"{BOXES[record.state]} {record.number}. {record.action}{value}{why}")
-    return lines

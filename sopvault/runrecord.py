@@ -21,7 +21,7 @@ from sopvault.conditions import Outcome, due_seconds, evaluate, parse_condition
 from sopvault.errors import SopvaultError
 from sopvault.evidence import accept, shown
 from sopvault.frontmatter import toml_error
-from sopvault.model import Document, Step, is_valid_id
+from sopvault.model import Document, is_valid_id
 
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{4}$")
 RUNS_DIR = "runs"
@@ -350,10 +350,6 @@ def _must_be_open(run: Run) -> None:
         raise RunError(f"run {run.id} is {run.state.value}; it can no longer change")
 
 
-def step_for(doc: Document, number: int) -> Step:
-    return doc.steps[number - 1]
-
-
 # ---- the file ----------------------------------------------------------------------------
 
 
@@ -519,7 +515,7 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
         flag += "  LATE" if record.number in late else ""
         lines.append(f"{BOXES[record.state]} {record.number:>2}. {record.action}{flag}")
         if record.at is not None:
-            spent = f", took {_span(took[record.number])}" if record.number in took else ""
+            spent = f", took {span(took[record.number])}" if record.number in took else ""
             lines.append(f"       {record.state.value} {_when(record.at)} by {record.by}{spent}")
         if record.value is not None:
             lines.append(f"       value: {shown(record.value, spec)}")
@@ -531,7 +527,7 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
     if end is not None:
         label = "total time" if run.ended_at else "elapsed so far"
         lines.append("")
-        lines.append(f"{label}: {_span(end - run.started_at)}")
+        lines.append(f"{label}: {span(end - run.started_at)}")
     return lines
 
 
@@ -555,7 +551,8 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
 
 
-def _span(delta: timedelta) -> str:
+def span(delta: timedelta) -> str:
+    """``12m 05s``, ``2h 03m``: step times and elapsed time, read at a glance."""
     seconds = max(0, int(delta.total_seconds()))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
@@ -564,3 +561,13 @@ def _span(delta: timedelta) -> str:
     if minutes:
         return f"{minutes}m {secs:02d}s"
     return f"{secs}s"
+
+
+def summary_lines(run: Run, boxes: dict[StepState, str] = BOXES) -> list[str]:
+    """One line per step: box, number, action, value and reason (before completing)."""
+    lines = []
+    for record in run.steps:
+        value = f" = {shown(record.value)}" if record.value is not None else ""
+        why = f" ({record.reason})" if record.reason else ""
+        lines.append(f"{boxes[record.state]} {record.number:>2}. {record.action}{value}{why}")
+    return lines

@@ -227,3 +227,9 @@ def versions_of(trailers: list[tuple[str, str]]) -> dict[str, str]:
 def versions_label(documents: dict[str, str]) -> str:
     """``SOP-003 2.1, WI-004 1.1``: what a proposal changes, as every listing shows it."""
     return ", ".join(f"{doc_id} {version}" for doc_id, version in documents.items())
+
+
+def name_of(person: str) -> str:
+    """The name in ``Name <email>`` (or the text itself), for lists that are read by name."""
+    ident = Identity.parse(person)
+    return ident.name if ident is not None and ident.name else person

@@ -11,12 +11,11 @@ edits of the user's own, as after an approval.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from sopvault.errors import SopvaultError
 from sopvault.gitplumbing import ZERO, Commit, GitError
-from sopvault.revisions import OPEN, Proposal, Revisions
+from sopvault.revisions import OPEN, PROPOSAL_REF, Proposal, Revisions
 from sopvault.signoff import (
     APPROVES,
     PROPOSAL,
@@ -31,7 +30,6 @@ from sopvault.signoff import (
 )
 
 _KINDS = ("review", "approved", "rejected")
-_PROPOSAL_REF = re.compile(r"^(review|approved|rejected)/([^/]+)/(\d+)$")
 
 
 class SyncError(SopvaultError):
@@ -322,9 +320,9 @@ class Sync:
         found: dict[str, dict[str, str]] = {}
         for ref, tip in self.repo.refs(*(f"{prefix}{kind}/" for kind in _KINDS)):
             rest = ref[len(prefix) :]
-            match = _PROPOSAL_REF.match(rest)
+            match = PROPOSAL_REF.match(f"refs/heads/{rest}")
             if match:
-                found.setdefault(f"{match[2]}/{match[3]}", {})[f"refs/heads/{rest}"] = tip
+                found.setdefault(f"{match['id']}/{match['n']}", {})[match[0]] = tip
         return found
 
     def _join_votes(self, theirs: str, mine: str) -> str:

@@ -7,8 +7,6 @@ this screen, quitting the app or losing the terminal keeps the run where it was.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
@@ -23,7 +21,15 @@ from sopvault.errors import SopvaultError
 from sopvault.evidence import accept, shown
 from sopvault.model import Document, Step
 from sopvault.present import diff_renderable, document_renderable, unified_diff
-from sopvault.runrecord import Run, RunState, StepRecord, StepState, completion_problem
+from sopvault.runrecord import (
+    Run,
+    RunState,
+    StepRecord,
+    StepState,
+    completion_problem,
+    span,
+    summary_lines,
+)
 from sopvault.runs import Resumed, Runs
 from sopvault.safetext import inert
 from sopvault.tui.comment_dialog import CommentScreen
@@ -148,7 +154,7 @@ class RunScreen(Screen[None]):
         now = self.runs.now()
         done, total = self.run.progress()
         status = Text(f"{done} of {total} steps", style="bold")
-        status.append(f"  ·  elapsed {_span(now, self.run.started_at)}")
+        status.append(f"  ·  elapsed {span(now - self.run.started_at)}")
         late = self.run.late(now)
         if late:
             status.append(f"  ·  LATE: step {', '.join(map(str, late))}", style="bold red")
@@ -360,7 +366,8 @@ class RunScreen(Screen[None]):
             if yes:
                 self.finish(complete=True, reason="")
 
-        summary = Text("\n".join(_summary(self.run)))
+        boxes = {state: box for state, (box, _) in BOXES.items()}
+        summary = Text(inert("\n".join(summary_lines(self.run, boxes))))
         self.app.push_screen(
             TextScreen(f"Complete run {self.run.id}?", summary, "Complete and commit"),
             confirmed,
@@ -405,20 +412,3 @@ class RunScreen(Screen[None]):
         if self.run.state is RunState.OPEN:
             self.notify(f"Run {self.run.id} stays open: o lists open runs to resume it.")
         self.dismiss(None)
-
-
-def _span(now: datetime, start: datetime) -> str:
-    seconds = max(0, int((now - start).total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
-
-
-def _summary(run: Run) -> list[str]:
-    lines = []
-    for record in run.steps:
-        box, _ = BOXES[record.state]
-        value = f" = {shown(record.value)}" if record.value is not None else ""
-        why = f"  ({record.reason})" if record.reason else ""
-        lines.append(inert(f"{box} {record.number:>2}. {record.action}{value}{why}"))
-    return lines

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from sopvault.errors import SopvaultError
 from sopvault.runs import Listing, Runs
 from sopvault.safetext import inert
+from sopvault.signoff import name_of
 from sopvault.tui.run_screen import RunScreen
 
 
@@ -66,7 +67,7 @@ class RunsScreen(Screen[None]):
                 run.title,
                 f"{done}/{total}",
                 run.started_at.strftime("%Y-%m-%d %H:%M"),
-                run.started_by.split("<")[0].strip(),
+                name_of(run.started_by),
                 ", ".join(map(str, late)),
             ]
             table.add_row(
