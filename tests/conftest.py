@@ -11,6 +11,7 @@ from pathlib import Path
 import git
 import pytest
 
+from sopvault.runs import Runs
 from sopvault.vault import Vault
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,16 @@ def act_as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     for role in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{role}_NAME", name)
         monkeypatch.setenv(f"GIT_{role}_EMAIL", email)
+
+
+# SOP-010's first six steps with good evidence; step 7 then does not apply.
+SOP10_ANSWERS = ((1, "yes"), (2, "60"), (3, None), (4, None), (5, None), (6, "pass"))
+
+
+def walk_to_the_end(runs: Runs, run_id: str) -> None:
+    """Record SOP-010's steps 1 to 6 in a run, as a careful operator would."""
+    for number, value in SOP10_ANSWERS:
+        runs.mark(run_id, number, "done", value=value)
 
 
 def commit_all(folder: Path, message: str = "Add sample vault") -> git.Repo:

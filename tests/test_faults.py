@@ -24,7 +24,7 @@ from sopvault.revisions import RevisionError, Revisions
 from sopvault.runrecord import StepState
 from sopvault.runs import Runs
 from sopvault.vault import Vault
-from tests.conftest import ROOT, TODAY, act_as, write
+from tests.conftest import ROOT, TODAY, act_as, walk_to_the_end, write
 
 KILLS = int(os.environ.get("SOPVAULT_KILLS", "50"))
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
@@ -226,8 +226,7 @@ def test_a_stale_index_lock_is_explained_and_nothing_half_done(
 
     runs = Runs(Vault.open(demo_path, today=TODAY))
     run_id = runs.start("SOP-010").run.id
-    for number, value in ((1, "yes"), (2, "60"), (3, None), (4, None), (5, None), (6, "pass")):
-        runs.mark(run_id, number, "done", value=value)
+    walk_to_the_end(runs, run_id)
     assert main(["--vault", str(demo_path), "runs", "complete", run_id]) == 1
     assert "index.lock" in capsys.readouterr().err
     assert runs.load(run_id).state.value == "open"  # not ended without its commit
@@ -243,8 +242,7 @@ def test_a_run_ended_but_not_committed_is_committed_by_completing_again(
     """The process died between saving "completed" and committing."""
     runs = Runs(Vault.open(demo_path, today=TODAY))
     run_id = runs.start("SOP-010").run.id
-    for number, value in ((1, "yes"), (2, "60"), (3, None), (4, None), (5, None), (6, "pass")):
-        runs.mark(run_id, number, "done", value=value)
+    walk_to_the_end(runs, run_id)
     run = runs.load(run_id)
     from sopvault.runrecord import complete
 

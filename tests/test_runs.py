@@ -23,7 +23,7 @@ from sopvault.revisions import Revisions
 from sopvault.runrecord import RunError, RunState, StepState
 from sopvault.runs import Runs
 from sopvault.vault import Vault
-from tests.conftest import ROOT, TODAY, act_as, write
+from tests.conftest import ROOT, TODAY, act_as, walk_to_the_end, write
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -48,15 +48,6 @@ def runs_in(root: Path, clock: Clock | None = None) -> Runs:
 
 def cli(root: Path, *args: str) -> int:
     return main(["--vault", str(root), *args])
-
-
-def walk_to_the_end(runs: Runs, run_id: str) -> None:
-    """SOP-010 from step 1 to 6 with good evidence; step 7 then does not apply."""
-    runs.mark(run_id, 1, "done", value="yes")
-    runs.mark(run_id, 2, "done", value="60")
-    for number in (3, 4, 5):
-        runs.mark(run_id, number, "done")
-    runs.mark(run_id, 6, "done", value="pass")
 
 
 # ---- conditions and evidence (the rules the runners share) ------------------------------
