@@ -19,10 +19,14 @@ def plain(widget: Static) -> str:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their results reach the screen."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let workers finish and their results reach the screen, including workers that a
+    finishing worker starts (the inbox reads proposals, then the highlighted one's diff)."""
+    for _ in range(50):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
+            return
 
 
 async def loaded(pilot: Pilot[None]) -> DocTree:
