@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from sopvault.vault import Vault  # noqa: E402
+from sopvault.services.vault import Vault  # noqa: E402
 
 TARGET = "SOP-003"
 PEOPLE = [
@@ -93,7 +93,7 @@ async def tui_history(root: Path) -> tuple[float, float]:
     from textual.worker import WorkerCancelled
 
     from sopvault.tui.app import SopVaultApp
-    from sopvault.tui.browse_screen import BrowseScreen
+    from sopvault.tui.screens.browse import BrowseScreen
 
     app = SopVaultApp(Vault.open(root))
     async with app.run_test(size=(120, 40)) as pilot:

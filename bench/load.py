@@ -45,7 +45,7 @@ def bare_tomllib_no_gc(root: Path) -> float:
 
 def cold_load(root: Path) -> float:
     """sopvault's full load with no cache: parse, validate, check the vault, build the tree."""
-    from sopvault.vault import Vault
+    from sopvault.services.vault import Vault
 
     shutil.rmtree(root / ".sopvault", ignore_errors=True)
     start = time.perf_counter()
@@ -78,7 +78,7 @@ start = time.perf_counter()
 from pathlib import Path
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.widgets.doc_tree import DocTree
-from sopvault.vault import Vault
+from sopvault.services.vault import Vault
 
 async def run():
     app = SopVaultApp(Vault.open(Path(sys.argv[1])))

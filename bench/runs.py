@@ -24,10 +24,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from sopvault.demo import make_demo  # noqa: E402
-from sopvault.runrecord import RunState, StepState, dumps, loads  # noqa: E402
-from sopvault.runs import Runs  # noqa: E402
-from sopvault.vault import Vault  # noqa: E402
+from sopvault.core.checklist import RunState, StepState, dumps, loads  # noqa: E402
+from sopvault.services.demo import make_demo  # noqa: E402
+from sopvault.services.runs import Runs  # noqa: E402
+from sopvault.services.vault import Vault  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 from gen_vault import generate  # noqa: E402
 from load import tui_first_screen  # noqa: E402
 
-from sopvault.runrecord import Run, RunState, StepRecord, StepState, dumps  # noqa: E402
+from sopvault.core.checklist import Run, RunState, StepRecord, StepState, dumps  # noqa: E402
 
 PEOPLE = [
     ("Alice Moreno", "alice@example.com"),

@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 from gen_vault import bench_arguments, bench_vault  # noqa: E402
 
 from sopvault.search.index import SearchIndex  # noqa: E402
-from sopvault.vault import Vault  # noqa: E402
+from sopvault.services.vault import Vault  # noqa: E402
 
 QUERIES = [
     "freezer alarm",

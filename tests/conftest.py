@@ -11,8 +11,8 @@ from pathlib import Path
 import git
 import pytest
 
-from sopvault.runs import Runs
-from sopvault.vault import Vault
+from sopvault.services.runs import Runs
+from sopvault.services.vault import Vault
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_vault"
@@ -83,7 +83,7 @@ def sample_path(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``sopvault demo`` made once per session, away from the machine's git config."""
-    from sopvault.demo import make_demo
+    from sopvault.services.demo import make_demo
 
     home = tmp_path_factory.mktemp("demo-home")
     with pytest.MonkeyPatch.context() as patch:

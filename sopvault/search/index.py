@@ -27,7 +27,8 @@ from whoosh.writing import LockError
 
 from sopvault import __version__
 from sopvault.errors import SopvaultError
-from sopvault.model import Document, SearchHit, SearchResponse
+from sopvault.model.document import Document
+from sopvault.model.search import SearchHit, SearchResponse
 from sopvault.search import query as squery
 from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, body_text, record, steps_text
 from sopvault.search.snippets import snippet, stem_all

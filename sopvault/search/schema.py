@@ -6,7 +6,7 @@ from typing import Any
 
 from whoosh import analysis, fields
 
-from sopvault.model import Document
+from sopvault.model.document import Document
 
 # Bump when the schema or what goes into a field changes: the index is then rebuilt.
 SCHEMA_VERSION = 2

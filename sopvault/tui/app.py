@@ -8,12 +8,12 @@ from datetime import datetime
 from textual.app import App
 from textual.binding import Binding
 
-from sopvault.revisions import Revisions
-from sopvault.runs import Runs
-from sopvault.tui.browse_screen import BrowseScreen
-from sopvault.tui.help_screen import HelpScreen
-from sopvault.tui.search_screen import SearchScreen
-from sopvault.vault import Vault
+from sopvault.services.review.revisions import Revisions
+from sopvault.services.runs import Runs
+from sopvault.services.vault import Vault
+from sopvault.tui.screens.browse import BrowseScreen
+from sopvault.tui.screens.help import HelpScreen
+from sopvault.tui.screens.search import SearchScreen
 
 
 class SopVaultApp(App[None]):

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from sopvault.model import Document, Kind, Status
-from sopvault.present import STATUS_STYLES
-from sopvault.safetext import inert
-from sopvault.vault import DocumentFilter, VaultState
+from sopvault.model.document import Document, Kind, Status
+from sopvault.render.rich import STATUS_STYLES
+from sopvault.render.safetext import inert
+from sopvault.services.vault import DocumentFilter, VaultState
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
-from sopvault.model import Document, Finding, Severity
-from sopvault.present import metadata_table, steps_renderable
-from sopvault.safetext import inert
+from sopvault.model.document import Document
+from sopvault.model.finding import Finding, Severity
+from sopvault.render.rich import metadata_table, steps_renderable
+from sopvault.render.safetext import inert
 
 
 class DocView(VerticalScroll):

@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from sopvault.model import Finding, Severity
-from sopvault.safetext import inert
+from sopvault.model.finding import Finding, Severity
+from sopvault.render.safetext import inert
 
 
 class ProblemsPanel(DataTable[Text]):

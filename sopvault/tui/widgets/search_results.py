@@ -7,8 +7,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from sopvault.model import SearchHit
-from sopvault.safetext import inert
+from sopvault.model.search import SearchHit
+from sopvault.render.safetext import inert
 
 
 class SearchResults(OptionList):

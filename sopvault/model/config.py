@@ -1,0 +1,57 @@
+"""The settings of a vault (``sopvault.toml``): people, review rules, id prefixes, folders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sopvault.model.document import Kind
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who owns, authors or approves documents, named by handle in front matter."""
+
+    handle: str
+    name: str
+    email: str | None = None
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """How many sign-offs a change needs and who may give them (empty = anyone but the author)."""
+
+    approvals: int = 1
+    approvers: tuple[str, ...] = ()
+
+
+DEFAULT_ID_PREFIXES: dict[Kind, str] = {
+    Kind.POLICY: "POL",
+    Kind.PROCESS: "PRC",
+    Kind.PROCEDURE: "SOP",
+    Kind.WORK_INSTRUCTION: "WI",
+    Kind.STANDARD: "STD",
+    Kind.FORM: "FRM",
+}
+
+DEFAULT_FOLDERS: dict[Kind, str] = {
+    Kind.POLICY: "policies",
+    Kind.PROCESS: "processes",
+    Kind.PROCEDURE: "procedures",
+    Kind.WORK_INSTRUCTION: "work-instructions",
+    Kind.STANDARD: "standards",
+    Kind.FORM: "forms",
+}
+
+
+@dataclass(frozen=True)
+class VaultConfig:
+    """The settings in ``sopvault.toml``."""
+
+    name: str
+    people: dict[str, Person] = field(default_factory=dict)
+    review: ReviewRules = field(default_factory=ReviewRules)
+    id_prefixes: dict[Kind, str] = field(default_factory=lambda: dict(DEFAULT_ID_PREFIXES))
+    folders: dict[Kind, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
+    main_branch: str | None = None
+    extra_verbs: tuple[str, ...] = ()

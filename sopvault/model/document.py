@@ -1,0 +1,189 @@
+"""Documents and their steps: kinds, statuses and the evidence a step asks for. No I/O."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+
+class Kind(StrEnum):
+    """The documentation layers, from the guiding policy down to the filled-in form."""
+
+    POLICY = "policy"
+    PROCESS = "process"
+    PROCEDURE = "procedure"
+    WORK_INSTRUCTION = "work_instruction"
+    STANDARD = "standard"
+    FORM = "form"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def plural_label(self) -> str:
+        return {
+            Kind.POLICY: "Policies",
+            Kind.PROCESS: "Processes",
+            Kind.PROCEDURE: "Procedures",
+            Kind.WORK_INSTRUCTION: "Work instructions",
+            Kind.STANDARD: "Standards",
+            Kind.FORM: "Forms and templates",
+        }[self]
+
+
+class Status(StrEnum):
+    """Where a document is in its life; only ``effective`` documents are in force."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    EFFECTIVE = "effective"
+    RETIRED = "retired"
+
+
+# Which kinds may be a parent of which: a child hangs below its parent in the tree, so a
+# policy can never sit under a procedure, and a work instruction details a procedure.
+ALLOWED_PARENT_KINDS: dict[Kind, frozenset[Kind]] = {
+    Kind.POLICY: frozenset({Kind.POLICY}),
+    Kind.PROCESS: frozenset({Kind.POLICY, Kind.PROCESS}),
+    Kind.PROCEDURE: frozenset({Kind.POLICY, Kind.PROCESS, Kind.PROCEDURE}),
+    Kind.WORK_INSTRUCTION: frozenset({Kind.PROCEDURE, Kind.WORK_INSTRUCTION}),
+    Kind.STANDARD: frozenset(
+        {Kind.POLICY, Kind.PROCESS, Kind.PROCEDURE, Kind.WORK_INSTRUCTION, Kind.STANDARD}
+    ),
+    Kind.FORM: frozenset({Kind.POLICY, Kind.PROCESS, Kind.PROCEDURE, Kind.WORK_INSTRUCTION}),
+}
+
+# Kinds whose content is a series of steps.
+STEPPED_KINDS = frozenset({Kind.PROCEDURE, Kind.WORK_INSTRUCTION})
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def is_valid_id(value: str) -> bool:
+    """True for ids that are safe as file and ref names: no ``..``, slashes or control chars."""
+    return bool(ID_PATTERN.fullmatch(value)) and ".." not in value and len(value) <= 128
+
+
+class RecordType(StrEnum):
+    """The kinds of evidence a checklist step can ask for."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    YESNO = "yesno"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """The evidence a run must capture for a step."""
+
+    type: RecordType
+    label: str | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """A short human phrase such as ``number 2-8 °C`` or ``one of: pass, fail``."""
+        if self.type is RecordType.NUMBER:
+            bounds = ""
+            if self.min is not None and self.max is not None:
+                bounds = f" {_num(self.min)}-{_num(self.max)}"
+            elif self.min is not None:
+                bounds = f" >= {_num(self.min)}"
+            elif self.max is not None:
+                bounds = f" <= {_num(self.max)}"
+            unit = f" {self.unit}" if self.unit else ""
+            text = f"number{bounds}{unit}"
+        elif self.type is RecordType.CHOICE:
+            text = "one of: " + ", ".join(self.choices)
+        elif self.type is RecordType.YESNO:
+            text = "yes/no"
+        else:
+            text = "text"
+        return f"{self.label} ({text})" if self.label else text
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@dataclass
+class Step:
+    """One step of a procedure or work instruction; ``line`` is its ``[[steps]]`` header line."""
+
+    action: str
+    role: str | None = None
+    duration: str | None = None
+    details: str | None = None
+    instruction: str | None = None
+    critical: bool = False
+    record: RecordSpec | None = None
+    substeps: list[str] = field(default_factory=list)
+    when: str | None = None  # a condition on earlier steps (sopvault.core.conditions)
+    due: str | None = None  # how long after a run's start it is due: "30m", "2h"
+    line: int = 0
+
+
+@dataclass
+class Document:
+    """A loaded document.
+
+    ``front_text`` is the TOML between the ``+++`` lines and ``body`` the Markdown after
+    them, byte for byte; writing goes through the file text so nothing a person wrote is
+    lost. The typed attributes are a validated view of ``front`` (the parsed TOML, unknown
+    keys included), which is parsed again on first use after a load from cache: keeping
+    it out of the cache halves the objects a warm start must rebuild.
+    """
+
+    path: str
+    id: str
+    title: str
+    kind: Kind
+    front_text: str
+    body: str
+    status: Status | None = None
+    version: str | None = None
+    owner: str | None = None
+    department: str | None = None
+    parents: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    purpose: str | None = None
+    scope: str | None = None
+    trigger: str | None = None
+    effective: date | None = None
+    next_review: date | None = None
+    review_every: str | None = None
+    hazards: list[str] = field(default_factory=list)
+    ppe: list[str] = field(default_factory=list)
+    regulations: list[str] = field(default_factory=list)
+    # Who may approve changes to this document (handles or ``role:<role>``), in place of
+    # the vault's ``[review] approvers``.
+    reviewers: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    field_lines: dict[str, int] = field(default_factory=dict)
+    # False for the light copies a warm start loads: no steps, body or front matter text.
+    # ``Vault.get`` always returns a complete document.
+    complete: bool = True
+
+    @cached_property
+    def front(self) -> dict[str, Any]:
+        return tomllib.loads(self.front_text)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("front", None)  # derived from front_text; see the class docstring
+        return state
+
+    def line_of(self, key: str) -> int:
+        """The file line where a front-matter key is set, or the opening ``+++`` line."""
+        return self.field_lines.get(key, 1)

@@ -1,0 +1,1 @@
+"""The shapes the CLI and the TUI both show: text, Rich renderables."""

@@ -1,0 +1,1 @@
+"""What sopvault does, over a vault: documents, document control, runs, sync."""

@@ -1,0 +1,1 @@
+"""Document control: proposals, approvals, history and audit."""

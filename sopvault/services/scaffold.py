@@ -1,0 +1,81 @@
+"""Files a new vault starts with, and new documents made from the vault's templates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from importlib import resources
+from pathlib import Path
+
+from sopvault.core.config import CONFIG_FILE, default_config_text
+from sopvault.core.parse import parse_text, with_changes
+from sopvault.errors import SopvaultError
+from sopvault.model.document import Kind
+
+IGNORE_LINE = ".sopvault/"
+
+
+def packaged_template(kind: Kind) -> str:
+    """The built-in template for a kind (what ``init`` copies into templates/)."""
+    return (
+        resources.files("sopvault")
+        .joinpath(f"data/templates/{kind.value}.md")
+        .read_text(encoding="utf-8")
+    )
+
+
+def write_new_vault(folder: Path, name: str) -> list[Path]:
+    """Write sopvault.toml, templates/ and a .gitignore entry; refuse to overwrite a vault."""
+    config = folder / CONFIG_FILE
+    if config.exists():
+        raise SopvaultError(f"{config} already exists; this folder is a vault already")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [config]
+    config.write_text(default_config_text(name), encoding="utf-8")
+    templates = folder / "templates"
+    templates.mkdir(exist_ok=True)
+    for kind in Kind:
+        target = templates / f"{kind.value}.md"
+        if not target.exists():
+            target.write_text(packaged_template(kind), encoding="utf-8")
+            written.append(target)
+    ignore = folder / ".gitignore"
+    existing = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+    if IGNORE_LINE not in existing.split():
+        prefix = "" if not existing or existing.endswith("\n") else "\n"
+        ignore.write_text(f"{existing}{prefix}{IGNORE_LINE}\n", encoding="utf-8")
+        written.append(ignore)
+    return written
+
+
+def next_id(prefix: str, existing: set[str]) -> str:
+    """The next free ``PREFIX-NNN`` id, one past the highest number in use."""
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    numbers = [int(m.group(1)) for i in existing if (m := pattern.match(i))]
+    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+def slugify(title: str) -> str:
+    """A file-name-safe slug: ASCII letters, digits and dashes."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "untitled"
+
+
+def fill_template(
+    template: str, template_path: str, doc_id: str, title: str, parents: list[str]
+) -> str:
+    """A new document's text: the template with id, title, parents and draft status set.
+
+    Values go through tomli-w (never string substitution into TOML), so a title with quotes
+    or newlines cannot break the file; only the body's ``{{title}}`` is replaced as text.
+    """
+    result = parse_text(template_path, template)
+    if result.document is None:
+        reasons = "; ".join(f.format() for f in result.findings) or "not a +++ document"
+        raise SopvaultError(f"template {template_path} is broken: {reasons}")
+    changes: dict[str, object] = {"id": doc_id, "title": title, "status": "draft"}
+    if parents:
+        changes["parents"] = parents
+    text = with_changes(template, changes)
+    return text.replace("{{title}}", title.replace("\n", " "))

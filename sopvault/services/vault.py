@@ -1,0 +1,433 @@
+"""The Vault service: the one entry point the CLI and the TUI use for everything on disk."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sopvault.core.checks import CheckedVault, check_vault
+from sopvault.core.config import CONFIG_FILE, parse_config
+from sopvault.core.parse import parse_text, with_changes
+from sopvault.core.tree import VaultTree, ancestors, build_tree
+from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, SopvaultError
+from sopvault.model.config import VaultConfig
+from sopvault.model.document import Document, Kind, Status, is_valid_id
+from sopvault.model.finding import Finding
+from sopvault.model.search import SearchResponse
+from sopvault.store import cache as loadcache
+from sopvault.store import changes
+from sopvault.store.fs import (
+    find_vault_root,
+    is_document_path,
+    safe_relative,
+    scan_documents,
+    stamp_of,
+)
+
+if TYPE_CHECKING:
+    from sopvault.search import SearchIndex
+
+STATE_DIR = ".sopvault"
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Criteria for listing documents; ``None`` matches anything."""
+
+    kind: Kind | None = None
+    status: Status | None = None
+    owner: str | None = None
+    tag: str | None = None
+
+    def matches(self, doc: Document) -> bool:
+        return (
+            (self.kind is None or doc.kind is self.kind)
+            and (self.status is None or doc.status is self.status)
+            and (self.owner is None or doc.owner == self.owner)
+            and (self.tag is None or self.tag in doc.tags)
+        )
+
+
+@dataclass
+class IndexReport:
+    """What bringing the search index up to date did, and anything the user should know."""
+
+    rebuilt: bool = False
+    documents: int | None = None
+    updated: int = 0
+    removed: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VaultState:
+    """One consistent load of the vault: documents, tree and findings belong together."""
+
+    checked: CheckedVault
+    tree: VaultTree
+    reused: int
+    parsed: int
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.checked.documents
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.checked.findings
+
+    @property
+    def skipped(self) -> list[str]:
+        return self.checked.skipped
+
+    def ancestors(self, doc_id: str) -> list[str]:
+        """The first-parent chain above a document, nearest first."""
+        return ancestors(self.documents, doc_id)
+
+
+class Vault:
+    """A vault on disk. Loading is lazy and cached; call ``reload()`` after outside changes."""
+
+    def __init__(self, root: Path, config: VaultConfig, today: date | None = None) -> None:
+        self.root = root
+        self.config = config
+        self._today = today
+        self._config_text = repr(config)
+        # How long an index update waits for another process's update before answering
+        # from the index as it is.
+        self.index_lock_wait = 2.0
+        self._search_index: SearchIndex | None = None  # kept so its searcher stays open
+
+    @property
+    def today(self) -> date:
+        """The date checks and approvals use (fixed in tests, else the real date)."""
+        return self._today or date.today()
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, today: date | None = None) -> Vault:
+        """Open the vault at ``path`` or the nearest one above it (default: the current folder)."""
+        root = find_vault_root(path or Path.cwd())
+        config_path = root / CONFIG_FILE
+        try:
+            text = config_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConfigError(f"cannot read: {err}", path=str(config_path)) from None
+        vault = cls(root, parse_config(text, str(config_path)), today=today)
+        vault._config_text = text
+        return vault
+
+    @staticmethod
+    def init(folder: Path, name: str | None = None) -> tuple[Vault, list[Path], bool]:
+        """Make ``folder`` a vault; ``git init`` it when it is not inside a work tree.
+
+        Returns the vault, the files written and whether a repository was created.
+        """
+        from sopvault.services import scaffold
+        from sopvault.store.git import discovery as gitstore
+
+        folder = folder.resolve()
+        written = scaffold.write_new_vault(folder, name or folder.name)
+        created_repo = False
+        if gitstore.find_work_tree(folder) is None:
+            gitstore.init_repository(folder)
+            created_repo = True
+        return Vault.open(folder), written, created_repo
+
+    @cached_property
+    def read_only(self) -> bool:
+        """Whether sopvault may write here: tried once, by creating ``.sopvault/`` and a
+        file in it (permissions, a read-only mount or an immutable folder all count)."""
+        local = self.root / STATE_DIR
+        try:
+            local.mkdir(exist_ok=True)
+            fd, probe = tempfile.mkstemp(dir=local, prefix=".probe-")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError:
+            return True
+        return False
+
+    @property
+    def state_dir(self) -> Path:
+        """``.sopvault/`` in the vault, or, for a read-only vault, a folder of the user's
+        cache (``$XDG_CACHE_HOME`` or ``~/.cache``) so it still gets an index."""
+        if not self.read_only:
+            return self.root / STATE_DIR
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        digest = hashlib.sha1(str(self.root.resolve()).encode(), usedforsecurity=False)
+        return base / "sopvault" / f"{self.root.name}-{digest.hexdigest()[:12]}"
+
+    def notes(self) -> list[str]:
+        """What works differently here, for the CLI's stderr and the TUI's status line."""
+        if self.read_only:
+            return [
+                f"this vault is read-only: browsing and search work (the index is kept in"
+                f" {self.state_dir}); editing, proposing, approving, runs and sync are disabled"
+            ]
+        return []
+
+    def must_be_writable(self, what: str) -> None:
+        if self.read_only:
+            raise SopvaultError(f"cannot {what}: this vault is read-only ({self.root})")
+
+    @cached_property
+    def state(self) -> VaultState:
+        """Load, check and build the tree; an unchanged vault comes whole from the snapshot."""
+        # A load builds hundreds of thousands of small objects and frees almost none: the
+        # cyclic GC would walk them again and again for nothing (2.5x slower on 10k files).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._load()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _load(self) -> VaultState:
+        cache_dir = self.state_dir / "cache"
+        stamps, refused = scan_documents(self.root)
+        today = self._today or date.today()
+        key = loadcache.snapshot_key(stamps, refused, self._config_text, today)
+        snapshot = loadcache.read_snapshot(cache_dir, key)
+        if snapshot is not None:
+            checked, tree = snapshot
+            return VaultState(checked, tree, reused=len(stamps), parsed=0)
+        report = loadcache.load_results(self.root, stamps, refused, cache_dir)
+        checked = check_vault(report.results, self.config, today=today)
+        tree = build_tree(checked.documents)
+        loadcache.write_snapshot(cache_dir, key, checked, tree)
+        return VaultState(checked, tree, report.reused, report.parsed)
+
+    def reload(self) -> VaultState:
+        """Forget the loaded state and load again (cheap: unchanged files come from cache)."""
+        self.__dict__.pop("state", None)
+        return self.state
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.state.documents
+
+    def get(self, doc_id: str) -> Document:
+        """The document with this id; an invalid id is refused before any lookup."""
+        if not is_valid_id(doc_id):
+            raise InvalidId(f"{doc_id!r} is not a valid document id")
+        doc = self.documents.get(doc_id)
+        if doc is None:
+            hint = ""
+            if self.state.skipped:
+                hint = " (some files were skipped; see `sopvault check`)"
+            raise DocumentNotFound(f"no document with id '{doc_id}'{hint}")
+        if not doc.complete:
+            doc = self._complete(doc)
+        return doc
+
+    def _complete(self, light: Document) -> Document:
+        """Read the full document behind a light one from the snapshot."""
+        result = loadcache.parse_file(self.root, light.path)
+        full = result.document
+        if full is None or full.id != light.id:
+            raise SopvaultError(
+                "the file changed since the vault was loaded; reload", path=light.path
+            )
+        self.state.documents[light.id] = full
+        return full
+
+    def select(self, criteria: DocumentFilter) -> list[Document]:
+        """Documents matching the filter, by kind order then id."""
+        order = {kind: i for i, kind in enumerate(Kind)}
+        found = [d for d in self.documents.values() if criteria.matches(d)]
+        return sorted(found, key=lambda d: (order[d.kind], d.id))
+
+    def findings_for(self, path: str) -> list[Finding]:
+        return [f for f in self.state.findings if f.path == path]
+
+    def path_of(self, doc: Document) -> Path:
+        return safe_relative(self.root, doc.path)
+
+    def read_text(self, doc: Document) -> str:
+        return self.path_of(doc).read_text(encoding="utf-8")
+
+    def update_fields(self, doc_id: str, changes: dict[str, Any]) -> Document:
+        """Set front-matter fields of a document on disk; the body stays byte-for-byte."""
+        self.must_be_writable(f"change {doc_id}")
+        doc = self.get(doc_id)
+        path = self.path_of(doc)
+        raw = path.read_bytes().decode("utf-8")
+        text = with_changes(raw, changes)
+        result = parse_text(doc.path, text)
+        if result.document is None:
+            raise SopvaultError("the change would make the document unreadable", path=doc.path)
+        write_atomic(path, text.encode("utf-8"))
+        self.reload()
+        return self.get(result.document.id)
+
+    # ---- search ------------------------------------------------------------------------
+
+    @property
+    def index_dir(self) -> Path:
+        return self.state_dir / "index"
+
+    def search(
+        self,
+        text: str,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        limit: int = 20,
+        progress: Progress | None = None,
+    ) -> SearchResponse:
+        """Search, after bringing the index up to date with the working tree.
+
+        A malformed query raises QueryError (a SopvaultError) before any work is done.
+        """
+        from sopvault.search import IndexUnavailable, SearchIndex, query
+
+        query.tokenize(text)  # fail fast on a malformed query, before touching the index
+        if self._search_index is None:
+            self._search_index = SearchIndex(self.index_dir)
+        index = self._search_index
+
+        def run(notices: list[str]) -> SearchResponse:
+            return index.search(
+                text,
+                kind=kind,
+                status=status,
+                limit=limit,
+                load=self._document_at,
+                notices=tuple(notices),
+            )
+
+        try:
+            return run([*self.notes(), *self.refresh_index(progress=progress).notices])
+        except IndexUnavailable:
+            report = self.refresh_index(rebuild=True, progress=progress)
+            return run(["the search index was unreadable; rebuilt it", *report.notices])
+
+    def refresh_index(
+        self, *, rebuild: bool = False, progress: Progress | None = None
+    ) -> IndexReport:
+        """Re-index what changed since last time; rebuild when asked, missing or unreadable."""
+        from sopvault.search import IndexUnavailable, SearchIndex
+
+        index = SearchIndex(self.index_dir)
+        existed = index.directory.exists()
+        try:
+            lock = index.writer_lock(wait=self.index_lock_wait if existed else 600.0)
+            with lock as locked:
+                if not locked:
+                    return IndexReport(
+                        notices=[
+                            "another sopvault is updating the search index;"
+                            " answering from the index as it was"
+                        ]
+                    )
+                meta = None if rebuild else index.read_meta()
+                if meta is None:
+                    return self._rebuild_index(index, progress, rebuild, existed)
+                found = changes.detect(self.root, meta.changes)
+                if found.full:
+                    return self._rebuild_index(index, progress, True, existed)
+                if not found.paths:
+                    if found.state != meta.changes:
+                        index.write_meta(found.state)
+                    return IndexReport()
+                documents, removed = self._reparse(found.paths)
+                try:
+                    index.update(documents, removed, found.state)
+                except IndexUnavailable:
+                    return self._rebuild_index(index, progress, False, existed)
+                return IndexReport(updated=len(documents), removed=len(removed))
+        except OSError as err:
+            return IndexReport(notices=[f"search index not updated: {err.strerror or err}"])
+
+    def _rebuild_index(
+        self, index: SearchIndex, progress: Progress | None, asked: bool, existed: bool
+    ) -> IndexReport:
+        state = changes.current_state(self.root)  # before reading: later edits are seen next time
+        stamps, _ = scan_documents(self.root)
+        results = loadcache.iter_results(self.root, stamps, self.state_dir / "cache")
+        documents = (r.document for r in results if r.document is not None)
+        procs = 2 if len(stamps) >= 2000 and (os.cpu_count() or 1) > 1 else 1
+        index.rebuild(documents, len(stamps), state, progress=progress, procs=procs)
+        notices = []
+        if not asked:
+            notices.append(
+                "rebuilt the search index (it was unreadable or out of date)"
+                if existed
+                else "built the search index"
+            )
+        return IndexReport(rebuilt=True, documents=index.document_count(), notices=notices)
+
+    def _reparse(self, paths: set[str]) -> tuple[list[Document], list[str]]:
+        documents: list[Document] = []
+        removed: list[str] = []
+        for rel in sorted(paths):
+            doc = self._document_at(rel) if is_document_path(rel) else None
+            if doc is None:
+                removed.append(rel)
+            else:
+                documents.append(doc)
+        return documents, removed
+
+    def _document_at(self, rel: str) -> Document | None:
+        """The document in one file as it is on disk now, or None if gone or unreadable."""
+        if stamp_of(self.root, rel) is None:
+            return None
+        return loadcache.parse_file(self.root, rel).document
+
+    def new_document(self, kind: Kind, title: str, parent: str | None = None) -> Document:
+        """Create a draft from the vault's template for ``kind`` with a fresh id."""
+        from sopvault.services import scaffold
+
+        self.must_be_writable("create a document")
+        title = " ".join(title.split())
+        if not title:
+            raise SopvaultError("a title is needed (--title)")
+        parents: list[str] = []
+        if parent is not None:
+            parents = [self.get(parent).id]
+        template_path = self.root / "templates" / f"{kind.value}.md"
+        if template_path.is_file():
+            template = template_path.read_text(encoding="utf-8")
+            template_rel = f"templates/{kind.value}.md"
+        else:
+            template, template_rel = scaffold.packaged_template(kind), f"<built-in {kind.value}>"
+        doc_id = scaffold.next_id(self.config.id_prefixes[kind], set(self.documents))
+        text = scaffold.fill_template(template, template_rel, doc_id, title, parents)
+        rel = f"{self.config.folders[kind]}/{doc_id}-{scaffold.slugify(title)}.md"
+        target = safe_relative(self.root, rel)
+        if target.exists():
+            raise SopvaultError(f"{rel} already exists")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode("utf-8"))
+        self.reload()
+        return self.get(doc_id)
+
+
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write through a temp file and rename, so a crash leaves the old or the new file whole."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,168 @@
+"""Parse a vault's files, reusing what is cached under ``.sopvault/cache/`` when unchanged.
+
+Two files, both private to one machine (``.sopvault/`` is git-ignored) and silently rebuilt
+when missing, unreadable or written by another sopvault version:
+
+- ``parsed.pickle``: per file, (size, mtime_ns, ParseResult), so after an edit only the
+  changed files are parsed again;
+- ``snapshot.pickle``: the checked vault and its tree, keyed by every file's stamp, the
+  config and the date, with documents stored *light* (no steps, body or front matter text).
+  An unchanged vault then loads without parsing or checking anything; ``Vault.get`` reads
+  the one full document a command needs.
+
+A cache never decides anything a fresh parse would not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sopvault import __version__
+from sopvault.core.checks import CheckedVault
+from sopvault.core.parse import parse_bytes
+from sopvault.core.tree import VaultTree
+from sopvault.model.document import Document, RecordSpec, Step
+from sopvault.model.finding import Finding, ParseResult, Severity
+from sopvault.store.fs import FileStamp
+
+PARSED_NAME = "parsed.pickle"
+SNAPSHOT_NAME = "snapshot.pickle"
+
+
+def _shape() -> str:
+    """The cached classes' fields: a cache written before a field was added (same
+    version number, as in a development checkout) is then simply not used."""
+    classes = (Document, Step, RecordSpec, Finding)
+    return ",".join(f"{c.__name__}:{'/'.join(f.name for f in fields(c))}" for c in classes)
+
+
+_FORMAT = ("sopvault-cache", 3, __version__, _shape())
+
+CacheEntries = dict[str, tuple[int, int, ParseResult]]
+
+
+@dataclass
+class LoadReport:
+    """The parse results, and how many came from the cache (for benchmarks and tests)."""
+
+    results: list[ParseResult]
+    reused: int
+    parsed: int
+
+
+def load_results(
+    root: Path, stamps: list[FileStamp], refused: list[str], cache_dir: Path | None
+) -> LoadReport:
+    """Parse every scanned file; only files whose size or mtime changed are read."""
+    cached = read_parsed(cache_dir)
+    fresh: CacheEntries = {}
+    results = list(_results(root, stamps, cached, fresh))
+    for rel in refused:
+        message = "symbolic link leads outside the vault; not followed"
+        finding = Finding(rel, 1, Severity.ERROR, "symlink", message)
+        results.append(ParseResult(rel, None, [finding]))
+    parsed = sum(1 for s in stamps if fresh[s.rel] is not cached.get(s.rel))
+    if cache_dir is not None and (parsed or len(fresh) != len(cached)):
+        write_cached(cache_dir, PARSED_NAME, fresh)
+    return LoadReport(results=results, reused=len(stamps) - parsed, parsed=parsed)
+
+
+def iter_results(
+    root: Path, stamps: list[FileStamp], cache_dir: Path | None
+) -> Iterator[ParseResult]:
+    """Parse results one by one (cached where unchanged), for consumers that show progress."""
+    return _results(root, stamps, read_parsed(cache_dir), {})
+
+
+def read_parsed(cache_dir: Path | None) -> CacheEntries:
+    loaded = read_cached(cache_dir / PARSED_NAME) if cache_dir is not None else None
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _results(
+    root: Path, stamps: list[FileStamp], cached: CacheEntries, fresh: CacheEntries
+) -> Iterator[ParseResult]:
+    for stamp in stamps:
+        hit = cached.get(stamp.rel)
+        if hit is None or hit[0] != stamp.size or hit[1] != stamp.mtime_ns:
+            hit = (stamp.size, stamp.mtime_ns, parse_file(root, stamp.rel))
+        fresh[stamp.rel] = hit
+        yield hit[2]
+
+
+def parse_file(root: Path, rel: str) -> ParseResult:
+    """Read and parse one file; an unreadable file becomes a finding, not an exception."""
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError as err:
+        reason = err.strerror or str(err)
+        finding = Finding(rel, 1, Severity.ERROR, "unreadable", f"cannot read file: {reason}")
+        return ParseResult(rel, None, [finding])
+    return parse_bytes(rel, raw)
+
+
+def snapshot_key(stamps: list[FileStamp], refused: list[str], config_text: str, today: date) -> str:
+    """A digest of everything a checked vault depends on."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((_FORMAT, today.isoformat(), config_text, refused)).encode())
+    for stamp in stamps:
+        digest.update(f"{stamp.rel}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def read_snapshot(cache_dir: Path, key: str) -> tuple[CheckedVault, VaultTree] | None:
+    loaded = read_cached(cache_dir / SNAPSHOT_NAME)
+    if not isinstance(loaded, tuple) or len(loaded) != 3 or loaded[0] != key:
+        return None
+    _, checked, tree = loaded
+    if not isinstance(checked, CheckedVault) or not isinstance(tree, VaultTree):
+        return None
+    return checked, tree
+
+
+def write_snapshot(cache_dir: Path, key: str, checked: CheckedVault, tree: VaultTree) -> None:
+    light = dataclasses.replace(
+        checked, documents={doc_id: _light(doc) for doc_id, doc in checked.documents.items()}
+    )
+    write_cached(cache_dir, SNAPSHOT_NAME, (key, light, tree))
+
+
+def _light(doc: Document) -> Document:
+    return dataclasses.replace(
+        doc, steps=[], body="", front_text="", field_lines={}, complete=False
+    )
+
+
+def read_cached(path: Path) -> Any:
+    """A pickle this sopvault wrote, or None (missing, unreadable, other version)."""
+    try:
+        with open(path, "rb") as handle:
+            header, payload = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - any unreadable cache just means a fresh parse
+        return None
+    return payload if header == _FORMAT else None
+
+
+def write_cached(cache_dir: Path, name: str, payload: object) -> None:
+    """Write atomically; a read-only vault simply goes without a cache."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{name}.")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((_FORMAT, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_dir / name)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return

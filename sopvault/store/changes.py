@@ -1,0 +1,89 @@
+"""Which document files changed since the search index was last brought up to date.
+
+In a git work tree one ``git status`` answers it (about as fast as git itself, whatever the
+vault's size): files changed since HEAD, plus, when HEAD moved, one ``git diff`` between
+the old and new HEAD. Outside git, every file is stat-ed and compared by size and mtime.
+The state kept between runs is a small JSON-able dict stored with the index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sopvault.store.fs import is_document_path, scan_documents, stamp_of
+from sopvault.store.git import discovery as gitstore
+
+MISSING = [-1, -1]
+
+
+@dataclass
+class ChangeSet:
+    """Paths to look at again (changed, added or gone); ``full`` when only a rebuild will do."""
+
+    paths: set[str] = field(default_factory=set)
+    full: bool = False
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def current_state(root: Path) -> dict[str, Any]:
+    """The state to store right after a full build, taken before the files are read."""
+    return detect(root, {}).state
+
+
+def detect(root: Path, previous: dict[str, Any]) -> ChangeSet:
+    repo = gitstore.find_repo_root(root)
+    if repo is not None:
+        found = _detect_with_git(root, repo, previous)
+        if found is not None:
+            return found
+    return _detect_by_scan(root, previous)
+
+
+def _stamp(root: Path, rel: str) -> list[int]:
+    stamp = stamp_of(root, rel)
+    return MISSING if stamp is None else [stamp.size, stamp.mtime_ns]
+
+
+def _detect_with_git(root: Path, repo: Path, previous: dict[str, Any]) -> ChangeSet | None:
+    prefix = root.resolve().relative_to(repo.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    status = gitstore.worktree_status(repo, prefix or ".")
+    if status is None:
+        return None
+    dirty = {
+        rel: _stamp(root, rel)
+        for path in status.changed
+        if path.startswith(prefix) and is_document_path(rel := path[len(prefix) :])
+    }
+    state = {"mode": "git", "head": status.head, "prefix": prefix, "dirty": dirty}
+    if previous.get("mode") != "git" or previous.get("prefix") != prefix:
+        return ChangeSet(full=True, state=state)
+    paths: set[str] = set()
+    if status.head != previous.get("head"):
+        old = previous.get("head")
+        moved = None
+        if old and status.head:
+            moved = gitstore.changed_between(repo, old, status.head, prefix or ".")
+        if moved is None:
+            return ChangeSet(full=True, state=state)
+        paths.update(
+            rel for p in moved if p.startswith(prefix) and is_document_path(rel := p[len(prefix) :])
+        )
+    before: dict[str, list[int]] = previous.get("dirty", {})
+    paths.update(rel for rel, stamp in dirty.items() if before.get(rel) != stamp)
+    paths.update(rel for rel in before if rel not in dirty)  # committed or reverted since
+    return ChangeSet(paths=paths, state=state)
+
+
+def _detect_by_scan(root: Path, previous: dict[str, Any]) -> ChangeSet:
+    stamps, _ = scan_documents(root)
+    now = {s.rel: [s.size, s.mtime_ns] for s in stamps}
+    state = {"mode": "scan", "stamps": now}
+    if previous.get("mode") != "scan":
+        return ChangeSet(full=True, state=state)
+    before: dict[str, list[int]] = previous.get("stamps", {})
+    paths = {rel for rel, stamp in now.items() if before.get(rel) != stamp}
+    paths.update(rel for rel in before if rel not in now)
+    return ChangeSet(paths=paths, state=state)

@@ -1,0 +1,120 @@
+"""Find a vault's root and the document files in it, without leaving the vault."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sopvault.core.config import CONFIG_FILE
+from sopvault.errors import InvalidId, VaultNotFound
+
+# Folders under the vault that hold things other than documents.
+EXCLUDED_DIRS = frozenset({"runs", "templates", ".sopvault"})
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """A candidate document and what tells whether it changed since last load."""
+
+    rel: str
+    size: int
+    mtime_ns: int
+
+
+def find_vault_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding sopvault.toml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise VaultNotFound(
+        f"no {CONFIG_FILE} in {start} or any folder above it"
+        " (run `sopvault init` or pass --vault PATH)"
+    )
+
+
+def is_document_path(rel: str) -> bool:
+    """Whether a vault-relative path is where a document may live (the scanner's rules)."""
+    parts = rel.split("/")
+    return (
+        rel.endswith(".md")
+        and not any(part.startswith(".") or not part for part in parts)
+        and not (len(parts) > 1 and parts[0] in EXCLUDED_DIRS)
+    )
+
+
+def stamp_of(root: Path, rel: str) -> FileStamp | None:
+    """The stamp of one file, or None when it is gone (or a link leading out of the vault)."""
+    path = root / rel
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            return None
+        info = path.stat()
+    except OSError:
+        return None
+    return FileStamp(rel, info.st_size, info.st_mtime_ns)
+
+
+def scan_documents(root: Path) -> tuple[list[FileStamp], list[str]]:
+    """Every ``*.md`` under ``root`` outside excluded and hidden folders.
+
+    Symlinked folders are never entered and a symlinked file counts only when it resolves
+    inside the vault, so a link cannot pull outside files in. Returns the stamps and the
+    relative paths of links that were refused.
+    """
+    stamps: list[FileStamp] = []
+    refused: list[str] = []
+    resolved_root = root.resolve()
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = f"{prefix}{name}"
+            if entry.is_dir(follow_symlinks=False):
+                if not prefix and name in EXCLUDED_DIRS:
+                    continue
+                stack.append((entry.path, rel + "/"))
+                continue
+            if not name.endswith(".md"):
+                continue
+            try:
+                if entry.is_symlink():
+                    target = Path(entry.path).resolve()
+                    if not target.is_relative_to(resolved_root) or not target.is_file():
+                        refused.append(rel)
+                        continue
+                    info = target.stat()
+                elif entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                else:
+                    continue
+            except OSError:
+                continue
+            stamps.append(FileStamp(rel, info.st_size, info.st_mtime_ns))
+    stamps.sort(key=lambda s: s.rel)
+    return stamps, refused
+
+
+def safe_relative(root: Path, rel: str) -> Path:
+    """Join a vault-relative path after refusing anything that could escape the vault."""
+    candidate = Path(rel)
+    if (
+        not rel
+        or candidate.is_absolute()
+        or rel.startswith(("/", "\\"))
+        or any(part in ("..", "") for part in rel.replace("\\", "/").split("/"))
+        or any(ord(ch) < 32 for ch in rel)
+    ):
+        raise InvalidId(f"path {rel!r} must be relative and stay inside the vault")
+    full = root / candidate
+    if not full.resolve().is_relative_to(root.resolve()):
+        raise InvalidId(f"path {rel!r} leads outside the vault")
+    return full

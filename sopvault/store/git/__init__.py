@@ -1,0 +1,1 @@
+"""git through one door: discovery, plumbing, refs."""

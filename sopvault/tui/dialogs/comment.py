@@ -1,0 +1,57 @@
+"""A one-line text dialog: the comment of an approval, the reason of a rejection."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from sopvault.render.safetext import inert
+
+
+class CommentScreen(ModalScreen[str | None]):
+    """Returns the text typed (possibly empty when not required), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, title: str, prompt: str, button: str, *, required: bool, draft: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.prompt = prompt
+        self.button = button
+        self.required = required
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="comment-dialog", classes="dialog"):
+            yield Label(Text(inert(self.title_text)), classes="dialog-title")
+            yield Label(Text(inert(self.prompt)))
+            yield Input(value=self.draft, id="comment-input")
+            yield Static("", id="comment-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.button, variant="primary", id="comment-ok")
+                yield Button("Cancel", id="comment-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#comment-input")
+    @on(Button.Pressed, "#comment-ok")
+    def submit(self) -> None:
+        text = self.query_one(Input).value.strip()
+        if self.required and not text:
+            self.query_one("#comment-error", Static).update(
+                Text("A reason is required: it is kept in git with the decision.", style="red")
+            )
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#comment-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

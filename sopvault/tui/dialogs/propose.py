@@ -1,0 +1,120 @@
+"""The "propose revision" dialog: which edited documents, why, and minor or major.
+
+The proposal is made from here, so a refusal (no summary, errors in the document, the
+same text already proposed) is shown in the dialog with everything typed still in it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static
+
+from sopvault.errors import SopvaultError
+from sopvault.render.safetext import inert
+from sopvault.services.review.revisions import LocalEdit, Proposal, Revisions
+
+
+class ProposeScreen(ModalScreen[Proposal | None]):
+    """Returns the proposal made, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, revisions: Revisions, edits: list[LocalEdit], selected: str | None) -> None:
+        super().__init__()
+        self.revisions = revisions
+        self.edits = edits
+        fresh = [e.id for e in edits if e.proposed_as is None]
+        self.selected = selected if selected in fresh else None
+        # Ticked at the start: the document being read, or the only one there is.
+        self.ticked = {self.selected} if self.selected else set(fresh if len(fresh) == 1 else [])
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="propose-dialog", classes="dialog"):
+            yield Label("Propose a revision for review", classes="dialog-title")
+            yield Label("Documents with local edits (space ticks one):")
+            yield SelectionList[str](
+                *((_edit_label(e), e.id, e.id in self.ticked) for e in self.edits),
+                id="propose-docs",
+            )
+            yield Label("Summary: what changed and why")
+            yield Input(placeholder="e.g. Count fast movers weekly", id="propose-summary")
+            with RadioSet(id="propose-kind"):
+                yield RadioButton("Minor change", value=True, id="propose-minor")
+                yield RadioButton("Major change", id="propose-major")
+            yield Static("", id="propose-versions")
+            yield Static("", id="propose-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Propose", variant="primary", id="propose-ok")
+                yield Button("Cancel", id="propose-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#propose-summary", Input).focus()
+        self.show_versions()
+
+    @property
+    def major(self) -> bool:
+        return self.query_one("#propose-major", RadioButton).value
+
+    def chosen(self) -> list[str]:
+        return list(self.query_one("#propose-docs", SelectionList).selected)
+
+    @on(RadioSet.Changed)
+    @on(SelectionList.SelectedChanged)
+    def show_versions(self) -> None:
+        chosen = set(self.chosen())
+        text = Text("Versions: ", style="bold")
+        parts = [
+            f"{e.id} {e.version or 'new'} → {e.next_version(self.major)}"
+            for e in self.edits
+            if e.id in chosen
+        ]
+        text.append(inert(", ".join(parts)) if parts else "tick at least one document")
+        self.query_one("#propose-versions", Static).update(text)
+
+    @on(Input.Submitted, "#propose-summary")
+    @on(Button.Pressed, "#propose-ok")
+    def submit(self) -> None:
+        ids = self.chosen()
+        summary = self.query_one("#propose-summary", Input).value
+        if not ids:
+            self.show_error("Tick at least one document to propose.")
+            return
+        if not summary.strip():
+            self.show_error("Write a summary: reviewers read it first, and git keeps it.")
+            self.query_one("#propose-summary", Input).focus()
+            return
+        self.show_error("")
+        self.query_one("#propose-ok", Button).disabled = True
+        self.propose(ids, summary.strip(), self.major)
+
+    @work(thread=True, exclusive=True, group="propose")
+    def propose(self, ids: list[str], summary: str, major: bool) -> None:
+        try:
+            proposal = self.revisions.propose(ids, summary, major=major)
+        except SopvaultError as err:
+            self.app.call_from_thread(self.failed, str(err))
+            return
+        self.app.call_from_thread(self.dismiss, proposal)
+
+    def failed(self, message: str) -> None:
+        self.query_one("#propose-ok", Button).disabled = False
+        self.show_error(message)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#propose-error", Static).update(Text(inert(message), style="bold red"))
+
+    @on(Button.Pressed, "#propose-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _edit_label(edit: LocalEdit) -> Text:
+    label = Text(inert(f"{edit.id}  {edit.title}"))
+    if edit.proposed_as is not None:
+        label.append(f"  (waits as proposal {edit.proposed_as})", style="dim")
+    return label

@@ -1,0 +1,53 @@
+"""A modal that shows one renderable to read (a work instruction, what changed, a run's
+summary), optionally with a button to confirm an action."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from sopvault.render.safetext import inert
+
+
+class TextScreen(ModalScreen[bool]):
+    """Dismisses with True when ``confirm`` is given and pressed, else False."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def __init__(self, title: str, body: RenderableType, confirm: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.confirm = confirm
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="text-dialog", classes="dialog"):
+            yield Label(Text(inert(self.title_text)), classes="dialog-title")
+            yield Static(self.body, id="text-body")
+            if self.confirm:
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button(self.confirm, variant="primary", id="text-confirm")
+                    yield Button("Cancel", id="text-cancel")
+
+    def on_mount(self) -> None:
+        if self.confirm:
+            self.query_one("#text-confirm").focus()
+        else:
+            self.query_one("#text-dialog").focus()
+
+    @on(Button.Pressed, "#text-confirm")
+    def confirmed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#text-cancel")
+    def action_close(self) -> None:
+        self.dismiss(False)

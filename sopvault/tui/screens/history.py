@@ -1,0 +1,203 @@
+"""The history of one document: its approved revisions, and the diff of any two of them.
+
+Highlighting a row shows what that revision changed against the one before it; ``c``
+pins a row, and from then on every highlighted row is compared with the pinned one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from sopvault.errors import SopvaultError
+from sopvault.render.rich import diff_renderable, unified_diff
+from sopvault.render.safetext import inert
+from sopvault.services.review.revisions import Revision, Revisions, TextAt
+
+WORKTREE = "worktree"
+PIN = "◆"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of the table: an approved revision, or the unsaved working copy."""
+
+    key: str
+    label: str
+    revision: Revision | None = None
+
+
+class HistoryScreen(Screen[None]):
+    """Loads the history in a worker; each diff is read from git when its row is chosen."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("c", "pin", "Compare from here"),
+    ]
+
+    def __init__(self, revisions: Revisions, doc_id: str, title: str) -> None:
+        super().__init__()
+        self.revisions = revisions
+        self.doc_id = doc_id
+        self.doc_title = title
+        self.rows: list[HistoryRow] = []
+        self.pinned: str | None = None
+        self._texts: dict[str, TextAt | None] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        heading = Text("History of ", style="bold")
+        heading.append(inert(self.doc_id), style="bold cyan")
+        heading.append(f"  {inert(self.doc_title)}", style="bold")
+        yield Static(heading, id="history-title")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text("Reading the history from git…", style="dim"), id="history-compare")
+        with VerticalScroll(id="history-diff-scroll"):
+            yield Static("", id="history-diff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(" ", "Version", "Date", "Author", "Approved by", "Summary", "Commit")
+        self.load_history()
+
+    @work(thread=True, exclusive=True, group="history")
+    def load_history(self) -> None:
+        try:
+            found = self.revisions.history(self.doc_id)
+            rows = [HistoryRow(r.commit, r.version, r) for r in found]
+            working = self.revisions.worktree_text(self.doc_id)
+            newest = self.revisions.revision_text(found[0]) if found else None
+            if newest is None or newest.text != working.text:
+                rows.insert(0, HistoryRow(WORKTREE, "working copy"))
+                self._texts[WORKTREE] = working
+        except SopvaultError as err:
+            self.app.call_from_thread(self.show_problem, str(err))
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_rows, rows)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#history-compare", Static).update(Text(inert(message), style="bold red"))
+
+    def show_rows(self, rows: list[HistoryRow]) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        for row in rows:
+            rev = row.revision
+            if rev is None:
+                cells = ["", "working copy", "", "", "", "your unsaved edits", ""]
+            else:
+                approvers = ", ".join(a.name for a in rev.approvers)
+                cells = [
+                    "",
+                    rev.version,
+                    rev.date[:10],
+                    rev.author.name,
+                    approvers,
+                    rev.summary,
+                    rev.commit[:8],
+                ]
+            table.add_row(*(Text(inert(c)) for c in cells), key=row.key)
+        if not any(r.revision for r in rows):
+            self.show_problem(
+                f"{self.doc_id} has no approved revisions on {self.revisions.main} yet:"
+                " propose a change (c in the browser) and have it approved"
+            )
+        table.focus()
+        if rows:
+            self.show_diff_for(0)
+
+    @on(DataTable.RowHighlighted, "#history-table")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_diff_for(event.cursor_row)
+
+    def show_diff_for(self, index: int) -> None:
+        if not 0 <= index < len(self.rows):
+            return
+        row = self.rows[index]
+        older: str | None
+        if self.pinned is not None and self.pinned != row.key:
+            older, newer = self._ordered(self.pinned, row.key)
+        else:
+            older, newer = self._previous(index), row.key
+        self.query_one("#history-compare", Static).update(self._compare_line(older, newer))
+        self.load_diff(older, newer)
+
+    def _previous(self, index: int) -> str | None:
+        """The row before this one in time: the next row down (None for the first ever)."""
+        if index + 1 < len(self.rows):
+            return self.rows[index + 1].key
+        return None
+
+    def _ordered(self, a: str, b: str) -> tuple[str, str]:
+        """Older first, so a diff always reads forward in time."""
+        keys = [r.key for r in self.rows]
+        return (a, b) if keys.index(a) > keys.index(b) else (b, a)
+
+    def _label(self, key: str | None) -> str:
+        if key is None:
+            return "nothing (first revision)"
+        return next(r.label for r in self.rows if r.key == key)
+
+    def _compare_line(self, older: str | None, newer: str) -> Text:
+        line = Text("Changes from ", style="bold")
+        line.append(inert(self._label(older)), style="red")
+        line.append(" to ", style="bold")
+        line.append(inert(self._label(newer)), style="green")
+        if self.pinned is not None:
+            line.append(f"   {PIN} pinned: {inert(self._label(self.pinned))} (c unpins)")
+        else:
+            line.append("   c: pin this row to compare it with any other", style="dim")
+        return line
+
+    @work(thread=True, exclusive=True, group="diff")
+    def load_diff(self, older: str | None, newer: str) -> None:
+        try:
+            old = self._text(older)
+            new = self._text(newer)
+        except SopvaultError as err:
+            self.app.call_from_thread(self.show_problem, str(err))
+            return
+        old_label, old_text = (old.label, old.text) if old else ("/dev/null", "")
+        new_label, new_text = (new.label, new.text) if new else ("/dev/null", "")
+        diff = unified_diff(old_label, old_text, new_label, new_text)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_diff, diff)
+
+    def _text(self, key: str | None) -> TextAt | None:
+        """A revision's text, read from git once and kept (runs in the diff worker)."""
+        if key is None:
+            return None
+        if key not in self._texts:
+            rev = next(r.revision for r in self.rows if r.key == key)
+            self._texts[key] = self.revisions.revision_text(rev) if rev else None
+        return self._texts[key]
+
+    def show_diff(self, diff: str) -> None:
+        view = self.query_one("#history-diff", Static)
+        view.update(diff_renderable(diff) if diff else Text("No differences.", style="dim"))
+        self.query_one("#history-diff-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def action_pin(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.rows:
+            return
+        key = self.rows[table.cursor_row].key
+        if self.pinned is not None:
+            table.update_cell(self.pinned, table.ordered_columns[0].key, Text(""))
+        self.pinned = None if self.pinned == key else key
+        if self.pinned is not None:
+            table.update_cell(key, table.ordered_columns[0].key, Text(PIN, style="bold yellow"))
+        self.show_diff_for(table.cursor_row)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

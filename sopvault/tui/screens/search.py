@@ -1,0 +1,129 @@
+"""The search screen: results update as you type; Enter opens the document in the browser."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from sopvault.errors import SopvaultError
+from sopvault.model.search import SearchResponse
+from sopvault.render.safetext import inert
+from sopvault.services.vault import Vault
+from sopvault.tui.widgets.search_results import SearchResults
+
+# Wait this long after the last key before searching, so typing stays smooth.
+DEBOUNCE_SECONDS = 0.2
+
+
+class SearchScreen(Screen[str | None]):
+    """Dismisses with the chosen document's id, or None on Escape."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("down", "to_results", "Results", show=False),
+    ]
+
+    def __init__(self, vault: Vault, query: str = "") -> None:
+        super().__init__()
+        self.vault = vault
+        self.initial_query = query
+        self._timer: Timer | None = None
+        self.response: SearchResponse | None = None
+        # The query typed but not answered yet (None when the screen shows the latest).
+        self.pending: str | None = query or None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            value=self.initial_query,
+            placeholder='Search: words, "phrases", kind:procedure, tag:…, reord*, recieve~',
+            id="search-input",
+        )
+        yield Static(Text("Type to search.", style="dim"), id="search-status")
+        yield SearchResults(id="search-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        if self.initial_query:
+            self.run_search(self.initial_query)
+
+    @on(Input.Changed, "#search-input")
+    def schedule_search(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        text = event.value
+        self.pending = text
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self.run_search(text))
+
+    @on(Input.Submitted, "#search-input")
+    def open_first(self) -> None:
+        results = self.query_one(SearchResults)
+        if results.option_count:
+            self.dismiss(results.get_option_at_index(results.highlighted or 0).id)
+
+    def run_search(self, text: str) -> None:
+        if not text.strip():
+            self.query_one(SearchResults).clear_options()
+            self.set_status(Text("Type to search.", style="dim"))
+            self._answered(text)
+            return
+        self.set_status(Text("Searching…", style="dim"))
+        self.search_worker(text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def search_worker(self, text: str) -> None:
+        """Index refresh and query run here, never on the UI thread."""
+        try:
+            response = self.vault.search(text, limit=50)
+        except SopvaultError as err:
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self.show_error, text, err)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_response, response)
+
+    def show_error(self, text: str, err: SopvaultError) -> None:
+        """A malformed query: say what is wrong and keep the previous results."""
+        self.set_status(Text(inert(str(err)), style="bold red"))
+        self._answered(text)
+
+    def _answered(self, text: str) -> None:
+        if self.pending == text:
+            self.pending = None
+
+    def show_response(self, response: SearchResponse) -> None:
+        self.response = response
+        self._answered(response.query)
+        self.query_one(SearchResults).show_hits(response.hits)
+        status = Text(f"{len(response.hits)} found", style="bold" if response.hits else "yellow")
+        if response.hits and response.corrected and response.did_you_mean:
+            status.append(f"  ·  showing results for: {inert(response.did_you_mean)}")
+        elif response.did_you_mean:
+            status.append(f"  ·  did you mean: {inert(response.did_you_mean)}", style="cyan")
+        for notice in response.notices:
+            status.append(f"  ·  {inert(notice)}", style="dim")
+        if response.hits:
+            status.append("  ·  Enter opens, ↓ to pick", style="dim")
+        self.set_status(status)
+
+    def set_status(self, text: Text) -> None:
+        self.query_one("#search-status", Static).update(text)
+
+    @on(SearchResults.Chosen)
+    def choose(self, event: SearchResults.Chosen) -> None:
+        self.dismiss(event.doc_id)
+
+    def action_to_results(self) -> None:
+        results = self.query_one(SearchResults)
+        if results.option_count:
+            results.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,145 @@
+"""SVG snapshots of the key screens (pytest-textual-snapshot); docs/ shows these files.
+
+Update after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from sopvault.services.vault import Vault
+from sopvault.tui.app import SopVaultApp
+from sopvault.tui.screens.browse import BrowseScreen
+from tests.conftest import TODAY
+from tests.tui.helpers import loaded, press_down_to, search_settled, settle
+
+SIZE = (120, 40)
+
+
+def make_app(path: Path) -> SopVaultApp:
+    return SopVaultApp(Vault.open(path, today=TODAY))
+
+
+def test_browse_procedure(snap_compare: Any, sample_path: Path) -> None:
+    async def open_leach_sop(pilot: Pilot[None]) -> None:
+        tree = await loaded(pilot)
+        for doc_id in ("POL-004", "PRC-005"):
+            await press_down_to(pilot, tree, doc_id)
+            await pilot.press("right")
+            await settle(pilot)
+        await press_down_to(pilot, tree, "SOP-010")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=open_leach_sop)
+
+
+def test_problems_panel(snap_compare: Any, broken_path: Path) -> None:
+    async def show_problems(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    assert snap_compare(make_app(broken_path), terminal_size=SIZE, run_before=show_problems)
+
+
+def test_help_screen(snap_compare: Any, sample_path: Path) -> None:
+    async def show_help(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=show_help)
+
+
+def test_filter_dialog(snap_compare: Any, sample_path: Path) -> None:
+    async def show_filter(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=show_filter)
+
+
+def test_search_screen(snap_compare: Any, sample_path: Path) -> None:
+    async def search_typo(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        field = pilot.app.screen.query_one(Input)
+        field.cursor_blink = False  # a blink is not a change
+        # One change, not one per key: on a loaded machine the searches of "r", "re", ...
+        # could still hold the index lock and the answer would say so.
+        field.value = "respirtor"
+        field.cursor_position = len(field.value)
+        await search_settled(pilot)
+
+    assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=search_typo)
+
+
+async def _open(pilot: Pilot[None], doc_id: str) -> None:
+    await loaded(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, BrowseScreen)
+    screen.reveal(doc_id)
+    await settle(pilot)
+
+
+def test_history_screen(snap_compare: Any, demo_path: Path) -> None:
+    async def show_history(pilot: Pilot[None]) -> None:
+        await _open(pilot, "SOP-003")
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_history)
+
+
+def test_reviews_inbox(snap_compare: Any, demo_path: Path) -> None:
+    async def show_inbox(pilot: Pilot[None]) -> None:  # as Alice, who proposed it
+        await loaded(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_inbox)
+
+
+def test_propose_dialog(snap_compare: Any, demo_path: Path) -> None:
+    path = demo_path / "procedures/SOP-003-review-stock-and-reorder-points.md"
+    path.write_text(path.read_text("utf-8").replace("Export the", "Download the", 1), "utf-8")
+
+    async def show_dialog(pilot: Pilot[None]) -> None:
+        await _open(pilot, "SOP-003")
+        await pilot.press("c")
+        await settle(pilot)
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await pilot.press(*"Download, not export")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_dialog)
+
+
+def test_run_screen(snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sopvault.services.runs.secrets.token_hex", lambda _: "1a2b")  # a stable id
+    now = [datetime(2026, 11, 25, 9, 30, tzinfo=UTC)]
+
+    async def one_step_then_a_bad_value(pilot: Pilot[None]) -> None:
+        await _open(pilot, "SOP-010")
+        await pilot.press("k")
+        await settle(pilot)
+        now[0] += timedelta(minutes=12)  # before any answer, so every redraw shows 12m
+        await pilot.press("enter", *"yes", "enter")
+        await settle(pilot)
+        await pilot.press("enter", *"70")  # typed, not recorded: the input answers at once
+        await settle(pilot)
+        pilot.app.screen.query_one(Input).cursor_blink = False
+
+    app = SopVaultApp(Vault.open(demo_path, today=TODAY), clock=lambda: now[0])
+    assert snap_compare(app, terminal_size=SIZE, run_before=one_step_then_a_bad_value)
