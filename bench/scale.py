@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 from gen_vault import generate  # noqa: E402
 from load import tui_first_screen  # noqa: E402
 
-from sopvault.core.checklist import Run, RunState, StepRecord, StepState, dumps  # noqa: E402
+from sopvault.core.checklist import Run, RunState, StepEntry, StepState, dumps  # noqa: E402
 
 PEOPLE = [
     ("Alice Moreno", "alice@example.com"),
@@ -54,7 +54,7 @@ def write_runs(root: Path, count: int) -> None:
             started_at=moment,
             state=RunState.OPEN if n % 100 == 0 else RunState.COMPLETED,
             steps=[
-                StepRecord(i, f"Check item {i}", state=StepState.DONE, by="Alice", at=moment)
+                StepEntry(i, f"Check item {i}", state=StepState.DONE, by="Alice", at=moment)
                 for i in range(1, 7)
             ],
         )

@@ -136,7 +136,7 @@ class LinePrompt:
                     self.say("note kept")
                 elif action == "done":
                     value = rest or (
-                        self._ask(f"{step.record.describe()}> ") if step.record else ""
+                        self._ask(f"{step.evidence.describe()}> ") if step.evidence else ""
                     )
                     return self._mark(run, number, "done", value=value or None)
                 else:  # skip, na
@@ -204,7 +204,7 @@ class LinePrompt:
             head += f"  [{step.role}{f': {person}' if person else ''}]"
         if step.duration:
             head += f"  ({step.duration})"
-        if step.critical:
+        if step.control_point:
             head += "  CONTROL POINT"
         if number in run.late(self.runs.now()):
             head += "  LATE"
@@ -214,8 +214,8 @@ class LinePrompt:
             lines += [f"    {line}" for line in step.details.strip().splitlines()]
         if step.instruction:
             lines.append(f"  work instruction: {step.instruction} (w shows it)")
-        if step.record is not None:
-            lines.append(f"  records: {step.record.describe()}")
+        if step.evidence is not None:
+            lines.append(f"  records: {step.evidence.describe()}")
         record = run.steps[number - 1]
         if record.note:
             lines.append(f"  note: {record.note}")

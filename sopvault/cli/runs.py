@@ -220,7 +220,7 @@ def run_json(run: Run, now: datetime) -> dict[str, Any]:
             {
                 "number": s.number,
                 "action": s.action,
-                "critical": s.critical,
+                "critical": s.control_point,
                 "state": s.state.value,
                 "by": s.by or None,
                 "at": s.at.isoformat() if s.at else None,

@@ -57,10 +57,10 @@ class RunFileError(SopvaultError):
 
 
 @dataclass
-class StepRecord:
+class StepEntry:
     number: int
     action: str
-    critical: bool = False
+    control_point: bool = False
     state: StepState = StepState.PENDING
     by: str = ""
     at: datetime | None = None
@@ -84,7 +84,7 @@ class Run:
     started_at: datetime
     state: RunState = RunState.OPEN
     roles: dict[str, str] = field(default_factory=dict)
-    steps: list[StepRecord] = field(default_factory=list)
+    steps: list[StepEntry] = field(default_factory=list)
     ended_by: str = ""
     ended_at: datetime | None = None
     reason: str = ""
@@ -94,12 +94,12 @@ class Run:
         """Vault-relative path of the run file."""
         return run_file(self.doc_id, self.id)
 
-    def step(self, number: int) -> StepRecord:
+    def step(self, number: int) -> StepEntry:
         if not 1 <= number <= len(self.steps):
             raise RunError(f"step {number} does not exist: the steps are 1 to {len(self.steps)}")
         return self.steps[number - 1]
 
-    def current(self) -> StepRecord | None:
+    def current(self) -> StepEntry | None:
         """The first step still pending: where a runner resumes."""
         return next((s for s in self.steps if s.state is StepState.PENDING), None)
 
@@ -205,10 +205,10 @@ def new_run(
     if not doc.steps:
         raise RunError(f"{doc.id} has no steps to run")
     steps = [
-        StepRecord(
+        StepEntry(
             number=i,
             action=step.action,
-            critical=step.critical,
+            control_point=step.control_point,
             due_at=now + timedelta(seconds=due_seconds(step.due)) if step.due else None,
         )
         for i, step in enumerate(doc.steps, start=1)
@@ -241,7 +241,7 @@ def mark(
     value: str | None = None,
     note: str = "",
     reason: str = "",
-) -> StepRecord:
+) -> StepEntry:
     """Record one step: ``done`` (with its evidence), ``skip``, ``na``, ``note`` (adds a
     note, state unchanged) or ``undo`` (back to pending)."""
     _must_be_open(run)
@@ -271,15 +271,15 @@ def mark(
             )
     if action == "done":
         stored: str | float | None = None
-        if step.record is not None:
-            stored = accept(step.record, value or "")
+        if step.evidence is not None:
+            stored = accept(step.evidence, value or "")
         elif value is not None and value.strip():
             stored = value.strip()
         record.state, record.value, record.reason = StepState.DONE, stored, ""
     elif action in ("skip", "na"):
         if value:
             raise RunError(f"a value is recorded with done, not with {action}")
-        if step.critical and not reason:
+        if step.control_point and not reason:
             raise RunError(
                 f"step {number} is a control point: say why it is "
                 f"{'skipped' if action == 'skip' else 'not applicable'} (--reason)"
@@ -319,7 +319,7 @@ def completion_problem(run: Run, doc: Document) -> str | None:
     critical = [
         s.number
         for s, step in zip(run.steps, doc.steps, strict=False)
-        if step.critical and s.state is StepState.PENDING
+        if step.control_point and s.state is StepState.PENDING
     ]
     if critical:
         listed = ", ".join(map(str, critical))
@@ -377,9 +377,9 @@ def dumps(run: Run) -> str:
     return tomli_w.dumps(data)
 
 
-def _step_data(record: StepRecord) -> dict[str, Any]:
+def _step_data(record: StepEntry) -> dict[str, Any]:
     data: dict[str, Any] = {"number": record.number, "action": record.action}
-    if record.critical:
+    if record.control_point:
         data["critical"] = True
     data["state"] = record.state.value
     optional: dict[str, Any] = {
@@ -452,10 +452,10 @@ def _run_from(data: dict[str, Any]) -> Run:
         if value is not None and not isinstance(value, str | int | float):
             raise TypeError(f"step {index}: 'value' must be text or a number")
         steps.append(
-            StepRecord(
+            StepEntry(
                 number=index,
                 action=_str(raw, "action", ""),
-                critical=bool(raw.get("critical", False)),
+                control_point=bool(raw.get("critical", False)),
                 state=StepState(_str(raw, "state", "pending")),
                 by=_str(raw, "by", ""),
                 at=_time(raw, "at"),
@@ -510,8 +510,8 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
     lines.append("")
     for record in run.steps:
         known = doc is not None and record.number <= len(doc.steps)
-        spec = doc.steps[record.number - 1].record if doc is not None and known else None
-        flag = "  CONTROL POINT" if record.critical else ""
+        spec = doc.steps[record.number - 1].evidence if doc is not None and known else None
+        flag = "  CONTROL POINT" if record.control_point else ""
         flag += "  LATE" if record.number in late else ""
         lines.append(f"{BOXES[record.state]} {record.number:>2}. {record.action}{flag}")
         if record.at is not None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sopvault.core.verbs import VerbVerdict, judge
+from sopvault.core.verbs import VerbVerdict, classify_action
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import ALLOWED_PARENT_KINDS, STEPPED_KINDS, Document, Kind
 from sopvault.model.finding import Finding, ParseResult, Severity
@@ -156,7 +156,7 @@ def _check_steps(
             )
         )
     for number, step in enumerate(doc.steps, start=1):
-        verdict = judge(step.action, extra_verbs)
+        verdict = classify_action(step.action, extra_verbs)
         if verdict is VerbVerdict.NOT_A_VERB:
             found.append(
                 _error(

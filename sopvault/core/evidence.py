@@ -7,7 +7,7 @@ The same function serves the scriptable commands, the line prompt and the TUI's 
 from __future__ import annotations
 
 from sopvault.errors import SopvaultError
-from sopvault.model.document import RecordSpec, RecordType
+from sopvault.model.document import EvidenceSpec, EvidenceType
 
 YES = ("yes", "y", "true")
 NO = ("no", "n", "false")
@@ -17,22 +17,22 @@ class EvidenceError(SopvaultError):
     """A value the step does not accept; the message says what it wants."""
 
 
-def accept(spec: RecordSpec, raw: str) -> str | float:
+def accept(spec: EvidenceSpec, raw: str) -> str | float:
     """The value to record (a number as float, yes/no as "yes"/"no"), or EvidenceError."""
     text = raw.strip()
     what = spec.label or "a value"
     if not text:
         raise EvidenceError(f"this step records {spec.describe()}: give {what}")
-    if spec.type is RecordType.NUMBER:
+    if spec.type is EvidenceType.NUMBER:
         return _number(spec, text)
-    if spec.type is RecordType.YESNO:
+    if spec.type is EvidenceType.YESNO:
         word = text.casefold()
         if word in YES:
             return "yes"
         if word in NO:
             return "no"
         raise EvidenceError(f"answer yes or no, not {text!r}")
-    if spec.type is RecordType.CHOICE:
+    if spec.type is EvidenceType.CHOICE:
         for choice in spec.choices:
             if choice.casefold() == text.casefold():
                 return choice
@@ -40,7 +40,7 @@ def accept(spec: RecordSpec, raw: str) -> str | float:
     return text
 
 
-def _number(spec: RecordSpec, text: str) -> float:
+def _number(spec: EvidenceSpec, text: str) -> float:
     unit = spec.unit or ""
     if unit and text.endswith(unit):  # "4.5 °C" is fine too
         text = text[: -len(unit)].strip()
@@ -57,11 +57,11 @@ def _number(spec: RecordSpec, text: str) -> float:
     return value
 
 
-def _unit(spec: RecordSpec) -> str:
+def _unit(spec: EvidenceSpec) -> str:
     return f" {spec.unit}" if spec.unit else ""
 
 
-def _range(spec: RecordSpec) -> str:
+def _range(spec: EvidenceSpec) -> str:
     if spec.min is not None and spec.max is not None:
         return f" (allowed {spec.min:g} to {spec.max:g}{_unit(spec)})"
     if spec.min is not None:
@@ -71,7 +71,7 @@ def _range(spec: RecordSpec) -> str:
     return ""
 
 
-def shown(value: str | float | None, spec: RecordSpec | None = None) -> str:
+def shown(value: str | float | None, spec: EvidenceSpec | None = None) -> str:
     """A recorded value as people read it: ``4.5 °C``, ``yes``."""
     if value is None:
         return ""

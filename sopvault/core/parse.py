@@ -11,9 +11,9 @@ from sopvault.core.conditions import ConditionError, due_seconds, parse_conditio
 from sopvault.core.frontmatter import FrontMatterError, KeyLines
 from sopvault.model.document import (
     Document,
+    EvidenceSpec,
+    EvidenceType,
     Kind,
-    RecordSpec,
-    RecordType,
     Status,
     Step,
     is_valid_id,
@@ -244,7 +244,7 @@ def condition_problem(text: str, number: int, steps: list[Step]) -> str | None:
             quoted = f'"{clause.describe()}"'
             if clause.step >= number:
                 return f"{quoted} must look at an earlier step than {number}"
-            spec = steps[clause.step - 1].record
+            spec = steps[clause.step - 1].evidence
             if clause.op == "is":
                 continue
             if spec is None:
@@ -252,10 +252,10 @@ def condition_problem(text: str, number: int, steps: list[Step]) -> str | None:
                     f"{quoted}: step {clause.step} records no value"
                     " (give it a record, or test 'step N is done')"
                 )
-            if clause.op in ("<", "<=", ">", ">=") and spec.type is not RecordType.NUMBER:
+            if clause.op in ("<", "<=", ">", ">=") and spec.type is not EvidenceType.NUMBER:
                 return f"{quoted}: step {clause.step} records {spec.describe()}"
-            allowed = spec.choices if spec.type is RecordType.CHOICE else ()
-            if spec.type is RecordType.YESNO:
+            allowed = spec.choices if spec.type is EvidenceType.CHOICE else ()
+            if spec.type is EvidenceType.YESNO:
                 allowed = ("yes", "no")
             if allowed and str(clause.value).casefold() not in {a.casefold() for a in allowed}:
                 return (
@@ -301,7 +301,7 @@ def _build_step(
             out.error(line("due"), "bad-value", f"step {number}: {err.message}")
     if "critical" in item:
         if isinstance(item["critical"], bool):
-            step.critical = item["critical"]
+            step.control_point = item["critical"]
         else:
             out.error(
                 line("critical"), "wrong-type", f"step {number}: 'critical' must be true or false"
@@ -317,7 +317,7 @@ def _build_step(
                 f"step {number}: 'substeps' must be a list of strings",
             )
     if "record" in item:
-        step.record = _build_record(number, item["record"], line("record"), out)
+        step.evidence = _build_record(number, item["record"], line("record"), out)
     for key in item:
         if key not in STEP_FIELDS:
             out.warn(
@@ -326,7 +326,7 @@ def _build_step(
     return step
 
 
-def _build_record(number: int, raw: Any, line: int, out: _Collector) -> RecordSpec | None:
+def _build_record(number: int, raw: Any, line: int, out: _Collector) -> EvidenceSpec | None:
     """Accept ``record = "yesno"`` shorthand or a table with type and its options."""
     where = f"step {number}: record"
     if isinstance(raw, str):
@@ -337,11 +337,11 @@ def _build_record(number: int, raw: Any, line: int, out: _Collector) -> RecordSp
     type_name = raw.get("type", "text")
     if type_name == "yes/no":
         type_name = "yesno"
-    if type_name not in RecordType._value2member_map_:
-        names = ", ".join(t.value for t in RecordType)
+    if type_name not in EvidenceType._value2member_map_:
+        names = ", ".join(t.value for t in EvidenceType)
         out.error(line, "bad-value", f"{where} type {type_name!r} is not one of: {names}")
         return None
-    kind = RecordType(type_name)
+    kind = EvidenceType(type_name)
     for key in raw:
         if key not in RECORD_FIELDS:
             out.warn(line, "unknown-field", f"{where}: unknown field '{key}' (kept as it is)")
@@ -352,7 +352,7 @@ def _build_record(number: int, raw: Any, line: int, out: _Collector) -> RecordSp
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
             out.error(line, "wrong-type", f"{where} {key} must be a number")
-        elif kind is not RecordType.NUMBER:
+        elif kind is not EvidenceType.NUMBER:
             out.error(line, "bad-value", f"{where} {key} only applies to type 'number'")
         else:
             bounds[key] = float(value)
@@ -363,11 +363,11 @@ def _build_record(number: int, raw: Any, line: int, out: _Collector) -> RecordSp
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
         out.error(line, "wrong-type", f"{where} choices must be a list of strings")
         choices = []
-    if kind is RecordType.CHOICE and len(choices) < 2:
+    if kind is EvidenceType.CHOICE and len(choices) < 2:
         out.error(line, "bad-value", f"{where} of type 'choice' needs at least two choices")
     label = raw.get("label")
     unit = raw.get("unit")
-    return RecordSpec(
+    return EvidenceSpec(
         type=kind,
         label=label if isinstance(label, str) else None,
         min=low,
@@ -411,10 +411,10 @@ def _step_front(step: Step) -> dict[str, Any]:
         value = getattr(step, key)
         if value is not None:
             data[key] = value
-    if step.critical:
+    if step.control_point:
         data["critical"] = True
-    if step.record is not None:
-        spec = step.record
+    if step.evidence is not None:
+        spec = step.evidence
         record: dict[str, Any] = {"type": spec.type.value}
         if spec.label is not None:
             record["label"] = spec.label

@@ -40,7 +40,7 @@ def first_word(action: str) -> str:
     return word.strip("\"'`*_([{:;,.!?").lower()
 
 
-def judge(action: str, extra_verbs: frozenset[str] = frozenset()) -> VerbVerdict:
+def classify_action(action: str, extra_verbs: frozenset[str] = frozenset()) -> VerbVerdict:
     """VERB when the first word is a known verb, NOT_A_VERB when it clearly is not one.
 
     Unknown words are neither: a vault may use trade verbs ("decant", "leach") that belong

@@ -70,7 +70,7 @@ def is_valid_id(value: str) -> bool:
     return bool(ID_PATTERN.fullmatch(value)) and ".." not in value and len(value) <= 128
 
 
-class RecordType(StrEnum):
+class EvidenceType(StrEnum):
     """The kinds of evidence a checklist step can ask for."""
 
     TEXT = "text"
@@ -80,10 +80,10 @@ class RecordType(StrEnum):
 
 
 @dataclass(frozen=True)
-class RecordSpec:
+class EvidenceSpec:
     """The evidence a run must capture for a step."""
 
-    type: RecordType
+    type: EvidenceType
     label: str | None = None
     min: float | None = None
     max: float | None = None
@@ -92,7 +92,7 @@ class RecordSpec:
 
     def describe(self) -> str:
         """A short human phrase such as ``number 2-8 °C`` or ``one of: pass, fail``."""
-        if self.type is RecordType.NUMBER:
+        if self.type is EvidenceType.NUMBER:
             bounds = ""
             if self.min is not None and self.max is not None:
                 bounds = f" {_num(self.min)}-{_num(self.max)}"
@@ -102,9 +102,9 @@ class RecordSpec:
                 bounds = f" <= {_num(self.max)}"
             unit = f" {self.unit}" if self.unit else ""
             text = f"number{bounds}{unit}"
-        elif self.type is RecordType.CHOICE:
+        elif self.type is EvidenceType.CHOICE:
             text = "one of: " + ", ".join(self.choices)
-        elif self.type is RecordType.YESNO:
+        elif self.type is EvidenceType.YESNO:
             text = "yes/no"
         else:
             text = "text"
@@ -124,8 +124,8 @@ class Step:
     duration: str | None = None
     details: str | None = None
     instruction: str | None = None
-    critical: bool = False
-    record: RecordSpec | None = None
+    control_point: bool = False
+    evidence: EvidenceSpec | None = None
     substeps: list[str] = field(default_factory=list)
     when: str | None = None  # a condition on earlier steps (sopvault.core.conditions)
     due: str | None = None  # how long after a run's start it is due: "30m", "2h"

@@ -84,7 +84,7 @@ def step_text(number: int, step: Step) -> Text:
         tags.append((f"[{inert(step.role)}]", "cyan"))
     if step.duration:
         tags.append((f"({inert(step.duration)})", "dim"))
-    if step.critical:
+    if step.control_point:
         tags.append(("CONTROL POINT", "bold red"))
     for tag, style in tags:
         text.append(" ")
@@ -95,9 +95,9 @@ def step_text(number: int, step: Step) -> Text:
     if step.due:
         text.append("\n    due: ", style="dim")
         text.append(f"{inert(step.due)} after the run starts")
-    if step.record is not None:
+    if step.evidence is not None:
         text.append("\n    record: ", style="dim")
-        text.append(inert(step.record.describe()))
+        text.append(inert(step.evidence.describe()))
     if step.instruction:
         text.append("\n    see: ", style="dim")
         text.append(inert(step.instruction), style="underline")

@@ -30,7 +30,7 @@ from sopvault.errors import SopvaultError
 from sopvault.model.document import Document
 from sopvault.model.search import SearchHit, SearchResponse
 from sopvault.search import query as squery
-from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, body_text, record, steps_text
+from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, body_text, index_fields, steps_text
 from sopvault.search.snippets import snippet, stem_all
 
 META_NAME = "sopvault-index.json"
@@ -194,7 +194,7 @@ class SearchIndex:
         try:
             done = 0
             for doc in documents:
-                writer.add_document(**record(doc))
+                writer.add_document(**index_fields(doc))
                 done += 1
                 if progress is not None and (done % 100 == 0 or done == total):
                     progress(done, total)
@@ -228,7 +228,7 @@ class SearchIndex:
             for path in deleted:
                 writer.delete_by_term("path", path)
             for doc in documents:
-                writer.update_document(**record(doc))
+                writer.update_document(**index_fields(doc))
             writer.commit()
         except BaseException:
             writer.cancel()

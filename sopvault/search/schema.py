@@ -86,7 +86,7 @@ def body_text(doc: Document) -> str:
     return "\n".join([*(e for e in extra if e), doc.body])
 
 
-def record(doc: Document) -> dict[str, Any]:
+def index_fields(doc: Document) -> dict[str, Any]:
     """The fields of one document as Whoosh takes them (commas separate keyword values)."""
     steps = steps_text(doc)
     body = body_text(doc)

@@ -18,7 +18,7 @@ from sopvault.core.approval import APPROVED_AT, REVIEWED_BY, document_trailers, 
 from sopvault.errors import SopvaultError
 from sopvault.services.review.revisions import Revisions
 from sopvault.services.vault import Vault
-from sopvault.store.git.plumbing import Repo
+from sopvault.store.git.repo import Repo
 
 PEOPLE = {
     "alice": ("Alice Moreno", "alice.moreno@harrowfinch.example"),

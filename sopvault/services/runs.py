@@ -39,7 +39,7 @@ from sopvault.model.document import Document, Status, is_valid_id
 from sopvault.services.review.revisions import RevisionError, Revisions
 from sopvault.services.vault import Vault, write_atomic
 from sopvault.store.cache import read_cached, write_cached
-from sopvault.store.git.plumbing import ZERO, GitError, Repo
+from sopvault.store.git.repo import ZERO, GitError, Repo
 
 
 @dataclass

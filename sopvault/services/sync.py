@@ -27,7 +27,7 @@ from sopvault.core.approval import (
 )
 from sopvault.errors import SopvaultError
 from sopvault.services.review.revisions import OPEN, PROPOSAL_REF, Proposal, Revisions
-from sopvault.store.git.plumbing import ZERO, Commit, GitError
+from sopvault.store.git.repo import ZERO, Commit, GitError
 
 _KINDS = ("review", "approved", "rejected")
 

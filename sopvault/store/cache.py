@@ -30,7 +30,7 @@ from sopvault import __version__
 from sopvault.core.checks import CheckedVault
 from sopvault.core.parse import parse_bytes
 from sopvault.core.tree import VaultTree
-from sopvault.model.document import Document, RecordSpec, Step
+from sopvault.model.document import Document, EvidenceSpec, Step
 from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.fs import FileStamp
 
@@ -41,7 +41,7 @@ SNAPSHOT_NAME = "snapshot.pickle"
 def _shape() -> str:
     """The cached classes' fields: a cache written before a field was added (same
     version number, as in a development checkout) is then simply not used."""
-    classes = (Document, Step, RecordSpec, Finding)
+    classes = (Document, Step, EvidenceSpec, Finding)
     return ",".join(f"{c.__name__}:{'/'.join(f.name for f in fields(c))}" for c in classes)
 
 

@@ -19,7 +19,7 @@ from sopvault.cli.main import main
 from sopvault.core.checklist import RunError, RunState, StepState
 from sopvault.core.conditions import ConditionError, Outcome, evaluate, parse_condition
 from sopvault.core.evidence import EvidenceError, accept
-from sopvault.model.document import RecordSpec, RecordType
+from sopvault.model.document import EvidenceSpec, EvidenceType
 from sopvault.services.review.revisions import Revisions
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
@@ -77,7 +77,7 @@ def test_conditions_read_compare_and_combine() -> None:
 
 
 def test_evidence_of_each_type() -> None:
-    number = RecordSpec(RecordType.NUMBER, "water temperature", 55, 65, "°C")
+    number = EvidenceSpec(EvidenceType.NUMBER, "water temperature", 55, 65, "°C")
     assert accept(number, "60") == 60.0
     assert accept(number, " 60.5 °C") == 60.5
     assert accept(number, "58,5") == 58.5
@@ -86,15 +86,15 @@ def test_evidence_of_each_type() -> None:
             accept(number, raw)
     with pytest.raises(EvidenceError, match="allowed 55 to 65 °C"):
         accept(number, "nan")
-    yesno = RecordSpec(RecordType.YESNO)
+    yesno = EvidenceSpec(EvidenceType.YESNO)
     assert accept(yesno, "Y") == "yes" and accept(yesno, "no") == "no"
     with pytest.raises(EvidenceError, match="yes or no"):
         accept(yesno, "maybe")
-    choice = RecordSpec(RecordType.CHOICE, choices=("pass", "fail", "retest"))
+    choice = EvidenceSpec(EvidenceType.CHOICE, choices=("pass", "fail", "retest"))
     assert accept(choice, "PASS") == "pass"
     with pytest.raises(EvidenceError, match="not one of: pass, fail, retest"):
         accept(choice, "ok")
-    text = RecordSpec(RecordType.TEXT, "PO number")
+    text = EvidenceSpec(EvidenceType.TEXT, "PO number")
     assert accept(text, " PO-1 ") == "PO-1"
     with pytest.raises(EvidenceError, match="give PO number"):
         accept(text, "  ")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sopvault.core.parse import parse_bytes, parse_text, with_changes
-from sopvault.model.document import Kind, RecordType, Status
+from sopvault.model.document import EvidenceType, Kind, Status
 from sopvault.model.finding import Severity
 
 GOOD = """+++
@@ -52,10 +52,10 @@ def test_good_document_loads_every_field() -> None:
     assert doc.body == "Body text.\n"
     assert [s.action for s in doc.steps] == ["Read the thermometer", "Record the reading"]
     first = doc.steps[0]
-    assert first.critical and first.role == "warehouse operative" and first.line == 12
-    assert first.record is not None and first.record.type is RecordType.NUMBER
-    assert (first.record.min, first.record.max, first.record.unit) == (2.0, 8.0, "°C")
-    assert doc.steps[1].record is not None and doc.steps[1].record.type is RecordType.YESNO
+    assert first.control_point and first.role == "warehouse operative" and first.line == 12
+    assert first.evidence is not None and first.evidence.type is EvidenceType.NUMBER
+    assert (first.evidence.min, first.evidence.max, first.evidence.unit) == (2.0, 8.0, "°C")
+    assert doc.steps[1].evidence is not None and doc.steps[1].evidence.type is EvidenceType.YESNO
     assert doc.steps[1].substeps == ["initial the sheet"]
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from sopvault.core.parse import parse_text, render
 from sopvault.errors import SopvaultError
-from sopvault.model.document import Document, Kind, RecordSpec, RecordType, Status, Step
+from sopvault.model.document import Document, EvidenceSpec, EvidenceType, Kind, Status, Step
 from sopvault.search.query import QueryError, parse
 
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,12}", fullmatch=True)
@@ -29,22 +29,22 @@ numbers = st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: round(f, 3))
 
 
 @st.composite
-def records(draw: st.DrawFn) -> RecordSpec:
-    kind = draw(st.sampled_from(list(RecordType)))
+def records(draw: st.DrawFn) -> EvidenceSpec:
+    kind = draw(st.sampled_from(list(EvidenceType)))
     label = draw(st.none() | line)
-    if kind is RecordType.NUMBER:
+    if kind is EvidenceType.NUMBER:
         low, high = sorted([draw(numbers), draw(numbers)])
-        return RecordSpec(
+        return EvidenceSpec(
             kind,
             label,
             draw(st.none() | st.just(low)),
             draw(st.none() | st.just(high)),
             draw(st.none() | line),
         )
-    if kind is RecordType.CHOICE:
+    if kind is EvidenceType.CHOICE:
         choices = draw(st.lists(line, min_size=2, max_size=4, unique=True))
-        return RecordSpec(kind, label, choices=tuple(choices))
-    return RecordSpec(kind, label)
+        return EvidenceSpec(kind, label, choices=tuple(choices))
+    return EvidenceSpec(kind, label)
 
 
 @st.composite
@@ -55,8 +55,8 @@ def steps(draw: st.DrawFn) -> Step:
         duration=draw(st.none() | durations),
         details=draw(st.none() | text),
         instruction=draw(st.none() | ids),
-        critical=draw(st.booleans()),
-        record=draw(st.none() | records()),
+        control_point=draw(st.booleans()),
+        evidence=draw(st.none() | records()),
         substeps=draw(words),
         due=draw(st.none() | durations),
     )

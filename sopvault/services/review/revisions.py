@@ -47,7 +47,7 @@ from sopvault.model.document import Document, Status, is_valid_id
 from sopvault.model.finding import Severity
 from sopvault.services.vault import Vault, write_atomic
 from sopvault.store.fs import is_document_path
-from sopvault.store.git.plumbing import ZERO, Commit, Repo
+from sopvault.store.git.repo import ZERO, Commit, Repo
 
 OPEN, APPROVED, REJECTED = "open", "approved", "rejected"
 _NAMESPACES = {

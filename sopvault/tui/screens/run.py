@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from sopvault.core.checklist import (
     Run,
     RunState,
-    StepRecord,
+    StepEntry,
     StepState,
     completion_problem,
     span,
@@ -125,12 +125,12 @@ class RunScreen(Screen[None]):
         late = set(self.run.late(self.runs.now()))
         return [Option(self._step_line(r, r.number in late)) for r in self.run.steps]
 
-    def _step_line(self, record: StepRecord, late: bool) -> Text:
+    def _step_line(self, record: StepEntry, late: bool) -> Text:
         box, style = BOXES[record.state]
         line = Text(f"{box} ", style=style or "bold")
         line.append(f"{record.number:>2}. ", style="bold")
         line.append(inert(record.action), style=style)
-        if record.critical:
+        if record.control_point:
             line.append(" ◆", style="bold red")
         if record.value is not None:
             line.append(f" = {inert(shown(record.value))}", style="cyan")
@@ -174,8 +174,8 @@ class RunScreen(Screen[None]):
         record = self.run.steps[self.index]
         self.query_one("#run-detail", Static).update(self._detail(number, step, record))
         field = self.query_one("#run-value", Input)
-        field.display = step.record is not None and record.state is StepState.PENDING
-        field.placeholder = step.record.describe() if step.record else ""
+        field.display = step.evidence is not None and record.state is StepState.PENDING
+        field.placeholder = step.evidence.describe() if step.evidence else ""
         if field.display and field.value:
             self.validate(field.value)
         else:
@@ -183,7 +183,7 @@ class RunScreen(Screen[None]):
                 Text("Enter: type the evidence, then Enter", style="dim") if field.display else ""
             )
 
-    def _detail(self, number: int, step: Step, record: StepRecord) -> RenderableType:
+    def _detail(self, number: int, step: Step, record: StepEntry) -> RenderableType:
         head = Text(f"Step {number}  ", style="bold")
         head.append(inert(step.action), style="bold")
         lines: list[Text] = [head]
@@ -202,12 +202,12 @@ class RunScreen(Screen[None]):
             late = number in self.run.late(self.runs.now())
             when = f"{step.due} after the start ({record.due_at:%H:%M} UTC)"
             row("due", when + ("  LATE" if late else ""), "bold red" if late else "")
-        if step.critical:
+        if step.control_point:
             row("control", "CONTROL POINT: evidence or a reason is required", "bold red")
         if step.when:
             row("only when", step.when, "magenta")
-        if step.record is not None:
-            row("record", step.record.describe())
+        if step.evidence is not None:
+            row("record", step.evidence.describe())
         if step.instruction:
             row("instruction", f"{step.instruction} (w opens it)", "underline")
         for sub in step.substeps:
@@ -223,7 +223,7 @@ class RunScreen(Screen[None]):
             state.append(f"  {record.at:%H:%M:%S} by {inert(record.by)}")
         lines.append(state)
         if record.value is not None:
-            row("value", shown(record.value, step.record), "cyan")
+            row("value", shown(record.value, step.evidence), "cyan")
         if record.reason:
             row("reason", record.reason)
         if record.note:
@@ -245,15 +245,15 @@ class RunScreen(Screen[None]):
         if record.state is not StepState.PENDING:
             self.notify(f"step {record.number} is {record.state.value}; u reopens it")
             return
-        if step.record is not None:
+        if step.evidence is not None:
             self.query_one("#run-value", Input).focus()
             return
-        self.record(record.number, "done")
+        self.mark_step(record.number, "done")
 
     @on(Input.Changed, "#run-value")
     def validate(self, value: str | Input.Changed) -> None:
         text = value.value if isinstance(value, Input.Changed) else value
-        spec = self.doc.steps[self.index].record
+        spec = self.doc.steps[self.index].evidence
         feedback = self.query_one("#run-feedback", Static)
         if spec is None:
             return
@@ -269,11 +269,11 @@ class RunScreen(Screen[None]):
 
     @on(Input.Submitted, "#run-value")
     def submitted(self, event: Input.Submitted) -> None:
-        if self.record(self.index + 1, "done", value=event.value):
+        if self.mark_step(self.index + 1, "done", value=event.value):
             event.input.value = ""
             self.query_one(OptionList).focus()
 
-    def record(self, number: int, action: str, **fields: str) -> bool:
+    def mark_step(self, number: int, action: str, **fields: str) -> bool:
         """One change through the service (written to disk before this returns)."""
         try:
             self.run = self.runs.mark(self.run.id, number, action, **fields)
@@ -305,7 +305,7 @@ class RunScreen(Screen[None]):
             if text is None:
                 return
             key = "note" if then == "note" else "reason"
-            self.record(number, then, **{key: text})
+            self.mark_step(number, then, **{key: text})
 
         self.app.push_screen(
             CommentScreen(title, prompt, title.split()[0], required=required), answered
@@ -319,7 +319,7 @@ class RunScreen(Screen[None]):
 
     def _ask_why(self, verb: str, question: str, action: str) -> None:
         """A reason, required on a control point, optional elsewhere."""
-        critical = self.doc.steps[self.index].critical
+        critical = self.doc.steps[self.index].control_point
         required = " (required: a control point)" if critical else ""
         self._ask(f"{verb} step {self.index + 1}", question + required, critical, action)
 
@@ -330,7 +330,7 @@ class RunScreen(Screen[None]):
         record = self.run.steps[self.index]
         if record.state is StepState.PENDING:
             return
-        self.record(record.number, "undo")
+        self.mark_step(record.number, "undo")
 
     def action_instruction(self) -> None:
         step = self.doc.steps[self.index]
