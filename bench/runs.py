@@ -24,10 +24,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from sopvault.core.checklist import RunState, StepState, dumps, loads  # noqa: E402
+from sopvault.model.run import RunState, StepState  # noqa: E402
 from sopvault.services.demo import make_demo  # noqa: E402
 from sopvault.services.runs import Runs  # noqa: E402
 from sopvault.services.vault import Vault  # noqa: E402
+from sopvault.store.runfile import dumps, loads  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -27,7 +27,8 @@ sys.path.insert(0, str(HERE))
 from gen_vault import generate  # noqa: E402
 from load import tui_first_screen  # noqa: E402
 
-from sopvault.core.checklist import Run, RunState, StepEntry, StepState, dumps  # noqa: E402
+from sopvault.model.run import Run, RunState, StepEntry, StepState  # noqa: E402
+from sopvault.store.runfile import dumps  # noqa: E402
 
 PEOPLE = [
     ("Alice Moreno", "alice@example.com"),

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sopvault.core.checklist import Run, StepState, summary_lines
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Document, Step
+from sopvault.model.run import Run, StepState
 from sopvault.render.rich import unified_diff
+from sopvault.render.runs import summary_lines
 from sopvault.render.safetext import inert
 from sopvault.services.runs import Runs
 

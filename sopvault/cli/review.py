@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sopvault.core.approval import versions_label
+from sopvault.core.trailers import versions_label
 from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
 from sopvault.services.vault import Vault

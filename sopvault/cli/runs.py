@@ -16,7 +16,7 @@ from sopvault.render.safetext import inert
 from sopvault.services.vault import Vault
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
-    from sopvault.core.checklist import Run
+    from sopvault.model.run import Run
     from sopvault.services.runs import Runs
 
 EXIT_OK, EXIT_FAILURE = 0, 1
@@ -178,7 +178,7 @@ def _list(runs: Runs, doc_id: str | None, args: argparse.Namespace) -> int:
 
 
 def _show(runs: Runs, run_id: str, args: argparse.Namespace) -> int:
-    from sopvault.core.checklist import report_lines
+    from sopvault.render.runs import report_lines
 
     run = runs.load(run_id)
     if args.json:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from sopvault.errors import SopvaultError
+from sopvault.errors import Invalid
 
 Op = Literal["==", "!=", "<", "<=", ">", ">=", "is"]
 STATES = ("done", "skipped", "n/a")
@@ -38,7 +38,7 @@ _DUE = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|min|h|d)$")
 _SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 
 
-class ConditionError(SopvaultError):
+class ConditionError(Invalid):
     """A ``when`` that cannot be read; the message says where and what was expected."""
 
 

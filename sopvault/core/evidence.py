@@ -6,14 +6,14 @@ The same function serves the scriptable commands, the line prompt and the TUI's 
 
 from __future__ import annotations
 
-from sopvault.errors import SopvaultError
+from sopvault.errors import Invalid
 from sopvault.model.document import EvidenceSpec, EvidenceType
 
 YES = ("yes", "y", "true")
 NO = ("no", "n", "false")
 
 
-class EvidenceError(SopvaultError):
+class EvidenceError(Invalid):
     """A value the step does not accept; the message says what it wants."""
 
 

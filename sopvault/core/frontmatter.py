@@ -13,6 +13,8 @@ from typing import Any
 
 import tomli_w
 
+from sopvault.errors import Invalid
+
 DELIMITER = "+++"
 _KEY_LINE = re.compile(r"""^[ \t]*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)[ \t]*(?:\.|=)""")
 _TABLE_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
@@ -26,13 +28,16 @@ _LINE_START = re.compile(
 _TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-class FrontMatterError(ValueError):
-    """The file is not ``+++``-fronted as required; ``line`` is 1-based in the file."""
+class FrontMatterError(Invalid, ValueError):
+    """The file is not ``+++``-fronted as required; ``line`` is 1-based in the file.
+
+    Also a ValueError, so readers that treat any unreadable text alike keep catching it.
+    """
+
+    line: int
 
     def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
+        super().__init__(message, line=line)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import LockError
 
 from sopvault import __version__
-from sopvault.errors import SopvaultError
+from sopvault.errors import NotFound
 from sopvault.model.document import Document
 from sopvault.model.search import SearchHit, SearchResponse
 from sopvault.search import query as squery
@@ -58,7 +58,7 @@ Progress = Callable[[int, int], None]
 DocumentLoader = Callable[[str], Document | None]
 
 
-class IndexUnavailable(SopvaultError):
+class IndexUnavailable(NotFound):
     """The index is missing or unreadable; the caller rebuilds it."""
 
 

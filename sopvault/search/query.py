@@ -23,7 +23,7 @@ from whoosh.qparser import (
 )
 from whoosh.qparser import syntax as wsyntax
 
-from sopvault.errors import SopvaultError
+from sopvault.errors import Invalid
 from sopvault.search.schema import FIELD_ALIASES, FILTER_FIELDS, SCHEMA, TEXT_FIELDS
 
 # Stemmed fields: prefix and fuzzy matching runs against the unstemmed copy instead.
@@ -37,7 +37,7 @@ _FIELD_PREFIX = re.compile(r"^[-+]?([A-Za-z_]+):(?=\S)")
 _WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
 
 
-class QueryError(SopvaultError):
+class QueryError(Invalid):
     """A query that cannot be understood; the message says what to change."""
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from sopvault.core.approval import APPROVED_AT, REVIEWED_BY, document_trailers, message
+from sopvault.core.trailers import APPROVED_AT, REVIEWED_BY, document_trailers, message
 from sopvault.errors import SopvaultError
 from sopvault.services.review.revisions import Revisions
 from sopvault.services.vault import Vault

@@ -16,30 +16,18 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sopvault.core.approval import RUN_ID, RUN_STATE, SOP_ID, Identity, message
-from sopvault.core.checklist import (
-    RUNS_DIR,
-    Run,
-    RunError,
-    RunFileError,
-    RunState,
-    RunSummary,
-    abort,
-    check_run_id,
-    complete,
-    dumps,
-    loads,
-    mark,
-    new_run,
-    summarize,
-)
+from sopvault.core.approval import Identity
+from sopvault.core.checklist import abort, complete, mark, new_run, summarize
 from sopvault.core.parse import parse_text
-from sopvault.errors import InvalidId
+from sopvault.core.trailers import RUN_ID, RUN_STATE, SOP_ID, message
+from sopvault.errors import InvalidId, RunError
 from sopvault.model.document import Document, Status, is_valid_id
+from sopvault.model.run import RUNS_DIR, Run, RunState, RunSummary, check_run_id
 from sopvault.services.review.revisions import RevisionError, Revisions
 from sopvault.services.vault import Vault, write_atomic
 from sopvault.store.cache import read_cached, write_cached
 from sopvault.store.git.repo import ZERO, GitError, Repo
+from sopvault.store.runfile import RunFileError, dumps, loads
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sopvault.core.approval import (
+from sopvault.core.trailers import (
     APPROVES,
     PROPOSAL,
     REVIEWED_BY,

@@ -19,8 +19,8 @@ import git
 import pytest
 
 from sopvault.cli.main import main
-from sopvault.core.checklist import StepState
 from sopvault.errors import SopvaultError
+from sopvault.model.run import StepState
 from sopvault.services.review.revisions import RevisionError, Revisions
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault

@@ -16,10 +16,11 @@ import git
 import pytest
 
 from sopvault.cli.main import main
-from sopvault.core.checklist import RunError, RunState, StepState
 from sopvault.core.conditions import ConditionError, Outcome, evaluate, parse_condition
 from sopvault.core.evidence import EvidenceError, accept
+from sopvault.errors import RunError
 from sopvault.model.document import EvidenceSpec, EvidenceType
+from sopvault.model.run import RunState, StepState
 from sopvault.services.review.revisions import Revisions
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault

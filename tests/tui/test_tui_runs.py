@@ -12,7 +12,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from sopvault.core.checklist import RunState, StepState
+from sopvault.model.run import RunState, StepState
 from sopvault.services.review.revisions import Revisions
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault

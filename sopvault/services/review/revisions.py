@@ -16,7 +16,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
 from sopvault.core import frontmatter
-from sopvault.core.approval import (
+from sopvault.core.approval import Identity, Refusal, Rules, judge
+from sopvault.core.config import CONFIG_FILE, parse_config
+from sopvault.core.parse import looks_like_document, parse_text, with_changes
+from sopvault.core.trailers import (
     APPROVED_AT,
     APPROVES,
     PROPOSAL,
@@ -26,21 +29,14 @@ from sopvault.core.approval import (
     REVIEWED_BY,
     RUN_ID,
     SOP_ID,
-    Identity,
-    Refusal,
-    Rules,
-    bump_version,
     document_trailers,
     has_trailer,
     identities_of,
-    judge,
     message,
-    next_review,
     pairs_of,
     versions_of,
 )
-from sopvault.core.config import CONFIG_FILE, parse_config
-from sopvault.core.parse import looks_like_document, parse_text, with_changes
+from sopvault.core.versioning import bump_version, next_review
 from sopvault.errors import InvalidId, SopvaultError
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import Document, Status, is_valid_id

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from sopvault.core.approval import versions_label
+from sopvault.core.trailers import versions_label
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Document
 from sopvault.model.finding import Finding, Severity

@@ -20,7 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from sopvault.core.approval import Identity, versions_label
+from sopvault.core.approval import Identity
+from sopvault.core.trailers import versions_label
 from sopvault.errors import SopvaultError
 from sopvault.render.rich import diff_renderable
 from sopvault.render.safetext import inert

@@ -17,19 +17,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from sopvault.core.checklist import (
-    Run,
-    RunState,
-    StepEntry,
-    StepState,
-    completion_problem,
-    span,
-    summary_lines,
-)
+from sopvault.core.checklist import completion_problem
 from sopvault.core.evidence import accept, shown
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Document, Step
+from sopvault.model.run import Run, RunState, StepEntry, StepState
 from sopvault.render.rich import diff_renderable, document_renderable, unified_diff
+from sopvault.render.runs import span, summary_lines
 from sopvault.render.safetext import inert
 from sopvault.services.runs import Resumed, Runs
 from sopvault.tui.dialogs.comment import CommentScreen
