@@ -8,7 +8,7 @@ from datetime import date
 
 from sopvault.core.verbs import VerbVerdict, classify_action
 from sopvault.model.config import VaultConfig
-from sopvault.model.document import ALLOWED_PARENT_KINDS, STEPPED_KINDS, Document, Kind
+from sopvault.model.document import ALLOWED_PARENT_KINDS, STEPPED_KINDS, Document, Kind, Step
 from sopvault.model.finding import Finding, ParseResult, Severity
 
 
@@ -156,48 +156,41 @@ def _check_steps(
             )
         )
     for number, step in enumerate(doc.steps, start=1):
-        verdict = classify_action(step.action, extra_verbs)
-        if verdict is VerbVerdict.NOT_A_VERB:
-            found.append(
-                _error(
-                    doc,
-                    step.line,
-                    "step-verb",
-                    f"step {number}: action must start with a verb: {step.action!r}",
-                )
-            )
-        elif verdict is VerbVerdict.UNKNOWN:
-            found.append(
-                _warning(
-                    doc,
-                    step.line,
-                    "step-verb",
-                    f"step {number}: {step.action.split()[0]!r} is not a known verb"
-                    " (add it to [checks] extra_verbs in sopvault.toml if it is one)",
-                )
-            )
-        if step.instruction is not None:
-            target = documents.get(step.instruction)
-            if target is None:
-                found.append(
-                    _error(
-                        doc,
-                        step.line,
-                        "unknown-instruction",
-                        f"step {number}: instruction '{step.instruction}'"
-                        " is not a document in this vault",
-                    )
-                )
-            elif target.kind is not Kind.WORK_INSTRUCTION:
-                found.append(
-                    _error(
-                        doc,
-                        step.line,
-                        "bad-instruction",
-                        f"step {number}: instruction '{step.instruction}' is a"
-                        f" {target.kind.label}, not a work instruction",
-                    )
-                )
+        found += _check_step(doc, number, step, documents, extra_verbs)
+    return found
+
+
+def _check_step(
+    doc: Document,
+    number: int,
+    step: Step,
+    documents: dict[str, Document],
+    extra_verbs: frozenset[str],
+) -> list[Finding]:
+    """One step: its action starts with a verb, its instruction is a work instruction."""
+    found: list[Finding] = []
+    verdict = classify_action(step.action, extra_verbs)
+    if verdict is VerbVerdict.NOT_A_VERB:
+        message = f"step {number}: action must start with a verb: {step.action!r}"
+        found.append(_error(doc, step.line, "step-verb", message))
+    elif verdict is VerbVerdict.UNKNOWN:
+        message = (
+            f"step {number}: {step.action.split()[0]!r} is not a known verb"
+            " (add it to [checks] extra_verbs in sopvault.toml if it is one)"
+        )
+        found.append(_warning(doc, step.line, "step-verb", message))
+    if step.instruction is None:
+        return found
+    target = documents.get(step.instruction)
+    if target is None:
+        message = f"step {number}: instruction '{step.instruction}' is not a document in this vault"
+        found.append(_error(doc, step.line, "unknown-instruction", message))
+    elif target.kind is not Kind.WORK_INSTRUCTION:
+        message = (
+            f"step {number}: instruction '{step.instruction}' is a"
+            f" {target.kind.label}, not a work instruction"
+        )
+        found.append(_error(doc, step.line, "bad-instruction", message))
     return found
 
 

@@ -8,7 +8,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
+
+from sopvault.errors import Invalid
+
+_Word = TypeVar("_Word", bound=StrEnum)
+
+
+def _parse_word(cls: type[_Word], text: str, aliases: dict[str, str], what: str) -> _Word:
+    """The member of ``cls`` that ``text`` names, as people type it: any case, ``-``, ``_``
+    or spaces between words, a plural or one of ``aliases``; Invalid lists the valid words."""
+    word = "_".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
+    word = aliases.get(word, word)
+    for member in cls:
+        plurals = (f"{member.value}s", f"{member.value}es", member.value[:-1] + "ies")
+        if word == member.value or word in plurals:
+            return member
+    valid = ", ".join(m.value.replace("_", "-") for m in cls)
+    raise Invalid(f"{text!r} is not a {what}: use one of {valid}")
 
 
 class Kind(StrEnum):
@@ -21,12 +38,20 @@ class Kind(StrEnum):
     STANDARD = "standard"
     FORM = "form"
 
+    @classmethod
+    def parse(cls, text: str) -> Kind:
+        """The kind a person means: ``work-instruction``, "work instruction", ``WI``, ``sop``
+        (a procedure), ``policies``...; Invalid names the kinds there are."""
+        return _parse_word(cls, text, _KIND_ALIASES, "kind")
+
     @property
     def label(self) -> str:
+        """The kind in words: ``work instruction``."""
         return self.value.replace("_", " ")
 
     @property
     def plural_label(self) -> str:
+        """The heading of a group of this kind in the tree: ``Work instructions``."""
         return {
             Kind.POLICY: "Policies",
             Kind.PROCESS: "Processes",
@@ -44,6 +69,21 @@ class Status(StrEnum):
     IN_REVIEW = "in_review"
     EFFECTIVE = "effective"
     RETIRED = "retired"
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """The status a person means: ``in-review``, "in review", ``obsolete`` (retired,
+        ISO 9001 §7.5.3.2 d)...; Invalid names the statuses there are."""
+        return _parse_word(cls, text, _STATUS_ALIASES, "status")
+
+
+_KIND_ALIASES = {
+    "sop": "procedure",
+    "wi": "work_instruction",
+    "instruction": "work_instruction",
+    "template": "form",
+}
+_STATUS_ALIASES = {"review": "in_review", "obsolete": "retired", "withdrawn": "retired"}
 
 
 # Which kinds may be a parent of which: a child hangs below its parent in the tree, so a

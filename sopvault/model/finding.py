@@ -10,6 +10,8 @@ from sopvault.model.document import Document
 
 
 class Severity(StrEnum):
+    """How bad a finding is: an error fails ``check``, a warning does not."""
+
     ERROR = "error"
     WARNING = "warning"
 
@@ -25,9 +27,11 @@ class Finding:
     message: str
 
     def format(self) -> str:
+        """``path:line: severity: message [code]``, as compilers print, so editors jump to it."""
         return f"{self.path}:{self.line}: {self.severity.value}: {self.message} [{self.code}]"
 
     def as_dict(self) -> dict[str, Any]:
+        """The finding as JSON-ready data (``check --json``)."""
         return {
             "path": self.path,
             "line": self.line,
@@ -48,4 +52,21 @@ class ParseResult:
 
     @property
     def skipped(self) -> bool:
+        """True for a document file that could not be used (not a plain Markdown page)."""
         return self.document is None and not self.ignored
+
+
+class FileFindings:
+    """Gathers the findings for one file, so each check is one short call."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.findings: list[Finding] = []
+
+    def error(self, line: int, code: str, message: str) -> None:
+        """Add an error at 1-based ``line`` with its ``code`` (``bad-value``...)."""
+        self.findings.append(Finding(self.path, line, Severity.ERROR, code, message))
+
+    def warn(self, line: int, code: str, message: str) -> None:
+        """Add a warning at 1-based ``line`` with its ``code``."""
+        self.findings.append(Finding(self.path, line, Severity.WARNING, code, message))
