@@ -29,6 +29,7 @@ class Identity:
         return f"{self.name} <{self.email}>"
 
     def same_as(self, other: Identity) -> bool:
+        """Whether both name the same person: e-mails compared without case."""
         return self.email.lower() == other.email.lower()
 
     @classmethod
@@ -72,6 +73,7 @@ class Rules:
         return cls(review.approvals, allowed or (review.approvers,), tuple(people))
 
     def person(self, who: Identity) -> Person | None:
+        """The vault's person (``[[people]]`` in sopvault.toml) with ``who``'s e-mail, or None."""
         return next(
             (p for p in self.people if p.email and p.email.lower() == who.email.lower()), None
         )

@@ -22,10 +22,12 @@ class CheckedVault:
 
     @property
     def errors(self) -> list[Finding]:
+        """The findings that fail ``check`` (exit status 1)."""
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Finding]:
+        """The findings that are reported but do not fail ``check``."""
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
 

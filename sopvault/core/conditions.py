@@ -44,11 +44,14 @@ class ConditionError(Invalid):
 
 @dataclass(frozen=True)
 class Clause:
+    """One test on an earlier step: ``step 3 is done``, ``step 2 >= 60``, ``step 4 == 'fail'``."""
+
     step: int
     op: Op
     value: str | float
 
     def describe(self) -> str:
+        """The clause as it is written in a ``when``, quoted values and all."""
         value = f"'{self.value}'" if isinstance(self.value, str) and self.op != "is" else self.value
         return f"step {self.step} {self.op} {value}"
 
@@ -62,6 +65,7 @@ class Condition:
 
     @property
     def steps(self) -> set[int]:
+        """The numbers of the steps the condition looks at."""
         return {c.step for group in self.groups for c in group}
 
 
@@ -74,6 +78,10 @@ class Outcome:
 
 
 def parse_condition(text: str) -> Condition:
+    """A ``when`` text as clauses joined by ``and`` within groups joined by ``or``.
+
+    ConditionError says where the text stops making sense and what was expected.
+    """
     tokens = _tokens(text)
     groups: list[tuple[Clause, ...]] = []
     current: list[Clause] = []

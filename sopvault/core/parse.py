@@ -241,18 +241,18 @@ def _step_front(step: Step) -> dict[str, Any]:
         data["critical"] = True
     if step.evidence is not None:
         spec = step.evidence
-        record: dict[str, Any] = {"type": spec.type.value}
+        evidence: dict[str, Any] = {"type": spec.type.value}
         if spec.label is not None:
-            record["label"] = spec.label
+            evidence["label"] = spec.label
         for key in ("min", "max"):
             value = getattr(spec, key)
             if value is not None:
-                record[key] = value
+                evidence[key] = value
         if spec.unit is not None:
-            record["unit"] = spec.unit
+            evidence["unit"] = spec.unit
         if spec.choices:
-            record["choices"] = list(spec.choices)
-        data["record"] = record
+            evidence["choices"] = list(spec.choices)
+        data["record"] = evidence
     if step.substeps:
         data["substeps"] = list(step.substeps)
     return data

@@ -22,9 +22,11 @@ class VaultTree:
     related: dict[str, list[str]]
 
     def children_of(self, doc_id: str) -> list[str]:
+        """The ids of the documents directly below ``doc_id`` (empty when none)."""
         return self.children.get(doc_id, [])
 
     def has_children(self, doc_id: str) -> bool:
+        """Whether ``doc_id`` has documents below it (the tree shows an expander)."""
         return bool(self.children.get(doc_id))
 
 

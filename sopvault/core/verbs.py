@@ -18,6 +18,8 @@ _NOT_VERBS = frozenset(
 
 
 class VerbVerdict(Enum):
+    """What the first word of a step's action is: a known verb, a known non-verb, or unknown."""
+
     VERB = "verb"
     NOT_A_VERB = "not a verb"
     UNKNOWN = "unknown"

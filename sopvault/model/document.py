@@ -217,6 +217,9 @@ class Document:
 
     @cached_property
     def front(self) -> dict[str, Any]:
+        """The parsed front matter, unknown keys included (parsed again on first use after a
+        cache load).
+        """
         return tomllib.loads(self.front_text)
 
     def __getstate__(self) -> dict[str, Any]:

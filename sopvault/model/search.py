@@ -19,6 +19,7 @@ class SearchHit:
 
     @property
     def snippet_text(self) -> str:
+        """The snippet as plain text, without the marks on matched words."""
         return "".join(text for text, _ in self.snippet)
 
 

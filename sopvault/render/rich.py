@@ -26,6 +26,7 @@ STATUS_STYLES = {
 
 
 def status_text(doc: Document) -> Text:
+    """The document's status as styled text (``in review``, dim ``no status``)."""
     if doc.status is None:
         return Text("no status", style="dim")
     return Text(doc.status.value.replace("_", " "), style=STATUS_STYLES[doc.status])
@@ -112,12 +113,14 @@ def step_text(number: int, step: Step) -> Text:
 
 
 def steps_renderable(doc: Document) -> RenderableType:
+    """The heading and the numbered steps, control points and evidence marked."""
     parts: list[RenderableType] = [Text("Steps", style="bold underline")]
     parts.extend(step_text(i, step) for i, step in enumerate(doc.steps, start=1))
     return Group(*parts)
 
 
 def body_markdown(doc: Document) -> Markdown:
+    """The Markdown body rendered inert: no links followed, no markup from the file."""
     return Markdown(inert(doc.body), hyperlinks=False)
 
 

@@ -98,6 +98,9 @@ class SearchIndex:
         return meta
 
     def write_meta(self, changes: dict[str, Any], directory: Path | None = None) -> None:
+        """Write ``meta.json`` atomically (the change detector's ``changes`` with the schema
+        and sopvault versions) into ``directory``, the index folder by default.
+        """
         target = (directory or self.directory) / META_NAME
         tmp = target.with_suffix(".tmp")
         payload = {"schema": SCHEMA_VERSION, "sopvault": __version__, "changes": changes}
@@ -130,6 +133,7 @@ class SearchIndex:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def document_count(self) -> int:
+        """How many documents the index holds; IndexUnavailable when it cannot be read."""
         ix = self._open()
         with ix.reader() as reader:
             return int(reader.doc_count())
@@ -165,6 +169,7 @@ class SearchIndex:
         return self._searcher
 
     def close(self) -> None:
+        """Close the kept searcher and forget the open index; the next search reopens it."""
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = None

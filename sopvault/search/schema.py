@@ -40,6 +40,7 @@ FILTER_FIELDS = frozenset({"kind", "status", "owner", "department", "roles", "ta
 
 
 def build_schema() -> fields.Schema:
+    """The Whoosh schema: which fields are stored, how each is analysed and boosted."""
     return fields.Schema(
         path=fields.ID(stored=True, unique=True),
         id=fields.TEXT(stored=True, analyzer=EXACT, field_boost=4.0),
@@ -59,6 +60,7 @@ def build_schema() -> fields.Schema:
 
 
 def steps_text(doc: Document) -> str:
+    """A document's steps as one text to index: actions, roles, substeps and details."""
     parts: list[str] = []
     for step in doc.steps:
         parts.append(step.action)

@@ -84,6 +84,9 @@ def iter_results(
 
 
 def read_parsed(cache_dir: Path | None) -> CacheEntries:
+    """The per-file parse cache (path -> stamp and result), empty when there is none or it
+    is unreadable.
+    """
     loaded = read_cached(cache_dir / PARSED_NAME) if cache_dir is not None else None
     return loaded if isinstance(loaded, dict) else {}
 
@@ -120,6 +123,9 @@ def snapshot_key(stamps: list[FileStamp], refused: list[str], config_text: str, 
 
 
 def read_snapshot(cache_dir: Path, key: str) -> tuple[CheckedVault, VaultTree] | None:
+    """The checked vault and tree saved for ``key`` (the vault's change stamp), or None
+    when the snapshot is missing, damaged or from another state.
+    """
     loaded = read_cached(cache_dir / SNAPSHOT_NAME)
     if not isinstance(loaded, tuple) or len(loaded) != 3 or loaded[0] != key:
         return None
@@ -130,6 +136,9 @@ def read_snapshot(cache_dir: Path, key: str) -> tuple[CheckedVault, VaultTree] |
 
 
 def write_snapshot(cache_dir: Path, key: str, checked: CheckedVault, tree: VaultTree) -> None:
+    """Save the checked vault and tree for ``key``, documents made light (no steps, body
+    or front text) so a warm start unpickles little.
+    """
     light = dataclasses.replace(
         checked, documents={doc_id: _light(doc) for doc_id, doc in checked.documents.items()}
     )

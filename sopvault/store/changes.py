@@ -33,6 +33,9 @@ def current_state(root: Path) -> dict[str, Any]:
 
 
 def detect(root: Path, previous: dict[str, Any]) -> ChangeSet:
+    """What changed in the vault since ``previous`` (the state kept with the index): from
+    git when the vault is in a repository, else by scanning file stamps.
+    """
     repo = gitstore.find_repo_root(root)
     if repo is not None:
         found = _detect_with_git(root, repo, previous)
