@@ -25,8 +25,12 @@ Each base class is named for what the user must do about it::
     +-- NeedsGit                       the action needs the vault in a git repository
     `-- ReadOnly                       the place cannot be written (a folder, a clone)
 
-Other packages subclass these for their own errors (services: sync and revision errors;
-store.git: git failures); callers catch the base class they can act on.
+The services and git layers subclass these for their own errors: a sync the server
+refused or that no longer applies is a Conflict (``services.sync.SyncError``); document
+control's refusals are Refused, a proposal that is not there NotFound, a vault outside
+git NeedsGit (``services.review``); a git failure is a SopvaultError and a git lock held
+by another process a Conflict (``store.git.repo.GitError``). Callers catch the base class
+they can act on; the CLI and the TUI catch SopvaultError and nothing else.
 """
 
 from __future__ import annotations

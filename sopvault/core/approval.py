@@ -104,7 +104,14 @@ def _entry_matches(entry: str, person: Person) -> bool:
 def judge(
     author: Identity, reviewers: Iterable[Identity], rules: Rules
 ) -> list[tuple[Refusal, str]]:
-    """Everything wrong with a change's sign-off (empty when it is valid)."""
+    """Everything wrong with a change's sign-off: ``(refusal, one-line reason)`` pairs,
+    empty when it is valid.
+
+    The ONE place sign-offs are judged (``approve`` refuses and ``verify`` reports with
+    it): at least one ``Reviewed-by``; never the author (four eyes); only people the rules
+    allow; ``rules.approvals`` distinct people (ISO 9001 §7.5.2 c, review and approval
+    for suitability; Part 11 §11.50, a signature names who signed and what it means).
+    """
     reviewers = list(reviewers)
     if not reviewers:
         return [(Refusal.UNREVIEWED, "no Reviewed-by trailer")]

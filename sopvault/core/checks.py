@@ -197,6 +197,7 @@ def _check_step(
 
 
 def _check_review_date(doc: Document, today: date) -> list[Finding]:
+    """A document in force past its ``next_review`` (ISO 9001 §7.5.2: periodic review)."""
     if doc.next_review is not None and doc.next_review < today and doc.status != "retired":
         return [
             _warning(
