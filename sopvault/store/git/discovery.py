@@ -23,13 +23,14 @@ from sopvault.store.git.runner import environment, query
 
 
 def discover(path: Path) -> Path:
-    """The top folder of the git work tree holding ``path`` (itself or a folder above).
+    """The top folder of the git work tree holding ``path`` (itself or a folder above), as a
+    real path (symbolic links resolved, as ``git rev-parse --show-toplevel`` gives it).
 
     As in git itself, ``GIT_DIR`` in the environment (a hook, a script) names the
     repository whatever ``path`` is, and ``GIT_WORK_TREE`` its work tree. Raises
     NoRepository when ``path`` does not exist or is in no repository, BareRepository for a
     bare one (history without a work tree), BrokenRepository when a ``.git`` is there but
-    git cannot use it; each message carries the cause. Starts no process.
+    git cannot use it; each message carries the cause. Runs no git command.
     """
     import git  # here, not at the top: the headless read paths never pay for it
 
@@ -40,17 +41,17 @@ def discover(path: Path) -> Path:
         raise NoRepository(f"no such folder: {named or path}") from None
     except git.InvalidGitRepositoryError:
         raise _not_a_repository(Path(named) if named else path) from None
-    except git.GitError as error:  # anything else GitPython knows about, with its words
+    except (git.GitError, OSError) as error:  # anything else, a folder we may not read
         raise GitError(f"cannot open the repository at {named or path}: {error}") from None
     try:
         top = os.environ.get("GIT_WORK_TREE") if named else None
         if top:
-            return Path(top).absolute()
+            return Path(top).resolve()
         if repo.bare or repo.working_tree_dir is None:
             raise BareRepository(
                 f"{repo.git_dir} is a bare repository: a vault needs a work tree (git clone it)"
             )
-        return Path(repo.working_tree_dir)
+        return Path(repo.working_tree_dir).resolve()  # real path, as git's --show-toplevel
     finally:
         repo.close()
 
