@@ -15,11 +15,15 @@ from sopvault.store.git.repo import ZERO, Repo
 from sopvault.store.git.runner import POLICY, environment, query
 
 
-def test_arguments_reach_git_verbatim_never_through_a_shell(repo: Repo, work_tree: Path) -> None:
+def test_arguments_reach_git_verbatim_never_through_a_shell(
+    repo: Repo, work_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tricky = "a b; touch pwned $(touch pwned2) `touch pwned3` | cat > x"
-    assert repo.text("rev-parse", "--sq-quote", tricky) == f"'{tricky}'"
     message = f"Subject {tricky}\n"
-    sha = repo.commit_tree(repo.tree_of("HEAD"), [repo.rev("HEAD") or ""], message)
+    with pytest.warns(DeprecationWarning), monkeypatch.context() as patch:
+        patch.setattr(git.Git, "USE_SHELL", True)  # even when GitPython is told to use one
+        assert repo.text("rev-parse", "--sq-quote", tricky) == f"'{tricky}'"
+        sha = repo.commit_tree(repo.tree_of("HEAD"), [repo.rev("HEAD") or ""], message)
     assert repo.message_of(sha) == message
     assert sorted(p.name for p in work_tree.iterdir()) == [".git", "b.md", "docs"]
 

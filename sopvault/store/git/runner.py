@@ -125,6 +125,7 @@ class Runner:
                     stdout_as_string=False,
                     strip_newline_in_stdout=False,
                     kill_after_timeout=TIMEOUT,
+                    shell=False,  # whatever Git.USE_SHELL says: user text is never shell syntax
                     env=env,
                 )
         except git.GitCommandNotFound as error:
@@ -169,7 +170,8 @@ class Runner:
 
     def read_object(self, name: str) -> tuple[str, bytes] | None:
         """(type, content) of the object ``name`` (``rev:path`` or an id) through one
-        persistent ``cat-file --batch``, or None when there is no such object.
+        persistent ``cat-file --batch``, or None when there is no such object. Names go on
+        its stdin, never on a command line.
 
         Raises GitError when the reader itself failed (it is restarted on the next read)."""
         with self._reading:
