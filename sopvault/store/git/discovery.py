@@ -1,43 +1,101 @@
-"""The only module that talks to git: GitPython for repository work, and plain ``git``
-with argument lists (never a shell) for the fast read-only queries on the search path,
-where importing GitPython would cost more than the query itself."""
+"""Finding the repository a folder is in, and the two read-only questions the search
+path asks of it (what changed since HEAD, what changed between two commits).
+
+:func:`discover` is the one discovery through GitPython, with its errors mapped to ours;
+:func:`find_repo_root` stays a cheap walk for ``.git`` so that ``list``, ``show``, ``check``
+and search never import GitPython.
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sopvault.errors import SopvaultError
+from sopvault.store.git.errors import (
+    BareRepository,
+    BrokenRepository,
+    GitError,
+    GitUnavailable,
+    NoRepository,
+)
+from sopvault.store.git.runner import environment, query
+
+
+def discover(path: Path) -> Path:
+    """The top folder of the git work tree holding ``path`` (itself or a folder above), as a
+    real path (symbolic links resolved, as ``git rev-parse --show-toplevel`` gives it).
+
+    As in git itself, ``GIT_DIR`` in the environment (a hook, a script) names the
+    repository whatever ``path`` is, and ``GIT_WORK_TREE`` its work tree. Raises
+    NoRepository when ``path`` does not exist or is in no repository, BareRepository for a
+    bare one (history without a work tree), BrokenRepository when a ``.git`` is there but
+    git cannot use it; each message carries the cause. Runs no git command.
+    """
+    import git  # here, not at the top: the headless read paths never pay for it
+
+    named = os.environ.get("GIT_DIR") or None
+    try:
+        repo = git.Repo(None if named else path, search_parent_directories=True)
+    except git.NoSuchPathError:
+        raise NoRepository(f"no such folder: {named or path}") from None
+    except git.InvalidGitRepositoryError:
+        raise _not_a_repository(Path(named) if named else path) from None
+    except (git.GitError, OSError) as error:  # anything else, a folder we may not read
+        raise GitError(f"cannot open the repository at {named or path}: {error}") from None
+    try:
+        top = os.environ.get("GIT_WORK_TREE") if named else None
+        if top:
+            return Path(top).resolve()
+        if repo.bare or repo.working_tree_dir is None:
+            raise BareRepository(
+                f"{repo.git_dir} is a bare repository: a vault needs a work tree (git clone it)"
+            )
+        return Path(repo.working_tree_dir).resolve()  # real path, as git's --show-toplevel
+    finally:
+        repo.close()
+
+
+def _not_a_repository(path: Path) -> NoRepository:
+    """Why GitPython found no repository at ``path``: a broken ``.git`` on the way up, or none."""
+    top = find_repo_root(path.resolve())
+    if top is None:
+        return NoRepository(f"{path} is not in a git repository")
+    dot_git = top / ".git"
+    if dot_git.is_file():
+        line = dot_git.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        said = line[0] if line else "nothing"
+        return BrokenRepository(f"{dot_git} says {said!r}, which is not a git folder")
+    return BrokenRepository(f"{dot_git} is not a git folder git can read")
 
 
 def find_work_tree(path: Path) -> Path | None:
-    """The top of the git work tree holding ``path``, or None when it is in none."""
-    import git
-
+    """The top of the git work tree holding ``path``, or None when it is in none (no
+    repository, a bare or broken one, no such folder)."""
     try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return discover(path)
+    except NoRepository:
         return None
-    if repo.bare or repo.working_tree_dir is None:
-        return None
-    return Path(repo.working_tree_dir)
 
 
 def init_repository(path: Path, branch: str = "main") -> Path:
-    """Create a repository at ``path`` whose first branch is ``branch``."""
+    """Create a repository at ``path`` whose first branch is ``branch``; its work tree.
+
+    Raises GitError with git's words when git refuses, GitUnavailable without git."""
     import git
 
     try:
-        repo = git.Repo.init(path, initial_branch=branch)
+        repo = git.Repo.init(path, initial_branch=branch, env=environment())
+    except git.GitCommandNotFound as error:
+        raise GitUnavailable(f"cannot run git: {error}") from None
     except git.GitCommandError as err:
-        raise SopvaultError(f"git init failed: {err.stderr.strip() or err}") from None
+        raise GitError(f"git init failed: {err.stderr.strip() or err}") from None
     return Path(repo.working_tree_dir or path)
 
 
 def find_repo_root(path: Path) -> Path | None:
-    """The nearest folder at or above ``path`` holding ``.git`` (a folder or a file), cheaply."""
+    """The nearest folder at or above ``path`` holding ``.git`` (a folder or a file),
+    cheaply: no process, no GitPython. None when there is none."""
     for folder in (path, *path.parents):
         if (folder / ".git").exists():
             return folder
@@ -53,25 +111,14 @@ class WorkTreeStatus:
     changed: frozenset[str]
 
 
-def _git(repo_root: Path, *args: str) -> bytes | None:
-    """Run a read-only git command; None when git is missing or fails."""
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo_root), *args], capture_output=True, env=env, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def worktree_status(repo_root: Path, pathspec: str) -> WorkTreeStatus | None:
     """What changed under ``pathspec`` since HEAD, in one ``git status`` call.
 
-    GIT_OPTIONAL_LOCKS=0 keeps git from taking the index lock for this read, so a search
-    never gets in the way of the user's own git commands.
+    None when git is missing or fails. The runner's policy (GIT_OPTIONAL_LOCKS=0) keeps git
+    from taking the index lock for this read, so a search never gets in the way of the
+    user's own git commands.
     """
-    out = _git(
+    out = query(
         repo_root,
         "status",
         "--porcelain=v2",
@@ -103,7 +150,7 @@ def worktree_status(repo_root: Path, pathspec: str) -> WorkTreeStatus | None:
 
 def changed_between(repo_root: Path, old: str, new: str, pathspec: str) -> frozenset[str] | None:
     """Paths that differ between two commits, or None when either is unknown to git."""
-    out = _git(repo_root, "diff", "--name-only", "-z", "--no-renames", old, new, "--", pathspec)
+    out = query(repo_root, "diff", "--name-only", "-z", "--no-renames", old, new, "--", pathspec)
     if out is None:
         return None
     return frozenset(p for p in out.decode("utf-8", "surrogateescape").split("\0") if p)

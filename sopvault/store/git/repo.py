@@ -1,92 +1,54 @@
-"""Git plumbing for revisions: commits made without touching the user's index or files.
+"""A git work tree as the services see it: names, refs, objects, history and remotes.
 
 Proposals and approvals are built with a private index file (``GIT_INDEX_FILE``),
 ``commit-tree`` and a compare-and-swap ``update-ref``, so a person's own uncommitted
-work is never staged, stashed or rewritten. Every call is ``git`` with an argument list;
-user text reaches git only as arguments or on stdin, never through a shell.
+work is never staged, stashed or rewritten. Every call goes through the one runner
+(:mod:`sopvault.store.git.runner`): an argument list, never a shell, one environment.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import subprocess
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sopvault.core.approval import Identity
-from sopvault.errors import SopvaultError
+from sopvault.store.git import log as _log
+from sopvault.store.git import objects
+from sopvault.store.git import remote as _remote
+from sopvault.store.git.discovery import find_work_tree
+from sopvault.store.git.errors import GitError
+from sopvault.store.git.log import ZERO, Commit, parse_trailer_lines
+from sopvault.store.git.runner import LOCKED, Runner
 
-ZERO = "0" * 40
-# Field and record separators for log formats: never found in names, e-mails or paths.
-FS, RS = "\x1f", "\x1e"
-
-
-class GitError(SopvaultError):
-    """A git command failed; the message carries git's own first line."""
-
-
-@dataclass(frozen=True)
-class Commit:
-    """One commit as read from ``git log``."""
-
-    sha: str
-    parents: tuple[str, ...]
-    author: Identity
-    author_date: str
-    committer: Identity
-    commit_date: str
-    subject: str
-    body: str
-    trailers: list[tuple[str, str]]
-    signature: str = "N"
-    paths: tuple[str, ...] = ()
-    # With ``raw``: (path, blob before, blob after) per changed file; ZERO for none.
-    changes: tuple[tuple[str, str, str], ...] = ()
-
-
-# %G? is costly (it verifies signatures), so it is asked for only when needed.
-_LOG_FIELDS = (
-    "%H",
-    "%P",
-    "%an",
-    "%ae",
-    "%aI",
-    "%cn",
-    "%ce",
-    "%cI",
-    "%s",
-    "%b",
-    "%(trailers:only,unfold)",
-)
+__all__ = ["ZERO", "Commit", "GitError", "Repo", "parse_trailer_lines"]
 
 
 class Repo:
-    """A git work tree, by its top folder."""
+    """A git work tree, by its top folder; ``env`` is set for every call (who is acting and
+    when: the demo plays several people). Methods raise GitError when git refuses."""
 
     def __init__(self, root: Path, env: Mapping[str, str] | None = None) -> None:
         self.root = root
-        # Set for every call: who is acting and when (the demo plays several people).
-        self.env: dict[str, str] = dict(env or {})
+        self._runner = Runner(root, dict(env or {}))
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Variables set for every git call on top of the runner's policy."""
+        return self._runner.env
+
+    @env.setter
+    def env(self, value: Mapping[str, str]) -> None:
+        """Replace the variables set for every call (a copy of ``value`` is kept)."""
+        self._runner.env = dict(value)
 
     @classmethod
     def at(cls, path: Path) -> Repo | None:
-        """The repository holding ``path``, or None when there is none (or no git)."""
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(path), "rev-parse", "--show-toplevel"],
-                capture_output=True,
-                timeout=30,
-                env=_env(),
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        if done.returncode != 0:
-            return None
-        return cls(Path(done.stdout.decode("utf-8", "surrogateescape").strip()))
+        """The repository whose work tree holds ``path``, or None when there is none (no
+        repository, a bare or broken one, no such folder)."""
+        top = find_work_tree(path)
+        return None if top is None else cls(top)
 
     # ---- running -----------------------------------------------------------------------
 
@@ -97,43 +59,30 @@ class Repo:
         env: Mapping[str, str] | None = None,
         ok: tuple[int, ...] = (0,),
     ) -> bytes:
-        done = self.call(*args, stdin=stdin, env=env)
-        if done.returncode not in ok:
-            raise GitError(
-                _lock_advice(done.stderr) or _first_line(done.stderr) or f"git {args[0]} failed"
-            )
-        return done.stdout
+        """stdout of ``git ARGS``; GitError with git's words when the status is not in ``ok``."""
+        return self._runner.run(args, stdin=stdin, env=env, ok=ok)
 
     def call(
         self, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
     ) -> subprocess.CompletedProcess[bytes]:
-        try:
-            return subprocess.run(
-                ["git", "-C", str(self.root), *args],
-                input=stdin,
-                capture_output=True,
-                env=_env({**self.env, **(env or {})}),
-                timeout=300,
-            )
-        except OSError as err:
-            raise GitError(f"cannot run git: {err.strerror or err}") from None
-        except subprocess.TimeoutExpired:
-            raise GitError(f"git {args[0]} did not finish in 5 minutes") from None
+        """``git ARGS`` whatever its exit status: returncode, stdout and stderr as bytes."""
+        return self._runner.call(args, stdin=stdin, env=env)
 
     def text(
         self, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
     ) -> str:
-        return self.run(*args, stdin=stdin, env=env).decode("utf-8", "surrogateescape").strip()
+        """stdout of ``git ARGS`` decoded and stripped; raises GitError."""
+        return self._runner.text(args, stdin=stdin, env=env)
 
     def paths(self, *args: str) -> list[str]:
         """The entries a ``-z`` command prints (``diff --name-only -z``, ``ls-files -z``)."""
         out = self.run(*args).decode("utf-8", "surrogateescape")
         return [entry for entry in out.split("\0") if entry]
 
-    # ---- names -------------------------------------------------------------------------
+    # ---- names and refs ----------------------------------------------------------------
 
     def rev(self, name: str) -> str | None:
-        """The commit ``name`` points at, or None."""
+        """The commit id ``name`` points at, or None when it names no commit."""
         done = self.call(
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"
         )
@@ -153,11 +102,13 @@ class Repo:
         return done.stdout.decode().strip() or "main"
 
     def head_branch(self) -> str | None:
+        """The full ref HEAD is on (``refs/heads/main``), or None when HEAD is detached."""
         done = self.call("symbolic-ref", "-q", "HEAD")
         return done.stdout.decode().strip() or None if done.returncode == 0 else None
 
     def identity(self) -> Identity:
-        """Who is running this, as git would record them as committer."""
+        """Who is running this, as git would record them as committer; raises GitError
+        with how to set it when git does not know."""
         done = self.call("var", "GIT_COMMITTER_IDENT")
         if done.returncode != 0:
             raise GitError(
@@ -171,104 +122,74 @@ class Repo:
         return ident
 
     def config_bool(self, key: str) -> bool:
+        """Whether git config ``key`` is set to a true value (false when unset or invalid)."""
         done = self.call("config", "--type=bool", "--get", key)
         return done.returncode == 0 and done.stdout.decode().strip() == "true"
 
     def refs(self, *prefixes: str) -> list[tuple[str, str]]:
+        """(full ref name, commit id) for every ref under ``prefixes`` (all refs without)."""
         out = self.text("for-each-ref", "--format=%(refname) %(objectname)", *prefixes)
         pairs = (line.partition(" ") for line in out.splitlines() if line)
         return [(ref, sha) for ref, _, sha in pairs]
 
     def update_ref(self, ref: str, new: str, old: str | None = None, reason: str = "") -> None:
-        """Move ``ref`` to ``new`` only if it still points at ``old`` (ZERO: must not exist)."""
+        """Move ``ref`` to ``new`` only if it still points at ``old`` (ZERO: must not exist;
+        None: whatever it holds). Raises GitError when someone moved it first."""
         args = ["update-ref", "-m", reason or "sopvault", ref, new]
         if old is not None:
             args.append(old)
         self.run(*args)
 
     def delete_ref(self, ref: str, old: str | None = None) -> None:
+        """Delete ``ref``, only if it still points at ``old`` when given; raises GitError."""
         args = ["update-ref", "-d", ref]
         if old is not None:
             args.append(old)
         self.run(*args)
 
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        """Whether commit ``older`` is ``newer`` or in its history."""
+        return self.call("merge-base", "--is-ancestor", older, newer).returncode == 0
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        """The best common ancestor of two commits, or None when they share none."""
+        done = self.call("merge-base", a, b)
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
     # ---- objects -----------------------------------------------------------------------
 
     def blob(self, rev: str, path: str) -> bytes | None:
         """The file at ``path`` in ``rev``, or None when it is not there."""
-        done = self.call("cat-file", "blob", f"{rev}:{path}")
-        return done.stdout if done.returncode == 0 else None
+        return objects.blobs(self._runner, [f"{rev}:{path}"])[0]
 
     def blobs(self, names: list[str]) -> list[bytes | None]:
-        """Many ``rev:path`` objects in one ``cat-file --batch``; None for a missing one."""
-        if not names:
-            return []
-        out = self.run("cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode())
-        result: list[bytes | None] = []
-        pos = 0
-        for _ in names:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) < 3 or header[-1] == b"missing":
-                result.append(None)
-                continue
-            size = int(header[2])
-            result.append(out[pos : pos + size])
-            pos += size + 1
-        return result
+        """Many ``rev:path`` (or blob id) objects through one persistent ``cat-file
+        --batch``, in order; None for a missing one."""
+        return objects.blobs(self._runner, names)
 
     def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
-        ids: dict[str, str] = {}
-        for entry in self.paths("ls-tree", "-z", rev, "--", *paths) if paths else []:
-            meta, path = entry.split("\t", 1)
-            ids[path] = meta.split()[2]
-        return ids
+        return objects.blob_ids(self._runner, rev, paths)
 
     def hash_blob(self, path: str, data: bytes) -> str:
         """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""
-        return self.text("hash-object", "-w", "--stdin", f"--path={path}", stdin=data)
+        return objects.hash_blob(self._runner, path, data)
 
     def tree_of(self, rev: str) -> str:
+        """The id of ``rev``'s tree; raises GitError when ``rev`` is unknown."""
         return self.text("rev-parse", f"{rev}^{{tree}}")
 
-    @contextmanager
-    def private_index(self, base: str | None) -> Iterator[dict[str, str]]:
+    def private_index(self, base: str | None) -> AbstractContextManager[dict[str, str]]:
         """An index file of our own, filled from ``base``; yields the env that selects it."""
-        handle, name = tempfile.mkstemp(prefix="sopvault-index-", dir=self._git_dir())
-        os.close(handle)
-        os.unlink(name)  # git wants to create it
-        env = {"GIT_INDEX_FILE": name}
-        try:
-            if base is not None:
-                self.run("read-tree", base, env=env)
-            yield env
-        finally:
-            for leftover in (name, name + ".lock"):
-                try:
-                    os.unlink(leftover)
-                except FileNotFoundError:
-                    pass
+        return objects.private_index(self._runner, base)
 
     def tree_with(self, base: str | None, files: Mapping[str, bytes | None]) -> str:
         """The tree of ``base`` with ``files`` set (bytes) or removed (None)."""
-        with self.private_index(base) as env:
-            lines = []
-            for path, data in files.items():
-                if data is None:
-                    lines.append(f"0 {ZERO}\t{path}\n")
-                else:
-                    lines.append(f"100644 {self.hash_blob(path, data)}\t{path}\n")
-            self.run("update-index", "--index-info", stdin="".join(lines).encode(), env=env)
-            return self.text("write-tree", env=env)
+        return objects.tree_with(self._runner, base, files)
 
     def apply_to(self, base: str, patch: bytes) -> str | None:
         """The tree of ``base`` with ``patch`` applied, or None when it does not apply."""
-        with self.private_index(base) as env:
-            if self.call("apply", "--cached", "--binary", stdin=patch, env=env).returncode:
-                return None
-            return self.text("write-tree", env=env)
+        return objects.apply_to(self._runner, base, patch)
 
     def commit_tree(
         self,
@@ -282,6 +203,10 @@ class Repo:
         when: str | None = None,
         sign: bool = False,
     ) -> str:
+        """The id of a new commit of ``tree`` on ``parents`` with message ``text``; no ref
+        moves. Author and committer default to git's; ``when`` (a git date) sets the commit
+        date and, unless ``author_date`` does, the author date. ``sign`` asks for ``-S``.
+        Raises GitError when git refuses (no identity, signing failed)."""
         env: dict[str, str] = {}
         if author is not None:
             env |= {"GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email}
@@ -302,56 +227,26 @@ class Repo:
 
     def message_of(self, sha: str) -> str:
         """A commit's whole message, exactly as stored."""
-        raw = self.run("cat-file", "commit", sha).decode("utf-8", "surrogateescape")
-        return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
-
-    def is_ancestor(self, older: str, newer: str) -> bool:
-        return self.call("merge-base", "--is-ancestor", older, newer).returncode == 0
-
-    def merge_base(self, a: str, b: str) -> str | None:
-        done = self.call("merge-base", a, b)
-        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+        return objects.message_of(self._runner, sha)
 
     # ---- remotes -----------------------------------------------------------------------
 
     def remotes(self) -> list[str]:
-        return self.text("remote").split()
+        """The names of the configured remotes."""
+        return _remote.remotes(self._runner)
 
     def remote_url(self, name: str) -> str:
-        done = self.call("remote", "get-url", "--", name)
-        return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else name
+        """Where remote ``name`` points, or ``name`` when git cannot say."""
+        return _remote.remote_url(self._runner, name)
 
     def fetch(self, remote: str) -> None:
-        """Every branch of ``remote`` into ``refs/remotes/<remote>/``, deleted ones pruned;
-        never asks for a password (a prompt would hang a TUI)."""
-        self.run(
-            "fetch",
-            "--prune",
-            "--no-tags",
-            "--quiet",
-            remote,
-            f"+refs/heads/*:refs/remotes/{remote}/*",
-            env=NO_PROMPT,
-        )
+        """Every branch of the remote into ``refs/remotes/<remote>/``, pruned; never prompts."""
+        _remote.fetch(self._runner, remote)
 
     def push(self, remote: str, refspecs: list[str], leases: list[str]) -> None:
-        """Push all of ``refspecs`` or none (``--atomic``), each only if the server still
-        holds what we fetched (``--force-with-lease`` per ref). GitError carries the
+        """Push all of ``refspecs`` or none, each with its lease; GitError with the
         server's own words when it refuses."""
-        args = ["push", "--porcelain", "--atomic", "--quiet"]
-        args += [f"--force-with-lease={lease}" for lease in leases]
-        done = self.call(*args, remote, *refspecs, env=NO_PROMPT)
-        if done.returncode == 0:
-            return
-        text = (done.stdout + done.stderr).decode("utf-8", "replace")
-        said = [
-            line[len("remote: ") :].strip()
-            for line in text.splitlines()
-            if line.startswith("remote: ") and line[len("remote: ") :].strip()
-        ]
-        rejected = [line for line in text.splitlines() if line.startswith("!")]
-        reason = "; ".join(said) or "; ".join(r.split("\t")[-1] for r in rejected)
-        raise GitError(reason or _first_line(done.stderr) or "git push failed")
+        _remote.push(self._runner, remote, refspecs, leases)
 
     # ---- history -----------------------------------------------------------------------
 
@@ -365,115 +260,17 @@ class Repo:
     ) -> list[Commit]:
         """Commits from ``git log ARGS``, with their trailers, and if asked the changed
         paths (``names``) or the paths with their blob ids before and after (``raw``)."""
-        fields = list(_LOG_FIELDS) + (["%G?"] if signatures else [])
-        fmt = RS + FS.join(fields) + FS
-        extra = ["--name-only", "--no-renames", "-z"] if names else []
-        if raw:
-            extra = ["--raw", "--no-abbrev", "--no-renames", "-z"]
-        out = self.run(
-            "-c", "log.showSignature=false", "log", f"--format={fmt}", *extra, *args, "--", *paths
+        return _log.log(
+            self._runner, args, paths=paths, names=names, signatures=signatures, raw=raw
         )
-        commits = []
-        for record in out.decode("utf-8", "surrogateescape").split(RS)[1:]:
-            parts = record.split(FS)
-            (sha, parents, an, ae, ad, cn, ce, cd, subject, body, trailers) = parts[:11]
-            rest = parts[11:]
-            signature = rest.pop(0) if signatures else "N"
-            changes = _raw_changes(rest[0]) if raw and rest else ()
-            if raw:
-                paths_found = tuple(path for path, _, _ in changes)
-            else:
-                paths_found = (
-                    tuple(p.strip("\n") for p in rest[0].split("\0") if p.strip("\n"))
-                    if rest
-                    else ()
-                )
-            commits.append(
-                Commit(
-                    sha=sha,
-                    parents=tuple(parents.split()),
-                    author=Identity(an, ae),
-                    author_date=ad,
-                    committer=Identity(cn, ce),
-                    commit_date=cd,
-                    subject=subject,
-                    body=body,
-                    trailers=parse_trailer_lines(trailers),
-                    signature=signature or "N",
-                    paths=paths_found,
-                    changes=changes,
-                )
-            )
-        return commits
-
-    def _git_dir(self) -> str:
-        return self.text("rev-parse", "--absolute-git-dir")
 
     def check_index_unlocked(self) -> None:
         """Refuse before changing anything when git's index is locked: a command that
         moves main and then cannot update the index would leave the two apart."""
-        lock = Path(self._git_dir()) / "index.lock"
+        lock = Path(self._runner.git_dir()) / "index.lock"
         if lock.exists():
-            raise GitError(_LOCKED.format(what="git's index", lock=lock))
+            raise GitError(LOCKED.format(what="git's index", lock=lock))
 
-
-def _raw_changes(block: str) -> tuple[tuple[str, str, str], ...]:
-    """``git log --raw -z`` entries: ``:mode mode old new status`` then the path."""
-    tokens = block.split("\0")
-    changes = []
-    for i, token in enumerate(tokens):
-        meta = token.strip("\n")
-        if meta.startswith(":") and i + 1 < len(tokens):
-            fields = meta[1:].split()
-            if len(fields) >= 4:
-                changes.append((tokens[i + 1], fields[2], fields[3]))
-    return tuple(changes)
-
-
-def parse_trailer_lines(text: str) -> list[tuple[str, str]]:
-    """Trailers as ``git log %(trailers:only,unfold)`` prints them: one ``Key: value`` a line."""
-    pairs = []
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip() and " " not in key.strip():
-            pairs.append((key.strip(), value.strip()))
-    return pairs
-
-
-# Network commands fail instead of waiting for a password nobody will type.
-NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
-
-
-def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env["LC_ALL"] = "C"
-    env.pop("GIT_INDEX_FILE", None)
-    if extra:
-        env.update(extra)
-    return env
-
-
-_LOCKED = (
-    "{what} is locked by {lock}. If no git command is running, it was left by a process"
-    " that was killed: delete that file (rm '{lock}') and try again"
-)
-_LOCK_ERROR = re.compile(r"Unable to create '(?P<lock>[^']+\.lock)': File exists")
-
-
-def _lock_advice(stderr: bytes) -> str | None:
-    """git's "File exists" about a ``.lock`` file, said with what to do about it."""
-    match = _LOCK_ERROR.search(stderr.decode("utf-8", "replace"))
-    if match is None:
-        return None
-    lock = match["lock"]
-    what = "git's index" if lock.endswith("/index.lock") else "a git reference"
-    return _LOCKED.format(what=what, lock=lock)
-
-
-def _first_line(stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip()
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        return ""
-    line = lines[0]
-    return line[len("fatal: ") :] if line.startswith("fatal: ") else line
+    def close(self) -> None:
+        """Stop the persistent object reader now rather than when this Repo is collected."""
+        self._runner.close()

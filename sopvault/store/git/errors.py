@@ -1,0 +1,27 @@
+"""What can go wrong with git, as SopvaultErrors that carry git's own words."""
+
+from __future__ import annotations
+
+from sopvault.errors import SopvaultError
+
+
+class GitError(SopvaultError):
+    """A git command failed; the message carries git's own first line (or advice for a
+    stale lock file)."""
+
+
+class GitUnavailable(GitError):
+    """The ``git`` program cannot be started (not installed, not on PATH)."""
+
+
+class NoRepository(GitError):
+    """The folder is in no git work tree: not in a repository, or it does not exist."""
+
+
+class BareRepository(NoRepository):
+    """The folder is a bare repository: it has history but no work tree to hold a vault."""
+
+
+class BrokenRepository(NoRepository):
+    """A ``.git`` file or folder is there but git cannot use it (a ``gitdir:`` line that
+    points nowhere, a half-copied folder)."""

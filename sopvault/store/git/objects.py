@@ -1,0 +1,96 @@
+"""git's objects without the user's index or files: blobs read in batch, trees built in a
+private index (``GIT_INDEX_FILE``).
+
+A person's own uncommitted work is never staged, stashed or rewritten: every tree sopvault
+writes is built in an index file of its own, deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from sopvault.store.git.errors import GitError
+from sopvault.store.git.log import ZERO
+from sopvault.store.git.runner import Runner
+
+
+def blobs(runner: Runner, names: list[str]) -> list[bytes | None]:
+    """The content of each ``rev:path`` (or object id) in ``names``, in order, read through
+    one persistent ``cat-file --batch``; None for one that is not there or not a file."""
+    found = []
+    for name in names:
+        obj = runner.read_object(name)
+        found.append(obj[1] if obj is not None and obj[0] == "blob" else None)
+    return found
+
+
+def blob_ids(runner: Runner, rev: str, paths: list[str]) -> dict[str, str]:
+    """{path: blob id} for each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
+    if not paths:
+        return {}
+    out = runner.run(["ls-tree", "-z", rev, "--", *paths]).decode("utf-8", "surrogateescape")
+    ids: dict[str, str] = {}
+    for entry in filter(None, out.split("\0")):
+        meta, path = entry.split("\t", 1)
+        ids[path] = meta.split()[2]
+    return ids
+
+
+def message_of(runner: Runner, sha: str) -> str:
+    """A commit's whole message, exactly as stored; raises GitError for no such commit."""
+    obj = runner.read_object(sha)
+    if obj is None or obj[0] != "commit":
+        raise GitError(f"{sha} is not a commit")
+    raw = obj[1].decode("utf-8", "surrogateescape")
+    return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+
+
+def hash_blob(runner: Runner, path: str, data: bytes) -> str:
+    """Store ``data`` as the blob for ``path`` (git's filters for the path apply); its id."""
+    return runner.text(["hash-object", "-w", "--stdin", f"--path={path}"], stdin=data)
+
+
+@contextmanager
+def private_index(runner: Runner, base: str | None) -> Iterator[dict[str, str]]:
+    """An index file of our own in the git folder, filled from the tree-ish ``base`` (empty
+    for None); yields the env that selects it. The file is deleted however the block ends."""
+    handle, name = tempfile.mkstemp(prefix="sopvault-index-", dir=runner.git_dir())
+    os.close(handle)
+    os.unlink(name)  # git wants to create it
+    env = {"GIT_INDEX_FILE": name}
+    try:
+        if base is not None:
+            runner.run(["read-tree", base], env=env)
+        yield env
+    finally:
+        for leftover in (name, name + ".lock"):
+            try:
+                os.unlink(leftover)
+            except FileNotFoundError:
+                pass
+
+
+def tree_with(runner: Runner, base: str | None, files: Mapping[str, bytes | None]) -> str:
+    """The id of the tree of ``base`` with ``files`` (path: content) set, or removed where
+    the content is None. Raises GitError when git refuses a path."""
+    with private_index(runner, base) as env:
+        lines = []
+        for path, data in files.items():
+            if data is None:
+                lines.append(f"0 {ZERO}\t{path}\n")
+            else:
+                lines.append(f"100644 {hash_blob(runner, path, data)}\t{path}\n")
+        runner.run(["update-index", "--index-info"], stdin="".join(lines).encode(), env=env)
+        return runner.text(["write-tree"], env=env)
+
+
+def apply_to(runner: Runner, base: str, patch: bytes) -> str | None:
+    """The id of the tree of ``base`` with the binary ``patch`` applied, or None when it
+    does not apply."""
+    with private_index(runner, base) as env:
+        if runner.call(["apply", "--cached", "--binary"], stdin=patch, env=env).returncode:
+            return None
+        return runner.text(["write-tree"], env=env)

@@ -1,0 +1,55 @@
+"""Talking to a remote: fetch every branch, push all or nothing with leases.
+
+Never asks for a password: the runner's policy turns prompts off, so a server that wants
+one fails with git's words instead of hanging a TUI."""
+
+from __future__ import annotations
+
+from sopvault.store.git.errors import GitError
+from sopvault.store.git.runner import Runner, failure
+
+
+def remotes(runner: Runner) -> list[str]:
+    """The names of the configured remotes, as ``git remote`` lists them."""
+    return runner.text(["remote"]).split()
+
+
+def remote_url(runner: Runner, name: str) -> str:
+    """Where remote ``name`` points (for messages), or ``name`` itself when git cannot say."""
+    done = runner.call(["remote", "get-url", "--", name])
+    return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else name
+
+
+def fetch(runner: Runner, remote: str) -> None:
+    """Every branch of ``remote`` into ``refs/remotes/<remote>/``, deleted ones pruned, no
+    tags. Raises GitError with git's words when the remote cannot be reached."""
+    runner.run(
+        [
+            "fetch",
+            "--prune",
+            "--no-tags",
+            "--quiet",
+            remote,
+            f"+refs/heads/*:refs/remotes/{remote}/*",
+        ]
+    )
+
+
+def push(runner: Runner, remote: str, refspecs: list[str], leases: list[str]) -> None:
+    """Push all of ``refspecs`` or none (``--atomic``), each only if the server still holds
+    what we fetched (``--force-with-lease`` per ``ref:expected`` in ``leases``). Raises
+    GitError carrying the server's own words when it refuses."""
+    args = ["push", "--porcelain", "--atomic", "--quiet"]
+    args += [f"--force-with-lease={lease}" for lease in leases]
+    done = runner.call([*args, remote, *refspecs])
+    if done.returncode == 0:
+        return
+    text = (done.stdout + done.stderr).decode("utf-8", "replace")
+    said = [
+        line[len("remote: ") :].strip()
+        for line in text.splitlines()
+        if line.startswith("remote: ") and line[len("remote: ") :].strip()
+    ]
+    rejected = [line for line in text.splitlines() if line.startswith("!")]
+    reason = "; ".join(said) or "; ".join(r.split("\t")[-1] for r in rejected)
+    raise GitError(reason or failure(done.stderr) or "git push failed")

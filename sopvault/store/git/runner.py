@@ -1,0 +1,228 @@
+"""The one way sopvault runs git: an argument list, never a shell, under one environment
+policy, through GitPython's ``Git.execute`` (its persistent ``cat-file --batch`` for objects).
+
+User text reaches git only as arguments or on stdin. The read-only queries on the search
+path (``git status``, ``git diff --name-only``) go through :func:`query`: the same policy
+and argument list, started without importing GitPython, which alone costs more (~0.12 s)
+than the query.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, cast
+
+from sopvault.store.git.errors import GitError, GitUnavailable
+
+if TYPE_CHECKING:
+    import git
+
+TIMEOUT = 300.0  # seconds a single git command may take before it is killed
+
+# The environment policy, in one place, for every git process sopvault starts.
+POLICY: Mapping[str, str] = {
+    "LC_ALL": "C",  # git's own English words, which we parse and quote
+    "LANGUAGE": "C",
+    "GIT_PAGER": "cat",  # never a pager, whatever core.pager says
+    # Fail instead of waiting for a password nobody will type (a prompt would hang a TUI).
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_ASKPASS": "",
+    "SSH_ASKPASS": "",
+    # A read never takes the index lock, so sopvault never gets in the way of the user's git.
+    "GIT_OPTIONAL_LOCKS": "0",
+}
+# Left behind by a git hook or a shell, it would make git read another index than the
+# repository's own; a private index is always asked for explicitly.
+INDEX_VARIABLE = "GIT_INDEX_FILE"
+
+
+def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The whole environment for one git process: ours, without an inherited
+    ``GIT_INDEX_FILE``, with the policy and then ``extra`` (identity, dates, an index) on top."""
+    env = dict(os.environ)
+    env.pop(INDEX_VARIABLE, None)
+    env.update(POLICY)
+    env.update(extra or {})
+    return env
+
+
+def query(root: Path, *args: str) -> bytes | None:
+    """stdout of a read-only ``git -C root ARGS``, or None when git is missing or fails.
+
+    For the search path only: no stdin, no GitPython import, nothing raised."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            env=environment(),
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+class Runner:
+    """git for one work tree (``root``), through one GitPython ``Git`` object.
+
+    ``env`` is set for every call on top of the policy (who is acting and when: the demo
+    plays several people). Safe to share between threads: each call is its own process,
+    and object reads through the one persistent ``cat-file`` take turns.
+    """
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.root = root
+        self.env = env
+        self._cmd: git.Git | None = None
+        self._git_dir: str | None = None
+        self._reading = threading.Lock()
+
+    def _gitpython(self) -> git.Git:
+        if self._cmd is None:
+            import git  # here, not at the top: the headless read paths never pay for it
+
+            cmd = git.Git(self.root)
+            cmd.update_environment(**POLICY)  # for the persistent cat-file as well
+            self._cmd = cmd
+        return self._cmd
+
+    def call(
+        self,
+        args: Sequence[str],
+        stdin: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[bytes]:
+        """``git -C root ARGS`` with ``stdin`` fed in; whatever its exit status.
+
+        Raises GitUnavailable when git cannot be started, GitError when it ran past TIMEOUT."""
+        extra = {**self.env, **(env or {})}
+        if INDEX_VARIABLE in os.environ and INDEX_VARIABLE not in extra:
+            # GitPython always starts from os.environ, so an inherited index can only be
+            # outvoted, not removed: name the repository's own index instead.
+            extra[INDEX_VARIABLE] = str(Path(self.git_dir()) / "index")
+        return self._execute(list(args), stdin, environment(extra))
+
+    def _execute(
+        self, args: list[str], stdin: bytes | None, env: dict[str, str]
+    ) -> subprocess.CompletedProcess[bytes]:
+        import git
+
+        argv = ["git", "-C", str(self.root), *args]
+        try:
+            with _stdin_file(stdin) as istream:
+                status, out, err = self._gitpython().execute(
+                    argv,
+                    istream=istream,
+                    with_extended_output=True,
+                    with_exceptions=False,
+                    stdout_as_string=False,
+                    strip_newline_in_stdout=False,
+                    kill_after_timeout=TIMEOUT,
+                    shell=False,  # whatever Git.USE_SHELL says: user text is never shell syntax
+                    env=env,
+                )
+        except git.GitCommandNotFound as error:
+            raise GitUnavailable(f"cannot run git: {error.stderr.strip() or error}") from None
+        except OSError as error:
+            raise GitError(f"cannot run git: {error.strerror or error}") from None
+        if status < 0 and err.startswith("Timeout:"):
+            raise GitError(f"git {args[0]} did not finish in {TIMEOUT / 60:g} minutes")
+        return subprocess.CompletedProcess(
+            argv, status, out, err.encode("utf-8", "surrogateescape")
+        )
+
+    def run(
+        self,
+        args: Sequence[str],
+        stdin: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (0,),
+    ) -> bytes:
+        """stdout of ``git ARGS``; GitError with git's first line (or lock advice) when its
+        exit status is not in ``ok``."""
+        done = self.call(args, stdin=stdin, env=env)
+        if done.returncode not in ok:
+            raise GitError(failure(done.stderr) or f"git {args[0]} failed")
+        return done.stdout
+
+    def text(
+        self, args: Sequence[str], stdin: bytes | None = None, env: Mapping[str, str] | None = None
+    ) -> str:
+        """stdout of ``git ARGS`` as text, surrounding white space stripped; raises GitError."""
+        return self.run(args, stdin=stdin, env=env).decode("utf-8", "surrogateescape").strip()
+
+    def git_dir(self) -> str:
+        """The absolute git folder of this work tree (a linked work tree has its own);
+        raises GitError outside a repository."""
+        if self._git_dir is None:
+            done = self._execute(["rev-parse", "--absolute-git-dir"], None, environment(self.env))
+            if done.returncode != 0:
+                raise GitError(failure(done.stderr) or "not a git repository")
+            self._git_dir = done.stdout.decode("utf-8", "surrogateescape").strip()
+        return self._git_dir
+
+    def read_object(self, name: str) -> tuple[str, bytes] | None:
+        """(type, content) of the object ``name`` (``rev:path`` or an id) through one
+        persistent ``cat-file --batch``, or None when there is no such object. Names go on
+        its stdin, never on a command line.
+
+        Raises GitError when the reader itself failed (it is restarted on the next read)."""
+        with self._reading:
+            cmd = self._gitpython()
+            try:
+                _, kind, _, data = cmd.get_object_data(name)
+            except ValueError as error:
+                if "could not be resolved" in str(error) or "line feed" in str(error):
+                    return None
+                cmd.clear_cache()
+                raise GitError(f"cannot read {name} from git: {error}") from None
+            # GitPython hands the type back as bytes, whatever its annotation says.
+            return (kind.decode() if isinstance(kind, bytes) else kind), data
+
+    def close(self) -> None:
+        """Stop the persistent ``cat-file`` now (it stops anyway when this is collected)."""
+        with self._reading:
+            if self._cmd is not None:
+                self._cmd.clear_cache()
+
+
+@contextmanager
+def _stdin_file(data: bytes | None) -> Iterator[BinaryIO | None]:
+    """``data`` in an unnamed temporary file, at its start: GitPython hands the child a
+    file (not bytes) as stdin, and a file cannot fill up and block like a pipe."""
+    if data is None:
+        yield None
+        return
+    with tempfile.TemporaryFile() as handle:
+        handle.write(data)
+        handle.seek(0)
+        yield cast(BinaryIO, handle)
+
+
+LOCKED = (
+    "{what} is locked by {lock}. If no git command is running, it was left by a process"
+    " that was killed: delete that file (rm '{lock}') and try again"
+)
+_LOCK_ERROR = re.compile(r"Unable to create '(?P<lock>[^']+\.lock)': File exists")
+
+
+def failure(stderr: bytes) -> str:
+    """What to tell the user about a failed git command, from its stderr: advice for a
+    stale ``.lock`` file, else git's first line without ``fatal:``; "" when it said nothing."""
+    text = stderr.decode("utf-8", "replace")
+    match = _LOCK_ERROR.search(text)
+    if match is not None:
+        lock = match["lock"]
+        what = "git's index" if lock.endswith("/index.lock") else "a git reference"
+        return LOCKED.format(what=what, lock=lock)
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    return lines[0].removeprefix("fatal: ")

@@ -1,0 +1,1 @@
+"""Store tests: real files, real temporary git repositories."""
