@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from tests.conftest import BROKEN_EXPECTED
 
 
@@ -134,7 +134,7 @@ def test_escape_sequences_from_files_are_inert(
 
 def _imports_after(args: list[str], cwd: Path) -> set[str]:
     code = (
-        "import sys; from sopvault.cli.main import main; "
+        "import sys; from sopvault.cli import main; "
         f"rc = main({args!r}); "
         "print('MODS', ' '.join(m for m in ('textual', 'git', 'whoosh') if m in sys.modules))"
     )
@@ -182,7 +182,7 @@ def test_search_command_output_and_exit_codes(
 
 def test_help_does_not_import_textual(tmp_path: Path) -> None:
     code = (
-        "import sys\nfrom sopvault.cli.main import main\ntry:\n    main(['--help'])\n"
+        "import sys\nfrom sopvault.cli import main\ntry:\n    main(['--help'])\n"
         "except SystemExit:\n    pass\nprint('textual' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 import git
 import pytest
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from sopvault.core.checklist import StepState
 from sopvault.errors import SopvaultError
 from sopvault.services.review.revisions import RevisionError, Revisions
