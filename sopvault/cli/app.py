@@ -64,6 +64,21 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command), cmd_name
         return command
 
+    def invoke(self, ctx: click.Context) -> int:
+        """Run the command; the one place a SopvaultError becomes a line and an exit code.
+
+        A command returns its exit code (0, or 1 for "errors found"); a non-zero one ends
+        the process through ``ctx.exit`` so that Click's standalone mode (the CliRunner in
+        tests) and ``main`` agree. Nothing but SopvaultError is caught."""
+        try:
+            code = super().invoke(ctx)
+        except SopvaultError as err:
+            click.echo(f"sopvault: error: {inert(str(err))}", err=True)
+            ctx.exit(EXIT_FAILURE)
+        if isinstance(code, int) and code != EXIT_OK:
+            ctx.exit(code)
+        return EXIT_OK
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from COMMANDS, importing none of them."""
         with formatter.section("Commands"):
@@ -71,7 +86,9 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="sopvault", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", prog_name="sopvault", message="%(prog)s %(version)s"
+)
 @vault_option
 def cli() -> None:
     """A git-native knowledge base for standard operating procedures.
@@ -84,13 +101,11 @@ def cli() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command line (default: ``sys.argv[1:]``) and return its exit code.
 
-    Every SopvaultError becomes one line on stderr and exit code 1; a mistyped command line
-    is one line too and raises SystemExit(2), as argparse did; Ctrl-C is exit 130."""
+    A SopvaultError is one line on stderr and exit code 1 (``LazyGroup.invoke``); a mistyped
+    command line is one line too and raises SystemExit(2), as argparse did; Ctrl-C is 130."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = cli.main(args, prog_name="sopvault", standalone_mode=False)
-    except SopvaultError as err:
-        return _fail(f"sopvault: error: {inert(str(err))}", EXIT_FAILURE)
     except click.UsageError as err:
         raise SystemExit(_fail(_usage_line(err), EXIT_USAGE)) from None
     except click.ClickException as err:

@@ -19,11 +19,6 @@ from sopvault.errors import SopvaultError
 
 SHELLS = ("bash", "zsh", "fish")
 PROG, COMPLETE_VAR = "sopvault", "_SOPVAULT_COMPLETE"
-INSTALL = {
-    "bash": "eval \"$(sopvault completion bash)\"   # in ~/.bashrc",
-    "zsh": "eval \"$(sopvault completion zsh)\"    # in ~/.zshrc",
-    "fish": "sopvault completion fish > ~/.config/fish/completions/sopvault.fish",
-}
 
 
 @click.command()

@@ -29,7 +29,10 @@ def _remember_vault(ctx: click.Context, param: click.Parameter, value: Path | No
     if value is None or param.name is None:
         return
     meta = ctx.find_root().meta
-    if ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE or _VAULT_KEY not in meta:
+    if (
+        ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE
+        or _VAULT_KEY not in meta
+    ):
         meta[_VAULT_KEY] = value
 
 

@@ -22,12 +22,16 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
-def columns(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
+def columns(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()
+) -> str:
     """Rows under a header line, each column as wide as its widest cell, two spaces apart.
 
     ``right`` holds the indexes of columns aligned right (numbers); the last column is not
     padded. Returns the lines joined by newlines, without a trailing newline."""
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+    ]
     lines = []
     for row in [headers, *rows]:
         cells = []

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from sopvault.services.vault import Vault
 
 E = TypeVar("E", bound=Enum)
+if TYPE_CHECKING:  # Click's newer releases type ParamType as a generic; older ones do not
+    _ChoiceBase: TypeAlias = click.ParamType[Any, Any]
+    _TextBase: TypeAlias = click.ParamType[str, str]
+else:
+    _ChoiceBase = _TextBase = click.ParamType
 # A close-enough id for "did you mean": typos in the number or the prefix, not any id.
 SUGGEST_CUTOFF = 0.7
 
@@ -28,7 +33,7 @@ def _normal(word: str) -> str:
     return "_".join(word.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
-class SynonymChoice(click.ParamType, Generic[E]):
+class SynonymChoice(_ChoiceBase, Generic[E]):
     """One of an enum's values, case-insensitive, with ``-``, ``_`` or spaces between words,
     or a synonym (``wi``, ``sop``); converts to the enum member or fails as a usage error."""
 
@@ -73,7 +78,7 @@ KIND = SynonymChoice(
 STATUS = SynonymChoice("status", Status, {"review": Status.IN_REVIEW, "obsolete": Status.RETIRED})
 
 
-class CompletedText(click.ParamType):
+class CompletedText(_TextBase):
     """Text taken as typed, completed by the shell from ``candidates(ctx)``.
 
     The candidates are read from the vault only when the shell asks (see completion.py);

@@ -165,7 +165,9 @@ def mark(
     if what not in MARKS:
         raise SopvaultError(f"mark a step done, skip or na, not {what!r}")
     service = _runs()
-    one = service.mark(run_id, int(step), MARKS[what], value=value, note=note, reason=reason, who=who)
+    one = service.mark(
+        run_id, int(step), MARKS[what], value=value, note=note, reason=reason, who=who
+    )
     done, total = one.progress()
     print(f"step {step}: {one.step(int(step)).state.value} ({done} of {total} steps)")
     return EXIT_OK

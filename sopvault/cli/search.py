@@ -116,7 +116,7 @@ def index(rebuild: bool) -> int:
     for notice in report.notices:
         sys.stderr.write(f"note: {inert(notice)}\n")
     if report.rebuilt:
-        print(f"search index built: {counted(report.documents, 'document')}")
+        print(f"search index built: {counted(report.documents or 0, 'document')}")
     elif report.updated or report.removed:
         print(f"search index updated: {report.updated} re-indexed, {report.removed} removed")
     else:
