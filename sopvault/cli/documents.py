@@ -27,7 +27,8 @@ EXIT_OK, EXIT_ERRORS = 0, 1
 @vault_option
 def init(folder: Path | None, name: str | None) -> int:
     """Create a vault in DIR (default: --vault, else .) and a git repository if needed."""
-    where = folder or vault_path() or Path(".")
+    given = vault_path()
+    where = given if given and folder in (None, Path(".")) else folder or Path(".")
     vault, written, created_repo = Vault.init(where, name)
     for path in written:
         print(f"created {path.relative_to(vault.root)}")

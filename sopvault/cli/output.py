@@ -45,6 +45,15 @@ def columns(
     return "\n".join(lines)
 
 
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()
+) -> None:
+    """``columns(...)`` on stdout, with control characters from files made inert."""
+    from sopvault.render.safetext import inert
+
+    print(inert(columns(headers, rows, right)))
+
+
 def note_skipped(state: VaultState) -> None:
     """Say on stderr how many files were skipped for errors, if any."""
     if state.skipped:

@@ -19,7 +19,7 @@ from sopvault.cli.options import (
     open_vault,
     vault_option,
 )
-from sopvault.cli.output import columns, counted, print_json
+from sopvault.cli.output import counted, print_json, print_table
 from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, resolve_id
 from sopvault.core.approval import versions_label
 from sopvault.render.safetext import inert
@@ -93,7 +93,7 @@ def list_reviews(state: str, as_json: bool) -> int:
         for prop in found
     ]
     headers = ["N", "DOCUMENTS", "AUTHOR", "AGE", "APPROVALS", "SUMMARY"]
-    print(inert(columns(headers, rows, right=(0, 3))))
+    print_table(headers, rows, right=(0, 3))
     return EXIT_OK
 
 
@@ -256,7 +256,7 @@ def history(doc_id: str, as_json: bool) -> int:
         for rev in found
     ]
     headers = ["VERSION", "DATE", "COMMIT", "AUTHOR", "APPROVED BY", "SUMMARY"]
-    print(inert(columns(headers, rows, right=(0,))))
+    print_table(headers, rows, right=(0,))
     return EXIT_OK
 
 

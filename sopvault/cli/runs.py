@@ -18,7 +18,7 @@ from sopvault.cli.options import (
     vault_option,
     who_option,
 )
-from sopvault.cli.output import columns, print_json
+from sopvault.cli.output import print_json, print_table
 from sopvault.cli.params import DOCUMENT_ID, RUN_ID, resolve_id, suggesting
 from sopvault.core.approval import name_of
 from sopvault.errors import SopvaultError
@@ -100,7 +100,7 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
         by = name_of(one.started_by)
         rows.append([one.id, one.doc_id, one.state.value, f"{done}/{total}", stamp, by, flag])
     headers = ["RUN", "DOCUMENT", "STATE", "STEPS", "STARTED", "BY", "NOTE"]
-    print(inert(columns(headers, rows, right=(3,))))
+    print_table(headers, rows, right=(3,))
     return EXIT_OK
 
 

@@ -205,3 +205,33 @@ def test_console_script_runs(sample_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 0 and done.stdout.startswith("WI-005")
+
+
+def test_help_imports_no_command_module_nor_any_service() -> None:
+    """The lazy root group: `sopvault --help` lists the commands without importing them."""
+    code = (
+        "import sys\nfrom sopvault.cli import main\nmain(['--help'])\n"
+        "print('MODS', ' '.join(m for m in ('sopvault.cli.documents', 'sopvault.cli.review',"
+        " 'sopvault.services.vault', 'textual', 'git', 'whoosh', 'rich') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    line = next(row for row in done.stdout.splitlines() if row.startswith("MODS"))
+    assert line.split()[1:] == []
+
+
+def test_list_imports_only_its_own_command_module(sample_path: Path) -> None:
+    code = (
+        "import sys\nfrom sopvault.cli import main\nmain(['list'])\n"
+        "print('MODS', ' '.join(m for m in sys.modules if m.startswith('sopvault.cli.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=sample_path, capture_output=True, text=True, check=True
+    )
+    line = next(row for row in done.stdout.splitlines() if row.startswith("MODS"))
+    assert set(line.split()[1:]) == {
+        "sopvault.cli.app",
+        "sopvault.cli.options",
+        "sopvault.cli.params",
+        "sopvault.cli.output",
+        "sopvault.cli.documents",
+    }
