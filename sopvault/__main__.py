@@ -1,5 +1,5 @@
 """Allows ``python -m sopvault``."""
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 
 raise SystemExit(main())

@@ -45,6 +45,11 @@ class Quit(Exception):
 
 
 class LinePrompt:
+    """The line-by-line runner: one question per step, each answer saved through ``Runs``.
+
+    ``ask`` and ``say`` default to ``input`` and ``print``; tests pass their own. Methods
+    that walk return the process exit code (0, or 130 after Ctrl-C)."""
+
     def __init__(
         self,
         runs: Runs,
@@ -61,6 +66,8 @@ class LinePrompt:
     # ---- entry points ------------------------------------------------------------------
 
     def start(self, doc_id: str, *, strict: bool, roles: dict[str, str]) -> int:
+        """Start a run of ``doc_id`` (roles: role -> person) and walk it; raises
+        SopvaultError when the start is refused (``strict`` and not signed off, no such id)."""
         started = self.runs.start(doc_id, strict=strict, who=self.who, roles=roles)
         for warning in started.warnings:
             self.say(f"note: {inert(warning)}")
@@ -72,6 +79,8 @@ class LinePrompt:
         return self.walk(run, self.runs.document(run))
 
     def resume(self, run_id: str) -> int:
+        """Carry on with open run ``run_id``, first showing what changed in the procedure
+        since it began; raises SopvaultError for an unknown or closed run."""
         resumed = self.runs.resume(run_id)
         run = resumed.run
         if resumed.changed_since:
@@ -90,6 +99,8 @@ class LinePrompt:
     # ---- the loop ----------------------------------------------------------------------
 
     def walk(self, run: Run, doc: Document) -> int:
+        """Ask about each pending step until the run ends or the person leaves (q, Ctrl-D:
+        exit 0; Ctrl-C: 130); the run stays open whenever it is left."""
         self.say(HELP)
         try:
             while True:
@@ -113,6 +124,8 @@ class LinePrompt:
             raise Quit from None
 
     def one_step(self, run: Run, doc: Document, number: int) -> Run:
+        """Show step ``number`` (from 1) and ask until an answer records it; a refused
+        answer is said and asked again. Returns the run as saved; raises Quit on q."""
         step = doc.steps[number - 1]
         self.show_step(run, step, number)
         while True:
@@ -198,6 +211,8 @@ class LinePrompt:
     # ---- showing -----------------------------------------------------------------------
 
     def show_step(self, run: Run, step: Step, number: int) -> None:
+        """Print step ``number``: role and person, duration, CONTROL POINT, LATE, the
+        action, sub-steps, details, the work instruction and evidence it names, its note."""
         done, total = run.progress()
         head = f"\nstep {number} of {total} ({done} done)"
         if step.role:
@@ -217,12 +232,13 @@ class LinePrompt:
             lines.append(f"  work instruction: {step.instruction} (w shows it)")
         if step.evidence is not None:
             lines.append(f"  records: {step.evidence.describe()}")
-        record = run.steps[number - 1]
-        if record.note:
-            lines.append(f"  note: {record.note}")
+        entry = run.steps[number - 1]
+        if entry.note:
+            lines.append(f"  note: {entry.note}")
         self.say(inert("\n".join(lines)))
 
     def show_instruction(self, step: Step) -> None:
+        """Print the work instruction the step names, or one line saying why not."""
         if not step.instruction:
             self.say("this step names no work instruction")
             return

@@ -1,139 +1,129 @@
-"""The document-control commands: propose, reviews, approve, reject, verify, history, diff,
-restore and demo. Each is one call into the Revisions service, printed plainly."""
+"""The document-control commands: propose, reviews (list, show), approve, reject, verify,
+history, diff, restore and demo. Each makes its one call into the review service through
+``_revisions()``, the only place that service is built, and prints plainly."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
+
+from sopvault.cli.options import (
+    ListingGroup,
+    json_option,
+    major_option,
+    message_option,
+    open_vault,
+    vault_option,
+)
+from sopvault.cli.output import counted, print_json, print_table
+from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, resolve_id
 from sopvault.core.trailers import versions_label
-from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
-from sopvault.services.vault import Vault
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
     from sopvault.services.review.revisions import Proposal, Revision, Revisions, TextAt
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 # as in sopvault.services.review.revisions
-OPEN, APPROVED, REJECTED = "open", "approved", "rejected"
+STATES = ("open", "approved", "rejected")
 
 
-def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("propose", help="propose your edits to documents for review")
-    p.add_argument("ids", nargs="+", metavar="ID", help="the documents changed (one proposal)")
-    p.add_argument("-m", "--message", required=True, help="why: the summary reviewers read")
-    p.add_argument("--major", action="store_true", help="a major change (2.0 after 1.4)")
-
-    p = sub.add_parser("reviews", help="list open proposals; `reviews show N` prints one")
-    p.add_argument("action", nargs="?", choices=["show"], help="show one proposal's diff")
-    p.add_argument("number", nargs="?", metavar="N", help="proposal number (or ID/N)")
-    p.add_argument("--state", choices=[OPEN, APPROVED, REJECTED], default=OPEN)
-    p.add_argument("--json", action="store_true", help="print JSON for scripts")
-
-    p = sub.add_parser("approve", help="sign off a proposal as yourself (your git identity)")
-    p.add_argument("number", metavar="N", help="proposal number (or ID/N)")
-    p.add_argument("-m", "--message", default="", help="a comment kept with the approval")
-
-    p = sub.add_parser("reject", help="close a proposal, keeping the reason in git")
-    p.add_argument("number", metavar="N", help="proposal number (or ID/N)")
-    p.add_argument("-m", "--message", required=True, help="the reason")
-
-    p = sub.add_parser("verify", help="audit main: every document change signed off; exit 1 if not")
-    p.add_argument("--since", metavar="REV", help="only commits after this revision")
-    p.add_argument("--rev", metavar="REV", help="check this commit's history instead of main's")
-    p.add_argument("--json", action="store_true", help="print JSON for scripts")
-
-    p = sub.add_parser("history", help="approved revisions of a document, newest first")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--json", action="store_true", help="print JSON for scripts")
-
-    p = sub.add_parser("diff", help="what changed between two revisions of a document")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("rev_a", nargs="?", metavar="REV_A", help="a version (1.2) or git revision")
-    p.add_argument("rev_b", nargs="?", metavar="REV_B", help="a version or git revision")
-    p.add_argument("--worktree", action="store_true", help="your unsaved edits against main")
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
-
-    p = sub.add_parser("restore", help="propose bringing back an old version's text")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--to", required=True, metavar="VERSION", help="the version to bring back")
-    p.add_argument("-m", "--message", default="", help="why (default: 'Restore ID to ...')")
-    p.add_argument("--major", action="store_true", help="count it as a major change")
-
-    p = sub.add_parser("sync", help="fetch, bring main up to date, push; report what came in")
-    p.add_argument("--remote", metavar="NAME", help="the git remote (default: main's, or origin)")
-
-    p = sub.add_parser("demo", help="create a copy of the sample vault with a git history")
-    p.add_argument("dir", type=Path, metavar="DIR", help="a new folder")
-
-
-def _revisions(args: argparse.Namespace) -> Revisions:
+def _revisions() -> Revisions:
+    """The review service on this command's vault (raises NeedsGit-like errors outside git)."""
     from sopvault.services.review.revisions import Revisions
 
-    return Revisions(Vault.open(args.vault))
+    return Revisions(open_vault())
 
 
-def cmd_propose(args: argparse.Namespace) -> int:
-    revisions = _revisions(args)
-    prop = revisions.propose(args.ids, args.message, major=args.major)
+@click.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...", type=DOCUMENT_ID)
+@message_option("why: the summary reviewers read", required=True)
+@major_option("a major change (2.0 after 1.4)")
+@vault_option
+def propose(ids: tuple[str, ...], message: str, major: bool) -> int:
+    """Propose your edits to the documents ID... for review, as one proposal."""
+    revisions = _revisions()
+    typed = [resolve_id(revisions.vault, doc_id) for doc_id in ids]
+    prop = revisions.propose(typed, message, major=major)
     docs = versions_label(prop.documents)
     print(f"proposal {prop.number}: {inert(docs)} (waiting for review; ref {prop.ref})")
     return EXIT_OK
 
 
-def cmd_reviews(args: argparse.Namespace) -> int:
+@click.group(cls=ListingGroup)
+@vault_option
+def reviews() -> None:
+    """List proposals (open ones by default) or show one: `reviews show N`."""
+
+
+@reviews.command("list")
+@click.option(
+    "--state",
+    type=click.Choice(STATES, case_sensitive=False),
+    default="open",
+    help="which proposals (default: open)",
+)
+@json_option()
+@vault_option
+def list_reviews(state: str, as_json: bool) -> int:
+    """List proposals: number, documents and versions, author, age, approvals, summary."""
     from sopvault.render.rich import age
 
-    revisions = _revisions(args)
-    if args.action == "show":
-        if not args.number:
-            raise SopvaultError("say which proposal: sopvault reviews show N")
-        prop = revisions.proposal(args.number)
-        if args.json:
-            print(json.dumps(_proposal_json(prop), indent=2, ensure_ascii=False))
-            return EXIT_OK
-        print(_proposal_header(prop))
-        print()
-        sys.stdout.write(inert(revisions.proposal_diff(prop)))
-        return EXIT_OK
-    if args.number:
-        raise SopvaultError(
-            f"unexpected {args.number!r}: did you mean `reviews show {args.number}`?"
-        )
-    found = revisions.proposals(args.state)
-    if args.json:
-        print(json.dumps([_proposal_json(p) for p in found], indent=2, ensure_ascii=False))
+    found = _revisions().proposals(state.lower())
+    if as_json:
+        print_json([_proposal_json(p) for p in found])
         return EXIT_OK
     if not found:
-        sys.stderr.write(f"no {args.state} proposals\n")
+        sys.stderr.write(f"no {state.lower()} proposals\n")
         return EXIT_OK
-    for prop in found:
-        docs = versions_label(prop.documents)
-        approvals = f" {len(prop.approvals)} approval(s)" if prop.approvals else ""
-        print(
-            f"{prop.number:>4}  {inert(docs):<22} {inert(prop.author.name):<18}"
-            f" {age(prop.date, datetime.now(UTC)):>8}{approvals}  {inert(prop.summary)}"
-        )
+    now = datetime.now(UTC)
+    rows = [
+        [
+            str(prop.number),
+            versions_label(prop.documents),
+            prop.author.name,
+            age(prop.date, now),
+            counted(len(prop.approvals), "approval") if prop.approvals else "-",
+            prop.summary,
+        ]
+        for prop in found
+    ]
+    headers = ["N", "DOCUMENTS", "AUTHOR", "AGE", "APPROVALS", "SUMMARY"]
+    print_table(headers, rows, right=(0, 3))
+    return EXIT_OK
+
+
+@reviews.command("show")
+@click.argument("number", metavar="N", type=PROPOSAL)
+@json_option()
+@vault_option
+def show_review(number: str, as_json: bool) -> int:
+    """Print proposal N (or ID/N) with its diff against the main it was made from."""
+    revisions = _revisions()
+    prop = revisions.proposal(number)
+    if as_json:
+        print_json(_proposal_json(prop))
+        return EXIT_OK
+    print(_proposal_header(prop))
+    print()
+    sys.stdout.write(inert(revisions.proposal_diff(prop)))
     return EXIT_OK
 
 
 def _proposal_header(prop: Proposal) -> str:
-    docs = versions_label(prop.documents)
     lines = [
-        f"proposal {prop.number} ({prop.state}): {docs}",
+        f"proposal {prop.number} ({prop.state}): {versions_label(prop.documents)}",
         f"author:   {prop.author}",
         f"date:     {prop.date}",
         f"summary:  {prop.summary}",
     ]
     if prop.body:
         lines.append(f"details:  {prop.body}")
-    for who in prop.approvals:
-        lines.append(f"approved: {who}")
+    lines.extend(f"approved: {who}" for who in prop.approvals)
     if prop.rejected_by:
         lines.append(f"rejected: {prop.rejected_by}: {prop.reason}")
     return inert("\n".join(lines))
@@ -157,9 +147,14 @@ def _proposal_json(prop: Proposal) -> dict[str, Any]:
     }
 
 
-def cmd_approve(args: argparse.Namespace) -> int:
-    revisions = _revisions(args)
-    result = revisions.approve(args.number, args.message)
+@click.command()
+@click.argument("number", metavar="N", type=PROPOSAL)
+@message_option("a comment kept with the approval")
+@vault_option
+def approve(number: str, message: str) -> int:
+    """Sign off proposal N (or ID/N) as yourself (your git identity)."""
+    revisions = _revisions()
+    result = revisions.approve(number, message)
     prop = result.proposal
     if not result.landed:
         print(
@@ -178,69 +173,90 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_reject(args: argparse.Namespace) -> int:
-    revisions = _revisions(args)
-    prop = revisions.reject(args.number, args.message)
+@click.command()
+@click.argument("number", metavar="N", type=PROPOSAL)
+@message_option("the reason", required=True)
+@vault_option
+def reject(number: str, message: str) -> int:
+    """Close proposal N (or ID/N), keeping the reason in git."""
+    prop = _revisions().reject(number, message)
     print(f"rejected proposal {prop.number}; the reason is kept in {prop.ref}")
     return EXIT_OK
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    revisions = _revisions(args)
-    report = revisions.verify(args.since, args.rev)
-    if args.json:
-        data = {
-            "commits": report.commits,
-            "checked": report.checked,
-            "unverifiable_signatures": report.unverifiable_signatures,
-            "violations": [
-                {
-                    "commit": v.commit,
-                    "date": v.date,
-                    "author": str(v.author),
-                    "documents": list(v.paths),
-                    "reason": v.reason.value,
-                    "detail": v.detail,
-                }
-                for v in report.violations
-            ],
-        }
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        for v in report.violations:
-            shown = ", ".join(v.paths[:3]) + (
-                f" (+{len(v.paths) - 3} more)" if len(v.paths) > 3 else ""
-            )
-            print(inert(f"{v.commit[:10]} {v.date[:10]} {v.reason.value}: {shown}: {v.detail}"))
-        if report.unverifiable_signatures:
-            sys.stderr.write(
-                f"note: {report.unverifiable_signatures} signed commit(s) could not be checked"
-                " (no key to check against: set gpg.ssh.allowedSignersFile or import the keys)\n"
-            )
-        verdict = "ok" if not report.violations else f"{len(report.violations)} violation(s)"
-        sys.stderr.write(
-            f"verify: {report.checked} document change(s) checked on {revisions.main}: {verdict}\n"
+@click.command()
+@click.option("--since", metavar="REV", help="only commits after this revision")
+@click.option("--rev", metavar="REV", help="check this commit's history instead of main's")
+@json_option()
+@vault_option
+def verify(since: str | None, rev: str | None, as_json: bool) -> int:
+    """Audit main: every document change signed off; exit 1 if not."""
+    revisions = _revisions()
+    report = revisions.verify(since, rev)
+    if as_json:
+        print_json(
+            {
+                "commits": report.commits,
+                "checked": report.checked,
+                "unverifiable_signatures": report.unverifiable_signatures,
+                "violations": [
+                    {
+                        "commit": v.commit,
+                        "date": v.date,
+                        "author": str(v.author),
+                        "documents": list(v.paths),
+                        "reason": v.reason.value,
+                        "detail": v.detail,
+                    }
+                    for v in report.violations
+                ],
+            }
         )
+        return EXIT_FAILURE if report.violations else EXIT_OK
+    for v in report.violations:
+        more = f" (+{len(v.paths) - 3} more)" if len(v.paths) > 3 else ""
+        shown = ", ".join(v.paths[:3]) + more
+        print(inert(f"{v.commit[:10]} {v.date[:10]} {v.reason.value}: {shown}: {v.detail}"))
+    if report.unverifiable_signatures:
+        signed = counted(report.unverifiable_signatures, "signed commit")
+        sys.stderr.write(
+            f"note: {signed} could not be checked (no key to check against:"
+            " set gpg.ssh.allowedSignersFile or import the keys)\n"
+        )
+    verdict = counted(len(report.violations), "violation") if report.violations else "ok"
+    checked = counted(report.checked, "document change")
+    sys.stderr.write(f"verify: {checked} checked on {revisions.main}: {verdict}\n")
     return EXIT_FAILURE if report.violations else EXIT_OK
 
 
-def cmd_history(args: argparse.Namespace) -> int:
-    revisions = _revisions(args)
-    found = revisions.history(args.id)
-    if args.json:
-        print(json.dumps([_revision_json(r) for r in found], indent=2, ensure_ascii=False))
+@click.command()
+@click.argument("doc_id", metavar="ID", type=DOCUMENT_ID)
+@json_option()
+@vault_option
+def history(doc_id: str, as_json: bool) -> int:
+    """Approved revisions of document ID on main, newest first."""
+    revisions = _revisions()
+    doc_id = resolve_id(revisions.vault, doc_id)
+    found = revisions.history(doc_id)
+    if as_json:
+        print_json([_revision_json(r) for r in found])
         return EXIT_OK
     if not found:
-        sys.stderr.write(f"{inert(args.id)} has no approved revisions on {revisions.main}\n")
+        sys.stderr.write(f"{inert(doc_id)} has no approved revisions on {revisions.main}\n")
         return EXIT_OK
-    for rev in found:
-        approvers = ", ".join(a.name for a in rev.approvers)
-        print(
-            inert(
-                f"{rev.version:>6}  {rev.date[:10]}  {rev.commit[:10]}  {rev.author.name}"
-                f"  approved by {approvers}  {rev.summary}"
-            )
-        )
+    rows = [
+        [
+            rev.version,
+            rev.date[:10],
+            rev.commit[:10],
+            rev.author.name,
+            ", ".join(a.name for a in rev.approvers),
+            rev.summary,
+        ]
+        for rev in found
+    ]
+    headers = ["VERSION", "DATE", "COMMIT", "AUTHOR", "APPROVED BY", "SUMMARY"]
+    print_table(headers, rows, right=(0,))
     return EXIT_OK
 
 
@@ -258,12 +274,25 @@ def _revision_json(rev: Revision) -> dict[str, Any]:
     }
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    revisions = _revisions(args)
-    if args.rev_b and not args.rev_a:
-        raise SopvaultError("give REV_A before REV_B")
-    old, new = revisions.diff_texts(args.id, args.rev_a, args.rev_b, worktree=args.worktree)
-    _print_diff(old, new, args.color)
+@click.command()
+@click.argument("doc_id", metavar="ID", type=DOCUMENT_ID)
+@click.argument("rev_a", metavar="[REV_A]", required=False)
+@click.argument("rev_b", metavar="[REV_B]", required=False)
+@click.option("--worktree", is_flag=True, help="your unsaved edits against main (or REV_A)")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    help="colour the diff (default: auto, on a terminal)",
+)
+@vault_option
+def diff(doc_id: str, rev_a: str | None, rev_b: str | None, worktree: bool, color: str) -> int:
+    """What changed in document ID between REV_A and REV_B (versions such as 1.2 or git
+    revisions); by default between its last two approved revisions."""
+    revisions = _revisions()
+    doc_id = resolve_id(revisions.vault, doc_id)
+    old, new = revisions.diff_texts(doc_id, rev_a, rev_b, worktree=worktree)
+    _print_diff(old, new, color)
     return EXIT_OK
 
 
@@ -284,45 +313,32 @@ def _print_diff(old: TextAt, new: TextAt, color: str) -> None:
     Console(force_terminal=True, highlight=False).print(diff_renderable(text))
 
 
-def cmd_restore(args: argparse.Namespace) -> int:
-    revisions = _revisions(args)
-    prop = revisions.restore(args.id, args.to, args.message, major=args.major)
+@click.command()
+@click.argument("doc_id", metavar="ID", type=DOCUMENT_ID)
+@click.option("--to", required=True, metavar="VERSION", help="the version to bring back")
+@message_option("why (default: 'Restore ID to ...')")
+@major_option("count it as a major change")
+@vault_option
+def restore(doc_id: str, to: str, message: str, major: bool) -> int:
+    """Propose bringing back the text of an old version of ID as a new version."""
+    revisions = _revisions()
+    doc_id = resolve_id(revisions.vault, doc_id)
+    prop = revisions.restore(doc_id, to, message, major=major)
     docs = versions_label(prop.documents)
-    print(
-        f"proposal {prop.number}: {inert(docs)} brings back {inert(args.to)} (waiting for review)"
-    )
+    print(f"proposal {prop.number}: {inert(docs)} brings back {inert(to)} (waiting for review)")
     return EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+@click.command()
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@vault_option
+def demo(folder: Path) -> int:
+    """Create DIR as a copy of the sample vault with a year of git history."""
     from sopvault.services.demo import make_demo
 
-    report = make_demo(args.dir)
+    report = make_demo(folder)
     print(f"demo vault with history at {report.root}")
-    print(f"  {report.commits} commits, {report.open_proposals} open proposal(s), try:")
+    proposals = counted(report.open_proposals, "open proposal")
+    print(f"  {counted(report.commits, 'commit')}, {proposals}, try:")
     print(f"  cd {report.root} && sopvault history SOP-003 && sopvault reviews && sopvault verify")
     return EXIT_OK
-
-
-def cmd_sync(args: argparse.Namespace) -> int:
-    from sopvault.services.sync import Sync
-
-    report = Sync(_revisions(args), args.remote).sync()
-    print(inert(f"synced with {report.remote} ({report.url})"))
-    for line in report.lines():
-        print(inert(line))
-    return EXIT_OK
-
-
-COMMANDS = {
-    "propose": cmd_propose,
-    "reviews": cmd_reviews,
-    "approve": cmd_approve,
-    "reject": cmd_reject,
-    "verify": cmd_verify,
-    "history": cmd_history,
-    "diff": cmd_diff,
-    "restore": cmd_restore,
-    "demo": cmd_demo,
-    "sync": cmd_sync,
-}

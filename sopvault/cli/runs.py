@@ -1,221 +1,226 @@
-"""The run commands: ``run`` (the line-by-line runner) and ``runs`` (list, show, and the
-scriptable start / mark / complete / abort). Each action is one call into the Runs service;
-a refused action exits 1 with one line, like every other command."""
+"""The run commands: ``run`` (the line-by-line runner) and the ``runs`` group (list, show,
+and the scriptable start / mark / complete / abort). Each makes its one call into the Runs
+service, built only in ``_runs()``; a refused action exits 1 with one line."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import click
+
+from sopvault.cli.options import (
+    ListingGroup,
+    assign_option,
+    json_option,
+    open_vault,
+    vault_option,
+    who_option,
+)
+from sopvault.cli.output import print_json, print_table
+from sopvault.cli.params import DOCUMENT_ID, RUN_ID, resolve_id, suggesting
 from sopvault.core.approval import name_of
 from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
-from sopvault.services.vault import Vault
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
     from sopvault.model.run import Run
     from sopvault.services.runs import Runs
 
-EXIT_OK, EXIT_FAILURE = 0, 1
-ACTIONS = ("start", "show", "mark", "complete", "abort")
+EXIT_OK = 0
 MARKS = {"done": "done", "skip": "skip", "na": "na", "n/a": "na"}
+STRICT_HELP = "refuse unless the document is effective, signed off and unedited"
 
 
-def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("run", help="walk a procedure step by step at a line prompt")
-    p.add_argument("id", nargs="?", metavar="ID", help="the procedure to run")
-    p.add_argument("--resume", metavar="RUN", help="carry on with an open run")
-    p.add_argument("--strict", action="store_true", help="refuse unless effective and signed off")
-    p.add_argument("--as", dest="who", metavar="'NAME <EMAIL>'", help="who is acting")
-    p.add_argument(
-        "--assign",
-        action="append",
-        default=[],
-        metavar="ROLE=PERSON",
-        help="who takes a role in this run (repeat for several)",
-    )
-
-    p = sub.add_parser(
-        "runs",
-        help="list runs; runs show|start|mark|complete|abort drive one from scripts",
-    )
-    p.add_argument(
-        "words",
-        nargs="*",
-        metavar="ARGS",
-        help="[ID] to list, or: show RUN | start ID | mark RUN STEP done|skip|na"
-        " | complete RUN | abort RUN",
-    )
-    p.add_argument("--open", action="store_true", help="only runs still open")
-    p.add_argument("--json", action="store_true", help="print JSON for scripts")
-    p.add_argument("--strict", action="store_true", help="start: refuse unless signed off")
-    p.add_argument("--as", dest="who", metavar="'NAME <EMAIL>'", help="who is acting")
-    p.add_argument("--assign", action="append", default=[], metavar="ROLE=PERSON")
-    p.add_argument("--value", help="mark: the evidence the step records")
-    p.add_argument("--note", default="", help="mark: a note kept with the step")
-    p.add_argument("--reason", default="", help="mark: why skipped or n/a; abort: why")
-
-
-def _runs(args: argparse.Namespace) -> Runs:
+def _runs() -> Runs:
+    """The Runs service on this command's vault."""
     from sopvault.services.runs import Runs
 
-    return Runs(Vault.open(args.vault))
+    return Runs(open_vault())
 
 
-def _roles(pairs: list[str]) -> dict[str, str]:
-    roles = {}
-    for pair in pairs:
-        role, sep, person = pair.partition("=")
-        if not sep or not role.strip() or not person.strip():
-            raise SopvaultError(f"--assign wants ROLE=PERSON, not {pair!r}")
-        roles[role.strip()] = person.strip()
-    return roles
-
-
-def cmd_run(args: argparse.Namespace) -> int:
+@click.command()
+@click.argument("doc_id", metavar="[ID]", type=DOCUMENT_ID, required=False)
+@click.option("--resume", metavar="RUN", type=RUN_ID, help="carry on with an open run")
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
+@who_option
+@assign_option
+@vault_option
+def run(
+    doc_id: str | None, resume: str | None, strict: bool, who: str | None, roles: dict[str, str]
+) -> int:
+    """Walk procedure ID step by step at a line prompt (or --resume RUN)."""
     from sopvault.cli.prompt import LinePrompt
 
-    runs = _runs(args)
-    if args.resume and args.id:
+    runs = _runs()
+    if resume and doc_id:
         raise SopvaultError("give a document ID to start, or --resume RUN, not both")
-    if args.resume:
-        return LinePrompt(runs, who=args.who).resume(args.resume)
-    if not args.id:
+    if resume:
+        return LinePrompt(runs, who=who).resume(resume)
+    if not doc_id:
         raise SopvaultError("say which procedure: sopvault run ID (or --resume RUN)")
-    return LinePrompt(runs, who=args.who).start(
-        args.id, strict=args.strict, roles=_roles(args.assign)
-    )
+    doc_id = resolve_id(runs.vault, doc_id)
+    with suggesting(runs.vault, doc_id):
+        return LinePrompt(runs, who=who).start(doc_id, strict=strict, roles=roles)
 
 
-def cmd_runs(args: argparse.Namespace) -> int:
-    words = list(args.words)
-    action = words.pop(0) if words and words[0] in ACTIONS else None
-    runs = _runs(args)
-    if action is None:
-        if len(words) > 1:
-            raise SopvaultError(f"unexpected {words[1]!r}: sopvault runs [ID] [--open]")
-        return _list(runs, words[0] if words else None, args)
-    if action == "start":
-        _need(words, 1, "sopvault runs start ID")
-        started = runs.start(words[0], strict=args.strict, who=args.who, roles=_roles(args.assign))
-        for warning in started.warnings:
-            sys.stderr.write(f"note: {inert(warning)}\n")
-        if args.json:
-            print(json.dumps(run_json(started.run, runs.now()), indent=2, ensure_ascii=False))
-        else:
-            print(started.run.id)
-        return EXIT_OK
-    if action == "show":
-        _need(words, 1, "sopvault runs show RUN")
-        return _show(runs, words[0], args)
-    if action == "mark":
-        _need(words, 3, "sopvault runs mark RUN STEP done|skip|na")
-        run_id, step, what = words
-        if not step.isdigit():
-            raise SopvaultError(f"STEP is a step number (from 1), not {step!r}")
-        if what not in MARKS:
-            raise SopvaultError(f"mark a step done, skip or na, not {what!r}")
-        run = runs.mark(
-            run_id,
-            int(step),
-            MARKS[what],
-            value=args.value,
-            note=args.note,
-            reason=args.reason,
-            who=args.who,
-        )
-        record = run.step(int(step))
-        done, total = run.progress()
-        print(f"step {step}: {record.state.value} ({done} of {total} steps)")
-        return EXIT_OK
-    if action == "complete":
-        _need(words, 1, "sopvault runs complete RUN")
-        run, commit = runs.complete(words[0], who=args.who)
-        print(_ended(run, commit))
-        return EXIT_OK
-    _need(words, 1, "sopvault runs abort RUN --reason R")
-    run, commit = runs.abort(words[0], args.reason, who=args.who)
-    print(_ended(run, commit))
-    return EXIT_OK
+@click.group(cls=ListingGroup)
+@vault_option
+def runs() -> None:
+    """List runs (`runs [ID] [--open]`), or drive one: show, start, mark, complete, abort."""
 
 
-def _need(words: list[str], count: int, usage: str) -> None:
-    if len(words) != count:
-        raise SopvaultError(f"usage: {usage}")
-
-
-def _ended(run: Run, commit: str | None) -> str:
-    where = f"committed as {commit[:10]}" if commit else f"saved in {run.file} (not in git)"
-    return f"run {run.id} {run.state.value}: {where}"
-
-
-def _list(runs: Runs, doc_id: str | None, args: argparse.Namespace) -> int:
-    listing = runs.list(doc_id, open_only=args.open, full=args.json)
-    now = runs.now()
+@runs.command("list")
+@click.argument("doc_id", metavar="[ID]", type=DOCUMENT_ID, required=False)
+@click.option("--open", "open_only", is_flag=True, help="only runs still open")
+@json_option()
+@vault_option
+def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
+    """List runs newest first, of every procedure or of ID; LATE marks overdue steps."""
+    service = _runs()
+    doc_id = resolve_id(service.vault, doc_id) if doc_id else None
+    listing = service.list(doc_id, open_only=open_only, full=as_json)
+    now = service.now()
     for problem in listing.problems:
         sys.stderr.write(f"sopvault: warning: {inert(str(problem))}\n")
-    if args.json:
-        print(json.dumps([run_json(r, now) for r in listing.full], indent=2, ensure_ascii=False))
+    if as_json:
+        print_json([run_json(r, now) for r in listing.full])
         return EXIT_OK
     if not listing.runs:
-        which = "open runs" if args.open else "runs"
+        which = "open runs" if open_only else "runs"
         sys.stderr.write(f"no {which}{f' of {inert(doc_id)}' if doc_id else ''}\n")
         return EXIT_OK
-    for run in listing.runs:
-        done, total = run.progress()
-        late = run.late(now)
-        flag = f"  LATE: step {', '.join(map(str, late))}" if late else ""
-        print(
-            inert(
-                f"{run.id}  {run.doc_id:<10} {run.state.value:<9} {done:>3}/{total:<3}"
-                f" {_stamp(run.started_at)}  {name_of(run.started_by):<18}{flag}"
-            )
-        )
+    rows = []
+    for one in listing.runs:
+        done, total = one.progress()
+        late = one.late(now)
+        flag = f"LATE: step {', '.join(map(str, late))}" if late else ""
+        stamp = one.started_at.strftime("%Y-%m-%d %H:%M")
+        by = name_of(one.started_by)
+        rows.append([one.id, one.doc_id, one.state.value, f"{done}/{total}", stamp, by, flag])
+    headers = ["RUN", "DOCUMENT", "STATE", "STEPS", "STARTED", "BY", "NOTE"]
+    print_table(headers, rows, right=(3,))
     return EXIT_OK
 
 
-def _show(runs: Runs, run_id: str, args: argparse.Namespace) -> int:
+@runs.command("show")
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
+@json_option()
+@vault_option
+def show_run(run_id: str, as_json: bool) -> int:
+    """Print run RUN as a report: who did what when, values, notes, skips, times."""
     from sopvault.render.runs import report_lines
 
-    run = runs.load(run_id)
-    if args.json:
-        print(json.dumps(run_json(run, runs.now()), indent=2, ensure_ascii=False))
+    service = _runs()
+    one = service.load(run_id)
+    if as_json:
+        print_json(run_json(one, service.now()))
         return EXIT_OK
     try:
-        doc = runs.document(run)
+        doc = service.document(one)
     except SopvaultError:
         doc = None  # the report still reads without the procedure's text
-    print(inert("\n".join(report_lines(run, doc, runs.now()))))
+    print(inert("\n".join(report_lines(one, doc, service.now()))))
     return EXIT_OK
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+@runs.command("start")
+@click.argument("doc_id", metavar="ID", type=DOCUMENT_ID)
+@json_option("print the whole run record as JSON")
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
+@who_option
+@assign_option
+@vault_option
+def start(doc_id: str, as_json: bool, strict: bool, who: str | None, roles: dict[str, str]) -> int:
+    """Start a run of procedure ID and print its run id."""
+    service = _runs()
+    doc_id = resolve_id(service.vault, doc_id)
+    with suggesting(service.vault, doc_id):
+        started = service.start(doc_id, strict=strict, who=who, roles=roles)
+    for warning in started.warnings:
+        sys.stderr.write(f"note: {inert(warning)}\n")
+    if as_json:
+        print_json(run_json(started.run, service.now()))
+    else:
+        print(started.run.id)
+    return EXIT_OK
 
 
-def run_json(run: Run, now: datetime) -> dict[str, Any]:
-    done, total = run.progress()
+@runs.command("mark")
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
+@click.argument("step", metavar="STEP")
+@click.argument("what", metavar="done|skip|na")
+@click.option("--value", help="the evidence the step records")
+@click.option("--note", default="", help="a note kept with the step")
+@click.option("--reason", default="", help="why skipped or n/a (a control point needs one)")
+@who_option
+@vault_option
+def mark(
+    run_id: str, step: str, what: str, value: str | None, note: str, reason: str, who: str | None
+) -> int:
+    """Record step STEP (from 1) of run RUN as done, skip or na."""
+    if not step.isdigit():
+        raise SopvaultError(f"STEP is a step number (from 1), not {step!r}")
+    if what not in MARKS:
+        raise SopvaultError(f"mark a step done, skip or na, not {what!r}")
+    service = _runs()
+    one = service.mark(
+        run_id, int(step), MARKS[what], value=value, note=note, reason=reason, who=who
+    )
+    done, total = one.progress()
+    print(f"step {step}: {one.step(int(step)).state.value} ({done} of {total} steps)")
+    return EXIT_OK
+
+
+@runs.command("complete")
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
+@who_option
+@vault_option
+def complete(run_id: str, who: str | None) -> int:
+    """Complete run RUN and commit its file; refused while a step is pending."""
+    print(_ended(*_runs().complete(run_id, who=who)))
+    return EXIT_OK
+
+
+@runs.command("abort")
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
+@click.option("--reason", required=True, help="why the run stops here")
+@who_option
+@vault_option
+def abort(run_id: str, reason: str, who: str | None) -> int:
+    """Abort run RUN with a reason and commit its file."""
+    print(_ended(*_runs().abort(run_id, reason, who=who)))
+    return EXIT_OK
+
+
+def _ended(one: Run, commit: str | None) -> str:
+    where = f"committed as {commit[:10]}" if commit else f"saved in {one.file} (not in git)"
+    return f"run {one.id} {one.state.value}: {where}"
+
+
+def run_json(one: Run, now: datetime) -> dict[str, Any]:
+    """A run as the JSON ``runs show --json`` and ``runs start --json`` print: its header,
+    progress [done, total], late step numbers and each step entry (times as ISO 8601)."""
+    done, total = one.progress()
     return {
-        "id": run.id,
-        "document": run.doc_id,
-        "title": run.title,
-        "version": run.version,
-        "commit": run.commit or None,
-        "blob": run.blob,
-        "path": run.path,
-        "state": run.state.value,
-        "started_by": run.started_by,
-        "started_at": run.started_at.isoformat(),
-        "ended_by": run.ended_by or None,
-        "ended_at": run.ended_at.isoformat() if run.ended_at else None,
-        "reason": run.reason or None,
-        "roles": run.roles,
+        "id": one.id,
+        "document": one.doc_id,
+        "title": one.title,
+        "version": one.version,
+        "commit": one.commit or None,
+        "blob": one.blob,
+        "path": one.path,
+        "state": one.state.value,
+        "started_by": one.started_by,
+        "started_at": one.started_at.isoformat(),
+        "ended_by": one.ended_by or None,
+        "ended_at": one.ended_at.isoformat() if one.ended_at else None,
+        "reason": one.reason or None,
+        "roles": one.roles,
         "progress": [done, total],
-        "late_steps": run.late(now),
-        "file": run.file,
+        "late_steps": one.late(now),
+        "file": one.file,
         "steps": [
             {
                 "number": s.number,
@@ -229,9 +234,6 @@ def run_json(run: Run, now: datetime) -> dict[str, Any]:
                 "reason": s.reason or None,
                 "due_at": s.due_at.isoformat() if s.due_at else None,
             }
-            for s in run.steps
+            for s in one.steps
         ],
     }
-
-
-COMMANDS = {"run": cmd_run, "runs": cmd_runs}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from sopvault.errors import SopvaultError
 from sopvault.services.vault import Vault
 from tests.conftest import TODAY, commit_all, copy_sample

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from tests.conftest import BROKEN_EXPECTED
 
 
@@ -134,7 +134,7 @@ def test_escape_sequences_from_files_are_inert(
 
 def _imports_after(args: list[str], cwd: Path) -> set[str]:
     code = (
-        "import sys; from sopvault.cli.main import main; "
+        "import sys; from sopvault.cli import main; "
         f"rc = main({args!r}); "
         "print('MODS', ' '.join(m for m in ('textual', 'git', 'whoosh') if m in sys.modules))"
     )
@@ -182,7 +182,7 @@ def test_search_command_output_and_exit_codes(
 
 def test_help_does_not_import_textual(tmp_path: Path) -> None:
     code = (
-        "import sys\nfrom sopvault.cli.main import main\ntry:\n    main(['--help'])\n"
+        "import sys\nfrom sopvault.cli import main\ntry:\n    main(['--help'])\n"
         "except SystemExit:\n    pass\nprint('textual' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -205,3 +205,33 @@ def test_console_script_runs(sample_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 0 and done.stdout.startswith("WI-005")
+
+
+def test_help_imports_no_command_module_nor_any_service() -> None:
+    """The lazy root group: `sopvault --help` lists the commands without importing them."""
+    code = (
+        "import sys\nfrom sopvault.cli import main\nmain(['--help'])\n"
+        "print('MODS', ' '.join(m for m in ('sopvault.cli.documents', 'sopvault.cli.review',"
+        " 'sopvault.services.vault', 'textual', 'git', 'whoosh', 'rich') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    line = next(row for row in done.stdout.splitlines() if row.startswith("MODS"))
+    assert line.split()[1:] == []
+
+
+def test_list_imports_only_its_own_command_module(sample_path: Path) -> None:
+    code = (
+        "import sys\nfrom sopvault.cli import main\nmain(['list'])\n"
+        "print('MODS', ' '.join(m for m in sys.modules if m.startswith('sopvault.cli.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=sample_path, capture_output=True, text=True, check=True
+    )
+    line = next(row for row in done.stdout.splitlines() if row.startswith("MODS"))
+    assert set(line.split()[1:]) == {
+        "sopvault.cli.app",
+        "sopvault.cli.options",
+        "sopvault.cli.params",
+        "sopvault.cli.output",
+        "sopvault.cli.documents",
+    }

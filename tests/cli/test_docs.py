@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 from textual.binding import Binding
 
-from sopvault.cli.main import build_parser
+from sopvault.cli.app import COMMANDS, cli
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.filter import FilterScreen
@@ -24,20 +25,40 @@ from sopvault.tui.widgets.doc_tree import DocTree
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def _subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+def _walk(group: click.Group, path: str) -> Iterator[tuple[str, click.Command]]:
+    """Every command under ``group`` as ("sopvault runs mark", command), groups included."""
+    ctx = click.Context(group, info_name=path)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
+        yield f"{path} {name}", command
+        if isinstance(command, click.Group):
+            yield from _walk(command, f"{path} {name}")
 
 
-def test_every_command_and_option_is_in_the_cli_reference() -> None:
+def test_every_command_and_option_is_in_the_cli_reference_with_help() -> None:
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
-    for name, sub in _subcommands().items():
-        assert f"## sopvault {name}" in text, name
-        for action in sub._actions:
-            for flag in action.option_strings:
-                if flag not in ("-h", "--help"):
-                    assert flag in text, f"{name} {flag}"
+    commands = dict(_walk(cli, "sopvault"))
+    assert "sopvault runs abort" in commands and "sopvault reviews show" in commands
+    for path, command in commands.items():
+        top = path.split()[1]
+        assert f"## sopvault {top}" in text, path
+        assert f"`{path}" in text or f"{path} " in text, path
+        assert command.help and command.help.strip(), f"{path} has no help"
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{path} {param.opts} has no help"
+                for flag in param.opts:
+                    assert flag in text, f"{path} {flag}"
+
+
+def test_the_root_help_lists_each_command_as_its_own_help_says() -> None:
+    """`sopvault --help` reads COMMANDS without importing the commands; keep them in step."""
+    ctx = click.Context(cli, info_name="sopvault")
+    for name, (_, _, short) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.help, name
+        assert short[0].islower() and not short.endswith("."), name
 
 
 def _keys(bindings: list[object]) -> set[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from sopvault.errors import SopvaultError
 from sopvault.services.review.revisions import RevisionError, Revisions
 from sopvault.services.runs import Runs

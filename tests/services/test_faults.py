@@ -18,7 +18,7 @@ from pathlib import Path
 import git
 import pytest
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from sopvault.errors import SopvaultError
 from sopvault.model.run import StepState
 from sopvault.services.review.revisions import RevisionError, Revisions

@@ -11,7 +11,7 @@ from pathlib import Path
 import git
 import pytest
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from sopvault.services.review.revisions import RevisionError, Revisions
 from sopvault.services.vault import Vault
 from tests.conftest import TODAY, act_as, commit_all, copy_sample
@@ -353,7 +353,8 @@ def test_commands_print_and_exit_as_documented(
     assert main([*vault, "approve", "1", "-m", "ok"]) == 0
     assert "is effective on main" in capsys.readouterr().out
     assert main([*vault, "history", "SOP-003"]) == 0
-    assert "approved by Bilal Okafor" in capsys.readouterr().out
+    history = capsys.readouterr().out
+    assert "APPROVED BY" in history.splitlines()[0] and "Bilal Okafor" in history
     assert main([*vault, "diff", "SOP-003", "HEAD~1", "HEAD", "--color", "never"]) == 0
     assert '-version = "2.0"' in capsys.readouterr().out
     assert main([*vault, "show", "SOP-003", "--at", "HEAD~1"]) == 0

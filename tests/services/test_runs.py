@@ -15,7 +15,7 @@ from pathlib import Path
 import git
 import pytest
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from sopvault.core.conditions import ConditionError, Outcome, evaluate, parse_condition
 from sopvault.core.evidence import EvidenceError, accept
 from sopvault.errors import RunError

@@ -11,7 +11,7 @@ from pathlib import Path
 import git
 import pytest
 
-from sopvault.cli.main import main
+from sopvault.cli import main
 from sopvault.services.review.revisions import Revisions
 from sopvault.services.runs import Runs
 from sopvault.services.sync import Sync, SyncError, SyncReport

@@ -1,0 +1,133 @@
+"""The root ``sopvault`` group and ``main``, the one error path.
+
+Commands are listed here with their one-line help and imported only when they run, so
+``sopvault --help`` imports no command module and ``sopvault list`` no Textual, git or
+Whoosh (tests/cli/test_cli.py checks ``sys.modules`` after both).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+import click
+
+from sopvault import __version__
+from sopvault.cli.options import vault_option
+from sopvault.errors import SopvaultError
+from sopvault.render.safetext import inert
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# name -> (module under sopvault.cli, the command's attribute, its one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("documents", "init", "create a vault (and a git repository if needed)"),
+    "new": ("documents", "new", "create a draft document from the vault's template"),
+    "list": ("documents", "list_documents", "list documents, optionally filtered"),
+    "show": ("documents", "show", "print a document: metadata, numbered steps, body"),
+    "tree": ("documents", "tree", "print the hierarchy (related processes marked <->)"),
+    "check": ("documents", "check", "validate the vault; exit 1 on errors"),
+    "search": ("search", "search", "full-text search (the index is brought up to date first)"),
+    "index": ("search", "index", "bring the search index up to date"),
+    "propose": ("review", "propose", "propose your edits to documents for review"),
+    "reviews": ("review", "reviews", "list proposals; `reviews show N` prints one"),
+    "approve": ("review", "approve", "sign off a proposal as yourself (your git identity)"),
+    "reject": ("review", "reject", "close a proposal, keeping the reason in git"),
+    "verify": ("review", "verify", "audit main: every document change signed off; exit 1 if not"),
+    "history": ("review", "history", "approved revisions of a document, newest first"),
+    "diff": ("review", "diff", "what changed between two revisions of a document"),
+    "restore": ("review", "restore", "propose bringing back an old version's text"),
+    "sync": ("sync", "sync", "fetch, bring main up to date, push; report what came in"),
+    "demo": ("review", "demo", "create a copy of the sample vault with a git history"),
+    "run": ("runs", "run", "walk a procedure step by step at a line prompt"),
+    "runs": ("runs", "runs", "list runs; runs show|start|mark|complete|abort drive one"),
+    "tui": ("documents", "tui", "open the terminal UI"),
+    "completion": ("completion", "completion", "print the shell completion script"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use; help lists them from COMMANDS."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Command names in the order of the reference (docs/cli.md)."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the module of ``cmd_name`` and return its command (None if unknown)."""
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(f"sopvault.cli.{entry[0]}")
+        command = getattr(module, entry[1])
+        assert isinstance(command, click.Command), cmd_name
+        return command
+
+    def invoke(self, ctx: click.Context) -> int:
+        """Run the command; the one place a SopvaultError becomes a line and an exit code.
+
+        A command returns its exit code (0, or 1 for "errors found"); a non-zero one ends
+        the process through ``ctx.exit`` so that Click's standalone mode (the CliRunner in
+        tests) and ``main`` agree. Nothing but SopvaultError is caught."""
+        try:
+            code = super().invoke(ctx)
+        except SopvaultError as err:
+            click.echo(f"sopvault: error: {inert(str(err))}", err=True)
+            ctx.exit(EXIT_FAILURE)
+        if isinstance(code, int) and code != EXIT_OK:
+            ctx.exit(code)
+        return EXIT_OK
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from COMMANDS, importing none of them."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry[2]) for name, entry in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", prog_name="sopvault", message="%(prog)s %(version)s"
+)
+@vault_option
+def cli() -> None:
+    """A git-native knowledge base for standard operating procedures.
+
+    `--vault PATH` works before or after any command; without it the vault is
+    $SOPVAULT_VAULT, else found by walking up from the current folder.
+    """
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command line (default: ``sys.argv[1:]``) and return its exit code.
+
+    A SopvaultError is one line on stderr and exit code 1 (``LazyGroup.invoke``); a mistyped
+    command line is one line too and raises SystemExit(2), as argparse did; Ctrl-C is 130."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args, prog_name="sopvault", standalone_mode=False)
+    except click.UsageError as err:
+        raise SystemExit(_fail(_usage_line(err), EXIT_USAGE)) from None
+    except click.ClickException as err:
+        return _fail(f"sopvault: error: {inert(err.format_message())}", err.exit_code)
+    except click.Abort:
+        return _fail("sopvault: interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()  # output piped into `head`: not an error worth a traceback
+        return EXIT_OK
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _usage_line(err: click.UsageError) -> str:
+    """One line: what is wrong and where its help is (``sopvault runs mark --help``)."""
+    path = err.ctx.command_path if err.ctx else "sopvault"
+    if isinstance(err, click.exceptions.NoArgsIsHelpError):
+        message = "say which command"
+    else:
+        message = " ".join(err.format_message().split())
+    return f"sopvault: error: {inert(message)} (see `{path} --help`)"
+
+
+def _fail(line: str, code: int) -> int:
+    sys.stderr.write(line + "\n")
+    return code

@@ -1,0 +1,225 @@
+"""The document commands: init, new, list, show, tree, check and tui. Each opens the vault
+and makes one call into the Vault service (``show --at`` into the revisions service)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sopvault.cli.options import json_option, open_vault, vault_option, vault_path
+from sopvault.cli.output import counted, note_skipped, print_json
+from sopvault.cli.params import DOCUMENT_ID, KIND, STATUS, resolve_id, suggesting
+from sopvault.model.document import Document, Kind, Status
+from sopvault.model.finding import Severity
+from sopvault.render.safetext import inert
+from sopvault.services.vault import DocumentFilter, Vault, VaultState
+
+EXIT_OK, EXIT_ERRORS = 0, 1
+
+
+@click.command()
+@click.argument("folder", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
+@click.option("--name", help="the vault's name (default: the folder's name)")
+@vault_option
+def init(folder: Path | None, name: str | None) -> int:
+    """Create a vault in DIR (default: --vault, else .) and a git repository if needed."""
+    given = vault_path()
+    where = given if given and folder in (None, Path(".")) else folder or Path(".")
+    vault, written, created_repo = Vault.init(where, name)
+    for path in written:
+        print(f"created {path.relative_to(vault.root)}")
+    if created_repo:
+        print(f"initialised a git repository in {vault.root}")
+    print(f"vault '{inert(vault.config.name)}' is ready at {vault.root}")
+    return EXIT_OK
+
+
+@click.command()
+@click.argument("kind", type=KIND)
+@click.option("--title", required=True, help="the document's title")
+@click.option("--parent", metavar="ID", type=DOCUMENT_ID, help="the document it sits under")
+@vault_option
+def new(kind: Kind, title: str, parent: str | None) -> int:
+    """Create a draft document of KIND from the vault's template (wi, sop ... accepted)."""
+    vault = open_vault()
+    parent = resolve_id(vault, parent) if parent else None
+    with suggesting(vault, parent or ""):
+        doc = vault.new_document(kind, title, parent)
+    print(f"created {doc.id} at {doc.path}")
+    return EXIT_OK
+
+
+@click.command("list")
+@click.option("--kind", type=KIND, help="only documents of this kind")
+@click.option("--status", type=STATUS, help="only documents in this status")
+@click.option("--owner", help="owner handle")
+@click.option("--tag", help="only documents with this tag")
+@json_option()
+@vault_option
+def list_documents(
+    kind: Kind | None, status: Status | None, owner: str | None, tag: str | None, as_json: bool
+) -> int:
+    """List documents (id, kind, status, version, title), optionally filtered."""
+    vault = open_vault()
+    docs = vault.select(DocumentFilter(kind=kind, status=status, owner=owner, tag=tag))
+    if as_json:
+        print_json([_summary(d) for d in docs])
+    elif docs:
+        lines = [
+            f"{inert(d.id):<12} {d.kind.value:<16} {_status(d):<10} {inert(d.version or '-'):<6}"
+            f" {inert(d.title)}"
+            for d in docs
+        ]
+        sys.stdout.write("\n".join(lines) + "\n")
+    else:
+        sys.stderr.write("no documents match\n")
+    note_skipped(vault.state)
+    return EXIT_OK
+
+
+def _status(doc: Document) -> str:
+    return doc.status.value if doc.status else "-"
+
+
+def _summary(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "kind": doc.kind.value,
+        "status": doc.status.value if doc.status else None,
+        "version": doc.version,
+        "owner": doc.owner,
+        "department": doc.department,
+        "parents": doc.parents,
+        "tags": doc.tags,
+        "path": doc.path,
+    }
+
+
+@click.command()
+@click.argument("doc_id", metavar="ID", type=DOCUMENT_ID)
+@json_option("print the front matter and body as JSON")
+@click.option(
+    "--at", metavar="VERSION_OR_REV", help="an old revision: a version (1.2) or git revision"
+)
+@vault_option
+def show(doc_id: str, as_json: bool, at: str | None) -> int:
+    """Print a document: metadata, numbered steps, body."""
+    vault = open_vault()
+    doc_id = resolve_id(vault, doc_id)
+    with suggesting(vault, doc_id):
+        if at is None:
+            doc = vault.get(doc_id)
+        else:
+            from sopvault.services.review.revisions import Revisions
+
+            doc = Revisions(vault).document_at(doc_id, at)
+    if as_json:
+        print_json({"path": doc.path, "front_matter": doc.front, "body": doc.body})
+        return EXIT_OK
+    from rich.console import Console
+
+    from sopvault.render.rich import document_renderable
+
+    names = {handle: person.name for handle, person in vault.config.people.items()}
+    Console(highlight=False).print(document_renderable(doc, names))
+    note_skipped(vault.state)
+    return EXIT_OK
+
+
+@click.command()
+@click.argument("doc_id", metavar="[ID]", type=DOCUMENT_ID, required=False)
+@vault_option
+def tree(doc_id: str | None) -> int:
+    """Print the hierarchy (related processes marked <->); with ID, only its branch."""
+    vault = open_vault()
+    state = vault.state
+    out = []
+    if doc_id:
+        doc_id = resolve_id(vault, doc_id)
+        with suggesting(vault, doc_id):
+            root = vault.get(doc_id)
+        out.append(_tree_label(state, root))
+        out.extend(_branch(state, root.id, "", {root.id}))
+    else:
+        for kind in Kind:
+            roots = state.tree.roots[kind]
+            if not roots:
+                continue
+            heading = (
+                kind.plural_label if kind is Kind.POLICY else f"{kind.plural_label} (no parent)"
+            )
+            out.append(heading)
+            out.extend(_children(state, roots, "", set()))
+    sys.stdout.write("\n".join(out) + "\n")
+    note_skipped(state)
+    return EXIT_OK
+
+
+def _tree_label(state: VaultState, doc: Document) -> str:
+    label = f"{inert(doc.id)}  {inert(doc.title)}  [{doc.kind.label}, {_status(doc)}]"
+    related = state.tree.related.get(doc.id)
+    if related:
+        label += "  <-> " + ", ".join(related)
+    return label
+
+
+def _children(state: VaultState, ids: list[str], prefix: str, seen: set[str]) -> Iterator[str]:
+    for index, child_id in enumerate(ids):
+        last = index == len(ids) - 1
+        doc = state.documents[child_id]
+        yield f"{prefix}{'└── ' if last else '├── '}{_tree_label(state, doc)}"
+        if child_id not in seen:
+            yield from _branch(
+                state, child_id, prefix + ("    " if last else "│   "), seen | {child_id}
+            )
+
+
+def _branch(state: VaultState, doc_id: str, prefix: str, seen: set[str]) -> Iterator[str]:
+    kids = [k for k in state.tree.children_of(doc_id) if k not in seen]
+    yield from _children(state, kids, prefix, seen)
+
+
+@click.command()
+@json_option("print findings as JSON")
+@vault_option
+def check(as_json: bool) -> int:
+    """Validate the vault: one line per finding, exit 1 on errors."""
+    state = open_vault().state
+    errors = [f for f in state.findings if f.severity is Severity.ERROR]
+    warnings = [f for f in state.findings if f.severity is Severity.WARNING]
+    if as_json:
+        print_json(
+            {
+                "documents": len(state.documents),
+                "skipped": state.skipped,
+                "errors": len(errors),
+                "warnings": len(warnings),
+                "findings": [f.as_dict() for f in state.findings],
+            }
+        )
+    else:
+        for finding in state.findings:
+            print(inert(finding.format()))
+        print(
+            f"{counted(len(state.documents), 'document')} checked:"
+            f" {counted(len(errors), 'error')}, {counted(len(warnings), 'warning')},"
+            f" {counted(len(state.skipped), 'file')} skipped"
+        )
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+@click.command()
+@click.argument("path", metavar="[VAULT]", required=False, type=click.Path(path_type=Path))
+@vault_option
+def tui(path: Path | None) -> int:
+    """Open the terminal UI on VAULT (or --vault, or the vault found from here)."""
+    vault = Vault.open(path or vault_path())
+    from sopvault.tui.app import SopVaultApp
+
+    SopVaultApp(vault).run()
+    return EXIT_OK

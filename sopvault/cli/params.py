@@ -1,0 +1,145 @@
+"""Parameter types: kinds and statuses that accept the words people type, and document
+ids, run ids and proposal numbers that the shell can complete from the vault."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
+
+import click
+from click.shell_completion import CompletionItem
+
+from sopvault.errors import DocumentNotFound
+from sopvault.model.document import Kind, Status
+
+if TYPE_CHECKING:
+    from sopvault.services.vault import Vault
+
+E = TypeVar("E", bound=Enum)
+if TYPE_CHECKING:  # Click's newer releases type ParamType as a generic; older ones do not
+    _ChoiceBase: TypeAlias = click.ParamType[Any, Any]
+    _TextBase: TypeAlias = click.ParamType[str, str]
+else:
+    _ChoiceBase = _TextBase = click.ParamType
+# A close-enough id for "did you mean": typos in the number or the prefix, not any id.
+SUGGEST_CUTOFF = 0.7
+
+
+def _normal(word: str) -> str:
+    """``Work-Instruction``, "work instruction" and ``work_instruction`` read the same."""
+    return "_".join(word.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+class SynonymChoice(_ChoiceBase, Generic[E]):
+    """One of an enum's values, case-insensitive, with ``-``, ``_`` or spaces between words,
+    or a synonym (``wi``, ``sop``); converts to the enum member or fails as a usage error."""
+
+    def __init__(self, name: str, enum: type[E], synonyms: dict[str, E] | None = None) -> None:
+        self.name = name
+        self.choices = [str(member.value) for member in enum]
+        self.words: dict[str, E] = {_normal(str(m.value)): m for m in enum}
+        self.words.update({_normal(k): v for k, v in (synonyms or {}).items()})
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        """The choices as help shows them: ``[policy|process|...]``."""
+        return "[" + "|".join(self.choices) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> E:
+        """The enum member for what was typed; fails (exit 2) naming the choices."""
+        if isinstance(value, Enum):
+            return value  # type: ignore[return-value]
+        found = self.words.get(_normal(str(value)))
+        if found is None:
+            self.fail(f"{value!r} is not one of: {', '.join(self.choices)}", param, ctx)
+        return found
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        """The canonical values that start with what was typed."""
+        return [CompletionItem(c) for c in self.choices if c.startswith(incomplete.lower())]
+
+
+KIND = SynonymChoice(
+    "kind",
+    Kind,
+    {
+        "sop": Kind.PROCEDURE,
+        "wi": Kind.WORK_INSTRUCTION,
+        "instruction": Kind.WORK_INSTRUCTION,
+        "policies": Kind.POLICY,
+        "procedures": Kind.PROCEDURE,
+        "work instructions": Kind.WORK_INSTRUCTION,
+    },
+)
+STATUS = SynonymChoice("status", Status, {"review": Status.IN_REVIEW, "obsolete": Status.RETIRED})
+
+
+class CompletedText(_TextBase):
+    """Text taken as typed, completed by the shell from ``candidates(ctx)``.
+
+    The candidates are read from the vault only when the shell asks (see completion.py);
+    a typed prefix matches case-insensitively, so ``sop-0`` offers ``SOP-001``."""
+
+    def __init__(self, name: str, candidates: Callable[[click.Context], list[str]]) -> None:
+        self.name = name
+        self.candidates = candidates
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        """Every candidate that starts with ``incomplete``, ignoring case."""
+        prefix = incomplete.lower()
+        return [CompletionItem(c) for c in self.candidates(ctx) if c.lower().startswith(prefix)]
+
+
+def _document_ids(ctx: click.Context) -> list[str]:
+    from sopvault.cli.completion import document_ids
+
+    return document_ids(ctx)
+
+
+def _run_ids(ctx: click.Context) -> list[str]:
+    from sopvault.cli.completion import run_ids
+
+    return run_ids(ctx)
+
+
+def _proposal_numbers(ctx: click.Context) -> list[str]:
+    from sopvault.cli.completion import proposal_numbers
+
+    return proposal_numbers(ctx)
+
+
+DOCUMENT_ID = CompletedText("ID", _document_ids)
+RUN_ID = CompletedText("RUN", _run_ids)
+PROPOSAL = CompletedText("N", _proposal_numbers)
+
+
+def resolve_id(vault: Vault, typed: str) -> str:
+    """The vault's own spelling of a typed document id (``sop-010`` -> ``SOP-010``).
+
+    An id the working tree does not hold is returned as typed, so the service gives its
+    usual answer (an invalid id, or one only in git history for ``history`` and ``diff``)."""
+    ids = vault.state.documents
+    if typed in ids:
+        return typed
+    return {known.lower(): known for known in ids}.get(typed.lower(), typed)
+
+
+@contextmanager
+def suggesting(vault: Vault, typed: str) -> Iterator[None]:
+    """Add "did you mean SOP-010?" to a DocumentNotFound raised inside, when ``typed`` is
+    close to a known id; the error stays one line and keeps its exit code."""
+    try:
+        yield
+    except DocumentNotFound as err:
+        ids = list(vault.state.documents)
+        close = difflib.get_close_matches(typed.upper(), ids, n=1, cutoff=SUGGEST_CUTOFF)
+        if not close:
+            raise
+        message = f"{err.message}; did you mean {close[0]}?"
+        raise DocumentNotFound(message, path=err.path, line=err.line) from None

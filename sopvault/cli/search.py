@@ -1,0 +1,150 @@
+"""The search commands: ``search`` (the index brought up to date first) and ``index``.
+Each is one call into the Vault service; Whoosh loads only here, never for ``list``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from sopvault.cli.options import json_option, open_vault, vault_option
+from sopvault.cli.output import counted, print_json
+from sopvault.cli.params import KIND, STATUS
+from sopvault.errors import SopvaultError
+from sopvault.model.document import Kind, Status
+from sopvault.model.search import SearchResponse
+from sopvault.render.safetext import inert
+
+EXIT_OK, EXIT_NO_MATCH = 0, 1
+INDEX_LABEL = "Building the search index"
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True, metavar="QUERY...")
+@click.option("--kind", type=KIND, help="only documents of this kind")
+@click.option("--status", type=STATUS, help="only documents in this status")
+@click.option("--limit", type=int, default=10, help="at most this many results (default 10)")
+@json_option()
+@vault_option
+def search(
+    query: tuple[str, ...], kind: Kind | None, status: Status | None, limit: int, as_json: bool
+) -> int:
+    """Full-text search: words, phrases, field:value ...; exit 1 when nothing matches."""
+    vault = open_vault()
+    if limit < 1:
+        raise SopvaultError("--limit must be at least 1")
+    with _progress_bar(INDEX_LABEL) as progress:
+        response = vault.search(
+            " ".join(query),
+            kind=kind.value if kind else None,
+            status=status.value if status else None,
+            limit=limit,
+            progress=progress,
+        )
+    for notice in response.notices:
+        sys.stderr.write(f"note: {inert(notice)}\n")
+    if as_json:
+        print_json(_response_json(response))
+        return EXIT_OK if response.hits else EXIT_NO_MATCH
+    if response.corrected and response.did_you_mean:
+        sys.stderr.write(f"showing results for: {inert(response.did_you_mean)}\n")
+    if not response.hits:
+        hint = f"; did you mean: {inert(response.did_you_mean)}" if response.did_you_mean else ""
+        sys.stderr.write(f"no documents match{hint}\n")
+        return EXIT_NO_MATCH
+    bold = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    lines = []
+    for hit in response.hits:
+        lines.append(f"{inert(hit.id):<12} {inert(hit.title)}  [{hit.kind}, {hit.status or '-'}]")
+        lines.append(f"{'':<12} {inert(hit.path)}")
+        if hit.snippet:
+            lines.append(f"{'':<12} {_snippet_line(hit.snippet, bold)}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _snippet_line(snippet: tuple[tuple[str, bool], ...], bold: bool) -> str:
+    """Matches in bold on a terminal; piped output stays plain text."""
+    out = []
+    for text, matched in snippet:
+        safe = inert(text)
+        out.append(f"\x1b[1m{safe}\x1b[22m" if matched and bold else safe)
+    return "".join(out)
+
+
+def _response_json(response: SearchResponse) -> dict[str, Any]:
+    hits = []
+    for hit in response.hits:
+        position, spans = 0, []
+        for text, matched in hit.snippet:
+            if matched:
+                spans.append([position, position + len(text)])
+            position += len(text)
+        hits.append(
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "kind": hit.kind,
+                "status": hit.status,
+                "path": hit.path,
+                "score": round(hit.score, 4),
+                "snippet": hit.snippet_text,
+                "highlights": spans,
+            }
+        )
+    return {
+        "query": response.query,
+        "did_you_mean": response.did_you_mean,
+        "corrected": response.corrected,
+        "notices": list(response.notices),
+        "hits": hits,
+    }
+
+
+@click.command()
+@click.option("--rebuild", is_flag=True, help="build it again from scratch")
+@vault_option
+def index(rebuild: bool) -> int:
+    """Bring the search index up to date (search does this itself before every query)."""
+    vault = open_vault()
+    with _progress_bar(INDEX_LABEL) as progress:
+        report = vault.refresh_index(rebuild=rebuild, progress=progress)
+    for notice in report.notices:
+        sys.stderr.write(f"note: {inert(notice)}\n")
+    if report.rebuilt:
+        print(f"search index built: {counted(report.documents or 0, 'document')}")
+    elif report.updated or report.removed:
+        print(f"search index updated: {report.updated} re-indexed, {report.removed} removed")
+    else:
+        print("search index is up to date")
+    return EXIT_OK
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long index builds, shown only on a terminal and only
+    once a build is under way (an up-to-date index costs no Rich import)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            state["bar"] = Progress(transient=True, console=Console(stderr=True))
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(label, total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()

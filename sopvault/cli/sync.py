@@ -1,0 +1,25 @@
+"""``sopvault sync``: meet the team on the git server; one call into the sync service."""
+
+from __future__ import annotations
+
+import click
+
+from sopvault.cli.options import open_vault, vault_option
+from sopvault.render.safetext import inert
+
+EXIT_OK = 0
+
+
+@click.command()
+@click.option("--remote", metavar="NAME", help="the git remote (default: main's, or origin)")
+@vault_option
+def sync(remote: str | None) -> int:
+    """Fetch, bring main up to date, push; report what came in."""
+    from sopvault.services.review.revisions import Revisions
+    from sopvault.services.sync import Sync
+
+    report = Sync(Revisions(open_vault()), remote).sync()
+    print(inert(f"synced with {report.remote} ({report.url})"))
+    for line in report.lines():
+        print(inert(line))
+    return EXIT_OK
