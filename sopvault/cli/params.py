@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 import click
 from click.shell_completion import CompletionItem
 
-from sopvault.errors import DocumentNotFound
+from sopvault.errors import DocumentNotFound, Invalid
 from sopvault.model.document import Kind, Status
 
 if TYPE_CHECKING:
@@ -28,20 +28,15 @@ else:
 SUGGEST_CUTOFF = 0.7
 
 
-def _normal(word: str) -> str:
-    """``Work-Instruction``, "work instruction" and ``work_instruction`` read the same."""
-    return "_".join(word.strip().lower().replace("-", " ").replace("_", " ").split())
+class WordChoice(_ChoiceBase, Generic[E]):
+    """One of an enum's values as people type it (``wi``, ``sop``, "in review", any case):
+    the enum's own ``parse`` decides (``Kind.parse``, ``Status.parse``), so the CLI and every
+    other reader accept the same words; a word it refuses is a usage error naming the choices."""
 
-
-class SynonymChoice(_ChoiceBase, Generic[E]):
-    """One of an enum's values, case-insensitive, with ``-``, ``_`` or spaces between words,
-    or a synonym (``wi``, ``sop``); converts to the enum member or fails as a usage error."""
-
-    def __init__(self, name: str, enum: type[E], synonyms: dict[str, E] | None = None) -> None:
+    def __init__(self, name: str, enum: type[E], parse: Callable[[str], E]) -> None:
         self.name = name
         self.choices = [str(member.value) for member in enum]
-        self.words: dict[str, E] = {_normal(str(m.value)): m for m in enum}
-        self.words.update({_normal(k): v for k, v in (synonyms or {}).items()})
+        self.parse = parse
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
         """The choices as help shows them: ``[policy|process|...]``."""
@@ -51,10 +46,10 @@ class SynonymChoice(_ChoiceBase, Generic[E]):
         """The enum member for what was typed; fails (exit 2) naming the choices."""
         if isinstance(value, Enum):
             return value  # type: ignore[return-value]
-        found = self.words.get(_normal(str(value)))
-        if found is None:
+        try:
+            return self.parse(str(value))
+        except Invalid:
             self.fail(f"{value!r} is not one of: {', '.join(self.choices)}", param, ctx)
-        return found
 
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
@@ -63,19 +58,8 @@ class SynonymChoice(_ChoiceBase, Generic[E]):
         return [CompletionItem(c) for c in self.choices if c.startswith(incomplete.lower())]
 
 
-KIND = SynonymChoice(
-    "kind",
-    Kind,
-    {
-        "sop": Kind.PROCEDURE,
-        "wi": Kind.WORK_INSTRUCTION,
-        "instruction": Kind.WORK_INSTRUCTION,
-        "policies": Kind.POLICY,
-        "procedures": Kind.PROCEDURE,
-        "work instructions": Kind.WORK_INSTRUCTION,
-    },
-)
-STATUS = SynonymChoice("status", Status, {"review": Status.IN_REVIEW, "obsolete": Status.RETIRED})
+KIND = WordChoice("kind", Kind, Kind.parse)
+STATUS = WordChoice("status", Status, Status.parse)
 
 
 class CompletedText(_TextBase):
