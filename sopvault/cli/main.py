@@ -200,9 +200,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.at is None:
         doc = vault.get(args.id)
     else:
-        from sopvault.services.review.revisions import Revisions
+        from sopvault.services.review.history import History
+        from sopvault.services.workspace import Workspace
 
-        doc = Revisions(vault).document_at(args.id, args.at)
+        doc = History(Workspace.of(vault)).document_at(args.id, args.at)
     if args.json:
         data = {"path": doc.path, "front_matter": doc.front, "body": doc.body}
         print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
@@ -412,10 +413,10 @@ def _stderr_console() -> Any:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    vault = Vault.open(args.path or args.vault)
+    from sopvault.services.workspace import Workspace
     from sopvault.tui.app import SopVaultApp
 
-    SopVaultApp(vault).run()
+    SopVaultApp(Workspace.open(args.path or args.vault)).run()
     return EXIT_OK
 
 

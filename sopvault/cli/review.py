@@ -1,5 +1,5 @@
 """The document-control commands: propose, reviews, approve, reject, verify, history, diff,
-restore and demo. Each is one call into the Revisions service, printed plainly."""
+restore and demo. Each is one call into a document control service, printed plainly."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from sopvault.core.approval import versions_label
 from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
-from sopvault.services.vault import Vault
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
-    from sopvault.services.review.revisions import Proposal, Revision, Revisions, TextAt
+    from sopvault.model.control import Proposal, Revision, TextAt
+    from sopvault.services.review.control import DocumentControl
 
 EXIT_OK, EXIT_FAILURE = 0, 1
-# as in sopvault.services.review.revisions
+# as in sopvault.model.control.ProposalState
 OPEN, APPROVED, REJECTED = "open", "approved", "rejected"
 
 
@@ -72,15 +72,16 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("dir", type=Path, metavar="DIR", help="a new folder")
 
 
-def _revisions(args: argparse.Namespace) -> Revisions:
-    from sopvault.services.review.revisions import Revisions
+def _revisions(args: argparse.Namespace) -> DocumentControl:
+    from sopvault.services.review.control import DocumentControl
+    from sopvault.services.workspace import Workspace
 
-    return Revisions(Vault.open(args.vault))
+    return DocumentControl(Workspace.open(args.vault))
 
 
 def cmd_propose(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
-    prop = revisions.propose(args.ids, args.message, major=args.major)
+    prop = revisions.proposals.propose(args.ids, args.message, major=args.major)
     docs = versions_label(prop.documents)
     print(f"proposal {prop.number}: {inert(docs)} (waiting for review; ref {prop.ref})")
     return EXIT_OK
@@ -93,19 +94,19 @@ def cmd_reviews(args: argparse.Namespace) -> int:
     if args.action == "show":
         if not args.number:
             raise SopvaultError("say which proposal: sopvault reviews show N")
-        prop = revisions.proposal(args.number)
+        prop = revisions.proposals.get(args.number)
         if args.json:
             print(json.dumps(_proposal_json(prop), indent=2, ensure_ascii=False))
             return EXIT_OK
         print(_proposal_header(prop))
         print()
-        sys.stdout.write(inert(revisions.proposal_diff(prop)))
+        sys.stdout.write(inert(revisions.proposals.diff(prop)))
         return EXIT_OK
     if args.number:
         raise SopvaultError(
             f"unexpected {args.number!r}: did you mean `reviews show {args.number}`?"
         )
-    found = revisions.proposals(args.state)
+    found = revisions.proposals.listing(args.state)
     if args.json:
         print(json.dumps([_proposal_json(p) for p in found], indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -159,18 +160,18 @@ def _proposal_json(prop: Proposal) -> dict[str, Any]:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
-    result = revisions.approve(args.number, args.message)
+    result = revisions.approvals.approve(args.number, args.message)
     prop = result.proposal
     if not result.landed:
         print(
             f"approval recorded for proposal {prop.number}:"
-            f" {result.approvals} of {result.needed}; it lands on {revisions.main}"
+            f" {result.approvals} of {result.needed}; it lands on {revisions.ws.main}"
             " when the last reviewer approves"
         )
         return EXIT_OK
     docs = versions_label(prop.documents)
     print(
-        f"approved proposal {prop.number}: {inert(docs)} is effective on {revisions.main}"
+        f"approved proposal {prop.number}: {inert(docs)} is effective on {revisions.ws.main}"
         f" ({result.commit[:10]})"
     )
     for path in result.kept_local:
@@ -180,14 +181,14 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 def cmd_reject(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
-    prop = revisions.reject(args.number, args.message)
+    prop = revisions.proposals.reject(args.number, args.message)
     print(f"rejected proposal {prop.number}; the reason is kept in {prop.ref}")
     return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
-    report = revisions.verify(args.since, args.rev)
+    report = revisions.audit.verify(args.since, args.rev)
     if args.json:
         data = {
             "commits": report.commits,
@@ -219,19 +220,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
             )
         verdict = "ok" if not report.violations else f"{len(report.violations)} violation(s)"
         sys.stderr.write(
-            f"verify: {report.checked} document change(s) checked on {revisions.main}: {verdict}\n"
+            f"verify: {report.checked} document change(s) checked on {revisions.ws.main}:"
+            f" {verdict}\n"
         )
     return EXIT_FAILURE if report.violations else EXIT_OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
-    found = revisions.history(args.id)
+    found = revisions.history.revisions(args.id)
     if args.json:
         print(json.dumps([_revision_json(r) for r in found], indent=2, ensure_ascii=False))
         return EXIT_OK
     if not found:
-        sys.stderr.write(f"{inert(args.id)} has no approved revisions on {revisions.main}\n")
+        sys.stderr.write(f"{inert(args.id)} has no approved revisions on {revisions.ws.main}\n")
         return EXIT_OK
     for rev in found:
         approvers = ", ".join(a.name for a in rev.approvers)
@@ -262,7 +264,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
     if args.rev_b and not args.rev_a:
         raise SopvaultError("give REV_A before REV_B")
-    old, new = revisions.diff_texts(args.id, args.rev_a, args.rev_b, worktree=args.worktree)
+    old, new = revisions.history.diff_texts(args.id, args.rev_a, args.rev_b, worktree=args.worktree)
     _print_diff(old, new, args.color)
     return EXIT_OK
 
@@ -286,7 +288,7 @@ def _print_diff(old: TextAt, new: TextAt, color: str) -> None:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     revisions = _revisions(args)
-    prop = revisions.restore(args.id, args.to, args.message, major=args.major)
+    prop = revisions.proposals.restore(args.id, args.to, args.message, major=args.major)
     docs = versions_label(prop.documents)
     print(
         f"proposal {prop.number}: {inert(docs)} brings back {inert(args.to)} (waiting for review)"

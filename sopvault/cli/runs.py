@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from sopvault.core.approval import name_of
 from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
-from sopvault.services.vault import Vault
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
     from sopvault.core.checklist import Run
@@ -61,8 +60,9 @@ def add_parsers(sub: Any) -> None:
 
 def _runs(args: argparse.Namespace) -> Runs:
     from sopvault.services.runs import Runs
+    from sopvault.services.workspace import Workspace
 
-    return Runs(Vault.open(args.vault))
+    return Runs(Workspace.open(args.vault))
 
 
 def _roles(pairs: list[str]) -> dict[str, str]:
@@ -153,7 +153,7 @@ def _ended(run: Run, commit: str | None) -> str:
 
 
 def _list(runs: Runs, doc_id: str | None, args: argparse.Namespace) -> int:
-    listing = runs.list(doc_id, open_only=args.open, full=args.json)
+    listing = runs.listing(doc_id, open_only=args.open, full=args.json)
     now = runs.now()
     for problem in listing.problems:
         sys.stderr.write(f"sopvault: warning: {inert(str(problem))}\n")

@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from sopvault.model.config import Person, ReviewRules
+from sopvault.model.control import Identity as Identity
+from sopvault.model.control import Refusal as Refusal
 
 # Trailer keys. ``git interpret-trailers --parse`` reads all of them.
 SOP_ID = "SOP-Id"
@@ -28,31 +29,8 @@ REJECTED_AT = "Rejected-at"
 RUN_ID = "Run-Id"
 RUN_STATE = "Run-State"
 
-_IDENTITY = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
 _REVIEW_EVERY = re.compile(r"^(\d+)\s+(day|week|month|year)s?$")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """A person as git knows them; compared by e-mail, which is what git records reliably."""
-
-    name: str
-    email: str
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
-
-    def same_as(self, other: Identity) -> bool:
-        return self.email.lower() == other.email.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Identity | None:
-        """``Name <email>`` (as in a trailer or ``--as``), or None when it is not one."""
-        match = _IDENTITY.match(text)
-        if match is None:
-            return None
-        return cls(match["name"] or match["email"], match["email"])
 
 
 def bump_version(current: str | None, major: bool) -> str:
@@ -86,16 +64,6 @@ def next_review(today: date, review_every: str | None) -> date:
     year += today.year
     day = min(today.day, calendar.monthrange(year, month + 1)[1])
     return date(year, month + 1, day)
-
-
-class Refusal(StrEnum):
-    """Why a sign-off does not count; the same words in ``approve`` and ``verify``."""
-
-    UNREVIEWED = "unreviewed"
-    SELF_APPROVED = "self-approved"
-    NOT_ALLOWED = "approver not allowed"
-    TOO_FEW = "too few approvals"
-    BAD_SIGNATURE = "bad signature"
 
 
 @dataclass(frozen=True)

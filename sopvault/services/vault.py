@@ -22,6 +22,7 @@ from sopvault.model.config import VaultConfig
 from sopvault.model.document import Document, Kind, Status, is_valid_id
 from sopvault.model.finding import Finding
 from sopvault.model.search import SearchResponse
+from sopvault.services.clock import Clock, system_clock
 from sopvault.store import cache as loadcache
 from sopvault.store import changes
 from sopvault.store.fs import (
@@ -30,6 +31,7 @@ from sopvault.store.fs import (
     safe_relative,
     scan_documents,
     stamp_of,
+    write_atomic,
 )
 
 if TYPE_CHECKING:
@@ -97,10 +99,10 @@ class VaultState:
 class Vault:
     """A vault on disk. Loading is lazy and cached; call ``reload()`` after outside changes."""
 
-    def __init__(self, root: Path, config: VaultConfig, today: date | None = None) -> None:
+    def __init__(self, root: Path, config: VaultConfig, clock: Clock | None = None) -> None:
         self.root = root
         self.config = config
-        self._today = today
+        self.clock: Clock = clock or system_clock
         self._config_text = repr(config)
         # How long an index update waits for another process's update before answering
         # from the index as it is.
@@ -109,19 +111,21 @@ class Vault:
 
     @property
     def today(self) -> date:
-        """The date checks and approvals use (fixed in tests, else the real date)."""
-        return self._today or date.today()
+        """The date checks and approvals use: the clock's (the workspace's) date in UTC."""
+        return self.clock().date()
 
     @classmethod
-    def open(cls, path: Path | None = None, *, today: date | None = None) -> Vault:
-        """Open the vault at ``path`` or the nearest one above it (default: the current folder)."""
+    def open(cls, path: Path | None = None, *, clock: Clock | None = None) -> Vault:
+        """Open the vault at ``path`` or the nearest one above it (default: the current
+        folder); ``clock`` is the workspace's (the system clock by default). Raises
+        VaultNotFound when there is no vault, ConfigError when its config cannot be read."""
         root = find_vault_root(path or Path.cwd())
         config_path = root / CONFIG_FILE
         try:
             text = config_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise ConfigError(f"cannot read: {err}", path=str(config_path)) from None
-        vault = cls(root, parse_config(text, str(config_path)), today=today)
+        vault = cls(root, parse_config(text, str(config_path)), clock)
         vault._config_text = text
         return vault
 
@@ -195,7 +199,7 @@ class Vault:
     def _load(self) -> VaultState:
         cache_dir = self.state_dir / "cache"
         stamps, refused = scan_documents(self.root)
-        today = self._today or date.today()
+        today = self.today
         key = loadcache.snapshot_key(stamps, refused, self._config_text, today)
         snapshot = loadcache.read_snapshot(cache_dir, key)
         if snapshot is not None:
@@ -411,23 +415,3 @@ class Vault:
         write_atomic(target, text.encode("utf-8"))
         self.reload()
         return self.get(doc_id)
-
-
-def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Write through a temp file and rename, so a crash leaves the old or the new file whole."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
