@@ -114,6 +114,8 @@ STORY = (
 
 @dataclass(frozen=True)
 class DemoReport:
+    """The demo made: its folder, how many commits main has, proposals left open."""
+
     root: Path
     commits: int
     open_proposals: int

@@ -44,12 +44,17 @@ from sopvault.store.git.repo import GitError, Repo
 
 @dataclass
 class Started:
+    """A run just started, and what is odd about it (not effective, unsigned text)."""
+
     run: Run
     warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Resumed:
+    """A run taken up again with the document it follows; ``old``/``new`` are
+    (label, text) pairs when main moved on since it started."""
+
     run: Run
     document: Document
     # Set when main holds a newer text than the one the run follows: its version (or
@@ -200,6 +205,7 @@ class Runs:
             ) from None
 
     def find(self, run_id: str) -> Path:
+        """The file of run ``run_id``; raises RunError for a malformed or unknown id."""
         check_run_id(run_id)
         folder = self.vault.root / RUNS_DIR
         found = sorted(folder.glob(f"*/{run_id}.toml")) if folder.is_dir() else []
@@ -208,6 +214,8 @@ class Runs:
         return found[0]
 
     def load(self, run_id: str) -> Run:
+        """The run as recorded; raises RunError when unknown, RunFileError when its file
+        cannot be read or holds another run."""
         path = self.find(run_id)
         rel = path.relative_to(self.vault.root).as_posix()
         try:
@@ -272,6 +280,9 @@ class Runs:
         reason: str = "",
         who: str | None = None,
     ) -> Run:
+        """Record one step entry (``action``: done, skip, fail...; ``value`` for evidence)
+        by ``who`` (default: the acting person) at the clock's time, saved at once.
+        Raises RunError when the run rules refuse it."""
         run = self.load(run_id)
         doc = self.document(run)
         mark(
@@ -299,6 +310,8 @@ class Runs:
         return run, self._commit(run)
 
     def abort(self, run_id: str, reason: str, who: str | None = None) -> tuple[Run, str | None]:
+        """Aborted with ``reason`` and committed; returns the commit (None outside git).
+        Raises RunError when the run is not open."""
         run = self.load(run_id)
         if self._ended_not_committed(run, RunState.ABORTED):
             return run, self._commit(run)

@@ -35,7 +35,7 @@ from sopvault.services.workspace import Workspace
 from sopvault.store.fs import write_atomic
 from sopvault.store.git import diffs, refs
 from sopvault.store.git.refs import ProposalRef
-from sopvault.store.git.repo import ZERO, Commit
+from sopvault.store.git.repo import ZERO, Commit, Repo
 
 OPEN = ProposalState.OPEN
 
@@ -231,7 +231,7 @@ class Proposals(Scope):
         ref = ProposalRef(prop.first_id, number, OPEN)
         self.repo.update_ref(ref.name, commit, ZERO, f"sopvault renumber {prop.number}")
         self.repo.delete_ref(prop.ref, prop.tip)
-        return self._load(ref, commit, self.repo.rev(self.ws.main_ref))
+        return read_proposal(self.repo, ref, commit, self.repo.rev(self.ws.main_ref))
 
     def _moved_from(self, tip: str, doc_id: str) -> str | None:
         """The path main has the document at, when the working copy moved it."""
@@ -249,7 +249,7 @@ class Proposals(Scope):
         """Proposals in one state, oldest first."""
         main_tip = self.repo.rev(self.ws.main_ref)
         found = [
-            self._load(ref, tip, main_tip)
+            read_proposal(self.repo, ref, tip, main_tip)
             for ref, tip in refs.listing(self.repo, ProposalState(state))
         ]
         return sorted(found, key=lambda p: p.number)
@@ -273,44 +273,7 @@ class Proposals(Scope):
             names = ", ".join(ref.key for ref, _ in matches)
             raise RevisionError(f"proposal {label} is ambiguous: name one of {names}")
         ref, tip = matches[0]
-        return self._load(ref, tip, self.repo.rev(self.ws.main_ref))
-
-    def _load(self, ref: ProposalRef, tip: str, main_tip: str | None) -> Proposal:
-        """Read a proposal: its own commit, and the approvals or rejection above it (the
-        commits on the ref that main does not hold)."""
-        span = f"{main_tip}..{tip}" if main_tip else tip
-        votes: list[Identity] = []
-        rejected_by: Identity | None = None
-        reason = ""
-        origin: Commit | None = None
-        for commit in self.repo.log("--first-parent", span):
-            if has_trailer(commit.trailers, APPROVES):
-                votes += identities_of(commit.trailers, REVIEWED_BY)
-            elif has_trailer(commit.trailers, REJECTED_BY):
-                rejected_by = next(iter(identities_of(commit.trailers, REJECTED_BY)), None)
-                reason = body_text(commit.body)
-            elif has_trailer(commit.trailers, PROPOSAL):
-                origin = commit
-                break
-        if origin is None:
-            raise RevisionError(f"{ref.name} does not hold a sopvault proposal")
-        return Proposal(
-            number=ref.number,
-            ref=ref.name,
-            state=ref.state,
-            first_id=ref.doc_id,
-            tip=tip,
-            commit=origin.sha,
-            base=origin.parents[0] if origin.parents else ZERO,
-            author=origin.author,
-            date=origin.author_date,
-            summary=origin.subject,
-            body=body_text(origin.body),
-            documents=versions_of(origin.trailers),
-            approvals=tuple(reversed(votes)),
-            rejected_by=rejected_by,
-            reason=reason,
-        )
+        return read_proposal(self.repo, ref, tip, self.repo.rev(self.ws.main_ref))
 
     def diff(self, prop: Proposal) -> str:
         """The change a proposal makes, against the main it was made from (unified diff)."""
@@ -351,3 +314,42 @@ def ref_of(prop: Proposal) -> ProposalRef:
 def closed_ref(prop: Proposal, state: ProposalState) -> str:
     """Where the proposal is kept once approved or rejected (a full ref name)."""
     return ref_of(prop).moved_to(state).name
+
+
+def read_proposal(repo: Repo, ref: ProposalRef, tip: str, main_tip: str | None) -> Proposal:
+    """Read a proposal: its own commit, and the approvals or rejection above it (the
+    commits on the ref that main does not hold). Raises RevisionError when the ref holds
+    no sopvault proposal, GitError when git fails."""
+    span = f"{main_tip}..{tip}" if main_tip else tip
+    votes: list[Identity] = []
+    rejected_by: Identity | None = None
+    reason = ""
+    origin: Commit | None = None
+    for commit in repo.log("--first-parent", span):
+        if has_trailer(commit.trailers, APPROVES):
+            votes += identities_of(commit.trailers, REVIEWED_BY)
+        elif has_trailer(commit.trailers, REJECTED_BY):
+            rejected_by = next(iter(identities_of(commit.trailers, REJECTED_BY)), None)
+            reason = body_text(commit.body)
+        elif has_trailer(commit.trailers, PROPOSAL):
+            origin = commit
+            break
+    if origin is None:
+        raise RevisionError(f"{ref.name} does not hold a sopvault proposal")
+    return Proposal(
+        number=ref.number,
+        ref=ref.name,
+        state=ref.state,
+        first_id=ref.doc_id,
+        tip=tip,
+        commit=origin.sha,
+        base=origin.parents[0] if origin.parents else ZERO,
+        author=origin.author,
+        date=origin.author_date,
+        summary=origin.subject,
+        body=body_text(origin.body),
+        documents=versions_of(origin.trailers),
+        approvals=tuple(reversed(votes)),
+        rejected_by=rejected_by,
+        reason=reason,
+    )
