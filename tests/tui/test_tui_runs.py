@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from sopvault.core.checklist import RunState, StepState
+from sopvault.services.clock import running_from
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
@@ -239,7 +240,7 @@ async def test_late_steps_show_in_the_runner(demo_path: Path) -> None:
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     runs = Runs(Workspace.open(demo_path, clock=lambda: start))
     run_id = runs.start("SOP-010").run.id
-    app = make_app(demo_path)
+    app = SopVaultApp(Workspace.open(demo_path, clock=running_from(start + timedelta(hours=1))))
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("o")
