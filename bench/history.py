@@ -25,6 +25,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from sopvault.services.vault import Vault  # noqa: E402
+from sopvault.services.workspace import Workspace  # noqa: E402
 
 TARGET = "SOP-003"
 PEOPLE = [
@@ -95,7 +96,7 @@ async def tui_history(root: Path) -> tuple[float, float]:
     from sopvault.tui.app import SopVaultApp
     from sopvault.tui.screens.browse import BrowseScreen
 
-    app = SopVaultApp(Vault.open(root))
+    app = SopVaultApp(Workspace.open(root))
     async with app.run_test(size=(120, 40)) as pilot:
 
         async def settle() -> None:

@@ -78,10 +78,10 @@ start = time.perf_counter()
 from pathlib import Path
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.widgets.doc_tree import DocTree
-from sopvault.services.vault import Vault
+from sopvault.services.workspace import Workspace
 
 async def run():
-    app = SopVaultApp(Vault.open(Path(sys.argv[1])))
+    app = SopVaultApp(Workspace.open(Path(sys.argv[1])))
     async with app.run_test(size=(120, 40)) as pilot:
         while True:
             trees = app.screen.query(DocTree)

@@ -5,7 +5,7 @@
 Makes (once) the demo repository, starts a run of SOP-010 and records steps over and
 over (done, then undo), timing each `Runs.mark` call (read the run file, check the rule,
 write a temporary file, fsync, rename) and each bare write + fsync. Then writes RUNS run
-files spread over the vault's procedures and times `Runs.list()` in process (first time,
+files spread over the vault's procedures and times `Runs.listing()` in process (first time,
 then from its cache) and `sopvault runs` / `sopvault runs --open` as whole processes.
 """
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from sopvault.model.run import RunState, StepState  # noqa: E402
 from sopvault.services.demo import make_demo  # noqa: E402
 from sopvault.services.runs import Runs  # noqa: E402
-from sopvault.services.vault import Vault  # noqa: E402
+from sopvault.services.workspace import Workspace  # noqa: E402
 from sopvault.store.runfile import dumps, loads  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def show(label: str, seconds: list[float]) -> None:
 
 
 def record_steps(root: Path, count: int) -> None:
-    runs = Runs(Vault.open(root))
+    runs = Runs(Workspace.open(root))
     run = runs.start("SOP-010").run
     marks: list[float] = []
     writes: list[float] = []
@@ -63,7 +63,7 @@ def record_steps(root: Path, count: int) -> None:
 
 def make_run_files(root: Path, count: int) -> None:
     """``count`` run files like real ones: a finished run of SOP-010 with varied ids."""
-    runs = Runs(Vault.open(root))
+    runs = Runs(Workspace.open(root))
     template = runs.start("SOP-010").run
     for number in (1, 2, 3, 4, 5, 6):
         template = runs.mark(
@@ -112,13 +112,13 @@ def main() -> int:
     print(f"{files} run files, {size / 1e6:.1f} MB")
     lists = []
     for _ in range(args.repeat + 1):
-        runs = Runs(Vault.open(root))
+        runs = Runs(Workspace.open(root))
         start = time.perf_counter()
-        listing = runs.list()
+        listing = runs.listing()
         lists.append(time.perf_counter() - start)
     assert len(listing.runs) == files
-    show("Runs.list(), first time (parses every file)", lists[:1])
-    show("Runs.list(), from the listing cache", lists[1:])
+    show("Runs.listing(), first time (parses every file)", lists[:1])
+    show("Runs.listing(), from the listing cache", lists[1:])
     command = [sys.executable, "-m", "sopvault", "runs"]
     show("`sopvault runs` as a process", [timed(command, root) for _ in range(args.repeat)])
     command = [sys.executable, "-m", "sopvault", "runs", "--open"]

@@ -11,13 +11,20 @@ from pathlib import Path
 import git
 import pytest
 
+from sopvault.services.clock import running_from
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
+from sopvault.services.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_vault"
 TODAY = date(2026, 11, 25)
 FIXED_DATE = "2026-11-20T09:00:00+00:00"
+
+
+def workspace_at(root: Path) -> Workspace:
+    """The workspace of the vault at ``root``, its clock on TODAY (running from noon)."""
+    return Workspace.open(root, clock=running_from(TODAY))
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +109,7 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sample_vault(sample_path: Path) -> Vault:
-    return Vault.open(sample_path, today=TODAY)
+    return Vault.open(sample_path, clock=running_from(TODAY))
 
 
 def write(root: Path, rel: str, text: str) -> Path:

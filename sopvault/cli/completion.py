@@ -51,8 +51,9 @@ def run_ids(ctx: click.Context) -> list[str]:
 
     def read(c: click.Context) -> list[str]:
         from sopvault.services.runs import Runs
+        from sopvault.services.workspace import Workspace
 
-        return [one.id for one in Runs(open_vault(c)).list().runs]
+        return [one.id for one in Runs(Workspace.of(open_vault(c))).listing().runs]
 
     return _quietly(read, ctx)
 
@@ -61,8 +62,12 @@ def proposal_numbers(ctx: click.Context) -> list[str]:
     """The numbers of the open proposals; [] outside git or without a vault."""
 
     def read(c: click.Context) -> list[str]:
-        from sopvault.services.review.revisions import Revisions
+        from sopvault.services.review.control import DocumentControl
+        from sopvault.services.workspace import Workspace
 
-        return [str(prop.number) for prop in Revisions(open_vault(c)).proposals()]
+        return [
+            str(prop.number)
+            for prop in DocumentControl(Workspace.of(open_vault(c))).proposals.listing()
+        ]
 
     return _quietly(read, ctx)

@@ -115,9 +115,10 @@ def show(doc_id: str, as_json: bool, at: str | None) -> int:
         if at is None:
             doc = vault.get(doc_id)
         else:
-            from sopvault.services.review.revisions import Revisions
+            from sopvault.services.review.history import History
+            from sopvault.services.workspace import Workspace
 
-            doc = Revisions(vault).document_at(doc_id, at)
+            doc = History(Workspace.of(vault)).document_at(doc_id, at)
     if as_json:
         print_json({"path": doc.path, "front_matter": doc.front, "body": doc.body})
         return EXIT_OK
@@ -218,8 +219,8 @@ def check(as_json: bool) -> int:
 @vault_option
 def tui(path: Path | None) -> int:
     """Open the terminal UI on VAULT (or --vault, or the vault found from here)."""
-    vault = Vault.open(path or vault_path())
+    from sopvault.services.workspace import Workspace
     from sopvault.tui.app import SopVaultApp
 
-    SopVaultApp(vault).run()
+    SopVaultApp(Workspace.open(path or vault_path())).run()
     return EXIT_OK

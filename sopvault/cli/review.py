@@ -1,6 +1,6 @@
 """The document-control commands: propose, reviews (list, show), approve, reject, verify,
 history, diff, restore and demo. Each makes its one call into the review service through
-``_revisions()``, the only place that service is built, and prints plainly."""
+``_control()``, the only place that service is built, and prints plainly."""
 
 from __future__ import annotations
 
@@ -22,21 +22,23 @@ from sopvault.cli.options import (
 from sopvault.cli.output import counted, print_json, print_table
 from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, resolve_id
 from sopvault.core.trailers import versions_label
+from sopvault.model.control import ProposalState
 from sopvault.render.safetext import inert
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
-    from sopvault.services.review.revisions import Proposal, Revision, Revisions, TextAt
+    from sopvault.model.control import Proposal, Revision, TextAt
+    from sopvault.services.review.control import DocumentControl
 
 EXIT_OK, EXIT_FAILURE = 0, 1
-# as in sopvault.services.review.revisions
-STATES = ("open", "approved", "rejected")
+STATES = tuple(state.value for state in ProposalState)
 
 
-def _revisions() -> Revisions:
+def _control() -> DocumentControl:
     """The review service on this command's vault (raises NeedsGit-like errors outside git)."""
-    from sopvault.services.review.revisions import Revisions
+    from sopvault.services.review.control import DocumentControl
+    from sopvault.services.workspace import Workspace
 
-    return Revisions(open_vault())
+    return DocumentControl(Workspace.of(open_vault()))
 
 
 @click.command()
@@ -46,9 +48,9 @@ def _revisions() -> Revisions:
 @vault_option
 def propose(ids: tuple[str, ...], message: str, major: bool) -> int:
     """Propose your edits to the documents ID... for review, as one proposal."""
-    revisions = _revisions()
-    typed = [resolve_id(revisions.vault, doc_id) for doc_id in ids]
-    prop = revisions.propose(typed, message, major=major)
+    control = _control()
+    typed = [resolve_id(control.ws.vault, doc_id) for doc_id in ids]
+    prop = control.proposals.propose(typed, message, major=major)
     docs = versions_label(prop.documents)
     print(f"proposal {prop.number}: {inert(docs)} (waiting for review; ref {prop.ref})")
     return EXIT_OK
@@ -73,7 +75,7 @@ def list_reviews(state: str, as_json: bool) -> int:
     """List proposals: number, documents and versions, author, age, approvals, summary."""
     from sopvault.render.rich import age
 
-    found = _revisions().proposals(state.lower())
+    found = _control().proposals.listing(state.lower())
     if as_json:
         print_json([_proposal_json(p) for p in found])
         return EXIT_OK
@@ -103,14 +105,14 @@ def list_reviews(state: str, as_json: bool) -> int:
 @vault_option
 def show_review(number: str, as_json: bool) -> int:
     """Print proposal N (or ID/N) with its diff against the main it was made from."""
-    revisions = _revisions()
-    prop = revisions.proposal(number)
+    control = _control()
+    prop = control.proposals.get(number)
     if as_json:
         print_json(_proposal_json(prop))
         return EXIT_OK
     print(_proposal_header(prop))
     print()
-    sys.stdout.write(inert(revisions.proposal_diff(prop)))
+    sys.stdout.write(inert(control.proposals.diff(prop)))
     return EXIT_OK
 
 
@@ -153,19 +155,19 @@ def _proposal_json(prop: Proposal) -> dict[str, Any]:
 @vault_option
 def approve(number: str, message: str) -> int:
     """Sign off proposal N (or ID/N) as yourself (your git identity)."""
-    revisions = _revisions()
-    result = revisions.approve(number, message)
+    control = _control()
+    result = control.approvals.approve(number, message)
     prop = result.proposal
     if not result.landed:
         print(
             f"approval recorded for proposal {prop.number}:"
-            f" {result.approvals} of {result.needed}; it lands on {revisions.main}"
+            f" {result.approvals} of {result.needed}; it lands on {control.ws.main}"
             " when the last reviewer approves"
         )
         return EXIT_OK
     docs = versions_label(prop.documents)
     print(
-        f"approved proposal {prop.number}: {inert(docs)} is effective on {revisions.main}"
+        f"approved proposal {prop.number}: {inert(docs)} is effective on {control.ws.main}"
         f" ({result.commit[:10]})"
     )
     for path in result.kept_local:
@@ -179,7 +181,7 @@ def approve(number: str, message: str) -> int:
 @vault_option
 def reject(number: str, message: str) -> int:
     """Close proposal N (or ID/N), keeping the reason in git."""
-    prop = _revisions().reject(number, message)
+    prop = _control().proposals.reject(number, message)
     print(f"rejected proposal {prop.number}; the reason is kept in {prop.ref}")
     return EXIT_OK
 
@@ -191,8 +193,8 @@ def reject(number: str, message: str) -> int:
 @vault_option
 def verify(since: str | None, rev: str | None, as_json: bool) -> int:
     """Audit main: every document change signed off; exit 1 if not."""
-    revisions = _revisions()
-    report = revisions.verify(since, rev)
+    control = _control()
+    report = control.audit.verify(since, rev)
     if as_json:
         print_json(
             {
@@ -225,7 +227,7 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
         )
     verdict = counted(len(report.violations), "violation") if report.violations else "ok"
     checked = counted(report.checked, "document change")
-    sys.stderr.write(f"verify: {checked} checked on {revisions.main}: {verdict}\n")
+    sys.stderr.write(f"verify: {checked} checked on {control.ws.main}: {verdict}\n")
     return EXIT_FAILURE if report.violations else EXIT_OK
 
 
@@ -235,14 +237,14 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
 @vault_option
 def history(doc_id: str, as_json: bool) -> int:
     """Approved revisions of document ID on main, newest first."""
-    revisions = _revisions()
-    doc_id = resolve_id(revisions.vault, doc_id)
-    found = revisions.history(doc_id)
+    control = _control()
+    doc_id = resolve_id(control.ws.vault, doc_id)
+    found = control.history.revisions(doc_id)
     if as_json:
         print_json([_revision_json(r) for r in found])
         return EXIT_OK
     if not found:
-        sys.stderr.write(f"{inert(doc_id)} has no approved revisions on {revisions.main}\n")
+        sys.stderr.write(f"{inert(doc_id)} has no approved revisions on {control.ws.main}\n")
         return EXIT_OK
     rows = [
         [
@@ -289,9 +291,9 @@ def _revision_json(rev: Revision) -> dict[str, Any]:
 def diff(doc_id: str, rev_a: str | None, rev_b: str | None, worktree: bool, color: str) -> int:
     """What changed in document ID between REV_A and REV_B (versions such as 1.2 or git
     revisions); by default between its last two approved revisions."""
-    revisions = _revisions()
-    doc_id = resolve_id(revisions.vault, doc_id)
-    old, new = revisions.diff_texts(doc_id, rev_a, rev_b, worktree=worktree)
+    control = _control()
+    doc_id = resolve_id(control.ws.vault, doc_id)
+    old, new = control.history.diff_texts(doc_id, rev_a, rev_b, worktree=worktree)
     _print_diff(old, new, color)
     return EXIT_OK
 
@@ -321,9 +323,9 @@ def _print_diff(old: TextAt, new: TextAt, color: str) -> None:
 @vault_option
 def restore(doc_id: str, to: str, message: str, major: bool) -> int:
     """Propose bringing back the text of an old version of ID as a new version."""
-    revisions = _revisions()
-    doc_id = resolve_id(revisions.vault, doc_id)
-    prop = revisions.restore(doc_id, to, message, major=major)
+    control = _control()
+    doc_id = resolve_id(control.ws.vault, doc_id)
+    prop = control.proposals.restore(doc_id, to, message, major=major)
     docs = versions_label(prop.documents)
     print(f"proposal {prop.number}: {inert(docs)} brings back {inert(to)} (waiting for review)")
     return EXIT_OK

@@ -36,8 +36,9 @@ STRICT_HELP = "refuse unless the document is effective, signed off and unedited"
 def _runs() -> Runs:
     """The Runs service on this command's vault."""
     from sopvault.services.runs import Runs
+    from sopvault.services.workspace import Workspace
 
-    return Runs(open_vault())
+    return Runs(Workspace.of(open_vault()))
 
 
 @click.command()
@@ -80,7 +81,7 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
     """List runs newest first, of every procedure or of ID; LATE marks overdue steps."""
     service = _runs()
     doc_id = resolve_id(service.vault, doc_id) if doc_id else None
-    listing = service.list(doc_id, open_only=open_only, full=as_json)
+    listing = service.listing(doc_id, open_only=open_only, full=as_json)
     now = service.now()
     for problem in listing.problems:
         sys.stderr.write(f"sopvault: warning: {inert(str(problem))}\n")

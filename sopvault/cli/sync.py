@@ -15,10 +15,11 @@ EXIT_OK = 0
 @vault_option
 def sync(remote: str | None) -> int:
     """Fetch, bring main up to date, push; report what came in."""
-    from sopvault.services.review.revisions import Revisions
+    from sopvault.services.review.control import DocumentControl
     from sopvault.services.sync import Sync
+    from sopvault.services.workspace import Workspace
 
-    report = Sync(Revisions(open_vault()), remote).sync()
+    report = Sync(DocumentControl(Workspace.of(open_vault())), remote).sync()
     print(inert(f"synced with {report.remote} ({report.url})"))
     for line in report.lines():
         print(inert(line))

@@ -8,47 +8,11 @@ change; ISO 9001 §7.5.2 c, 21 CFR Part 11 §11.50 and §11.70 for what a signat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sopvault.model.config import Person, ReviewRules
-
-_IDENTITY = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """A person as git knows them; compared by e-mail, which is what git records reliably."""
-
-    name: str
-    email: str
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
-
-    def same_as(self, other: Identity) -> bool:
-        """Whether both name the same person: e-mails compared without case."""
-        return self.email.lower() == other.email.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Identity | None:
-        """``Name <email>`` (as in a trailer or ``--as``), or None when it is not one."""
-        match = _IDENTITY.match(text)
-        if match is None:
-            return None
-        return cls(match["name"] or match["email"], match["email"])
-
-
-class Refusal(StrEnum):
-    """Why a sign-off does not count; the same words in ``approve`` and ``verify``."""
-
-    UNREVIEWED = "unreviewed"
-    SELF_APPROVED = "self-approved"
-    NOT_ALLOWED = "approver not allowed"
-    TOO_FEW = "too few approvals"
-    BAD_SIGNATURE = "bad signature"
+from sopvault.model.control import Identity, Refusal
 
 
 @dataclass(frozen=True)

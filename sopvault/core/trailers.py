@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sopvault.core.approval import Identity
+from sopvault.model.control import Identity
 
 # Trailer keys. ``git interpret-trailers --parse`` reads all of them.
 SOP_ID = "SOP-Id"

@@ -16,8 +16,11 @@ from pathlib import Path
 
 from sopvault.core.trailers import APPROVED_AT, REVIEWED_BY, document_trailers, message
 from sopvault.errors import SopvaultError
-from sopvault.services.review.revisions import Revisions
+from sopvault.services.clock import stopped_at
+from sopvault.services.review.control import DocumentControl
+from sopvault.services.review.proposals import Proposals
 from sopvault.services.vault import Vault
+from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import Repo
 
 PEOPLE = {
@@ -111,6 +114,8 @@ STORY = (
 
 @dataclass(frozen=True)
 class DemoReport:
+    """The demo made: its folder, how many commits main has, proposals left open."""
+
     root: Path
     commits: int
     open_proposals: int
@@ -135,8 +140,8 @@ def make_demo(target: Path) -> DemoReport:
         _play(target, edit)
     repo = Repo(target)
     commits = int(repo.text("rev-list", "--count", "main"))
-    revisions = Revisions(Vault.open(target), repo)
-    return DemoReport(target.resolve(), commits, len(revisions.proposals()))
+    proposals = Proposals(Workspace.of(Vault.open(target), repo))
+    return DemoReport(target.resolve(), commits, len(proposals.listing()))
 
 
 def _sample_source() -> Path:
@@ -186,9 +191,12 @@ def _import(root: Path) -> None:
 
 
 def _play(root: Path, edit: Edit) -> None:
-    when = datetime.fromisoformat(edit.when).replace(tzinfo=UTC)
-    author = Revisions(Vault.open(root), _acting(root, edit.author, edit.when))
-    path = root / author.vault.get(edit.doc_id).path
+    # Each person acts through their own git identity, at the story's time.
+    clock = stopped_at(datetime.fromisoformat(edit.when).replace(tzinfo=UTC))
+    author = Proposals(
+        Workspace.of(Vault.open(root, clock=clock), _acting(root, edit.author, edit.when))
+    )
+    path = root / author.ws.vault.get(edit.doc_id).path
     text = path.read_text(encoding="utf-8")
     if edit.old not in text:
         raise SopvaultError(f"demo story is out of date with the sample vault: {edit.doc_id}")
@@ -196,10 +204,11 @@ def _play(root: Path, edit: Edit) -> None:
     prop = author.propose([edit.doc_id], edit.summary, major=edit.major)
     if edit.reviewer is None:
         return
-    reviewer = Revisions(Vault.open(root), _acting(root, edit.reviewer, edit.when))
-    reviewer.clock = when
+    reviewer = DocumentControl(
+        Workspace.of(Vault.open(root, clock=clock), _acting(root, edit.reviewer, edit.when))
+    )
     if edit.reject_reason:
-        reviewer.reject(str(prop.number), edit.reject_reason)
-        path.write_bytes(reviewer.main_text(edit.doc_id).text.encode("utf-8"))
+        reviewer.proposals.reject(str(prop.number), edit.reject_reason)
+        path.write_bytes(reviewer.history.main_text(edit.doc_id).text.encode("utf-8"))
     else:
-        reviewer.approve(str(prop.number))
+        reviewer.approvals.approve(str(prop.number))

@@ -11,49 +11,39 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from sopvault.core.approval import Identity
-from sopvault.core.checklist import abort, complete, mark, new_run, summarize
+from sopvault.core.checklist import abort, complete, mark, new_run
 from sopvault.core.parse import parse_text
-from sopvault.core.trailers import RUN_ID, RUN_STATE, SOP_ID, message
 from sopvault.errors import InvalidId, RunError
+from sopvault.model.control import Identity, TextAt
 from sopvault.model.document import Document, Status, is_valid_id
-from sopvault.model.run import RUNS_DIR, Run, RunState, RunSummary, check_run_id
-from sopvault.services.review.revisions import RevisionError, Revisions
-from sopvault.services.vault import Vault, write_atomic
-from sopvault.store.cache import read_cached, write_cached
-from sopvault.store.git.repo import ZERO, GitError, Repo
+from sopvault.model.run import RUNS_DIR, Run, RunState, check_run_id
+from sopvault.services.review.common import RevisionError
+from sopvault.services.review.history import History
+from sopvault.services.runcommit import commit_run
+from sopvault.services.runlist import Listing, list_runs
+from sopvault.services.workspace import Workspace
+from sopvault.store.fs import write_atomic
+from sopvault.store.git.repo import GitError, Repo
 from sopvault.store.runfile import RunFileError, dumps, loads
 
 
 @dataclass
 class Started:
+    """A run just started, and what is odd about it (not effective, unsigned text)."""
+
     run: Run
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Listing:
-    """Runs newest first; ``full`` holds the whole records when they were asked for."""
-
-    runs: list[RunSummary]
-    problems: list[RunFileError]
-    full: list[Run] = field(default_factory=list)
-
-
-RUNS_CACHE = "runs.pickle"
-# The summary's fields: a cache written before one was added is not used.
-_SHAPE = tuple(f.name for f in fields(RunSummary))
-# Cached per run file: (size, mtime_ns, summary or (message, line) of a file that is broken).
-CacheEntry = tuple[int, int, "RunSummary | tuple[str, int | None]"]
-
-
 @dataclass(frozen=True)
 class Resumed:
+    """A run taken up again with the document it follows; ``old``/``new`` are
+    (label, text) pairs when main moved on since it started."""
+
     run: Run
     document: Document
     # Set when main holds a newer text than the one the run follows: its version (or
@@ -66,19 +56,13 @@ class Resumed:
 class Runs:
     """Run work on one vault; git is used when the vault is in a repository."""
 
-    def __init__(self, vault: Vault, clock: Callable[[], datetime] | None = None) -> None:
-        self.vault = vault
-        self.clock = clock or (lambda: datetime.now(UTC).replace(microsecond=0))
-        try:
-            self.revisions: Revisions | None = Revisions(vault)
-        except RevisionError:
-            self.revisions = None
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.vault = ws.vault
+        self.repo: Repo | None = ws.repo
+        self.history = History(ws) if ws.repo is not None else None
         self._documents: dict[str, Document] = {}  # parsed pinned texts, by blob id
         self._me: str | None = None
-
-    @property
-    def repo(self) -> Repo | None:
-        return self.revisions.repo if self.revisions else None
 
     # ---- who -------------------------------------------------------------------------
 
@@ -130,7 +114,7 @@ class Runs:
             warnings.append(f"{doc_id} is {state}, not effective")
         if strict and warnings:
             raise RunError(f"refused (--strict): {warnings[0]}")
-        now = self.clock()
+        now = self.ws.now()
         run = new_run(
             self._new_id(doc_id, now),
             doc,
@@ -149,33 +133,43 @@ class Runs:
         pinned to a commit) when there is no git or main does not hold it yet."""
         working = self.vault.get(doc_id)
         working_bytes = (self.vault.root / working.path).read_bytes()
-        revisions = self.revisions
-        on_main = None
-        if revisions is not None:
-            try:
-                on_main = revisions.main_text(doc_id)
-            except RevisionError:
-                on_main = None
-        if revisions is None or on_main is None:
-            where = "the vault is not in git" if revisions is None else f"{doc_id} is not on main"
+        on_main = self._main_text(doc_id)
+        if self.history is None or on_main is None:
+            where = (
+                "the vault is not in git" if self.history is None else f"{doc_id} is not on main"
+            )
             warnings.append(f"{where}: the run follows the working copy, pinned to no commit")
             blob = _blob_id(working_bytes)
             return working_bytes.decode("utf-8", "replace"), working.path, "", blob
-        tip = revisions.repo.rev(revisions.main_ref) or ""
-        repo_path = revisions.prefix + on_main.path
-        blob = revisions.repo.blob_ids(tip, [repo_path]).get(repo_path, "")
+        main = self.ws.main
+        tip, blob = self._on_main(on_main.path)
         if on_main.text.encode("utf-8") != working_bytes:
             warnings.append(
-                f"your working copy of {doc_id} differs from {revisions.main}:"
-                f" the run follows {revisions.main}'s text"
+                f"your working copy of {doc_id} differs from {main}: the run follows {main}'s text"
             )
-        history = revisions.history(doc_id)
-        newest = revisions.revision_text(history[0]) if history else None
+        revisions = self.history.revisions(doc_id)
+        newest = self.history.revision_text(revisions[0]) if revisions else None
         if newest is None or newest.text != on_main.text:
             warnings.append(
-                f"{doc_id}'s text on {revisions.main} carries no sign-off (see `sopvault verify`)"
+                f"{doc_id}'s text on {main} carries no sign-off (see `sopvault verify`)"
             )
         return on_main.text, on_main.path, tip, blob
+
+    def _main_text(self, doc_id: str) -> TextAt | None:
+        """The document's text on main; None without git or when main lacks it."""
+        if self.history is None:
+            return None
+        try:
+            return self.history.main_text(doc_id)
+        except RevisionError:
+            return None
+
+    def _on_main(self, path: str) -> tuple[str, str]:
+        """Main's commit and the blob id it holds at vault path ``path`` ("" when absent)."""
+        assert self.repo is not None
+        tip = self.repo.rev(self.ws.main_ref) or ""
+        repo_path = self.ws.repo_path(path)
+        return tip, self.repo.blob_ids(tip, [repo_path]).get(repo_path, "")
 
     def _new_id(self, doc_id: str, now: datetime) -> str:
         while True:
@@ -200,6 +194,7 @@ class Runs:
             ) from None
 
     def find(self, run_id: str) -> Path:
+        """The file of run ``run_id``; raises RunError for a malformed or unknown id."""
         check_run_id(run_id)
         folder = self.vault.root / RUNS_DIR
         found = sorted(folder.glob(f"*/{run_id}.toml")) if folder.is_dir() else []
@@ -208,6 +203,8 @@ class Runs:
         return found[0]
 
     def load(self, run_id: str) -> Run:
+        """The run as recorded; raises RunError when unknown, RunFileError when its file
+        cannot be read or holds another run."""
         path = self.find(run_id)
         rel = path.relative_to(self.vault.root).as_posix()
         try:
@@ -245,18 +242,13 @@ class Runs:
         """The run and its pinned document, and whether main has moved on since."""
         run = self.load(run_id)
         doc = self.document(run)
-        revisions = self.revisions
-        if revisions is None or not run.commit:
+        now = self._main_text(run.doc_id) if run.commit else None
+        if now is None or self.repo is None:
             return Resumed(run, doc)
-        try:
-            now = revisions.main_text(run.doc_id)
-        except RevisionError:
+        tip, blob = self._on_main(now.path)
+        if blob == run.blob:
             return Resumed(run, doc)
-        tip = revisions.repo.rev(revisions.main_ref) or ""
-        repo_path = revisions.prefix + now.path
-        if revisions.repo.blob_ids(tip, [repo_path]).get(repo_path) == run.blob:
-            return Resumed(run, doc)
-        old = revisions.repo.blobs([run.blob])[0] or b""
+        old = self.repo.blobs([run.blob])[0] or b""
         new_version = parse_text(now.path, now.text).document
         label = new_version.version if new_version and new_version.version else tip[:8]
         followed = f"{run.doc_id} {run.version or ''} (followed by this run)"
@@ -277,6 +269,9 @@ class Runs:
         reason: str = "",
         who: str | None = None,
     ) -> Run:
+        """Record one step entry (``action``: done, skip, fail...; ``value`` for evidence)
+        by ``who`` (default: the acting person) at the clock's time, saved at once.
+        Raises RunError when the run rules refuse it."""
         run = self.load(run_id)
         doc = self.document(run)
         mark(
@@ -285,7 +280,7 @@ class Runs:
             number,
             action,
             who=self.who(who),
-            now=self.clock(),
+            now=self.ws.now(),
             value=value,
             note=note,
             reason=reason,
@@ -299,150 +294,52 @@ class Runs:
         if self._ended_not_committed(run, RunState.COMPLETED):
             return run, self._commit(run)
         self._can_commit()
-        complete(run, self.document(run), who=self.who(who), now=self.clock())
+        complete(run, self.document(run), who=self.who(who), now=self.ws.now())
         self.save(run)
         return run, self._commit(run)
 
     def abort(self, run_id: str, reason: str, who: str | None = None) -> tuple[Run, str | None]:
+        """Aborted with ``reason`` and committed; returns the commit (None outside git).
+        Raises RunError when the run is not open."""
         run = self.load(run_id)
         if self._ended_not_committed(run, RunState.ABORTED):
             return run, self._commit(run)
         self._can_commit()
-        abort(run, who=self.who(who), now=self.clock(), reason=reason)
+        abort(run, who=self.who(who), now=self.ws.now(), reason=reason)
         self.save(run)
         return run, self._commit(run)
 
     def _can_commit(self) -> None:
         """Before the run changes state: a locked index would leave it ended but not
         committed."""
-        if self.revisions is not None:
-            self.revisions.repo.check_index_unlocked()
+        if self.repo is not None:
+            self.repo.check_index_unlocked()
 
     def _ended_not_committed(self, run: Run, state: RunState) -> bool:
         """A run ended on disk whose commit did not happen (the process was killed, or
         git refused): completing it again commits it."""
-        if run.state is not state or self.revisions is None:
+        if run.state is not state or self.repo is None:
             return False
-        path = self.revisions.prefix + run.file
-        committed = self.revisions.repo.blob("HEAD", path)
+        committed = self.repo.blob("HEAD", self.ws.repo_path(run.file))
         return committed != (self.vault.root / run.file).read_bytes()
 
     def _commit(self, run: Run) -> str | None:
-        """Commit exactly the run file on the current branch, then stage that one entry so
-        ``git status`` shows it as committed; other staged or unstaged work is untouched."""
-        revisions = self.revisions
-        if revisions is None:
+        """Commit the ended run's file (None outside git); see ``runcommit.commit_run``."""
+        if self.repo is None:
             return None
-        repo = revisions.repo
-        repo.check_index_unlocked()
-        path = revisions.prefix + run.file
-        data = (self.vault.root / run.file).read_bytes()
-        text = message(
-            f"Run {run.doc_id} {run.state.value}: {run.title}",
-            run.reason if run.state is RunState.ABORTED else "",
-            [(SOP_ID, run.doc_id), (RUN_ID, run.id), (RUN_STATE, run.state.value)],
-        )
-        sign = repo.config_bool("commit.gpgsign")
-        for attempt in range(5):
-            head = repo.rev("HEAD")
-            tree = repo.tree_with(head, {path: data})
-            commit = repo.commit_tree(tree, [head] if head else [], text, sign=sign)
-            try:
-                repo.update_ref("HEAD", commit, head or ZERO, f"sopvault run {run.id}")
-                break
-            except GitError:
-                if attempt == 4:  # someone else keeps committing: say so
-                    raise RunError(
-                        f"could not commit run {run.id}: the branch kept moving; the run"
-                        f" is saved in {run.file}, try `sopvault runs complete` again"
-                    ) from None
-        blob = repo.hash_blob(path, data)
-        done = repo.call("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
-        if done.returncode != 0:
-            raise RunError(
-                f"run {run.id} is committed ({commit[:10]}) but git's index could not be"
-                f" updated: {done.stderr.decode('utf-8', 'replace').strip()}"
-            )
-        return commit
+        return commit_run(self.repo, self.ws.repo_path(run.file), self.vault.root / run.file, run)
 
     # ---- listing -----------------------------------------------------------------------
 
-    def list(
+    def listing(
         self, doc_id: str | None = None, *, open_only: bool = False, full: bool = False
     ) -> Listing:
-        """Every run file, newest first; an unreadable one is a problem, not a failure.
-
-        Summaries are cached by file size and mtime (``.sopvault/cache/runs.pickle``), so
-        listing ten thousand runs parses only the files that changed. ``full`` reads every
-        matching file whole, for ``--json``."""
-        if doc_id is not None and not is_valid_id(doc_id):
-            raise InvalidId(f"{doc_id!r} is not a valid document id")
-        cache_dir = self.vault.state_dir / "cache"
-        cached = read_cached(cache_dir / RUNS_CACHE)
-        old: dict[str, CacheEntry] = {}
-        if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == _SHAPE:
-            old = cached[1]
-        fresh: dict[str, CacheEntry] = {}
-        listing = Listing([], [])
-        changed = False
-        for rel, stat in _run_files(self.vault.root, doc_id):
-            entry = old.get(rel)
-            if full or entry is None or entry[:2] != (stat.st_size, stat.st_mtime_ns):
-                changed = True
-                outcome: RunSummary | tuple[str, int | None]
-                try:
-                    run = loads((self.vault.root / rel).read_text(encoding="utf-8"), rel)
-                except RunFileError as err:
-                    outcome = (err.message, err.line)
-                except (OSError, UnicodeDecodeError) as err:
-                    outcome = (f"cannot read: {err}", None)
-                else:
-                    outcome = summarize(run)
-                    if full and (not open_only or run.state is RunState.OPEN):
-                        listing.full.append(run)
-                entry = (stat.st_size, stat.st_mtime_ns, outcome)
-            fresh[rel] = entry
-            outcome = entry[2]
-            if isinstance(outcome, tuple):
-                listing.problems.append(RunFileError(outcome[0], path=rel, line=outcome[1]))
-            elif not open_only or outcome.state is RunState.OPEN:
-                listing.runs.append(outcome)
-        if doc_id is None and len(fresh) != len(old):
-            changed = True  # run files were removed
-        if changed:
-            merged = fresh if doc_id is None else {**old, **fresh}
-            write_cached(cache_dir, RUNS_CACHE, (_SHAPE, merged))
-        listing.runs.sort(key=lambda r: (r.started_at, r.id), reverse=True)
-        listing.full.sort(key=lambda r: (r.started_at, r.id), reverse=True)
-        return listing
+        """Every run file (of ``doc_id``), newest first; see ``runlist.list_runs``."""
+        return list_runs(self.vault, doc_id, open_only=open_only, full=full)
 
     def now(self) -> datetime:
-        return self.clock()
-
-
-def _run_files(root: Path, doc_id: str | None) -> list[tuple[str, os.stat_result]]:
-    """``runs/<ID>/*.toml`` with their stats, by ``scandir`` (a glob plus a stat per
-    file took seven times as long on ten thousand runs). Links are not followed."""
-    top = root / RUNS_DIR
-    folders: list[tuple[str, str]] = []
-    try:
-        if doc_id is not None:
-            folders = [(doc_id, str(top / doc_id))]
-        else:
-            with os.scandir(top) as entries:
-                folders = [(e.name, e.path) for e in entries if e.is_dir(follow_symlinks=False)]
-    except OSError:
-        return []
-    found = []
-    for name, folder in folders:
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".toml") and entry.is_file(follow_symlinks=False):
-                        found.append((f"{RUNS_DIR}/{name}/{entry.name}", entry.stat()))
-        except OSError:
-            continue
-    return found
+        """The workspace clock's time (aware, UTC): what lateness is measured against."""
+        return self.ws.now()
 
 
 def _blob_id(data: bytes) -> str:

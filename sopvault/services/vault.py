@@ -6,12 +6,11 @@ import gc
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sopvault.core.checks import CheckedVault, check_vault
 from sopvault.core.config import CONFIG_FILE, parse_config
@@ -21,22 +20,17 @@ from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, SopvaultEr
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import Document, Kind, Status, is_valid_id
 from sopvault.model.finding import Finding
-from sopvault.model.search import SearchResponse
+from sopvault.services.clock import Clock, system_clock
+from sopvault.services.indexing import Searchable
 from sopvault.store import cache as loadcache
-from sopvault.store import changes
 from sopvault.store.fs import (
     find_vault_root,
-    is_document_path,
     safe_relative,
     scan_documents,
-    stamp_of,
+    write_atomic,
 )
 
-if TYPE_CHECKING:
-    from sopvault.search import SearchIndex
-
 STATE_DIR = ".sopvault"
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -49,23 +43,13 @@ class DocumentFilter:
     tag: str | None = None
 
     def matches(self, doc: Document) -> bool:
+        """Whether ``doc`` meets every criterion given."""
         return (
             (self.kind is None or doc.kind is self.kind)
             and (self.status is None or doc.status is self.status)
             and (self.owner is None or doc.owner == self.owner)
             and (self.tag is None or self.tag in doc.tags)
         )
-
-
-@dataclass
-class IndexReport:
-    """What bringing the search index up to date did, and anything the user should know."""
-
-    rebuilt: bool = False
-    documents: int | None = None
-    updated: int = 0
-    removed: int = 0
-    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -79,14 +63,17 @@ class VaultState:
 
     @property
     def documents(self) -> dict[str, Document]:
+        """Every document loaded, by id."""
         return self.checked.documents
 
     @property
     def findings(self) -> list[Finding]:
+        """Every problem found in the documents (findings, not exceptions)."""
         return self.checked.findings
 
     @property
     def skipped(self) -> list[str]:
+        """Files left out of the load (vault-relative paths)."""
         return self.checked.skipped
 
     def ancestors(self, doc_id: str) -> list[str]:
@@ -94,34 +81,32 @@ class VaultState:
         return ancestors(self.documents, doc_id)
 
 
-class Vault:
+class Vault(Searchable):
     """A vault on disk. Loading is lazy and cached; call ``reload()`` after outside changes."""
 
-    def __init__(self, root: Path, config: VaultConfig, today: date | None = None) -> None:
+    def __init__(self, root: Path, config: VaultConfig, clock: Clock | None = None) -> None:
         self.root = root
         self.config = config
-        self._today = today
+        self.clock: Clock = clock or system_clock
         self._config_text = repr(config)
-        # How long an index update waits for another process's update before answering
-        # from the index as it is.
-        self.index_lock_wait = 2.0
-        self._search_index: SearchIndex | None = None  # kept so its searcher stays open
 
     @property
     def today(self) -> date:
-        """The date checks and approvals use (fixed in tests, else the real date)."""
-        return self._today or date.today()
+        """The date checks and approvals use: the clock's (the workspace's) date in UTC."""
+        return self.clock().date()
 
     @classmethod
-    def open(cls, path: Path | None = None, *, today: date | None = None) -> Vault:
-        """Open the vault at ``path`` or the nearest one above it (default: the current folder)."""
+    def open(cls, path: Path | None = None, *, clock: Clock | None = None) -> Vault:
+        """Open the vault at ``path`` or the nearest one above it (default: the current
+        folder); ``clock`` is the workspace's (the system clock by default). Raises
+        VaultNotFound when there is no vault, ConfigError when its config cannot be read."""
         root = find_vault_root(path or Path.cwd())
         config_path = root / CONFIG_FILE
         try:
             text = config_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise ConfigError(f"cannot read: {err}", path=str(config_path)) from None
-        vault = cls(root, parse_config(text, str(config_path)), today=today)
+        vault = cls(root, parse_config(text, str(config_path)), clock)
         vault._config_text = text
         return vault
 
@@ -176,6 +161,7 @@ class Vault:
         return []
 
     def must_be_writable(self, what: str) -> None:
+        """Refuse ``what`` (e.g. "propose") on a read-only vault: raises SopvaultError."""
         if self.read_only:
             raise SopvaultError(f"cannot {what}: this vault is read-only ({self.root})")
 
@@ -195,7 +181,7 @@ class Vault:
     def _load(self) -> VaultState:
         cache_dir = self.state_dir / "cache"
         stamps, refused = scan_documents(self.root)
-        today = self._today or date.today()
+        today = self.today
         key = loadcache.snapshot_key(stamps, refused, self._config_text, today)
         snapshot = loadcache.read_snapshot(cache_dir, key)
         if snapshot is not None:
@@ -214,6 +200,7 @@ class Vault:
 
     @property
     def documents(self) -> dict[str, Document]:
+        """Every document of the current load, by id."""
         return self.state.documents
 
     def get(self, doc_id: str) -> Document:
@@ -248,12 +235,15 @@ class Vault:
         return sorted(found, key=lambda d: (order[d.kind], d.id))
 
     def findings_for(self, path: str) -> list[Finding]:
+        """The findings in one file (vault-relative ``path``)."""
         return [f for f in self.state.findings if f.path == path]
 
     def path_of(self, doc: Document) -> Path:
+        """The document's file; raises InvalidId when its path would leave the vault."""
         return safe_relative(self.root, doc.path)
 
     def read_text(self, doc: Document) -> str:
+        """The document's file as text (UTF-8); raises OSError when it cannot be read."""
         return self.path_of(doc).read_text(encoding="utf-8")
 
     def update_fields(self, doc_id: str, changes: dict[str, Any]) -> Document:
@@ -269,120 +259,6 @@ class Vault:
         write_atomic(path, text.encode("utf-8"))
         self.reload()
         return self.get(result.document.id)
-
-    # ---- search ------------------------------------------------------------------------
-
-    @property
-    def index_dir(self) -> Path:
-        return self.state_dir / "index"
-
-    def search(
-        self,
-        text: str,
-        *,
-        kind: str | None = None,
-        status: str | None = None,
-        limit: int = 20,
-        progress: Progress | None = None,
-    ) -> SearchResponse:
-        """Search, after bringing the index up to date with the working tree.
-
-        A malformed query raises QueryError (a SopvaultError) before any work is done.
-        """
-        from sopvault.search import IndexUnavailable, SearchIndex, query
-
-        query.tokenize(text)  # fail fast on a malformed query, before touching the index
-        if self._search_index is None:
-            self._search_index = SearchIndex(self.index_dir)
-        index = self._search_index
-
-        def run(notices: list[str]) -> SearchResponse:
-            return index.search(
-                text,
-                kind=kind,
-                status=status,
-                limit=limit,
-                load=self._document_at,
-                notices=tuple(notices),
-            )
-
-        try:
-            return run([*self.notes(), *self.refresh_index(progress=progress).notices])
-        except IndexUnavailable:
-            report = self.refresh_index(rebuild=True, progress=progress)
-            return run(["the search index was unreadable; rebuilt it", *report.notices])
-
-    def refresh_index(
-        self, *, rebuild: bool = False, progress: Progress | None = None
-    ) -> IndexReport:
-        """Re-index what changed since last time; rebuild when asked, missing or unreadable."""
-        from sopvault.search import IndexUnavailable, SearchIndex
-
-        index = SearchIndex(self.index_dir)
-        existed = index.directory.exists()
-        try:
-            lock = index.writer_lock(wait=self.index_lock_wait if existed else 600.0)
-            with lock as locked:
-                if not locked:
-                    return IndexReport(
-                        notices=[
-                            "another sopvault is updating the search index;"
-                            " answering from the index as it was"
-                        ]
-                    )
-                meta = None if rebuild else index.read_meta()
-                if meta is None:
-                    return self._rebuild_index(index, progress, rebuild, existed)
-                found = changes.detect(self.root, meta.changes)
-                if found.full:
-                    return self._rebuild_index(index, progress, True, existed)
-                if not found.paths:
-                    if found.state != meta.changes:
-                        index.write_meta(found.state)
-                    return IndexReport()
-                documents, removed = self._reparse(found.paths)
-                try:
-                    index.update(documents, removed, found.state)
-                except IndexUnavailable:
-                    return self._rebuild_index(index, progress, False, existed)
-                return IndexReport(updated=len(documents), removed=len(removed))
-        except OSError as err:
-            return IndexReport(notices=[f"search index not updated: {err.strerror or err}"])
-
-    def _rebuild_index(
-        self, index: SearchIndex, progress: Progress | None, asked: bool, existed: bool
-    ) -> IndexReport:
-        state = changes.current_state(self.root)  # before reading: later edits are seen next time
-        stamps, _ = scan_documents(self.root)
-        results = loadcache.iter_results(self.root, stamps, self.state_dir / "cache")
-        documents = (r.document for r in results if r.document is not None)
-        procs = 2 if len(stamps) >= 2000 and (os.cpu_count() or 1) > 1 else 1
-        index.rebuild(documents, len(stamps), state, progress=progress, procs=procs)
-        notices = []
-        if not asked:
-            notices.append(
-                "rebuilt the search index (it was unreadable or out of date)"
-                if existed
-                else "built the search index"
-            )
-        return IndexReport(rebuilt=True, documents=index.document_count(), notices=notices)
-
-    def _reparse(self, paths: set[str]) -> tuple[list[Document], list[str]]:
-        documents: list[Document] = []
-        removed: list[str] = []
-        for rel in sorted(paths):
-            doc = self._document_at(rel) if is_document_path(rel) else None
-            if doc is None:
-                removed.append(rel)
-            else:
-                documents.append(doc)
-        return documents, removed
-
-    def _document_at(self, rel: str) -> Document | None:
-        """The document in one file as it is on disk now, or None if gone or unreadable."""
-        if stamp_of(self.root, rel) is None:
-            return None
-        return loadcache.parse_file(self.root, rel).document
 
     def new_document(self, kind: Kind, title: str, parent: str | None = None) -> Document:
         """Create a draft from the vault's template for ``kind`` with a fresh id."""
@@ -411,23 +287,3 @@ class Vault:
         write_atomic(target, text.encode("utf-8"))
         self.reload()
         return self.get(doc_id)
-
-
-def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Write through a temp file and rename, so a crash leaves the old or the new file whole."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -1,8 +1,9 @@
-"""Find a vault's root and the document files in it, without leaving the vault."""
+"""Find a vault's root and its document files without leaving the vault; write atomically."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,3 +119,23 @@ def safe_relative(root: Path, rel: str) -> Path:
     if not full.resolve().is_relative_to(root.resolve()):
         raise InvalidId(f"path {rel!r} leads outside the vault")
     return full
+
+
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write through a temp file and rename, so a crash leaves the old or the new file whole."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

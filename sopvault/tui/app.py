@@ -1,23 +1,20 @@
-"""SopVaultApp: global bindings and screens, built around one Vault service."""
+"""SopVaultApp: global bindings and screens, built around one opened Workspace."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from datetime import datetime
 
 from textual.app import App
 from textual.binding import Binding
 
-from sopvault.services.review.revisions import Revisions
+from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
-from sopvault.services.vault import Vault
+from sopvault.services.workspace import Workspace
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.help import HelpScreen
 from sopvault.tui.screens.search import SearchScreen
 
 
 class SopVaultApp(App[None]):
-    """The app takes an opened Vault, so tests build it from a temp vault with no patching."""
+    """The app takes an opened Workspace, so tests build it from a temp vault with no patching."""
 
     CSS_PATH = "app.tcss"
     TITLE = "sopvault"
@@ -27,25 +24,25 @@ class SopVaultApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, vault: Vault, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.vault = vault
+        self.workspace = workspace  # its clock is fixed in tests and screenshots
+        self.vault = vault = workspace.vault
         self.sub_title = vault.config.name or str(vault.root)
-        self.clock = clock  # the runs' clock: fixed in tests and screenshots
-        self._revisions: Revisions | None = None
+        self._revisions: DocumentControl | None = None
         self._runs: Runs | None = None
 
-    def revisions(self) -> Revisions:
+    def revisions(self) -> DocumentControl:
         """The document-control service, made on first use: a vault outside git browses
         fine, and only the history and review keys explain that they need git."""
         if self._revisions is None:
-            self._revisions = Revisions(self.vault)
+            self._revisions = DocumentControl(self.workspace)
         return self._revisions
 
     def runs(self) -> Runs:
         """The checklist-run service (works without git: runs are then not committed)."""
         if self._runs is None:
-            self._runs = Runs(self.vault, self.clock)
+            self._runs = Runs(self.workspace)
         return self._runs
 
     def on_mount(self) -> None:

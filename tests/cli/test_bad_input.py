@@ -11,6 +11,7 @@ import pytest
 
 from sopvault.cli import main
 from sopvault.errors import SopvaultError
+from sopvault.services.clock import running_from
 from sopvault.services.vault import Vault
 from tests.conftest import TODAY, commit_all, copy_sample
 
@@ -71,7 +72,7 @@ def test_bad_file_is_reported_and_the_rest_loads(
 ) -> None:
     content, expected = CASES[name]
     root = vault_with(name, content)
-    state = Vault.open(root, today=TODAY).state
+    state = Vault.open(root, clock=running_from(TODAY)).state
     rel = f"policies/{name}.md"
     mine = [(f.line, f.code) for f in state.findings if f.path == rel]
     if expected is None:
@@ -92,7 +93,7 @@ def test_bad_file_is_reported_and_the_rest_loads(
 
 def test_bom_and_crlf_are_kept_when_sopvault_writes(vault_with) -> None:  # type: ignore[no-untyped-def]
     root = vault_with("crlf-bom", ("\ufeff" + doc("X-20")).replace("\n", "\r\n").encode())
-    vault = Vault.open(root, today=TODAY)
+    vault = Vault.open(root, clock=running_from(TODAY))
     vault.update_fields("X-20", {"status": "effective"})
     data = (root / "policies" / "crlf-bom.md").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf+++\r\n")
@@ -105,7 +106,7 @@ def test_a_20_mb_document_loads_and_is_searched(vault_with) -> None:  # type: ig
     body += "The word zanzibarite appears once, at the very end.\n"
     root = vault_with("huge", doc("X-30", body=body).encode())
     assert (root / "policies" / "huge.md").stat().st_size > 20_000_000
-    vault = Vault.open(root, today=TODAY)
+    vault = Vault.open(root, clock=running_from(TODAY))
     assert vault.get("X-30").body.endswith("at the very end.\n")
     hits = vault.search("zanzibarite").hits
     assert [h.id for h in hits] == ["X-30"]
@@ -118,7 +119,7 @@ def test_a_procedure_with_100000_steps_loads(
     steps = "".join(f'\n[[steps]]\naction = "Check item {i}"\n' for i in range(100_000))
     text = '+++\nid = "X-40"\ntitle = "Many"\nkind = "procedure"\n' + steps + "+++\n"
     root = vault_with("many", text.encode())
-    vault = Vault.open(root, today=TODAY)
+    vault = Vault.open(root, clock=running_from(TODAY))
     assert len(vault.get("X-40").steps) == 100_000
     assert main(["--vault", str(root), "list", "--kind", "procedure"]) == 0
     assert "X-40" in capsys.readouterr().out
@@ -130,7 +131,7 @@ def test_symlinks_out_of_the_vault_are_not_followed(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "vault")
     os.symlink(secret, root / "policies" / "link.md")
     os.symlink(tmp_path, root / "policies" / "dir-link")
-    state = Vault.open(root, today=TODAY).state
+    state = Vault.open(root, clock=running_from(TODAY)).state
     assert "SECRET-1" not in state.documents
     assert any(f.code == "symlink" and f.path == "policies/link.md" for f in state.findings)
     assert len(state.documents) == SAMPLE_DOCS

@@ -14,11 +14,13 @@ from textual.widgets import Static
 
 from sopvault.cli import main
 from sopvault.errors import SopvaultError
-from sopvault.services.review.revisions import RevisionError, Revisions
+from sopvault.services.clock import running_from
+from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
+from sopvault.services.workspace import NoRepository, Workspace
 from sopvault.tui.app import SopVaultApp
-from tests.conftest import TODAY, commit_all, copy_sample
+from tests.conftest import TODAY, commit_all, copy_sample, workspace_at
 from tests.tui.helpers import loaded, plain, settle
 
 
@@ -47,7 +49,7 @@ def read_only_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def test_a_read_only_vault_browses_and_searches(
     read_only_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    vault = Vault.open(read_only_root, today=TODAY)
+    vault = Vault.open(read_only_root, clock=running_from(TODAY))
     assert vault.read_only
     assert len(vault.state.documents) == 38
     response = vault.search("respirator")
@@ -68,11 +70,11 @@ def test_a_read_only_vault_browses_and_searches(
         err = capsys.readouterr().err
         assert "this vault is read-only" in err and err.count("\n") == 1
     with pytest.raises(SopvaultError, match="read-only"):
-        Runs(vault).start("SOP-010")
+        Runs(Workspace.of(vault)).start("SOP-010")
 
 
 async def test_a_read_only_vault_in_the_tui(read_only_root: Path) -> None:
-    app = SopVaultApp(Vault.open(read_only_root, today=TODAY))
+    app = SopVaultApp(workspace_at(read_only_root))
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         status = " ".join(plain(app.screen.query_one("#status", Static)).split())
@@ -88,9 +90,9 @@ async def test_a_read_only_vault_in_the_tui(read_only_root: Path) -> None:
 
 async def test_a_folder_outside_git_browses_and_says_what_is_missing(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "plain")
-    with pytest.raises(RevisionError, match="not in a git repository"):
-        Revisions(Vault.open(root, today=TODAY))
-    app = SopVaultApp(Vault.open(root, today=TODAY))
+    with pytest.raises(NoRepository, match="not in a git repository"):
+        DocumentControl(workspace_at(root))
+    app = SopVaultApp(workspace_at(root))
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         status = " ".join(plain(app.screen.query_one("#status", Static)).split())

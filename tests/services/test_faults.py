@@ -21,10 +21,12 @@ import pytest
 from sopvault.cli import main
 from sopvault.errors import SopvaultError
 from sopvault.model.run import StepState
-from sopvault.services.review.revisions import RevisionError, Revisions
+from sopvault.services.clock import running_from
+from sopvault.services.review.common import RevisionError
+from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
-from tests.conftest import ROOT, TODAY, act_as, walk_to_the_end, write
+from tests.conftest import ROOT, TODAY, act_as, walk_to_the_end, workspace_at, write
 
 KILLS = int(os.environ.get("SOPVAULT_KILLS", "50"))
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
@@ -63,7 +65,7 @@ print("done", flush=True)
 
 def test_killing_an_index_update_leaves_search_fresh(sample_path: Path) -> None:
     rng = random.Random(1)
-    Vault.open(sample_path, today=TODAY).search("respirator")  # the index exists
+    Vault.open(sample_path, clock=running_from(TODAY)).search("respirator")  # the index exists
     for n in range(KILLS):
         word = f"zqk{n}x"
         write(
@@ -72,7 +74,7 @@ def test_killing_an_index_update_leaves_search_fresh(sample_path: Path) -> None:
             f'+++\nid = "KILL-{n}"\ntitle = "Killed {n}"\nkind = "policy"\n+++\n{word}\n',
         )
         killed_at_random(INDEX_CHILD, [str(sample_path)], rng, 0.3)
-        hits = Vault.open(sample_path, today=TODAY).search(word).hits
+        hits = Vault.open(sample_path, clock=running_from(TODAY)).search(word).hits
         assert [h.id for h in hits] == [f"KILL-{n}"], n
     assert main(["--vault", str(sample_path), "check"]) == 0
     assert main(["--vault", str(sample_path), "index"]) == 0
@@ -82,8 +84,8 @@ RUN_CHILD = """
 import sys
 from pathlib import Path
 from sopvault.services.runs import Runs
-from sopvault.services.vault import Vault
-runs = Runs(Vault.open(Path(sys.argv[1])))
+from sopvault.services.workspace import Workspace
+runs = Runs(Workspace.open(Path(sys.argv[1])))
 run_id = sys.argv[2]
 runs.document(runs.load(run_id))
 print("ready", flush=True)
@@ -95,30 +97,30 @@ for number, value in ((1, "yes"), (2, "60"), (3, None), (4, None), (5, None), (6
 
 def test_killing_a_runner_loses_no_recorded_step(demo_path: Path) -> None:
     rng = random.Random(2)
-    runs = Runs(Vault.open(demo_path, today=TODAY))
+    runs = Runs(workspace_at(demo_path))
     for n in range(KILLS):
         run_id = runs.start("SOP-010").run.id
         lines = killed_at_random(RUN_CHILD, [str(demo_path), run_id], rng, 0.05)
         printed = [int(line.split()[1]) for line in lines if line.startswith("marked")]
-        run = Runs(Vault.open(demo_path, today=TODAY)).load(run_id)  # parses: never torn
+        run = Runs(workspace_at(demo_path)).load(run_id)  # parses: never torn
         for number in printed:
             assert run.step(number).state is StepState.DONE, (n, number)
             assert run.step(number).note == f"note {number}"
         done = [s.number for s in run.steps if s.state is StepState.DONE]
         assert done == list(range(1, len(done) + 1))  # nothing out of order either
-    listing = Runs(Vault.open(demo_path, today=TODAY)).list()
+    listing = Runs(workspace_at(demo_path)).listing()
     assert len(listing.runs) == KILLS and listing.problems == []
 
 
 PROPOSE_CHILD = """
 import sys
 from pathlib import Path
-from sopvault.services.review.revisions import RevisionError, Revisions
-from sopvault.services.vault import Vault
-revisions = Revisions(Vault.open(Path(sys.argv[1])))
-revisions.proposals()
+from sopvault.services.review.control import DocumentControl
+from sopvault.services.workspace import Workspace
+revisions = DocumentControl(Workspace.open(Path(sys.argv[1])))
+revisions.proposals.listing()
 print("ready", flush=True)
-revisions.propose(["SOP-003"], sys.argv[2])
+revisions.proposals.propose(["SOP-003"], sys.argv[2])
 print("done", flush=True)
 """
 
@@ -137,7 +139,7 @@ def test_killing_propose_never_touches_main_or_the_users_edit(
         assert f"Edit number {n}." in path.read_text(encoding="utf-8")  # the edit is kept
         assert repo.commit("main").hexsha == start
         assert not (demo_path / ".git" / "index.lock").exists()
-        Revisions(Vault.open(demo_path, today=TODAY)).proposals()  # every ref reads
+        DocumentControl(workspace_at(demo_path)).proposals.listing()  # every ref reads
     subprocess.run(["git", "-C", str(demo_path), "fsck", "--connectivity-only"], check=True)
     assert main(["--vault", str(demo_path), "propose", "SOP-003", "-m", "Last edit"]) in (0, 1)
     assert main(["--vault", str(demo_path), "verify"]) == 0
@@ -146,12 +148,12 @@ def test_killing_propose_never_touches_main_or_the_users_edit(
 APPROVE_CHILD = """
 import sys
 from pathlib import Path
-from sopvault.services.review.revisions import RevisionError, Revisions
-from sopvault.services.vault import Vault
-revisions = Revisions(Vault.open(Path(sys.argv[1])))
-revisions.proposal(sys.argv[2])
+from sopvault.services.review.control import DocumentControl
+from sopvault.services.workspace import Workspace
+revisions = DocumentControl(Workspace.open(Path(sys.argv[1])))
+revisions.proposals.get(sys.argv[2])
 print("ready", flush=True)
-revisions.approve(sys.argv[2])
+revisions.approvals.approve(sys.argv[2])
 print("done", flush=True)
 """
 
@@ -170,7 +172,7 @@ def test_killing_approve_lands_each_change_once_and_whole(
         path = demo_path / SOP3
         path.write_text(path.read_text(encoding="utf-8") + f"\nRevision {n}.\n", "utf-8")
         number = str(
-            Revisions(Vault.open(demo_path, today=TODAY)).propose(["SOP-003"], f"R{n}").number
+            DocumentControl(workspace_at(demo_path)).proposals.propose(["SOP-003"], f"R{n}").number
         )
         act_as(monkeypatch, "Bilal Okafor")
         killed_at_random(APPROVE_CHILD, [str(demo_path), number], rng, 0.3)
@@ -186,10 +188,10 @@ def test_killing_approve_lands_each_change_once_and_whole(
         if lock.exists():  # killed inside git update-index: explained, then removed
             stale_locks += 1
             with pytest.raises(SopvaultError, match="rm '.*index.lock'"):
-                Revisions(Vault.open(demo_path, today=TODAY)).repo.check_index_unlocked()
+                workspace_at(demo_path).git().check_index_unlocked()
             lock.unlink()
-        revisions = Revisions(Vault.open(demo_path, today=TODAY))
-        still_open = any(str(p.number) == number for p in revisions.proposals())
+        revisions = DocumentControl(workspace_at(demo_path))
+        still_open = any(str(p.number) == number for p in revisions.proposals.listing())
         moved = tip.hexsha != before
         key = (
             "not landed"
@@ -199,10 +201,10 @@ def test_killing_approve_lands_each_change_once_and_whole(
         outcomes[key] += 1
         if still_open:  # finished now, never landed twice
             try:
-                assert revisions.approve(number).landed
+                assert revisions.approvals.approve(number).landed
             except RevisionError as err:  # killed between closing and deleting its ref
                 assert f"no open proposal {number}" in str(err)
-        assert all(str(p.number) != number for p in revisions.proposals())
+        assert all(str(p.number) != number for p in revisions.proposals.listing())
         if moved and still_open:  # the file followed main when the approval was finished
             assert repo.git.status("--porcelain", "--", SOP3) == "", n
         landed = repo.git.log("--format=%H", f"--grep=^SOP-Proposal: {number}$", "main").split()
@@ -224,7 +226,7 @@ def test_a_stale_index_lock_is_explained_and_nothing_half_done(
     assert "git's index is locked by" in err and "delete that file" in err
     assert git.Repo(demo_path).commit("main").hexsha == main_before
 
-    runs = Runs(Vault.open(demo_path, today=TODAY))
+    runs = Runs(workspace_at(demo_path))
     run_id = runs.start("SOP-010").run.id
     walk_to_the_end(runs, run_id)
     assert main(["--vault", str(demo_path), "runs", "complete", run_id]) == 1
@@ -240,7 +242,7 @@ def test_a_run_ended_but_not_committed_is_committed_by_completing_again(
     demo_path: Path,
 ) -> None:
     """The process died between saving "completed" and committing."""
-    runs = Runs(Vault.open(demo_path, today=TODAY))
+    runs = Runs(workspace_at(demo_path))
     run_id = runs.start("SOP-010").run.id
     walk_to_the_end(runs, run_id)
     run = runs.load(run_id)
@@ -248,7 +250,7 @@ def test_a_run_ended_but_not_committed_is_committed_by_completing_again(
 
     complete(run, runs.document(run), who="Alice Moreno <alice@x.example>", now=runs.now())
     runs.save(run)  # ... and then killed
-    again, commit = Runs(Vault.open(demo_path, today=TODAY)).complete(run_id)
+    again, commit = Runs(workspace_at(demo_path)).complete(run_id)
     assert commit is not None and again.state.value == "completed"
     files = git.Repo(demo_path).commit(commit).stats.files
     assert list(files) == [f"runs/SOP-010/{run_id}.toml"]
@@ -259,13 +261,13 @@ def test_a_proposal_left_half_closed_is_tidied_not_landed_again(
 ) -> None:
     """Killed after the approved ref was made, before the review ref was deleted."""
     act_as(monkeypatch, "Bilal Okafor")
-    revisions = Revisions(Vault.open(demo_path, today=TODAY))
-    prop = revisions.proposal("6")
-    assert revisions.approve("6").landed
+    revisions = DocumentControl(workspace_at(demo_path))
+    prop = revisions.proposals.get("6")
+    assert revisions.approvals.approve("6").landed
     repo = git.Repo(demo_path)
     repo.git.update_ref(prop.ref, prop.tip)  # the review ref is back, as if never deleted
     landed = repo.commit("main").hexsha
-    assert [p.number for p in revisions.proposals()] == [6]
+    assert [p.number for p in revisions.proposals.listing()] == [6]
     with pytest.raises(RevisionError, match="no open proposal 6"):
-        revisions.approve("6")
-    assert revisions.proposals() == [] and repo.commit("main").hexsha == landed
+        revisions.approvals.approve("6")
+    assert revisions.proposals.listing() == [] and repo.commit("main").hexsha == landed

@@ -12,9 +12,9 @@ import git
 import pytest
 
 from sopvault.cli import main
-from sopvault.services.review.revisions import RevisionError, Revisions
-from sopvault.services.vault import Vault
-from tests.conftest import TODAY, act_as, commit_all, copy_sample
+from sopvault.services.review.common import RevisionError
+from sopvault.services.review.control import DocumentControl
+from tests.conftest import TODAY, act_as, commit_all, copy_sample, workspace_at
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 SOP4 = "procedures/SOP-004-raise-purchase-order.md"
@@ -22,8 +22,8 @@ STEP = "Export the stock report from the inventory system"
 END4 = "writing before raising the order.\n"
 
 
-def revisions(root: Path) -> Revisions:
-    return Revisions(Vault.open(root, today=TODAY))
+def revisions(root: Path) -> DocumentControl:
+    return DocumentControl(workspace_at(root))
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -53,14 +53,14 @@ def repo_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def propose_sop3(root: Path, monkeypatch: pytest.MonkeyPatch, author: str = "Carmen Ruiz") -> str:
     act_as(monkeypatch, author)
     edit(root, SOP3, STEP, "Download the stock report from the inventory system")
-    return str(revisions(root).propose(["SOP-003"], "Download, not export").number)
+    return str(revisions(root).proposals.propose(["SOP-003"], "Download, not export").number)
 
 
 def land_sop3(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Carmen's SOP-003 change, approved by Bilal: main then holds one signed-off revision."""
     number = propose_sop3(root, monkeypatch)
     act_as(monkeypatch, "Bilal Okafor")
-    revisions(root).approve(number)
+    revisions(root).approvals.approve(number)
 
 
 def test_propose_then_approve_puts_the_signed_off_change_on_main(
@@ -68,7 +68,7 @@ def test_propose_then_approve_puts_the_signed_off_change_on_main(
 ) -> None:
     number = propose_sop3(repo_root, monkeypatch)
     act_as(monkeypatch, "Bilal Okafor")
-    result = revisions(repo_root).approve(number, "Checked against the new system")
+    result = revisions(repo_root).approvals.approve(number, "Checked against the new system")
     assert result.landed
 
     head = git.Repo(repo_root).head.commit
@@ -90,8 +90,8 @@ def test_propose_then_approve_puts_the_signed_off_change_on_main(
     assert "Download the stock report" in text
     # main was checked out: the working copy follows and nothing is left modified
     assert git_out(repo_root, "status", "--porcelain") == ""
-    assert revisions(repo_root).proposals() == []
-    assert [p.number for p in revisions(repo_root).proposals("approved")] == [int(number)]
+    assert revisions(repo_root).proposals.listing() == []
+    assert [p.number for p in revisions(repo_root).proposals.listing("approved")] == [int(number)]
 
 
 def test_other_uncommitted_work_is_kept_byte_for_byte(
@@ -107,7 +107,7 @@ def test_other_uncommitted_work_is_kept_byte_for_byte(
     number = propose_sop3(repo_root, monkeypatch)
     assert git_out(repo_root, "diff", "--cached") == staged
     act_as(monkeypatch, "Bilal Okafor")
-    revisions(repo_root).approve(number)
+    revisions(repo_root).approvals.approve(number)
 
     assert {p: (repo_root / p).read_bytes() for p in before} == before
     assert git_out(repo_root, "diff", "--cached") == staged
@@ -118,7 +118,7 @@ def test_other_uncommitted_work_is_kept_byte_for_byte(
 def test_nobody_approves_their_own_change(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     number = propose_sop3(repo_root, monkeypatch, author="Alice Moreno")
     with pytest.raises(RevisionError, match="nobody approves their own change"):
-        revisions(repo_root).approve(number)
+        revisions(repo_root).approvals.approve(number)
     assert main(["--vault", str(repo_root), "approve", number]) == 1
 
 
@@ -128,10 +128,10 @@ def test_an_approver_outside_the_rules_is_refused(
     number = propose_sop3(repo_root, monkeypatch)
     act_as(monkeypatch, "Erin Walsh")  # customer service lead: not an approver
     with pytest.raises(RevisionError, match="may not approve SOP-003: allowed are role:"):
-        revisions(repo_root).approve(number)
+        revisions(repo_root).approvals.approve(number)
     act_as(monkeypatch, "Gareth Unknown")  # not in [people] at all
     with pytest.raises(RevisionError, match=r"not in \[people\]"):
-        revisions(repo_root).approve(number)
+        revisions(repo_root).approvals.approve(number)
 
 
 def test_a_document_names_its_own_reviewers(
@@ -143,9 +143,9 @@ def test_a_document_names_its_own_reviewers(
     number = propose_sop3(repo_root, monkeypatch)
     act_as(monkeypatch, "Bilal Okafor")  # a quality manager, but not named by the document
     with pytest.raises(RevisionError, match="allowed are dmitri"):
-        revisions(repo_root).approve(number)
+        revisions(repo_root).approvals.approve(number)
     act_as(monkeypatch, "Dmitri Volkov")
-    assert revisions(repo_root).approve(number).landed
+    assert revisions(repo_root).approvals.approve(number).landed
 
 
 def test_too_few_approvals_keep_the_proposal_open(
@@ -157,14 +157,14 @@ def test_too_few_approvals_keep_the_proposal_open(
     main_before = git_out(repo_root, "rev-parse", "main")
 
     act_as(monkeypatch, "Bilal Okafor")
-    first = revisions(repo_root).approve(number)
+    first = revisions(repo_root).approvals.approve(number)
     assert not first.landed and (first.approvals, first.needed) == (1, 2)
     assert git_out(repo_root, "rev-parse", "main") == main_before
     with pytest.raises(RevisionError, match="already approved"):
-        revisions(repo_root).approve(number)
+        revisions(repo_root).approvals.approve(number)
 
     act_as(monkeypatch, "Alice Moreno")
-    second = revisions(repo_root).approve(number)
+    second = revisions(repo_root).approvals.approve(number)
     assert second.landed
     reviewed = [v for k, v in git.Repo(repo_root).head.commit.trailers_list if k == "Reviewed-by"]
     assert reviewed == [
@@ -179,10 +179,10 @@ def test_a_stale_proposal_is_rebased_when_it_applies(
     number = propose_sop3(repo_root, monkeypatch)
     act_as(monkeypatch, "Dmitri Volkov")
     edit(repo_root, SOP4, END4, END4 + "Purchase orders over £5,000 need two signatures.\n")
-    other = str(revisions(repo_root).propose(["SOP-004"], "Two signatures").number)
+    other = str(revisions(repo_root).proposals.propose(["SOP-004"], "Two signatures").number)
     act_as(monkeypatch, "Bilal Okafor")
-    revisions(repo_root).approve(other)
-    revisions(repo_root).approve(number)  # base is no longer main: rebased
+    revisions(repo_root).approvals.approve(other)
+    revisions(repo_root).approvals.approve(number)  # base is no longer main: rebased
 
     log = git_out(repo_root, "log", "--format=%s", "main").splitlines()
     assert log[:2] == ["Download, not export", "Two signatures"]
@@ -196,29 +196,29 @@ def test_a_stale_proposal_that_conflicts_is_refused(
     git_out(repo_root, "checkout", "--", SOP3)
     act_as(monkeypatch, "Alice Moreno")
     edit(repo_root, SOP3, STEP, "Print the stock report from the inventory system")
-    second = str(revisions(repo_root).propose(["SOP-003"], "Print it").number)
+    second = str(revisions(repo_root).proposals.propose(["SOP-003"], "Print it").number)
     act_as(monkeypatch, "Bilal Okafor")
-    revisions(repo_root).approve(second)
+    revisions(repo_root).approvals.approve(second)
     main_before = git_out(repo_root, "rev-parse", "main")
     with pytest.raises(RevisionError, match="no longer applies"):
-        revisions(repo_root).approve(first)
+        revisions(repo_root).approvals.approve(first)
     assert git_out(repo_root, "rev-parse", "main") == main_before
-    assert [p.number for p in revisions(repo_root).proposals()] == [int(first)]
+    assert [p.number for p in revisions(repo_root).proposals.listing()] == [int(first)]
 
 
 def test_reject_keeps_the_reason_in_git(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     number = propose_sop3(repo_root, monkeypatch)
     act_as(monkeypatch, "Bilal Okafor")
     main_before = git_out(repo_root, "rev-parse", "main")
-    closed = revisions(repo_root).reject(number, "Export is still the right word")
+    closed = revisions(repo_root).proposals.reject(number, "Export is still the right word")
     assert closed.state == "rejected" and closed.reason == "Export is still the right word"
     assert closed.rejected_by is not None and closed.rejected_by.name == "Bilal Okafor"
-    assert revisions(repo_root).proposals() == []
+    assert revisions(repo_root).proposals.listing() == []
     assert git_out(repo_root, "rev-parse", "main") == main_before
     message = git_out(repo_root, "log", "-1", "--format=%B", closed.ref)
     assert "Export is still the right word" in message and "Rejected-by: Bilal" in message
     with pytest.raises(RevisionError, match="give a reason"):
-        revisions(repo_root).reject(number, " ")
+        revisions(repo_root).proposals.reject(number, " ")
 
 
 def test_verify_catches_a_commit_that_bypassed_review(
@@ -226,7 +226,7 @@ def test_verify_catches_a_commit_that_bypassed_review(
 ) -> None:
     start = git_out(repo_root, "rev-parse", "main").strip()
     land_sop3(repo_root, monkeypatch)
-    assert revisions(repo_root).verify(since=start).violations == []
+    assert revisions(repo_root).audit.verify(since=start).violations == []
     assert main(["--vault", str(repo_root), "verify", "--since", start]) == 0
 
     act_as(monkeypatch, "Carmen Ruiz")
@@ -237,12 +237,14 @@ def test_verify_catches_a_commit_that_bypassed_review(
     me = "Carmen Ruiz <carmen.ruiz@harrowfinch.example>"
     git_out(repo_root, "commit", "-am", f"Fix again\n\nReviewed-by: {me}")
 
-    report = revisions(repo_root).verify(since=start)
+    report = revisions(repo_root).audit.verify(since=start)
     reasons = [(v.reason.value, v.paths) for v in report.violations]
     assert reasons == [("self-approved", (SOP4,)), ("unreviewed", (SOP4,))]
     assert main(["--vault", str(repo_root), "verify", "--since", start]) == 1
     # the import itself was never reviewed either
-    assert any(v.reason.value == "unreviewed" for v in revisions(repo_root).verify().violations)
+    assert any(
+        v.reason.value == "unreviewed" for v in revisions(repo_root).audit.verify().violations
+    )
 
 
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")
@@ -268,9 +270,9 @@ def test_a_signed_approval_is_verified(
         "gpg.ssh.allowedSignersFile": str(allowed),
     }.items():
         git_out(repo_root, "config", k, v)
-    revisions(repo_root).approve(number)
+    revisions(repo_root).approvals.approve(number)
     assert git_out(repo_root, "log", "-1", "--format=%G?", "main").strip() == "G"
-    assert revisions(repo_root).verify(since=start).violations == []
+    assert revisions(repo_root).audit.verify(since=start).violations == []
 
     # a commit whose text was changed after signing: a bad signature
     good = git_out(repo_root, "rev-parse", "main").strip()
@@ -278,13 +280,13 @@ def test_a_signed_approval_is_verified(
     forged = raw.replace("Download, not export", "Download, not export (edited)")
     forged_sha = git_out(repo_root, "hash-object", "-t", "commit", "-w", "--stdin", stdin=forged)
     git_out(repo_root, "update-ref", "refs/heads/main", forged_sha.strip())
-    report = revisions(repo_root).verify(since=start)
+    report = revisions(repo_root).audit.verify(since=start)
     assert [v.reason.value for v in report.violations] == ["bad signature"]
 
     # a key git has no trust for cannot prove anything: counted, not taken as valid
     git_out(repo_root, "update-ref", "refs/heads/main", good)
     allowed.write_text("")
-    report = revisions(repo_root).verify(since=start)
+    report = revisions(repo_root).audit.verify(since=start)
     assert report.violations == [] and report.unverifiable_signatures == 1
 
 
@@ -302,11 +304,13 @@ def test_history_lists_approved_revisions_newest_first_across_a_rename(
     renamed = "procedures/SOP-003-stock-and-reorder-points.md"
     (repo_root / SOP3).rename(repo_root / renamed)
     edit(repo_root, renamed, "Download", "Download and save")
-    second = str(revisions(repo_root).propose(["SOP-003"], "Save it too", major=True).number)
+    second = str(
+        revisions(repo_root).proposals.propose(["SOP-003"], "Save it too", major=True).number
+    )
     act_as(monkeypatch, "Alice Moreno")
-    revisions(repo_root).approve(second)
+    revisions(repo_root).approvals.approve(second)
 
-    found = revisions(repo_root).history("SOP-003")
+    found = revisions(repo_root).history.revisions("SOP-003")
     assert [(r.version, r.path, r.author.name) for r in found] == [
         ("3.0", renamed, "Carmen Ruiz"),
         ("2.1", SOP3, "Carmen Ruiz"),
@@ -314,9 +318,9 @@ def test_history_lists_approved_revisions_newest_first_across_a_rename(
     assert [a.name for a in found[0].approvers] == ["Alice Moreno"]
     assert git_out(repo_root, "ls-files", "procedures/SOP-003*").strip() == renamed
 
-    old, new = revisions(repo_root).diff_texts("SOP-003")
+    old, new = revisions(repo_root).history.diff_texts("SOP-003")
     assert "Download the stock" in old.text and "Download and save" in new.text
-    shown = revisions(repo_root).document_at("SOP-003", "2.1")
+    shown = revisions(repo_root).history.document_at("SOP-003", "2.1")
     assert shown.version == "2.1" and shown.steps[0].action.startswith("Download the")
 
 
@@ -327,7 +331,7 @@ def test_restore_proposes_the_old_text_as_a_new_version(
     act_as(monkeypatch, "Carmen Ruiz")
     head = git_out(repo_root, "rev-parse", "HEAD")
     worktree = (repo_root / SOP3).read_bytes()
-    prop = revisions(repo_root).restore("SOP-003", "HEAD~1")
+    prop = revisions(repo_root).proposals.restore("SOP-003", "HEAD~1")
     assert prop.documents == {"SOP-003": "2.2"}
     assert git_out(repo_root, "rev-parse", "HEAD") == head
     assert (repo_root / SOP3).read_bytes() == worktree  # restore never touches the files
@@ -375,12 +379,12 @@ def test_demo_has_history_reviews_and_passes_verify(tmp_path: Path) -> None:
     assert main(["demo", str(tmp_path / "demo")]) == 0
     root = tmp_path / "demo"
     rev = revisions(root)
-    assert [r.version for r in rev.history("SOP-003")] == ["2.2", "2.1", "2.0"]
-    authors = {c.author.email for c in rev.repo.log("main")}
+    assert [r.version for r in rev.history.revisions("SOP-003")] == ["2.2", "2.1", "2.0"]
+    authors = {c.author.email for c in rev.ws.git().log("main")}
     assert len(authors) >= 4
-    assert [p.documents for p in rev.proposals()] == [{"WI-004": "1.1"}]
-    assert len(rev.proposals("rejected")) == 1
-    assert rev.verify().violations == []
+    assert [p.documents for p in rev.proposals.listing()] == [{"WI-004": "1.1"}]
+    assert len(rev.proposals.listing("rejected")) == 1
+    assert rev.audit.verify().violations == []
     assert main(["demo", str(root)]) == 1  # not an empty folder
     assert main(["demo", str(root / "README.md")]) == 1  # a file, not a folder
 

@@ -21,10 +21,12 @@ from sopvault.core.evidence import EvidenceError, accept
 from sopvault.errors import RunError
 from sopvault.model.document import EvidenceSpec, EvidenceType
 from sopvault.model.run import RunState, StepState
-from sopvault.services.review.revisions import Revisions
+from sopvault.services.clock import running_from
+from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
-from tests.conftest import ROOT, TODAY, act_as, walk_to_the_end, write
+from sopvault.services.workspace import Workspace
+from tests.conftest import ROOT, TODAY, act_as, walk_to_the_end, workspace_at, write
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -44,7 +46,7 @@ class Clock:
 
 
 def runs_in(root: Path, clock: Clock | None = None) -> Runs:
-    return Runs(Vault.open(root, today=TODAY), clock=clock)
+    return Runs(Workspace.open(root, clock=clock or running_from(TODAY)))
 
 
 def cli(root: Path, *args: str) -> int:
@@ -112,7 +114,7 @@ def test_a_malformed_condition_or_due_is_a_check_error(tmp_path: Path) -> None:
         '[[steps]]\naction = "Replace the seal"\nwhen = "step 1 == \'maybe\'"\n\n'
         '[[steps]]\naction = "Log the result"\nwhen = "step 3 is done"\ndue = "soon"\n+++\n',
     )
-    findings = Vault.open(root, today=TODAY).state.findings
+    findings = Vault.open(root, clock=running_from(TODAY)).state.findings
     found = {(f.line, f.code, f.message) for f in findings}
     assert (
         12,
@@ -210,8 +212,8 @@ def test_script_a_whole_run_and_commit_exactly_one_file(
     # run records are not document changes
     assert cli(demo_path, "verify") == 0
     assert (
-        Revisions(Vault.open(demo_path, today=TODAY))
-        .history("SOP-010")[0]
+        DocumentControl(workspace_at(demo_path))
+        .history.revisions("SOP-010")[0]
         .summary.startswith("Bring")
     )
 
@@ -266,8 +268,8 @@ KILLER = """
 import sys
 from pathlib import Path
 from sopvault.services.runs import Runs
-from sopvault.services.vault import Vault
-runs = Runs(Vault.open(Path(sys.argv[1])))
+from sopvault.services.workspace import Workspace
+runs = Runs(Workspace.open(Path(sys.argv[1])))
 run_id = sys.argv[2]
 runs.mark(run_id, 1, "done", value="yes")
 print("marked 1", flush=True)
@@ -370,7 +372,7 @@ def test_ctrl_d_keeps_the_run_open(demo_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "kept open" in done.stdout
-    (listed,) = runs_in(demo_path).list(open_only=True).runs
+    (listed,) = runs_in(demo_path).listing(open_only=True).runs
     assert runs_in(demo_path).load(listed.id).step(1).state is StepState.DONE
 
 
@@ -391,9 +393,11 @@ def test_a_run_on_a_revised_procedure_keeps_its_revision(
         ),
         encoding="utf-8",
     )
-    number = Revisions(Vault.open(demo_path, today=TODAY)).propose(["SOP-010"], "Use tank 2").number
+    number = (
+        DocumentControl(workspace_at(demo_path)).proposals.propose(["SOP-010"], "Use tank 2").number
+    )
     act_as(monkeypatch, "Hana Sato")
-    assert Revisions(Vault.open(demo_path, today=TODAY)).approve(str(number)).landed
+    assert DocumentControl(workspace_at(demo_path)).approvals.approve(str(number)).landed
 
     resumed = runs_in(demo_path).resume(run_id)
     assert resumed.changed_since == "2.5"
@@ -467,13 +471,13 @@ def test_a_run_file_broken_by_hand_is_reported_and_others_list(
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
 
     for _ in range(2):  # parsed, then from the listing cache: the same answer
-        listing = runs_in(demo_path).list()
+        listing = runs_in(demo_path).listing()
         assert [r.id for r in listing.runs] == [good]
         (problem,) = listing.problems
         assert problem.path == f"runs/SOP-009/{broken}.toml" and problem.line == 3
     assert (demo_path / ".sopvault/cache/runs.pickle").is_file()
     runs.mark(good, 1, "done", value="yes")  # a changed file is read again
-    assert runs_in(demo_path).list().runs[0].progress() == (1, 7)
+    assert runs_in(demo_path).listing().runs[0].progress() == (1, 7)
     assert cli(demo_path, "runs") == 0
     captured = capsys.readouterr()
     assert good in captured.out
@@ -517,4 +521,4 @@ def test_starting_says_when_the_text_is_not_effective_or_not_signed_off(
     assert not any("working copy" in w for w in warnings)
     assert cli(demo_path, "runs", "start", "SOP-010", "--strict") == 1
     assert "refused (--strict)" in capsys.readouterr().err
-    assert len(runs_in(demo_path).list().runs) == 1  # the refused start left no file
+    assert len(runs_in(demo_path).listing().runs) == 1  # the refused start left no file

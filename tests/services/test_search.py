@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from sopvault.search import QueryError
 from sopvault.search.query import parse
+from sopvault.services.clock import running_from
 from sopvault.services.vault import Vault
 from tests.conftest import TODAY, commit_all, write
 
@@ -127,7 +128,7 @@ def freezer_vault(tmp_path: Path) -> Vault:
     write(root, "c.md", doc("POL-3", "Night shift rota", "Who works at night and when."))
     write(root, "d.md", doc("POL-4", "Alarm codes", "Codes for the intruder alarm panel."))
     commit_all(root)
-    return Vault.open(root, today=TODAY)
+    return Vault.open(root, clock=running_from(TODAY))
 
 
 def test_a_title_match_beats_a_body_mention(freezer_vault: Vault) -> None:
@@ -195,7 +196,7 @@ def test_realistic_queries_on_the_sample_vault(
 
 
 def test_fresh_after_add_edit_delete_rename_and_commit(sample_path: Path) -> None:
-    vault = Vault.open(sample_path, today=TODAY)
+    vault = Vault.open(sample_path, clock=running_from(TODAY))
     assert ids(vault, "xylophone") == []
     new = write(sample_path, "policies/music.md", doc("POL-777", "Xylophone policy"))
     assert ids(vault, "xylophone") == ["POL-777"]
@@ -219,7 +220,7 @@ def test_fresh_after_add_edit_delete_rename_and_commit(sample_path: Path) -> Non
 
 
 def test_fresh_after_commits_made_elsewhere(sample_path: Path) -> None:
-    vault = Vault.open(sample_path, today=TODAY)
+    vault = Vault.open(sample_path, clock=running_from(TODAY))
     assert ids(vault, "marimba") == []
     write(sample_path, "policies/m.md", doc("POL-778", "Marimba policy"))
     repo = git.Repo(sample_path)
@@ -235,7 +236,7 @@ def test_fresh_in_a_folder_that_is_not_a_repository(tmp_path: Path) -> None:
     root = tmp_path / "plain"
     write(root, "sopvault.toml", 'name = "Plain"\n')
     write(root, "a.md", doc("POL-1", "Harmonica policy"))
-    vault = Vault.open(root, today=TODAY)
+    vault = Vault.open(root, clock=running_from(TODAY))
     assert ids(vault, "harmonica") == ["POL-1"]
     target = root / "a.md"
     target.write_text(doc("POL-1", "Banjo policy"))
@@ -294,7 +295,7 @@ def test_a_locked_index_answers_from_what_it_has(sample_vault: Vault) -> None:
 
 
 def test_processes_searching_while_another_updates(sample_path: Path) -> None:
-    Vault.open(sample_path, today=TODAY).search("potash")
+    Vault.open(sample_path, clock=running_from(TODAY)).search("potash")
     script = (
         "import sys\nfrom pathlib import Path\nfrom sopvault.services.vault import Vault\n"
         "root = Path(sys.argv[1]); writer = sys.argv[2] == 'w'\n"
@@ -309,4 +310,6 @@ def test_processes_searching_while_another_updates(sample_path: Path) -> None:
         for role in ("w", "r", "r")
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
-    assert len(ids(Vault.open(sample_path, today=TODAY), "concurrent", limit=50)) == 15
+    assert (
+        len(ids(Vault.open(sample_path, clock=running_from(TODAY)), "concurrent", limit=50)) == 15
+    )

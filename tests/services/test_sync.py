@@ -12,11 +12,13 @@ import git
 import pytest
 
 from sopvault.cli import main
-from sopvault.services.review.revisions import Revisions
+from sopvault.model.control import ProposalState
+from sopvault.services.review.control import DocumentControl
+from sopvault.services.review.proposals import closed_ref
 from sopvault.services.runs import Runs
-from sopvault.services.sync import Sync, SyncError, SyncReport
-from sopvault.services.vault import Vault
-from tests.conftest import ROOT, TODAY, act_as, walk_to_the_end
+from sopvault.services.sync import Sync
+from sopvault.services.syncplan import SyncError, SyncReport
+from tests.conftest import ROOT, act_as, walk_to_the_end, workspace_at
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 SOP4 = "procedures/SOP-004-raise-purchase-order.md"
@@ -43,8 +45,8 @@ def clone(server: Path, tmp_path: Path, name: str) -> Path:
     return where
 
 
-def revisions(root: Path) -> Revisions:
-    return Revisions(Vault.open(root, today=TODAY))
+def revisions(root: Path) -> DocumentControl:
+    return DocumentControl(workspace_at(root))
 
 
 def sync(root: Path) -> SyncReport:
@@ -70,7 +72,7 @@ def test_a_proposal_from_one_clone_is_approved_in_another(
     act_as(monkeypatch, "Carmen Ruiz")
     sync(carmen)
     edit(carmen, SOP3, "Recalculate", "Recompute")
-    number = revisions(carmen).propose(["SOP-003"], "Recompute, not recalculate").number
+    number = revisions(carmen).proposals.propose(["SOP-003"], "Recompute, not recalculate").number
     report = sync(carmen)
     assert any("proposal ref" in line for line in report.pushed)
     assert git_out(server, "for-each-ref", f"refs/heads/review/SOP-003/{number}") != ""
@@ -78,7 +80,7 @@ def test_a_proposal_from_one_clone_is_approved_in_another(
     act_as(monkeypatch, "Bilal Okafor")
     report = sync(bilal)
     assert any(line.startswith(f"{number}  SOP-003") for line in report.waiting_for_me)
-    assert revisions(bilal).approve(str(number)).landed
+    assert revisions(bilal).approvals.approve(str(number)).landed
     sync(bilal)
     assert git_out(server, "rev-parse", "main") == git_out(bilal, "rev-parse", "main")
     assert git_out(server, "for-each-ref", f"refs/heads/review/SOP-003/{number}") == ""
@@ -88,7 +90,7 @@ def test_a_proposal_from_one_clone_is_approved_in_another(
     assert any(f"SOP-003/{number} was approved" in line for line in report.decided_elsewhere)
     assert any(line.startswith("SOP-003 ") for line in report.revisions_in)
     assert git_out(carmen, "rev-parse", "main") == git_out(server, "rev-parse", "main")
-    assert [p.number for p in revisions(carmen).proposals("approved")][-1] == number
+    assert [p.number for p in revisions(carmen).proposals.listing("approved")][-1] == number
     # her proposed file now holds main's approved text; her other work is as it was
     assert git_out(carmen, "status", "--porcelain", "--", SOP3) == ""
     assert 'status = "effective"' in (carmen / SOP3).read_text(encoding="utf-8")
@@ -108,9 +110,9 @@ def test_two_approvals_of_one_proposal_on_two_clones_make_one_change(
     start = git_out(server, "rev-parse", "main")
 
     act_as(monkeypatch, "Bilal Okafor")
-    assert revisions(bilal).approve("6").landed
+    assert revisions(bilal).approvals.approve("6").landed
     act_as(monkeypatch, "Hana Sato")
-    assert revisions(hana).approve("6").landed
+    assert revisions(hana).approvals.approve("6").landed
     act_as(monkeypatch, "Bilal Okafor")
     sync(bilal)
     act_as(monkeypatch, "Hana Sato")
@@ -130,7 +132,7 @@ def test_run_records_from_two_clones_both_arrive(
     ids = {}
     for where, who in ((dmitri, "Dmitri Volkov"), (erin, "Erin Walsh")):
         act_as(monkeypatch, who)
-        runs = Runs(Vault.open(where, today=TODAY))
+        runs = Runs(workspace_at(where))
         run_id = runs.start("SOP-010").run.id
         walk_to_the_end(runs, run_id)
         runs.complete(run_id)
@@ -177,7 +179,7 @@ def test_the_server_refusing_loses_nothing_and_the_next_sync_completes(
 
     git_out(carmen, "reset", "-q", "--hard", "HEAD~1")  # she takes it back, proposes it
     edit(carmen, SOP3, "Recalculate", "Recompute")
-    revisions(carmen).propose(["SOP-003"], "Recompute")
+    revisions(carmen).proposals.propose(["SOP-003"], "Recompute")
     assert main(["--vault", str(carmen), "sync"]) == 0
     assert "proposal ref change(s)" in capsys.readouterr().out
 
@@ -191,7 +193,7 @@ def test_an_unreachable_server_changes_nothing(
     carmen = clone(server, tmp_path, "carmen")
     act_as(monkeypatch, "Carmen Ruiz")
     edit(carmen, SOP3, "Recalculate", "Recompute")
-    revisions(carmen).propose(["SOP-003"], "Recompute")
+    revisions(carmen).proposals.propose(["SOP-003"], "Recompute")
     refs = git_out(carmen, "for-each-ref")
     git_out(carmen, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
     assert main(["--vault", str(carmen), "sync"]) == 1
@@ -215,7 +217,7 @@ def test_distance_counts_ahead_and_behind_without_the_network(
     carmen, bilal = clone(server, tmp_path, "carmen"), clone(server, tmp_path, "bilal")
     act_as(monkeypatch, "Bilal Okafor")
     sync(bilal)
-    assert revisions(bilal).approve("6").landed
+    assert revisions(bilal).approvals.approve("6").landed
     distance = Sync(revisions(bilal)).distance()
     assert distance is not None and (distance.ahead, distance.behind) == (1, 0)
     sync(bilal)
@@ -231,10 +233,10 @@ def test_proposals_made_offline_with_the_same_number_are_both_kept(
     carmen, dmitri = clone(server, tmp_path, "carmen"), clone(server, tmp_path, "dmitri")
     act_as(monkeypatch, "Carmen Ruiz")
     edit(carmen, SOP3, "Recalculate", "Recompute")
-    first = revisions(carmen).propose(["SOP-003"], "Recompute").number
+    first = revisions(carmen).proposals.propose(["SOP-003"], "Recompute").number
     act_as(monkeypatch, "Dmitri Volkov")
     edit(dmitri, SOP3, "Recalculate", "Work out")
-    second = revisions(dmitri).propose(["SOP-003"], "Work out").number
+    second = revisions(dmitri).proposals.propose(["SOP-003"], "Work out").number
     assert first == second  # both counted from the same fetch
 
     act_as(monkeypatch, "Carmen Ruiz")
@@ -242,7 +244,7 @@ def test_proposals_made_offline_with_the_same_number_are_both_kept(
     act_as(monkeypatch, "Dmitri Volkov")
     report = sync(dmitri)
     assert any(f"your proposal {second} is now proposal {second + 1}" in r for r in report.replayed)
-    found = {p.number: p for p in revisions(dmitri).proposals()}
+    found = {p.number: p for p in revisions(dmitri).proposals.listing()}
     assert found[first].author.name == "Carmen Ruiz"
     assert found[second + 1].author.name == "Dmitri Volkov"
     assert f"SOP-Proposal: {second + 1}" in git_out(
@@ -269,7 +271,7 @@ def test_votes_cast_on_two_clones_join_and_land_once(
     for where, who in ((bilal, "Bilal Okafor"), (hana, "Hana Sato")):
         act_as(monkeypatch, who)
         sync(where)
-        result = revisions(where).approve("6")
+        result = revisions(where).approvals.approve("6")
         assert not result.landed and result.approvals == 1
     start = git_out(bare, "rev-parse", "main")
 
@@ -289,7 +291,7 @@ def test_votes_cast_on_two_clones_join_and_land_once(
     act_as(monkeypatch, "Bilal Okafor")
     report = sync(bilal)
     assert any("WI-004" in line for line in report.revisions_in)
-    assert revisions(bilal).proposals() == []
+    assert revisions(bilal).proposals.listing() == []
 
 
 async def test_the_tui_shows_ahead_behind_and_syncs_with_s(
@@ -304,8 +306,8 @@ async def test_the_tui_shows_ahead_behind_and_syncs_with_s(
     bilal = clone(server, tmp_path, "bilal")
     act_as(monkeypatch, "Bilal Okafor")
     sync(bilal)
-    assert revisions(bilal).approve("6").landed  # one commit the server has not seen
-    app = SopVaultApp(Vault.open(bilal, today=TODAY))
+    assert revisions(bilal).approvals.approve("6").landed  # one commit the server has not seen
+    app = SopVaultApp(workspace_at(bilal))
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         status = " ".join(plain(app.screen.query_one("#status", Static)).split())
@@ -326,7 +328,7 @@ async def test_the_tui_explains_a_failed_sync(demo_path: Path) -> None:
     from sopvault.tui.app import SopVaultApp
     from tests.tui.helpers import loaded, settle
 
-    app = SopVaultApp(Vault.open(demo_path, today=TODAY))
+    app = SopVaultApp(workspace_at(demo_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("s")
@@ -340,11 +342,11 @@ def test_sync_closes_an_approval_interrupted_after_main_moved(
     bilal = clone(server, tmp_path, "bilal")
     act_as(monkeypatch, "Bilal Okafor")
     sync(bilal)
-    prop = revisions(bilal).proposal("6")
-    assert revisions(bilal).approve("6").landed
+    prop = revisions(bilal).proposals.get("6")
+    assert revisions(bilal).approvals.approve("6").landed
     repo = git.Repo(bilal)
     repo.git.update_ref(prop.ref, prop.tip)  # as if killed before the proposal was closed
-    repo.git.update_ref("-d", prop.closed_ref("approved"))
+    repo.git.update_ref("-d", closed_ref(prop, ProposalState.APPROVED))
     report = sync(bilal)
     assert any("proposal 6: WI-004 1.1 is effective" in line for line in report.landed_here)
     assert git_out(server, "for-each-ref", "refs/heads/review/WI-004/") == ""

@@ -10,6 +10,7 @@ import pytest
 
 from sopvault.errors import InvalidId, SopvaultError, VaultNotFound
 from sopvault.model.document import Kind, Status
+from sopvault.services.clock import running_from
 from sopvault.services.vault import DocumentFilter, Vault
 from sopvault.store.fs import safe_relative
 from tests.conftest import TODAY, commit_all, write
@@ -35,30 +36,30 @@ def test_no_vault_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_cache_reuses_unchanged_files_and_sees_edits(sample_path: Path) -> None:
-    first = Vault.open(sample_path, today=TODAY).state
+    first = Vault.open(sample_path, clock=running_from(TODAY)).state
     assert first.parsed > len(first.documents) and first.reused == 0  # README.md is read too
-    second = Vault.open(sample_path, today=TODAY).state
+    second = Vault.open(sample_path, clock=running_from(TODAY)).state
     assert second.reused == first.parsed and second.parsed == 0
     target = sample_path / "procedures" / "SOP-004-raise-purchase-order.md"
     target.write_text(target.read_text().replace("Raise a purchase order", "Raise a PO"))
     os.utime(target, ns=(1, 1))  # a different mtime even on coarse clocks
-    third = Vault.open(sample_path, today=TODAY).state
+    third = Vault.open(sample_path, clock=running_from(TODAY)).state
     assert third.parsed == 1
     assert third.documents["SOP-004"].title == "Raise a PO for replenishment"
 
 
 def test_a_corrupt_cache_is_ignored(sample_path: Path) -> None:
-    assert Vault.open(sample_path, today=TODAY).state.documents
+    assert Vault.open(sample_path, clock=running_from(TODAY)).state.documents
     for cache in (sample_path / ".sopvault" / "cache").iterdir():
         cache.write_bytes(b"not a pickle")
-    state = Vault.open(sample_path, today=TODAY).state
+    state = Vault.open(sample_path, clock=running_from(TODAY)).state
     assert state.reused == 0 and len(state.documents) >= 30
 
 
 def test_warm_start_uses_light_documents_but_get_is_complete(sample_path: Path) -> None:
-    cold = Vault.open(sample_path, today=TODAY)
+    cold = Vault.open(sample_path, clock=running_from(TODAY))
     full_steps = len(cold.get("SOP-010").steps)
-    warm = Vault.open(sample_path, today=TODAY)
+    warm = Vault.open(sample_path, clock=running_from(TODAY))
     assert warm.state.parsed == 0
     light = warm.state.documents["SOP-010"]
     assert not light.complete and light.title == "Leach and crystallise sulphate of potash"
@@ -69,20 +70,20 @@ def test_warm_start_uses_light_documents_but_get_is_complete(sample_path: Path) 
 
 
 def test_snapshot_is_keyed_by_config_and_date(sample_path: Path) -> None:
-    assert Vault.open(sample_path, today=TODAY).state.documents
-    later = Vault.open(sample_path, today=TODAY.replace(year=2027, month=6)).state
+    assert Vault.open(sample_path, clock=running_from(TODAY)).state.documents
+    later = Vault.open(sample_path, clock=running_from(TODAY.replace(year=2027, month=6))).state
     assert later.parsed == 0  # files from the per-file cache, but checks ran again
     assert sum(f.code == "review-overdue" for f in later.findings) > 2
     config = sample_path / "sopvault.toml"
     config.write_text(config.read_text().replace('extra_verbs = ["leach", ', "extra_verbs = ["))
-    again = Vault.open(sample_path, today=TODAY).state
+    again = Vault.open(sample_path, clock=running_from(TODAY)).state
     assert any(f.code == "step-verb" and "'Leach'" in f.message for f in again.findings)
 
 
 def test_deleted_file_disappears(sample_path: Path) -> None:
-    assert Vault.open(sample_path, today=TODAY).state.documents
+    assert Vault.open(sample_path, clock=running_from(TODAY)).state.documents
     (sample_path / "forms" / "FRM-003-return-authorisation.md").unlink()
-    assert "FRM-003" not in Vault.open(sample_path, today=TODAY).documents
+    assert "FRM-003" not in Vault.open(sample_path, clock=running_from(TODAY)).documents
 
 
 def test_select_filters(sample_vault: Vault) -> None:
@@ -139,7 +140,7 @@ def test_symlink_outside_the_vault_is_not_followed(tmp_path: Path) -> None:
     secret = write(tmp_path, "secret.md", '+++\nid = "S"\ntitle = "Secret"\nkind = "policy"\n+++\n')
     (root / "link.md").symlink_to(secret)
     (root / "dir").symlink_to(tmp_path)
-    state = Vault.open(root, today=TODAY).state
+    state = Vault.open(root, clock=running_from(TODAY)).state
     assert "S" not in state.documents
     assert [(f.path, f.code) for f in state.findings] == [("link.md", "symlink")]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import git
 import pytest
 
-from sopvault.core.approval import Identity
+from sopvault.model.control import Identity
 from sopvault.store.git.discovery import changed_between, worktree_status
 from sopvault.store.git.errors import GitError, GitUnavailable
 from sopvault.store.git.repo import ZERO, Repo

@@ -14,17 +14,17 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from sopvault.services.vault import Vault
+from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.screens.browse import BrowseScreen
-from tests.conftest import TODAY
+from tests.conftest import workspace_at
 from tests.tui.helpers import loaded, press_down_to, search_settled, settle
 
 SIZE = (120, 40)
 
 
 def make_app(path: Path) -> SopVaultApp:
-    return SopVaultApp(Vault.open(path, today=TODAY))
+    return SopVaultApp(workspace_at(path))
 
 
 def test_browse_procedure(snap_compare: Any, sample_path: Path) -> None:
@@ -141,5 +141,5 @@ def test_run_screen(snap_compare: Any, demo_path: Path, monkeypatch: pytest.Monk
         await settle(pilot)
         pilot.app.screen.query_one(Input).cursor_blink = False
 
-    app = SopVaultApp(Vault.open(demo_path, today=TODAY), clock=lambda: now[0])
+    app = SopVaultApp(Workspace.open(demo_path, clock=lambda: now[0]))
     assert snap_compare(app, terminal_size=SIZE, run_before=one_step_then_a_bad_value)

@@ -7,7 +7,6 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from sopvault.services.vault import Vault
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.screens.browse import BrowseScreen
@@ -16,14 +15,14 @@ from sopvault.tui.screens.search import SearchScreen
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
 from sopvault.tui.widgets.search_results import SearchResults
-from tests.conftest import TODAY
+from tests.conftest import workspace_at
 from tests.tui.helpers import cursor_id, loaded, plain, press_down_to, search_settled, settle
 
 SIZE = (120, 40)
 
 
 def make_app(path: Path) -> SopVaultApp:
-    return SopVaultApp(Vault.open(path, today=TODAY))
+    return SopVaultApp(workspace_at(path))
 
 
 async def test_first_screen_shows_policies_and_status(sample_path: Path) -> None:

@@ -13,8 +13,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
-from sopvault.services.review.revisions import Revisions
-from sopvault.services.vault import Vault
+from sopvault.services.review.control import DocumentControl
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.propose import ProposeScreen
@@ -22,7 +21,7 @@ from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.history import HistoryScreen
 from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.widgets.doc_view import DocView
-from tests.conftest import SAMPLE, TODAY, act_as
+from tests.conftest import SAMPLE, act_as, workspace_at
 from tests.tui.helpers import loaded, plain, settle
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
@@ -30,7 +29,7 @@ BACK_ORDER = "including items on back order"
 
 
 def make_app(root: Path) -> SopVaultApp:
-    return SopVaultApp(Vault.open(root, today=TODAY))
+    return SopVaultApp(workspace_at(root))
 
 
 async def open_document(pilot: Pilot[None], doc_id: str) -> BrowseScreen:
@@ -199,7 +198,7 @@ async def test_edit_then_propose_a_major_revision(
         assert isinstance(app.screen, BrowseScreen)
         assert "waits for review" in notices(app)
 
-    found = Revisions(Vault.open(demo_path, today=TODAY)).proposals()
+    found = DocumentControl(workspace_at(demo_path)).proposals.listing()
     mine = [p for p in found if "SOP-003" in p.documents]
     assert len(mine) == 1
     assert mine[0].documents == {"SOP-003": "3.0"}
@@ -322,7 +321,7 @@ async def test_reject_needs_a_reason_and_a_failed_approval_keeps_the_comment(
 
         # Someone else rejects it meanwhile; our approval then fails, the comment stays.
         act_as(monkeypatch, "Hana Sato")
-        Revisions(Vault.open(demo_path, today=TODAY)).reject("6", "Counts stay monthly")
+        DocumentControl(workspace_at(demo_path)).proposals.reject("6", "Counts stay monthly")
         act_as(monkeypatch, "Bilal Okafor")
         await pilot.press("a")
         await settle(pilot)
@@ -351,6 +350,6 @@ async def test_reject_from_the_inbox_keeps_the_reason_in_git(
         await pilot.press("x", *"Counts stay monthly until the audit", "enter")
         await settle(pilot)
         assert "Rejected proposal 6" in notices(pilot.app)
-    prop = Revisions(Vault.open(demo_path, today=TODAY)).proposal("6", "rejected")
+    prop = DocumentControl(workspace_at(demo_path)).proposals.get("6", "rejected")
     assert prop.reason == "Counts stay monthly until the audit"
     assert prop.rejected_by is not None and prop.rejected_by.name == "Bilal Okafor"

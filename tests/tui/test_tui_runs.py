@@ -13,23 +13,24 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from sopvault.model.run import RunState, StepState
-from sopvault.services.review.revisions import Revisions
+from sopvault.services.clock import running_from
+from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
-from sopvault.services.vault import Vault
+from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.screens.runs import RunsScreen
-from tests.conftest import TODAY, act_as
+from tests.conftest import act_as, workspace_at
 from tests.tui.helpers import loaded, plain, settle
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
 
 
 def make_app(root: Path) -> SopVaultApp:
-    return SopVaultApp(Vault.open(root, today=TODAY))
+    return SopVaultApp(workspace_at(root))
 
 
 def text_of(pilot: Pilot[None], selector: str) -> str:
@@ -140,7 +141,7 @@ async def test_walk_a_whole_procedure_from_the_keyboard(demo_path: Path) -> None
     assert commit.parents[0].hexsha == head
     assert list(commit.stats.files) == [f"runs/SOP-010/{run_id}.toml"]
     assert dict(commit.trailers_list)["Run-State"] == "completed"
-    run = Runs(Vault.open(demo_path, today=TODAY)).load(run_id)
+    run = Runs(workspace_at(demo_path)).load(run_id)
     assert run.step(2).value == 61.0 and run.step(3).reason == "tank 1 drained"
     assert run.step(7).value == "Q-7"
 
@@ -163,9 +164,11 @@ async def test_leave_mid_way_then_resume_from_the_runs_screen(
     path = demo_path / SOP10
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("in tank 1", "in tank 2"), encoding="utf-8")
-    number = Revisions(Vault.open(demo_path, today=TODAY)).propose(["SOP-010"], "Tank 2").number
+    number = (
+        DocumentControl(workspace_at(demo_path)).proposals.propose(["SOP-010"], "Tank 2").number
+    )
     act_as(monkeypatch, "Hana Sato")
-    Revisions(Vault.open(demo_path, today=TODAY)).approve(str(number))
+    DocumentControl(workspace_at(demo_path)).approvals.approve(str(number))
 
     app = make_app(demo_path)  # a new session, as after a lost connection
     async with app.run_test(size=(120, 40)) as pilot:
@@ -196,7 +199,7 @@ async def test_leave_mid_way_then_resume_from_the_runs_screen(
         assert isinstance(app.screen, RunsScreen)
         assert app.screen.query_one(DataTable).row_count == 0
 
-    run = Runs(Vault.open(demo_path, today=TODAY)).load(run_id)
+    run = Runs(workspace_at(demo_path)).load(run_id)
     assert run.state is RunState.ABORTED and run.reason == "Batch moved to tank 2"
     assert run.step(1).state is StepState.DONE
 
@@ -219,7 +222,7 @@ async def test_work_instruction_is_one_key_away_and_undo_reopens(demo_path: Path
 
 
 async def test_runs_screen_lists_a_broken_run_file_as_a_problem(demo_path: Path) -> None:
-    runs = Runs(Vault.open(demo_path, today=TODAY))
+    runs = Runs(workspace_at(demo_path))
     good = runs.start("SOP-010").run.id
     bad = runs.start("SOP-009").run.id
     (demo_path / "runs/SOP-009" / f"{bad}.toml").write_text("run = [\n", encoding="utf-8")
@@ -235,9 +238,9 @@ async def test_runs_screen_lists_a_broken_run_file_as_a_problem(demo_path: Path)
 
 async def test_late_steps_show_in_the_runner(demo_path: Path) -> None:
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    runs = Runs(Vault.open(demo_path, today=TODAY), clock=lambda: start)
+    runs = Runs(Workspace.open(demo_path, clock=lambda: start))
     run_id = runs.start("SOP-010").run.id
-    app = make_app(demo_path)
+    app = SopVaultApp(Workspace.open(demo_path, clock=running_from(start + timedelta(hours=1))))
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("o")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sopvault.core.approval import Identity
+from sopvault.model.control import Identity
 from sopvault.store.git.runner import Runner
 
 ZERO = "0" * 40

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from sopvault.core.approval import Identity
+from sopvault.model.control import Identity
 from sopvault.store.git import log as _log
 from sopvault.store.git import objects
 from sopvault.store.git import remote as _remote

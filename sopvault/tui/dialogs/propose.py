@@ -14,9 +14,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
+from sopvault.core.versioning import bump_version
 from sopvault.errors import SopvaultError
+from sopvault.model.control import LocalEdit, Proposal
 from sopvault.render.safetext import inert
-from sopvault.services.review.revisions import LocalEdit, Proposal, Revisions
+from sopvault.services.review.control import DocumentControl
 
 
 class ProposeScreen(ModalScreen[Proposal | None]):
@@ -24,7 +26,9 @@ class ProposeScreen(ModalScreen[Proposal | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, revisions: Revisions, edits: list[LocalEdit], selected: str | None) -> None:
+    def __init__(
+        self, revisions: DocumentControl, edits: list[LocalEdit], selected: str | None
+    ) -> None:
         super().__init__()
         self.revisions = revisions
         self.edits = edits
@@ -69,7 +73,7 @@ class ProposeScreen(ModalScreen[Proposal | None]):
         chosen = set(self.chosen())
         text = Text("Versions: ", style="bold")
         parts = [
-            f"{e.id} {e.version or 'new'} → {e.next_version(self.major)}"
+            f"{e.id} {e.version or 'new'} → {bump_version(e.version, self.major)}"
             for e in self.edits
             if e.id in chosen
         ]
@@ -95,7 +99,7 @@ class ProposeScreen(ModalScreen[Proposal | None]):
     @work(thread=True, exclusive=True, group="propose")
     def propose(self, ids: list[str], summary: str, major: bool) -> None:
         try:
-            proposal = self.revisions.propose(ids, summary, major=major)
+            proposal = self.revisions.proposals.propose(ids, summary, major=major)
         except SopvaultError as err:
             self.app.call_from_thread(self.failed, str(err))
             return

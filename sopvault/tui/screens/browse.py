@@ -17,13 +17,15 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from sopvault.core.trailers import versions_label
 from sopvault.errors import SopvaultError
+from sopvault.model.control import LocalEdit, Proposal
 from sopvault.model.document import Document
 from sopvault.model.finding import Finding, Severity
 from sopvault.render.safetext import inert
 from sopvault.services.editor import editor_command
-from sopvault.services.review.revisions import LocalEdit, Proposal, Revisions
+from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs, Started
-from sopvault.services.sync import Distance, Sync, SyncReport
+from sopvault.services.sync import Sync
+from sopvault.services.syncplan import Distance, SyncReport
 from sopvault.services.vault import DocumentFilter, Vault, VaultState
 from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.propose import ProposeScreen
@@ -54,7 +56,7 @@ class BrowseScreen(Screen[None]):
     ]
 
     def __init__(
-        self, vault: Vault, revisions: Callable[[], Revisions], runs: Callable[[], Runs]
+        self, vault: Vault, revisions: Callable[[], DocumentControl], runs: Callable[[], Runs]
     ) -> None:
         super().__init__()
         self.vault = vault
@@ -240,7 +242,7 @@ class BrowseScreen(Screen[None]):
             self.notify("Select a document in the tree first.", severity="warning")
         return doc
 
-    def _service(self) -> Revisions | None:
+    def _service(self) -> DocumentControl | None:
         try:
             return self.revisions()
         except SopvaultError as err:
@@ -284,20 +286,20 @@ class BrowseScreen(Screen[None]):
             self.find_edits(revisions, doc.id if doc else None)
 
     @work(thread=True, exclusive=True, group="edits")
-    def find_edits(self, revisions: Revisions, selected: str | None) -> None:
+    def find_edits(self, revisions: DocumentControl, selected: str | None) -> None:
         try:
-            edits = revisions.local_edits()
+            edits = revisions.proposals.local_edits()
         except SopvaultError as err:
             self.app.call_from_thread(self.notify, inert(str(err)), severity="error")
             return
         self.app.call_from_thread(self._offer_proposal, revisions, edits, selected)
 
     def _offer_proposal(
-        self, revisions: Revisions, edits: list[LocalEdit], selected: str | None
+        self, revisions: DocumentControl, edits: list[LocalEdit], selected: str | None
     ) -> None:
         if not edits:
             self.notify(
-                f"No document differs from {revisions.main}: press e to edit one first.",
+                f"No document differs from {revisions.ws.main}: press e to edit one first.",
                 severity="warning",
             )
             return

@@ -18,9 +18,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from sopvault.errors import SopvaultError
+from sopvault.model.control import Revision, TextAt
 from sopvault.render.rich import diff_renderable, unified_diff
 from sopvault.render.safetext import inert
-from sopvault.services.review.revisions import Revision, Revisions, TextAt
+from sopvault.services.review.control import DocumentControl
 
 WORKTREE = "worktree"
 PIN = "◆"
@@ -43,7 +44,7 @@ class HistoryScreen(Screen[None]):
         Binding("c", "pin", "Compare from here"),
     ]
 
-    def __init__(self, revisions: Revisions, doc_id: str, title: str) -> None:
+    def __init__(self, revisions: DocumentControl, doc_id: str, title: str) -> None:
         super().__init__()
         self.revisions = revisions
         self.doc_id = doc_id
@@ -72,10 +73,10 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history")
     def load_history(self) -> None:
         try:
-            found = self.revisions.history(self.doc_id)
+            found = self.revisions.history.revisions(self.doc_id)
             rows = [HistoryRow(r.commit, r.version, r) for r in found]
-            working = self.revisions.worktree_text(self.doc_id)
-            newest = self.revisions.revision_text(found[0]) if found else None
+            working = self.revisions.history.worktree_text(self.doc_id)
+            newest = self.revisions.history.revision_text(found[0]) if found else None
             if newest is None or newest.text != working.text:
                 rows.insert(0, HistoryRow(WORKTREE, "working copy"))
                 self._texts[WORKTREE] = working
@@ -109,7 +110,7 @@ class HistoryScreen(Screen[None]):
             table.add_row(*(Text(inert(c)) for c in cells), key=row.key)
         if not any(r.revision for r in rows):
             self.show_problem(
-                f"{self.doc_id} has no approved revisions on {self.revisions.main} yet:"
+                f"{self.doc_id} has no approved revisions on {self.revisions.ws.main} yet:"
                 " propose a change (c in the browser) and have it approved"
             )
         table.focus()
@@ -179,7 +180,7 @@ class HistoryScreen(Screen[None]):
             return None
         if key not in self._texts:
             rev = next(r.revision for r in self.rows if r.key == key)
-            self._texts[key] = self.revisions.revision_text(rev) if rev else None
+            self._texts[key] = self.revisions.history.revision_text(rev) if rev else None
         return self._texts[key]
 
     def show_diff(self, diff: str) -> None:

@@ -20,12 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from sopvault.core.approval import Identity
 from sopvault.core.trailers import versions_label
 from sopvault.errors import SopvaultError
+from sopvault.model.control import ApproveResult, Identity, Proposal
 from sopvault.render.rich import diff_renderable
 from sopvault.render.safetext import inert
-from sopvault.services.review.revisions import ApproveResult, Proposal, Revisions
+from sopvault.services.review.control import DocumentControl
 from sopvault.tui.dialogs.comment import CommentScreen
 
 
@@ -58,7 +58,7 @@ class ReviewsScreen(Screen[bool]):
         Binding("r", "refresh", "Refresh"),
     ]
 
-    def __init__(self, revisions: Revisions, today: date) -> None:
+    def __init__(self, revisions: DocumentControl, today: date) -> None:
         super().__init__()
         self.revisions = revisions
         self.today = today
@@ -90,8 +90,8 @@ class ReviewsScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="proposals")
     def load_proposals(self) -> None:
         try:
-            me = self.revisions.me()
-            found = self.revisions.proposals()
+            me = self.revisions.ws.identity()
+            found = self.revisions.proposals.listing()
         except SopvaultError as err:
             self.app.call_from_thread(self.set_verdict, Text(inert(str(err)), style="bold red"))
             return
@@ -132,9 +132,9 @@ class ReviewsScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="review")
     def load_review(self, prop: Proposal) -> None:
         try:
-            rules = self.revisions.rules_for(prop)
-            refusal = self.revisions.check_approver(prop, self.me, rules)
-            diff = self.revisions.proposal_diff(prop)
+            rules = self.revisions.approvals.rules_for(prop)
+            refusal = self.revisions.approvals.check_approver(prop, self.me, rules)
+            diff = self.revisions.proposals.diff(prop)
         except SopvaultError as err:
             self.app.call_from_thread(self.set_verdict, Text(inert(str(err)), style="bold red"))
             return
@@ -226,9 +226,11 @@ class ReviewsScreen(Screen[bool]):
     def decide(self, number: int, text: str, *, approve: bool) -> None:
         try:
             if approve:
-                message = _approved(self.revisions.approve(str(number), text), self.revisions)
+                message = _approved(
+                    self.revisions.approvals.approve(str(number), text), self.revisions
+                )
             else:
-                self.revisions.reject(str(number), text)
+                self.revisions.proposals.reject(str(number), text)
                 message = f"Rejected proposal {number}; the reason is kept in git."
         except SopvaultError as err:
             self.app.call_from_thread(
@@ -250,16 +252,16 @@ class ReviewsScreen(Screen[bool]):
         self.dismiss(self.changed)
 
 
-def _approved(result: ApproveResult, revisions: Revisions) -> str:
+def _approved(result: ApproveResult, revisions: DocumentControl) -> str:
     prop = result.proposal
     if not result.landed:
         return (
             f"Approval recorded for proposal {prop.number}: {result.approvals} of"
-            f" {result.needed}; it lands on {revisions.main} with the last approval."
+            f" {result.needed}; it lands on {revisions.ws.main} with the last approval."
         )
     text = (
         f"Approved proposal {prop.number}: {versions_label(prop.documents)} is effective"
-        f" on {revisions.main} ({result.commit[:10]})."
+        f" on {revisions.ws.main} ({result.commit[:10]})."
     )
     for path in result.kept_local:
         text += f" Your own edits in {path} were kept; it now differs from main."

@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from sopvault.core.approval import name_of
 from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
-from sopvault.services.runs import Listing, Runs
+from sopvault.services.runlist import Listing
+from sopvault.services.runs import Runs
 from sopvault.tui.screens.run import RunScreen
 
 
@@ -44,7 +45,7 @@ class RunsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="runs")
     def load(self) -> None:
         try:
-            listing = self.runs.list(open_only=True)
+            listing = self.runs.listing(open_only=True)
         except SopvaultError as err:
             self.app.call_from_thread(self.show_problem, str(err))
             return

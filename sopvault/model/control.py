@@ -1,0 +1,150 @@
+"""Document control's facts: who, proposals and their states, revisions, audit findings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+_IDENTITY = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A person as git knows them; compared by e-mail, which is what git records reliably."""
+
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    def same_as(self, other: Identity) -> bool:
+        """Whether both name one person (e-mails equal, case ignored)."""
+        return self.email.lower() == other.email.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Identity | None:
+        """``Name <email>`` (as in a trailer or ``--as``), or None when it is not one."""
+        match = _IDENTITY.match(text)
+        if match is None:
+            return None
+        return cls(match["name"] or match["email"], match["email"])
+
+
+class Refusal(StrEnum):
+    """Why a sign-off does not count; the same words in ``approve`` and ``verify``."""
+
+    UNREVIEWED = "unreviewed"
+    SELF_APPROVED = "self-approved"
+    NOT_ALLOWED = "approver not allowed"
+    TOO_FEW = "too few approvals"
+    BAD_SIGNATURE = "bad signature"
+
+
+class ProposalState(StrEnum):
+    """Where a proposal stands: open for review, approved (on main) or rejected."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed change of one or more documents, and where it stands.
+
+    ``ref`` is the full git ref it is filed under, ``first_id`` the document id in that
+    ref; ``tip`` the ref's commit (votes included), ``commit`` the proposal's own commit,
+    ``base`` the main commit it was made from; ``date`` is the author date (ISO 8601);
+    ``documents`` maps each document id to its proposed version.
+    """
+
+    number: int
+    ref: str
+    state: ProposalState
+    first_id: str
+    tip: str
+    commit: str
+    base: str
+    author: Identity
+    date: str
+    summary: str
+    body: str
+    documents: dict[str, str]
+    approvals: tuple[Identity, ...] = ()
+    rejected_by: Identity | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ApproveResult:
+    """What one approval did: ``landed`` on main or recorded a vote (``approvals`` of
+    ``needed``); ``commit`` is the landed or vote commit; ``kept_local`` the work tree
+    files left alone because they hold the user's own edits."""
+
+    proposal: Proposal
+    landed: bool
+    approvals: int
+    needed: int
+    commit: str
+    kept_local: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One approved revision of a document on main; ``path`` is vault-relative and
+    ``date`` the approval time (ISO 8601)."""
+
+    id: str
+    version: str
+    commit: str
+    date: str
+    author: Identity
+    approvers: tuple[Identity, ...]
+    summary: str
+    path: str
+    proposal: str = ""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A change to a controlled file on main whose sign-off does not count, and why."""
+
+    commit: str
+    date: str
+    author: Identity
+    paths: tuple[str, ...]
+    reason: Refusal
+    detail: str
+
+
+@dataclass
+class VerifyReport:
+    """The audit of main: commits read, changes to controlled files checked, what failed,
+    and how many signatures git could not verify (no key at hand)."""
+
+    commits: int = 0
+    checked: int = 0
+    violations: list[Violation] = field(default_factory=list)
+    unverifiable_signatures: int = 0
+
+
+@dataclass(frozen=True)
+class LocalEdit:
+    """A document whose working copy differs from main: what may be proposed."""
+
+    id: str
+    title: str
+    path: str
+    version: str | None  # on main; None for a document main does not hold yet
+    proposed_as: int | None = None  # the open proposal that holds exactly this text
+
+
+@dataclass(frozen=True)
+class TextAt:
+    """A document's text at one point, with a label for diffs; ``path`` is vault-relative."""
+
+    label: str
+    text: str
+    path: str

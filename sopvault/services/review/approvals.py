@@ -1,0 +1,238 @@
+"""Approvals: who may approve, recording a vote, landing the change on main, finishing an
+interrupted landing, and tidying refs a killed process left behind.
+
+Four eyes: the author never approves their own change, and the rules are judged by
+``core.approval.judge``, the one place sign-offs are judged (21 CFR Part 11 §11.50, §11.70:
+the sign-off is in the trailers of the very commit that holds the text).
+"""
+
+from __future__ import annotations
+
+from sopvault.core.approval import Rules, judge
+from sopvault.core.parse import with_changes
+from sopvault.core.trailers import (
+    APPROVED_AT,
+    APPROVES,
+    PROPOSAL,
+    PROPOSED_BY,
+    REVIEWED_BY,
+    document_trailers,
+    has_trailer,
+    identities_of,
+    message,
+    versions_of,
+)
+from sopvault.core.versioning import next_review
+from sopvault.model.control import ApproveResult, Identity, Proposal, ProposalState, Refusal
+from sopvault.model.document import Status
+from sopvault.services.review.common import RevisionError, Scope, front_names, front_text
+from sopvault.services.review.proposals import Proposals, closed_ref
+from sopvault.services.workspace import Workspace
+from sopvault.store.git import diffs, refs
+from sopvault.store.git.repo import ZERO
+from sopvault.store.git.worktree import follow_main
+
+OPEN, APPROVED = ProposalState.OPEN, ProposalState.APPROVED
+
+
+class Approvals(Scope):
+    """Approving proposals on one workspace."""
+
+    def __init__(self, ws: Workspace, proposals: Proposals | None = None) -> None:
+        super().__init__(ws)
+        self.proposals = proposals or Proposals(ws)
+
+    def rules_for(self, prop: Proposal) -> Rules:
+        """The rules in force on main now, narrowed by the documents' own reviewers."""
+        tip = self.main_tip()
+        config = self.config_at(tip) or self.ws.vault.config
+        paths = self.changed_paths(prop.base, prop.commit)
+        reviewers = []
+        for path, now, proposed in zip(
+            paths,
+            self.repo.blobs([f"{tip}:{p}" for p in paths]),
+            self.repo.blobs([f"{prop.commit}:{p}" for p in paths]),
+            strict=True,
+        ):
+            if self.ws.is_document(path):
+                reviewers.append(front_names(now if now is not None else proposed, "reviewers"))
+        return Rules.for_change(config.review, config.people.values(), reviewers)
+
+    def changed_paths(self, old: str, new: str) -> list[str]:
+        """Controlled files (documents and the rules) that differ between two commits."""
+        return [p for p in diffs.changed_between(self.repo, old, new) if self.ws.is_controlled(p)]
+
+    def check_approver(
+        self, prop: Proposal, me: Identity | None = None, rules: Rules | None = None
+    ) -> str | None:
+        """Why ``me`` (default: the acting identity) may not approve ``prop`` now, or None
+        when they may (shown before the button is pressed in the TUI, and enforced by
+        ``approve``). The sign-off rules are ``judge``'s; a second vote by one person is
+        refused here because it would not count."""
+        me = me or self.repo.identity()
+        rules = rules or self.rules_for(prop)
+        for refusal, _ in judge(prop.author, [me], rules):
+            if refusal is Refusal.SELF_APPROVED:
+                return (
+                    f"you ({me.email}) proposed this change, and nobody approves their own"
+                    " change: ask another reviewer"
+                )
+            if refusal is Refusal.NOT_ALLOWED:
+                unknown = f" (your git e-mail {me.email} is not in [people])"
+                known = "" if rules.person(me) else unknown
+                names = ", ".join(prop.documents)
+                return f"you may not approve {names}: allowed are {rules.who_may()}{known}"
+        if any(me.same_as(v) for v in prop.approvals):
+            return f"you have already approved proposal {prop.number}; it needs another reviewer"
+        return None
+
+    def tidy(self) -> list[str]:
+        """Delete review refs left beside the approved or rejected ref of the same
+        proposal (a process killed between the two ref updates); returns them."""
+        found = dict(refs.listing(self.repo))
+        removed = []
+        for ref, tip in found.items():
+            if ref.state is not OPEN:
+                continue
+            for state in (APPROVED, ProposalState.REJECTED):
+                closed = found.get(ref.moved_to(state))
+                if closed is not None and self.repo.is_ancestor(tip, closed):
+                    self.repo.delete_ref(ref.name, tip)
+                    removed.append(ref.name)
+                    break
+        return removed
+
+    def approve(self, label: str, comment: str = "") -> ApproveResult:
+        """Approve an open proposal as the acting identity: a vote while more approvals
+        are needed, else the change lands on main. Raises RevisionError when the approver
+        is refused or the change no longer applies to main."""
+        self.ws.vault.must_be_writable("approve")
+        self.tidy()
+        prop = self.proposals.get(label, OPEN)
+        finished = self.finish_landed(prop)
+        if finished is not None:
+            return finished
+        me = self.repo.identity()
+        rules = self.rules_for(prop)
+        refusal = self.check_approver(prop, me, rules)
+        if refusal:
+            raise RevisionError(refusal)
+        approvals = (*prop.approvals, me)
+        when = self.stamp()
+        if len(approvals) >= rules.approvals:
+            return self._land(prop, approvals, rules.approvals, comment, when)
+        text = message(
+            f"Approve proposal {prop.number}",
+            comment,
+            [(APPROVES, str(prop.number)), (REVIEWED_BY, str(me)), (APPROVED_AT, when)],
+        )
+        tree = self.repo.tree_of(prop.tip)
+        vote = self.repo.commit_tree(tree, [prop.tip], text, sign=self.signs())
+        self.repo.update_ref(prop.ref, vote, prop.tip, f"sopvault approve {prop.number}")
+        return ApproveResult(prop, False, len(approvals), rules.approvals, vote)
+
+    def finish_landed(self, prop: Proposal) -> ApproveResult | None:
+        """An approval interrupted after main moved (the process was killed) left the
+        proposal open although its change is on main: close it now instead of landing the
+        change a second time. None when the change is not on main."""
+        tip = self.repo.rev(self.ws.main_ref)
+        if tip is None or tip == prop.base:
+            return None
+        found = self.repo.log(
+            "--first-parent", f"--grep=^{PROPOSAL}: {prop.number}$", f"{prop.base}..{tip}"
+        )
+        landed = [
+            c
+            for c in found
+            if versions_of(c.trailers).keys() == prop.documents.keys()
+            and has_trailer(c.trailers, REVIEWED_BY)
+        ]
+        if not landed:
+            return None
+        commit = landed[0]
+        kept: tuple[str, ...] = ()
+        if self.repo.head_branch() == self.ws.main_ref and commit.parents:
+            # the files may not have followed main before the process died
+            self.repo.check_index_unlocked()
+            kept = follow_main(self.repo, commit.parents[0], commit.sha, [prop.commit])
+        if self.repo.rev(closed_ref(prop, APPROVED)) is None:
+            self.repo.update_ref(closed_ref(prop, APPROVED), prop.tip, ZERO)
+        self.repo.delete_ref(prop.ref, prop.tip)
+        self.ws.vault.reload()
+        approvals = identities_of(commit.trailers, REVIEWED_BY)
+        return ApproveResult(prop, True, len(approvals), len(approvals), commit.sha, kept)
+
+    def land_if_ready(self, prop: Proposal) -> ApproveResult | None:
+        """Land a proposal whose votes, recorded on several clones, met on the server and
+        now reach the approvals needed (``sopvault sync``); None when it needs more."""
+        rules = self.rules_for(prop)
+        if len(prop.approvals) < rules.approvals:
+            return None
+        return self._land(prop, prop.approvals, rules.approvals, "", self.stamp())
+
+    def _land(
+        self,
+        prop: Proposal,
+        approvals: tuple[Identity, ...],
+        needed: int,
+        comment: str,
+        when: str,
+    ) -> ApproveResult:
+        """Put the approved change on main: one commit, sign-off in its trailers."""
+        on_main = self.repo.head_branch() == self.ws.main_ref
+        if on_main:
+            self.repo.check_index_unlocked()
+        main_tip = self.main_tip()
+        tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
+        trailers = document_trailers(prop.documents)
+        trailers += [(PROPOSAL, str(prop.number)), (PROPOSED_BY, str(prop.author))]
+        trailers += [(REVIEWED_BY, str(who)) for who in approvals]
+        trailers.append((APPROVED_AT, when))
+        body = "\n\n".join(part for part in (prop.body, comment.strip()) if part)
+        text = message(prop.summary, body, trailers)
+        landed = self.repo.commit_tree(
+            tree, [main_tip], text, author=prop.author, author_date=prop.date, sign=self.signs()
+        )
+        self.repo.update_ref(self.ws.main_ref, landed, main_tip, f"sopvault approve {prop.number}")
+        kept: tuple[str, ...] = ()
+        if on_main:
+            kept = follow_main(self.repo, main_tip, landed, [prop.commit])
+        self.repo.update_ref(closed_ref(prop, APPROVED), prop.tip, ZERO)
+        self.repo.delete_ref(prop.ref, prop.tip)
+        self.ws.vault.reload()
+        return ApproveResult(prop, True, len(approvals), needed, landed, kept)
+
+    def _rebased_tree(self, prop: Proposal, main_tip: str) -> str:
+        """The proposal's change applied to main now; raises RevisionError on conflict."""
+        if prop.base == main_tip:
+            return self.repo.tree_of(prop.commit)
+        tree = self.repo.apply_to(main_tip, diffs.patch(self.repo, prop.base, prop.commit))
+        if tree is None:
+            moved = ", ".join(
+                sorted(
+                    set(self.changed_paths(prop.base, main_tip))
+                    & set(self.changed_paths(prop.base, prop.commit))
+                )
+            )
+            raise RevisionError(
+                f"{self.ws.main} has changed since proposal {prop.number} was made and the"
+                f" change no longer applies ({moved or 'conflicting edits'}): the author should"
+                " bring the document up to date and propose again, or reject this one"
+            )
+        return tree
+
+    def _mark_effective(self, prop: Proposal, tree: str) -> str:
+        """The landed documents made effective today, next review due by their period."""
+        today = self.ws.today
+        paths = [p for p in self.changed_paths(prop.base, prop.commit) if self.ws.is_document(p)]
+        edits: dict[str, bytes | None] = {}
+        for path, data in zip(paths, self.repo.blobs([f"{tree}:{p}" for p in paths]), strict=True):
+            if data is None:
+                continue  # removed or moved away
+            changes = {
+                "status": Status.EFFECTIVE.value,
+                "effective": today,
+                "next_review": next_review(today, front_text(data, "review_every")),
+            }
+            edits[path] = with_changes(data.decode("utf-8"), changes).encode("utf-8")
+        return self.repo.tree_with(tree, edits) if edits else tree

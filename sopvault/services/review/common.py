@@ -1,0 +1,104 @@
+"""What the document control services share: their error, the workspace they act in, and
+reading front matter and commit bodies from git objects."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sopvault.core import frontmatter
+from sopvault.core.config import CONFIG_FILE, parse_config
+from sopvault.core.parse import looks_like_document
+from sopvault.errors import SopvaultError
+from sopvault.model.config import VaultConfig
+from sopvault.services.workspace import Workspace
+from sopvault.store.git.repo import Repo
+
+_TRAILER_LINE = re.compile(r"^[A-Za-z][\w-]*: ")
+
+
+class RevisionError(SopvaultError):
+    """A refused document control action; the message says why and what to do."""
+
+
+class Scope:
+    """A document control service's footing: the workspace, and its repository (which
+    must exist: raises NoRepository otherwise)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.repo: Repo = ws.git()
+
+    def main_tip(self) -> str:
+        """The commit main points at; raises RevisionError when main has none yet."""
+        tip = self.repo.rev(self.ws.main_ref)
+        if tip is None:
+            raise RevisionError(
+                f"the main branch '{self.ws.main}' has no commits yet: commit the vault first"
+                " (git add -A && git commit -m 'First import')"
+            )
+        return tip
+
+    def stamp(self) -> str:
+        """The clock's time as trailers carry it: ``YYYY-MM-DDTHH:MM:SSZ``."""
+        return self.ws.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def signs(self) -> bool:
+        """Whether commits are GPG-signed here (git's ``commit.gpgsign``)."""
+        return self.repo.config_bool("commit.gpgsign")
+
+    def config_at(self, rev: str) -> VaultConfig | None:
+        """The vault's rules as committed at ``rev`` (None when absent or unreadable)."""
+        data = self.repo.blob(rev, self.ws.repo_path(CONFIG_FILE))
+        return parse_config_bytes(data) if data is not None else None
+
+
+def parse_config_bytes(data: bytes) -> VaultConfig | None:
+    """A committed ``sopvault.toml``, or None when it does not parse."""
+    try:
+        return parse_config(data.decode("utf-8"))
+    except (SopvaultError, UnicodeDecodeError):
+        return None
+
+
+def front_fields(data: bytes | None) -> dict[str, Any]:
+    """The front matter of a committed document (empty when absent or broken): read with
+    ``core.frontmatter``, the parser every document goes through."""
+    if data is None:
+        return {}
+    try:
+        parts = frontmatter.split(data.decode("utf-8"))
+        return frontmatter.parse_toml(parts.front, parts.front_start)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+
+
+def front_text(data: bytes | None, key: str) -> str | None:
+    """One string field of a committed document's front matter (None when not a string)."""
+    value = front_fields(data).get(key)
+    return value if isinstance(value, str) else None
+
+
+def front_names(data: bytes | None, key: str) -> tuple[str, ...]:
+    """One list-of-strings field (``reviewers``) of a committed document's front matter."""
+    if data is None or key.encode() not in data:
+        return ()  # most documents name no reviewers: no TOML to parse (verify reads many)
+    value = front_fields(data).get(key)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def is_document(data: bytes | None) -> bool:
+    """Whether committed bytes start like a document (``+++`` front matter)."""
+    return data is not None and looks_like_document(data[:8].decode("utf-8", "replace"))
+
+
+def body_text(body: str) -> str:
+    """A commit body without its trailer block."""
+    paragraphs = body.strip().split("\n\n")
+    if paragraphs and paragraphs[-1].strip():
+        last = paragraphs[-1].strip().splitlines()
+        if all(_TRAILER_LINE.match(line) for line in last):
+            paragraphs = paragraphs[:-1]
+    return "\n\n".join(paragraphs).strip()

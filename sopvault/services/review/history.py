@@ -1,0 +1,180 @@
+"""A document's approved revisions on main, its text at any of them, and pairs to diff.
+
+An auditor asks for the approved version in force at a date (ISO 9001 §7.5.3.2); the
+``SOP-Id`` trailer finds it even after the file was renamed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sopvault.core.parse import parse_text
+from sopvault.core.trailers import (
+    APPROVED_AT,
+    PROPOSAL,
+    REVIEWED_BY,
+    RUN_ID,
+    SOP_ID,
+    has_trailer,
+    identities_of,
+    pairs_of,
+    versions_of,
+)
+from sopvault.errors import InvalidId, SopvaultError
+from sopvault.model.control import Revision, TextAt
+from sopvault.model.document import Document, is_valid_id
+from sopvault.services.review.common import RevisionError, Scope, front_text
+from sopvault.store.git.repo import Commit
+
+
+class History(Scope):
+    """Reading the past of documents on main; changes nothing."""
+
+    def revisions(self, doc_id: str) -> list[Revision]:
+        """Every approved revision of the document on main, newest first.
+
+        Found by the ``SOP-Id`` trailer, so a renamed file keeps its history; run records
+        and unreviewed commits are left out. Raises InvalidId for a malformed id."""
+        if not is_valid_id(doc_id):
+            raise InvalidId(f"{doc_id!r} is not a valid document id")
+        if self.repo.rev(self.ws.main_ref) is None:
+            return []
+        commits = self.repo.log(
+            "--first-parent",
+            "-E",
+            f"--grep=^{SOP_ID}: {re.escape(doc_id)}$",
+            self.ws.main_ref,
+            names=True,
+        )
+        found = []
+        for commit in commits:
+            trailers = commit.trailers
+            if not has_trailer(trailers, REVIEWED_BY) or has_trailer(trailers, RUN_ID):
+                continue
+            versions = versions_of(trailers)
+            if doc_id in versions:
+                found.append(self._revision(commit, doc_id, versions[doc_id]))
+        return found
+
+    def _revision(self, commit: Commit, doc_id: str, version: str) -> Revision:
+        trailers = commit.trailers
+        return Revision(
+            id=doc_id,
+            version=version,
+            commit=commit.sha,
+            date=(pairs_of(trailers, APPROVED_AT) or [commit.commit_date])[0],
+            author=commit.author,
+            approvers=tuple(identities_of(trailers, REVIEWED_BY)),
+            summary=commit.subject,
+            path=self._path_in(commit, doc_id) or "",
+            proposal=(pairs_of(trailers, PROPOSAL) or [""])[0],
+        )
+
+    def _path_in(self, commit: Commit, doc_id: str) -> str | None:
+        """Which of the commit's changed files is the document (vault-relative)."""
+        candidates = [p for p in commit.paths if self.ws.is_document(p)]
+        if len(candidates) == 1:
+            return self.ws.vault_path(candidates[0])
+        for path, data in zip(
+            candidates, self.repo.blobs([f"{commit.sha}:{p}" for p in candidates]), strict=True
+        ):
+            if data is not None and front_text(data, "id") == doc_id:
+                return self.ws.vault_path(path)
+        return None
+
+    def current_path(self, doc_id: str, tip: str) -> str | None:
+        """The document's repository path at commit ``tip`` of main (None when absent)."""
+        for rev in self.revisions(doc_id):
+            if rev.path and self.repo.blob(tip, self.ws.repo_path(rev.path)) is not None:
+                return self.ws.repo_path(rev.path)
+        try:
+            doc = self.ws.vault.get(doc_id)
+        except SopvaultError:
+            return None
+        path = self.ws.repo_path(doc.path)
+        return path if self.repo.blob(tip, path) is not None else None
+
+    def revision_text(self, rev: Revision) -> TextAt | None:
+        """The text one approved revision put on main (None when its file is unknown)."""
+        data = self.repo.blob(rev.commit, self.ws.repo_path(rev.path)) if rev.path else None
+        if data is None:
+            return None
+        label = f"{rev.id} {rev.version} ({rev.commit[:8]})"
+        return TextAt(label, data.decode("utf-8", "replace"), rev.path)
+
+    def text_at(self, doc_id: str, spec: str) -> TextAt:
+        """The document's text at a version (``1.2``) or any git revision; raises
+        RevisionError when there is no such version, revision or document there."""
+        revisions = self.revisions(doc_id)
+        for rev in revisions:
+            if rev.version == spec:
+                found = self.revision_text(rev)
+                if found is not None:
+                    return found
+        commit = self.repo.rev(spec) if not spec.startswith("-") else None
+        if commit is None:
+            known = ", ".join(r.version for r in revisions) or "none approved yet"
+            raise RevisionError(f"{doc_id} has no version or revision {spec!r} (versions: {known})")
+        paths = [r.path for r in revisions if r.path]
+        try:
+            paths.append(self.ws.vault.get(doc_id).path)
+        except SopvaultError:
+            pass
+        for path in dict.fromkeys(paths):
+            data = self.repo.blob(commit, self.ws.repo_path(path))
+            if data is not None and front_text(data, "id") == doc_id:
+                text = data.decode("utf-8", "replace")
+                return TextAt(f"{doc_id} at {spec} ({commit[:8]})", text, path)
+        raise RevisionError(f"{doc_id} does not exist at {spec}")
+
+    def document_at(self, doc_id: str, spec: str) -> Document:
+        """An old revision parsed like the working copy, for display; raises
+        RevisionError when it is not there or does not parse."""
+        old = self.text_at(doc_id, spec)
+        result = parse_text(old.path, old.text)
+        if result.document is None:
+            problem = result.findings[0].message if result.findings else "not a document"
+            raise RevisionError(f"{doc_id} at {spec} cannot be read: {problem}")
+        return result.document
+
+    def worktree_text(self, doc_id: str) -> TextAt:
+        """The working copy's text; raises DocumentNotFound for an unknown id."""
+        doc = self.ws.vault.get(doc_id)
+        data = (self.ws.root / doc.path).read_bytes()
+        return TextAt(f"{doc_id} (working copy)", data.decode("utf-8", "replace"), doc.path)
+
+    def main_text(self, doc_id: str) -> TextAt:
+        """The text on main now; raises RevisionError when main does not hold it."""
+        tip = self.main_tip()
+        path = self.current_path(doc_id, tip)
+        if path is None:
+            raise RevisionError(f"{doc_id} is not on {self.ws.main} yet")
+        data = self.repo.blob(tip, path) or b""
+        return TextAt(
+            f"{doc_id} on {self.ws.main} ({tip[:8]})",
+            data.decode("utf-8", "replace"),
+            self.ws.vault_path(path) or path,
+        )
+
+    def diff_texts(
+        self, doc_id: str, a: str | None = None, b: str | None = None, *, worktree: bool = False
+    ) -> tuple[TextAt, TextAt]:
+        """The two texts to compare: by default the last two approved revisions; ``a`` and
+        ``b`` name versions or revisions; ``worktree`` compares with the working copy.
+        Raises RevisionError when fewer than two revisions exist and none is named."""
+        if worktree:
+            old = self.text_at(doc_id, a) if a else self.main_text(doc_id)
+            return old, self.worktree_text(doc_id)
+        if a and b:
+            return self.text_at(doc_id, a), self.text_at(doc_id, b)
+        if a:
+            return self.text_at(doc_id, a), self.main_text(doc_id)
+        revisions = self.revisions(doc_id)
+        if len(revisions) < 2:
+            raise RevisionError(
+                f"{doc_id} has {len(revisions)} approved revision(s); name two to compare,"
+                " or use --worktree for your unsaved edits"
+            )
+        return self.text_at(doc_id, revisions[1].version), self.text_at(
+            doc_id, revisions[0].version
+        )

@@ -1,0 +1,355 @@
+"""Proposals: local edits, proposing them, restoring an old text, reading, rejecting.
+
+A proposal is a commit on ``refs/heads/review/<ID>/<N>`` whose parent is main, built with
+a private index so the user's index and files are never touched (except the proposed
+files' ``version`` and ``status``). Rejecting moves it under ``rejected/`` with the
+reason in a commit; nothing is deleted (21 CFR Part 11 §11.10(e)).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sopvault.core.parse import with_changes
+from sopvault.core.trailers import (
+    APPROVES,
+    PROPOSAL,
+    PROPOSED_BY,
+    REJECTED_AT,
+    REJECTED_BY,
+    REVIEWED_BY,
+    document_trailers,
+    has_trailer,
+    identities_of,
+    message,
+    versions_of,
+)
+from sopvault.core.versioning import bump_version
+from sopvault.model.control import Identity, LocalEdit, Proposal, ProposalState
+from sopvault.model.document import Status
+from sopvault.model.finding import Severity
+from sopvault.services.review.common import RevisionError, Scope, body_text, front_text
+from sopvault.services.review.history import History
+from sopvault.services.workspace import Workspace
+from sopvault.store.fs import write_atomic
+from sopvault.store.git import diffs, refs
+from sopvault.store.git.refs import ProposalRef
+from sopvault.store.git.repo import ZERO, Commit, Repo
+
+OPEN = ProposalState.OPEN
+
+
+class Proposals(Scope):
+    """Making, reading and rejecting proposals on one workspace."""
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.history = History(ws)
+
+    # ---- what may be proposed ------------------------------------------------------------
+
+    def local_edits(self) -> list[LocalEdit]:
+        """Documents whose working copy differs from main (edited, new or moved), by id."""
+        tip = self.main_tip()
+        scope = self.ws.prefix or "."
+        changed = set(diffs.changed_since(self.repo, tip, scope))
+        changed |= set(diffs.untracked(self.repo, scope))
+        docs = [
+            doc
+            for doc in self.ws.vault.state.documents.values()
+            if self.ws.repo_path(doc.path) in changed
+        ]
+        docs.sort(key=lambda d: d.id)
+        on_main = self.repo.blobs([f"{tip}:{self.ws.repo_path(d.path)}" for d in docs])
+        waiting = self.listing() if docs else []
+        return [
+            LocalEdit(
+                doc.id,
+                doc.title,
+                doc.path,
+                front_text(old, "version"),
+                self._proposed_as(doc.id, doc.path, waiting),
+            )
+            for doc, old in zip(docs, on_main, strict=True)
+        ]
+
+    def _proposed_as(self, doc_id: str, path: str, waiting: list[Proposal]) -> int | None:
+        """The open proposal whose text of the document is the working copy's."""
+        candidates = [p for p in waiting if doc_id in p.documents]
+        if not candidates:
+            return None
+        disk = (self.ws.root / path).read_bytes()
+        repo_path = self.ws.repo_path(path)
+        for prop in candidates:
+            if self.repo.blob(prop.commit, repo_path) == disk:
+                return prop.number
+        return None
+
+    # ---- proposing -----------------------------------------------------------------------
+
+    def propose(
+        self, ids: list[str], summary: str, *, major: bool = False, body: str = ""
+    ) -> Proposal:
+        """Record the working copies of ``ids`` as one proposal against main.
+
+        Only the proposed files change on disk (their ``version`` and ``status``); the
+        index and every other file are left exactly as they were. Raises RevisionError
+        when a document has errors, no changes, or is already proposed with this text;
+        ReadOnly-style SopvaultError on a read-only vault.
+        """
+        self.ws.vault.must_be_writable("propose")
+        if not ids:
+            raise RevisionError("name at least one document to propose")
+        if not summary.strip():
+            raise RevisionError('say why in a summary: sopvault propose ID -m "why"')
+        tip = self.main_tip()
+        files: dict[str, bytes | None] = {}
+        versions: dict[str, str] = {}
+        writes: list[tuple[Path, bytes]] = []
+        waiting = self.listing()
+        for doc_id in dict.fromkeys(ids):
+            path, data, version = self._proposed_text(tip, doc_id, waiting, files, major)
+            files[self.ws.repo_path(path)] = data
+            versions[doc_id] = version
+            if data != (self.ws.root / path).read_bytes():
+                writes.append((self.ws.root / path, data))
+        proposal = self._record(tip, files, versions, summary, body, ids[0])
+        for target, data in writes:
+            write_atomic(target, data)
+        self.ws.vault.reload()
+        return proposal
+
+    def _proposed_text(
+        self,
+        tip: str,
+        doc_id: str,
+        waiting: list[Proposal],
+        files: dict[str, bytes | None],
+        major: bool,
+    ) -> tuple[str, bytes, str]:
+        """One document's proposed bytes, as (vault path, bytes, version); a file moved
+        away from main's path is marked deleted in ``files``."""
+        doc = self.ws.vault.get(doc_id)
+        errors = [
+            f
+            for f in self.ws.vault.state.findings
+            if f.path == doc.path and f.severity is Severity.ERROR
+        ]
+        if errors:
+            first = errors[0]
+            raise RevisionError(
+                f"{doc_id} has {len(errors)} error(s); fix them first:"
+                f" {first.path}:{first.line}: {first.message}"
+            )
+        disk = (self.ws.root / doc.path).read_bytes()
+        old = self.repo.blob(tip, self.ws.repo_path(doc.path))
+        if old is None:
+            moved_from = self._moved_from(tip, doc_id)
+            if moved_from is not None:
+                files[moved_from] = None
+                old = self.repo.blob(tip, moved_from)
+        elif old == disk:
+            raise RevisionError(
+                f"{doc_id} has no changes against {self.ws.main} to propose (edit {doc.path} first)"
+            )
+        already = self._proposed_as(doc_id, doc.path, waiting)
+        if already is not None:
+            raise RevisionError(
+                f"{doc_id} is already proposed as proposal {already} with this"
+                " text; edit it further to propose again"
+            )
+        version = bump_version(front_text(old, "version"), major)
+        text = with_changes(
+            disk.decode("utf-8"), {"version": version, "status": Status.IN_REVIEW.value}
+        )
+        return doc.path, text.encode("utf-8"), version
+
+    def restore(self, doc_id: str, to: str, summary: str = "", *, major: bool = False) -> Proposal:
+        """Propose bringing back the text of an old revision ``to`` (a version or git
+        revision), as a new version; raises RevisionError when main lacks the document."""
+        old = self.history.text_at(doc_id, to)
+        tip = self.main_tip()
+        current = self.history.current_path(doc_id, tip)
+        if current is None:
+            raise RevisionError(f"{doc_id} is not on {self.ws.main}; nothing to restore onto")
+        version = bump_version(front_text(self.repo.blob(tip, current), "version"), major)
+        text = with_changes(old.text, {"version": version, "status": Status.IN_REVIEW.value})
+        summary = summary or f"Restore {doc_id} to {old.label}"
+        return self._record(
+            tip, {current: text.encode("utf-8")}, {doc_id: version}, summary, "", doc_id
+        )
+
+    def _record(
+        self,
+        tip: str,
+        files: dict[str, bytes | None],
+        versions: dict[str, str],
+        summary: str,
+        body: str,
+        first_id: str,
+    ) -> Proposal:
+        me = self.repo.identity()
+        tree = self.repo.tree_with(tip, files)
+        if tree == self.repo.tree_of(tip):
+            raise RevisionError(f"nothing differs from {self.ws.main}: no proposal made")
+        number = self.next_number()
+        trailers = document_trailers(versions)
+        trailers += [(PROPOSAL, str(number)), (PROPOSED_BY, str(me))]
+        commit = self.repo.commit_tree(tree, [tip], message(summary, body, trailers))
+        ref = ProposalRef(first_id, number, OPEN).name
+        self.repo.update_ref(ref, commit, ZERO, f"sopvault propose {number}")
+        return self.get(str(number))
+
+    def next_number(self) -> int:
+        """One more than any proposal number here or on any remote last fetched."""
+        return max([0, *refs.numbers_in_use(self.repo)]) + 1
+
+    def renumber(self, prop: Proposal) -> Proposal:
+        """Give an open proposal the next free number (its number was taken on the server
+        by another proposal while this clone was offline). Only a proposal nobody voted
+        on yet can be renumbered: votes name the number. Raises RevisionError otherwise."""
+        if prop.tip != prop.commit:
+            raise RevisionError(
+                f"proposal {prop.number} has approvals recorded under its number and the"
+                " server holds another proposal with that number: ask your git admin"
+            )
+        number = self.next_number()
+        text = self.repo.message_of(prop.commit)
+        text = re.sub(
+            rf"^{PROPOSAL}: {prop.number}$", f"{PROPOSAL}: {number}", text, flags=re.MULTILINE
+        )
+        parents = [prop.base] if prop.base != ZERO else []
+        commit = self.repo.commit_tree(
+            self.repo.tree_of(prop.commit),
+            parents,
+            text,
+            author=prop.author,
+            author_date=prop.date,
+            sign=self.signs(),
+        )
+        ref = ProposalRef(prop.first_id, number, OPEN)
+        self.repo.update_ref(ref.name, commit, ZERO, f"sopvault renumber {prop.number}")
+        self.repo.delete_ref(prop.ref, prop.tip)
+        return read_proposal(self.repo, ref, commit, self.repo.rev(self.ws.main_ref))
+
+    def _moved_from(self, tip: str, doc_id: str) -> str | None:
+        """The path main has the document at, when the working copy moved it."""
+        gone = diffs.changed_since(self.repo, tip, self.ws.prefix or ".", deleted=True)
+        candidates = [p for p in gone if self.ws.is_document(p)]
+        blobs = self.repo.blobs([f"{tip}:{p}" for p in candidates])
+        for path, data in zip(candidates, blobs, strict=True):
+            if front_text(data, "id") == doc_id:
+                return path
+        return None
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def listing(self, state: ProposalState | str = OPEN) -> list[Proposal]:
+        """Proposals in one state, oldest first."""
+        main_tip = self.repo.rev(self.ws.main_ref)
+        found = [
+            read_proposal(self.repo, ref, tip, main_tip)
+            for ref, tip in refs.listing(self.repo, ProposalState(state))
+        ]
+        return sorted(found, key=lambda p: p.number)
+
+    def get(self, label: str, state: ProposalState | str | None = None) -> Proposal:
+        """A proposal by number (``7``) or document and number (``SOP-003/7``), in
+        ``state`` or any; raises RevisionError when none or several match."""
+        doc_id, _, number = label.rpartition("/")
+        if not number.isdigit():
+            raise RevisionError(f"{label!r} is not a proposal number (see `sopvault reviews`)")
+        states = [ProposalState(state)] if state else list(ProposalState)
+        matches = [
+            (ref, tip)
+            for ref, tip in refs.listing(self.repo, *states)
+            if ref.number == int(number) and (not doc_id or ref.doc_id == doc_id)
+        ]
+        if not matches:
+            which = "open proposal" if state == OPEN else "proposal"
+            raise RevisionError(f"no {which} {label} (see `sopvault reviews`)")
+        if len(matches) > 1:
+            names = ", ".join(ref.key for ref, _ in matches)
+            raise RevisionError(f"proposal {label} is ambiguous: name one of {names}")
+        ref, tip = matches[0]
+        return read_proposal(self.repo, ref, tip, self.repo.rev(self.ws.main_ref))
+
+    def diff(self, prop: Proposal) -> str:
+        """The change a proposal makes, against the main it was made from (unified diff)."""
+        return diffs.text_diff(self.repo, prop.base, prop.commit)
+
+    # ---- rejecting -----------------------------------------------------------------------
+
+    def reject(self, label: str, reason: str) -> Proposal:
+        """Close an open proposal with a reason, kept under ``rejected/``; raises
+        RevisionError without a reason or for no such open proposal."""
+        self.ws.vault.must_be_writable("reject")
+        if not reason.strip():
+            raise RevisionError('give a reason: sopvault reject N -m "why"')
+        prop = self.get(label, OPEN)
+        text = message(
+            f"Reject proposal {prop.number}",
+            reason,
+            [
+                (PROPOSAL, str(prop.number)),
+                (REJECTED_BY, str(self.repo.identity())),
+                (REJECTED_AT, self.stamp()),
+            ],
+        )
+        closing = self.repo.commit_tree(
+            self.repo.tree_of(prop.tip), [prop.tip], text, sign=self.signs()
+        )
+        closed = closed_ref(prop, ProposalState.REJECTED)
+        self.repo.update_ref(closed, closing, ZERO)
+        self.repo.delete_ref(prop.ref, prop.tip)
+        return self.get(f"{prop.first_id}/{prop.number}", ProposalState.REJECTED)
+
+
+def ref_of(prop: Proposal) -> ProposalRef:
+    """The typed ref a proposal is filed under."""
+    return ProposalRef(prop.first_id, prop.number, prop.state)
+
+
+def closed_ref(prop: Proposal, state: ProposalState) -> str:
+    """Where the proposal is kept once approved or rejected (a full ref name)."""
+    return ref_of(prop).moved_to(state).name
+
+
+def read_proposal(repo: Repo, ref: ProposalRef, tip: str, main_tip: str | None) -> Proposal:
+    """Read a proposal: its own commit, and the approvals or rejection above it (the
+    commits on the ref that main does not hold). Raises RevisionError when the ref holds
+    no sopvault proposal, GitError when git fails."""
+    span = f"{main_tip}..{tip}" if main_tip else tip
+    votes: list[Identity] = []
+    rejected_by: Identity | None = None
+    reason = ""
+    origin: Commit | None = None
+    for commit in repo.log("--first-parent", span):
+        if has_trailer(commit.trailers, APPROVES):
+            votes += identities_of(commit.trailers, REVIEWED_BY)
+        elif has_trailer(commit.trailers, REJECTED_BY):
+            rejected_by = next(iter(identities_of(commit.trailers, REJECTED_BY)), None)
+            reason = body_text(commit.body)
+        elif has_trailer(commit.trailers, PROPOSAL):
+            origin = commit
+            break
+    if origin is None:
+        raise RevisionError(f"{ref.name} does not hold a sopvault proposal")
+    return Proposal(
+        number=ref.number,
+        ref=ref.name,
+        state=ref.state,
+        first_id=ref.doc_id,
+        tip=tip,
+        commit=origin.sha,
+        base=origin.parents[0] if origin.parents else ZERO,
+        author=origin.author,
+        date=origin.author_date,
+        summary=origin.subject,
+        body=body_text(origin.body),
+        documents=versions_of(origin.trailers),
+        approvals=tuple(reversed(votes)),
+        rejected_by=rejected_by,
+        reason=reason,
+    )

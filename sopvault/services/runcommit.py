@@ -1,0 +1,49 @@
+"""Committing an ended run: exactly its one file, on the current branch, with a private
+index, so nothing else the user has staged or changed is touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sopvault.core.trailers import RUN_ID, RUN_STATE, SOP_ID, message
+from sopvault.errors import RunError
+from sopvault.model.run import Run, RunState
+from sopvault.store.git.repo import ZERO, GitError, Repo
+
+_ATTEMPTS = 5
+
+
+def commit_run(repo: Repo, repo_path: str, file: Path, run: Run) -> str:
+    """Commit the run file at ``file`` (``repo_path`` in the repository) on the current
+    branch, then stage that one entry so ``git status`` shows it as committed. Returns the
+    commit id; raises RunError when the branch keeps moving or the index cannot be
+    updated, GitError when git fails otherwise."""
+    repo.check_index_unlocked()
+    data = file.read_bytes()
+    text = message(
+        f"Run {run.doc_id} {run.state.value}: {run.title}",
+        run.reason if run.state is RunState.ABORTED else "",
+        [(SOP_ID, run.doc_id), (RUN_ID, run.id), (RUN_STATE, run.state.value)],
+    )
+    sign = repo.config_bool("commit.gpgsign")
+    for attempt in range(_ATTEMPTS):
+        head = repo.rev("HEAD")
+        tree = repo.tree_with(head, {repo_path: data})
+        commit = repo.commit_tree(tree, [head] if head else [], text, sign=sign)
+        try:
+            repo.update_ref("HEAD", commit, head or ZERO, f"sopvault run {run.id}")
+            break
+        except GitError:
+            if attempt == _ATTEMPTS - 1:  # someone else keeps committing: say so
+                raise RunError(
+                    f"could not commit run {run.id}: the branch kept moving; the run"
+                    f" is saved in {run.file}, try `sopvault runs complete` again"
+                ) from None
+    blob = repo.hash_blob(repo_path, data)
+    done = repo.call("update-index", "--add", "--cacheinfo", f"100644,{blob},{repo_path}")
+    if done.returncode != 0:
+        raise RunError(
+            f"run {run.id} is committed ({commit[:10]}) but git's index could not be"
+            f" updated: {done.stderr.decode('utf-8', 'replace').strip()}"
+        )
+    return commit

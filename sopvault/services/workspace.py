@@ -1,0 +1,113 @@
+"""The workspace every service is handed: the vault, its repository, main, who, and when.
+
+Opened once (``Workspace.open``) by the CLI or the TUI and passed down, so the services
+share one answer to "which repository, which main branch, what time is it".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+
+from sopvault.core.config import CONFIG_FILE
+from sopvault.errors import SopvaultError
+from sopvault.model.control import Identity
+from sopvault.services.clock import Clock
+from sopvault.services.vault import Vault
+from sopvault.store.fs import is_document_path
+from sopvault.store.git.repo import Repo
+
+
+class NoRepository(SopvaultError):
+    """A document control or history action on a vault that git does not hold."""
+
+
+@dataclass
+class Workspace:
+    """One vault as the services see it.
+
+    ``repo`` is None when the vault is not inside a git work tree; ``prefix`` is the
+    vault's folder inside the repository (``""`` or ``"vault/"``); ``main`` is the main
+    branch's short name and ``main_ref`` its full ref. The clock is the vault's: one
+    callable giving an aware UTC datetime, fixed in tests and replays.
+    """
+
+    vault: Vault
+    repo: Repo | None
+    prefix: str
+    main: str
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, clock: Clock | None = None) -> Workspace:
+        """Open the vault at or above ``path`` and find its repository. Raises
+        VaultNotFound or ConfigError as ``Vault.open`` does."""
+        return cls.of(Vault.open(path, clock=clock))
+
+    @classmethod
+    def of(cls, vault: Vault, repo: Repo | None = None) -> Workspace:
+        """A workspace over an opened vault; ``repo`` (default: the one holding the vault)
+        lets a replay act as another person through its environment."""
+        found = repo or Repo.at(vault.root)
+        if found is None:
+            return cls(vault, None, "", vault.config.main_branch or "main")
+        rel = PurePosixPath(vault.root.resolve().relative_to(found.root.resolve()).as_posix())
+        prefix = "" if str(rel) == "." else f"{rel}/"
+        return cls(vault, found, prefix, found.main_branch(vault.config.main_branch))
+
+    @property
+    def root(self) -> Path:
+        """The vault's folder."""
+        return self.vault.root
+
+    @property
+    def main_ref(self) -> str:
+        """``refs/heads/<main>``."""
+        return f"refs/heads/{self.main}"
+
+    @property
+    def clock(self) -> Clock:
+        """The one clock: an aware UTC datetime per call."""
+        return self.vault.clock
+
+    def now(self) -> datetime:
+        """The clock's time (aware, UTC)."""
+        return self.clock()
+
+    @property
+    def today(self) -> date:
+        """The clock's date: what effective dates and review due dates count from."""
+        return self.clock().date()
+
+    def git(self) -> Repo:
+        """The repository; raises NoRepository when the vault is not in one."""
+        if self.repo is None:
+            raise NoRepository(
+                "this vault is not in a git repository: proposals, reviews and history need"
+                " git (run `git init` and commit the vault)"
+            )
+        return self.repo
+
+    def identity(self) -> Identity:
+        """Who is acting, as git says (``user.name``/``user.email`` or the environment);
+        raises NoRepository without a repository, GitError when git names nobody."""
+        return self.git().identity()
+
+    def repo_path(self, rel: str) -> str:
+        """A vault-relative path as a path in the repository."""
+        return self.prefix + rel
+
+    def vault_path(self, repo_path: str) -> str | None:
+        """A repository path as a vault-relative one (None when outside the vault)."""
+        if not repo_path.startswith(self.prefix):
+            return None
+        return repo_path[len(self.prefix) :]
+
+    def is_document(self, repo_path: str) -> bool:
+        """Whether a repository path is a document file of this vault."""
+        rel = self.vault_path(repo_path)
+        return rel is not None and is_document_path(rel)
+
+    def is_controlled(self, repo_path: str) -> bool:
+        """Documents and the vault's rules: what a change to needs a sign-off."""
+        return self.vault_path(repo_path) == CONFIG_FILE or self.is_document(repo_path)
