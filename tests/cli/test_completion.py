@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from sopvault.services.runs import Runs
-from sopvault.services.vault import Vault
-from tests.conftest import TODAY
+from tests.conftest import workspace_at
 
 BIN = Path(sys.executable).parent
 SOPVAULT = shutil.which("sopvault", path=str(BIN)) or "sopvault"
@@ -67,7 +66,7 @@ def test_bash_completes_ids_from_the_vault_given_after_the_command(
 
 
 def test_run_ids_and_proposal_numbers_are_offered(demo_path: Path) -> None:
-    run_id = Runs(Vault.open(demo_path, today=TODAY)).start("SOP-010").run.id
+    run_id = Runs(workspace_at(demo_path)).start("SOP-010").run.id
     assert tab(demo_path, "runs", "show", "") == [run_id]
     assert tab(demo_path, "approve", "") == ["6"]
     assert tab(demo_path, "reviews", "show", "") == ["6"]
