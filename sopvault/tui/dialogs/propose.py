@@ -7,16 +7,17 @@ same text already proposed) is shown in the dialog with everything typed still i
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
-from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
 from sopvault.services.review.revisions import LocalEdit, Proposal, Revisions
+from sopvault.tui.messages import Proposed, WorkFailed
+from sopvault.tui.workers import background
 
 
 class ProposeScreen(ModalScreen[Proposal | None]):
@@ -92,18 +93,20 @@ class ProposeScreen(ModalScreen[Proposal | None]):
         self.query_one("#propose-ok", Button).disabled = True
         self.propose(ids, summary.strip(), self.major)
 
-    @work(thread=True, exclusive=True, group="propose")
+    @background("propose", "Cannot propose")
     def propose(self, ids: list[str], summary: str, major: bool) -> None:
-        try:
-            proposal = self.revisions.propose(ids, summary, major=major)
-        except SopvaultError as err:
-            self.app.call_from_thread(self.failed, str(err))
-            return
-        self.app.call_from_thread(self.dismiss, proposal)
+        """Make the proposal in git (a branch under the proposals namespace)."""
+        self.post_message(Proposed(self.revisions.propose(ids, summary, major=major)))
 
-    def failed(self, message: str) -> None:
+    def on_proposed(self, event: Proposed) -> None:
+        """Made: return it to whoever opened the dialog."""
+        self.dismiss(event.proposal)
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """Refused: said in the dialog, with everything typed still in it."""
         self.query_one("#propose-ok", Button).disabled = False
-        self.show_error(message)
+        self.show_error(str(event.error))
+        event.stop()
 
     def show_error(self, message: str) -> None:
         self.query_one("#propose-error", Static).update(Text(inert(message), style="bold red"))

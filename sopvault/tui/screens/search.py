@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,7 +15,9 @@ from sopvault.errors import SopvaultError
 from sopvault.model.search import SearchResponse
 from sopvault.render.safetext import inert
 from sopvault.services.vault import Vault
+from sopvault.tui.messages import SearchAnswered
 from sopvault.tui.widgets.search_results import SearchResults
+from sopvault.tui.workers import background
 
 # Wait this long after the last key before searching, so typing stays smooth.
 DEBOUNCE_SECONDS = 0.2
@@ -77,22 +79,26 @@ class SearchScreen(Screen[str | None]):
         self.set_status(Text("Searching…", style="dim"))
         self.search_worker(text)
 
-    @work(thread=True, exclusive=True, group="search")
+    @background("search", "Search failed")
     def search_worker(self, text: str) -> None:
-        """Index refresh and query run here, never on the UI thread."""
+        """Index refresh and query run here, never on the UI thread. A malformed query is
+        an answer too (what is wrong with it), not a failure."""
+        response: SearchResponse | None = None
+        problem = ""
         try:
             response = self.vault.search(text, limit=50)
         except SopvaultError as err:
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self.show_error, text, err)
-            return
+            problem = str(err)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_response, response)
+            self.post_message(SearchAnswered(text, response, problem))
 
-    def show_error(self, text: str, err: SopvaultError) -> None:
-        """A malformed query: say what is wrong and keep the previous results."""
-        self.set_status(Text(inert(str(err)), style="bold red"))
-        self._answered(text)
+    def on_search_answered(self, event: SearchAnswered) -> None:
+        """Show the hits; for a malformed query say what is wrong and keep the results."""
+        if event.response is not None:
+            self.show_response(event.response)
+            return
+        self.set_status(Text(inert(event.problem), style="bold red"))
+        self._answered(event.query)
 
     def _answered(self, text: str) -> None:
         if self.pending == text:
