@@ -45,11 +45,11 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("k", "run", "Run"),
         Binding("h", "history", "History"),
+        Binding("i", "reviews", "Reviews"),
         Binding("f", "filter", "Filter", show=False),
         Binding("p", "toggle_problems", "Problems", show=False),
         Binding("r", "reload", "Reload", show=False),
         Binding("c", "propose", "Propose", show=False),
-        Binding("i", "reviews", "Reviews", show=False),
         Binding("o", "open_runs", "Open runs", show=False),
         Binding("s", "sync", "Sync", show=False),
     ]

@@ -16,10 +16,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
+from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from sopvault.core.checklist import (
@@ -27,11 +27,8 @@ from sopvault.core.checklist import (
     RunState,
     StepState,
     completion_problem,
-    span,
     summary_lines,
 )
-from sopvault.core.evidence import accept, shown
-from sopvault.errors import SopvaultError
 from sopvault.model.document import Document
 from sopvault.render.rich import diff_renderable, document_renderable, unified_diff
 from sopvault.render.safetext import inert
@@ -39,7 +36,14 @@ from sopvault.services.runs import Resumed, Runs, Started
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.messages import ShowText, WorkFailed
-from sopvault.tui.widgets.run_view import BOXES, run_title, step_detail, step_line
+from sopvault.tui.widgets.run_view import (
+    BOXES,
+    revised_notices,
+    run_status,
+    run_title,
+    step_line,
+)
+from sopvault.tui.widgets.step_panel import StepPanel
 from sopvault.tui.workers import background
 
 
@@ -73,15 +77,17 @@ class RunFinished(Message):
 class RunScreen(Screen[None]):
     """Dismissed when the run ends or the person leaves it open (Escape)."""
 
+    # s, a and n are named in the status line and w in the step's detail; the footer keeps
+    # room for Search, Help and Quit at 80 columns.
     BINDINGS = [
         Binding("escape", "leave", "Leave (stays open)"),
-        Binding("s", "skip", "Skip"),
-        Binding("a", "not_applicable", "N/A"),
-        Binding("n", "note", "Note"),
-        Binding("u", "undo", "Undo"),
-        Binding("w", "instruction", "Work instr."),
         Binding("c", "complete", "Complete"),
         Binding("x", "abort", "Abort"),
+        Binding("w", "instruction", "Work instr.", show=False),
+        Binding("s", "skip", "Skip", show=False),
+        Binding("a", "not_applicable", "N/A", show=False),
+        Binding("n", "note", "Note", show=False),
+        Binding("u", "undo", "Undo", show=False),
         Binding("v", "changes", "What changed", show=False),
     ]
 
@@ -102,14 +108,7 @@ class RunScreen(Screen[None]):
         when the procedure was revised since the run began)."""
         if isinstance(started, Started):
             return cls(runs, started.run, doc, started.warnings)
-        notices = []
-        if started.changed_since:
-            notices.append(
-                f"{started.run.doc_id} was revised since this run began (now"
-                f" {started.changed_since}); this run keeps following"
-                f" {started.run.version or 'its revision'}. v shows what changed."
-            )
-        screen = cls(runs, started.run, doc, notices)
+        screen = cls(runs, started.run, doc, revised_notices(started))
         screen.revised = started if started.changed_since else None
         return screen
 
@@ -119,11 +118,7 @@ class RunScreen(Screen[None]):
         yield Static(Text(inert("\n".join(self.notices)), style="yellow"), id="run-notices")
         with Horizontal(id="run-body"):
             yield OptionList(*self._options(), id="run-steps")
-            with Vertical(id="run-side"):
-                with VerticalScroll(id="run-detail-scroll"):
-                    yield Static("", id="run-detail")
-                yield Input(id="run-value")
-                yield Static("", id="run-feedback")
+            yield StepPanel(id="run-side")
         yield ProgressBar(total=len(self.run.steps), show_eta=False, id="run-progress")
         yield Static("", id="run-status")
         yield Footer()
@@ -159,17 +154,7 @@ class RunScreen(Screen[None]):
 
     def show_status(self) -> None:
         """Progress, elapsed time and late steps (every second)."""
-        now = self.runs.now()
-        done, total = self.run.progress()
-        status = Text(f"{done} of {total} steps", style="bold")
-        status.append(f"  ·  elapsed {span(now - self.run.started_at)}")
-        late = self.run.late(now)
-        if late:
-            status.append(f"  ·  LATE: step {', '.join(map(str, late))}", style="bold red")
-        status.append(
-            "  ·  Enter: done (evidence first when asked)  s skip  a n/a  n note", style="dim"
-        )
-        self.query_one("#run-status", Static).update(status)
+        self.query_one("#run-status", Static).update(run_status(self.run, self.runs.now()))
 
     @property
     def index(self) -> int:
@@ -178,27 +163,17 @@ class RunScreen(Screen[None]):
         return highlighted if highlighted is not None else 0
 
     def show_detail(self) -> None:
-        """The highlighted step's detail, and the evidence input when it asks for some."""
-        step = self.doc.steps[self.index]
-        record = self.run.steps[self.index]
-        detail = step_detail(self.run, step, record, self.runs.now())
-        self.query_one("#run-detail", Static).update(detail)
-        field = self.query_one("#run-value", Input)
-        field.display = step.evidence is not None and record.state is StepState.PENDING
-        field.placeholder = step.evidence.describe() if step.evidence else ""
-        if field.display and field.value:
-            self.validate(field.value)
-        else:
-            self.query_one("#run-feedback", Static).update(
-                Text("Enter: type the evidence, then Enter", style="dim") if field.display else ""
-            )
+        """The highlighted step in the panel beside the list."""
+        index = self.index
+        entry = self.run.steps[index]
+        self.query_one(StepPanel).show_step(self.run, self.doc.steps[index], entry, self.runs.now())
 
     # ---- recording -------------------------------------------------------------------
 
     @on(OptionList.OptionHighlighted, "#run-steps")
     def highlighted(self) -> None:
         """A new step highlighted: a fresh input and its detail."""
-        self.query_one("#run-value", Input).value = ""
+        self.query_one(StepPanel).field.value = ""
         self.show_detail()
 
     @on(OptionList.OptionSelected, "#run-steps")
@@ -210,30 +185,12 @@ class RunScreen(Screen[None]):
             self.notify(f"step {record.number} is {record.state.value}; u reopens it")
             return
         if step.evidence is not None:
-            self.query_one("#run-value", Input).focus()
+            self.query_one(StepPanel).field.focus()
             return
         self.mark_step(record.number, "done")
 
-    @on(Input.Changed, "#run-value")
-    def validate(self, value: str | Input.Changed) -> None:
-        """Check the evidence as it is typed (pure rules: no disk)."""
-        text = value.value if isinstance(value, Input.Changed) else value
-        spec = self.doc.steps[self.index].evidence
-        feedback = self.query_one("#run-feedback", Static)
-        if spec is None:
-            return
-        if not text.strip():
-            feedback.update(Text(f"wanted: {inert(spec.describe())}", style="dim"))
-            return
-        try:
-            accepted = accept(spec, text)
-        except SopvaultError as err:
-            feedback.update(Text(f"✗ {inert(str(err))}", style="bold red"))
-        else:
-            feedback.update(Text(f"✓ {inert(shown(accepted, spec))}", style="green"))
-
-    @on(Input.Submitted, "#run-value")
-    def submitted(self, event: Input.Submitted) -> None:
+    @on(StepPanel.EvidenceGiven)
+    def submitted(self, event: StepPanel.EvidenceGiven) -> None:
         """Enter in the evidence input: record it (the input clears once it is on disk)."""
         self.mark_step(self.index + 1, "done", value=event.value)
 
@@ -261,7 +218,7 @@ class RunScreen(Screen[None]):
         if mark.action in ("done", "skip", "na"):
             self._move_on(mark.number)
         if "value" in mark.fields:
-            self.query_one("#run-value", Input).value = ""
+            self.query_one(StepPanel).field.value = ""
             self.query_one(OptionList).focus()
         self.refresh_run()
         self._next_mark()
@@ -272,8 +229,7 @@ class RunScreen(Screen[None]):
             return
         mark = self._marks[0]
         if mark.action == "done" and "value" in mark.fields:
-            message = inert(str(event.error))
-            self.query_one("#run-feedback", Static).update(Text(f"✗ {message}", style="bold red"))
+            self.query_one(StepPanel).refuse(str(event.error))
             event.stop()
         self._next_mark()
 
@@ -408,8 +364,7 @@ class RunScreen(Screen[None]):
 
     def action_leave(self) -> None:
         """Leave the run open (from the input: back to the steps)."""
-        value = self.query_one("#run-value", Input)
-        if value.has_focus:
+        if self.query_one(StepPanel).field.has_focus:
             self.query_one(OptionList).focus()
             return
         if self.run.state is RunState.OPEN:

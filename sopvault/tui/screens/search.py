@@ -29,6 +29,9 @@ class SearchScreen(Screen[str | None]):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("down", "to_results", "Results", show=False),
+        # ? and q are letters to type while the query has the focus: these keys stand in.
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     def __init__(self, vault: Vault, query: str = "") -> None:
@@ -130,6 +133,21 @@ class SearchScreen(Screen[str | None]):
         results = self.query_one(SearchResults)
         if results.option_count:
             results.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F1 and Ctrl+Q show (and work) only while the query has the focus; elsewhere the
+        app's ? and q do the same."""
+        if action in ("help", "quit"):
+            return self.query_one(Input).has_focus
+        return True
+
+    async def action_help(self) -> None:
+        """The help, from the query."""
+        await self.app.run_action("app.help")
+
+    async def action_quit(self) -> None:
+        """Quit, from the query."""
+        await self.app.action_quit()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -26,9 +27,10 @@ class NodeData:
 class DocTree(Tree[NodeData]):
     """Shows a VaultState; ``show_state`` replaces the content, keeping nothing stale."""
 
+    # The arrows need no footer space: it goes to the keys that are not obvious.
     BINDINGS = [
-        ("right", "expand_node", "Expand"),
-        ("left", "collapse_node", "Collapse"),
+        Binding("right", "expand_node", "Expand", show=False),
+        Binding("left", "collapse_node", "Collapse", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

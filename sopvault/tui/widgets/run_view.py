@@ -8,10 +8,11 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from sopvault.core.checklist import Run, StepEntry, StepState
+from sopvault.core.checklist import Run, StepEntry, StepState, span
 from sopvault.core.evidence import shown
 from sopvault.model.document import Step
 from sopvault.render.safetext import inert
+from sopvault.services.runs import Resumed
 
 # The box and style of each step state, in the list and in the run's summary.
 BOXES = {
@@ -35,6 +36,31 @@ def run_title(run: Run) -> Text:
     text.append(f"\nfollowing {pinned}, started {run.started_at:%Y-%m-%d %H:%M} UTC by ")
     text.append(inert(run.started_by))
     return text
+
+
+def run_status(run: Run, now: datetime) -> Text:
+    """The status line: progress, elapsed time (``now`` in UTC), late steps, the keys."""
+    done, total = run.progress()
+    status = Text(f"{done} of {total} steps", style="bold")
+    status.append(f"  ·  elapsed {span(now - run.started_at)}")
+    late = run.late(now)
+    if late:
+        status.append(f"  ·  LATE: step {', '.join(map(str, late))}", style="bold red")
+    status.append(
+        "  ·  Enter: done (evidence first when asked)  s skip  a n/a  n note", style="dim"
+    )
+    return status
+
+
+def revised_notices(resumed: Resumed) -> list[str]:
+    """What to say when a resumed run's procedure was revised since it began (or [])."""
+    if not resumed.changed_since:
+        return []
+    return [
+        f"{resumed.run.doc_id} was revised since this run began (now"
+        f" {resumed.changed_since}); this run keeps following"
+        f" {resumed.run.version or 'its revision'}. v shows what changed."
+    ]
 
 
 def step_line(entry: StepEntry, late: bool) -> Text:
