@@ -19,76 +19,69 @@ from sopvault.services.vault import VaultState
 # ---- the one error path ----------------------------------------------------------------
 
 
+@dataclass
 class WorkFailed(Message):
     """A worker's ``SopvaultError`` (or ``OSError`` from the disk), posted to the worker's
     node. It bubbles to the app, which shows it as one error notice; a screen that shows
     the problem in place (a status line, a dialog) handles it first and stops it."""
 
-    def __init__(self, error: Exception, group: str, title: str) -> None:
-        super().__init__()
-        self.error = error
-        self.group = group  # the worker group it came from: "load", "mark", ...
-        self.title = title  # the notice's title: "Cannot start", "Not done", ...
+    error: Exception
+    group: str  # the worker group it came from: "load", "mark", ...
+    title: str  # the notice's title: "Cannot start", "Not done", ...
 
 
 # ---- navigation: screens ask, the app pushes -------------------------------------------
 
 
+@dataclass
 class OpenHistory(Message):
     """Show the approved revisions of one document."""
 
-    def __init__(self, doc_id: str, title: str) -> None:
-        super().__init__()
-        self.doc_id = doc_id
-        self.title = title
+    doc_id: str
+    title: str
 
 
+@dataclass
 class OpenReviews(Message):
     """Show the reviews inbox; ``reopen`` is the document to show again after a decision."""
 
-    def __init__(self, reopen: str | None) -> None:
-        super().__init__()
-        self.reopen = reopen
+    reopen: str | None
 
 
 class OpenRuns(Message):
     """Show the open runs, to resume one."""
 
 
+@dataclass
 class EditDocument(Message):
     """Hand the terminal to the user's editor on this document, then reload it."""
 
-    def __init__(self, doc: Document) -> None:
-        super().__init__()
-        self.doc = doc
+    doc: Document
 
 
+@dataclass
 class OfferProposal(Message):
     """Local edits were found: offer the propose dialog (``selected`` ticked first)."""
 
-    def __init__(self, edits: list[LocalEdit], selected: str | None) -> None:
-        super().__init__()
-        self.edits = edits
-        self.selected = selected
+    edits: list[LocalEdit]
+    selected: str | None
 
 
+@dataclass
 class RunReady(Message):
     """A run was started or resumed in a worker: open it in the runner."""
 
-    def __init__(self, runs: Runs, started: Started | Resumed, doc: Document) -> None:
-        super().__init__()
-        self.runs = runs
-        self.started = started
-        self.doc = doc
+    runs: Runs
+    started: Started | Resumed
+    doc: Document
 
 
+@dataclass
 class ShowText(Message):
     """Show one renderable to read in a modal (a work instruction, a sync report)."""
 
-    def __init__(self, title: str, body: RenderableType) -> None:
-        super().__init__()
-        self.title = title
-        self.body = body
+    title: str
+    body: RenderableType
 
 
 # ---- results of workers ----------------------------------------------------------------
@@ -104,52 +97,46 @@ class Loaded:
     read_only: bool  # the vault cannot be written: browse and search only
 
 
+@dataclass
 class VaultLoaded(Message):
     """The vault was (re)loaded off the UI thread."""
 
-    def __init__(self, loaded: Loaded) -> None:
-        super().__init__()
-        self.loaded = loaded
+    loaded: Loaded
 
 
+@dataclass
 class DocumentRead(Message):
     """One document was read in full, with the problems found in its file."""
 
-    def __init__(self, doc: Document, findings: list[Finding]) -> None:
-        super().__init__()
-        self.doc = doc
-        self.findings = findings
+    doc: Document
+    findings: list[Finding]
 
 
+@dataclass
 class Synced(Message):
     """A sync with the team's server finished."""
 
-    def __init__(self, report: SyncReport) -> None:
-        super().__init__()
-        self.report = report
+    report: SyncReport
 
 
+@dataclass
 class SearchAnswered(Message):
     """The answer to one query: a response, or why the query is malformed."""
 
-    def __init__(self, query: str, response: SearchResponse | None, problem: str) -> None:
-        super().__init__()
-        self.query = query
-        self.response = response
-        self.problem = problem
+    query: str
+    response: SearchResponse | None
+    problem: str
 
 
+@dataclass
 class RunsListed(Message):
     """The open runs, read from disk."""
 
-    def __init__(self, listing: Listing) -> None:
-        super().__init__()
-        self.listing = listing
+    listing: Listing
 
 
+@dataclass
 class Proposed(Message):
     """A proposal was made from the propose dialog."""
 
-    def __init__(self, proposal: Proposal) -> None:
-        super().__init__()
-        self.proposal = proposal
+    proposal: Proposal

@@ -8,7 +8,9 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.widgets.doc_tree import DocTree
+from sopvault.tui.widgets.doc_view import DocView
 
 
 def plain(widget: Static) -> str:
@@ -33,6 +35,18 @@ async def loaded(pilot: Pilot[None]) -> DocTree:
     """Wait for the load worker and return the tree."""
     await settle(pilot)
     return pilot.app.screen.query_one(DocTree)
+
+
+async def open_document(pilot: Pilot[None], doc_id: str) -> BrowseScreen:
+    """Wait for the load, show ``doc_id`` as search would, and check it is in the pane."""
+    await loaded(pilot)
+    browser = pilot.app.screen
+    assert isinstance(browser, BrowseScreen)
+    browser.reveal(doc_id)
+    await settle(pilot)
+    doc = browser.query_one(DocView).document
+    assert doc is not None and doc.id == doc_id
+    return browser
 
 
 def cursor_id(tree: DocTree) -> str | None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
@@ -17,7 +16,7 @@ from sopvault.tui.app import SopVaultApp
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.help import HelpScreen
 from tests.conftest import TODAY
-from tests.tui.helpers import loaded, settle
+from tests.tui.helpers import loaded, open_document, settle
 
 NARROW = (80, 24)
 ALWAYS = {"Search", "Help", "Quit"}
@@ -35,14 +34,6 @@ def footer_keys(app: App[None]) -> set[str]:
         for key in app.screen.query(FooterKey)
         if key.region.width and key.region.right <= width
     }
-
-
-async def open_document(pilot: Pilot[None], doc_id: str) -> None:
-    await loaded(pilot)
-    browser = pilot.app.screen
-    assert isinstance(browser, BrowseScreen)
-    browser.reveal(doc_id)
-    await settle(pilot)
 
 
 async def test_a_worker_error_becomes_one_notice_not_a_traceback(

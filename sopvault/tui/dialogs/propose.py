@@ -35,6 +35,7 @@ class ProposeScreen(ModalScreen[Proposal | None]):
         self.ticked = {self.selected} if self.selected else set(fresh if len(fresh) == 1 else [])
 
     def compose(self) -> ComposeResult:
+        """The edited documents to tick, the summary, minor or major, the versions."""
         with Vertical(id="propose-dialog", classes="dialog"):
             yield Label("Propose a revision for review", classes="dialog-title")
             yield Label("Documents with local edits (space ticks one):")
@@ -54,19 +55,23 @@ class ProposeScreen(ModalScreen[Proposal | None]):
                 yield Button("Cancel", id="propose-cancel")
 
     def on_mount(self) -> None:
+        """Focus the summary and show the versions that would be proposed."""
         self.query_one("#propose-summary", Input).focus()
         self.show_versions()
 
     @property
     def major(self) -> bool:
+        """True when a major change is chosen (1.2 -> 2.0), else minor (1.2 -> 1.3)."""
         return self.query_one("#propose-major", RadioButton).value
 
     def chosen(self) -> list[str]:
+        """The ids of the ticked documents."""
         return list(self.query_one("#propose-docs", SelectionList).selected)
 
     @on(RadioSet.Changed)
     @on(SelectionList.SelectedChanged)
     def show_versions(self) -> None:
+        """Each ticked document's version now and after the proposal."""
         chosen = set(self.chosen())
         text = Text("Versions: ", style="bold")
         parts = [
@@ -80,6 +85,7 @@ class ProposeScreen(ModalScreen[Proposal | None]):
     @on(Input.Submitted, "#propose-summary")
     @on(Button.Pressed, "#propose-ok")
     def submit(self) -> None:
+        """Check what is typed here, then propose in a worker."""
         ids = self.chosen()
         summary = self.query_one("#propose-summary", Input).value
         if not ids:
@@ -109,10 +115,12 @@ class ProposeScreen(ModalScreen[Proposal | None]):
         event.stop()
 
     def show_error(self, message: str) -> None:
+        """Say in the dialog why the proposal cannot be made (inert text)."""
         self.query_one("#propose-error", Static).update(Text(inert(message), style="bold red"))
 
     @on(Button.Pressed, "#propose-cancel")
     def action_cancel(self) -> None:
+        """Return None: nothing is proposed."""
         self.dismiss(None)
 
 

@@ -65,6 +65,7 @@ class BrowseScreen(Screen[None]):
         self._reopen: str | None = None  # the document to show again after a reload
 
     def compose(self) -> ComposeResult:
+        """Header, tree beside document, problems panel, status line, footer."""
         yield Header()
         with Horizontal(id="browse"):
             yield DocTree(id="tree")

@@ -63,6 +63,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        """The heading, the table of keys, then how runs and the tree work."""
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Markdown(HEADING)
             yield DataTable(id="help-keys", show_cursor=False, zebra_stripes=True)

@@ -37,20 +37,18 @@ class HistoryRow:
     revision: Revision | None = None
 
 
+@dataclass
 class HistoryLoaded(Message):
     """The rows of the table, newest first (the working copy on top when it differs)."""
 
-    def __init__(self, rows: list[HistoryRow]) -> None:
-        super().__init__()
-        self.rows = rows
+    rows: list[HistoryRow]
 
 
+@dataclass
 class DiffLoaded(Message):
     """The unified diff between two rows ("" when they are the same)."""
 
-    def __init__(self, diff: str) -> None:
-        super().__init__()
-        self.diff = diff
+    diff: str
 
 
 class HistoryScreen(Screen[None]):
@@ -71,6 +69,7 @@ class HistoryScreen(Screen[None]):
         self._texts: dict[str, TextAt | None] = {}
 
     def compose(self) -> ComposeResult:
+        """Title, table of revisions, the compare line and the diff."""
         yield Header()
         heading = Text("History of ", style="bold")
         heading.append(inert(self.doc_id), style="bold cyan")

@@ -40,30 +40,27 @@ class Review:
     needed: int
 
 
+@dataclass
 class ProposalsLoaded(Message):
     """Who you are, and the open proposals, read from git."""
 
-    def __init__(self, me: Identity, found: list[Proposal]) -> None:
-        super().__init__()
-        self.me = me
-        self.found = found
+    me: Identity
+    found: list[Proposal]
 
 
+@dataclass
 class ReviewLoaded(Message):
     """One proposal's diff and whether you may approve it."""
 
-    def __init__(self, review: Review) -> None:
-        super().__init__()
-        self.review = review
+    review: Review
 
 
+@dataclass
 class Decided(Message):
     """Proposal ``number`` was approved or rejected; ``message`` says what happened."""
 
-    def __init__(self, number: int, message: str) -> None:
-        super().__init__()
-        self.number = number
-        self.message = message
+    number: int
+    message: str
 
 
 def days_ago(iso: str, today: date) -> str:
@@ -97,6 +94,7 @@ class ReviewsScreen(Screen[bool]):
         self.drafts: dict[int, str] = {}  # comments typed for an action that then failed
 
     def compose(self) -> ComposeResult:
+        """Title, table of proposals, verdict, buttons and the diff."""
         yield Header()
         yield Static(Text("Reading proposals from git…", style="dim"), id="reviews-title")
         yield DataTable(id="reviews-table", cursor_type="row", zebra_stripes=True)

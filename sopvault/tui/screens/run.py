@@ -57,21 +57,19 @@ class Mark:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
 class StepMarked(Message):
     """The service recorded ``mark``; ``run`` is the run as it now is on disk."""
 
-    def __init__(self, mark: Mark, run: Run) -> None:
-        super().__init__()
-        self.mark = mark
-        self.run = run
+    mark: Mark
+    run: Run
 
 
+@dataclass
 class RunFinished(Message):
     """The run was completed or aborted and committed; ``message`` says where it went."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__()
-        self.message = message
+    message: str
 
 
 class RunScreen(Screen[None]):
@@ -113,6 +111,7 @@ class RunScreen(Screen[None]):
         return screen
 
     def compose(self) -> ComposeResult:
+        """Title, notices, the steps beside the step panel, progress and status."""
         yield Header()
         yield Static(run_title(self.run), id="run-title")
         yield Static(Text(inert("\n".join(self.notices)), style="yellow"), id="run-notices")

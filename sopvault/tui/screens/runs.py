@@ -32,6 +32,7 @@ class RunsScreen(Screen[None]):
         self.listing: Listing | None = None
 
     def compose(self) -> ComposeResult:
+        """Title, table of open runs, and the run files that cannot be read."""
         yield Header()
         yield Static(Text("Reading runs…", style="dim"), id="runs-title")
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)

@@ -44,6 +44,7 @@ class SearchScreen(Screen[str | None]):
         self.pending: str | None = query or None
 
     def compose(self) -> ComposeResult:
+        """The query, the status line and the results."""
         yield Header()
         yield Input(
             value=self.initial_query,
@@ -55,12 +56,14 @@ class SearchScreen(Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Focus the query, and search at once when one was given."""
         self.query_one(Input).focus()
         if self.initial_query:
             self.run_search(self.initial_query)
 
     @on(Input.Changed, "#search-input")
     def schedule_search(self, event: Input.Changed) -> None:
+        """Search after a pause in typing (DEBOUNCE_SECONDS), not per key."""
         if self._timer is not None:
             self._timer.stop()
         text = event.value
@@ -69,11 +72,13 @@ class SearchScreen(Screen[str | None]):
 
     @on(Input.Submitted, "#search-input")
     def open_first(self) -> None:
+        """Enter in the query opens the highlighted (else the best) hit."""
         results = self.query_one(SearchResults)
         if results.option_count:
             self.dismiss(results.get_option_at_index(results.highlighted or 0).id)
 
     def run_search(self, text: str) -> None:
+        """Clear the results for an empty query, else search in a worker."""
         if not text.strip():
             self.query_one(SearchResults).clear_options()
             self.set_status(Text("Type to search.", style="dim"))
@@ -108,6 +113,7 @@ class SearchScreen(Screen[str | None]):
             self.pending = None
 
     def show_response(self, response: SearchResponse) -> None:
+        """Show the hits and what the search says (corrections, notices)."""
         self.response = response
         self._answered(response.query)
         self.query_one(SearchResults).show_hits(response.hits)
@@ -123,13 +129,16 @@ class SearchScreen(Screen[str | None]):
         self.set_status(status)
 
     def set_status(self, text: Text) -> None:
+        """The line under the query."""
         self.query_one("#search-status", Static).update(text)
 
     @on(SearchResults.Chosen)
     def choose(self, event: SearchResults.Chosen) -> None:
+        """A hit chosen in the list: return its document id."""
         self.dismiss(event.doc_id)
 
     def action_to_results(self) -> None:
+        """Down from the query into the results."""
         results = self.query_one(SearchResults)
         if results.option_count:
             results.focus()
@@ -150,4 +159,5 @@ class SearchScreen(Screen[str | None]):
         await self.app.action_quit()
 
     def action_close(self) -> None:
+        """Return None: nothing is opened."""
         self.dismiss(None)

@@ -43,6 +43,7 @@ class DocTree(Tree[NodeData]):
 
     @property
     def active_filter(self) -> DocumentFilter:
+        """The filter the tree shows now (empty: the whole vault)."""
         return self._filter
 
     def show_state(self, state: VaultState, criteria: DocumentFilter | None = None) -> None:
@@ -103,6 +104,7 @@ class DocTree(Tree[NodeData]):
             self.move_cursor(node.parent)
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        """Add a branch's children the first time it opens."""
         node = event.node
         data = node.data
         if node.id in self._loaded or data is None or data.role != "doc" or self._state is None:

@@ -3,6 +3,7 @@ checks the value as it is typed (pure rules, no disk) and posts it when Enter is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
@@ -23,18 +24,18 @@ from sopvault.tui.widgets.run_view import step_detail
 class StepPanel(Vertical):
     """Shows one step at a time (``show_step``); posts ``EvidenceGiven`` on Enter."""
 
+    @dataclass
     class EvidenceGiven(Message):
         """The evidence typed for the shown step (checked again by the service)."""
 
-        def __init__(self, value: str) -> None:
-            super().__init__()
-            self.value = value
+        value: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.spec: EvidenceSpec | None = None  # what the shown step asks to record
 
     def compose(self) -> ComposeResult:
+        """The step's detail (scrolls), the evidence input and its feedback line."""
         with VerticalScroll(id="run-detail-scroll"):
             yield Static("", id="run-detail")
         yield Input(id="run-value")
