@@ -82,7 +82,7 @@ class SopVaultApp(App[None]):
 
     def on_work_failed(self, event: msg.WorkFailed) -> None:
         """Every expected failure, from any worker, as one error notice (never a traceback)."""
-        self.notify(inert(str(event.error)), title=event.title, severity="error")
+        self.notify(inert(str(event.error)), title=event.title, severity="error", markup=False)
 
     def _fail(self, err: SopvaultError | OSError, title: str) -> None:
         self.post_message(msg.WorkFailed(err, "app", title))
@@ -154,6 +154,7 @@ class SopVaultApp(App[None]):
             self.notify(
                 f"No document differs from {revisions.main}: press e to edit one first.",
                 severity="warning",
+                markup=False,
             )
             return
 
@@ -161,7 +162,8 @@ class SopVaultApp(App[None]):
             if prop is not None:
                 self.notify(
                     f"Proposal {prop.number}: {inert(versions_label(prop.documents))}"
-                    " waits for review (i opens the inbox)."
+                    " waits for review (i opens the inbox).",
+                    markup=False,
                 )
                 self._reload(event.selected)
 
@@ -191,15 +193,17 @@ class SopVaultApp(App[None]):
     def edit_document(self, event: msg.EditDocument) -> None:
         """Hand the terminal to $EDITOR, then reload: the edit is the user's own file."""
         if self.vault.read_only:
-            self.notify(inert(self.vault.notes()[0]), severity="warning")
+            self.notify(inert(self.vault.notes()[0]), severity="warning", markup=False)
             return
         status = self._edit(event.doc)
         if status is None:
             return
         if status != 0:
-            self.notify(f"the editor exited with status {status}", severity="warning")
+            self.notify(f"the editor exited with status {status}", severity="warning", markup=False)
         self._reload(event.doc.id)
-        self.notify(f"{inert(event.doc.id)} reloaded; c proposes your edits for review")
+        self.notify(
+            f"{inert(event.doc.id)} reloaded; c proposes your edits for review", markup=False
+        )
 
     def _edit(self, doc: Document) -> int | None:
         """The editor's exit status, or None when it could not start (a notice says why).

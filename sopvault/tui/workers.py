@@ -10,7 +10,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from textual import work
 from textual.dom import DOMNode
-from textual.worker import Worker
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
 
 from sopvault.errors import SopvaultError
 from sopvault.tui.messages import WorkFailed
@@ -36,8 +37,16 @@ def background(
             try:
                 method(node, *args, **kwargs)
             except (SopvaultError, OSError) as err:
-                node.post_message(WorkFailed(err, group, title))
+                deliver(node, WorkFailed(err, group, title))
 
         return work(thread=True, exclusive=exclusive, group=group)(guarded)
 
     return decorate
+
+
+def deliver(node: DOMNode, message: Message) -> None:
+    """Post a worker's result to ``node``, unless a newer worker of the same group has
+    cancelled this one (its answer is stale: an older selection, an older query). Call it
+    from inside a worker only."""
+    if not get_current_worker().is_cancelled:
+        node.post_message(message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -20,14 +21,26 @@ def plain(widget: Static) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
 
 
+def _quiet(app: App[None]) -> bool:
+    """No worker running or about to, and no message waiting in the app or on screen."""
+    if any(w.is_running or w.state.name == "PENDING" for w in app.workers):
+        return False
+    nodes = [app, *app.screen.walk_children(with_self=True)]
+    return all(node._message_queue.empty() for node in nodes)
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Let workers finish and their results reach the screen, including workers that a
-    finishing worker starts (the inbox reads proposals, then the highlighted one's diff)."""
-    for _ in range(50):
+    finishing worker starts (the inbox reads proposals, then the highlighted one's diff)
+    and screens that a message opens (a key posts a message, the app pushes the screen,
+    its mount starts a worker): quiet twice in a row, so no hop is still under way."""
+    quiet = 0
+    for _ in range(100):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
+        quiet = quiet + 1 if _quiet(pilot.app) else 0
+        if quiet >= 2:
             return
 
 

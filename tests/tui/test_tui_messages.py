@@ -40,7 +40,7 @@ async def test_a_worker_error_becomes_one_notice_not_a_traceback(
     sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(self: Vault, doc_id: str) -> None:
-        raise SopvaultError(f"{doc_id}: the disk said no")
+        raise SopvaultError(f"{doc_id}: the disk said no to [bold]x[/bold]")
 
     app = make_app(sample_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -51,8 +51,8 @@ async def test_a_worker_error_becomes_one_notice_not_a_traceback(
         browser.open_document("SOP-010")
         await settle(pilot)
         notices = list(app._notifications)
-        assert [(n.message, n.severity) for n in notices] == [
-            ("SOP-010: the disk said no", "error")
+        assert [(n.message, n.severity, n.markup) for n in notices] == [
+            ("SOP-010: the disk said no to [bold]x[/bold]", "error", False)  # text, not markup
         ]
         assert app.is_running and app.return_code is None  # no traceback ended the app
         assert isinstance(app.screen, BrowseScreen)

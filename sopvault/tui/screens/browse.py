@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Tree
-from textual.worker import get_current_worker
 
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Document
@@ -29,7 +28,7 @@ from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
 from sopvault.tui.widgets.status_bar import StatusBar
-from sopvault.tui.workers import background
+from sopvault.tui.workers import background, deliver
 
 NO_GIT = "not in git: history, reviews and sync are unavailable"
 
@@ -86,6 +85,7 @@ class BrowseScreen(Screen[None]):
         """Read the vault (from the cache unless ``fresh``), and git's distance."""
         state = self.vault.reload() if fresh else self.vault.state
         read_only = self.vault.read_only  # a probe of the disk: here, not in the UI
+        self.runs()  # made here: it looks for the repository on disk
         git_note = ""
         distance: Distance | None = None
         try:
@@ -161,8 +161,7 @@ class BrowseScreen(Screen[None]):
     def read_document(self, doc_id: str) -> None:
         """Read the full document off the UI thread; a newer selection makes this one moot."""
         doc = self.vault.get(doc_id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(msg.DocumentRead(doc, self.vault.findings_for(doc.path)))
+        deliver(self, msg.DocumentRead(doc, self.vault.findings_for(doc.path)))
 
     def on_document_read(self, event: msg.DocumentRead) -> None:
         """Show the document read in the reading pane."""
@@ -190,7 +189,9 @@ class BrowseScreen(Screen[None]):
                 self.open_document(doc.id)
                 return
         self.notify(
-            f"{inert(event.path)} could not be loaded; fix it and press r", severity="warning"
+            f"{inert(event.path)} could not be loaded; fix it and press r",
+            severity="warning",
+            markup=False,
         )
 
     def action_toggle_problems(self) -> None:
@@ -221,7 +222,7 @@ class BrowseScreen(Screen[None]):
         """The document in the reading pane: what h, e, c and k act on."""
         doc = self.query_one(DocView).document
         if doc is None:
-            self.notify("Select a document in the tree first.", severity="warning")
+            self.notify("Select a document in the tree first.", severity="warning", markup=False)
         return doc
 
     def _shown_id(self) -> str | None:
@@ -264,7 +265,7 @@ class BrowseScreen(Screen[None]):
         if doc is None:
             return
         if not doc.steps:
-            self.notify(f"{inert(doc.id)} has no steps to run", severity="warning")
+            self.notify(f"{inert(doc.id)} has no steps to run", severity="warning", markup=False)
             return
         self.start_run(doc.id)
 

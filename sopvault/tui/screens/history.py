@@ -16,13 +16,12 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
 
 from sopvault.render.rich import diff_renderable, unified_diff
 from sopvault.render.safetext import inert
 from sopvault.services.review.revisions import Revision, Revisions, TextAt
 from sopvault.tui.messages import WorkFailed
-from sopvault.tui.workers import background
+from sopvault.tui.workers import background, deliver
 
 WORKTREE = "worktree"
 PIN = "◆"
@@ -97,8 +96,7 @@ class HistoryScreen(Screen[None]):
         if newest is None or newest.text != working.text:
             rows.insert(0, HistoryRow(WORKTREE, "working copy"))
             self._texts[WORKTREE] = working
-        if not get_current_worker().is_cancelled:
-            self.post_message(HistoryLoaded(rows))
+        deliver(self, HistoryLoaded(rows))
 
     def on_work_failed(self, event: WorkFailed) -> None:
         """Git could not answer: said in place, above the diff."""
@@ -191,8 +189,7 @@ class HistoryScreen(Screen[None]):
         old_label, old_text = (old.label, old.text) if old else ("/dev/null", "")
         new_label, new_text = (new.label, new.text) if new else ("/dev/null", "")
         diff = unified_diff(old_label, old_text, new_label, new_text)
-        if not get_current_worker().is_cancelled:
-            self.post_message(DiffLoaded(diff))
+        deliver(self, DiffLoaded(diff))
 
     def _text(self, key: str | None) -> TextAt | None:
         """A revision's text, read from git once and kept (runs in the diff worker)."""

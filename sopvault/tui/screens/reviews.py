@@ -19,7 +19,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
 
 from sopvault.core.approval import Identity, versions_label
 from sopvault.render.rich import diff_renderable
@@ -27,7 +26,7 @@ from sopvault.render.safetext import inert
 from sopvault.services.review.revisions import ApproveResult, Proposal, Revisions
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.messages import WorkFailed
-from sopvault.tui.workers import background
+from sopvault.tui.workers import background, deliver
 
 
 @dataclass(frozen=True)
@@ -166,8 +165,7 @@ class ReviewsScreen(Screen[bool]):
         rules = self.revisions.rules_for(prop)
         refusal = self.revisions.check_approver(prop, self.me, rules)
         diff = self.revisions.proposal_diff(prop)
-        if not get_current_worker().is_cancelled:
-            self.post_message(ReviewLoaded(Review(prop, diff, refusal, rules.approvals)))
+        deliver(self, ReviewLoaded(Review(prop, diff, refusal, rules.approvals)))
 
     def on_review_loaded(self, event: ReviewLoaded) -> None:
         """The verdict, the buttons, and the proposal's header and diff."""
@@ -217,7 +215,9 @@ class ReviewsScreen(Screen[bool]):
         if review is None:
             return
         if review.refusal is not None:
-            self.notify(inert(review.refusal), title="Cannot approve", severity="error")
+            self.notify(
+                inert(review.refusal), title="Cannot approve", severity="error", markup=False
+            )
             return
         self._ask(review.proposal.number, approve=True)
 
@@ -267,7 +267,7 @@ class ReviewsScreen(Screen[bool]):
         """Say what happened, forget the draft, and read the proposals again."""
         self.changed = True
         self.drafts.pop(event.number, None)
-        self.notify(inert(event.message), title="Done")
+        self.notify(inert(event.message), title="Done", markup=False)
         self.load_proposals()
 
     def action_refresh(self) -> None:

@@ -20,7 +20,6 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
 
 from sopvault.core.checklist import (
     Run,
@@ -41,8 +40,8 @@ from sopvault.tui.widgets.run_view import (
     revised_notices,
     run_status,
     run_title,
-    step_line,
 )
+from sopvault.tui.widgets.step_list import StepList
 from sopvault.tui.widgets.step_panel import StepPanel
 from sopvault.tui.workers import background
 
@@ -116,7 +115,7 @@ class RunScreen(Screen[None]):
         yield Static(run_title(self.run), id="run-title")
         yield Static(Text(inert("\n".join(self.notices)), style="yellow"), id="run-notices")
         with Horizontal(id="run-body"):
-            yield OptionList(*self._options(), id="run-steps")
+            yield StepList(self.run, self.runs.now(), id="run-steps")
             yield StepPanel(id="run-side")
         yield ProgressBar(total=len(self.run.steps), show_eta=False, id="run-progress")
         yield Static("", id="run-status")
@@ -125,7 +124,7 @@ class RunScreen(Screen[None]):
     def on_mount(self) -> None:
         """Highlight the first pending step and start the clock of the status line."""
         self.query_one("#run-notices").display = bool(self.notices)
-        steps = self.query_one(OptionList)
+        steps = self.query_one(StepList)
         current = self.run.current()
         steps.highlighted = (current.number - 1) if current else 0
         steps.focus()
@@ -134,18 +133,9 @@ class RunScreen(Screen[None]):
 
     # ---- showing -----------------------------------------------------------------------
 
-    def _options(self) -> list[Option]:
-        late = set(self.run.late(self.runs.now()))
-        return [Option(step_line(r, r.number in late)) for r in self.run.steps]
-
     def refresh_run(self) -> None:
         """Redraw the steps, the progress, the detail and the status from ``self.run``."""
-        steps = self.query_one(OptionList)
-        late = set(self.run.late(self.runs.now()))
-        for record in self.run.steps:
-            steps.replace_option_prompt_at_index(
-                record.number - 1, step_line(record, record.number in late)
-            )
+        self.query_one(StepList).show_run(self.run, self.runs.now())
         done, _ = self.run.progress()
         self.query_one(ProgressBar).update(progress=done)
         self.show_detail()
@@ -158,8 +148,7 @@ class RunScreen(Screen[None]):
     @property
     def index(self) -> int:
         """The highlighted step, from 0."""
-        highlighted = self.query_one(OptionList).highlighted
-        return highlighted if highlighted is not None else 0
+        return self.query_one(StepList).index
 
     def show_detail(self) -> None:
         """The highlighted step in the panel beside the list."""
@@ -181,7 +170,7 @@ class RunScreen(Screen[None]):
         step = self.doc.steps[self.index]
         record = self.run.steps[self.index]
         if record.state is not StepState.PENDING:
-            self.notify(f"step {record.number} is {record.state.value}; u reopens it")
+            self.notify(f"step {record.number} is {record.state.value}; u reopens it", markup=False)
             return
         if step.evidence is not None:
             self.query_one(StepPanel).field.focus()
@@ -215,10 +204,10 @@ class RunScreen(Screen[None]):
         self.run = event.run
         mark = event.mark
         if mark.action in ("done", "skip", "na"):
-            self._move_on(mark.number)
+            self.query_one(StepList).move_on(self.run, mark.number)
         if "value" in mark.fields:
             self.query_one(StepPanel).field.value = ""
-            self.query_one(OptionList).focus()
+            self.query_one(StepList).focus()
         self.refresh_run()
         self._next_mark()
 
@@ -231,13 +220,6 @@ class RunScreen(Screen[None]):
             self.query_one(StepPanel).refuse(str(event.error))
             event.stop()
         self._next_mark()
-
-    def _move_on(self, number: int) -> None:
-        """To the next pending step after this one, else the first pending one."""
-        pending = [s.number for s in self.run.steps if s.state is StepState.PENDING]
-        after = [n for n in pending if n > number]
-        target = after[0] if after else (pending[0] if pending else number)
-        self.query_one(OptionList).highlighted = target - 1
 
     def _ask(self, title: str, prompt: str, required: bool, then: str) -> None:
         number = self.index + 1
@@ -281,7 +263,7 @@ class RunScreen(Screen[None]):
         """Show the step's work instruction (read in a worker)."""
         step = self.doc.steps[self.index]
         if not step.instruction:
-            self.notify("this step names no work instruction", severity="warning")
+            self.notify("this step names no work instruction", severity="warning", markup=False)
             return
         self.read_instruction(step.instruction)
 
@@ -295,7 +277,7 @@ class RunScreen(Screen[None]):
         """What changed in the procedure since the run began (texts read on resume)."""
         revised = self.revised
         if revised is None:
-            self.notify("the procedure has not been revised since this run began")
+            self.notify("the procedure has not been revised since this run began", markup=False)
             return
         diff = unified_diff(*revised.old, *revised.new)
         self.app.push_screen(
@@ -307,7 +289,9 @@ class RunScreen(Screen[None]):
     def _recording(self) -> bool:
         """True (with a notice) while answers are still on their way to disk."""
         if self._marks:
-            self.notify(f"still recording step {self._marks[0].number}…", severity="warning")
+            self.notify(
+                f"still recording step {self._marks[0].number}…", severity="warning", markup=False
+            )
         return bool(self._marks)
 
     def action_complete(self) -> None:
@@ -316,7 +300,7 @@ class RunScreen(Screen[None]):
             return
         problem = completion_problem(self.run, self.doc)
         if problem:
-            self.notify(inert(problem), title="Not yet", severity="error")
+            self.notify(inert(problem), title="Not yet", severity="error", markup=False)
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -358,14 +342,16 @@ class RunScreen(Screen[None]):
 
     def on_run_finished(self, event: RunFinished) -> None:
         """Say where the run went, and close the runner."""
-        self.notify(inert(event.message), title="Run recorded")
+        self.notify(inert(event.message), title="Run recorded", markup=False)
         self.dismiss(None)
 
     def action_leave(self) -> None:
         """Leave the run open (from the input: back to the steps)."""
         if self.query_one(StepPanel).field.has_focus:
-            self.query_one(OptionList).focus()
+            self.query_one(StepList).focus()
             return
         if self.run.state is RunState.OPEN:
-            self.notify(f"Run {self.run.id} stays open: o lists open runs to resume it.")
+            self.notify(
+                f"Run {self.run.id} stays open: o lists open runs to resume it.", markup=False
+            )
         self.dismiss(None)

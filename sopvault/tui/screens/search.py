@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import get_current_worker
 
 from sopvault.errors import SopvaultError
 from sopvault.model.search import SearchResponse
@@ -17,7 +16,7 @@ from sopvault.render.safetext import inert
 from sopvault.services.vault import Vault
 from sopvault.tui.messages import SearchAnswered
 from sopvault.tui.widgets.search_results import SearchResults
-from sopvault.tui.workers import background
+from sopvault.tui.workers import background, deliver
 
 # Wait this long after the last key before searching, so typing stays smooth.
 DEBOUNCE_SECONDS = 0.2
@@ -97,8 +96,7 @@ class SearchScreen(Screen[str | None]):
             response = self.vault.search(text, limit=50)
         except SopvaultError as err:
             problem = str(err)
-        if not get_current_worker().is_cancelled:
-            self.post_message(SearchAnswered(text, response, problem))
+        deliver(self, SearchAnswered(text, response, problem))
 
     def on_search_answered(self, event: SearchAnswered) -> None:
         """Show the hits; for a malformed query say what is wrong and keep the results."""
