@@ -1,23 +1,42 @@
-"""SopVaultApp: global bindings and screens, built around one opened Workspace."""
+"""SopVaultApp: global bindings, the one error handler, and navigation: screens post
+messages (open the history, a run is ready, ...) and the app pushes the screen."""
 
 from __future__ import annotations
 
+import os
+
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 
+from sopvault.core.trailers import versions_label
+from sopvault.errors import SopvaultError
+from sopvault.model.control import Proposal
+from sopvault.model.document import Document
+from sopvault.render.safetext import inert
+from sopvault.services.editor import editor_command, run_editor
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
+from sopvault.tui import messages as msg
+from sopvault.tui.dialogs.propose import ProposeScreen
+from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.help import HelpScreen
+from sopvault.tui.screens.history import HistoryScreen
+from sopvault.tui.screens.reviews import ReviewsScreen
+from sopvault.tui.screens.run import RunScreen
+from sopvault.tui.screens.runs import RunsScreen
 from sopvault.tui.screens.search import SearchScreen
 
 
 class SopVaultApp(App[None]):
-    """The app takes an opened Workspace, so tests build it from a temp vault with no patching."""
+    """The app takes an opened Workspace (vault, repository, identity, clock), so tests
+    build it from a temp vault with a fixed clock and no patching."""
 
     CSS_PATH = "app.tcss"
     TITLE = "sopvault"
+    # Search, Help and Quit come first in every footer, so 80 columns never hide them.
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -26,18 +45,26 @@ class SopVaultApp(App[None]):
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.workspace = workspace  # its clock is fixed in tests and screenshots
+        self.workspace = workspace
         self.vault = vault = workspace.vault
         self.sub_title = vault.config.name or str(vault.root)
-        self._revisions: DocumentControl | None = None
+        self._control: DocumentControl | None = None
+        self._no_git: SopvaultError | None = None  # why there is no DocumentControl, once known
         self._runs: Runs | None = None
 
-    def revisions(self) -> DocumentControl:
-        """The document-control service, made on first use: a vault outside git browses
-        fine, and only the history and review keys explain that they need git."""
-        if self._revisions is None:
-            self._revisions = DocumentControl(self.workspace)
-        return self._revisions
+    def control(self) -> DocumentControl:
+        """The document-control service, made once (the browse screen's load worker makes
+        it first, off the UI thread). A vault outside git browses fine: this raises the
+        ``SopvaultError`` that explains that history, reviews and sync need git."""
+        if self._no_git is not None:
+            raise self._no_git
+        if self._control is None:
+            try:
+                self._control = DocumentControl(self.workspace)
+            except SopvaultError as err:
+                self._no_git = err
+                raise
+        return self._control
 
     def runs(self) -> Runs:
         """The checklist-run service (works without git: runs are then not committed)."""
@@ -46,7 +73,19 @@ class SopVaultApp(App[None]):
         return self._runs
 
     def on_mount(self) -> None:
-        self.push_screen(BrowseScreen(self.vault, self.revisions, self.runs))
+        """Open the browse screen, which loads the vault in a worker."""
+        self.push_screen(BrowseScreen(self.vault, self.control, self.runs))
+
+    # ---- the one error path ------------------------------------------------------------
+
+    def on_work_failed(self, event: msg.WorkFailed) -> None:
+        """Every expected failure, from any worker, as one error notice (never a traceback)."""
+        self.notify(inert(str(event.error)), title=event.title, severity="error", markup=False)
+
+    def _fail(self, err: SopvaultError | OSError, title: str) -> None:
+        self.post_message(msg.WorkFailed(err, "app", title))
+
+    # ---- global keys -------------------------------------------------------------------
 
     def action_search(self) -> None:
         """Open search from anywhere; the chosen document opens in the browser."""
@@ -55,12 +94,124 @@ class SopVaultApp(App[None]):
             return
 
         def reveal(doc_id: str | None) -> None:
-            browser = next((s for s in self.screen_stack if isinstance(s, BrowseScreen)), None)
+            browser = self._browser()
             if doc_id is not None and browser is not None:
                 browser.reveal(doc_id)
 
         self.push_screen(SearchScreen(self.vault), reveal)
 
     def action_help(self) -> None:
+        """Show the keys and the tree's marks."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    # ---- navigation --------------------------------------------------------------------
+
+    def _browser(self) -> BrowseScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, BrowseScreen)), None)
+
+    def _reload(self, reopen: str | None) -> None:
+        browser = self._browser()
+        if browser is not None:
+            browser.reload(reopen)
+
+    def _git(self) -> DocumentControl | None:
+        try:
+            return self.control()
+        except SopvaultError as err:
+            self._fail(err, "Needs git")
+            return None
+
+    @on(msg.OpenHistory)
+    def open_history(self, event: msg.OpenHistory) -> None:
+        """Push the history screen of one document (needs git)."""
+        control = self._git()
+        if control is not None:
+            self.push_screen(HistoryScreen(control, event.doc_id, event.title))
+
+    @on(msg.OpenReviews)
+    def open_reviews(self, event: msg.OpenReviews) -> None:
+        """Push the reviews inbox; reload the browser when a decision was made."""
+        control = self._git()
+        if control is None:
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self._reload(event.reopen)
+
+        self.push_screen(ReviewsScreen(control, self.vault.today), closed)
+
+    @on(msg.OfferProposal)
+    def offer_proposal(self, event: msg.OfferProposal) -> None:
+        """The propose dialog over the local edits; the browser reloads after a proposal."""
+        control = self._git()
+        if control is None:
+            return
+        if not event.edits:
+            self.notify(
+                f"No document differs from {control.ws.main}: press e to edit one first.",
+                severity="warning",
+                markup=False,
+            )
+            return
+
+        def proposed(prop: Proposal | None) -> None:
+            if prop is not None:
+                self.notify(
+                    f"Proposal {prop.number}: {inert(versions_label(prop.documents))}"
+                    " waits for review (i opens the inbox).",
+                    markup=False,
+                )
+                self._reload(event.selected)
+
+        self.push_screen(ProposeScreen(control, event.edits, event.selected), proposed)
+
+    @on(msg.OpenRuns)
+    def open_runs(self) -> None:
+        """Push the open runs, to resume one."""
+        self.push_screen(RunsScreen(self.runs()))
+
+    @on(msg.RunReady)
+    def open_run(self, event: msg.RunReady) -> None:
+        """Push the runner; the runs list (when it asked) reads the runs again after."""
+
+        def left(_: None) -> None:
+            if isinstance(self.screen, RunsScreen):
+                self.screen.load()
+
+        self.push_screen(RunScreen.for_run(event.runs, event.started, event.doc), left)
+
+    @on(msg.ShowText)
+    def show_text(self, event: msg.ShowText) -> None:
+        """A modal with something to read."""
+        self.push_screen(TextScreen(event.title, event.body))
+
+    @on(msg.EditDocument)
+    def edit_document(self, event: msg.EditDocument) -> None:
+        """Hand the terminal to $EDITOR, then reload: the edit is the user's own file."""
+        if self.vault.read_only:
+            self.notify(inert(self.vault.notes()[0]), severity="warning", markup=False)
+            return
+        status = self._edit(event.doc)
+        if status is None:
+            return
+        if status != 0:
+            self.notify(f"the editor exited with status {status}", severity="warning", markup=False)
+        self._reload(event.doc.id)
+        self.notify(
+            f"{inert(event.doc.id)} reloaded; c proposes your edits for review", markup=False
+        )
+
+    def _edit(self, doc: Document) -> int | None:
+        """The editor's exit status, or None when it could not start (a notice says why).
+        It runs on the UI thread on purpose: the terminal is the editor's until it exits."""
+        try:
+            command = editor_command(os.environ, self.vault.path_of(doc))
+            if self.is_headless:  # no terminal to hand over (tests, scripts)
+                return run_editor(command)
+            with self.suspend():
+                return run_editor(command)
+        except (SopvaultError, OSError) as err:
+            self._fail(err, "Cannot edit")
+            return None

@@ -58,7 +58,7 @@ def test_the_process_starters_are_the_ones_we_know() -> None:
         and call.func.attr in STARTERS
     }
     assert "store/git/runner.py" in starters
-    assert starters <= {"store/git/runner.py", "tui/screens/browse.py"}
+    assert starters <= {"store/git/runner.py", "services/editor.py"}
 
 
 def test_gitpython_floor_has_no_known_command_injection() -> None:

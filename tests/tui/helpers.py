@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.widgets.doc_tree import DocTree
+from sopvault.tui.widgets.doc_view import DocView
 
 
 def plain(widget: Static) -> str:
@@ -18,14 +21,26 @@ def plain(widget: Static) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
 
 
+def _quiet(app: App[None]) -> bool:
+    """No worker running or about to, and no message waiting in the app or on screen."""
+    if any(w.is_running or w.state.name == "PENDING" for w in app.workers):
+        return False
+    nodes = [app, *app.screen.walk_children(with_self=True)]
+    return all(node._message_queue.empty() for node in nodes)
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Let workers finish and their results reach the screen, including workers that a
-    finishing worker starts (the inbox reads proposals, then the highlighted one's diff)."""
-    for _ in range(50):
+    finishing worker starts (the inbox reads proposals, then the highlighted one's diff)
+    and screens that a message opens (a key posts a message, the app pushes the screen,
+    its mount starts a worker): quiet twice in a row, so no hop is still under way."""
+    quiet = 0
+    for _ in range(100):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers):
+        quiet = quiet + 1 if _quiet(pilot.app) else 0
+        if quiet >= 2:
             return
 
 
@@ -33,6 +48,18 @@ async def loaded(pilot: Pilot[None]) -> DocTree:
     """Wait for the load worker and return the tree."""
     await settle(pilot)
     return pilot.app.screen.query_one(DocTree)
+
+
+async def open_document(pilot: Pilot[None], doc_id: str) -> BrowseScreen:
+    """Wait for the load, show ``doc_id`` as search would, and check it is in the pane."""
+    await loaded(pilot)
+    browser = pilot.app.screen
+    assert isinstance(browser, BrowseScreen)
+    browser.reveal(doc_id)
+    await settle(pilot)
+    doc = browser.query_one(DocView).document
+    assert doc is not None and doc.id == doc_id
+    return browser
 
 
 def cursor_id(tree: DocTree) -> str | None:

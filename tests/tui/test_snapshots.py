@@ -16,9 +16,8 @@ from textual.widgets import Input
 
 from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
-from sopvault.tui.screens.browse import BrowseScreen
 from tests.conftest import workspace_at
-from tests.tui.helpers import loaded, press_down_to, search_settled, settle
+from tests.tui.helpers import loaded, open_document, press_down_to, search_settled, settle
 
 SIZE = (120, 40)
 
@@ -83,17 +82,9 @@ def test_search_screen(snap_compare: Any, sample_path: Path) -> None:
     assert snap_compare(make_app(sample_path), terminal_size=SIZE, run_before=search_typo)
 
 
-async def _open(pilot: Pilot[None], doc_id: str) -> None:
-    await loaded(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, BrowseScreen)
-    screen.reveal(doc_id)
-    await settle(pilot)
-
-
 def test_history_screen(snap_compare: Any, demo_path: Path) -> None:
     async def show_history(pilot: Pilot[None]) -> None:
-        await _open(pilot, "SOP-003")
+        await open_document(pilot, "SOP-003")
         await pilot.press("h")
         await settle(pilot)
         await pilot.press("down")
@@ -116,7 +107,7 @@ def test_propose_dialog(snap_compare: Any, demo_path: Path) -> None:
     path.write_text(path.read_text("utf-8").replace("Export the", "Download the", 1), "utf-8")
 
     async def show_dialog(pilot: Pilot[None]) -> None:
-        await _open(pilot, "SOP-003")
+        await open_document(pilot, "SOP-003")
         await pilot.press("c")
         await settle(pilot)
         pilot.app.screen.query_one(Input).cursor_blink = False
@@ -131,7 +122,7 @@ def test_run_screen(snap_compare: Any, demo_path: Path, monkeypatch: pytest.Monk
     now = [datetime(2026, 11, 25, 9, 30, tzinfo=UTC)]
 
     async def one_step_then_a_bad_value(pilot: Pilot[None]) -> None:
-        await _open(pilot, "SOP-010")
+        await open_document(pilot, "SOP-010")
         await pilot.press("k")
         await settle(pilot)
         now[0] += timedelta(minutes=12)  # before any answer, so every redraw shows 12m

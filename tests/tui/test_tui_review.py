@@ -22,7 +22,7 @@ from sopvault.tui.screens.history import HistoryScreen
 from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.widgets.doc_view import DocView
 from tests.conftest import SAMPLE, act_as, workspace_at
-from tests.tui.helpers import loaded, plain, settle
+from tests.tui.helpers import loaded, open_document, plain, settle
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 BACK_ORDER = "including items on back order"
@@ -30,17 +30,6 @@ BACK_ORDER = "including items on back order"
 
 def make_app(root: Path) -> SopVaultApp:
     return SopVaultApp(workspace_at(root))
-
-
-async def open_document(pilot: Pilot[None], doc_id: str) -> BrowseScreen:
-    await loaded(pilot)
-    browser = pilot.app.screen
-    assert isinstance(browser, BrowseScreen)
-    browser.reveal(doc_id)
-    await settle(pilot)
-    doc = browser.query_one(DocView).document
-    assert doc is not None and doc.id == doc_id
-    return browser
 
 
 def text_of(pilot: Pilot[None], selector: str) -> str:

@@ -24,7 +24,7 @@ from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.screens.runs import RunsScreen
 from tests.conftest import act_as, workspace_at
-from tests.tui.helpers import loaded, plain, settle
+from tests.tui.helpers import loaded, open_document, plain, settle
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
 
@@ -42,11 +42,7 @@ def notices(app: App[None]) -> str:
 
 
 async def start_run(pilot: Pilot[None], doc_id: str = "SOP-010") -> RunScreen:
-    await loaded(pilot)
-    browser = pilot.app.screen
-    assert isinstance(browser, BrowseScreen)
-    browser.reveal(doc_id)
-    await settle(pilot)
+    await open_document(pilot, doc_id)
     await pilot.press("k")
     await settle(pilot)
     screen = pilot.app.screen

@@ -29,6 +29,7 @@ class CommentScreen(ModalScreen[str | None]):
         self.draft = draft
 
     def compose(self) -> ComposeResult:
+        """The prompt, the text input, the error line and the buttons."""
         with Vertical(id="comment-dialog", classes="dialog"):
             yield Label(Text(inert(self.title_text)), classes="dialog-title")
             yield Label(Text(inert(self.prompt)))
@@ -39,11 +40,13 @@ class CommentScreen(ModalScreen[str | None]):
                 yield Button("Cancel", id="comment-cancel")
 
     def on_mount(self) -> None:
+        """Focus the input, with any draft typed before already in it."""
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#comment-input")
     @on(Button.Pressed, "#comment-ok")
     def submit(self) -> None:
+        """Return the text, unless it is required and empty (then say so)."""
         text = self.query_one(Input).value.strip()
         if self.required and not text:
             self.query_one("#comment-error", Static).update(
@@ -54,4 +57,5 @@ class CommentScreen(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#comment-cancel")
     def action_cancel(self) -> None:
+        """Return None: nothing is done."""
         self.dismiss(None)

@@ -22,6 +22,7 @@ class FilterScreen(ModalScreen[DocumentFilter | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
+        """A kind and a status to choose, and Apply, Clear and Cancel."""
         with Vertical(id="filter-dialog", classes="dialog"):
             yield Label("Filter the tree", classes="dialog-title")
             yield Label("Kind")
@@ -44,6 +45,7 @@ class FilterScreen(ModalScreen[DocumentFilter | None]):
                 yield Button("Cancel", id="filter-cancel")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Apply returns the chosen filter, Clear an empty one, Cancel None."""
         if event.button.id == "filter-apply":
             kind = self.query_one("#filter-kind", Select).value
             status = self.query_one("#filter-status", Select).value
@@ -59,4 +61,5 @@ class FilterScreen(ModalScreen[DocumentFilter | None]):
             self.dismiss(None)
 
     def action_cancel(self) -> None:
+        """Return None: the tree keeps its filter."""
         self.dismiss(None)

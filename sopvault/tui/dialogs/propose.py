@@ -7,7 +7,7 @@ same text already proposed) is shown in the dialog with everything typed still i
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,10 +15,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
 from sopvault.core.versioning import bump_version
-from sopvault.errors import SopvaultError
 from sopvault.model.control import LocalEdit, Proposal
 from sopvault.render.safetext import inert
 from sopvault.services.review.control import DocumentControl
+from sopvault.tui.messages import Proposed, WorkFailed
+from sopvault.tui.workers import background
 
 
 class ProposeScreen(ModalScreen[Proposal | None]):
@@ -27,10 +28,10 @@ class ProposeScreen(ModalScreen[Proposal | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
-        self, revisions: DocumentControl, edits: list[LocalEdit], selected: str | None
+        self, control: DocumentControl, edits: list[LocalEdit], selected: str | None
     ) -> None:
         super().__init__()
-        self.revisions = revisions
+        self.control = control
         self.edits = edits
         fresh = [e.id for e in edits if e.proposed_as is None]
         self.selected = selected if selected in fresh else None
@@ -38,6 +39,7 @@ class ProposeScreen(ModalScreen[Proposal | None]):
         self.ticked = {self.selected} if self.selected else set(fresh if len(fresh) == 1 else [])
 
     def compose(self) -> ComposeResult:
+        """The edited documents to tick, the summary, minor or major, the versions."""
         with Vertical(id="propose-dialog", classes="dialog"):
             yield Label("Propose a revision for review", classes="dialog-title")
             yield Label("Documents with local edits (space ticks one):")
@@ -57,19 +59,23 @@ class ProposeScreen(ModalScreen[Proposal | None]):
                 yield Button("Cancel", id="propose-cancel")
 
     def on_mount(self) -> None:
+        """Focus the summary and show the versions that would be proposed."""
         self.query_one("#propose-summary", Input).focus()
         self.show_versions()
 
     @property
     def major(self) -> bool:
+        """True when a major change is chosen (1.2 -> 2.0), else minor (1.2 -> 1.3)."""
         return self.query_one("#propose-major", RadioButton).value
 
     def chosen(self) -> list[str]:
+        """The ids of the ticked documents."""
         return list(self.query_one("#propose-docs", SelectionList).selected)
 
     @on(RadioSet.Changed)
     @on(SelectionList.SelectedChanged)
     def show_versions(self) -> None:
+        """Each ticked document's version now and after the proposal."""
         chosen = set(self.chosen())
         text = Text("Versions: ", style="bold")
         parts = [
@@ -83,6 +89,7 @@ class ProposeScreen(ModalScreen[Proposal | None]):
     @on(Input.Submitted, "#propose-summary")
     @on(Button.Pressed, "#propose-ok")
     def submit(self) -> None:
+        """Check what is typed here, then propose in a worker."""
         ids = self.chosen()
         summary = self.query_one("#propose-summary", Input).value
         if not ids:
@@ -96,24 +103,28 @@ class ProposeScreen(ModalScreen[Proposal | None]):
         self.query_one("#propose-ok", Button).disabled = True
         self.propose(ids, summary.strip(), self.major)
 
-    @work(thread=True, exclusive=True, group="propose")
+    @background("propose", "Cannot propose")
     def propose(self, ids: list[str], summary: str, major: bool) -> None:
-        try:
-            proposal = self.revisions.proposals.propose(ids, summary, major=major)
-        except SopvaultError as err:
-            self.app.call_from_thread(self.failed, str(err))
-            return
-        self.app.call_from_thread(self.dismiss, proposal)
+        """Make the proposal in git (a branch under the proposals namespace)."""
+        self.post_message(Proposed(self.control.proposals.propose(ids, summary, major=major)))
 
-    def failed(self, message: str) -> None:
+    def on_proposed(self, event: Proposed) -> None:
+        """Made: return it to whoever opened the dialog."""
+        self.dismiss(event.proposal)
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """Refused: said in the dialog, with everything typed still in it."""
         self.query_one("#propose-ok", Button).disabled = False
-        self.show_error(message)
+        self.show_error(str(event.error))
+        event.stop()
 
     def show_error(self, message: str) -> None:
+        """Say in the dialog why the proposal cannot be made (inert text)."""
         self.query_one("#propose-error", Static).update(Text(inert(message), style="bold red"))
 
     @on(Button.Pressed, "#propose-cancel")
     def action_cancel(self) -> None:
+        """Return None: nothing is proposed."""
         self.dismiss(None)
 
 

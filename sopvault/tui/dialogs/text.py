@@ -30,6 +30,7 @@ class TextScreen(ModalScreen[bool]):
         self.confirm = confirm
 
     def compose(self) -> ComposeResult:
+        """The title, the body, and the confirm and cancel buttons when asked."""
         with VerticalScroll(id="text-dialog", classes="dialog"):
             yield Label(Text(inert(self.title_text)), classes="dialog-title")
             yield Static(self.body, id="text-body")
@@ -39,6 +40,7 @@ class TextScreen(ModalScreen[bool]):
                     yield Button("Cancel", id="text-cancel")
 
     def on_mount(self) -> None:
+        """Focus the confirm button, else the text to scroll it."""
         if self.confirm:
             self.query_one("#text-confirm").focus()
         else:
@@ -46,8 +48,10 @@ class TextScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#text-confirm")
     def confirmed(self) -> None:
+        """Return True: the action shown is confirmed."""
         self.dismiss(True)
 
     @on(Button.Pressed, "#text-cancel")
     def action_close(self) -> None:
+        """Return False: closed without confirming."""
         self.dismiss(False)

@@ -1,43 +1,45 @@
-"""The help screen: every key binding, and what the tree's marks mean."""
+"""The help screen: every key binding as a table, and what the tree's marks mean."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import DataTable, Markdown
 
-HELP_TEXT = """\
-# sopvault help
+HEADING = "# sopvault help\n\n## Keys"
 
-## Keys
-| Key | Does |
-|---|---|
-| `↑` `↓` | move in the tree |
-| `→` / `←` | open / close a branch |
-| `Enter` | open the selected document (or follow a ↔ related link) |
-| `Tab` | move between the tree, the document and the problems list |
-| `/` | search; `Enter` opens the best hit, `↓` picks another, `Escape` comes back |
-| `f` | filter the tree by kind and status |
-| `p` | show or hide the problems found by `sopvault check` |
-| `r` | reload the vault from disk |
-| `e` | edit the document in `$EDITOR`, then reload it |
-| `h` | the document's history: revisions and their diffs (`c` there pins one to compare) |
-| `c` | propose your local edits for review (summary, minor or major) |
-| `i` | reviews inbox: approve (`a`) or reject (`x`) open proposals |
-| `k` | run the document as a checklist, step by step (recorded in git) |
-| `o` | open runs: resume one |
-| `s` | sync with the team's git server; shows what came in |
+# (key, what it does): the table at the top of the help.
+KEYS = [
+    ("↑ ↓", "move in the tree"),
+    ("→ / ←", "open / close a branch"),
+    ("Enter", "open the selected document (or follow a ↔ related link)"),
+    ("Tab", "move between the tree, the document and the problems list"),
+    ("/", "search; Enter opens the best hit, ↓ picks another, Escape comes back"),
+    ("f", "filter the tree by kind and status"),
+    ("p", "show or hide the problems found by sopvault check"),
+    ("r", "reload the vault from disk"),
+    ("e", "edit the document in $EDITOR, then reload it"),
+    ("h", "the document's history: revisions and their diffs (c there pins one to compare)"),
+    ("c", "propose your local edits for review (summary, minor or major)"),
+    ("i", "reviews inbox: approve (a) or reject (x) open proposals"),
+    ("k", "run the document as a checklist, step by step (recorded in git)"),
+    ("o", "open runs: resume one"),
+    ("s", "sync with the team's git server; shows what came in"),
+    ("?", "this help"),
+    ("Escape", "close this help or a dialog"),
+    ("q", "quit"),
+    ("F1 / Ctrl+Q", "help / quit while typing a search"),
+]
 
+MORE = """\
 ## Running a checklist
 `Enter` marks the highlighted step done (a step that records evidence opens the input
 first, which checks the value as you type), `s` skips, `a` marks n/a (a control point
 needs a reason), `n` adds a note, `u` reopens a step, `w` shows its work instruction,
 `c` completes and commits the run, `x` aborts it, `Escape` leaves it open to resume later.
-| `?` | this help |
-| `Escape` | close this help or a dialog |
-| `q` | quit |
 
 ## The tree
 Policies are at the top, their processes under them, procedures under processes and work
@@ -52,6 +54,8 @@ other document still loads.
 
 
 class HelpScreen(ModalScreen[None]):
+    """A modal over any screen; Escape, ? or q closes it."""
+
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),
@@ -59,8 +63,19 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        """The heading, the table of keys, then how runs and the tree work."""
         with VerticalScroll(id="help-dialog", classes="dialog"):
-            yield Markdown(HELP_TEXT)
+            yield Markdown(HEADING)
+            yield DataTable(id="help-keys", show_cursor=False, zebra_stripes=True)
+            yield Markdown(MORE)
+
+    def on_mount(self) -> None:
+        """Fill the key table (plain text: no markup in keys like ``[``)."""
+        table = self.query_one("#help-keys", DataTable)
+        table.add_columns("Key", "Does")
+        table.add_rows((Text(key, style="bold"), Text(does)) for key, does in KEYS)
+        self.query_one("#help-dialog").focus()
 
     def action_close(self) -> None:
+        """Back to where help was opened."""
         self.dismiss(None)

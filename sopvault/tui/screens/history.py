@@ -9,19 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
 
-from sopvault.errors import SopvaultError
 from sopvault.model.control import Revision, TextAt
 from sopvault.render.rich import diff_renderable, unified_diff
 from sopvault.render.safetext import inert
 from sopvault.services.review.control import DocumentControl
+from sopvault.tui.messages import WorkFailed
+from sopvault.tui.workers import background, deliver
 
 WORKTREE = "worktree"
 PIN = "◆"
@@ -36,6 +37,20 @@ class HistoryRow:
     revision: Revision | None = None
 
 
+@dataclass
+class HistoryLoaded(Message):
+    """The rows of the table, newest first (the working copy on top when it differs)."""
+
+    rows: list[HistoryRow]
+
+
+@dataclass
+class DiffLoaded(Message):
+    """The unified diff between two rows ("" when they are the same)."""
+
+    diff: str
+
+
 class HistoryScreen(Screen[None]):
     """Loads the history in a worker; each diff is read from git when its row is chosen."""
 
@@ -44,9 +59,9 @@ class HistoryScreen(Screen[None]):
         Binding("c", "pin", "Compare from here"),
     ]
 
-    def __init__(self, revisions: DocumentControl, doc_id: str, title: str) -> None:
+    def __init__(self, control: DocumentControl, doc_id: str, title: str) -> None:
         super().__init__()
-        self.revisions = revisions
+        self.control = control
         self.doc_id = doc_id
         self.doc_title = title
         self.rows: list[HistoryRow] = []
@@ -54,6 +69,7 @@ class HistoryScreen(Screen[None]):
         self._texts: dict[str, TextAt | None] = {}
 
     def compose(self) -> ComposeResult:
+        """Title, table of revisions, the compare line and the diff."""
         yield Header()
         heading = Text("History of ", style="bold")
         heading.append(inert(self.doc_id), style="bold cyan")
@@ -66,31 +82,35 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The columns, then the history (read from git in a worker)."""
         table = self.query_one(DataTable)
         table.add_columns(" ", "Version", "Date", "Author", "Approved by", "Summary", "Commit")
         self.load_history()
 
-    @work(thread=True, exclusive=True, group="history")
+    @background("history", "Cannot read the history")
     def load_history(self) -> None:
-        try:
-            found = self.revisions.history.revisions(self.doc_id)
-            rows = [HistoryRow(r.commit, r.version, r) for r in found]
-            working = self.revisions.history.worktree_text(self.doc_id)
-            newest = self.revisions.history.revision_text(found[0]) if found else None
-            if newest is None or newest.text != working.text:
-                rows.insert(0, HistoryRow(WORKTREE, "working copy"))
-                self._texts[WORKTREE] = working
-        except SopvaultError as err:
-            self.app.call_from_thread(self.show_problem, str(err))
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_rows, rows)
+        """The approved revisions, and the working copy when it differs from the newest."""
+        found = self.control.history.revisions(self.doc_id)
+        rows = [HistoryRow(r.commit, r.version, r) for r in found]
+        working = self.control.history.worktree_text(self.doc_id)
+        newest = self.control.history.revision_text(found[0]) if found else None
+        if newest is None or newest.text != working.text:
+            rows.insert(0, HistoryRow(WORKTREE, "working copy"))
+            self._texts[WORKTREE] = working
+        deliver(self, HistoryLoaded(rows))
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """Git could not answer: said in place, above the diff."""
+        self.show_problem(str(event.error))
+        event.stop()
 
     def show_problem(self, message: str) -> None:
+        """A problem in the line above the diff, as inert text."""
         self.query_one("#history-compare", Static).update(Text(inert(message), style="bold red"))
 
-    def show_rows(self, rows: list[HistoryRow]) -> None:
-        self.rows = rows
+    def on_history_loaded(self, event: HistoryLoaded) -> None:
+        """Fill the table and show the newest row's diff."""
+        rows = self.rows = event.rows
         table = self.query_one(DataTable)
         for row in rows:
             rev = row.revision
@@ -110,7 +130,7 @@ class HistoryScreen(Screen[None]):
             table.add_row(*(Text(inert(c)) for c in cells), key=row.key)
         if not any(r.revision for r in rows):
             self.show_problem(
-                f"{self.doc_id} has no approved revisions on {self.revisions.ws.main} yet:"
+                f"{self.doc_id} has no approved revisions on {self.control.ws.main} yet:"
                 " propose a change (c in the browser) and have it approved"
             )
         table.focus()
@@ -119,9 +139,11 @@ class HistoryScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#history-table")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Moving the cursor shows that row's diff."""
         self.show_diff_for(event.cursor_row)
 
     def show_diff_for(self, index: int) -> None:
+        """The diff for row ``index``: against the pinned row, else the one before it."""
         if not 0 <= index < len(self.rows):
             return
         row = self.rows[index]
@@ -160,19 +182,15 @@ class HistoryScreen(Screen[None]):
             line.append("   c: pin this row to compare it with any other", style="dim")
         return line
 
-    @work(thread=True, exclusive=True, group="diff")
+    @background("diff", "Cannot read the diff")
     def load_diff(self, older: str | None, newer: str) -> None:
-        try:
-            old = self._text(older)
-            new = self._text(newer)
-        except SopvaultError as err:
-            self.app.call_from_thread(self.show_problem, str(err))
-            return
+        """Read both texts from git (once each) and diff them."""
+        old = self._text(older)
+        new = self._text(newer)
         old_label, old_text = (old.label, old.text) if old else ("/dev/null", "")
         new_label, new_text = (new.label, new.text) if new else ("/dev/null", "")
         diff = unified_diff(old_label, old_text, new_label, new_text)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_diff, diff)
+        deliver(self, DiffLoaded(diff))
 
     def _text(self, key: str | None) -> TextAt | None:
         """A revision's text, read from git once and kept (runs in the diff worker)."""
@@ -180,15 +198,18 @@ class HistoryScreen(Screen[None]):
             return None
         if key not in self._texts:
             rev = next(r.revision for r in self.rows if r.key == key)
-            self._texts[key] = self.revisions.history.revision_text(rev) if rev else None
+            self._texts[key] = self.control.history.revision_text(rev) if rev else None
         return self._texts[key]
 
-    def show_diff(self, diff: str) -> None:
+    def on_diff_loaded(self, event: DiffLoaded) -> None:
+        """Show the diff from its top."""
+        diff = event.diff
         view = self.query_one("#history-diff", Static)
         view.update(diff_renderable(diff) if diff else Text("No differences.", style="dim"))
         self.query_one("#history-diff-scroll", VerticalScroll).scroll_home(animate=False)
 
     def action_pin(self) -> None:
+        """Pin the highlighted row to compare every other with it (again: unpin)."""
         table = self.query_one(DataTable)
         if not self.rows:
             return
@@ -201,4 +222,5 @@ class HistoryScreen(Screen[None]):
         self.show_diff_for(table.cursor_row)
 
     def action_close(self) -> None:
+        """Back to the browser."""
         self.dismiss(None)

@@ -12,21 +12,22 @@ from datetime import date
 
 from rich.console import Group
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
 
 from sopvault.core.trailers import versions_label
-from sopvault.errors import SopvaultError
 from sopvault.model.control import ApproveResult, Identity, Proposal
 from sopvault.render.rich import diff_renderable
 from sopvault.render.safetext import inert
 from sopvault.services.review.control import DocumentControl
 from sopvault.tui.dialogs.comment import CommentScreen
+from sopvault.tui.messages import WorkFailed
+from sopvault.tui.workers import background, deliver
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,31 @@ class Review:
     needed: int
 
 
+@dataclass
+class ProposalsLoaded(Message):
+    """Who you are, and the open proposals, read from git."""
+
+    me: Identity
+    found: list[Proposal]
+
+
+@dataclass
+class ReviewLoaded(Message):
+    """One proposal's diff and whether you may approve it."""
+
+    review: Review
+
+
+@dataclass
+class Decided(Message):
+    """Proposal ``number`` was approved or rejected; ``message`` says what happened."""
+
+    number: int
+    message: str
+
+
 def days_ago(iso: str, today: date) -> str:
+    """``YYYY-MM-DD (3d ago)`` from an ISO date or timestamp; the input when unreadable."""
     try:
         then = date.fromisoformat(iso[:10])
     except ValueError:
@@ -58,9 +83,9 @@ class ReviewsScreen(Screen[bool]):
         Binding("r", "refresh", "Refresh"),
     ]
 
-    def __init__(self, revisions: DocumentControl, today: date) -> None:
+    def __init__(self, control: DocumentControl, today: date) -> None:
         super().__init__()
-        self.revisions = revisions
+        self.control = control
         self.today = today
         self.me: Identity | None = None
         self.proposals: list[Proposal] = []
@@ -69,6 +94,7 @@ class ReviewsScreen(Screen[bool]):
         self.drafts: dict[int, str] = {}  # comments typed for an action that then failed
 
     def compose(self) -> ComposeResult:
+        """Title, table of proposals, verdict, buttons and the diff."""
         yield Header()
         yield Static(Text("Reading proposals from git…", style="dim"), id="reviews-title")
         yield DataTable(id="reviews-table", cursor_type="row", zebra_stripes=True)
@@ -81,23 +107,29 @@ class ReviewsScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The columns, then the proposals (read from git in a worker)."""
         table = self.query_one(DataTable)
         table.add_columns("#", "Documents", "Author", "Proposed", "Approvals", "Summary")
         self.load_proposals()
 
     # ---- loading ---------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="proposals")
+    @background("proposals", "Cannot read proposals")
     def load_proposals(self) -> None:
-        try:
-            me = self.revisions.ws.identity()
-            found = self.revisions.proposals.listing()
-        except SopvaultError as err:
-            self.app.call_from_thread(self.set_verdict, Text(inert(str(err)), style="bold red"))
-            return
-        self.app.call_from_thread(self.show_proposals, me, found)
+        """Who you are and the open proposals."""
+        self.post_message(
+            ProposalsLoaded(self.control.ws.identity(), self.control.proposals.listing())
+        )
 
-    def show_proposals(self, me: Identity, found: list[Proposal]) -> None:
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """Reading failed: said in place of the verdict. A refused decision is a notice."""
+        if event.group in ("proposals", "review"):
+            self.set_verdict(Text(inert(str(event.error)), style="bold red"))
+            event.stop()
+
+    def on_proposals_loaded(self, event: ProposalsLoaded) -> None:
+        """Fill the table and show the first proposal's review."""
+        me, found = event.me, event.found
         self.me = me
         self.proposals = found
         title = Text(f"{len(found)} open proposal(s)", style="bold")
@@ -126,24 +158,21 @@ class ReviewsScreen(Screen[bool]):
 
     @on(DataTable.RowHighlighted, "#reviews-table")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Moving the cursor reviews that proposal."""
         if 0 <= event.cursor_row < len(self.proposals):
             self.load_review(self.proposals[event.cursor_row])
 
-    @work(thread=True, exclusive=True, group="review")
+    @background("review", "Cannot read the proposal")
     def load_review(self, prop: Proposal) -> None:
-        try:
-            rules = self.revisions.approvals.rules_for(prop)
-            refusal = self.revisions.approvals.check_approver(prop, self.me, rules)
-            diff = self.revisions.proposals.diff(prop)
-        except SopvaultError as err:
-            self.app.call_from_thread(self.set_verdict, Text(inert(str(err)), style="bold red"))
-            return
-        if not get_current_worker().is_cancelled:
-            review = Review(prop, diff, refusal, rules.approvals)
-            self.app.call_from_thread(self.show_review, review)
+        """The rules, whether you may approve, and the diff of one proposal."""
+        rules = self.control.approvals.rules_for(prop)
+        refusal = self.control.approvals.check_approver(prop, self.me, rules)
+        diff = self.control.proposals.diff(prop)
+        deliver(self, ReviewLoaded(Review(prop, diff, refusal, rules.approvals)))
 
-    def show_review(self, review: Review) -> None:
-        self.review = review
+    def on_review_loaded(self, event: ReviewLoaded) -> None:
+        """The verdict, the buttons, and the proposal's header and diff."""
+        review = self.review = event.review
         prop = review.proposal
         if review.refusal is not None:
             verdict = Text("You may not approve this: ", style="bold red")
@@ -170,6 +199,7 @@ class ReviewsScreen(Screen[bool]):
         self.query_one("#reviews-diff-scroll", VerticalScroll).scroll_home(animate=False)
 
     def set_verdict(self, text: Text) -> None:
+        """The line that says whether you may approve (or what went wrong)."""
         self.query_one("#reviews-verdict", Static).update(text)
 
     def _set_buttons(self) -> None:
@@ -183,16 +213,20 @@ class ReviewsScreen(Screen[bool]):
 
     @on(Button.Pressed, "#reviews-approve")
     def action_approve(self) -> None:
+        """Approve the highlighted proposal (asks for an optional comment)."""
         review = self.review
         if review is None:
             return
         if review.refusal is not None:
-            self.notify(inert(review.refusal), title="Cannot approve", severity="error")
+            self.notify(
+                inert(review.refusal), title="Cannot approve", severity="error", markup=False
+            )
             return
         self._ask(review.proposal.number, approve=True)
 
     @on(Button.Pressed, "#reviews-reject")
     def action_reject(self) -> None:
+        """Reject it (asks for the reason, which is required)."""
         if self.review is not None:
             self._ask(self.review.proposal.number, approve=False)
 
@@ -222,46 +256,42 @@ class ReviewsScreen(Screen[bool]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="decide")
+    @background("decide", "Not done")
     def decide(self, number: int, text: str, *, approve: bool) -> None:
-        try:
-            if approve:
-                message = _approved(
-                    self.revisions.approvals.approve(str(number), text), self.revisions
-                )
-            else:
-                self.revisions.proposals.reject(str(number), text)
-                message = f"Rejected proposal {number}; the reason is kept in git."
-        except SopvaultError as err:
-            self.app.call_from_thread(
-                self.notify, inert(str(err)), title="Not done", severity="error"
-            )
-            return
-        self.app.call_from_thread(self.decided, number, message)
+        """Approve (with ``text`` as comment) or reject (``text`` the reason) in git."""
+        if approve:
+            message = _approved(self.control.approvals.approve(str(number), text), self.control)
+        else:
+            self.control.proposals.reject(str(number), text)
+            message = f"Rejected proposal {number}; the reason is kept in git."
+        self.post_message(Decided(number, message))
 
-    def decided(self, number: int, message: str) -> None:
+    def on_decided(self, event: Decided) -> None:
+        """Say what happened, forget the draft, and read the proposals again."""
         self.changed = True
-        self.drafts.pop(number, None)
-        self.notify(inert(message), title="Done")
+        self.drafts.pop(event.number, None)
+        self.notify(inert(event.message), title="Done", markup=False)
         self.load_proposals()
 
     def action_refresh(self) -> None:
+        """Read the proposals from git again."""
         self.load_proposals()
 
     def action_close(self) -> None:
+        """Back to the browser (True when something was decided)."""
         self.dismiss(self.changed)
 
 
-def _approved(result: ApproveResult, revisions: DocumentControl) -> str:
+def _approved(result: ApproveResult, control: DocumentControl) -> str:
     prop = result.proposal
     if not result.landed:
         return (
             f"Approval recorded for proposal {prop.number}: {result.approvals} of"
-            f" {result.needed}; it lands on {revisions.ws.main} with the last approval."
+            f" {result.needed}; it lands on {control.ws.main} with the last approval."
         )
     text = (
         f"Approved proposal {prop.number}: {versions_label(prop.documents)} is effective"
-        f" on {revisions.ws.main} ({result.commit[:10]})."
+        f" on {control.ws.main} ({result.commit[:10]})."
     )
     for path in result.kept_local:
         text += f" Your own edits in {path} were kept; it now differs from main."

@@ -1,54 +1,86 @@
 """The checklist runner: the steps with their states, the highlighted step's details, an
 evidence input that validates as you type, progress and elapsed time.
 
-Every answer goes through the Runs service, which writes the run file at once, so leaving
-this screen, quitting the app or losing the terminal keeps the run where it was.
+Every answer goes through the Runs service in a worker, which writes the run file and
+fsyncs it before the screen shows the answer, so leaving this screen, quitting the app or
+losing the terminal keeps the run where it was. Answers are recorded one at a time, in the
+order they were given, so a quick hand never reorders the run's events.
 """
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from collections import deque
+from dataclasses import dataclass, field
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 
 from sopvault.core.checklist import completion_problem
-from sopvault.core.evidence import accept, shown
-from sopvault.errors import SopvaultError
-from sopvault.model.document import Document, Step
-from sopvault.model.run import Run, RunState, StepEntry, StepState
+from sopvault.model.document import Document
+from sopvault.model.run import Run, RunState, StepState
 from sopvault.render.rich import diff_renderable, document_renderable, unified_diff
-from sopvault.render.runs import span, summary_lines
+from sopvault.render.runs import summary_lines
 from sopvault.render.safetext import inert
-from sopvault.services.runs import Resumed, Runs
+from sopvault.services.runs import Resumed, Runs, Started
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.text import TextScreen
+from sopvault.tui.messages import ShowText, WorkFailed
+from sopvault.tui.widgets.run_view import (
+    BOXES,
+    revised_notices,
+    run_status,
+    run_title,
+)
+from sopvault.tui.widgets.step_list import StepList
+from sopvault.tui.widgets.step_panel import StepPanel
+from sopvault.tui.workers import background
 
-BOXES = {
-    StepState.PENDING: ("☐", ""),
-    StepState.DONE: ("☑", "green"),
-    StepState.SKIPPED: ("⊘", "yellow"),
-    StepState.NA: ("–", "dim"),
-}
+
+@dataclass(frozen=True)
+class Mark:
+    """One answer to record: step ``number``, the service's action ("done", "skip", "na",
+    "note", "undo") and its fields (value, reason, note)."""
+
+    number: int
+    action: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class StepMarked(Message):
+    """The service recorded ``mark``; ``run`` is the run as it now is on disk."""
+
+    mark: Mark
+    run: Run
+
+
+@dataclass
+class RunFinished(Message):
+    """The run was completed or aborted and committed; ``message`` says where it went."""
+
+    message: str
 
 
 class RunScreen(Screen[None]):
     """Dismissed when the run ends or the person leaves it open (Escape)."""
 
+    # s, a and n are named in the status line and w in the step's detail; the footer keeps
+    # room for Search, Help and Quit at 80 columns.
     BINDINGS = [
         Binding("escape", "leave", "Leave (stays open)"),
-        Binding("s", "skip", "Skip"),
-        Binding("a", "not_applicable", "N/A"),
-        Binding("n", "note", "Note"),
-        Binding("u", "undo", "Undo"),
-        Binding("w", "instruction", "Work instr."),
         Binding("c", "complete", "Complete"),
         Binding("x", "abort", "Abort"),
+        Binding("w", "instruction", "Work instr.", show=False),
+        Binding("s", "skip", "Skip", show=False),
+        Binding("a", "not_applicable", "N/A", show=False),
+        Binding("n", "note", "Note", show=False),
+        Binding("u", "undo", "Undo", show=False),
         Binding("v", "changes", "What changed", show=False),
     ]
 
@@ -61,38 +93,34 @@ class RunScreen(Screen[None]):
         self.doc = doc
         self.notices = list(notices or [])
         self.revised: Resumed | None = None
+        self._marks: deque[Mark] = deque()  # answered, not yet on disk: the first is in flight
 
     @classmethod
-    def resumed(cls, runs: Runs, resumed: Resumed) -> RunScreen:
-        notices = []
-        if resumed.changed_since:
-            notices.append(
-                f"{resumed.run.doc_id} was revised since this run began (now"
-                f" {resumed.changed_since}); this run keeps following"
-                f" {resumed.run.version or 'its revision'}. v shows what changed."
-            )
-        screen = cls(runs, resumed.run, resumed.document, notices)
-        screen.revised = resumed if resumed.changed_since else None
+    def for_run(cls, runs: Runs, started: Started | Resumed, doc: Document) -> RunScreen:
+        """The runner for a run just started (with its warnings) or resumed (with a notice
+        when the procedure was revised since the run began)."""
+        if isinstance(started, Started):
+            return cls(runs, started.run, doc, started.warnings)
+        screen = cls(runs, started.run, doc, revised_notices(started))
+        screen.revised = started if started.changed_since else None
         return screen
 
     def compose(self) -> ComposeResult:
+        """Title, notices, the steps beside the step panel, progress and status."""
         yield Header()
-        yield Static(self._title(), id="run-title")
+        yield Static(run_title(self.run), id="run-title")
         yield Static(Text(inert("\n".join(self.notices)), style="yellow"), id="run-notices")
         with Horizontal(id="run-body"):
-            yield OptionList(*self._options(), id="run-steps")
-            with Vertical(id="run-side"):
-                with VerticalScroll(id="run-detail-scroll"):
-                    yield Static("", id="run-detail")
-                yield Input(id="run-value")
-                yield Static("", id="run-feedback")
+            yield StepList(self.run, self.runs.now(), id="run-steps")
+            yield StepPanel(id="run-side")
         yield ProgressBar(total=len(self.run.steps), show_eta=False, id="run-progress")
         yield Static("", id="run-status")
         yield Footer()
 
     def on_mount(self) -> None:
+        """Highlight the first pending step and start the clock of the status line."""
         self.query_one("#run-notices").display = bool(self.notices)
-        steps = self.query_one(OptionList)
+        steps = self.query_one(StepList)
         current = self.run.current()
         steps.highlighted = (current.number - 1) if current else 0
         steps.focus()
@@ -101,134 +129,35 @@ class RunScreen(Screen[None]):
 
     # ---- showing -----------------------------------------------------------------------
 
-    def _title(self) -> Text:
-        run = self.run
-        text = Text("Run ", style="bold")
-        text.append(inert(run.id), style="bold")
-        text.append("  ")
-        text.append(inert(run.doc_id), style="bold cyan")
-        text.append(f"  {inert(run.title)}", style="bold")
-        if run.version:
-            text.append(f"  v{inert(run.version)}", style="cyan")
-        pinned = f"commit {run.commit[:8]}" if run.commit else "the working copy (not in git)"
-        text.append(f"\nfollowing {pinned}, started {run.started_at:%Y-%m-%d %H:%M} UTC by ")
-        text.append(inert(run.started_by))
-        return text
-
-    def _options(self) -> list[Option]:
-        late = set(self.run.late(self.runs.now()))
-        return [Option(self._step_line(r, r.number in late)) for r in self.run.steps]
-
-    def _step_line(self, record: StepEntry, late: bool) -> Text:
-        box, style = BOXES[record.state]
-        line = Text(f"{box} ", style=style or "bold")
-        line.append(f"{record.number:>2}. ", style="bold")
-        line.append(inert(record.action), style=style)
-        if record.control_point:
-            line.append(" ◆", style="bold red")
-        if record.value is not None:
-            line.append(f" = {inert(shown(record.value))}", style="cyan")
-        if late:
-            line.append(" LATE", style="bold red")
-        return line
-
     def refresh_run(self) -> None:
-        steps = self.query_one(OptionList)
-        late = set(self.run.late(self.runs.now()))
-        for record in self.run.steps:
-            steps.replace_option_prompt_at_index(
-                record.number - 1, self._step_line(record, record.number in late)
-            )
+        """Redraw the steps, the progress, the detail and the status from ``self.run``."""
+        self.query_one(StepList).show_run(self.run, self.runs.now())
         done, _ = self.run.progress()
         self.query_one(ProgressBar).update(progress=done)
         self.show_detail()
         self.show_status()
 
     def show_status(self) -> None:
-        now = self.runs.now()
-        done, total = self.run.progress()
-        status = Text(f"{done} of {total} steps", style="bold")
-        status.append(f"  ·  elapsed {span(now - self.run.started_at)}")
-        late = self.run.late(now)
-        if late:
-            status.append(f"  ·  LATE: step {', '.join(map(str, late))}", style="bold red")
-        status.append(
-            "  ·  Enter: done (evidence first when asked)  s skip  a n/a  n note", style="dim"
-        )
-        self.query_one("#run-status", Static).update(status)
+        """Progress, elapsed time and late steps (every second)."""
+        self.query_one("#run-status", Static).update(run_status(self.run, self.runs.now()))
 
     @property
     def index(self) -> int:
-        highlighted = self.query_one(OptionList).highlighted
-        return highlighted if highlighted is not None else 0
+        """The highlighted step, from 0."""
+        return self.query_one(StepList).index
 
     def show_detail(self) -> None:
-        number = self.index + 1
-        step = self.doc.steps[self.index]
-        record = self.run.steps[self.index]
-        self.query_one("#run-detail", Static).update(self._detail(number, step, record))
-        field = self.query_one("#run-value", Input)
-        field.display = step.evidence is not None and record.state is StepState.PENDING
-        field.placeholder = step.evidence.describe() if step.evidence else ""
-        if field.display and field.value:
-            self.validate(field.value)
-        else:
-            self.query_one("#run-feedback", Static).update(
-                Text("Enter: type the evidence, then Enter", style="dim") if field.display else ""
-            )
-
-    def _detail(self, number: int, step: Step, record: StepEntry) -> RenderableType:
-        head = Text(f"Step {number}  ", style="bold")
-        head.append(inert(step.action), style="bold")
-        lines: list[Text] = [head]
-
-        def row(label: str, value: str, style: str = "") -> None:
-            line = Text(f"{label:<12}", style="dim")
-            line.append(inert(value), style=style)
-            lines.append(line)
-
-        if step.role:
-            person = self.run.roles.get(step.role)
-            row("role", f"{step.role}{f' ({person})' if person else ''}", "cyan")
-        if step.duration:
-            row("takes", step.duration)
-        if record.due_at is not None:
-            late = number in self.run.late(self.runs.now())
-            when = f"{step.due} after the start ({record.due_at:%H:%M} UTC)"
-            row("due", when + ("  LATE" if late else ""), "bold red" if late else "")
-        if step.control_point:
-            row("control", "CONTROL POINT: evidence or a reason is required", "bold red")
-        if step.when:
-            row("only when", step.when, "magenta")
-        if step.evidence is not None:
-            row("record", step.evidence.describe())
-        if step.instruction:
-            row("instruction", f"{step.instruction} (w opens it)", "underline")
-        for sub in step.substeps:
-            done = record.state is StepState.DONE
-            lines.append(Text(f"  {'☑' if done else '☐'} {inert(sub)}"))
-        if step.details:
-            lines.append(Text(""))
-            lines.extend(Text(inert(x), style="italic") for x in step.details.strip().splitlines())
-        lines.append(Text(""))
-        state = Text(f"{'state':<12}", style="dim")
-        state.append(record.state.value, style=BOXES[record.state][1] or "bold")
-        if record.at is not None:
-            state.append(f"  {record.at:%H:%M:%S} by {inert(record.by)}")
-        lines.append(state)
-        if record.value is not None:
-            row("value", shown(record.value, step.evidence), "cyan")
-        if record.reason:
-            row("reason", record.reason)
-        if record.note:
-            row("note", record.note)
-        return Group(*lines)
+        """The highlighted step in the panel beside the list."""
+        index = self.index
+        entry = self.run.steps[index]
+        self.query_one(StepPanel).show_step(self.run, self.doc.steps[index], entry, self.runs.now())
 
     # ---- recording -------------------------------------------------------------------
 
     @on(OptionList.OptionHighlighted, "#run-steps")
     def highlighted(self) -> None:
-        self.query_one("#run-value", Input).value = ""
+        """A new step highlighted: a fresh input and its detail."""
+        self.query_one(StepPanel).field.value = ""
         self.show_detail()
 
     @on(OptionList.OptionSelected, "#run-steps")
@@ -237,60 +166,56 @@ class RunScreen(Screen[None]):
         step = self.doc.steps[self.index]
         record = self.run.steps[self.index]
         if record.state is not StepState.PENDING:
-            self.notify(f"step {record.number} is {record.state.value}; u reopens it")
+            self.notify(f"step {record.number} is {record.state.value}; u reopens it", markup=False)
             return
         if step.evidence is not None:
-            self.query_one("#run-value", Input).focus()
+            self.query_one(StepPanel).field.focus()
             return
         self.mark_step(record.number, "done")
 
-    @on(Input.Changed, "#run-value")
-    def validate(self, value: str | Input.Changed) -> None:
-        text = value.value if isinstance(value, Input.Changed) else value
-        spec = self.doc.steps[self.index].evidence
-        feedback = self.query_one("#run-feedback", Static)
-        if spec is None:
-            return
-        if not text.strip():
-            feedback.update(Text(f"wanted: {inert(spec.describe())}", style="dim"))
-            return
-        try:
-            accepted = accept(spec, text)
-        except SopvaultError as err:
-            feedback.update(Text(f"✗ {inert(str(err))}", style="bold red"))
-        else:
-            feedback.update(Text(f"✓ {inert(shown(accepted, spec))}", style="green"))
+    @on(StepPanel.EvidenceGiven)
+    def submitted(self, event: StepPanel.EvidenceGiven) -> None:
+        """Enter in the evidence input: record it (the input clears once it is on disk)."""
+        self.mark_step(self.index + 1, "done", value=event.value)
 
-    @on(Input.Submitted, "#run-value")
-    def submitted(self, event: Input.Submitted) -> None:
-        if self.mark_step(self.index + 1, "done", value=event.value):
-            event.input.value = ""
-            self.query_one(OptionList).focus()
+    def mark_step(self, number: int, action: str, **fields: str) -> None:
+        """Queue one answer; answers reach the service one at a time, in order."""
+        self._marks.append(Mark(number, action, fields))
+        if len(self._marks) == 1:
+            self.record(self._marks[0])
 
-    def mark_step(self, number: int, action: str, **fields: str) -> bool:
-        """One change through the service (written to disk before this returns)."""
-        try:
-            self.run = self.runs.mark(self.run.id, number, action, **fields)
-        except SopvaultError as err:
-            message = inert(str(err))
-            if action == "done" and "value" in fields:
-                self.query_one("#run-feedback", Static).update(
-                    Text(f"✗ {message}", style="bold red")
-                )
-            else:
-                self.notify(message, title="Refused", severity="error")
-            return False
-        if action in ("done", "skip", "na"):
-            self._move_on(number)
+    @background("mark", "Refused", exclusive=False)
+    def record(self, mark: Mark) -> None:
+        """Record one answer through the service: parse, write and fsync the run file."""
+        run = self.runs.mark(self.run.id, mark.number, mark.action, **mark.fields)
+        self.post_message(StepMarked(mark, run))
+
+    def _next_mark(self) -> None:
+        self._marks.popleft()
+        if self._marks:
+            self.record(self._marks[0])
+
+    def on_step_marked(self, event: StepMarked) -> None:
+        """Show the recorded answer and move on to the next pending step."""
+        self.run = event.run
+        mark = event.mark
+        if mark.action in ("done", "skip", "na"):
+            self.query_one(StepList).move_on(self.run, mark.number)
+        if "value" in mark.fields:
+            self.query_one(StepPanel).field.value = ""
+            self.query_one(StepList).focus()
         self.refresh_run()
-        return True
+        self._next_mark()
 
-    def _move_on(self, number: int) -> None:
-        """To the next pending step after this one, else the first pending one."""
-        pending = [s.number for s in self.run.steps if s.state is StepState.PENDING]
-        after = [n for n in pending if n > number]
-        target = after[0] if after else (pending[0] if pending else number)
-        self.query_one(OptionList).highlighted = target - 1
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """A refused answer: evidence refused is said under the input (not as a notice)."""
+        if event.group != "mark":
+            return
+        mark = self._marks[0]
+        if mark.action == "done" and "value" in mark.fields:
+            self.query_one(StepPanel).refuse(str(event.error))
+            event.stop()
+        self._next_mark()
 
     def _ask(self, title: str, prompt: str, required: bool, then: str) -> None:
         number = self.index + 1
@@ -306,9 +231,11 @@ class RunScreen(Screen[None]):
         )
 
     def action_skip(self) -> None:
+        """Skip the step (asks why)."""
         self._ask_why("Skip", "Why is it skipped?", "skip")
 
     def action_not_applicable(self) -> None:
+        """Mark the step n/a (asks why)."""
         self._ask_why("N/A", "Why does it not apply?", "na")
 
     def _ask_why(self, verb: str, question: str, action: str) -> None:
@@ -318,30 +245,35 @@ class RunScreen(Screen[None]):
         self._ask(f"{verb} step {self.index + 1}", question + required, critical, action)
 
     def action_note(self) -> None:
+        """Add a note to the step."""
         self._ask(f"Note on step {self.index + 1}", "The note:", True, "note")
 
     def action_undo(self) -> None:
+        """Reopen a step already dealt with."""
         record = self.run.steps[self.index]
         if record.state is StepState.PENDING:
             return
         self.mark_step(record.number, "undo")
 
     def action_instruction(self) -> None:
+        """Show the step's work instruction (read in a worker)."""
         step = self.doc.steps[self.index]
         if not step.instruction:
-            self.notify("this step names no work instruction", severity="warning")
+            self.notify("this step names no work instruction", severity="warning", markup=False)
             return
-        try:
-            wi = self.runs.vault.get(step.instruction)
-        except SopvaultError as err:
-            self.notify(inert(str(err)), severity="error")
-            return
-        self.app.push_screen(TextScreen(f"{wi.id} {wi.title}", document_renderable(wi)))
+        self.read_instruction(step.instruction)
+
+    @background("instruction", "Cannot open")
+    def read_instruction(self, doc_id: str) -> None:
+        """Read a work instruction from the vault and ask the app to show it."""
+        wi = self.runs.vault.get(doc_id)
+        self.post_message(ShowText(f"{wi.id} {wi.title}", document_renderable(wi)))
 
     def action_changes(self) -> None:
+        """What changed in the procedure since the run began (texts read on resume)."""
         revised = self.revised
         if revised is None:
-            self.notify("the procedure has not been revised since this run began")
+            self.notify("the procedure has not been revised since this run began", markup=False)
             return
         diff = unified_diff(*revised.old, *revised.new)
         self.app.push_screen(
@@ -350,10 +282,21 @@ class RunScreen(Screen[None]):
 
     # ---- ending ------------------------------------------------------------------------
 
+    def _recording(self) -> bool:
+        """True (with a notice) while answers are still on their way to disk."""
+        if self._marks:
+            self.notify(
+                f"still recording step {self._marks[0].number}…", severity="warning", markup=False
+            )
+        return bool(self._marks)
+
     def action_complete(self) -> None:
+        """Complete the run: a summary to confirm, then it is committed."""
+        if self._recording():
+            return
         problem = completion_problem(self.run, self.doc)
         if problem:
-            self.notify(inert(problem), title="Not yet", severity="error")
+            self.notify(inert(problem), title="Not yet", severity="error", markup=False)
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -368,6 +311,10 @@ class RunScreen(Screen[None]):
         )
 
     def action_abort(self) -> None:
+        """Abort the run (asks why) and commit it."""
+        if self._recording():
+            return
+
         def reason_given(reason: str | None) -> None:
             if reason:
                 self.finish(complete=False, reason=reason)
@@ -379,30 +326,28 @@ class RunScreen(Screen[None]):
             reason_given,
         )
 
-    @work(thread=True, exclusive=True, group="finish")
+    @background("finish", "Not done")
     def finish(self, *, complete: bool, reason: str) -> None:
-        try:
-            if complete:
-                run, commit = self.runs.complete(self.run.id)
-            else:
-                run, commit = self.runs.abort(self.run.id, reason)
-        except SopvaultError as err:
-            self.app.call_from_thread(
-                self.notify, inert(str(err)), title="Not done", severity="error"
-            )
-            return
+        """Complete or abort through the service, which commits the run file."""
+        if complete:
+            run, commit = self.runs.complete(self.run.id)
+        else:
+            run, commit = self.runs.abort(self.run.id, reason)
         where = f"committed as {commit[:10]}" if commit else f"saved in {run.file} (not in git)"
-        self.app.call_from_thread(self._finished, f"Run {run.id} {run.state.value}: {where}")
+        self.post_message(RunFinished(f"Run {run.id} {run.state.value}: {where}"))
 
-    def _finished(self, message: str) -> None:
-        self.notify(inert(message), title="Run recorded")
+    def on_run_finished(self, event: RunFinished) -> None:
+        """Say where the run went, and close the runner."""
+        self.notify(inert(event.message), title="Run recorded", markup=False)
         self.dismiss(None)
 
     def action_leave(self) -> None:
-        field = self.query_one("#run-value", Input)
-        if field.has_focus:
-            self.query_one(OptionList).focus()
+        """Leave the run open (from the input: back to the steps)."""
+        if self.query_one(StepPanel).field.has_focus:
+            self.query_one(StepList).focus()
             return
         if self.run.state is RunState.OPEN:
-            self.notify(f"Run {self.run.id} stays open: o lists open runs to resume it.")
+            self.notify(
+                f"Run {self.run.id} stays open: o lists open runs to resume it.", markup=False
+            )
         self.dismiss(None)

@@ -4,21 +4,24 @@ one in the checklist runner."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sopvault.core.approval import name_of
-from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
 from sopvault.services.runlist import Listing
 from sopvault.services.runs import Runs
-from sopvault.tui.screens.run import RunScreen
+from sopvault.tui.messages import RunReady, RunsListed, WorkFailed
+from sopvault.tui.workers import background
 
 
 class RunsScreen(Screen[None]):
+    """The open runs; Enter resumes one (the app opens the runner and, when it closes,
+    this list reads the runs again)."""
+
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("r", "refresh", "Refresh"),
@@ -30,6 +33,7 @@ class RunsScreen(Screen[None]):
         self.listing: Listing | None = None
 
     def compose(self) -> ComposeResult:
+        """Title, table of open runs, and the run files that cannot be read."""
         yield Header()
         yield Static(Text("Reading runs…", style="dim"), id="runs-title")
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
@@ -37,25 +41,27 @@ class RunsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The columns, then the runs (read in a worker)."""
         self.query_one(DataTable).add_columns(
             "Run", "Document", "Title", "Steps", "Started (UTC)", "By", "Late"
         )
         self.load()
 
-    @work(thread=True, exclusive=True, group="runs")
+    @background("runs", "Cannot list runs")
     def load(self) -> None:
-        try:
-            listing = self.runs.listing(open_only=True)
-        except SopvaultError as err:
-            self.app.call_from_thread(self.show_problem, str(err))
-            return
-        self.app.call_from_thread(self.show_listing, listing)
+        """Read the open runs from disk."""
+        self.post_message(RunsListed(self.runs.listing(open_only=True)))
 
-    def show_problem(self, message: str) -> None:
-        self.query_one("#runs-problems", Static).update(Text(inert(message), style="bold red"))
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """The runs could not be listed: said in place, under the table."""
+        if event.group == "runs":
+            problem = Text(inert(str(event.error)), style="bold red")
+            self.query_one("#runs-problems", Static).update(problem)
+            event.stop()
 
-    def show_listing(self, listing: Listing) -> None:
-        self.listing = listing
+    def on_runs_listed(self, event: RunsListed) -> None:
+        """Fill the table, and list the run files that cannot be read."""
+        listing = self.listing = event.listing
         now = self.runs.now()
         table = self.query_one(DataTable)
         table.clear()
@@ -86,26 +92,20 @@ class RunsScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#runs-table")
     def resume_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a run: resume it."""
         if event.row_key.value is not None:
             self.resume(event.row_key.value)
 
-    @work(thread=True, exclusive=True, group="resume")
+    @background("resume", "Cannot resume")
     def resume(self, run_id: str) -> None:
-        try:
-            resumed = self.runs.resume(run_id)
-        except SopvaultError as err:
-            self.app.call_from_thread(
-                self.notify, inert(str(err)), title="Cannot resume", severity="error"
-            )
-            return
-        self.app.call_from_thread(
-            self.app.push_screen,
-            RunScreen.resumed(self.runs, resumed),
-            lambda _: self.load(),
-        )
+        """Read the run and its procedure (and any newer revision) for the runner."""
+        resumed = self.runs.resume(run_id)
+        self.post_message(RunReady(self.runs, resumed, resumed.document))
 
     def action_refresh(self) -> None:
+        """Read the runs again."""
         self.load()
 
     def action_close(self) -> None:
+        """Back to the browser."""
         self.dismiss(None)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import get_current_worker
 
 from sopvault.errors import SopvaultError
 from sopvault.model.search import SearchResponse
 from sopvault.render.safetext import inert
 from sopvault.services.vault import Vault
+from sopvault.tui.messages import SearchAnswered
 from sopvault.tui.widgets.search_results import SearchResults
+from sopvault.tui.workers import background, deliver
 
 # Wait this long after the last key before searching, so typing stays smooth.
 DEBOUNCE_SECONDS = 0.2
@@ -27,6 +28,9 @@ class SearchScreen(Screen[str | None]):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("down", "to_results", "Results", show=False),
+        # ? and q are letters to type while the query has the focus: these keys stand in.
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     def __init__(self, vault: Vault, query: str = "") -> None:
@@ -39,6 +43,7 @@ class SearchScreen(Screen[str | None]):
         self.pending: str | None = query or None
 
     def compose(self) -> ComposeResult:
+        """The query, the status line and the results."""
         yield Header()
         yield Input(
             value=self.initial_query,
@@ -50,12 +55,14 @@ class SearchScreen(Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Focus the query, and search at once when one was given."""
         self.query_one(Input).focus()
         if self.initial_query:
             self.run_search(self.initial_query)
 
     @on(Input.Changed, "#search-input")
     def schedule_search(self, event: Input.Changed) -> None:
+        """Search after a pause in typing (DEBOUNCE_SECONDS), not per key."""
         if self._timer is not None:
             self._timer.stop()
         text = event.value
@@ -64,11 +71,13 @@ class SearchScreen(Screen[str | None]):
 
     @on(Input.Submitted, "#search-input")
     def open_first(self) -> None:
+        """Enter in the query opens the highlighted (else the best) hit."""
         results = self.query_one(SearchResults)
         if results.option_count:
             self.dismiss(results.get_option_at_index(results.highlighted or 0).id)
 
     def run_search(self, text: str) -> None:
+        """Clear the results for an empty query, else search in a worker."""
         if not text.strip():
             self.query_one(SearchResults).clear_options()
             self.set_status(Text("Type to search.", style="dim"))
@@ -77,28 +86,32 @@ class SearchScreen(Screen[str | None]):
         self.set_status(Text("Searching…", style="dim"))
         self.search_worker(text)
 
-    @work(thread=True, exclusive=True, group="search")
+    @background("search", "Search failed")
     def search_worker(self, text: str) -> None:
-        """Index refresh and query run here, never on the UI thread."""
+        """Index refresh and query run here, never on the UI thread. A malformed query is
+        an answer too (what is wrong with it), not a failure."""
+        response: SearchResponse | None = None
+        problem = ""
         try:
             response = self.vault.search(text, limit=50)
         except SopvaultError as err:
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self.show_error, text, err)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_response, response)
+            problem = str(err)
+        deliver(self, SearchAnswered(text, response, problem))
 
-    def show_error(self, text: str, err: SopvaultError) -> None:
-        """A malformed query: say what is wrong and keep the previous results."""
-        self.set_status(Text(inert(str(err)), style="bold red"))
-        self._answered(text)
+    def on_search_answered(self, event: SearchAnswered) -> None:
+        """Show the hits; for a malformed query say what is wrong and keep the results."""
+        if event.response is not None:
+            self.show_response(event.response)
+            return
+        self.set_status(Text(inert(event.problem), style="bold red"))
+        self._answered(event.query)
 
     def _answered(self, text: str) -> None:
         if self.pending == text:
             self.pending = None
 
     def show_response(self, response: SearchResponse) -> None:
+        """Show the hits and what the search says (corrections, notices)."""
         self.response = response
         self._answered(response.query)
         self.query_one(SearchResults).show_hits(response.hits)
@@ -114,16 +127,35 @@ class SearchScreen(Screen[str | None]):
         self.set_status(status)
 
     def set_status(self, text: Text) -> None:
+        """The line under the query."""
         self.query_one("#search-status", Static).update(text)
 
     @on(SearchResults.Chosen)
     def choose(self, event: SearchResults.Chosen) -> None:
+        """A hit chosen in the list: return its document id."""
         self.dismiss(event.doc_id)
 
     def action_to_results(self) -> None:
+        """Down from the query into the results."""
         results = self.query_one(SearchResults)
         if results.option_count:
             results.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F1 and Ctrl+Q show (and work) only while the query has the focus; elsewhere the
+        app's ? and q do the same."""
+        if action in ("help", "quit"):
+            return self.query_one(Input).has_focus
+        return True
+
+    async def action_help(self) -> None:
+        """The help, from the query."""
+        await self.app.run_action("app.help")
+
+    async def action_quit(self) -> None:
+        """Quit, from the query."""
+        await self.app.action_quit()
+
     def action_close(self) -> None:
+        """Return None: nothing is opened."""
         self.dismiss(None)

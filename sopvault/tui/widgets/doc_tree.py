@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -26,9 +27,10 @@ class NodeData:
 class DocTree(Tree[NodeData]):
     """Shows a VaultState; ``show_state`` replaces the content, keeping nothing stale."""
 
+    # The arrows need no footer space: it goes to the keys that are not obvious.
     BINDINGS = [
-        ("right", "expand_node", "Expand"),
-        ("left", "collapse_node", "Collapse"),
+        Binding("right", "expand_node", "Expand", show=False),
+        Binding("left", "collapse_node", "Collapse", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -41,6 +43,7 @@ class DocTree(Tree[NodeData]):
 
     @property
     def active_filter(self) -> DocumentFilter:
+        """The filter the tree shows now (empty: the whole vault)."""
         return self._filter
 
     def show_state(self, state: VaultState, criteria: DocumentFilter | None = None) -> None:
@@ -101,6 +104,7 @@ class DocTree(Tree[NodeData]):
             self.move_cursor(node.parent)
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        """Add a branch's children the first time it opens."""
         node = event.node
         data = node.data
         if node.id in self._loaded or data is None or data.role != "doc" or self._state is None:

@@ -24,6 +24,7 @@ class DocView(VerticalScroll):
         self.document: Document | None = None
 
     def compose(self) -> ComposeResult:
+        """Title, findings, metadata, steps and the Markdown body."""
         yield Static(Text("Select a document in the tree.", style="dim"), id="doc-title")
         yield Static("", id="doc-findings")
         yield Static("", id="doc-meta")
@@ -31,11 +32,13 @@ class DocView(VerticalScroll):
         yield Markdown("", id="doc-body")
 
     def on_mount(self) -> None:
+        """The findings box shows only when a document has findings."""
         self.query_one("#doc-findings").display = False
 
     def show_document(
         self, doc: Document, findings: list[Finding], people_names: dict[str, str]
     ) -> None:
+        """Show ``doc`` with its ``findings``; ``people_names`` maps handles to names."""
         self.document = doc
         title = Text()
         title.append(inert(doc.id), style="bold")

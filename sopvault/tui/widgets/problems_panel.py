@@ -25,9 +25,11 @@ class ProblemsPanel(DataTable[Text]):
         self._paths: list[str] = []
 
     def on_mount(self) -> None:
+        """The columns of the table."""
         self.add_columns("Severity", "Where", "Problem")
 
     def show_findings(self, findings: list[Finding]) -> None:
+        """One row per finding: severity, file:line, message and its code (inert text)."""
         self.clear()
         self._paths = []
         for finding in findings:
@@ -40,6 +42,7 @@ class ProblemsPanel(DataTable[Text]):
             self._paths.append(finding.path)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: ask the screen to open that file's document."""
         event.stop()
         if 0 <= event.cursor_row < len(self._paths):
             self.post_message(self.OpenFinding(self._paths[event.cursor_row]))

@@ -15,16 +15,20 @@ class SearchResults(OptionList):
     """Posts ``Chosen`` with the document id when a hit is picked (Enter or click)."""
 
     class Chosen(Message):
+        """A hit was chosen: ``doc_id`` is its document's id."""
+
         def __init__(self, doc_id: str) -> None:
             super().__init__()
             self.doc_id = doc_id
 
     def show_hits(self, hits: tuple[SearchHit, ...]) -> None:
+        """Replace the list with these hits, titles and highlighted snippets."""
         self.set_options(Option(hit_text(hit), id=hit.id) for hit in hits)
         if hits:
             self.highlighted = 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a hit: post ``Chosen``."""
         event.stop()
         if event.option.id is not None:
             self.post_message(self.Chosen(event.option.id))

@@ -1,0 +1,139 @@
+"""What the checklist runner draws: the title, one line per step, and the highlighted
+step's details. Pure functions of the run, so the screen only decides when to redraw."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from sopvault.core.evidence import shown
+from sopvault.model.document import Step
+from sopvault.model.run import Run, StepEntry, StepState
+from sopvault.render.runs import span
+from sopvault.render.safetext import inert
+from sopvault.services.runs import Resumed
+
+# The box and style of each step state, in the list and in the run's summary.
+BOXES = {
+    StepState.PENDING: ("☐", ""),
+    StepState.DONE: ("☑", "green"),
+    StepState.SKIPPED: ("⊘", "yellow"),
+    StepState.NA: ("–", "dim"),
+}
+
+
+def run_title(run: Run) -> Text:
+    """Two lines: the run, its document and version; what it follows, when and who."""
+    text = Text("Run ", style="bold")
+    text.append(inert(run.id), style="bold")
+    text.append("  ")
+    text.append(inert(run.doc_id), style="bold cyan")
+    text.append(f"  {inert(run.title)}", style="bold")
+    if run.version:
+        text.append(f"  v{inert(run.version)}", style="cyan")
+    pinned = f"commit {run.commit[:8]}" if run.commit else "the working copy (not in git)"
+    text.append(f"\nfollowing {pinned}, started {run.started_at:%Y-%m-%d %H:%M} UTC by ")
+    text.append(inert(run.started_by))
+    return text
+
+
+def run_status(run: Run, now: datetime) -> Text:
+    """The status line: progress, elapsed time (``now`` in UTC), late steps, the keys."""
+    done, total = run.progress()
+    status = Text(f"{done} of {total} steps", style="bold")
+    status.append(f"  ·  elapsed {span(now - run.started_at)}")
+    late = run.late(now)
+    if late:
+        status.append(f"  ·  LATE: step {', '.join(map(str, late))}", style="bold red")
+    status.append(
+        "  ·  Enter: done (evidence first when asked)  s skip  a n/a  n note", style="dim"
+    )
+    return status
+
+
+def revised_notices(resumed: Resumed) -> list[str]:
+    """What to say when a resumed run's procedure was revised since it began (or [])."""
+    if not resumed.changed_since:
+        return []
+    return [
+        f"{resumed.run.doc_id} was revised since this run began (now"
+        f" {resumed.changed_since}); this run keeps following"
+        f" {resumed.run.version or 'its revision'}. v shows what changed."
+    ]
+
+
+def step_line(entry: StepEntry, late: bool) -> Text:
+    """One line of the step list: box, number, action, ◆ on a control point, the value."""
+    box, style = BOXES[entry.state]
+    line = Text(f"{box} ", style=style or "bold")
+    line.append(f"{entry.number:>2}. ", style="bold")
+    line.append(inert(entry.action), style=style)
+    if entry.control_point:
+        line.append(" ◆", style="bold red")
+    if entry.value is not None:
+        line.append(f" = {inert(shown(entry.value))}", style="cyan")
+    if late:
+        line.append(" LATE", style="bold red")
+    return line
+
+
+class _Rows:
+    """Label-and-value lines, the label in a fixed column."""
+
+    def __init__(self, lines: list[Text]) -> None:
+        self.lines = lines
+
+    def add(self, label: str, value: str, style: str = "") -> None:
+        line = Text(f"{label:<12}", style="dim")
+        line.append(inert(value), style=style)
+        self.lines.append(line)
+
+
+def step_detail(run: Run, step: Step, entry: StepEntry, now: datetime) -> RenderableType:
+    """The highlighted step: what it asks (role, timing, control point, condition,
+    evidence, work instruction, sub-steps, details), then what was recorded for it."""
+    head = Text(f"Step {entry.number}  ", style="bold")
+    head.append(inert(step.action), style="bold")
+    lines: list[Text] = [head]
+    rows = _Rows(lines)
+    if step.role:
+        person = run.roles.get(step.role)
+        rows.add("role", f"{step.role}{f' ({person})' if person else ''}", "cyan")
+    if step.duration:
+        rows.add("takes", step.duration)
+    if entry.due_at is not None:
+        late = entry.number in run.late(now)
+        when = f"{step.due} after the start ({entry.due_at:%H:%M} UTC)"
+        rows.add("due", when + ("  LATE" if late else ""), "bold red" if late else "")
+    if step.control_point:
+        rows.add("control", "CONTROL POINT: evidence or a reason is required", "bold red")
+    if step.when:
+        rows.add("only when", step.when, "magenta")
+    if step.evidence is not None:
+        rows.add("record", step.evidence.describe())
+    if step.instruction:
+        rows.add("instruction", f"{step.instruction} (w opens it)", "underline")
+    for sub in step.substeps:
+        lines.append(Text(f"  {'☑' if entry.state is StepState.DONE else '☐'} {inert(sub)}"))
+    if step.details:
+        lines.append(Text(""))
+        lines.extend(Text(inert(x), style="italic") for x in step.details.strip().splitlines())
+    lines.append(Text(""))
+    _recorded(rows, step, entry)
+    return Group(*lines)
+
+
+def _recorded(rows: _Rows, step: Step, entry: StepEntry) -> None:
+    state = Text(f"{'state':<12}", style="dim")
+    state.append(entry.state.value, style=BOXES[entry.state][1] or "bold")
+    if entry.at is not None:
+        state.append(f"  {entry.at:%H:%M:%S} by {inert(entry.by)}")
+    rows.lines.append(state)
+    if entry.value is not None:
+        rows.add("value", shown(entry.value, step.evidence), "cyan")
+    if entry.reason:
+        rows.add("reason", entry.reason)
+    if entry.note:
+        rows.add("note", entry.note)

@@ -1,0 +1,52 @@
+"""``background``: the one way the TUI runs blocking work (disk, git, index) off the UI
+thread, with one error path: a ``SopvaultError`` or ``OSError`` becomes a ``WorkFailed``
+message instead of a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
+
+from textual import work
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from sopvault.errors import SopvaultError
+from sopvault.tui.messages import WorkFailed
+
+P = ParamSpec("P")
+NodeT = TypeVar("NodeT", bound=DOMNode)
+Method = Callable[Concatenate[NodeT, P], None]
+Started = Callable[Concatenate[NodeT, P], Worker[None]]
+
+
+def background(
+    group: str, title: str = "Error", *, exclusive: bool = True
+) -> Callable[[Method[NodeT, P]], Started[NodeT, P]]:
+    """Make a method a thread worker in ``group`` (a newer one cancels the older when
+    ``exclusive``). The method posts its results as messages and returns nothing; an
+    expected failure is posted as ``WorkFailed(error, group, title)`` to the same node, so
+    the app shows it as one notice titled ``title``. Other exceptions are bugs and still
+    end the app with a traceback, as Textual does by default."""
+
+    def decorate(method: Method[NodeT, P]) -> Started[NodeT, P]:
+        @wraps(method)
+        def guarded(node: NodeT, /, *args: P.args, **kwargs: P.kwargs) -> None:
+            try:
+                method(node, *args, **kwargs)
+            except (SopvaultError, OSError) as err:
+                deliver(node, WorkFailed(err, group, title))
+
+        return work(thread=True, exclusive=exclusive, group=group)(guarded)
+
+    return decorate
+
+
+def deliver(node: DOMNode, message: Message) -> None:
+    """Post a worker's result to ``node``, unless a newer worker of the same group has
+    cancelled this one (its answer is stale: an older selection, an older query). Call it
+    from inside a worker only."""
+    if not get_current_worker().is_cancelled:
+        node.post_message(message)
