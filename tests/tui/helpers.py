@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.widgets.doc_tree import DocTree
@@ -22,11 +22,18 @@ def plain(widget: Static) -> str:
 
 
 def _quiet(app: App[None]) -> bool:
-    """No worker running or about to, and no message waiting in the app or on screen."""
+    """No worker running or about to, no message waiting in the app or on screen, and no
+    table waiting to size its columns."""
     if any(w.is_running or w.state.name == "PENDING" for w in app.workers):
         return False
     nodes = [app, *app.screen.walk_children(with_self=True)]
-    return all(node._message_queue.empty() for node in nodes)
+    if not all(node._message_queue.empty() for node in nodes):
+        return False
+    # A DataTable sizes its columns on its next idle: rows just added are not laid out yet.
+    return not any(
+        table._require_update_dimensions or table._new_rows or table._updated_cells
+        for table in app.screen.query(DataTable)
+    )
 
 
 async def settle(pilot: Pilot[None]) -> None:
