@@ -20,17 +20,19 @@ Each base class is named for what the user must do about it::
     |   +-- store.runfile.RunFileError       (a run file that cannot be read)
     |   `-- search.query.QueryError          (a search the query language cannot read)
     +-- Refused                        the rules say no (sign-off, run rules)
-    |   `-- RunError                   (a run rule: closed run, control point without a reason)
+    |   +-- RunError                   (a run rule: closed run, control point without a reason)
+    |   `-- services.review.common.RevisionError  (document control: self-approval, ...)
     +-- Conflict                       someone else moved something: look again and retry
-    +-- NeedsGit                       the action needs the vault in a git repository
+    |   `-- services.syncplan.SyncError      (the server refused, or a commit no longer applies)
+    +-- NeedsGit                       the action needs git
+    |   +-- store.git.errors.NoRepository    (the vault is in no repository; also a GitError)
+    |   |   +-- BareRepository, BrokenRepository
+    |   `-- store.git.errors.GitUnavailable  (the git program cannot be started)
     `-- ReadOnly                       the place cannot be written (a folder, a clone)
 
-The services and git layers subclass these for their own errors: a sync the server
-refused or that no longer applies is a Conflict (``services.sync.SyncError``); document
-control's refusals are Refused, a proposal that is not there NotFound, a vault outside
-git NeedsGit (``services.review``); a git failure is a SopvaultError and a git lock held
-by another process a Conflict (``store.git.repo.GitError``). Callers catch the base class
-they can act on; the CLI and the TUI catch SopvaultError and nothing else.
+``store.git.errors.GitError`` (a git command failed, with git's own first line, or the
+advice for a stale lock file) sits directly under SopvaultError. Callers catch the base
+class they can act on; the CLI and the TUI catch SopvaultError and nothing else.
 """
 
 from __future__ import annotations

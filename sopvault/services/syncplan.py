@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sopvault.errors import SopvaultError
+from sopvault.errors import Conflict
 
 
-class SyncError(SopvaultError):
+class SyncError(Conflict):
     """Sync stopped; the message says why and that nothing local was lost."""
 
 

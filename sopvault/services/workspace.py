@@ -11,16 +11,12 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from sopvault.core.config import CONFIG_FILE
-from sopvault.errors import SopvaultError
 from sopvault.model.control import Identity
 from sopvault.services.clock import Clock
 from sopvault.services.vault import Vault
 from sopvault.store.fs import is_document_path
+from sopvault.store.git.errors import NoRepository
 from sopvault.store.git.repo import Repo
-
-
-class NoRepository(SopvaultError):
-    """A document control or history action on a vault that git does not hold."""
 
 
 @dataclass

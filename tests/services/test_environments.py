@@ -18,7 +18,8 @@ from sopvault.services.clock import running_from
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
-from sopvault.services.workspace import NoRepository, Workspace
+from sopvault.services.workspace import Workspace
+from sopvault.store.git.errors import NoRepository
 from sopvault.tui.app import SopVaultApp
 from tests.conftest import TODAY, commit_all, copy_sample, workspace_at
 from tests.tui.helpers import loaded, plain, settle

@@ -9,7 +9,7 @@ from typing import Any
 from sopvault.core import frontmatter
 from sopvault.core.config import CONFIG_FILE, parse_config
 from sopvault.core.parse import looks_like_document
-from sopvault.errors import SopvaultError
+from sopvault.errors import Refused, SopvaultError
 from sopvault.model.config import VaultConfig
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import Repo
@@ -17,7 +17,7 @@ from sopvault.store.git.repo import Repo
 _TRAILER_LINE = re.compile(r"^[A-Za-z][\w-]*: ")
 
 
-class RevisionError(SopvaultError):
+class RevisionError(Refused):
     """A refused document control action; the message says why and what to do."""
 
 

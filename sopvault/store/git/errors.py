@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sopvault.errors import SopvaultError
+from sopvault.errors import NeedsGit, SopvaultError
 
 
 class GitError(SopvaultError):
@@ -10,12 +10,13 @@ class GitError(SopvaultError):
     stale lock file)."""
 
 
-class GitUnavailable(GitError):
+class GitUnavailable(GitError, NeedsGit):
     """The ``git`` program cannot be started (not installed, not on PATH)."""
 
 
-class NoRepository(GitError):
-    """The folder is in no git work tree: not in a repository, or it does not exist."""
+class NoRepository(GitError, NeedsGit):
+    """The folder is in no git work tree: not in a repository, or it does not exist; also
+    raised by services that need git (history, proposals, sync) on a vault outside git."""
 
 
 class BareRepository(NoRepository):
