@@ -45,7 +45,10 @@ def checkout(rev: str, into: Path) -> Path:
 
 def timed(argv: list[str], source: Path) -> float:
     """Seconds for one whole process running sopvault from ``source``, output discarded."""
+    # Bytecode is written and used, as in a user's install (some shells set
+    # PYTHONDONTWRITEBYTECODE, which would time compiling every module on every run).
     env = {**os.environ, "PYTHONPATH": str(source)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "sopvault", *argv],
@@ -59,7 +62,8 @@ def timed(argv: list[str], source: Path) -> float:
 
 
 def median_of(argv: list[str], source: Path, repeat: int) -> float:
-    """The median of ``repeat`` timed runs, after one untimed run that warms caches."""
+    """The median of ``repeat`` timed runs, after one untimed run that warms caches
+    (the load cache, the page cache and the bytecode)."""
     timed(argv, source)
     return statistics.median(timed(argv, source) for _ in range(repeat))
 
