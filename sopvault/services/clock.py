@@ -13,11 +13,18 @@ def system_clock() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def local_date(clock: Clock) -> date:
+    """The clock's date where the user is (their time zone): what "today" means to a
+    person setting an effective date or a review due date, as ``date.today()`` does."""
+    return clock().astimezone().date()
+
+
 def running_from(moment: datetime | date) -> Clock:
-    """A clock that starts at ``moment`` (a date starts at noon UTC) and runs in real time:
-    fixes the day for tests and replays while keeping the order of events."""
+    """A clock that starts at ``moment`` (a date starts at noon in the user's time zone, so
+    it is that date everywhere) and runs in real time: fixes the day for tests and replays
+    while keeping the order of events."""
     if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, time(12), UTC)
+        moment = datetime.combine(moment, time(12)).astimezone()
     offset = moment - system_clock()
     return lambda: system_clock() + offset
 

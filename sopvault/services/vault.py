@@ -20,7 +20,7 @@ from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, SopvaultEr
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import Document, Kind, Status, is_valid_id
 from sopvault.model.finding import Finding
-from sopvault.services.clock import Clock, system_clock
+from sopvault.services.clock import Clock, local_date, system_clock
 from sopvault.services.indexing import Searchable
 from sopvault.store import cache as loadcache
 from sopvault.store.fs import (
@@ -92,8 +92,9 @@ class Vault(Searchable):
 
     @property
     def today(self) -> date:
-        """The date checks and approvals use: the clock's (the workspace's) date in UTC."""
-        return self.clock().date()
+        """The date checks and approvals use: the clock's (the workspace's) date in the
+        user's time zone."""
+        return local_date(self.clock)
 
     @classmethod
     def open(cls, path: Path | None = None, *, clock: Clock | None = None) -> Vault:
