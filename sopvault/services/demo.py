@@ -16,11 +16,14 @@ from pathlib import Path
 
 from sopvault.core.trailers import APPROVED_AT, REVIEWED_BY, document_trailers, message
 from sopvault.errors import SopvaultError
+from sopvault.model.control import Identity
 from sopvault.services.clock import stopped_at
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.review.proposals import Proposals
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
+from sopvault.store.git import index
+from sopvault.store.git.discovery import init_repository
 from sopvault.store.git.repo import Repo
 
 PEOPLE = {
@@ -131,15 +134,13 @@ def make_demo(target: Path) -> DemoReport:
         (target / ".gitignore").write_text(".sopvault/\n", encoding="utf-8")
     except OSError as err:
         raise SopvaultError(f"cannot create the demo in {target}: {err.strerror or err}") from None
-    init = Repo(target)
-    init.run("init", "-q", "-b", "main")
-    init.run("config", "user.name", PEOPLE["hana"][0])
-    init.run("config", "user.email", PEOPLE["hana"][1])
+    init_repository(target, branch="main")
+    Repo(target).set_identity(Identity(*PEOPLE["hana"]))
     _import(target)
     for edit in STORY:
         _play(target, edit)
     repo = Repo(target)
-    commits = int(repo.text("rev-list", "--count", "main"))
+    commits = repo.count_commits("main")
     proposals = Proposals(Workspace.of(Vault.open(target), repo))
     return DemoReport(target.resolve(), commits, len(proposals.listing()))
 
@@ -176,8 +177,7 @@ def _import(root: Path) -> None:
     when = "2026-01-05T09:00:00"
     vault = Vault.open(root)
     repo = _acting(root, "bilal", when)
-    repo.run("add", "-A")
-    tree = repo.text("write-tree")
+    tree = index.stage_all(repo)
     documents = sorted(vault.state.documents.values(), key=lambda d: d.id)
     trailers = document_trailers({doc.id: doc.version or "1.0" for doc in documents})
     trailers += [(REVIEWED_BY, "{} <{}>".format(*PEOPLE["hana"])), (APPROVED_AT, f"{when}Z")]

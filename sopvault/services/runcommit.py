@@ -8,6 +8,7 @@ from pathlib import Path
 from sopvault.core.trailers import RUN_ID, RUN_STATE, SOP_ID, message
 from sopvault.errors import RunError
 from sopvault.model.run import Run, RunState
+from sopvault.store.git import index
 from sopvault.store.git.repo import ZERO, GitError, Repo
 
 _ATTEMPTS = 5
@@ -40,10 +41,11 @@ def commit_run(repo: Repo, repo_path: str, file: Path, run: Run) -> str:
                     f" is saved in {run.file}, try `sopvault runs complete` again"
                 ) from None
     blob = repo.hash_blob(repo_path, data)
-    done = repo.call("update-index", "--add", "--cacheinfo", f"100644,{blob},{repo_path}")
-    if done.returncode != 0:
+    try:
+        index.stage_blob(repo, repo_path, blob)
+    except GitError as err:
         raise RunError(
             f"run {run.id} is committed ({commit[:10]}) but git's index could not be"
-            f" updated: {done.stderr.decode('utf-8', 'replace').strip()}"
-        )
+            f" updated: {err.message}"
+        ) from None
     return commit

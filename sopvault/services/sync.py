@@ -50,8 +50,7 @@ class Sync:
                 "this vault's repository has no git remote: add the team's server with"
                 " `git remote add origin URL`"
             )
-        upstream = self.repo.call("config", "--get", f"branch.{self.ws.main}.remote")
-        named = upstream.stdout.decode().strip()
+        named = self.repo.upstream_remote(self.ws.main)
         if named in remotes:
             return named
         return "origin" if "origin" in remotes else remotes[0]
@@ -67,8 +66,7 @@ class Sync:
         theirs = self.repo.rev(self._tracking(self.ws.main_ref))
         if mine is None or theirs is None:
             return None
-        counts = self.repo.text("rev-list", "--left-right", "--count", f"{mine}...{theirs}")
-        ahead, behind = (int(n) for n in counts.split())
+        ahead, behind = self.repo.ahead_behind(mine, theirs)
         return Distance(self.remote, ahead, behind)
 
     # ---- the whole sync ----------------------------------------------------------------
@@ -96,9 +94,7 @@ class Sync:
         main_now = self.repo.rev(main_ref)
         if main_now is not None and main_now != theirs:
             plan.add_first(main_ref, theirs, main_now, "main moved here")
-            ahead = self.repo.text(
-                "rev-list", "--count", main_now, *([f"^{theirs}"] if theirs else [])
-            )
+            ahead = self.repo.count_commits(main_now, excluding=theirs)
             report.pushed.append(f"{self.ws.main}: {ahead} commit(s)")
         if plan:
             try:
@@ -205,12 +201,12 @@ class Sync:
         base = self.repo.merge_base(theirs, mine)
         voted = {
             who.email.lower()
-            for c in self.repo.log("--first-parent", f"{base}..{theirs}" if base else theirs)
+            for c in self.repo.log(f"{base}..{theirs}" if base else theirs, first_parent=True)
             for who in identities_of(c.trailers, REVIEWED_BY)
         }
         tip = theirs
         for commit in reversed(
-            self.repo.log("--first-parent", f"{base}..{mine}" if base else mine)
+            self.repo.log(f"{base}..{mine}" if base else mine, first_parent=True)
         ):
             if not has_trailer(commit.trailers, APPROVES):
                 continue

@@ -38,8 +38,8 @@ def _replay(repo: Repo, mine: str, theirs: str, report: SyncReport, where: str) 
     """The commits made here since the two mains parted, re-made on the server's
     main; an approval the server already holds is dropped, not made twice."""
     base = repo.merge_base(mine, theirs)
-    local = list(reversed(repo.log("--first-parent", f"{base}..{mine}" if base else mine)))
-    upstream = repo.log("--first-parent", f"{base}..{theirs}" if base else theirs)
+    local = list(reversed(repo.log(f"{base}..{mine}" if base else mine, first_parent=True)))
+    upstream = repo.log(f"{base}..{theirs}" if base else theirs, first_parent=True)
     landed_there = {_proposal_key(c) for c in upstream} - {None}
     sign = repo.config_bool("commit.gpgsign")
     tip = theirs
@@ -73,7 +73,7 @@ def _replay(repo: Repo, mine: str, theirs: str, report: SyncReport, where: str) 
 
 def incoming(repo: Repo, old_main: str, theirs: str, my_email: str, report: SyncReport) -> None:
     """What the server's main brought: approved revisions and runs, by others."""
-    for commit in reversed(repo.log("--first-parent", f"{old_main}..{theirs}")):
+    for commit in reversed(repo.log(f"{old_main}..{theirs}", first_parent=True)):
         trailers = commit.trailers
         if has_trailer(trailers, RUN_ID):
             if commit.committer.email.lower() != my_email.lower():

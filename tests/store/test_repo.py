@@ -9,10 +9,11 @@ import git
 import pytest
 
 from sopvault.model.control import Identity
+from sopvault.store.git import diffs
 from sopvault.store.git.discovery import changed_between, worktree_status
 from sopvault.store.git.errors import GitError, GitUnavailable
 from sopvault.store.git.repo import ZERO, Repo
-from sopvault.store.git.runner import POLICY, environment, query
+from sopvault.store.git.runner import POLICY, Runner, environment, query
 
 
 def test_arguments_reach_git_verbatim_never_through_a_shell(
@@ -22,7 +23,8 @@ def test_arguments_reach_git_verbatim_never_through_a_shell(
     message = f"Subject {tricky}\n"
     with pytest.warns(DeprecationWarning), monkeypatch.context() as patch:
         patch.setattr(git.Git, "USE_SHELL", True)  # even when GitPython is told to use one
-        assert repo.text("rev-parse", "--sq-quote", tricky) == f"'{tricky}'"
+        runner = Runner(work_tree, {})
+        assert runner.text(["rev-parse", "--sq-quote", tricky]) == f"'{tricky}'"
         sha = repo.commit_tree(repo.tree_of("HEAD"), [repo.rev("HEAD") or ""], message)
     assert repo.message_of(sha) == message
     assert sorted(p.name for p in work_tree.iterdir()) == [".git", "b.md", "docs"]
@@ -37,15 +39,16 @@ def test_the_environment_policy(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> 
     assert env["LC_ALL"] == "C" and env["GIT_TERMINAL_PROMPT"] == "0"
     assert env["GIT_AUTHOR_NAME"] == "Bo"
     # git itself sees the policy, and the repository's own index rather than the inherited one
-    assert repo.text("var", "GIT_PAGER") == "cat"
-    assert repo.paths("ls-files", "-z") == ["b.md", "docs/a.md"]
+    runner = Runner(repo.root, {})
+    assert runner.text(["var", "GIT_PAGER"]) == "cat"
+    assert runner.run(["ls-files", "-z"]) == b"b.md\0docs/a.md\0"
     assert query(repo.root, "ls-files") == b"b.md\ndocs/a.md\n"
 
 
 def test_a_missing_git_is_said_plainly(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "")
     with pytest.raises(GitUnavailable, match="cannot run git"):
-        repo.call("status")
+        repo.rev("HEAD")
     assert query(repo.root, "status") is None
 
 
@@ -90,10 +93,11 @@ def test_the_private_index_never_touches_the_users(repo: Repo, work_tree: Path) 
     assert (work_tree / "docs" / "a.md").read_text(encoding="utf-8") == "alpha, not staged\n"
     assert not (work_tree / "docs" / "new.md").exists()
     assert repo.rev("HEAD") == head
-    assert repo.paths("ls-tree", "-r", "--name-only", "-z", sha) == ["docs/a.md", "docs/new.md"]
-    assert [c.author for c in repo.log("-1", sha)] == [Identity("Bo", "bo@example.com")]
+    listed = git.Repo(work_tree).git.ls_tree("-r", "--name-only", sha).split()
+    assert listed == ["docs/a.md", "docs/new.md"]
+    assert [c.author for c in repo.log(f"{head}..{sha}")] == [Identity("Bo", "bo@example.com")]
     assert not [n for n in os.listdir(work_tree / ".git") if n.startswith("sopvault-index-")]
-    patch = repo.run("diff", "--binary", head, sha)
+    patch = diffs.patch(repo, head, sha)
     assert repo.apply_to(head, patch) == tree
     assert repo.apply_to(sha, patch) is None
 
@@ -122,7 +126,7 @@ def test_log_reads_trailers_paths_and_blob_ids(repo: Repo) -> None:
     tree = repo.tree_with(head, {"docs/a.md": b"alpha 2\n"})
     sha = repo.commit_tree(tree, [head], "Change a\n\nBody line.\n\nSOP-Id: A\nReviewed-by: Bo\n")
     repo.update_ref("refs/heads/main", sha, head)
-    [latest] = repo.log("-1", "main", raw=True)
+    [latest] = repo.log(f"{head}..main", raw=True)
     assert (latest.sha, latest.parents, latest.subject) == (sha, (head,), "Change a")
     assert latest.trailers == [("SOP-Id", "A"), ("Reviewed-by", "Bo")]
     old = repo.blob_ids(head, ["docs/a.md"])["docs/a.md"]

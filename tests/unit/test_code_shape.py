@@ -57,3 +57,21 @@ def test_every_module_and_public_definition_has_a_docstring() -> None:
             missing.append(f"{name}: module")
         missing.extend(undocumented(tree, name))
     assert missing == []
+
+
+def test_only_store_git_spells_git_commands() -> None:
+    """``Repo``'s underscored runners take git argument lists: only the modules of
+    ``store/git`` may call them; everyone else asks through a named method."""
+    runners = {"_run", "_call", "_text", "_paths", "_runner"}
+    found = []
+    for name, tree, _ in modules():
+        if name.startswith("store/git/"):
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in runners
+                and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+            ):
+                found.append(f"{name}:{node.lineno} .{node.attr}")
+    assert found == []

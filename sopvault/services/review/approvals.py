@@ -139,7 +139,7 @@ class Approvals(Scope):
         if tip is None or tip == prop.base:
             return None
         found = self.repo.log(
-            "--first-parent", f"--grep=^{PROPOSAL}: {prop.number}$", f"{prop.base}..{tip}"
+            f"{prop.base}..{tip}", first_parent=True, trailer=(PROPOSAL, str(prop.number))
         )
         landed = [
             c

@@ -55,7 +55,7 @@ class Audit(Scope):
             raise RevisionError(f"unknown revision {since!r}")
         span = f"{since}..{tip}" if since else tip
         commits = self.repo.log(
-            "--first-parent", span, raw=True, signatures=True, paths=(self.ws.prefix or ".",)
+            span, first_parent=True, raw=True, signatures=True, paths=(self.ws.prefix or ".",)
         )
         report.commits = len(commits)
         todo, wanted = self._controlled_changes(commits)

@@ -6,8 +6,6 @@ An auditor asks for the approved version in force at a date (ISO 9001 §7.5.3.2)
 
 from __future__ import annotations
 
-import re
-
 from sopvault.core.parse import parse_text
 from sopvault.core.trailers import (
     APPROVED_AT,
@@ -40,11 +38,7 @@ class History(Scope):
         if self.repo.rev(self.ws.main_ref) is None:
             return []
         commits = self.repo.log(
-            "--first-parent",
-            "-E",
-            f"--grep=^{SOP_ID}: {re.escape(doc_id)}$",
-            self.ws.main_ref,
-            names=True,
+            self.ws.main_ref, first_parent=True, trailer=(SOP_ID, doc_id), names=True
         )
         found = []
         for commit in commits:

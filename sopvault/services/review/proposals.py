@@ -325,7 +325,7 @@ def read_proposal(repo: Repo, ref: ProposalRef, tip: str, main_tip: str | None) 
     rejected_by: Identity | None = None
     reason = ""
     origin: Commit | None = None
-    for commit in repo.log("--first-parent", span):
+    for commit in repo.log(span, first_parent=True):
         if has_trailer(commit.trailers, APPROVES):
             votes += identities_of(commit.trailers, REVIEWED_BY)
         elif has_trailer(commit.trailers, REJECTED_BY):

@@ -14,26 +14,26 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 def changed_between(repo: Repo, old: str, new: str) -> list[str]:
     """Repository paths that differ between two commits (renames as delete + add)."""
-    return repo.paths("diff", "--name-only", "--no-renames", "-z", old, new)
+    return repo._paths("diff", "--name-only", "--no-renames", "-z", old, new)
 
 
 def changed_since(repo: Repo, rev: str, pathspec: str, *, deleted: bool = False) -> list[str]:
     """Work tree paths under ``pathspec`` that differ from ``rev`` (only those deleted
     since, with ``deleted``); untracked files are not included."""
     only = ("--diff-filter=D",) if deleted else ()
-    return repo.paths("diff", "--name-only", "--no-renames", *only, "-z", rev, "--", pathspec)
+    return repo._paths("diff", "--name-only", "--no-renames", *only, "-z", rev, "--", pathspec)
 
 
 def untracked(repo: Repo, pathspec: str) -> list[str]:
     """New files under ``pathspec`` that git does not track and does not ignore."""
-    return repo.paths("ls-files", "--others", "--exclude-standard", "-z", "--", pathspec)
+    return repo._paths("ls-files", "--others", "--exclude-standard", "-z", "--", pathspec)
 
 
 def patch(repo: Repo, old: str | None, new: str) -> bytes:
     """A binary-safe patch from ``old`` (None: the empty tree) to ``new``, for ``apply_to``."""
-    return repo.run("diff", "--binary", "--no-color", "--full-index", old or EMPTY_TREE, new)
+    return repo._run("diff", "--binary", "--no-color", "--full-index", old or EMPTY_TREE, new)
 
 
 def text_diff(repo: Repo, old: str, new: str) -> str:
     """The change between two commits as people read it (unified diff, no colour)."""
-    return repo.run("diff", "--no-color", old, new).decode("utf-8", "replace")
+    return repo._run("diff", "--no-color", old, new).decode("utf-8", "replace")

@@ -79,18 +79,24 @@ def find_work_tree(path: Path) -> Path | None:
 
 
 def init_repository(path: Path, branch: str = "main") -> Path:
-    """Create a repository at ``path`` whose first branch is ``branch``; its work tree.
+    """Create a repository at ``path`` (the folder is made if missing) whose first branch
+    is ``branch``; returns its work tree, ``path`` made absolute. The folder is taken as
+    named: a ``$`` or ``~`` in its name is no variable.
 
     Raises GitError with git's words when git refuses, GitUnavailable without git."""
     import git
 
+    folder = path.absolute()
     try:
-        repo = git.Repo.init(path, initial_branch=branch, env=environment())
+        folder.mkdir(mode=0o755, parents=True, exist_ok=True)
+        # git's own init through GitPython's runner: ``git.Repo.init`` would expand "$NAME"
+        # and "~" in the path and could create the repository somewhere else.
+        git.Git(folder).init("--quiet", f"--initial-branch={branch}", env=environment())
     except git.GitCommandNotFound as error:
         raise GitUnavailable(f"cannot run git: {error}") from None
     except git.GitCommandError as err:
         raise GitError(f"git init failed: {err.stderr.strip() or err}") from None
-    return Path(repo.working_tree_dir or path)
+    return folder
 
 
 def find_repo_root(path: Path) -> Path | None:

@@ -3,6 +3,7 @@ with separators that never occur in names, e-mails or paths."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sopvault.model.control import Identity
@@ -50,25 +51,65 @@ class Commit:
 
 def log(
     runner: Runner,
-    args: tuple[str, ...],
+    revs: tuple[str, ...],
+    *,
+    first_parent: bool = False,
+    trailer: tuple[str, str] | None = None,
     paths: tuple[str, ...] = (),
     names: bool = False,
     signatures: bool = False,
     raw: bool = False,
 ) -> list[Commit]:
-    """Commits from ``git log ARGS -- PATHS``, newest first, with their trailers; with
-    ``names`` the changed paths, with ``raw`` the paths and their blob ids before and after,
-    with ``signatures`` git's ``%G?`` letter. Raises GitError when git refuses ARGS."""
+    """Commits reachable from ``revs`` (revisions or ranges such as ``A..B`` and ``^A``,
+    never options: they follow ``--end-of-options``) that touch ``paths``, newest first,
+    with their trailers. ``first_parent`` follows only first parents (main's own line);
+    ``trailer`` keeps only commits whose message has the line ``KEY: VALUE`` exactly (both
+    matched literally); with ``names`` the changed paths, with ``raw`` the paths and their
+    blob ids before and after, with ``signatures`` git's ``%G?`` letter.
+    Raises GitError when git refuses (an unknown revision)."""
     fields = list(_LOG_FIELDS) + (["%G?"] if signatures else [])
     fmt = RS + FS.join(fields) + FS
     extra = ["--name-only", "--no-renames", "-z"] if names else []
     if raw:
         extra = ["--raw", "--no-abbrev", "--no-renames", "-z"]
-    out = runner.run(
-        ["-c", "log.showSignature=false", "log", f"--format={fmt}", *extra, *args, "--", *paths]
-    )
+    if first_parent:
+        extra.append("--first-parent")
+    if trailer is not None:
+        extra += ["-E", trailer_grep(*trailer)]
+    args = ["log", f"--format={fmt}", *extra, "--end-of-options", *revs, "--", *paths]
+    out = runner.run(["-c", "log.showSignature=false", *args])
     records = out.decode("utf-8", "surrogateescape").split(RS)[1:]
     return [_commit(record, signatures=signatures, raw=raw) for record in records]
+
+
+# The characters an extended regular expression (POSIX ERE, git's ``-E``) gives a meaning.
+_ERE_SPECIAL = re.compile(r"([\\.\[\](){}*+?|^$])")
+
+
+def trailer_grep(key: str, value: str) -> str:
+    """The ``--grep`` option that finds a message line ``KEY: VALUE`` and nothing longer,
+    as an extended regular expression (for ``-E``) with both parts matched literally."""
+    return f"--grep=^{_literal(key)}: {_literal(value)}$"
+
+
+def _literal(text: str) -> str:
+    """``text`` as an extended regular expression that matches exactly ``text``."""
+    return _ERE_SPECIAL.sub(r"\\\1", text)
+
+
+def ahead_behind(runner: Runner, mine: str, theirs: str) -> tuple[int, int]:
+    """(commits in ``mine`` not in ``theirs``, commits in ``theirs`` not in ``mine``), from
+    one ``rev-list --left-right --count``. Raises GitError for an unknown revision."""
+    counts = runner.text(["rev-list", "--left-right", "--count", f"{mine}...{theirs}"])
+    ahead, behind = (int(n) for n in counts.split())
+    return ahead, behind
+
+
+def count_commits(runner: Runner, tip: str, excluding: str | None = None) -> int:
+    """How many commits ``tip`` holds (all of its history), leaving out those ``excluding``
+    also holds. Raises GitError for an unknown revision."""
+    args = ["rev-list", "--count", tip, *([f"^{excluding}"] if excluding else [])]
+    return int(runner.text(args))
 
 
 def _commit(record: str, *, signatures: bool, raw: bool) -> Commit:

@@ -20,6 +20,13 @@ def remote_url(runner: Runner, name: str) -> str:
     return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else name
 
 
+def upstream_remote(runner: Runner, branch: str) -> str | None:
+    """The remote ``branch`` (a short name: ``main``) is set to track
+    (``branch.<branch>.remote``), or None when it tracks none."""
+    done = runner.call(["config", "--get", f"branch.{branch}.remote"])
+    return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+
 def fetch(runner: Runner, remote: str) -> None:
     """Every branch of ``remote`` into ``refs/remotes/<remote>/``, deleted ones pruned, no
     tags. Raises GitError with git's words when the remote cannot be reached."""

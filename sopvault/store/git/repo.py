@@ -4,6 +4,10 @@ Proposals and approvals are built with a private index file (``GIT_INDEX_FILE``)
 ``commit-tree`` and a compare-and-swap ``update-ref``, so a person's own uncommitted
 work is never staged, stashed or rewritten. Every call goes through the one runner
 (:mod:`sopvault.store.git.runner`): an argument list, never a shell, one environment.
+
+Callers outside ``store/git`` ask in their own words through the public methods and never
+spell a git command; the underscored ``_run``, ``_call``, ``_text`` and ``_paths`` are for
+the modules beside this one (diffs, index, work tree) that build their own argument lists.
 """
 
 from __future__ import annotations
@@ -50,9 +54,9 @@ class Repo:
         top = find_work_tree(path)
         return None if top is None else cls(top)
 
-    # ---- running -----------------------------------------------------------------------
+    # ---- running: for the modules of store/git only ------------------------------------
 
-    def run(
+    def _run(
         self,
         *args: str,
         stdin: bytes | None = None,
@@ -62,28 +66,28 @@ class Repo:
         """stdout of ``git ARGS``; GitError with git's words when the status is not in ``ok``."""
         return self._runner.run(args, stdin=stdin, env=env, ok=ok)
 
-    def call(
+    def _call(
         self, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
     ) -> subprocess.CompletedProcess[bytes]:
         """``git ARGS`` whatever its exit status: returncode, stdout and stderr as bytes."""
         return self._runner.call(args, stdin=stdin, env=env)
 
-    def text(
+    def _text(
         self, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
     ) -> str:
         """stdout of ``git ARGS`` decoded and stripped; raises GitError."""
         return self._runner.text(args, stdin=stdin, env=env)
 
-    def paths(self, *args: str) -> list[str]:
+    def _paths(self, *args: str) -> list[str]:
         """The entries a ``-z`` command prints (``diff --name-only -z``, ``ls-files -z``)."""
-        out = self.run(*args).decode("utf-8", "surrogateescape")
+        out = self._run(*args).decode("utf-8", "surrogateescape")
         return [entry for entry in out.split("\0") if entry]
 
     # ---- names and refs ----------------------------------------------------------------
 
     def rev(self, name: str) -> str | None:
         """The commit id ``name`` points at, or None when it names no commit."""
-        done = self.call(
+        done = self._call(
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"
         )
         if done.returncode != 0:
@@ -96,20 +100,20 @@ class Repo:
         if configured:
             return configured
         for name in ("main", "master"):
-            if self.call("show-ref", "--verify", "--quiet", f"refs/heads/{name}").returncode == 0:
+            if self._call("show-ref", "--verify", "--quiet", f"refs/heads/{name}").returncode == 0:
                 return name
-        done = self.call("symbolic-ref", "--short", "-q", "HEAD")
+        done = self._call("symbolic-ref", "--short", "-q", "HEAD")
         return done.stdout.decode().strip() or "main"
 
     def head_branch(self) -> str | None:
         """The full ref HEAD is on (``refs/heads/main``), or None when HEAD is detached."""
-        done = self.call("symbolic-ref", "-q", "HEAD")
+        done = self._call("symbolic-ref", "-q", "HEAD")
         return done.stdout.decode().strip() or None if done.returncode == 0 else None
 
     def identity(self) -> Identity:
         """Who is running this, as git would record them as committer; raises GitError
         with how to set it when git does not know."""
-        done = self.call("var", "GIT_COMMITTER_IDENT")
+        done = self._call("var", "GIT_COMMITTER_IDENT")
         if done.returncode != 0:
             raise GitError(
                 "git does not know who you are: set it with"
@@ -121,14 +125,20 @@ class Repo:
             raise GitError(f"cannot read your git identity from {line!r}")
         return ident
 
+    def set_identity(self, who: Identity) -> None:
+        """Record ``who`` as this repository's ``user.name`` and ``user.email`` (its own
+        config, not the user's global one); raises GitError when git refuses."""
+        self._run("config", "user.name", who.name)
+        self._run("config", "user.email", who.email)
+
     def config_bool(self, key: str) -> bool:
         """Whether git config ``key`` is set to a true value (false when unset or invalid)."""
-        done = self.call("config", "--type=bool", "--get", key)
+        done = self._call("config", "--type=bool", "--get", key)
         return done.returncode == 0 and done.stdout.decode().strip() == "true"
 
     def refs(self, *prefixes: str) -> list[tuple[str, str]]:
         """(full ref name, commit id) for every ref under ``prefixes`` (all refs without)."""
-        out = self.text("for-each-ref", "--format=%(refname) %(objectname)", *prefixes)
+        out = self._text("for-each-ref", "--format=%(refname) %(objectname)", *prefixes)
         pairs = (line.partition(" ") for line in out.splitlines() if line)
         return [(ref, sha) for ref, _, sha in pairs]
 
@@ -138,22 +148,22 @@ class Repo:
         args = ["update-ref", "-m", reason or "sopvault", ref, new]
         if old is not None:
             args.append(old)
-        self.run(*args)
+        self._run(*args)
 
     def delete_ref(self, ref: str, old: str | None = None) -> None:
         """Delete ``ref``, only if it still points at ``old`` when given; raises GitError."""
         args = ["update-ref", "-d", ref]
         if old is not None:
             args.append(old)
-        self.run(*args)
+        self._run(*args)
 
     def is_ancestor(self, older: str, newer: str) -> bool:
         """Whether commit ``older`` is ``newer`` or in its history."""
-        return self.call("merge-base", "--is-ancestor", older, newer).returncode == 0
+        return self._call("merge-base", "--is-ancestor", older, newer).returncode == 0
 
     def merge_base(self, a: str, b: str) -> str | None:
         """The best common ancestor of two commits, or None when they share none."""
-        done = self.call("merge-base", a, b)
+        done = self._call("merge-base", a, b)
         return done.stdout.decode().strip() or None if done.returncode == 0 else None
 
     # ---- objects -----------------------------------------------------------------------
@@ -177,7 +187,7 @@ class Repo:
 
     def tree_of(self, rev: str) -> str:
         """The id of ``rev``'s tree; raises GitError when ``rev`` is unknown."""
-        return self.text("rev-parse", f"{rev}^{{tree}}")
+        return self._text("rev-parse", f"{rev}^{{tree}}")
 
     def private_index(self, base: str | None) -> AbstractContextManager[dict[str, str]]:
         """An index file of our own, filled from ``base``; yields the env that selects it."""
@@ -223,7 +233,7 @@ class Repo:
         if sign:
             args.append("-S")
         args += ["-F", "-"]
-        return self.text(*args, stdin=text.encode("utf-8"), env=env)
+        return self._text(*args, stdin=text.encode("utf-8"), env=env)
 
     def message_of(self, sha: str) -> str:
         """A commit's whole message, exactly as stored."""
@@ -239,6 +249,10 @@ class Repo:
         """Where remote ``name`` points, or ``name`` when git cannot say."""
         return _remote.remote_url(self._runner, name)
 
+    def upstream_remote(self, branch: str) -> str | None:
+        """The remote branch ``branch`` (short name) tracks, or None when it tracks none."""
+        return _remote.upstream_remote(self._runner, branch)
+
     def fetch(self, remote: str) -> None:
         """Every branch of the remote into ``refs/remotes/<remote>/``, pruned; never prompts."""
         _remote.fetch(self._runner, remote)
@@ -252,17 +266,38 @@ class Repo:
 
     def log(
         self,
-        *args: str,
+        *revs: str,
+        first_parent: bool = False,
+        trailer: tuple[str, str] | None = None,
         paths: tuple[str, ...] = (),
         names: bool = False,
         signatures: bool = False,
         raw: bool = False,
     ) -> list[Commit]:
-        """Commits from ``git log ARGS``, with their trailers, and if asked the changed
-        paths (``names``) or the paths with their blob ids before and after (``raw``)."""
+        """Commits of ``revs`` (revisions or ranges, never options), newest first, with their
+        trailers: only first parents with ``first_parent``, only those carrying the trailer
+        ``(key, value)`` with ``trailer``, only those touching ``paths``; with ``names`` the
+        changed paths, with ``raw`` those paths with blob ids before and after, with
+        ``signatures`` git's ``%G?`` letter. Raises GitError for an unknown revision."""
         return _log.log(
-            self._runner, args, paths=paths, names=names, signatures=signatures, raw=raw
+            self._runner,
+            revs,
+            first_parent=first_parent,
+            trailer=trailer,
+            paths=paths,
+            names=names,
+            signatures=signatures,
+            raw=raw,
         )
+
+    def ahead_behind(self, mine: str, theirs: str) -> tuple[int, int]:
+        """(commits only ``mine`` holds, commits only ``theirs`` holds); raises GitError."""
+        return _log.ahead_behind(self._runner, mine, theirs)
+
+    def count_commits(self, tip: str, excluding: str | None = None) -> int:
+        """The commits in ``tip``'s history that ``excluding`` (when given) does not hold;
+        raises GitError for an unknown revision."""
+        return _log.count_commits(self._runner, tip, excluding)
 
     def check_index_unlocked(self) -> None:
         """Refuse before changing anything when git's index is locked: a command that

@@ -36,8 +36,8 @@ def follow_main(repo: Repo, old: str, new: str, known: list[str]) -> tuple[str, 
         else:
             kept.append(path)
     if index_lines:
-        repo.run("update-index", "--index-info", stdin="".join(index_lines).encode())
-        repo.call("update-index", "-q", "--refresh")
+        repo._run("update-index", "--index-info", stdin="".join(index_lines).encode())
+        repo._call("update-index", "-q", "--refresh")
     return tuple(kept)
 
 
@@ -59,7 +59,7 @@ def _index_updates(repo: Repo, old: str, new: str, paths: list[str]) -> list[str
 def _index_blobs(repo: Repo, paths: list[str]) -> dict[str, str]:
     """The blob id the user's index holds for each of ``paths`` it has."""
     staged: dict[str, str] = {}
-    for entry in repo.paths("ls-files", "-s", "-z", "--", *paths) if paths else []:
+    for entry in repo._paths("ls-files", "-s", "-z", "--", *paths) if paths else []:
         meta, path = entry.split("\t", 1)
         staged[path] = meta.split()[1]
     return staged
