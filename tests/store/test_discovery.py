@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import git
@@ -84,3 +85,10 @@ def test_git_dir_in_the_environment_wins_as_in_git(
     monkeypatch.setenv("GIT_DIR", str(tmp_path / "nowhere"))
     with pytest.raises(NoRepository, match="no such folder"):
         discover(work_tree)
+
+
+def test_a_folder_named_like_a_variable_is_that_folder(tmp_path: Path) -> None:
+    top = tmp_path / "a$HOME"
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    (top / "sub").mkdir()
+    assert discover(top / "sub") == top.resolve()

@@ -36,7 +36,8 @@ def discover(path: Path) -> Path:
 
     named = os.environ.get("GIT_DIR") or None
     try:
-        repo = git.Repo(None if named else path, search_parent_directories=True)
+        # expand_vars=False: a folder named `a$HOME` is that folder, not a variable.
+        repo = git.Repo(None if named else path, search_parent_directories=True, expand_vars=False)
     except git.NoSuchPathError:
         raise NoRepository(f"no such folder: {named or path}") from None
     except git.InvalidGitRepositoryError:
