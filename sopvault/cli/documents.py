@@ -11,8 +11,9 @@ from typing import Any
 import click
 
 from sopvault.cli.options import json_option, open_vault, vault_option, vault_path
-from sopvault.cli.output import counted, note_skipped, print_json
+from sopvault.cli.output import note_skipped, print_json
 from sopvault.cli.params import DOCUMENT_ID, KIND, STATUS, resolve_id, suggesting
+from sopvault.core.wording import counted
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Severity
 from sopvault.render.safetext import inert

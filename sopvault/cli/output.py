@@ -17,11 +17,6 @@ def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``1 document``, ``2 documents``; ``plural`` for nouns that do not just take an s."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
-
-
 def columns(
     headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()
 ) -> str:

@@ -19,9 +19,10 @@ from sopvault.cli.options import (
     open_vault,
     vault_option,
 )
-from sopvault.cli.output import counted, print_json, print_table
+from sopvault.cli.output import print_json, print_table
 from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, resolve_id
 from sopvault.core.trailers import versions_label
+from sopvault.core.wording import counted
 from sopvault.model.control import ProposalState
 from sopvault.render.safetext import inert
 

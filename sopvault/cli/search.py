@@ -12,8 +12,9 @@ from typing import Any
 import click
 
 from sopvault.cli.options import json_option, open_vault, vault_option
-from sopvault.cli.output import counted, print_json
+from sopvault.cli.output import print_json
 from sopvault.cli.params import KIND, STATUS
+from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Kind, Status
 from sopvault.model.search import SearchResponse

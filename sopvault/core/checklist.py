@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sopvault.core.conditions import Outcome, due_seconds, evaluate, parse_condition
 from sopvault.core.evidence import accept
+from sopvault.core.wording import numbered
 from sopvault.errors import RunError
 from sopvault.model.document import Document, Step
 from sopvault.model.run import (
@@ -206,12 +207,12 @@ def completion_problem(run: Run, doc: Document) -> str | None:
         if step.control_point and s.state is StepState.PENDING
     ]
     if control_points:
-        listed = ", ".join(map(str, control_points))
-        return f"control point(s) {listed} still lack their evidence: record them first"
+        lack = "lacks its" if len(control_points) == 1 else "still lack their"
+        return f"{numbered('control point', control_points)} {lack} evidence: record it first"
     pending = [s.number for s in run.steps if s.state is StepState.PENDING]
     if pending:
-        listed = ", ".join(map(str, pending))
-        return f"step(s) {listed} are still pending: mark each done, skip or na"
+        verb = "is" if len(pending) == 1 else "are"
+        return f"{numbered('step', pending)} {verb} still pending: mark each done, skip or na"
     return None
 
 

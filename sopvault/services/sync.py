@@ -18,6 +18,7 @@ from sopvault.core.trailers import (
     identities_of,
     versions_label,
 )
+from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.control import Proposal, ProposalState
 from sopvault.services.review.control import DocumentControl
@@ -95,7 +96,7 @@ class Sync:
         if main_now is not None and main_now != theirs:
             plan.add_first(main_ref, theirs, main_now, "main moved here")
             ahead = self.repo.count_commits(main_now, excluding=theirs)
-            report.pushed.append(f"{self.ws.main}: {ahead} commit(s)")
+            report.pushed.append(f"{self.ws.main}: {counted(ahead, 'commit')}")
         if plan:
             try:
                 self.repo.push(self.remote, plan.refspecs(), plan.leases())
@@ -137,7 +138,7 @@ class Sync:
         self._land_ready(report, plan, remote)
         self._report_waiting(remote, local, report)
         if plan:
-            report.pushed.append(f"{len(plan)} proposal ref change(s)")
+            report.pushed.append(f"{counted(len(plan), 'proposal ref change')}")
         return plan
 
     def _reconcile(

@@ -181,7 +181,7 @@ def test_the_server_refusing_loses_nothing_and_the_next_sync_completes(
     edit(carmen, SOP3, "Recalculate", "Recompute")
     revisions(carmen).proposals.propose(["SOP-003"], "Recompute")
     assert main(["--vault", str(carmen), "sync"]) == 0
-    assert "proposal ref change(s)" in capsys.readouterr().out
+    assert "1 proposal ref change" in capsys.readouterr().out
 
 
 def test_an_unreachable_server_changes_nothing(
@@ -316,7 +316,7 @@ async def test_the_tui_shows_ahead_behind_and_syncs_with_s(
         await settle(pilot)
         assert isinstance(app.screen, TextScreen)
         summary = plain(app.screen.query_one("#text-body", Static))
-        assert "sent:" in summary and "main: 1 commit(s)" in summary
+        assert "sent:" in summary and "main: 1 commit" in summary
         await pilot.press("escape")
         await settle(pilot)
         status = " ".join(plain(app.screen.query_one("#status", Static)).split())

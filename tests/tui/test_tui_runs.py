@@ -114,7 +114,7 @@ async def test_walk_a_whole_procedure_from_the_keyboard(demo_path: Path) -> None
 
         await pilot.press("c")  # not yet: the control point lacks its evidence
         await settle(pilot)
-        assert "control point(s) 6 still lack their evidence" in notices(app)
+        assert "control point 6 lacks its evidence" in notices(app)
 
         await type_value(pilot, "fail")
         assert states(screen)[5] == "done" and states(screen)[6] == "pending"  # now applies

@@ -54,9 +54,7 @@ def test_a_run_follows_the_rules() -> None:
     assert (entry.state, entry.value, entry.by) == (StepState.DONE, 4.5, WHO)
     assert run.step(3).state is StepState.NA and run.step(3).auto  # 4.5 is not above 6
     assert run.late(T0 + timedelta(minutes=13)) == [1]
-    assert completion_problem(run, doc) == (
-        "step(s) 2 are still pending: mark each done, skip or na"
-    )
+    assert completion_problem(run, doc) == ("step 2 is still pending: mark each done, skip or na")
     mark(run, doc, 2, "note", who=WHO, now=T0, note="probe T-3")
     mark(run, doc, 2, "done", who=WHO, now=T0 + timedelta(minutes=15))
     complete(run, doc, who=WHO, now=T0 + timedelta(minutes=16))

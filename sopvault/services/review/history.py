@@ -18,6 +18,7 @@ from sopvault.core.trailers import (
     pairs_of,
     versions_of,
 )
+from sopvault.core.wording import counted
 from sopvault.errors import InvalidId, SopvaultError
 from sopvault.model.control import Revision, TextAt
 from sopvault.model.document import Document, is_valid_id
@@ -166,7 +167,7 @@ class History(Scope):
         revisions = self.revisions(doc_id)
         if len(revisions) < 2:
             raise RevisionError(
-                f"{doc_id} has {len(revisions)} approved revision(s); name two to compare,"
+                f"{doc_id} has {counted(len(revisions), 'approved revision')}; name two to compare,"
                 " or use --worktree for your unsaved edits"
             )
         return self.text_at(doc_id, revisions[1].version), self.text_at(

@@ -26,6 +26,7 @@ from sopvault.core.trailers import (
     versions_of,
 )
 from sopvault.core.versioning import bump_version
+from sopvault.core.wording import counted
 from sopvault.model.control import Identity, LocalEdit, Proposal, ProposalState
 from sopvault.model.document import Status
 from sopvault.model.finding import Severity
@@ -139,7 +140,7 @@ class Proposals(Scope):
         if errors:
             first = errors[0]
             raise RevisionError(
-                f"{doc_id} has {len(errors)} error(s); fix them first:"
+                f"{doc_id} has {counted(len(errors), 'error')}; fix them first:"
                 f" {first.path}:{first.line}: {first.message}"
             )
         disk = (self.ws.root / doc.path).read_bytes()

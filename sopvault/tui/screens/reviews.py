@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from sopvault.core.trailers import versions_label
+from sopvault.core.wording import counted
 from sopvault.model.control import ApproveResult, Identity, Proposal
 from sopvault.render.rich import diff_renderable
 from sopvault.render.safetext import inert
@@ -132,7 +133,7 @@ class ReviewsScreen(Screen[bool]):
         me, found = event.me, event.found
         self.me = me
         self.proposals = found
-        title = Text(f"{len(found)} open proposal(s)", style="bold")
+        title = Text(counted(len(found), "open proposal"), style="bold")
         title.append(f"   you are {inert(str(me))}", style="dim")
         self.query_one("#reviews-title", Static).update(title)
         table = self.query_one(DataTable)

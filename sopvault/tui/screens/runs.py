@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sopvault.core.approval import name_of
+from sopvault.core.wording import counted
 from sopvault.render.safetext import inert
 from sopvault.services.runlist import Listing
 from sopvault.services.runs import Runs
@@ -81,7 +82,7 @@ class RunsScreen(Screen[None]):
                 *(Text(inert(c), style="bold red" if i == 6 else "") for i, c in enumerate(cells)),
                 key=run.id,
             )
-        title = Text(f"{len(listing.runs)} open run(s)", style="bold")
+        title = Text(counted(len(listing.runs), "open run"), style="bold")
         title.append("   Enter resumes one", style="dim")
         self.query_one("#runs-title", Static).update(title)
         problems = Text()

@@ -1,0 +1,15 @@
+"""Counting things in messages the way people write them: ``1 document``, ``2 documents``."""
+
+from __future__ import annotations
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 document``, ``2 documents``; ``plural`` for nouns that do not just take an s
+    (``counted(2, "entry", "entries")``)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def numbered(things: str, numbers: list[int]) -> str:
+    """``step 3`` or ``steps 3, 5``: a noun and the numbers it applies to."""
+    listed = ", ".join(str(n) for n in numbers)
+    return f"{things if len(numbers) == 1 else things + 's'} {listed}"
