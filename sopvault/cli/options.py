@@ -103,9 +103,9 @@ def _roles(ctx: click.Context, param: click.Parameter, pairs: tuple[str, ...]) -
 
 def message_option(help_text: str, *, required: bool = False) -> Callable[[F], F]:
     """``-m/--message``: the text kept in git with a proposal, approval or rejection."""
-    return click.option(
-        "-m", "--message", required=required, default=None if required else "", help=help_text
-    )
+    if required:  # no default at all: Click 8.3+ counts an explicit None as a given value
+        return click.option("-m", "--message", required=True, help=help_text)
+    return click.option("-m", "--message", default="", help=help_text)
 
 
 def major_option(help_text: str) -> Callable[[F], F]:

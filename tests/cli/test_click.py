@@ -119,3 +119,20 @@ def test_counts_are_plural_only_when_they_should_be(tmp_path: Path) -> None:
     checked = invoke("check", *vault)
     assert "1 document checked: 0 errors" in checked.output
     assert invoke("index", "--rebuild", *vault).output == "search index built: 1 document\n"
+
+
+@pytest.mark.parametrize("command", [["reject", "1"], ["propose", "SOP-003"]])
+def test_a_required_message_is_a_usage_error(demo_path: Path, command: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["--vault", str(demo_path), *command])
+    assert result.exit_code == 2
+    assert "Missing option '-m' / '--message'" in result.output
+
+
+def test_the_demo_goes_into_a_folder_named_relative_to_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("demo", "relative")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "relative" / ".git").is_dir()
+    assert invoke("--vault", "relative", "verify").exit_code == 0

@@ -34,7 +34,7 @@ class Repo:
     when: the demo plays several people). Methods raise GitError when git refuses."""
 
     def __init__(self, root: Path, env: Mapping[str, str] | None = None) -> None:
-        self.root = root
+        self.root = root = root.absolute()  # git runs in it: a relative name would resolve twice
         self._runner = Runner(root, dict(env or {}))
 
     @property
