@@ -68,9 +68,17 @@ class CompletedText(_TextBase):
     The candidates are read from the vault only when the shell asks (see completion.py);
     a typed prefix matches case-insensitively, so ``sop-0`` offers ``SOP-001``."""
 
-    def __init__(self, name: str, candidates: Callable[[click.Context], list[str]]) -> None:
+    def __init__(
+        self, name: str, candidates: Callable[[click.Context], list[str]], *, lower: bool = False
+    ) -> None:
         self.name = name
         self.candidates = candidates
+        self.lower = lower
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """The text as typed, or in lower case for values that are always written so (run
+        ids: ``20261130-100703-13e0``), so any case finds them."""
+        return str(value).lower() if self.lower else str(value)
 
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
@@ -99,7 +107,7 @@ def _proposal_numbers(ctx: click.Context) -> list[str]:
 
 
 DOCUMENT_ID = CompletedText("ID", _document_ids)
-RUN_ID = CompletedText("RUN", _run_ids)
+RUN_ID = CompletedText("RUN", _run_ids, lower=True)
 PROPOSAL = CompletedText("N", _proposal_numbers)
 
 
@@ -114,6 +122,31 @@ def resolve_id(vault: Vault, typed: str) -> str:
     return {known.lower(): known for known in ids}.get(typed.lower(), typed)
 
 
+def require_id(vault: Vault, typed: str) -> str:
+    """The vault's own spelling of a document id that must be in the working tree; raises
+    DocumentNotFound, with "did you mean" when one is close, when no document has it."""
+    doc_id = resolve_id(vault, typed)
+    if doc_id not in vault.state.documents:
+        raise unknown_id(vault, typed)
+    return doc_id
+
+
+def unknown_id(vault: Vault, typed: str) -> DocumentNotFound:
+    """ "no document with id 'SOP-99'; did you mean SOP-009?" for an id no document has."""
+    return not_found(vault, typed, DocumentNotFound(f"no document with id {typed!r}"))
+
+
+def not_found(vault: Vault, typed: str, err: DocumentNotFound) -> DocumentNotFound:
+    """``err`` with "; did you mean SOP-010?" added when ``typed`` is close to a known id."""
+    ids = list(vault.state.documents)
+    close = difflib.get_close_matches(typed.upper(), ids, n=1, cutoff=SUGGEST_CUTOFF)
+    if not close:
+        return err
+    return DocumentNotFound(
+        f"{err.message}; did you mean {close[0]}?", path=err.path, line=err.line
+    )
+
+
 @contextmanager
 def suggesting(vault: Vault, typed: str) -> Iterator[None]:
     """Add "did you mean SOP-010?" to a DocumentNotFound raised inside, when ``typed`` is
@@ -121,9 +154,4 @@ def suggesting(vault: Vault, typed: str) -> Iterator[None]:
     try:
         yield
     except DocumentNotFound as err:
-        ids = list(vault.state.documents)
-        close = difflib.get_close_matches(typed.upper(), ids, n=1, cutoff=SUGGEST_CUTOFF)
-        if not close:
-            raise
-        message = f"{err.message}; did you mean {close[0]}?"
-        raise DocumentNotFound(message, path=err.path, line=err.line) from None
+        raise not_found(vault, typed, err) from None

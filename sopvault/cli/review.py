@@ -5,6 +5,8 @@ history, diff, restore and demo. Each makes its one call into the review service
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,9 +22,10 @@ from sopvault.cli.options import (
     vault_option,
 )
 from sopvault.cli.output import print_json, print_table
-from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, resolve_id
+from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, require_id, resolve_id, unknown_id
 from sopvault.core.trailers import versions_label
 from sopvault.core.wording import counted
+from sopvault.errors import SopvaultError
 from sopvault.model.control import ProposalState
 from sopvault.render.safetext import inert
 
@@ -32,6 +35,26 @@ if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start fa
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 STATES = tuple(state.value for state in ProposalState)
+
+
+def _label(control: DocumentControl, label: str) -> str:
+    """A proposal as typed (``6`` or ``wi-004/6``) with the document id as the vault spells
+    it."""
+    doc_id, slash, number = label.rpartition("/")
+    return f"{resolve_id(control.ws.vault, doc_id)}/{number}" if slash else label
+
+
+@contextmanager
+def _known(control: DocumentControl, doc_id: str) -> Iterator[None]:
+    """A refusal about an id that no document has, and none had in history, is a
+    DocumentNotFound with "did you mean"; other refusals pass as they are."""
+    try:
+        yield
+    except SopvaultError:
+        vault = control.ws.vault
+        if doc_id in vault.state.documents or control.history.revisions(doc_id):
+            raise
+        raise unknown_id(vault, doc_id) from None
 
 
 def _control() -> DocumentControl:
@@ -50,7 +73,7 @@ def _control() -> DocumentControl:
 def propose(ids: tuple[str, ...], message: str, major: bool) -> int:
     """Propose your edits to the documents ID... for review, as one proposal."""
     control = _control()
-    typed = [resolve_id(control.ws.vault, doc_id) for doc_id in ids]
+    typed = [require_id(control.ws.vault, doc_id) for doc_id in ids]
     prop = control.proposals.propose(typed, message, major=major)
     docs = versions_label(prop.documents)
     print(f"proposal {prop.number}: {inert(docs)} (waiting for review; ref {prop.ref})")
@@ -73,7 +96,8 @@ def reviews() -> None:
 @json_option()
 @vault_option
 def list_reviews(state: str, as_json: bool) -> int:
-    """List proposals: number, documents and versions, author, age, approvals, summary."""
+    """List proposals: number, documents and versions, author, age, approvals so far (open
+    ones), summary."""
     from sopvault.render.rich import age
 
     found = _control().proposals.listing(state.lower())
@@ -84,18 +108,21 @@ def list_reviews(state: str, as_json: bool) -> int:
         sys.stderr.write(f"no {state.lower()} proposals\n")
         return EXIT_OK
     now = datetime.now(UTC)
+    # Votes so far mean something while a proposal is open; a landed one's sign-off is on
+    # main (``history``), a rejected one has none.
+    votes = state.lower() == ProposalState.OPEN.value
     rows = [
         [
             str(prop.number),
             versions_label(prop.documents),
             prop.author.name,
             age(prop.date, now),
-            counted(len(prop.approvals), "approval") if prop.approvals else "-",
+            *([counted(len(prop.approvals), "approval") if prop.approvals else "-"] * votes),
             prop.summary,
         ]
         for prop in found
     ]
-    headers = ["N", "DOCUMENTS", "AUTHOR", "AGE", "APPROVALS", "SUMMARY"]
+    headers = ["N", "DOCUMENTS", "AUTHOR", "AGE", *(["APPROVALS"] * votes), "SUMMARY"]
     print_table(headers, rows, right=(0, 3))
     return EXIT_OK
 
@@ -107,7 +134,7 @@ def list_reviews(state: str, as_json: bool) -> int:
 def show_review(number: str, as_json: bool) -> int:
     """Print proposal N (or ID/N) with its diff against the main it was made from."""
     control = _control()
-    prop = control.proposals.get(number)
+    prop = control.proposals.get(_label(control, number))
     if as_json:
         print_json(_proposal_json(prop))
         return EXIT_OK
@@ -157,7 +184,7 @@ def _proposal_json(prop: Proposal) -> dict[str, Any]:
 def approve(number: str, message: str) -> int:
     """Sign off proposal N (or ID/N) as yourself (your git identity)."""
     control = _control()
-    result = control.approvals.approve(number, message)
+    result = control.approvals.approve(_label(control, number), message)
     prop = result.proposal
     if not result.landed:
         print(
@@ -182,7 +209,8 @@ def approve(number: str, message: str) -> int:
 @vault_option
 def reject(number: str, message: str) -> int:
     """Close proposal N (or ID/N), keeping the reason in git."""
-    prop = _control().proposals.reject(number, message)
+    control = _control()
+    prop = control.proposals.reject(_label(control, number), message)
     print(f"rejected proposal {prop.number}; the reason is kept in {prop.ref}")
     return EXIT_OK
 
@@ -244,6 +272,8 @@ def history(doc_id: str, as_json: bool) -> int:
     if as_json:
         print_json([_revision_json(r) for r in found])
         return EXIT_OK
+    if not found and doc_id not in control.ws.vault.state.documents:
+        raise unknown_id(control.ws.vault, doc_id)
     if not found:
         sys.stderr.write(f"{inert(doc_id)} has no approved revisions on {control.ws.main}\n")
         return EXIT_OK
@@ -294,7 +324,8 @@ def diff(doc_id: str, rev_a: str | None, rev_b: str | None, worktree: bool, colo
     revisions); by default between its last two approved revisions."""
     control = _control()
     doc_id = resolve_id(control.ws.vault, doc_id)
-    old, new = control.history.diff_texts(doc_id, rev_a, rev_b, worktree=worktree)
+    with _known(control, doc_id):
+        old, new = control.history.diff_texts(doc_id, rev_a, rev_b, worktree=worktree)
     _print_diff(old, new, color)
     return EXIT_OK
 
@@ -326,7 +357,8 @@ def restore(doc_id: str, to: str, message: str, major: bool) -> int:
     """Propose bringing back the text of an old version of ID as a new version."""
     control = _control()
     doc_id = resolve_id(control.ws.vault, doc_id)
-    prop = control.proposals.restore(doc_id, to, message, major=major)
+    with _known(control, doc_id):
+        prop = control.proposals.restore(doc_id, to, message, major=major)
     docs = versions_label(prop.documents)
     print(f"proposal {prop.number}: {inert(docs)} brings back {inert(to)} (waiting for review)")
     return EXIT_OK

@@ -19,7 +19,7 @@ from sopvault.cli.options import (
     who_option,
 )
 from sopvault.cli.output import print_json, print_table
-from sopvault.cli.params import DOCUMENT_ID, RUN_ID, resolve_id, suggesting
+from sopvault.cli.params import DOCUMENT_ID, RUN_ID, require_id, resolve_id, suggesting
 from sopvault.core.approval import name_of
 from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert
@@ -80,7 +80,7 @@ def runs() -> None:
 def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
     """List runs newest first, of every procedure or of ID; LATE marks overdue steps."""
     service = _runs()
-    doc_id = resolve_id(service.vault, doc_id) if doc_id else None
+    doc_id = require_id(service.vault, doc_id) if doc_id else None
     listing = service.listing(doc_id, open_only=open_only, full=as_json)
     now = service.now()
     for problem in listing.problems:
@@ -163,11 +163,11 @@ def mark(
     """Record step STEP (from 1) of run RUN as done, skip or na."""
     if not step.isdigit():
         raise SopvaultError(f"STEP is a step number (from 1), not {step!r}")
-    if what not in MARKS:
+    if what.lower() not in MARKS:
         raise SopvaultError(f"mark a step done, skip or na, not {what!r}")
     service = _runs()
     one = service.mark(
-        run_id, int(step), MARKS[what], value=value, note=note, reason=reason, who=who
+        run_id, int(step), MARKS[what.lower()], value=value, note=note, reason=reason, who=who
     )
     done, total = one.progress()
     print(f"step {step}: {one.step(int(step)).state.value} ({done} of {total} steps)")

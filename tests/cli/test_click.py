@@ -136,3 +136,32 @@ def test_the_demo_goes_into_a_folder_named_relative_to_here(
     assert result.exit_code == 0, result.output
     assert (tmp_path / "relative" / ".git").is_dir()
     assert invoke("--vault", "relative", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["history", "SOP-99"],
+        ["diff", "sop-99"],
+        ["propose", "sop-99", "-m", "x"],
+        ["restore", "sop-99", "--to", "1.0"],
+        ["runs", "list", "SOP-99"],
+    ],
+)
+def test_every_command_taking_an_id_says_did_you_mean(demo_path: Path, command: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["--vault", str(demo_path), *command])
+    assert result.exit_code == 1
+    assert "no document with id" in result.output and "did you mean SOP-009?" in result.output
+
+
+def test_proposals_run_ids_and_marks_in_any_case(demo_path: Path) -> None:
+    shown = invoke("--vault", str(demo_path), "reviews", "show", "wi-004/6")
+    assert shown.exit_code == 0 and shown.output.startswith("proposal 6 (open): WI-004 1.1")
+    started = invoke("--vault", str(demo_path), "runs", "start", "sop-010", "--json")
+    run_id = json.loads(started.output)["id"]
+    marked = invoke(
+        "--vault", str(demo_path), "runs", "mark", run_id.upper(), "1", "DONE", "--value", "yes"
+    )
+    assert marked.exit_code == 0, marked.output
+    history = invoke("--vault", str(demo_path), "history", "sop-003")
+    assert history.exit_code == 0 and "2.2" in history.output
