@@ -40,7 +40,7 @@ def init(folder: Path | None, name: str | None) -> int:
 
 
 @click.command()
-@click.argument("kind", type=KIND)
+@click.argument("kind", metavar="KIND", type=KIND)
 @click.option("--title", required=True, help="the document's title")
 @click.option("--parent", metavar="ID", type=DOCUMENT_ID, help="the document it sits under")
 @vault_option

@@ -83,7 +83,10 @@ def propose(ids: tuple[str, ...], message: str, major: bool) -> int:
 @click.group(cls=ListingGroup)
 @vault_option
 def reviews() -> None:
-    """List proposals (open ones by default) or show one: `reviews show N`."""
+    """List proposals (open ones by default) or show one: `reviews show N`.
+
+    Without a sub-command this is `reviews list`: `sopvault reviews [--state STATE]
+    [--json]` (see `sopvault reviews list --help`)."""
 
 
 @reviews.command("list")

@@ -69,7 +69,10 @@ def run(
 @click.group(cls=ListingGroup)
 @vault_option
 def runs() -> None:
-    """List runs (`runs [ID] [--open]`), or drive one: show, start, mark, complete, abort."""
+    """List runs, or drive one: show, start, mark, complete, abort.
+
+    Without a sub-command this is `runs list`: `sopvault runs [ID] [--open] [--json]`
+    (see `sopvault runs list --help`)."""
 
 
 @runs.command("list")
