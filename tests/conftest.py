@@ -75,7 +75,8 @@ def commit_all(folder: Path, message: str = "Add sample vault") -> git.Repo:
 
 
 def copy_sample(target: Path) -> Path:
-    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns(".sopvault"))
+    # runs/: records a user made by trying the sample here are not part of it
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns(".sopvault", "runs"))
     return target
 
 

@@ -130,7 +130,9 @@ def make_demo(target: Path) -> DemoReport:
         raise SopvaultError(f"{target} is not an empty folder: give a new folder for the demo")
     source = _sample_source()
     try:
-        shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
+        # runs/: records made by trying the sample in a checkout are not part of the story
+        skip = shutil.ignore_patterns(".*", "runs")
+        shutil.copytree(source, target, dirs_exist_ok=True, ignore=skip)
         (target / ".gitignore").write_text(".sopvault/\n", encoding="utf-8")
     except OSError as err:
         raise SopvaultError(f"cannot create the demo in {target}: {err.strerror or err}") from None

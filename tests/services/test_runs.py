@@ -26,7 +26,7 @@ from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
-from tests.conftest import ROOT, TODAY, act_as, walk_to_the_end, workspace_at, write
+from tests.conftest import ROOT, TODAY, act_as, copy_sample, walk_to_the_end, workspace_at, write
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -490,10 +490,9 @@ def test_a_run_file_broken_by_hand_is_reported_and_others_list(
 
 
 def test_runs_outside_git_are_saved_but_not_committed(tmp_path: Path) -> None:
-    import shutil
 
     root = tmp_path / "plain"
-    shutil.copytree(ROOT / "sample_vault", root, ignore=shutil.ignore_patterns(".sopvault"))
+    copy_sample(root)
     runs = runs_in(root)
     started = runs.start("SOP-010")
     assert any("not in git" in w for w in started.warnings)

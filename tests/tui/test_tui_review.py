@@ -3,7 +3,6 @@ diffs, editing in $EDITOR, the propose dialog, and the reviews inbox with sign-o
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.history import HistoryScreen
 from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.widgets.doc_view import DocView
-from tests.conftest import SAMPLE, act_as, workspace_at
+from tests.conftest import act_as, copy_sample, workspace_at
 from tests.tui.helpers import loaded, open_document, plain, settle
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
@@ -118,7 +117,7 @@ async def test_unsaved_edits_show_as_the_working_copy_row(demo_path: Path) -> No
 
 async def test_history_outside_git_explains_and_keeps_browsing(tmp_path: Path) -> None:
     root = tmp_path / "plain"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".sopvault"))
+    copy_sample(root)
     app = make_app(root)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_document(pilot, "SOP-003")
