@@ -8,6 +8,7 @@ import os
 from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.widgets import Input
 
 from sopvault.core.trailers import versions_label
 from sopvault.errors import SopvaultError
@@ -36,7 +37,8 @@ class SopVaultApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "sopvault"
-    # Search, Help and Quit come first in every footer, so 80 columns never hide them.
+    # Search, Help and Quit follow each screen's few keys in every footer; the footer has no
+    # ^p palette item (tui.keys.footer), so 80 columns never hide them.
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -87,6 +89,13 @@ class SopVaultApp(App[None]):
 
     # ---- global keys -------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While an input has the focus, / is a letter to type: the footer shows the
+        screen's Ctrl+F instead (the search screen's own query keeps / shown)."""
+        if action == "search" and not isinstance(self.screen, SearchScreen):
+            return not isinstance(self.focused, Input)
+        return True
+
     def action_search(self) -> None:
         """Open search from anywhere; the chosen document opens in the browser."""
         if isinstance(self.screen, SearchScreen):
@@ -99,6 +108,10 @@ class SopVaultApp(App[None]):
                 browser.reveal(doc_id)
 
         self.push_screen(SearchScreen(self.vault), reveal)
+
+    def action_search_typing(self) -> None:
+        """Search from Ctrl+F while typing (the / key is then hidden, so not checked)."""
+        self.action_search()
 
     def action_help(self) -> None:
         """Show the keys and the tree's marks."""

@@ -7,13 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from sopvault.render.safetext import inert
+from sopvault.tui.keys import DialogScreen, footer
 
 
-class CommentScreen(ModalScreen[str | None]):
+class CommentScreen(DialogScreen[str | None]):
     """Returns the text typed (possibly empty when not required), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -38,6 +38,7 @@ class CommentScreen(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.button, variant="primary", id="comment-ok")
                 yield Button("Cancel", id="comment-cancel")
+        yield footer()
 
     def on_mount(self) -> None:
         """Focus the input, with any draft typed before already in it."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
 from sopvault.model.document import Kind, Status
 from sopvault.services.vault import DocumentFilter
+from sopvault.tui.keys import DialogScreen, footer
 
 
-class FilterScreen(ModalScreen[DocumentFilter | None]):
+class FilterScreen(DialogScreen[DocumentFilter | None]):
     """Returns the new filter, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -43,6 +43,7 @@ class FilterScreen(ModalScreen[DocumentFilter | None]):
                 yield Button("Apply", variant="primary", id="filter-apply")
                 yield Button("Clear", id="filter-clear")
                 yield Button("Cancel", id="filter-cancel")
+        yield footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Apply returns the chosen filter, Clear an empty one, Cancel None."""

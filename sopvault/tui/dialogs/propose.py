@@ -11,18 +11,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
 from sopvault.core.versioning import bump_version
 from sopvault.model.control import LocalEdit, Proposal
 from sopvault.render.safetext import inert
 from sopvault.services.review.control import DocumentControl
+from sopvault.tui.keys import DialogScreen, footer
 from sopvault.tui.messages import Proposed, WorkFailed
 from sopvault.tui.workers import background
 
 
-class ProposeScreen(ModalScreen[Proposal | None]):
+class ProposeScreen(DialogScreen[Proposal | None]):
     """Returns the proposal made, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -57,6 +57,7 @@ class ProposeScreen(ModalScreen[Proposal | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Propose", variant="primary", id="propose-ok")
                 yield Button("Cancel", id="propose-cancel")
+        yield footer()
 
     def on_mount(self) -> None:
         """Focus the summary and show the versions that would be proposed."""

@@ -9,17 +9,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from sopvault.render.safetext import inert
+from sopvault.tui.keys import DialogScreen, footer
 
 
-class TextScreen(ModalScreen[bool]):
+class TextScreen(DialogScreen[bool]):
     """Dismisses with True when ``confirm`` is given and pressed, else False."""
 
+    CTRL_Q_SHOWN = True  # q closes the text
     BINDINGS = [
-        Binding("escape", "close", "Close"),
+        Binding("escape", "close", "Close", key_display="esc/q"),
         Binding("q", "close", "Close", show=False),
     ]
 
@@ -38,6 +39,7 @@ class TextScreen(ModalScreen[bool]):
                 with Horizontal(classes="dialog-buttons"):
                     yield Button(self.confirm, variant="primary", id="text-confirm")
                     yield Button("Cancel", id="text-cancel")
+        yield footer()
 
     def on_mount(self) -> None:
         """Focus the confirm button, else the text to scroll it."""

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Tree
+from textual.widgets import Header, Tree
 
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Document
@@ -25,6 +25,7 @@ from sopvault.services.syncplan import Distance
 from sopvault.services.vault import DocumentFilter, Vault
 from sopvault.tui import messages as msg
 from sopvault.tui.dialogs.filter import FilterScreen
+from sopvault.tui.keys import footer
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
@@ -72,7 +73,7 @@ class BrowseScreen(Screen[None]):
             yield DocView(id="doc")
         yield ProblemsPanel(id="problems")
         yield StatusBar(Text("Loading the vault…"), id="status")
-        yield Footer()
+        yield footer()
 
     def on_mount(self) -> None:
         """Start loading; the problems panel opens on ``p``."""

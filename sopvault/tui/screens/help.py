@@ -6,8 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Markdown
+
+from sopvault.tui.keys import DialogScreen, footer
 
 HEADING = "# sopvault help\n\n## Keys"
 
@@ -31,8 +32,15 @@ KEYS = [
     ("?", "this help"),
     ("Escape", "close this help or a dialog"),
     ("q", "quit"),
-    ("F1 / Ctrl+Q", "help / quit while typing a search"),
+    ("F1 / Ctrl+Q", "help / quit while typing in an input"),
+    ("Ctrl+F", "search while typing in an input (evidence, a dialog)"),
+    ("Ctrl+P", "Textual's command palette (theme, keys, screenshot)"),
 ]
+
+# Column widths that fit the dialog at 80 columns (64 wide, less border, padding and the
+# scrollbar): the descriptions wrap in their column instead of running off to the right.
+KEY_WIDTH = 11
+DOES_WIDTH = 38
 
 MORE = """\
 ## Running a checklist
@@ -53,11 +61,12 @@ other document still loads.
 """
 
 
-class HelpScreen(ModalScreen[None]):
-    """A modal over any screen; Escape, ? or q closes it."""
+class HelpScreen(DialogScreen[None]):
+    """A modal over any screen; Escape, ? or q closes it (Ctrl+Q quits)."""
 
+    CTRL_Q_SHOWN = True
     BINDINGS = [
-        Binding("escape", "close", "Close"),
+        Binding("escape", "close", "Close", key_display="esc/?/q"),
         Binding("question_mark", "close", "Close", show=False),
         Binding("q", "close", "Close", show=False),
     ]
@@ -68,12 +77,16 @@ class HelpScreen(ModalScreen[None]):
             yield Markdown(HEADING)
             yield DataTable(id="help-keys", show_cursor=False, zebra_stripes=True)
             yield Markdown(MORE)
+        yield footer()
 
     def on_mount(self) -> None:
-        """Fill the key table (plain text: no markup in keys like ``[``)."""
+        """Fill the key table (plain text: no markup in keys like ``[``); a row is as high
+        as its wrapped description."""
         table = self.query_one("#help-keys", DataTable)
-        table.add_columns("Key", "Does")
-        table.add_rows((Text(key, style="bold"), Text(does)) for key, does in KEYS)
+        table.add_column("Key", width=KEY_WIDTH)
+        table.add_column("Does", width=DOES_WIDTH)
+        for key, does in KEYS:
+            table.add_row(Text(key, style="bold"), Text(does), height=None)
         self.query_one("#help-dialog").focus()
 
     def action_close(self) -> None:

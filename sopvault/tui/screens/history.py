@@ -15,12 +15,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from sopvault.model.control import Revision, TextAt
 from sopvault.render.rich import diff_renderable, unified_diff
 from sopvault.render.safetext import inert
 from sopvault.services.review.control import DocumentControl
+from sopvault.tui.keys import footer
 from sopvault.tui.messages import WorkFailed
 from sopvault.tui.workers import background, deliver
 
@@ -79,7 +80,7 @@ class HistoryScreen(Screen[None]):
         yield Static(Text("Reading the history from git…", style="dim"), id="history-compare")
         with VerticalScroll(id="history-diff-scroll"):
             yield Static("", id="history-diff")
-        yield Footer()
+        yield footer()
 
     def on_mount(self) -> None:
         """The columns, then the history (read from git in a worker)."""

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Header, Static
 
 from sopvault.core.trailers import versions_label
 from sopvault.core.wording import counted
@@ -27,6 +27,7 @@ from sopvault.render.rich import diff_renderable
 from sopvault.render.safetext import inert
 from sopvault.services.review.control import DocumentControl
 from sopvault.tui.dialogs.comment import CommentScreen
+from sopvault.tui.keys import footer
 from sopvault.tui.messages import WorkFailed
 from sopvault.tui.workers import background, deliver
 
@@ -105,7 +106,7 @@ class ReviewsScreen(Screen[bool]):
             yield Button("Reject (x)", variant="error", id="reviews-reject", disabled=True)
         with VerticalScroll(id="reviews-diff-scroll"):
             yield Static("", id="reviews-diff")
-        yield Footer()
+        yield footer()
 
     def on_mount(self) -> None:
         """The columns, then the proposals (read from git in a worker)."""

@@ -18,8 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import Header, OptionList, ProgressBar, Static
 
 from sopvault.core.checklist import completion_problem
 from sopvault.model.document import Document
@@ -30,6 +29,7 @@ from sopvault.render.safetext import inert
 from sopvault.services.runs import Resumed, Runs, Started
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.text import TextScreen
+from sopvault.tui.keys import TypingKeysScreen, footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.widgets.run_view import (
     BOXES,
@@ -67,8 +67,9 @@ class RunFinished(Message):
     message: str
 
 
-class RunScreen(Screen[None]):
-    """Dismissed when the run ends or the person leaves it open (Escape)."""
+class RunScreen(TypingKeysScreen[None]):
+    """Dismissed when the run ends or the person leaves it open (Escape). While the
+    evidence input has the focus, Ctrl+F, F1 and Ctrl+Q stand in for /, ? and q."""
 
     # s, a and n are named in the status line and w in the step's detail; the footer keeps
     # room for Search, Help and Quit at 80 columns.
@@ -115,7 +116,7 @@ class RunScreen(Screen[None]):
             yield StepPanel(id="run-side")
         yield ProgressBar(total=len(self.run.steps), show_eta=False, id="run-progress")
         yield Static("", id="run-status")
-        yield Footer()
+        yield footer()
 
     def on_mount(self) -> None:
         """Highlight the first pending step and start the clock of the status line."""

@@ -8,13 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from sopvault.core.approval import name_of
 from sopvault.core.wording import counted
 from sopvault.render.safetext import inert
 from sopvault.services.runlist import Listing
 from sopvault.services.runs import Runs
+from sopvault.tui.keys import footer
 from sopvault.tui.messages import RunReady, RunsListed, WorkFailed
 from sopvault.tui.workers import background
 
@@ -39,7 +40,7 @@ class RunsScreen(Screen[None]):
         yield Static(Text("Reading runs…", style="dim"), id="runs-title")
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="runs-problems")
-        yield Footer()
+        yield footer()
 
     def on_mount(self) -> None:
         """The columns, then the runs (read in a worker)."""

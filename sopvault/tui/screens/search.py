@@ -6,14 +6,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from sopvault.errors import SopvaultError
 from sopvault.model.search import SearchResponse
 from sopvault.render.safetext import inert
 from sopvault.services.vault import Vault
+from sopvault.tui.keys import TypingKeysScreen, footer
 from sopvault.tui.messages import SearchAnswered
 from sopvault.tui.widgets.search_results import SearchResults
 from sopvault.tui.workers import background, deliver
@@ -22,15 +22,14 @@ from sopvault.tui.workers import background, deliver
 DEBOUNCE_SECONDS = 0.2
 
 
-class SearchScreen(Screen[str | None]):
-    """Dismisses with the chosen document's id, or None on Escape."""
+class SearchScreen(TypingKeysScreen[str | None]):
+    """Dismisses with the chosen document's id, or None on Escape. While the query has
+    the focus F1 and Ctrl+Q stand in for ? and q (TypingKeysScreen)."""
 
+    TYPING_SEARCH = False
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("down", "to_results", "Results", show=False),
-        # ? and q are letters to type while the query has the focus: these keys stand in.
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     def __init__(self, vault: Vault, query: str = "") -> None:
@@ -52,7 +51,7 @@ class SearchScreen(Screen[str | None]):
         )
         yield Static(Text("Type to search.", style="dim"), id="search-status")
         yield SearchResults(id="search-results")
-        yield Footer()
+        yield footer()
 
     def on_mount(self) -> None:
         """Focus the query, and search at once when one was given."""
@@ -140,21 +139,6 @@ class SearchScreen(Screen[str | None]):
         results = self.query_one(SearchResults)
         if results.option_count:
             results.focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """F1 and Ctrl+Q show (and work) only while the query has the focus; elsewhere the
-        app's ? and q do the same."""
-        if action in ("help", "quit"):
-            return self.query_one(Input).has_focus
-        return True
-
-    async def action_help(self) -> None:
-        """The help, from the query."""
-        await self.app.run_action("app.help")
-
-    async def action_quit(self) -> None:
-        """Quit, from the query."""
-        await self.app.action_quit()
 
     def action_close(self) -> None:
         """Return None: nothing is opened."""
