@@ -23,6 +23,7 @@ from sopvault.render.safetext import inert
 from sopvault.services.review.control import DocumentControl
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import WorkFailed
+from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background, deliver
 
 WORKTREE = "worktree"
@@ -113,6 +114,7 @@ class HistoryScreen(Screen[None]):
         """Fill the table and show the newest row's diff."""
         rows = self.rows = event.rows
         table = self.query_one(DataTable)
+        lines = []
         for row in rows:
             rev = row.revision
             if rev is None:
@@ -128,7 +130,8 @@ class HistoryScreen(Screen[None]):
                     rev.summary,
                     rev.commit[:8],
                 ]
-            table.add_row(*(Text(inert(c)) for c in cells), key=row.key)
+            lines.append((row.key, [Text(inert(c)) for c in cells]))
+        add_rows(table, lines)
         if not any(r.revision for r in rows):
             self.show_problem(
                 f"{self.doc_id} has no approved revisions on {self.control.ws.main} yet:"

@@ -29,6 +29,7 @@ from sopvault.services.review.control import DocumentControl
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import WorkFailed
+from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background, deliver
 
 
@@ -139,8 +140,8 @@ class ReviewsScreen(Screen[bool]):
         self.query_one("#reviews-title", Static).update(title)
         table = self.query_one(DataTable)
         table.clear()
-        for prop in found:
-            cells = [
+        cells = [
+            [
                 str(prop.number),
                 versions_label(prop.documents),
                 prop.author.name,
@@ -148,7 +149,9 @@ class ReviewsScreen(Screen[bool]):
                 str(len(prop.approvals)),
                 prop.summary,
             ]
-            table.add_row(*(Text(inert(c)) for c in cells), key=str(prop.number))
+            for prop in found
+        ]
+        add_rows(table, [(row[0], [Text(inert(c)) for c in row]) for row in cells])
         if not found:
             self.review = None
             self._set_buttons()

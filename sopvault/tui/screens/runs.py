@@ -17,6 +17,7 @@ from sopvault.services.runlist import Listing
 from sopvault.services.runs import Runs
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import RunReady, RunsListed, WorkFailed
+from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background
 
 
@@ -67,6 +68,7 @@ class RunsScreen(Screen[None]):
         now = self.runs.now()
         table = self.query_one(DataTable)
         table.clear()
+        rows = []
         for run in listing.runs:
             done, total = run.progress()
             late = run.late(now)
@@ -79,10 +81,16 @@ class RunsScreen(Screen[None]):
                 name_of(run.started_by),
                 ", ".join(map(str, late)),
             ]
-            table.add_row(
-                *(Text(inert(c), style="bold red" if i == 6 else "") for i, c in enumerate(cells)),
-                key=run.id,
+            rows.append(
+                (
+                    run.id,
+                    [
+                        Text(inert(c), style="bold red" if i == 6 else "")
+                        for i, c in enumerate(cells)
+                    ],
+                )
             )
+        add_rows(table, rows)
         title = Text(counted(len(listing.runs), "open run"), style="bold")
         title.append("   Enter resumes one", style="dim")
         self.query_one("#runs-title", Static).update(title)
