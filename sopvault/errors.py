@@ -21,7 +21,9 @@ Each base class is named for what the user must do about it::
     |   `-- search.query.QueryError          (a search the query language cannot read)
     +-- Refused                        the rules say no (sign-off, run rules)
     |   +-- RunError                   (a run rule: closed run, control point without a reason)
+    |   |   `-- RunNotFound            (also a NotFound: no run with that id)
     |   `-- services.review.common.RevisionError  (document control: self-approval, ...)
+    |       `-- ProposalNotFound       (also a NotFound: no proposal with that number)
     +-- Conflict                       someone else moved something: look again and retry
     |   `-- services.syncplan.SyncError      (the server refused, or a commit no longer applies)
     +-- NeedsGit                       the action needs git
@@ -105,3 +107,7 @@ class DocumentError(Invalid):
 class RunError(Refused):
     """A change the run rules refuse (a closed run, a control point skipped without a reason);
     the message is the one line a user sees."""
+
+
+class RunNotFound(RunError, NotFound):
+    """A run id that no run file has (still a RunError, for callers that catch those)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sopvault.core.checklist import abort, complete, mark, new_run
 from sopvault.core.parse import parse_text
-from sopvault.errors import InvalidId, RunError
+from sopvault.errors import InvalidId, RunError, RunNotFound
 from sopvault.model.control import Identity, TextAt
 from sopvault.model.document import Document, Status, is_valid_id
 from sopvault.model.run import RUNS_DIR, Run, RunState, check_run_id
@@ -199,7 +199,7 @@ class Runs:
         folder = self.vault.root / RUNS_DIR
         found = sorted(folder.glob(f"*/{run_id}.toml")) if folder.is_dir() else []
         if not found:
-            raise RunError(f"no run {run_id} (see `sopvault runs`)")
+            raise RunNotFound(f"no run {run_id} (see `sopvault runs`)")
         return found[0]
 
     def load(self, run_id: str) -> Run:

@@ -521,3 +521,17 @@ def test_starting_says_when_the_text_is_not_effective_or_not_signed_off(
     assert cli(demo_path, "runs", "start", "SOP-010", "--strict") == 1
     assert "refused (--strict)" in capsys.readouterr().err
     assert len(runs_in(demo_path).listing().runs) == 1  # the refused start left no file
+
+
+def test_a_missing_run_or_proposal_is_not_found(demo_path: Path) -> None:
+    from sopvault.errors import NotFound, RunError
+    from sopvault.services.review.common import RevisionError
+    from sopvault.services.review.control import DocumentControl
+
+    ws = workspace_at(demo_path)
+    with pytest.raises(NotFound, match="no run 20260101-000000-0000") as missing_run:
+        Runs(ws).load("20260101-000000-0000")
+    assert isinstance(missing_run.value, RunError)
+    with pytest.raises(NotFound, match="no proposal 99") as missing_proposal:
+        DocumentControl(ws).proposals.get("99")
+    assert isinstance(missing_proposal.value, RevisionError)

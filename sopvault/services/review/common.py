@@ -9,7 +9,7 @@ from typing import Any
 from sopvault.core import frontmatter
 from sopvault.core.config import CONFIG_FILE, parse_config
 from sopvault.core.parse import looks_like_document
-from sopvault.errors import Refused, SopvaultError
+from sopvault.errors import NotFound, Refused, SopvaultError
 from sopvault.model.config import VaultConfig
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import Repo
@@ -19,6 +19,10 @@ _TRAILER_LINE = re.compile(r"^[A-Za-z][\w-]*: ")
 
 class RevisionError(Refused):
     """A refused document control action; the message says why and what to do."""
+
+
+class ProposalNotFound(RevisionError, NotFound):
+    """A proposal number or ``ID/N`` that no proposal has (still a RevisionError)."""
 
 
 class Scope:

@@ -30,7 +30,13 @@ from sopvault.core.wording import counted
 from sopvault.model.control import Identity, LocalEdit, Proposal, ProposalState
 from sopvault.model.document import Status
 from sopvault.model.finding import Severity
-from sopvault.services.review.common import RevisionError, Scope, body_text, front_text
+from sopvault.services.review.common import (
+    ProposalNotFound,
+    RevisionError,
+    Scope,
+    body_text,
+    front_text,
+)
 from sopvault.services.review.history import History
 from sopvault.services.workspace import Workspace
 from sopvault.store.fs import write_atomic
@@ -269,7 +275,7 @@ class Proposals(Scope):
         ]
         if not matches:
             which = "open proposal" if state == OPEN else "proposal"
-            raise RevisionError(f"no {which} {label} (see `sopvault reviews`)")
+            raise ProposalNotFound(f"no {which} {label} (see `sopvault reviews`)")
         if len(matches) > 1:
             names = ", ".join(ref.key for ref, _ in matches)
             raise RevisionError(f"proposal {label} is ambiguous: name one of {names}")
