@@ -1,7 +1,8 @@
 """Split ``+++`` TOML front matter from the Markdown body, find key lines, and edit in place.
 
-Edits replace only the lines of the keys that change, so a person's layout and comments in the
-front matter survive and git diffs stay small; values are always serialised by tomli-w.
+Edits go through tomlkit (style-preserving), so a person's layout and comments in the front
+matter survive and git diffs stay small, and every edit is read back with tomllib before it
+counts; new files are serialised by tomli-w.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from sopvault.errors import Invalid
 
 DELIMITER = "+++"
-_KEY_LINE = re.compile(r"""^[ \t]*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)[ \t]*(?:\.|=)""")
-_TABLE_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
 _CLOSING = re.compile(r"^\+\+\+[ \t]*\r?$", re.M)
 # A table header or a key at the start of a line, found in one pass over the front matter.
 _LINE_START = re.compile(
@@ -139,64 +140,50 @@ def locate_keys(front: str, front_start: int) -> KeyLines:
 def update(text: str, changes: dict[str, Any]) -> str:
     """Return ``text`` with top-level front-matter keys set (``None`` removes a key).
 
-    Keys set on one simple line are replaced on that line; new keys go after the last
-    top-level key. Anything more tangled (a multi-line value) falls back to re-writing the
-    whole front matter with tomli-w. The body is never touched.
+    The edit is made by tomlkit, a TOML parser that keeps comments, key order, quoting and
+    layout, so a key is never written inside a multi-line string or an array that merely
+    looks like a table, and a person's front matter survives with a one-line git diff per
+    change. Then it is read back: the result, parsed with tomllib, must be the front matter
+    as it was plus exactly ``changes``, with the body byte for byte. Anything else raises
+    FrontMatterError and nothing is returned, so no writer can store a corrupted document.
     """
     parts = split(text)
     data = parse_toml(parts.front, parts.front_start)
-    lines = parts.front.split("\n")
-    keys = locate_keys(parts.front, 0).top
-    first_table = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if _TABLE_HEADER.match(line) and not _KEY_LINE.match(line)
-        ),
-        len(lines),
-    )
+    expected = dict(data)
     for key, value in changes.items():
-        index = keys.get(key)
-        if index is not None and index >= first_table:
-            return _rewrite_whole(parts, data, changes)
-        new_line = None if value is None else _dump_line(key, value)
-        if index is None:
-            if new_line is None:
-                continue
-            insert_at = first_table
-            while insert_at > 0 and not lines[insert_at - 1].strip():
-                insert_at -= 1
-            lines.insert(insert_at, new_line)
-            keys = locate_keys("\n".join(lines), 0).top
-            first_table += 1
-            continue
-        candidate = list(lines)
-        if new_line is None:
-            del candidate[index]
+        if value is None:
+            expected.pop(key, None)
         else:
-            candidate[index] = new_line
-        expected = dict(data)
-        expected.pop(key, None)
-        check = _try_parse("\n".join(candidate))
-        if check is None or {k: v for k, v in check.items() if k != key} != expected:
-            return _rewrite_whole(parts, data, changes)
-        lines = candidate
-        data = check
-        keys = locate_keys("\n".join(lines), 0).top
-        if new_line is None:
-            first_table -= 1
-    return _join(parts, "\n".join(lines))
-
-
-def _dump_line(key: str, value: Any) -> str:
-    return tomli_w.dumps({key: value}).rstrip("\n")
-
-
-def _try_parse(front: str) -> dict[str, Any] | None:
+            expected[key] = value
     try:
-        return tomllib.loads(front)
-    except (tomllib.TOMLDecodeError, RecursionError):
-        return None
+        edited = tomlkit.parse(parts.front)
+        for key, value in changes.items():
+            if value is None:
+                edited.pop(key, None)
+            else:
+                edited[key] = value
+        result = _join(parts, tomlkit.dumps(edited))
+    except (TOMLKitError, ValueError, TypeError) as err:
+        raise FrontMatterError(f"cannot edit the front matter: {err}", 1) from None
+    read_back(result, expected, parts.body)
+    return result
+
+
+def read_back(text: str, front: dict[str, Any], body: str) -> None:
+    """Check that ``text`` reads as front matter ``front`` and body ``body`` exactly, as every
+    write must before it counts; raises FrontMatterError naming what would have changed."""
+    try:
+        parts = split(text)
+        found = tomllib.loads(parts.front)
+    except (FrontMatterError, tomllib.TOMLDecodeError, RecursionError) as err:
+        raise FrontMatterError(f"the edit would not read back: {err}; nothing written", 1) from None
+    if parts.body != body:
+        raise FrontMatterError("the edit would change the body; nothing written", 1)
+    if found != front:
+        changed = sorted(k for k in {*found, *front} if found.get(k) != front.get(k))
+        raise FrontMatterError(
+            f"the edit would not read back as written ({', '.join(changed)}); nothing written", 1
+        )
 
 
 def _deep_line(front: str) -> int:
@@ -222,16 +209,6 @@ def toml_error(err: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
     if match is None:
         return message, None
     return message[: match.start()].strip(), int(match.group(1))
-
-
-def _rewrite_whole(parts: Split, data: dict[str, Any], changes: dict[str, Any]) -> str:
-    merged = dict(data)
-    for key, value in changes.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return _join(parts, dump(merged))
 
 
 def dump(data: dict[str, Any]) -> str:

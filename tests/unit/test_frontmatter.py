@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 
 import pytest
 from hypothesis import example, given, settings
@@ -124,3 +125,86 @@ def test_a_value_holding_the_delimiter_cannot_end_front_matter() -> None:
     parts = frontmatter.split(frontmatter.compose(front, "body\n"))
     assert tomllib.loads(parts.front) == front
     assert parts.body == "body\n"
+
+
+BOILER = (
+    '+++\nid = "SOP-001"\ntitle = "Check the boiler"\nkind = "procedure"\n'
+    'purpose = """\nKeep the boiler safe.\n[Draft]\n"""\nversion = "1.0"\nstatus = "effective"\n'
+    "+++\nThe body.\n"
+)
+LIMITS = (
+    '+++\nid = "SOP-001"\ntitle = "Check the boiler"\nkind = "procedure"\nlimits = [\n'
+    '  ["pressure bar", 1.0, 3.0],\n]\nversion = "1.0"\nstatus = "effective"\n+++\nThe body.\n'
+)
+
+
+@pytest.mark.parametrize("text", [BOILER, LIMITS])
+def test_a_proposal_edits_its_own_keys_and_nothing_inside_strings_or_arrays(text: str) -> None:
+    """Issue 12's two documents: a table-like line inside a multi-line string, and an array
+    of arrays, must stay exactly as they were."""
+    out = frontmatter.update(text, {"version": "1.1", "status": "in_review"})
+    before = tomllib.loads(frontmatter.split(text).front)
+    after = tomllib.loads(frontmatter.split(out).front)
+    assert after == {**before, "version": "1.1", "status": "in_review"}
+    assert out.replace('"1.1"', '"1.0"').replace('"in_review"', '"effective"') == text
+
+
+def test_an_edit_that_would_not_read_back_is_refused() -> None:
+    with pytest.raises(FrontMatterError, match="would not read back as written"):
+        frontmatter.read_back(BOILER, {"id": "SOP-001"}, "The body.\n")
+    with pytest.raises(FrontMatterError, match="would change the body"):
+        frontmatter.read_back(BOILER, tomllib.loads(frontmatter.split(BOILER).front), "")
+
+
+# Lines that a line scanner would take for structure, inside values that are not.
+TRICKY_LINES = st.sampled_from(
+    ["[Draft]", "[[steps]]", "version = 9", 'status = "x"', "# not a comment", "[a.b]", "+ 1"]
+)
+MULTILINE = st.builds(
+    lambda lines, literal: (
+        "'''\n" + "\n".join(lines) + "\n'''" if literal else '"""\n' + "\n".join(lines) + '\n"""'
+    ),
+    st.lists(TRICKY_LINES, min_size=1, max_size=4),
+    st.booleans(),
+)
+EXTRA_ITEMS = st.lists(
+    st.one_of(
+        st.builds(lambda v: f"purpose = {v}", MULTILINE),
+        st.just('limits = [\n  ["pressure bar", 1.0, 3.0],\n  [2, 3],\n]'),
+        st.just('"quoted key" = { a = 1, "b.c" = "[x]" }'),
+        st.just('site.name = "Plant 1"'),
+        st.just("# a comment a person wrote"),
+        st.just('escaped = "a \\"[b]\\" c"'),
+    ),
+    max_size=5,
+    unique_by=lambda item: item.split(" = ")[0],  # one value per key, as TOML requires
+)
+EDITS = st.sampled_from(
+    [
+        {"version": "1.1", "status": "in_review"},
+        {"status": "effective", "effective": date(2026, 3, 12), "next_review": date(2027, 3, 12)},
+        {"version": None},
+        {"title": "A [new] title", "owner": "hana"},
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(EXTRA_ITEMS, st.booleans(), st.booleans(), EDITS, st.text(max_size=40))
+def test_every_edit_reads_back_exactly(
+    extra: list[str], version_first: bool, crlf: bool, edit: dict[str, object], body: str
+) -> None:
+    keys = ['id = "SOP-001"', 'title = "t"', 'kind = "procedure"']
+    fixed = ['version = "1.0"', 'status = "draft"']
+    lines = (fixed + keys + extra) if version_first else (keys + extra + fixed)
+    lines.append('[[steps]]\naction = "Check [the] boiler"')
+    text = "+++\n" + "\n".join(lines) + "\n+++\n" + body.replace("\r", "")
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    front = tomllib.loads(frontmatter.split(text).front)
+    out = frontmatter.update(text, edit)
+    expected = {k: v for k, v in {**front, **edit}.items() if v is not None}
+    assert tomllib.loads(frontmatter.split(out).front) == expected
+    assert frontmatter.split(out).body == frontmatter.split(text).body
+    for item in extra:  # what a person wrote elsewhere is still there, as written
+        assert item.replace("\n", "\r\n" if crlf else "\n") in out
