@@ -111,21 +111,23 @@ def list_reviews(state: str, as_json: bool) -> int:
         sys.stderr.write(f"no {state.lower()} proposals\n")
         return EXIT_OK
     now = datetime.now(UTC)
-    # Votes so far mean something while a proposal is open; a landed one's sign-off is on
-    # main (``history``), a rejected one has none.
-    votes = state.lower() == ProposalState.OPEN.value
+    headers = ["N", "DOCUMENTS", "AUTHOR", "AGE", "SUMMARY"]
     rows = [
         [
             str(prop.number),
             versions_label(prop.documents),
             prop.author.name,
             age(prop.date, now),
-            *([counted(len(prop.approvals), "approval") if prop.approvals else "-"] * votes),
             prop.summary,
         ]
         for prop in found
     ]
-    headers = ["N", "DOCUMENTS", "AUTHOR", "AGE", *(["APPROVALS"] * votes), "SUMMARY"]
+    # Votes so far mean something while a proposal is open; a landed one's sign-off is on
+    # main (``history``), a rejected one has none.
+    if state.lower() == ProposalState.OPEN.value:
+        headers.insert(4, "APPROVALS")
+        for row, prop in zip(rows, found, strict=True):
+            row.insert(4, counted(len(prop.approvals), "approval") if prop.approvals else "-")
     print_table(headers, rows, right=(0, 3))
     return EXIT_OK
 

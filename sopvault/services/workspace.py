@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from sopvault.core.config import CONFIG_FILE
 from sopvault.model.control import Identity
-from sopvault.services.clock import Clock, local_date
+from sopvault.services.clock import Clock
 from sopvault.services.vault import Vault
 from sopvault.store.fs import is_document_path
 from sopvault.store.git.errors import NoRepository
@@ -73,8 +73,8 @@ class Workspace:
     @property
     def today(self) -> date:
         """The clock's date in the user's time zone: what effective dates and review due
-        dates count from."""
-        return local_date(self.clock)
+        dates count from (the vault's, which checks use too)."""
+        return self.vault.today
 
     def git(self) -> Repo:
         """The repository; raises NoRepository when the vault is not in one."""
