@@ -7,6 +7,7 @@ from typing import Any
 import tomli_w
 
 from sopvault.core.frontmatter import FrontMatterError, parse_toml
+from sopvault.core.readback import mismatch
 from sopvault.errors import ConfigError
 from sopvault.model.config import (
     DEFAULT_FOLDERS,
@@ -111,8 +112,15 @@ def _safe_folder(folder: str) -> bool:
 
 
 def default_config_text(name: str) -> str:
-    """The commented sopvault.toml that ``sopvault init`` writes."""
-    return DEFAULT_CONFIG.replace("__NAME__", tomli_w.dumps({"n": name})[4:].strip())
+    """The commented sopvault.toml that ``sopvault init`` writes, read back before it is
+    returned (issue 12, Trust §1): it must parse to the default settings with ``name`` as
+    the vault's name, or ConfigError says why and nothing is written."""
+    text = DEFAULT_CONFIG.replace("__NAME__", tomli_w.dumps({"n": name})[4:].strip())
+    expected = {**parse_toml(DEFAULT_CONFIG.replace("__NAME__", '""'), 1), "name": name}
+    problem = mismatch(text, expected)
+    if problem is not None:
+        raise ConfigError(f"the new settings are refused: {problem}; nothing written")
+    return text
 
 
 DEFAULT_CONFIG = """\

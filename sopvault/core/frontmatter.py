@@ -16,6 +16,7 @@ import tomli_w
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
+from sopvault.core.readback import mismatch
 from sopvault.errors import Invalid
 
 DELIMITER = "+++"
@@ -26,6 +27,7 @@ _LINE_START = re.compile(
     r"""|(?P<key>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[.=])""",
     re.M,
 )
+_BARE_LF = re.compile(r"(?<!\r)\n")
 _TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -137,14 +139,15 @@ def locate_keys(front: str, front_start: int) -> KeyLines:
     return KeyLines(top=top, steps=steps)
 
 
-def update(text: str, changes: dict[str, Any]) -> str:
-    """Return ``text`` with top-level front-matter keys set (``None`` removes a key).
+def update(text: str, changes: dict[str, Any], *, body: str | None = None) -> str:
+    """Return ``text`` with top-level front-matter keys set (``None`` removes a key) and,
+    when ``body`` is given, that body in place of the old one.
 
     The edit is made by tomlkit, a TOML parser that keeps comments, key order, quoting and
     layout, so a key is never written inside a multi-line string or an array that merely
     looks like a table, and a person's front matter survives with a one-line git diff per
-    change. Then it is read back: the result, parsed with tomllib, must be the front matter
-    as it was plus exactly ``changes``, with the body byte for byte. Anything else raises
+    change. Then it is read back (``read_back``): the result must be the front matter as it
+    was plus exactly ``changes``, with the body byte for byte. Anything else raises
     FrontMatterError and nothing is returned, so no writer can store a corrupted document.
     """
     parts = split(text)
@@ -155,6 +158,8 @@ def update(text: str, changes: dict[str, Any]) -> str:
             expected.pop(key, None)
         else:
             expected[key] = value
+    if body is not None:
+        parts = Split(parts.front, body, parts.front_start, parts.newline, parts.bom)
     try:
         edited = tomlkit.parse(parts.front)
         for key, value in changes.items():
@@ -171,19 +176,17 @@ def update(text: str, changes: dict[str, Any]) -> str:
 
 def read_back(text: str, front: dict[str, Any], body: str) -> None:
     """Check that ``text`` reads as front matter ``front`` and body ``body`` exactly, as every
-    write must before it counts; raises FrontMatterError naming what would have changed."""
+    write of a document must before it counts (``core.readback.mismatch``: strict types,
+    offsets kept); raises FrontMatterError naming what would have changed."""
     try:
         parts = split(text)
-        found = tomllib.loads(parts.front)
-    except (FrontMatterError, tomllib.TOMLDecodeError, RecursionError) as err:
+    except FrontMatterError as err:
         raise FrontMatterError(f"the edit would not read back: {err}; nothing written", 1) from None
     if parts.body != body:
         raise FrontMatterError("the edit would change the body; nothing written", 1)
-    if found != front:
-        changed = sorted(k for k in {*found, *front} if found.get(k) != front.get(k))
-        raise FrontMatterError(
-            f"the edit would not read back as written ({', '.join(changed)}); nothing written", 1
-        )
+    problem = mismatch(parts.front, front)
+    if problem is not None:
+        raise FrontMatterError(f"the edit is refused: {problem}; nothing written", 1)
 
 
 def _deep_line(front: str) -> int:
@@ -220,21 +223,25 @@ def dump(data: dict[str, Any]) -> str:
     escapes instead.
     """
     text = tomli_w.dumps(data, multiline_strings=True)
-    if any(line.strip() == DELIMITER for line in text.split("\n")) or (tomllib.loads(text) != data):
+    if any(line.strip() == DELIMITER for line in text.split("\n")) or mismatch(text, data) is not None:
         text = tomli_w.dumps(data)
     return text
 
 
 def _join(parts: Split, front: str) -> str:
-    front = front.replace("\r\n", "\n")
-    if parts.newline != "\n":
-        front = front.replace("\n", parts.newline)
-    if front and not front.endswith(parts.newline):
-        front += parts.newline
+    """The file again around an edited front matter. tomlkit keeps every untouched line's
+    own ending and writes new lines with LF; a CRLF file gets CRLF on those new lines."""
     nl = parts.newline
+    if nl != "\n":
+        front = _BARE_LF.sub(nl, front)
+    if front and not front.endswith("\n"):
+        front += nl
     return ("\ufeff" if parts.bom else "") + f"{DELIMITER}{nl}{front}{DELIMITER}{nl}{parts.body}"
 
 
 def compose(front: dict[str, Any], body: str) -> str:
-    """A new file from front matter and body."""
-    return f"{DELIMITER}\n{dump(front)}{DELIMITER}\n{body}"
+    """A new file from front matter and body, read back (``read_back``) before it is
+    returned; raises FrontMatterError when it would not read as ``front`` and ``body``."""
+    text = f"{DELIMITER}\n{dump(front)}{DELIMITER}\n{body}"
+    read_back(text, front, body)
+    return text

@@ -203,9 +203,11 @@ def _set_fields(
                 out.error(_line(top, key), "wrong-type", message)
 
 
-def with_changes(text: str, changes: dict[str, Any]) -> str:
-    """Set front-matter fields in a file's text, keeping the body and unknown fields intact."""
-    return frontmatter.update(text, changes)
+def with_changes(text: str, changes: dict[str, Any], *, body: str | None = None) -> str:
+    """Set front-matter fields in a file's text (and its body, when given), keeping unknown
+    fields intact; read back before it returns (``frontmatter.update``), so it raises
+    FrontMatterError rather than return text that would not read as intended."""
+    return frontmatter.update(text, changes, body=body)
 
 
 def front_of(doc: Document) -> dict[str, Any]:

@@ -67,8 +67,9 @@ def fill_template(
 ) -> str:
     """A new document's text: the template with id, title, parents and draft status set.
 
-    Values go through tomli-w (never string substitution into TOML), so a title with quotes
-    or newlines cannot break the file; only the body's ``{{title}}`` is replaced as text.
+    Values go through tomlkit (never string substitution into TOML), so a title with quotes
+    or newlines cannot break the file; ``{{title}}`` is replaced as text in the body only,
+    and the whole new text is read back before it is returned (FrontMatterError if not).
     """
     result = parse_text(template_path, template)
     if result.document is None:
@@ -77,5 +78,5 @@ def fill_template(
     changes: dict[str, object] = {"id": doc_id, "title": title, "status": "draft"}
     if parents:
         changes["parents"] = parents
-    text = with_changes(template, changes)
-    return text.replace("{{title}}", title.replace("\n", " "))
+    body = result.document.body.replace("{{title}}", title.replace("\n", " "))
+    return with_changes(template, changes, body=body)

@@ -14,6 +14,7 @@ from typing import Any
 import tomli_w
 
 from sopvault.core.frontmatter import toml_error
+from sopvault.core.readback import mismatch
 from sopvault.errors import Invalid
 from sopvault.model.document import is_valid_id
 from sopvault.model.run import Run, RunState, StepEntry, StepState, check_run_id
@@ -24,7 +25,12 @@ class RunFileError(Invalid):
 
 
 def dumps(run: Run) -> str:
-    """The run file's text (TOML, UTF-8 safe); datetimes are written as TOML datetimes."""
+    """The run file's text (TOML, UTF-8 safe); datetimes are written as TOML datetimes.
+
+    Read back before it is returned (issue 12, Trust §1): the text must parse to exactly
+    the data written (``core.readback.mismatch``) and ``loads`` must give ``run`` again,
+    or RunFileError says why and the caller writes nothing.
+    """
     data: dict[str, Any] = {
         "run": run.id,
         "document": run.doc_id,
@@ -37,15 +43,23 @@ def dumps(run: Run) -> str:
         "started_by": run.started_by,
         "started_at": run.started_at,
     }
-    if run.ended_at is not None:
+    if run.ended_by:
         data["ended_by"] = run.ended_by
+    if run.ended_at is not None:
         data["ended_at"] = run.ended_at
     if run.reason:
         data["reason"] = run.reason
     if run.roles:
         data["roles"] = dict(run.roles)
     data["steps"] = [_entry_data(s) for s in run.steps]
-    return tomli_w.dumps(data)
+    text = tomli_w.dumps(data)
+    where = run.file
+    problem = mismatch(text, data)
+    if problem is None and loads(text, where) != run:
+        problem = "it would not read back as the same run"
+    if problem is not None:
+        raise RunFileError(f"the run record is refused: {problem}; nothing written", path=where)
+    return text
 
 
 def _entry_data(entry: StepEntry) -> dict[str, Any]:
