@@ -223,7 +223,10 @@ def dump(data: dict[str, Any]) -> str:
     escapes instead.
     """
     text = tomli_w.dumps(data, multiline_strings=True)
-    if any(line.strip() == DELIMITER for line in text.split("\n")) or mismatch(text, data) is not None:
+    if (
+        any(line.strip() == DELIMITER for line in text.split("\n"))
+        or mismatch(text, data) is not None
+    ):
         text = tomli_w.dumps(data)
     return text
 

@@ -8,6 +8,7 @@ does the atomic write and the commit.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,8 +29,9 @@ def dumps(run: Run) -> str:
     """The run file's text (TOML, UTF-8 safe); datetimes are written as TOML datetimes.
 
     Read back before it is returned (issue 12, Trust §1): the text must parse to exactly
-    the data written (``core.readback.mismatch``) and ``loads`` must give ``run`` again,
-    or RunFileError says why and the caller writes nothing.
+    the data written (``core.readback.mismatch``) and ``loads`` must give ``run`` again
+    (an empty version is stored as none), or RunFileError says why and the caller writes
+    nothing.
     """
     data: dict[str, Any] = {
         "run": run.id,
@@ -55,7 +57,7 @@ def dumps(run: Run) -> str:
     text = tomli_w.dumps(data)
     where = run.file
     problem = mismatch(text, data)
-    if problem is None and loads(text, where) != run:
+    if problem is None and loads(text, where) != replace(run, version=run.version or None):
         problem = "it would not read back as the same run"
     if problem is not None:
         raise RunFileError(f"the run record is refused: {problem}; nothing written", path=where)

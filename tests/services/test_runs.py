@@ -26,6 +26,7 @@ from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
+from sopvault.store.runfile import RunFileError
 from tests.conftest import ROOT, TODAY, act_as, copy_sample, walk_to_the_end, workspace_at, write
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
@@ -535,3 +536,16 @@ def test_a_missing_run_or_proposal_is_not_found(demo_path: Path) -> None:
     with pytest.raises(NotFound, match="no proposal 99") as missing_proposal:
         DocumentControl(ws).proposals.get("99")
     assert isinstance(missing_proposal.value, RevisionError)
+
+
+def test_a_run_that_would_not_read_back_leaves_its_file_as_it_was(demo_path: Path) -> None:
+    """Trust §1 (read-back): saving a run whose file would not read back as the same run
+    is refused in one line, and the file on disk keeps what was recorded before."""
+    runs = runs_in(demo_path)
+    run = runs.start("SOP-010").run
+    path = demo_path / run.file
+    before = path.read_bytes()
+    run.steps[0].value = float("nan")
+    with pytest.raises(RunFileError, match="nothing written"):
+        runs.save(run)
+    assert path.read_bytes() == before
