@@ -8,9 +8,11 @@ from pathlib import Path
 import git
 import pytest
 
+from sopvault.core.frontmatter import FrontMatterError
 from sopvault.errors import InvalidId, SopvaultError, VaultNotFound
 from sopvault.model.document import Kind, Status
 from sopvault.services.clock import running_from
+from sopvault.services.scaffold import packaged_template
 from sopvault.services.vault import DocumentFilter, Vault
 from sopvault.store.fs import safe_relative
 from tests.conftest import TODAY, commit_all, write
@@ -155,3 +157,30 @@ def test_paths_that_escape_are_refused(tmp_path: Path, rel: str) -> None:
 def test_bad_ids_are_refused(sample_vault: Vault, doc_id: str) -> None:
     with pytest.raises(InvalidId):
         sample_vault.get(doc_id)
+
+
+def test_a_field_change_that_would_not_read_back_writes_nothing(sample_vault: Vault) -> None:
+    """Trust §1 (read-back): a change whose text would read back as something else (a
+    tuple comes back as a list) is refused in one line and the file keeps its bytes."""
+    path = sample_vault.root / sample_vault.get("SOP-010").path
+    before = path.read_bytes()
+    with pytest.raises(FrontMatterError, match="nothing written") as err:
+        sample_vault.update_fields("SOP-010", {"status": "retired", "limits": (1, 2)})
+    assert "\n" not in str(err.value)
+    assert path.read_bytes() == before
+
+
+def test_a_new_document_keeps_a_tricky_title_out_of_its_front_matter(
+    sample_vault: Vault,
+) -> None:
+    """Trust §1 (read-back): ``new`` sets the title as a TOML value and replaces
+    ``{{title}}`` in the body only, even where the template's front matter holds it too."""
+    template = sample_vault.root / "templates" / "policy.md"
+    template.parent.mkdir(exist_ok=True)
+    text = packaged_template(Kind.POLICY)
+    template.write_text(text.replace('kind = "policy"', 'kind = "policy"\nnote = "{{title}}"'))
+    title = 'Quotes " and \\ and +++ and [steps]'
+    doc = sample_vault.new_document(Kind.POLICY, title)
+    written = (sample_vault.root / doc.path).read_text(encoding="utf-8")
+    assert doc.title == title and doc.front["note"] == "{{title}}"
+    assert f"# {title}" in doc.body and written.endswith(doc.body)
