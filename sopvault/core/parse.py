@@ -42,12 +42,18 @@ def decode(path: str, raw: bytes) -> tuple[str | None, Finding | None]:
 
 
 def parse_bytes(path: str, raw: bytes) -> ParseResult:
-    """Parse a file's bytes; a document is returned whenever id, title and kind are usable."""
+    """Parse a file's bytes; a document is returned whenever id, title and kind are usable.
+
+    A NUL byte early on makes the file binary (an error); text that is not UTF-8 is an
+    error in a document and nothing in a note (a Latin-1 README is still a note).
+    """
     if b"\x00" in raw[:8192]:
         finding = Finding(path, 1, Severity.ERROR, "binary", "binary file, not a text document")
         return ParseResult(path, None, [finding])
     text, problem = decode(path, raw)
     if text is None:
+        if not delimiters.has_front_matter(raw.decode("utf-8", "replace")):
+            return ParseResult(path, None, [], ignored=True)  # a note in another encoding
         return ParseResult(path, None, [problem] if problem else [])
     return parse_text(path, text)
 

@@ -66,6 +66,15 @@ def test_an_edit_keeps_all_around_the_front_matter(case: Case) -> None:
     assert frontmatter.split(out).body == case.body
 
 
+def test_a_note_in_another_encoding_is_still_a_note() -> None:
+    """Trust §2 (Hugo parity): whether a file is a document does not depend on its
+    encoding (Hugo builds a Latin-1 note); only a document must be UTF-8."""
+    note = parse_bytes("n.md", "Caf\u00e9 notes\n".encode("latin-1"))
+    assert note.ignored and not note.findings
+    document = parse_bytes("d.md", b'\n+++\nid = "caf\xe9"\n+++\n')
+    assert [(f.line, f.code) for f in document.findings] == [(3, "encoding")]
+
+
 def test_a_tomllib_error_at_the_end_points_at_the_closing_line() -> None:
     """Trust §2 (Hugo parity): an unterminated string is reported at the line where Hugo
     ended the front matter, with why it ended there."""
