@@ -31,10 +31,10 @@ _ORG_KEYWORD = re.compile(r"^#\+[^:\r\n]+:(?:[ \t]|\r?$)", re.M)
 class Format(Enum):
     """A front-matter format Hugo reads; sopvault reads TOML only and reports the others."""
 
-    TOML = "TOML (+++)"
-    YAML = "YAML (---)"
-    JSON = "JSON ({)"
-    ORG = "Org-mode (#+)"
+    TOML = "TOML front matter (+++)"
+    YAML = "YAML front matter (---)"
+    JSON = "JSON front matter ({)"
+    ORG = "Org-mode front matter (#+)"
 
 
 @dataclass(frozen=True)

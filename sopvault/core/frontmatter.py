@@ -66,7 +66,7 @@ class Split:
 
 
 _NOT_TOML: dict[Format | None, str] = {
-    kind: f"{kind.value} front matter is not supported; use +++ TOML front matter"
+    kind: f"{kind.value} is not supported; use +++ TOML front matter"
     for kind in (Format.YAML, Format.JSON, Format.ORG)
 }
 _NOT_TOML[None] = "file does not start with a +++ front matter line"
@@ -84,11 +84,7 @@ def split(text: str) -> Split:
         raise FrontMatterError(_NOT_TOML[found.format], delimiters.line_at(text, found.at))
     block = delimiters.toml_block(text, found.at)
     if block is None:
-        opened = delimiters.line_at(text, found.at)
-        raise FrontMatterError(
-            f"front matter opened at line {opened} has no closing +++ line",
-            text.count("\n") + 1,
-        )
+        raise FrontMatterError("front matter has no closing +++ line", text.count("\n") + 1)
     line_end = text.find("\n", found.at)
     newline = "\r\n" if line_end > 0 and text[line_end - 1] == "\r" else "\n"
     return Split(
