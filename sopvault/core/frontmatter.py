@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import tomli_w
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
+from sopvault.core import delimiters
+from sopvault.core.delimiters import TOML as DELIMITER
+from sopvault.core.delimiters import Format
 from sopvault.core.readback import mismatch
 from sopvault.errors import Invalid
 
-DELIMITER = "+++"
-_CLOSING = re.compile(r"^\+\+\+[ \t]*\r?$", re.M)
 # A table header or a key at the start of a line, found in one pass over the front matter.
 _LINE_START = re.compile(
     r"""^[ \t]*(?:(?P<open>\[\[?)[ \t]*(?P<tname>[^\]\r\n]+?)[ \t]*\]\]?[ \t]*(?:\#[^\n]*)?\r?$"""
@@ -45,35 +46,57 @@ class FrontMatterError(Invalid, ValueError):
 
 @dataclass(frozen=True)
 class Split:
-    """A file cut into its parts; ``front_start`` is the file line of the first TOML line."""
+    """A file cut into its parts, where Hugo cuts it (``core.delimiters``).
+
+    ``head`` is everything before the front matter (blanks, a byte-order mark, the opening
+    ``+++`` and its line end), ``close`` the closing ``+++`` and the line end after it, so
+    ``head + front + close + body`` is the file; ``front_start`` is the file line of the
+    front matter's first character; ``newline`` the file's line end.
+    """
 
     front: str
     body: str
     front_start: int
     newline: str
-    bom: bool
+    head: str = DELIMITER + "\n"
+    close: str = DELIMITER + "\n"
+
+    @property
+    def bom(self) -> bool:
+        """Whether a byte-order mark stands before the front matter."""
+        return "\ufeff" in self.head
+
+
+_NOT_TOML: dict[Format | None, str] = {
+    kind: f"{kind.value} is not supported; use +++ TOML front matter"
+    for kind in (Format.YAML, Format.JSON, Format.ORG)
+}
+_NOT_TOML[None] = "file does not start with a +++ front matter line"
 
 
 def split(text: str) -> Split:
-    """Cut ``text`` at its delimiters; the body is everything after the closing line, unchanged."""
-    bom = text.startswith("\ufeff")
-    if bom:
-        text = text[1:]
-    first_end = text.find("\n")
-    first = text if first_end < 0 else text[:first_end]
-    if first.rstrip("\r").rstrip() != DELIMITER:
-        if first.rstrip("\r").rstrip() == "---":
-            raise FrontMatterError(
-                "YAML front matter (---) is not supported; use +++ TOML front matter", 1
-            )
-        raise FrontMatterError("file does not start with a +++ front matter line", 1)
-    newline = "\r\n" if first.endswith("\r") else "\n"
-    closing = _CLOSING.search(text, first_end + 1)
-    if closing is None:
+    """Cut ``text`` at its delimiters by Hugo's rules; the body is everything after the
+    closing delimiter (and the line end right after it), unchanged.
+
+    Raises FrontMatterError when the file has no TOML front matter (none, or YAML, JSON or
+    Org-mode front matter) or no closing ``+++`` line.
+    """
+    found = delimiters.opening(text)
+    if found.format is not Format.TOML:
+        raise FrontMatterError(_NOT_TOML[found.format], delimiters.line_at(text, found.at))
+    block = delimiters.toml_block(text, found.at)
+    if block is None:
         raise FrontMatterError("front matter has no closing +++ line", text.count("\n") + 1)
-    front = text[first_end + 1 : closing.start()]
-    body = text[closing.end() + 1 :] if closing.end() < len(text) else ""
-    return Split(front=front, body=body, front_start=2, newline=newline, bom=bom)
+    line_end = text.find("\n", found.at)
+    newline = "\r\n" if line_end > 0 and text[line_end - 1] == "\r" else "\n"
+    return Split(
+        front=text[block.start : block.end],
+        body=text[block.body :],
+        front_start=delimiters.line_at(text, block.start),
+        newline=newline,
+        head=text[: block.start],
+        close=text[block.end : block.body],
+    )
 
 
 # Deeper than this, tomllib (and pickle after it) runs out of Python stack.
@@ -91,7 +114,9 @@ def parse_toml(front: str, front_start: int) -> dict[str, Any]:
         ) from None
     except tomllib.TOMLDecodeError as err:
         message, at = toml_error(err)
-        line = front_start + at - 1 if at is not None else front_start
+        if at is None:  # "at end of document": the closing +++ line, where Hugo points too
+            at = front.count("\n") + 1
+        line = front_start + at - 1
         raise FrontMatterError(f"TOML syntax error: {message}", line) from None
 
 
@@ -159,7 +184,7 @@ def update(text: str, changes: dict[str, Any], *, body: str | None = None) -> st
         else:
             expected[key] = value
     if body is not None:
-        parts = Split(parts.front, body, parts.front_start, parts.newline, parts.bom)
+        parts = replace(parts, body=body)
     try:
         edited = tomlkit.parse(parts.front)
         for key, value in changes.items():
@@ -217,14 +242,14 @@ def toml_error(err: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
 def dump(data: dict[str, Any]) -> str:
     """Serialise front matter with tomli-w, multi-line strings kept readable.
 
-    A multi-line string holding a bare ``+++`` line would end the front matter early, and
-    one holding a carriage return comes back without it (TOML readers normalise line
-    ends inside multi-line strings), so then every string is written on one line with
-    escapes instead.
+    A multi-line string holding a line that starts with ``+++`` would end the front matter
+    early (Hugo's rule, ``core.delimiters``), and one holding a carriage return comes back
+    without it (TOML readers normalise line ends inside multi-line strings), so then every
+    string is written on one line with escapes instead.
     """
     text = tomli_w.dumps(data, multiline_strings=True)
     if (
-        any(line.strip() == DELIMITER for line in text.split("\n"))
+        any(line.startswith(DELIMITER) for line in text.split("\n"))
         or mismatch(text, data) is not None
     ):
         text = tomli_w.dumps(data)
@@ -232,14 +257,17 @@ def dump(data: dict[str, Any]) -> str:
 
 
 def _join(parts: Split, front: str) -> str:
-    """The file again around an edited front matter. tomlkit keeps every untouched line's
-    own ending and writes new lines with LF; a CRLF file gets CRLF on those new lines."""
+    """The file again around an edited front matter, what surrounds it kept byte for byte.
+    tomlkit keeps every untouched line's own ending and writes new lines with LF; a CRLF
+    file gets CRLF on those new lines."""
     nl = parts.newline
     if nl != "\n":
         front = _BARE_LF.sub(nl, front)
-    if front and not front.endswith("\n"):
+    if front and not front.endswith(("\n", "\r")):
         front += nl
-    return ("\ufeff" if parts.bom else "") + f"{DELIMITER}{nl}{front}{DELIMITER}{nl}{parts.body}"
+    if not parts.head.endswith(("\n", "\r")) and front[:1] not in ("", " ", "\t", "\n", "\r"):
+        front = " " + front  # the front matter begins on the opening line: keep it apart
+    return parts.head + front + parts.close + parts.body
 
 
 def compose(front: dict[str, Any], body: str) -> str:

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sopvault.core import frontmatter
+from sopvault.core import delimiters, frontmatter
 from sopvault.core.frontmatter import FrontMatterError, KeyLines
 from sopvault.core.steps import build_steps
 from sopvault.model.document import (
@@ -42,37 +42,72 @@ def decode(path: str, raw: bytes) -> tuple[str | None, Finding | None]:
 
 
 def parse_bytes(path: str, raw: bytes) -> ParseResult:
-    """Parse a file's bytes; a document is returned whenever id, title and kind are usable."""
+    """Parse a file's bytes; a document is returned whenever id, title and kind are usable.
+
+    A NUL byte early on makes the file binary (an error); text that is not UTF-8 is an
+    error in a document and nothing in a note (a Latin-1 README is still a note).
+    """
     if b"\x00" in raw[:8192]:
         finding = Finding(path, 1, Severity.ERROR, "binary", "binary file, not a text document")
         return ParseResult(path, None, [finding])
     text, problem = decode(path, raw)
     if text is None:
+        if not delimiters.has_front_matter(raw.decode("utf-8", "replace")):
+            return ParseResult(path, None, [], ignored=True)  # a note in another encoding
         return ParseResult(path, None, [problem] if problem else [])
     return parse_text(path, text)
 
 
-def looks_like_document(text: str) -> bool:
-    """Whether a Markdown file is meant as a document (it opens with front matter) rather
-    than a README or notes, which the vault leaves alone."""
-    return text.lstrip("\ufeff").startswith(("+", "-"))
-
-
 def parse_text(path: str, text: str) -> ParseResult:
-    """Parse a document's text into the model, collecting every problem found on the way."""
-    if not looks_like_document(text):
-        return ParseResult(path, None, [], ignored=True)  # a README, notes: not a document
+    """Parse a document's text into the model, collecting every problem found on the way.
+
+    Whether the file is a document at all is Hugo's rule (``core.delimiters``): a file
+    without front matter is a note (a README, a to-do list), never an error; when Hugo
+    would refuse to build it because of how it starts, a warning says so.
+    """
+    found = delimiters.opening(text)
     out = FileFindings(path)
+    if found.format is None:
+        if found.hugo_error is not None:
+            _hugo_cannot_build(out, delimiters.line_at(text, found.at), found.hugo_error)
+        return ParseResult(path, None, out.findings, ignored=True)
     try:
         parts = frontmatter.split(text)
-        data = frontmatter.parse_toml(parts.front, parts.front_start)
+        data = _front_data(parts)
     except FrontMatterError as err:
         out.error(err.line, "front-matter", err.message)
         return ParseResult(path, None, out.findings)
+    if found.in_comment and "-->" not in parts.body:
+        line = delimiters.line_at(text, found.at)
+        _hugo_cannot_build(out, line, "starting HTML comment with no end")
     _check_conflict_markers(text, out)
     keys = frontmatter.locate_keys(parts.front, parts.front_start)
     document = build_document(path, data, parts.front, parts.body, keys, out)
     return ParseResult(path, document, out.findings)
+
+
+_DELIMITER_LINE = re.compile(r"^\+\+\+", re.M)
+
+
+def _front_data(parts: frontmatter.Split) -> dict[str, Any]:
+    """The parsed front matter; a TOML error says where Hugo ended the front matter when a
+    later line starts with +++ (a +++ line inside a multi-line string ends it early)."""
+    try:
+        return frontmatter.parse_toml(parts.front, parts.front_start)
+    except FrontMatterError as err:
+        if _DELIMITER_LINE.search(parts.body) is None:
+            raise
+        end = parts.front_start + parts.front.count("\n")
+        raise FrontMatterError(
+            f"{err.message} (the front matter ends at line {end}: the first line starting"
+            " with +++ ends it, even inside a string, as in Hugo)",
+            err.line,
+        ) from None
+
+
+def _hugo_cannot_build(out: FileFindings, line: int, reason: str) -> None:
+    """A note (or a document) Hugo would stop its build on: reported, never an error."""
+    out.warn(line, "hugo-cannot-build", f"Hugo would refuse to build this file: {reason}")
 
 
 _CONFLICT_MARKER = re.compile(r"^(?:<<<<<<<|>>>>>>>)(?: |\r?$)", re.M)
@@ -95,10 +130,11 @@ def build_document(
     """
     kind = _identity_of(data, keys.top, out)
     for key in data:
-        if key not in KNOWN_FIELDS:
+        if key not in KNOWN_FIELDS and key.lower() not in KNOWN_FIELDS:
             out.warn(
                 _line(keys.top, key), "unknown-field", f"unknown field '{key}' (kept as it is)"
             )
+    _check_field_case(data, keys.top, out)
     if kind is None:
         return None
     doc = Document(
@@ -116,6 +152,23 @@ def build_document(
     if "steps" in data:
         doc.steps = build_steps(data["steps"], keys, _line(keys.top, "steps"), out)
     return doc
+
+
+def _check_field_case(data: dict[str, Any], top: dict[str, int], out: FileFindings) -> None:
+    """Hugo reads front-matter keys in any case (``Title`` is its ``title``) while
+    sopvault's fields are lower case: a known field written otherwise, or two keys that
+    differ only in case, would give the two readers different fields, so each is an error."""
+    seen: dict[str, str] = {}
+    for key in data:
+        lower = key.lower()
+        if lower in seen:
+            message = f"'{seen[lower]}' and '{key}' are one field to Hugo (keys in any case)"
+            out.error(_line(top, key), "field-case", message + "; keep one")
+            continue
+        seen[lower] = key
+        if key != lower and lower in KNOWN_FIELDS:
+            message = f"field '{key}' must be written '{lower}' (Hugo reads it as '{lower}')"
+            out.error(_line(top, key), "field-case", message)
 
 
 def _line(top: dict[str, int], key: str) -> int:

@@ -25,7 +25,13 @@ from sopvault.core.trailers import (
 from sopvault.core.versioning import next_review
 from sopvault.model.control import ApproveResult, Identity, Proposal, ProposalState, Refusal
 from sopvault.model.document import Status
-from sopvault.services.review.common import RevisionError, Scope, front_names, front_text
+from sopvault.services.review.common import (
+    RevisionError,
+    Scope,
+    front_names,
+    front_text,
+    is_document,
+)
 from sopvault.services.review.proposals import Proposals, closed_ref
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import diffs, refs
@@ -227,8 +233,8 @@ class Approvals(Scope):
         paths = [p for p in self.changed_paths(prop.base, prop.commit) if self.ws.is_document(p)]
         edits: dict[str, bytes | None] = {}
         for path, data in zip(paths, self.repo.blobs([f"{tree}:{p}" for p in paths]), strict=True):
-            if data is None:
-                continue  # removed or moved away
+            if data is None or not is_document(data):
+                continue  # removed or moved away; or a note (no front matter) to leave alone
             changes = {
                 "status": Status.EFFECTIVE.value,
                 "effective": today,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sopvault.core import frontmatter
 from sopvault.core.config import CONFIG_FILE, parse_config
-from sopvault.core.parse import looks_like_document
+from sopvault.core.delimiters import has_front_matter
 from sopvault.errors import NotFound, Refused, SopvaultError
 from sopvault.model.config import VaultConfig
 from sopvault.services.workspace import Workspace
@@ -94,8 +94,9 @@ def front_names(data: bytes | None, key: str) -> tuple[str, ...]:
 
 
 def is_document(data: bytes | None) -> bool:
-    """Whether committed bytes start like a document (``+++`` front matter)."""
-    return data is not None and looks_like_document(data[:8].decode("utf-8", "replace"))
+    """Whether committed bytes are a document (they have front matter, by Hugo's rule in
+    ``core.delimiters``) rather than a note."""
+    return data is not None and has_front_matter(data.decode("utf-8", "replace"))
 
 
 def body_text(body: str) -> str:
