@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from sopvault.store.git.errors import GitError
 from sopvault.store.git.log import ZERO
 from sopvault.store.git.runner import Runner
 
@@ -37,15 +36,6 @@ def blob_ids(runner: Runner, rev: str, paths: list[str]) -> dict[str, str]:
         meta, path = entry.split("\t", 1)
         ids[path] = meta.split()[2]
     return ids
-
-
-def message_of(runner: Runner, sha: str) -> str:
-    """A commit's whole message, exactly as stored; raises GitError for no such commit."""
-    obj = runner.read_object(sha)
-    if obj is None or obj[0] != "commit":
-        raise GitError(f"{sha} is not a commit")
-    raw = obj[1].decode("utf-8", "surrogateescape")
-    return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
 
 
 def hash_blob(runner: Runner, path: str, data: bytes) -> str:

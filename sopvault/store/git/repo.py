@@ -237,7 +237,7 @@ class Repo:
 
     def message_of(self, sha: str) -> str:
         """A commit's whole message, exactly as stored."""
-        return objects.message_of(self._runner, sha)
+        return _log.message_of(self._runner, sha)
 
     # ---- remotes -----------------------------------------------------------------------
 
@@ -289,6 +289,11 @@ class Repo:
             signatures=signatures,
             raw=raw,
         )
+
+    def trailers_of(self, text: str) -> list[tuple[str, str]]:
+        """The trailers of a commit message as ``git interpret-trailers --parse`` reads
+        them, (key, value) pairs in order; raises GitError when git fails."""
+        return _log.parse_trailers(self._runner, text)
 
     def ahead_behind(self, mine: str, theirs: str) -> tuple[int, int]:
         """(commits only ``mine`` holds, commits only ``theirs`` holds); raises GitError."""
