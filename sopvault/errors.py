@@ -45,7 +45,11 @@ class SopvaultError(Exception):
 
     ``message`` is the line itself (no trailing period needed), ``path`` the vault-relative
     or absolute file it is about and ``line`` the 1-based line in that file, when known.
+    ``exit_code`` is the CLI's exit status for it: 1, or 2 where a command must tell "it
+    could not even check" from "it checked and found faults" (``verify``, Trust §5).
     """
+
+    exit_code = 1
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
         super().__init__(message)

@@ -36,7 +36,10 @@ def repositories_under(folder: Path) -> list[Path]:
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True)
+    env = {**os.environ, "GIT_NO_REPLACE_OBJECTS": "1"}  # commits as made, as sopvault reads
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], input=stdin, capture_output=True, env=env
+    )
     return done.stdout if done.returncode == 0 else None
 
 

@@ -51,6 +51,13 @@ class History(Scope):
                 found.append(self._revision(commit, doc_id, versions[doc_id]))
         return found
 
+    def incomplete(self) -> str | None:
+        """Why main's history here is not all of it (a shallow clone, grafts), one line
+        with how to fetch the rest; None when it is whole or main has no commits. A
+        listing of revisions is then partial, and says so (Trust §5)."""
+        tip = self.repo.rev(self.ws.main_ref)
+        return None if tip is None else self.repo.history_cut(tip)
+
     def _revision(self, commit: Commit, doc_id: str, version: str) -> Revision:
         trailers = commit.trailers
         return Revision(

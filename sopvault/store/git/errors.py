@@ -26,3 +26,10 @@ class BareRepository(NoRepository):
 class BrokenRepository(NoRepository):
     """A ``.git`` file or folder is there but git cannot use it (a ``gitdir:`` line that
     points nowhere, a half-copied folder)."""
+
+
+class IncompleteHistory(GitError, NeedsGit):
+    """The history git shows is not the whole history (a shallow clone, grafts): what
+    was approved cannot be checked on it. Exit status 2: nothing was judged (Trust §5)."""
+
+    exit_code = 2

@@ -56,6 +56,8 @@ class Commit:
     paths: tuple[str, ...] = ()
     # With ``raw``: (path, blob before, blob after) per changed file; ZERO for none.
     changes: tuple[tuple[str, str, str], ...] = ()
+    # With ``raw``: the changed paths that are symbolic links after the commit.
+    links: frozenset[str] = frozenset()
 
 
 def log(
@@ -161,7 +163,7 @@ def _commit(parts: list[str], *, signatures: bool, raw: bool) -> Commit:
     (sha, parents, an, ae, ad, cn, ce, cd, subject, body, trailers) = parts[:11]
     rest = parts[11:]
     signature = rest.pop(0) if signatures else "N"
-    changes = _raw_changes(rest[0]) if raw and rest else ()
+    changes, links = _raw_changes(rest[0]) if raw and rest else ((), frozenset[str]())
     if raw:
         paths_found = tuple(path for path, _, _ in changes)
     else:
@@ -181,20 +183,31 @@ def _commit(parts: list[str], *, signatures: bool, raw: bool) -> Commit:
         signature=signature or "N",
         paths=paths_found,
         changes=changes,
+        links=links,
     )
 
 
-def _raw_changes(block: str) -> tuple[tuple[str, str, str], ...]:
-    """``git log --raw -z`` entries: ``:mode mode old new status`` then the path."""
+LINK_MODE = "120000"  # a symbolic link's mode in a git tree
+
+
+def _raw_changes(block: str) -> tuple[tuple[tuple[str, str, str], ...], frozenset[str]]:
+    """``git log --raw -z`` entries (``:mode mode old new status``, then the path) as
+    (path, blob before, blob after) triples, and the paths that are symbolic links after."""
     tokens = block.split("\0")
     changes = []
-    for i, token in enumerate(tokens):
-        meta = token.strip("\n")
-        if meta.startswith(":") and i + 1 < len(tokens):
-            fields = meta[1:].split()
-            if len(fields) >= 4:
-                changes.append((tokens[i + 1], fields[2], fields[3]))
-    return tuple(changes)
+    links = set()
+    i = 0
+    while i + 1 < len(tokens):
+        fields = tokens[i].strip("\n")[1:].split()
+        if not tokens[i].strip("\n").startswith(":") or len(fields) < 4:
+            i += 1
+            continue
+        path = tokens[i + 1]  # a path, never read as an entry, whatever it starts with
+        changes.append((path, fields[2], fields[3]))
+        if fields[1] == LINK_MODE:
+            links.add(path)
+        i += 2
+    return tuple(changes), frozenset(links)
 
 
 def parse_trailer_lines(text: str) -> list[tuple[str, str]]:

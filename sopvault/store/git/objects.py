@@ -38,6 +38,19 @@ def blob_ids(runner: Runner, rev: str, paths: list[str]) -> dict[str, str]:
     return ids
 
 
+def tree_entries(runner: Runner, rev: str, under: str) -> dict[str, tuple[str, str]]:
+    """{path: (mode, object id)} for every file (links and submodules too) of ``rev``
+    under the folder ``under`` (``""``: all), from one ``ls-tree -r``."""
+    args = ["ls-tree", "-r", "-z", rev, "--", *([under] if under else [])]
+    out = runner.run(args).decode("utf-8", "surrogateescape")
+    entries: dict[str, tuple[str, str]] = {}
+    for entry in filter(None, out.split("\0")):
+        meta, path = entry.split("\t", 1)
+        mode, _, sha = meta.split()
+        entries[path] = (mode, sha)
+    return entries
+
+
 def hash_blob(runner: Runner, path: str, data: bytes) -> str:
     """Store ``data`` as the blob for ``path`` (git's filters for the path apply); its id."""
     return runner.text(["hash-object", "-w", "--stdin", f"--path={path}"], stdin=data)

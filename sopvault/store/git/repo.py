@@ -18,8 +18,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sopvault.model.control import Identity
+from sopvault.store.git import cuts, objects
 from sopvault.store.git import log as _log
-from sopvault.store.git import objects
 from sopvault.store.git import remote as _remote
 from sopvault.store.git.discovery import find_work_tree
 from sopvault.store.git.errors import GitError
@@ -181,6 +181,10 @@ class Repo:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
         return objects.blob_ids(self._runner, rev, paths)
 
+    def tree_entries(self, rev: str, under: str = "") -> dict[str, tuple[str, str]]:
+        """{path: (mode, id)} of every file of ``rev`` under the folder ``under``."""
+        return objects.tree_entries(self._runner, rev, under)
+
     def hash_blob(self, path: str, data: bytes) -> str:
         """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""
         return objects.hash_blob(self._runner, path, data)
@@ -303,6 +307,11 @@ class Repo:
         """The commits in ``tip``'s history that ``excluding`` (when given) does not hold;
         raises GitError for an unknown revision."""
         return _log.count_commits(self._runner, tip, excluding)
+
+    def history_cut(self, tip: str, since: str | None = None) -> str | None:
+        """Why the history of ``tip`` (after ``since``) is not all here (a shallow clone,
+        grafts), one line with the fix; None when whole. Raises GitError."""
+        return cuts.history_cut(self._runner, tip, since)
 
     def check_index_unlocked(self) -> None:
         """Refuse before changing anything when git's index is locked: a command that

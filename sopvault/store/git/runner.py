@@ -37,6 +37,9 @@ POLICY: Mapping[str, str] = {
     "SSH_ASKPASS": "",
     # A read never takes the index lock, so sopvault never gets in the way of the user's git.
     "GIT_OPTIONAL_LOCKS": "0",
+    # Commits as they were made: a replace ref (git replace) could show another message,
+    # other trailers, another history in place of an approval (Trust §5, §6).
+    "GIT_NO_REPLACE_OBJECTS": "1",
 }
 # Left behind by a git hook or a shell, it would make git read another index than the
 # repository's own; a private index is always asked for explicitly.
