@@ -51,6 +51,27 @@ def tree_entries(runner: Runner, rev: str, under: str) -> dict[str, tuple[str, s
     return entries
 
 
+def worktree_ids(runner: Runner, paths: list[str]) -> dict[str, str]:
+    """{path: blob id} of each of ``paths`` (repository-relative) that is a file in the
+    work tree, as git would store it now: through the path's clean filter and line-ending
+    conversion (``core.autocrlf``, ``.gitattributes`` ``eol``/``text``), so it equals a
+    committed blob id exactly when ``git status`` would call the file unchanged (Trust §7).
+    One ``hash-object --stdin-paths``; nothing is written."""
+    present = [p for p in paths if (runner.root / p).is_file()]
+    if not present:
+        return {}
+    if any("\n" in p for p in present):
+        return {p: runner.text(["hash-object", "--", p]) for p in present}
+    out = runner.text(["hash-object", "--stdin-paths"], stdin="\n".join(present).encode())
+    return dict(zip(present, out.split(), strict=True))
+
+
+def checkout_bytes(runner: Runner, path: str, blob: str) -> bytes:
+    """The blob ``blob`` as git would check it out at ``path``: through the smudge filter
+    and line-ending conversion, so a file sopvault writes is what ``git checkout`` writes."""
+    return runner.run(["cat-file", "--filters", f"--path={path}", blob])
+
+
 def hash_blob(runner: Runner, path: str, data: bytes) -> str:
     """Store ``data`` as the blob for ``path`` (git's filters for the path apply); its id."""
     return runner.text(["hash-object", "-w", "--stdin", f"--path={path}"], stdin=data)

@@ -22,14 +22,17 @@ from sopvault.store.git import cuts, objects
 from sopvault.store.git import log as _log
 from sopvault.store.git import remote as _remote
 from sopvault.store.git.discovery import find_work_tree
-from sopvault.store.git.errors import GitError
+from sopvault.store.git.errors import DetachedHead, GitError
+from sopvault.store.git.files import WorkTreeFiles
 from sopvault.store.git.log import ZERO, Commit, parse_trailer_lines
 from sopvault.store.git.runner import LOCKED, Runner
+
+ON_BRANCH = "check out a branch first (git switch BRANCH)"
 
 __all__ = ["ZERO", "Commit", "GitError", "Repo", "parse_trailer_lines"]
 
 
-class Repo:
+class Repo(WorkTreeFiles):
     """A git work tree, by its top folder; ``env`` is set for every call (who is acting and
     when: the demo plays several people). Methods raise GitError when git refuses."""
 
@@ -110,6 +113,11 @@ class Repo:
         done = self._call("symbolic-ref", "-q", "HEAD")
         return done.stdout.decode().strip() or None if done.returncode == 0 else None
 
+    def check_on_branch(self, what: str) -> None:
+        """Raise DetachedHead when HEAD is detached: ``what`` would be on no branch."""
+        if self.head_branch() is None and self.rev("HEAD") is not None:
+            raise DetachedHead(f"HEAD is detached: {what} would be on no branch; {ON_BRANCH}")
+
     def identity(self) -> Identity:
         """Who is running this, as git would record them as committer; raises GitError
         with how to set it when git does not know."""
@@ -180,10 +188,6 @@ class Repo:
     def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
         return objects.blob_ids(self._runner, rev, paths)
-
-    def tree_entries(self, rev: str, under: str = "") -> dict[str, tuple[str, str]]:
-        """{path: (mode, id)} of every file of ``rev`` under the folder ``under``."""
-        return objects.tree_entries(self._runner, rev, under)
 
     def hash_blob(self, path: str, data: bytes) -> str:
         """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""
@@ -279,10 +283,8 @@ class Repo:
         raw: bool = False,
     ) -> list[Commit]:
         """Commits of ``revs`` (revisions or ranges, never options), newest first, with their
-        trailers: only first parents with ``first_parent``, only those carrying the trailer
-        ``(key, value)`` with ``trailer``, only those touching ``paths``; with ``names`` the
-        changed paths, with ``raw`` those paths with blob ids before and after, with
-        ``signatures`` git's ``%G?`` letter. Raises GitError for an unknown revision."""
+        trailers as git reads them; the options as in :func:`log.log`. Raises GitError for
+        an unknown revision."""
         return _log.log(
             self._runner,
             revs,
@@ -294,11 +296,6 @@ class Repo:
             raw=raw,
         )
 
-    def trailers_of(self, text: str) -> list[tuple[str, str]]:
-        """The trailers of a commit message as ``git interpret-trailers --parse`` reads
-        them, (key, value) pairs in order; raises GitError when git fails."""
-        return _log.parse_trailers(self._runner, text)
-
     def ahead_behind(self, mine: str, theirs: str) -> tuple[int, int]:
         """(commits only ``mine`` holds, commits only ``theirs`` holds); raises GitError."""
         return _log.ahead_behind(self._runner, mine, theirs)
@@ -309,8 +306,7 @@ class Repo:
         return _log.count_commits(self._runner, tip, excluding)
 
     def history_cut(self, tip: str, since: str | None = None) -> str | None:
-        """Why the history of ``tip`` (after ``since``) is not all here (a shallow clone,
-        grafts), one line with the fix; None when whole. Raises GitError."""
+        """Why ``tip``'s history (after ``since``) is not all here; see ``cuts``."""
         return cuts.history_cut(self._runner, tip, since)
 
     def check_index_unlocked(self) -> None:
