@@ -139,6 +139,16 @@ class History(Scope):
             raise RevisionError(f"{doc_id} at {spec} cannot be read: {problem}")
         return result.document
 
+    def worktree_differs(self, doc_id: str, rev: Revision | None) -> bool:
+        """Whether the working copy of ``doc_id`` differs from revision ``rev`` (True
+        without one), compared as ``git status`` compares: a CRLF checkout of the same
+        text is the same (Trust §7). Raises DocumentNotFound for an unknown id."""
+        if rev is None or not rev.path:
+            return True
+        here, there = self.ws.repo_path(self.ws.vault.get(doc_id).path), self.ws.repo_path(rev.path)
+        approved = self.repo.blob_ids(rev.commit, [there]).get(there)
+        return self.repo.worktree_ids([here]).get(here) != approved
+
     def worktree_text(self, doc_id: str) -> TextAt:
         """The working copy's text; raises DocumentNotFound for an unknown id."""
         doc = self.ws.vault.get(doc_id)
