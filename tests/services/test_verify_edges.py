@@ -15,6 +15,7 @@ import pytest
 from sopvault.cli.app import main
 from sopvault.services.review.control import DocumentControl
 from tests.conftest import act_as, workspace_at
+from tests.services.test_review import git_out
 
 DOC = "procedures/linked.md"
 TEXT = "notes/linked.txt"
@@ -23,9 +24,7 @@ FRONT = '+++\nid = "SOP-900"\ntitle = "Linked procedure"\nkind = "procedure"\n++
 
 def git(root: Path, *args: str) -> str:
     """A plain git command in ``root`` (the user's own, bypassing sopvault)."""
-    return subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    return git_out(root, *args).strip()
 
 
 def verify(root: Path, *args: str) -> list[tuple[str, tuple[str, ...]]]:
