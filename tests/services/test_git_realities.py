@@ -125,5 +125,5 @@ def test_git_missing_from_path_is_named(repo_root: Path, monkeypatch: pytest.Mon
 
     done = sopvault("history", "SOP-003")
     assert done.returncode == 1 and done.stderr.count("\n") == 1
-    assert "git is not installed or not on your PATH" in done.stderr
+    assert "cannot run git: it is not installed or not on your PATH" in done.stderr
     assert sopvault("list").returncode == 0

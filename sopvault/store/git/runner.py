@@ -48,8 +48,8 @@ INDEX_VARIABLE = "GIT_INDEX_FILE"
 
 
 NO_GIT = (
-    "git is not installed or not on your PATH: install git (apt install git, brew install"
-    " git, or git-scm.com) and try again"
+    "cannot run git: it is not installed or not on your PATH; install git (apt install git,"
+    " brew install git, or git-scm.com) and try again"
 )
 
 
