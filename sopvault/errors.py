@@ -23,17 +23,21 @@ Each base class is named for what the user must do about it::
     |   +-- RunError                   (a run rule: closed run, control point without a reason)
     |   |   `-- RunNotFound            (also a NotFound: no run with that id)
     |   `-- services.review.common.RevisionError  (document control: self-approval, ...)
-    |       `-- ProposalNotFound       (also a NotFound: no proposal with that number)
+    |       +-- ProposalNotFound       (also a NotFound: no proposal with that number)
+    |       `-- Unverifiable           (verify cannot check: no main here; exit status 2)
     +-- Conflict                       someone else moved something: look again and retry
     |   `-- services.syncplan.SyncError      (the server refused, or a commit no longer applies)
     +-- NeedsGit                       the action needs git
     |   +-- store.git.errors.NoRepository    (the vault is in no repository; also a GitError)
     |   |   +-- BareRepository, BrokenRepository
+    |   +-- store.git.errors.DubiousOwnership (git refuses another user's repository)
+    |   +-- store.git.errors.IncompleteHistory (a shallow clone, grafts; exit status 2)
     |   `-- store.git.errors.GitUnavailable  (the git program cannot be started)
     `-- ReadOnly                       the place cannot be written (a folder, a clone)
 
 ``store.git.errors.GitError`` (a git command failed, with git's own first line, or the
-advice for a stale lock file) sits directly under SopvaultError. Callers catch the base
+advice for a stale lock file; ``DetachedHead`` when a run would be committed on no branch)
+sits directly under SopvaultError. Callers catch the base
 class they can act on; the CLI and the TUI catch SopvaultError and nothing else.
 """
 
@@ -45,7 +49,11 @@ class SopvaultError(Exception):
 
     ``message`` is the line itself (no trailing period needed), ``path`` the vault-relative
     or absolute file it is about and ``line`` the 1-based line in that file, when known.
+    ``exit_code`` is the CLI's exit status for it: 1, or 2 where a command must tell "it
+    could not even check" from "it checked and found faults" (``verify``, Trust §5).
     """
+
+    exit_code = 1
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
         super().__init__(message)

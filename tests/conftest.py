@@ -16,6 +16,8 @@ from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
 
+pytest_plugins = ["tests.trailer_oracle"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_vault"
 TODAY = date(2026, 11, 25)

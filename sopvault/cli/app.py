@@ -34,7 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "reviews": ("review", "reviews", "list proposals; `reviews show N` prints one"),
     "approve": ("review", "approve", "sign off a proposal as yourself (your git identity)"),
     "reject": ("review", "reject", "close a proposal, keeping the reason in git"),
-    "verify": ("review", "verify", "audit main: every document change signed off; exit 1 if not"),
+    "verify": (
+        "review",
+        "verify",
+        "audit main: every document change signed off; exit 1 if not, 2 if it cannot tell",
+    ),
     "history": ("review", "history", "approved revisions of a document, newest first"),
     "diff": ("review", "diff", "what changed between two revisions of a document"),
     "restore": ("review", "restore", "propose bringing back an old version's text"),
@@ -67,14 +71,15 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> int:
         """Run the command; the one place a SopvaultError becomes a line and an exit code.
 
-        A command returns its exit code (0, or 1 for "errors found"); a non-zero one ends
+        A command returns its exit code (0, or 1 for "errors found"); an error exits with
+        its ``exit_code`` (1, or 2 when a check could not be made); a non-zero one ends
         the process through ``ctx.exit`` so that Click's standalone mode (the CliRunner in
         tests) and ``main`` agree. Nothing but SopvaultError is caught."""
         try:
             code = super().invoke(ctx)
         except SopvaultError as err:
             click.echo(f"sopvault: error: {inert(str(err))}", err=True)
-            ctx.exit(EXIT_FAILURE)
+            ctx.exit(err.exit_code)
         if isinstance(code, int) and code != EXIT_OK:
             ctx.exit(code)
         return EXIT_OK
@@ -101,7 +106,8 @@ def cli() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command line (default: ``sys.argv[1:]``) and return its exit code.
 
-    A SopvaultError is one line on stderr and exit code 1 (``LazyGroup.invoke``); a mistyped
+    A SopvaultError is one line on stderr and its exit code, 1 (2 for a check that could
+    not be made, as ``verify`` on a partial history) (``LazyGroup.invoke``); a mistyped
     command line is one line too and raises SystemExit(2), as argparse did; Ctrl-C is 130."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:

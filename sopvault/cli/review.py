@@ -226,7 +226,8 @@ def reject(number: str, message: str) -> int:
 @json_option()
 @vault_option
 def verify(since: str | None, rev: str | None, as_json: bool) -> int:
-    """Audit main: every document change signed off; exit 1 if not."""
+    """Audit main: every document change signed off; exit 1 if not, 2 if it cannot tell
+    (no main here, nothing to check, a shallow clone)."""
     control = _control()
     report = control.audit.verify(since, rev)
     if as_json:
@@ -261,7 +262,10 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
         )
     verdict = counted(len(report.violations), "violation") if report.violations else "ok"
     checked = counted(report.checked, "document change")
-    sys.stderr.write(f"verify: {checked} checked on {control.ws.main}: {verdict}\n")
+    read = counted(report.commits, "commit")
+    sys.stderr.write(
+        f"verify: {read} read, {checked} checked on {rev or control.ws.main}: {verdict}\n"
+    )
     return EXIT_FAILURE if report.violations else EXIT_OK
 
 
@@ -274,6 +278,9 @@ def history(doc_id: str, as_json: bool) -> int:
     control = _control()
     doc_id = resolve_id(control.ws.vault, doc_id)
     found = control.history.revisions(doc_id)
+    cut = control.history.incomplete()
+    if cut is not None:
+        sys.stderr.write(f"note: {inert(cut)}; older revisions may be missing\n")
     if as_json:
         print_json([_revision_json(r) for r in found])
         return EXIT_OK

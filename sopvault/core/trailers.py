@@ -7,6 +7,7 @@ module writes them and reads them back; ``core.approval`` judges what they mean.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sopvault.model.control import Identity
@@ -26,21 +27,54 @@ RUN_STATE = "Run-State"
 
 
 def trailer_block(pairs: Iterable[tuple[str, str]]) -> str:
-    """Trailers as git writes them: ``Key: value`` lines, values on one line each."""
+    """Trailers as git writes them: ``Key: value`` lines, each value on one line (every run
+    of white space, line breaks included, becomes one space)."""
     lines = []
     for key, value in pairs:
-        flat = " ".join(value.split())
+        flat = " ".join(value.replace("\0", " ").split())
         lines.append(f"{key}: {flat}")
     return "\n".join(lines)
 
 
+# A line git's trailer parser reads as the end of the message (``---`` then white space or
+# the end: a patch follows, trailer.c ``find_patch_start``) or as a comment (``#``, which
+# ``commit.cleanup`` also deletes when a commit is amended or rebased).
+_DIVIDER = re.compile(r"^---(?:[ \t\n\r]|$)")
+
+
+def inert_free_text(text: str) -> str:
+    """Free text made safe to stand before a trailer block in a commit message: CR and
+    CRLF become line breaks (git splits lines on LF only), NUL (refused by git) a space,
+    and a line git would read as the message's end (``---``) or a comment (``#``) is
+    indented by one space. Nothing else changes, so the text reads as typed.
+
+    Together with :func:`message` this keeps ``git interpret-trailers --parse`` reading
+    exactly the trailers sopvault wrote, whatever the text holds (Trust §6)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", " ")
+    return "\n".join(
+        f" {line}" if line.startswith("#") or _DIVIDER.match(line) else line
+        for line in text.split("\n")
+    )
+
+
 def message(summary: str, body: str, trailers: Iterable[tuple[str, str]]) -> str:
-    """A commit message: one summary line, an optional body, then the trailer block."""
-    subject = " ".join(summary.split()) or "Update documents"
+    """A commit message: one summary line, an optional body, then the trailer block.
+
+    The summary and body are free text (a proposal's summary, an approval comment, a
+    reason): :func:`inert_free_text` keeps them from ending the message early or turning
+    into comments, and the trailer block is always the last paragraph, after a blank line,
+    so git's trailer grammar (trailer.c: the last paragraph, all ``Key: value`` lines)
+    reads exactly ``trailers`` and never a line of the body. Raises ValueError when
+    ``trailers`` is empty: the body would then be the last paragraph."""
+    block = trailer_block(trailers)
+    if not block:
+        raise ValueError("a commit message needs at least one trailer")
+    subject = inert_free_text(" ".join(summary.split())) or "Update documents"
     parts = [subject]
-    if body.strip():
-        parts.append(body.strip())
-    parts.append(trailer_block(trailers))
+    text = inert_free_text(body.strip())
+    if text.strip():
+        parts.append(text)
+    parts.append(block)
     return "\n\n".join(parts) + "\n"
 
 

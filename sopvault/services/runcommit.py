@@ -18,7 +18,9 @@ def commit_run(repo: Repo, repo_path: str, file: Path, run: Run) -> str:
     """Commit the run file at ``file`` (``repo_path`` in the repository) on the current
     branch, then stage that one entry so ``git status`` shows it as committed. Returns the
     commit id; raises RunError when the branch keeps moving or the index cannot be
-    updated, GitError when git fails otherwise."""
+    updated, DetachedHead when no branch is checked out (never a commit on no branch),
+    GitError when git fails otherwise."""
+    repo.check_on_branch(f"run {run.id}")
     repo.check_index_unlocked()
     data = file.read_bytes()
     text = message(

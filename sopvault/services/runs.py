@@ -143,7 +143,8 @@ class Runs:
             return working_bytes.decode("utf-8", "replace"), working.path, "", blob
         main = self.ws.main
         tip, blob = self._on_main(on_main.path)
-        if on_main.text.encode("utf-8") != working_bytes:
+        here = self.ws.repo_path(working.path)  # compared as git compares (filters applied)
+        if self.ws.git().worktree_ids([here]).get(here) != blob:
             warnings.append(
                 f"your working copy of {doc_id} differs from {main}: the run follows {main}'s text"
             )
@@ -310,9 +311,10 @@ class Runs:
         return run, self._commit(run)
 
     def _can_commit(self) -> None:
-        """Before the run changes state: a locked index would leave it ended but not
-        committed."""
+        """Before the run changes state: a locked index or a detached HEAD would leave it
+        ended but not committed (Trust §7)."""
         if self.repo is not None:
+            self.repo.check_on_branch("the run")
             self.repo.check_index_unlocked()
 
     def _ended_not_committed(self, run: Run, state: RunState) -> bool:
@@ -320,8 +322,7 @@ class Runs:
         git refused): completing it again commits it."""
         if run.state is not state or self.repo is None:
             return False
-        committed = self.repo.blob("HEAD", self.ws.repo_path(run.file))
-        return committed != (self.vault.root / run.file).read_bytes()
+        return self.repo.differs_from(self.repo.rev("HEAD"), self.ws.repo_path(run.file))
 
     def _commit(self, run: Run) -> str | None:
         """Commit the ended run's file (None outside git); see ``runcommit.commit_run``."""

@@ -25,10 +25,9 @@ from sopvault.services.review.control import DocumentControl
 from sopvault.services.review.proposals import closed_ref, ref_of
 from sopvault.services.syncmain import incoming, new_main
 from sopvault.services.syncplan import Distance, SyncError, SyncPlan, SyncReport
-from sopvault.store.git import refs
+from sopvault.store.git import refs, worktree
 from sopvault.store.git.refs import ProposalRef
 from sopvault.store.git.repo import ZERO, GitError
-from sopvault.store.git.worktree import follow_main
 
 OPEN, APPROVED = ProposalState.OPEN, ProposalState.APPROVED
 # Proposal refs of one proposal (``ID/N``) in any state, with their tips.
@@ -115,11 +114,13 @@ class Sync:
         moved = new_main(self.repo, old_main, theirs, report, self._where())
         if moved is None or moved == old_main:
             return
+        if old_main is not None:
+            worktree.check_unlocked(self.repo, main_ref)
         self.repo.update_ref(main_ref, moved, old_main or ZERO, "sopvault sync")
-        if old_main is not None and self.repo.head_branch() == main_ref:
+        if old_main is not None:
             proposals = self.control.proposals
             known = [p.commit for s in (OPEN, APPROVED) for p in proposals.listing(s)]
-            report.kept_local.extend(follow_main(self.repo, old_main, moved, known))
+            report.kept_local.extend(worktree.follow(self.repo, main_ref, old_main, moved, known))
 
     def _where(self) -> str:
         """The server's main as people name it, for messages."""

@@ -3,6 +3,7 @@ diffs, editing in $EDITOR, the propose dialog, and the reviews inbox with sign-o
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -341,3 +342,26 @@ async def test_reject_from_the_inbox_keeps_the_reason_in_git(
     prop = DocumentControl(workspace_at(demo_path)).proposals.get("6", "rejected")
     assert prop.reason == "Counts stay monthly until the audit"
     assert prop.rejected_by is not None and prop.rejected_by.name == "Bilal Okafor"
+
+
+async def test_history_on_a_shallow_crlf_clone_says_it_is_partial(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """Trust §5 and §7: the history screen of a shallow clone says older revisions may be
+    missing and how to fetch them; a CRLF checkout of main's text is no "working copy" row."""
+    clone = tmp_path / "shallow"
+    for args in (
+        ["clone", "-q", "--depth", "1", f"file://{demo_path}", str(clone)],
+        ["-C", str(clone), "config", "core.autocrlf", "true"],
+        ["-C", str(clone), "rm", "-q", "--cached", "-r", "."],
+        ["-C", str(clone), "reset", "-q", "--hard"],
+    ):
+        subprocess.run(["git", *args], check=True, capture_output=True)
+    assert b"\r\n" in (clone / SOP3).read_bytes()
+    async with make_app(clone).run_test(size=(120, 40)) as pilot:
+        await open_document(pilot, "SOP-003")
+        await pilot.press("h")
+        await settle(pilot)
+        assert "git fetch --unshallow" in text_of(pilot, "#history-title")
+        table = pilot.app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["2.2"]

@@ -34,9 +34,8 @@ from sopvault.services.review.common import (
 )
 from sopvault.services.review.proposals import Proposals, closed_ref
 from sopvault.services.workspace import Workspace
-from sopvault.store.git import diffs, refs
+from sopvault.store.git import diffs, refs, worktree
 from sopvault.store.git.repo import ZERO
-from sopvault.store.git.worktree import follow_main
 
 OPEN, APPROVED = ProposalState.OPEN, ProposalState.APPROVED
 
@@ -157,10 +156,12 @@ class Approvals(Scope):
             return None
         commit = landed[0]
         kept: tuple[str, ...] = ()
-        if self.repo.head_branch() == self.ws.main_ref and commit.parents:
+        if commit.parents:
             # the files may not have followed main before the process died
-            self.repo.check_index_unlocked()
-            kept = follow_main(self.repo, commit.parents[0], commit.sha, [prop.commit])
+            worktree.check_unlocked(self.repo, self.ws.main_ref)
+            kept = worktree.follow(
+                self.repo, self.ws.main_ref, commit.parents[0], commit.sha, [prop.commit]
+            )
         if self.repo.rev(closed_ref(prop, APPROVED)) is None:
             self.repo.update_ref(closed_ref(prop, APPROVED), prop.tip, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
@@ -185,9 +186,7 @@ class Approvals(Scope):
         when: str,
     ) -> ApproveResult:
         """Put the approved change on main: one commit, sign-off in its trailers."""
-        on_main = self.repo.head_branch() == self.ws.main_ref
-        if on_main:
-            self.repo.check_index_unlocked()
+        worktree.check_unlocked(self.repo, self.ws.main_ref)
         main_tip = self.main_tip()
         tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
         trailers = document_trailers(prop.documents)
@@ -200,9 +199,7 @@ class Approvals(Scope):
             tree, [main_tip], text, author=prop.author, author_date=prop.date, sign=self.signs()
         )
         self.repo.update_ref(self.ws.main_ref, landed, main_tip, f"sopvault approve {prop.number}")
-        kept: tuple[str, ...] = ()
-        if on_main:
-            kept = follow_main(self.repo, main_tip, landed, [prop.commit])
+        kept = worktree.follow(self.repo, self.ws.main_ref, main_tip, landed, [prop.commit])
         self.repo.update_ref(closed_ref(prop, APPROVED), prop.tip, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
         self.ws.vault.reload()

@@ -15,16 +15,15 @@ from sopvault.core.trailers import REVIEWED_BY, identities_of
 from sopvault.model.config import VaultConfig
 from sopvault.model.control import Refusal, VerifyReport, Violation
 from sopvault.services.review.common import (
-    RevisionError,
     Scope,
+    Unverifiable,
     front_names,
     is_document,
     parse_config_bytes,
 )
+from sopvault.services.review.links import Change, LinkedDocuments
+from sopvault.store.git.errors import IncompleteHistory
 from sopvault.store.git.repo import ZERO, Commit
-
-# (repository path, blob id before, blob id after) as ``git log --raw`` gives them.
-Change = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -43,21 +42,32 @@ class Audit(Scope):
         """Check every change to documents (and to the rules) on main for a valid sign-off.
 
         ``since`` limits the check to commits after it; ``rev`` checks another commit's
-        history instead of main's (a pushed commit, in a server-side hook, before any ref
-        moves). Raises RevisionError for an unknown ``since`` or ``rev``."""
-        report = VerifyReport()
-        tip = self.repo.rev(rev or self.ws.main_ref)
-        if tip is None:
-            if rev:
-                raise RevisionError(f"unknown revision {rev!r}")
-            return report
-        if since is not None and self.repo.rev(since) is None:
-            raise RevisionError(f"unknown revision {since!r}")
+        history instead of main's (a pushed commit in a server-side hook, a CI checkout).
+        Never an empty "ok" (Trust §5): raises Unverifiable (exit status 2) when main or
+        ``rev`` or ``since`` names no commit here or there is nothing to check, and
+        IncompleteHistory when the history is cut short (a shallow clone, grafts)."""
+        tip = self._tip(rev)
+        if since is not None:
+            if self.repo.rev(since) is None:
+                raise Unverifiable(f"unknown revision {since!r}")
+            if self.repo.count_commits(tip, excluding=since) == 0:
+                raise Unverifiable(
+                    f"no commits to check: {since} already holds every commit of"
+                    f" {rev or self.ws.main}"
+                )
+        cut = self.repo.history_cut(tip, since)
+        if cut is not None:
+            raise IncompleteHistory(cut)
         span = f"{since}..{tip}" if since else tip
         commits = self.repo.log(
             span, first_parent=True, raw=True, signatures=True, paths=(self.ws.prefix or ".",)
         )
-        report.commits = len(commits)
+        if not commits and since is None:
+            raise Unverifiable(
+                f"nothing to check: no commit of {rev or self.ws.main} holds the vault"
+                f" ({self.ws.prefix or 'the repository root'}); commit it first"
+            )
+        report = VerifyReport(commits=len(commits))
         todo, wanted = self._controlled_changes(commits)
         # Blob ids come with the log (--raw), so every text is fetched by id: looking up
         # "rev:path" in a tree of 20,000 files costs git a scan each time.
@@ -68,18 +78,42 @@ class Audit(Scope):
             self._check(item, texts, configs, report)
         return report
 
+    def _tip(self, rev: str | None) -> str:
+        """The commit whose history is checked: ``rev``'s, else main's. Raises
+        Unverifiable naming the fix when there is none (a CI checkout has no local main)."""
+        if rev:
+            tip = self.repo.rev(rev)
+            if tip is None:
+                raise Unverifiable(f"unknown revision {rev!r}")
+            return tip
+        tip = self.repo.rev(self.ws.main_ref)
+        if tip is not None:
+            return tip
+        main = self.ws.main
+        named = " (main_branch in sopvault.toml)" if self.ws.vault.config.main_branch else ""
+        tracking = [ref for ref, _ in self.repo.refs("refs/remotes/") if ref.endswith(f"/{main}")]
+        fix = (
+            f"check the server's with --rev {tracking[0].removeprefix('refs/remotes/')}"
+            if tracking
+            else "check another commit with --rev REV (on a CI checkout: --rev HEAD)"
+        )
+        raise Unverifiable(f"there is no branch '{main}' here{named}: {fix}")
+
     def _controlled_changes(self, commits: list[Commit]) -> tuple[list[_Todo], set[str]]:
         """The commits (oldest first) that touched controlled files, each with the rules in
         force before it, and every blob id needed to judge them."""
         config_path = self.ws.repo_path(CONFIG_FILE)
         oldest = commits[-1] if commits else None
         config_id: str | None = None
-        if oldest is not None and oldest.parents:
-            config_id = self.repo.blob_ids(oldest.parents[0], [config_path]).get(config_path)
+        start = oldest.parents[0] if oldest is not None and oldest.parents else None
+        if start is not None:
+            config_id = self.repo.blob_ids(start, [config_path]).get(config_path)
+        # What each document path loads, links followed: a change through a link is judged.
+        loaded = LinkedDocuments(self.ws, self.repo, start)
         todo = []
         wanted: set[str] = set()
         for commit in reversed(commits):  # oldest first, so the rules in force are known
-            touched = [(p, a, b) for p, a, b in commit.changes if self.ws.is_controlled(p)]
+            touched = loaded.changes(commit)
             if touched:
                 todo.append(_Todo(commit, touched, config_id))
                 wanted.update(x for _, a, b in touched for x in (a, b) if x != ZERO)

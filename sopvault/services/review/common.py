@@ -21,6 +21,13 @@ class RevisionError(Refused):
     """A refused document control action; the message says why and what to do."""
 
 
+class Unverifiable(RevisionError):
+    """``verify`` cannot check what it was asked to (no main branch here, an unknown
+    revision, nothing to check): an error with exit status 2, never an "ok" (Trust §5)."""
+
+    exit_code = 2
+
+
 class ProposalNotFound(RevisionError, NotFound):
     """A proposal number or ``ID/N`` that no proposal has (still a RevisionError)."""
 

@@ -51,6 +51,13 @@ class History(Scope):
                 found.append(self._revision(commit, doc_id, versions[doc_id]))
         return found
 
+    def incomplete(self) -> str | None:
+        """Why main's history here is not all of it (a shallow clone, grafts), one line
+        with how to fetch the rest; None when it is whole or main has no commits. A
+        listing of revisions is then partial, and says so (Trust §5)."""
+        tip = self.repo.rev(self.ws.main_ref)
+        return None if tip is None else self.repo.history_cut(tip)
+
     def _revision(self, commit: Commit, doc_id: str, version: str) -> Revision:
         trailers = commit.trailers
         return Revision(
@@ -131,6 +138,16 @@ class History(Scope):
             problem = result.findings[0].message if result.findings else "not a document"
             raise RevisionError(f"{doc_id} at {spec} cannot be read: {problem}")
         return result.document
+
+    def worktree_differs(self, doc_id: str, rev: Revision | None) -> bool:
+        """Whether the working copy of ``doc_id`` differs from revision ``rev`` (True
+        without one), compared as ``git status`` compares: a CRLF checkout of the same
+        text is the same (Trust §7). Raises DocumentNotFound for an unknown id."""
+        if rev is None or not rev.path:
+            return True
+        here, there = self.ws.repo_path(self.ws.vault.get(doc_id).path), self.ws.repo_path(rev.path)
+        approved = self.repo.blob_ids(rev.commit, [there]).get(there)
+        return self.repo.worktree_ids([here]).get(here) != approved
 
     def worktree_text(self, doc_id: str) -> TextAt:
         """The working copy's text; raises DocumentNotFound for an unknown id."""

@@ -86,10 +86,9 @@ class Proposals(Scope):
         candidates = [p for p in waiting if doc_id in p.documents]
         if not candidates:
             return None
-        disk = (self.ws.root / path).read_bytes()
         repo_path = self.ws.repo_path(path)
-        for prop in candidates:
-            if self.repo.blob(prop.commit, repo_path) == disk:
+        for prop in candidates:  # compared as git compares: filters, line endings
+            if not self.repo.differs_from(prop.commit, repo_path):
                 return prop.number
         return None
 
@@ -156,7 +155,7 @@ class Proposals(Scope):
             if moved_from is not None:
                 files[moved_from] = None
                 old = self.repo.blob(tip, moved_from)
-        elif old == disk:
+        elif not self.repo.differs_from(tip, self.ws.repo_path(doc.path)):
             raise RevisionError(
                 f"{doc_id} has no changes against {self.ws.main} to propose (edit {doc.path} first)"
             )

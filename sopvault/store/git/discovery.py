@@ -19,7 +19,7 @@ from sopvault.store.git.errors import (
     GitUnavailable,
     NoRepository,
 )
-from sopvault.store.git.runner import environment, query
+from sopvault.store.git.runner import NO_GIT, environment, gitpython, query
 
 
 def discover(path: Path) -> Path:
@@ -32,8 +32,7 @@ def discover(path: Path) -> Path:
     bare one (history without a work tree), BrokenRepository when a ``.git`` is there but
     git cannot use it; each message carries the cause. Runs no git command.
     """
-    import git  # here, not at the top: the headless read paths never pay for it
-
+    git = gitpython()  # here, not at the top: the headless read paths never pay for it
     named = os.environ.get("GIT_DIR") or None
     try:
         # expand_vars=False: a folder named `a$HOME` is that folder, not a variable.
@@ -85,16 +84,15 @@ def init_repository(path: Path, branch: str = "main") -> Path:
     named: a ``$`` or ``~`` in its name is no variable.
 
     Raises GitError with git's words when git refuses, GitUnavailable without git."""
-    import git
-
+    git = gitpython()
     folder = path.absolute()
     try:
         folder.mkdir(mode=0o755, parents=True, exist_ok=True)
         # git's own init through GitPython's runner: ``git.Repo.init`` would expand "$NAME"
         # and "~" in the path and could create the repository somewhere else.
         git.Git(folder).init("--quiet", f"--initial-branch={branch}", env=environment())
-    except git.GitCommandNotFound as error:
-        raise GitUnavailable(f"cannot run git: {error}") from None
+    except git.GitCommandNotFound:
+        raise GitUnavailable(NO_GIT) from None
     except git.GitCommandError as err:
         raise GitError(f"git init failed: {err.stderr.strip() or err}") from None
     return folder

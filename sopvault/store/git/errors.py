@@ -11,7 +11,18 @@ class GitError(SopvaultError):
 
 
 class GitUnavailable(GitError, NeedsGit):
-    """The ``git`` program cannot be started (not installed, not on PATH)."""
+    """The ``git`` program cannot be started (not installed, not on PATH); the message
+    says so and how to install it."""
+
+
+class DubiousOwnership(GitError, NeedsGit):
+    """git refuses a repository that belongs to another user (its "dubious ownership"
+    check, CVE-2022-24765); the message names the ``safe.directory`` line that trusts it."""
+
+
+class DetachedHead(GitError):
+    """HEAD names no branch: a commit made there (a run's) would belong to no branch and
+    be lost at the next checkout; the message says to check out a branch."""
 
 
 class NoRepository(GitError, NeedsGit):
@@ -26,3 +37,10 @@ class BareRepository(NoRepository):
 class BrokenRepository(NoRepository):
     """A ``.git`` file or folder is there but git cannot use it (a ``gitdir:`` line that
     points nowhere, a half-copied folder)."""
+
+
+class IncompleteHistory(GitError, NeedsGit):
+    """The history git shows is not the whole history (a shallow clone, grafts): what
+    was approved cannot be checked on it. Exit status 2: nothing was judged (Trust §5)."""
+
+    exit_code = 2

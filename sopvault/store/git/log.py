@@ -1,17 +1,26 @@
 """Commits read from ``git log``: one process for a whole history, parsed from a format
-with separators that never occur in names, e-mails or paths."""
+whose separators no commit can contain (they are drawn afresh for every call).
+
+Trailers are read by git's own parser (trailer.c), as ``git interpret-trailers --parse``
+reads them (Trust §6): ``%(trailers)`` for every commit, and ``interpret-trailers`` itself
+for the rare message holding a ``---`` line, which only the latter takes as the message's end.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 
 from sopvault.model.control import Identity
+from sopvault.store.git.errors import GitError
 from sopvault.store.git.runner import Runner
 
 ZERO = "0" * 40
-# Field and record separators for log formats: never found in names, e-mails or paths.
-FS, RS = "\x1f", "\x1e"
+# The settings git's trailer parser reads, pinned so that a user's or a server's own
+# config (a comment character "S" would hide every "SOP-Id" line) never changes what
+# sopvault reads; the same pins for ``git log`` and ``interpret-trailers``.
+TRAILER_CONFIG = ("-c", "core.commentChar=#", "-c", "trailer.separators=:")
 
 # %G? is costly (it verifies signatures), so it is asked for only when needed.
 _LOG_FIELDS = (
@@ -47,6 +56,8 @@ class Commit:
     paths: tuple[str, ...] = ()
     # With ``raw``: (path, blob before, blob after) per changed file; ZERO for none.
     changes: tuple[tuple[str, str, str], ...] = ()
+    # With ``raw``: the changed paths that are symbolic links after the commit.
+    links: frozenset[str] = frozenset()
 
 
 def log(
@@ -68,7 +79,11 @@ def log(
     blob ids before and after, with ``signatures`` git's ``%G?`` letter.
     Raises GitError when git refuses (an unknown revision)."""
     fields = list(_LOG_FIELDS) + (["%G?"] if signatures else [])
-    fmt = RS + FS.join(fields) + FS
+    # Field and record separators: control characters plus a token drawn now, so a
+    # message (which may hold any control character) cannot end a record and forge one.
+    token = secrets.token_hex(8)
+    fs, rs = f"\x1f{token}\x1f", f"\x1e{token}\x1e"
+    fmt = rs + fs.join(fields) + fs
     extra = ["--name-only", "--no-renames", "-z"] if names else []
     if raw:
         extra = ["--raw", "--no-abbrev", "--no-renames", "-z"]
@@ -77,9 +92,40 @@ def log(
     if trailer is not None:
         extra += ["-E", trailer_grep(*trailer)]
     args = ["log", f"--format={fmt}", *extra, "--end-of-options", *revs, "--", *paths]
-    out = runner.run(["-c", "log.showSignature=false", *args])
-    records = out.decode("utf-8", "surrogateescape").split(RS)[1:]
-    return [_commit(record, signatures=signatures, raw=raw) for record in records]
+    out = runner.run(["-c", "log.showSignature=false", *TRAILER_CONFIG, *args])
+    records = out.decode("utf-8", "surrogateescape").split(rs)[1:]
+    commits = [_commit(record.split(fs), signatures=signatures, raw=raw) for record in records]
+    return [_with_divider(runner, c) if "---" in c.subject + c.body else c for c in commits]
+
+
+def _with_divider(runner: Runner, commit: Commit) -> Commit:
+    """``commit`` with its trailers as ``interpret-trailers --parse`` reads them when its
+    message holds a ``---`` line (everything from it on is a patch to that tool, not to
+    ``git log``'s ``%(trailers)``); unchanged otherwise."""
+    text = message_of(runner, commit.sha)
+    if not any(_DIVIDER.match(line) for line in text.split("\n")):
+        return commit
+    return replace(commit, trailers=parse_trailers(runner, text))
+
+
+def parse_trailers(runner: Runner, text: str) -> list[tuple[str, str]]:
+    """The trailers of commit message ``text`` as ``git interpret-trailers --parse``
+    reads them (git's own parser, with the pinned settings), as (key, value) pairs."""
+    out = runner.run([*TRAILER_CONFIG, "interpret-trailers", "--parse"], stdin=text.encode())
+    return parse_trailer_lines(out.decode("utf-8", "surrogateescape"))
+
+
+def message_of(runner: Runner, sha: str) -> str:
+    """A commit's whole message, exactly as stored; raises GitError for no such commit."""
+    obj = runner.read_object(sha)
+    if obj is None or obj[0] != "commit":
+        raise GitError(f"{sha} is not a commit")
+    raw = obj[1].decode("utf-8", "surrogateescape")
+    return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+
+
+# trailer.c ``find_patch_start``: a line starting with ``---`` then white space (or the end).
+_DIVIDER = re.compile(r"^---(?:[ \t\n\r\v\f]|$)")
 
 
 # The characters an extended regular expression (POSIX ERE, git's ``-E``) gives a meaning.
@@ -112,13 +158,12 @@ def count_commits(runner: Runner, tip: str, excluding: str | None = None) -> int
     return int(runner.text(args))
 
 
-def _commit(record: str, *, signatures: bool, raw: bool) -> Commit:
-    """One ``RS``-separated record of :func:`log`'s format as a Commit."""
-    parts = record.split(FS)
+def _commit(parts: list[str], *, signatures: bool, raw: bool) -> Commit:
+    """The fields of one record of :func:`log`'s format as a Commit."""
     (sha, parents, an, ae, ad, cn, ce, cd, subject, body, trailers) = parts[:11]
     rest = parts[11:]
     signature = rest.pop(0) if signatures else "N"
-    changes = _raw_changes(rest[0]) if raw and rest else ()
+    changes, links = _raw_changes(rest[0]) if raw and rest else ((), frozenset[str]())
     if raw:
         paths_found = tuple(path for path, _, _ in changes)
     else:
@@ -138,28 +183,41 @@ def _commit(record: str, *, signatures: bool, raw: bool) -> Commit:
         signature=signature or "N",
         paths=paths_found,
         changes=changes,
+        links=links,
     )
 
 
-def _raw_changes(block: str) -> tuple[tuple[str, str, str], ...]:
-    """``git log --raw -z`` entries: ``:mode mode old new status`` then the path."""
+LINK_MODE = "120000"  # a symbolic link's mode in a git tree
+
+
+def _raw_changes(block: str) -> tuple[tuple[tuple[str, str, str], ...], frozenset[str]]:
+    """``git log --raw -z`` entries (``:mode mode old new status``, then the path) as
+    (path, blob before, blob after) triples, and the paths that are symbolic links after."""
     tokens = block.split("\0")
     changes = []
-    for i, token in enumerate(tokens):
-        meta = token.strip("\n")
-        if meta.startswith(":") and i + 1 < len(tokens):
-            fields = meta[1:].split()
-            if len(fields) >= 4:
-                changes.append((tokens[i + 1], fields[2], fields[3]))
-    return tuple(changes)
+    links = set()
+    i = 0
+    while i + 1 < len(tokens):
+        fields = tokens[i].strip("\n")[1:].split()
+        if not tokens[i].strip("\n").startswith(":") or len(fields) < 4:
+            i += 1
+            continue
+        path = tokens[i + 1]  # a path, never read as an entry, whatever it starts with
+        changes.append((path, fields[2], fields[3]))
+        if fields[1] == LINK_MODE:
+            links.add(path)
+        i += 2
+    return tuple(changes), frozenset(links)
 
 
 def parse_trailer_lines(text: str) -> list[tuple[str, str]]:
-    """Trailers as ``git log %(trailers:only,unfold)`` prints them, one ``Key: value`` a
-    line, as (key, value) pairs; lines that are not trailers are skipped."""
+    """Trailers as git prints them (``%(trailers:only,unfold)``, ``interpret-trailers
+    --parse``): one ``Key: value`` a line, as (key, value) pairs, exactly as git trimmed
+    them. Lines are split on LF only, as git splits them: a value holding another line
+    break (U+2028, a form feed) stays one value, never a second trailer."""
     pairs = []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         key, sep, value = line.partition(":")
-        if sep and key.strip() and " " not in key.strip():
-            pairs.append((key.strip(), value.strip()))
+        if sep and key and " " not in key:
+            pairs.append((key, value.removeprefix(" ")))
     return pairs

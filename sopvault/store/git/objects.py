@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from sopvault.store.git.errors import GitError
 from sopvault.store.git.log import ZERO
 from sopvault.store.git.runner import Runner
 
@@ -39,13 +38,38 @@ def blob_ids(runner: Runner, rev: str, paths: list[str]) -> dict[str, str]:
     return ids
 
 
-def message_of(runner: Runner, sha: str) -> str:
-    """A commit's whole message, exactly as stored; raises GitError for no such commit."""
-    obj = runner.read_object(sha)
-    if obj is None or obj[0] != "commit":
-        raise GitError(f"{sha} is not a commit")
-    raw = obj[1].decode("utf-8", "surrogateescape")
-    return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+def tree_entries(runner: Runner, rev: str, under: str) -> dict[str, tuple[str, str]]:
+    """{path: (mode, object id)} for every file (links and submodules too) of ``rev``
+    under the folder ``under`` (``""``: all), from one ``ls-tree -r``."""
+    args = ["ls-tree", "-r", "-z", rev, "--", *([under] if under else [])]
+    out = runner.run(args).decode("utf-8", "surrogateescape")
+    entries: dict[str, tuple[str, str]] = {}
+    for entry in filter(None, out.split("\0")):
+        meta, path = entry.split("\t", 1)
+        mode, _, sha = meta.split()
+        entries[path] = (mode, sha)
+    return entries
+
+
+def worktree_ids(runner: Runner, paths: list[str]) -> dict[str, str]:
+    """{path: blob id} of each of ``paths`` (repository-relative) that is a file in the
+    work tree, as git would store it now: through the path's clean filter and line-ending
+    conversion (``core.autocrlf``, ``.gitattributes`` ``eol``/``text``), so it equals a
+    committed blob id exactly when ``git status`` would call the file unchanged (Trust §7).
+    One ``hash-object --stdin-paths``; nothing is written."""
+    present = [p for p in paths if (runner.root / p).is_file()]
+    if not present:
+        return {}
+    if any("\n" in p for p in present):
+        return {p: runner.text(["hash-object", "--", p]) for p in present}
+    out = runner.text(["hash-object", "--stdin-paths"], stdin="\n".join(present).encode())
+    return dict(zip(present, out.split(), strict=True))
+
+
+def checkout_bytes(runner: Runner, path: str, blob: str) -> bytes:
+    """The blob ``blob`` as git would check it out at ``path``: through the smudge filter
+    and line-ending conversion, so a file sopvault writes is what ``git checkout`` writes."""
+    return runner.run(["cat-file", "--filters", f"--path={path}", blob])
 
 
 def hash_blob(runner: Runner, path: str, data: bytes) -> str:

@@ -18,18 +18,21 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sopvault.model.control import Identity
+from sopvault.store.git import cuts, objects
 from sopvault.store.git import log as _log
-from sopvault.store.git import objects
 from sopvault.store.git import remote as _remote
 from sopvault.store.git.discovery import find_work_tree
-from sopvault.store.git.errors import GitError
+from sopvault.store.git.errors import DetachedHead, GitError
+from sopvault.store.git.files import WorkTreeFiles
 from sopvault.store.git.log import ZERO, Commit, parse_trailer_lines
 from sopvault.store.git.runner import LOCKED, Runner
+
+ON_BRANCH = "check out a branch first (git switch BRANCH)"
 
 __all__ = ["ZERO", "Commit", "GitError", "Repo", "parse_trailer_lines"]
 
 
-class Repo:
+class Repo(WorkTreeFiles):
     """A git work tree, by its top folder; ``env`` is set for every call (who is acting and
     when: the demo plays several people). Methods raise GitError when git refuses."""
 
@@ -109,6 +112,11 @@ class Repo:
         """The full ref HEAD is on (``refs/heads/main``), or None when HEAD is detached."""
         done = self._call("symbolic-ref", "-q", "HEAD")
         return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    def check_on_branch(self, what: str) -> None:
+        """Raise DetachedHead when HEAD is detached: ``what`` would be on no branch."""
+        if self.head_branch() is None and self.rev("HEAD") is not None:
+            raise DetachedHead(f"HEAD is detached: {what} would be on no branch; {ON_BRANCH}")
 
     def identity(self) -> Identity:
         """Who is running this, as git would record them as committer; raises GitError
@@ -237,7 +245,7 @@ class Repo:
 
     def message_of(self, sha: str) -> str:
         """A commit's whole message, exactly as stored."""
-        return objects.message_of(self._runner, sha)
+        return _log.message_of(self._runner, sha)
 
     # ---- remotes -----------------------------------------------------------------------
 
@@ -275,10 +283,8 @@ class Repo:
         raw: bool = False,
     ) -> list[Commit]:
         """Commits of ``revs`` (revisions or ranges, never options), newest first, with their
-        trailers: only first parents with ``first_parent``, only those carrying the trailer
-        ``(key, value)`` with ``trailer``, only those touching ``paths``; with ``names`` the
-        changed paths, with ``raw`` those paths with blob ids before and after, with
-        ``signatures`` git's ``%G?`` letter. Raises GitError for an unknown revision."""
+        trailers as git reads them; the options as in :func:`log.log`. Raises GitError for
+        an unknown revision."""
         return _log.log(
             self._runner,
             revs,
@@ -298,6 +304,10 @@ class Repo:
         """The commits in ``tip``'s history that ``excluding`` (when given) does not hold;
         raises GitError for an unknown revision."""
         return _log.count_commits(self._runner, tip, excluding)
+
+    def history_cut(self, tip: str, since: str | None = None) -> str | None:
+        """Why ``tip``'s history (after ``since``) is not all here; see ``cuts``."""
+        return cuts.history_cut(self._runner, tip, since)
 
     def check_index_unlocked(self) -> None:
         """Refuse before changing anything when git's index is locked: a command that

@@ -17,9 +17,10 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, BinaryIO, cast
 
-from sopvault.store.git.errors import GitError, GitUnavailable
+from sopvault.store.git.errors import DubiousOwnership, GitError, GitUnavailable
 
 if TYPE_CHECKING:
     import git
@@ -37,10 +38,45 @@ POLICY: Mapping[str, str] = {
     "SSH_ASKPASS": "",
     # A read never takes the index lock, so sopvault never gets in the way of the user's git.
     "GIT_OPTIONAL_LOCKS": "0",
+    # Commits as they were made: a replace ref (git replace) could show another message,
+    # other trailers, another history in place of an approval (Trust §5, §6).
+    "GIT_NO_REPLACE_OBJECTS": "1",
 }
 # Left behind by a git hook or a shell, it would make git read another index than the
 # repository's own; a private index is always asked for explicitly.
 INDEX_VARIABLE = "GIT_INDEX_FILE"
+
+
+NO_GIT = (
+    "cannot run git: it is not installed or not on your PATH; install git (apt install git,"
+    " brew install git, or git-scm.com) and try again"
+)
+
+
+def gitpython() -> ModuleType:
+    """GitPython, imported so that a machine without git gets GitUnavailable from the first
+    command that needs git, not an ImportError from the import (GitPython looks for git
+    when imported unless ``GIT_PYTHON_REFRESH`` says to stay quiet)."""
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    import git
+
+    return git
+
+
+_DUBIOUS = re.compile(r"dubious ownership in repository at '(?P<path>[^']*)'")
+
+
+def refuse_dubious(stderr: bytes) -> None:
+    """Raise DubiousOwnership, one line with the fix, when git refused a repository that
+    belongs to another user; return otherwise."""
+    match = _DUBIOUS.search(stderr.decode("utf-8", "replace"))
+    if match is not None:
+        path = match["path"]
+        raise DubiousOwnership(
+            f"git refuses the repository at {path}: it belongs to another user (git's"
+            " 'dubious ownership' check); if you trust it, run:"
+            f" git config --global --add safe.directory {path}"
+        )
 
 
 def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -58,7 +94,7 @@ def query(root: Path, *args: str) -> bytes | None:
 
     For the search path only: no stdin, no GitPython import, nothing raised."""
     try:
-        done = subprocess.run(
+        done = subprocess.run(  # a missing git or a refused repository: None, as any failure
             ["git", "-C", str(root), *args],
             capture_output=True,
             env=environment(),
@@ -86,8 +122,7 @@ class Runner:
 
     def _gitpython(self) -> git.Git:
         if self._cmd is None:
-            import git  # here, not at the top: the headless read paths never pay for it
-
+            git = gitpython()  # here, not at the top: the headless read paths never pay for it
             cmd = git.Git(self.root)
             cmd.update_environment(**POLICY)  # for the persistent cat-file as well
             self._cmd = cmd
@@ -112,8 +147,9 @@ class Runner:
     def _execute(
         self, args: list[str], stdin: bytes | None, env: dict[str, str]
     ) -> subprocess.CompletedProcess[bytes]:
-        import git
-
+        """Run git; raises GitUnavailable without git, DubiousOwnership when git refuses
+        a repository owned by another user (whatever the caller accepts as a status)."""
+        git = gitpython()
         argv = ["git", "-C", str(self.root), *args]
         try:
             with _stdin_file(stdin) as istream:
@@ -128,15 +164,16 @@ class Runner:
                     shell=False,  # whatever Git.USE_SHELL says: user text is never shell syntax
                     env=env,
                 )
-        except git.GitCommandNotFound as error:
-            raise GitUnavailable(f"cannot run git: {error.stderr.strip() or error}") from None
+        except git.GitCommandNotFound:
+            raise GitUnavailable(NO_GIT) from None
         except OSError as error:
             raise GitError(f"cannot run git: {error.strerror or error}") from None
         if status < 0 and err.startswith("Timeout:"):
             raise GitError(f"git {args[0]} did not finish in {TIMEOUT / 60:g} minutes")
-        return subprocess.CompletedProcess(
-            argv, status, out, err.encode("utf-8", "surrogateescape")
-        )
+        stderr = err.encode("utf-8", "surrogateescape")
+        if status != 0:
+            refuse_dubious(stderr)
+        return subprocess.CompletedProcess(argv, status, out, stderr)
 
     def run(
         self,
@@ -176,7 +213,7 @@ class Runner:
         Raises GitError when the reader itself failed (it is restarted on the next read)."""
         with self._reading:
             cmd = self._gitpython()
-            try:
+            try:  # a missing git or a refused repository failed an earlier command first
                 _, kind, _, data = cmd.get_object_data(name)
             except ValueError as error:
                 if "could not be resolved" in str(error) or "line feed" in str(error):

@@ -44,6 +44,8 @@ class HistoryLoaded(Message):
     """The rows of the table, newest first (the working copy on top when it differs)."""
 
     rows: list[HistoryRow]
+    # Why the list may be partial (a shallow clone), with how to fetch the rest.
+    incomplete: str | None = None
 
 
 @dataclass
@@ -73,15 +75,21 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Title, table of revisions, the compare line and the diff."""
         yield Header()
-        heading = Text("History of ", style="bold")
-        heading.append(inert(self.doc_id), style="bold cyan")
-        heading.append(f"  {inert(self.doc_title)}", style="bold")
-        yield Static(heading, id="history-title")
+        yield Static(self._heading(), id="history-title")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Reading the history from git…", style="dim"), id="history-compare")
         with VerticalScroll(id="history-diff-scroll"):
             yield Static("", id="history-diff")
         yield footer()
+
+    def _heading(self, note: str | None = None) -> Text:
+        """ "History of ID  Title", then ``note`` (why the list may be partial) when given."""
+        heading = Text("History of ", style="bold")
+        heading.append(inert(self.doc_id), style="bold cyan")
+        heading.append(f"  {inert(self.doc_title)}", style="bold")
+        if note:
+            heading.append(f"  ({inert(note)})", style="yellow")
+        return heading
 
     def on_mount(self) -> None:
         """The columns, then the history (read from git in a worker)."""
@@ -94,12 +102,11 @@ class HistoryScreen(Screen[None]):
         """The approved revisions, and the working copy when it differs from the newest."""
         found = self.control.history.revisions(self.doc_id)
         rows = [HistoryRow(r.commit, r.version, r) for r in found]
-        working = self.control.history.worktree_text(self.doc_id)
-        newest = self.control.history.revision_text(found[0]) if found else None
-        if newest is None or newest.text != working.text:
+        history = self.control.history
+        if history.worktree_differs(self.doc_id, found[0] if found else None):
             rows.insert(0, HistoryRow(WORKTREE, "working copy"))
-            self._texts[WORKTREE] = working
-        deliver(self, HistoryLoaded(rows))
+            self._texts[WORKTREE] = history.worktree_text(self.doc_id)
+        deliver(self, HistoryLoaded(rows, history.incomplete()))
 
     def on_work_failed(self, event: WorkFailed) -> None:
         """Git could not answer: said in place, above the diff."""
@@ -132,6 +139,8 @@ class HistoryScreen(Screen[None]):
                 ]
             lines.append((row.key, [Text(inert(c)) for c in cells]))
         add_rows(table, lines)
+        if event.incomplete is not None:
+            self.query_one("#history-title", Static).update(self._heading(event.incomplete))
         if not any(r.revision for r in rows):
             self.show_problem(
                 f"{self.doc_id} has no approved revisions on {self.control.ws.main} yet:"

@@ -1,0 +1,51 @@
+"""Whether the history git shows is the whole history: a shallow clone or a grafts file
+cuts it short, and then neither ``verify`` nor ``history`` may speak for all of it.
+
+Replace refs (``git replace``) need no check: the runner's policy sets
+``GIT_NO_REPLACE_OBJECTS``, so sopvault always reads the commits as they were made, never a
+replacement that could carry other trailers (Trust §5, §6).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sopvault.store.git.runner import Runner
+
+UNSHALLOW = "git fetch --unshallow"
+
+
+def _git_path(runner: Runner, name: str) -> Path:
+    """A file in the repository's git folder (the common one for a linked work tree)."""
+    return runner.root / runner.text(["rev-parse", "--git-path", name])
+
+
+def history_cut(runner: Runner, tip: str, since: str | None = None) -> str | None:
+    """Why the history of ``tip`` (after ``since``, when given) that git shows is not all
+    of it, as one line with the fix; None when it is whole. A shallow clone counts only
+    when one of its cut commits lies in that history: ``--since`` on a clone deep enough
+    is whole. Raises GitError when git fails."""
+    grafts = _git_path(runner, "info/grafts")
+    if grafts.is_file() and grafts.read_bytes().strip():
+        return (
+            f"the history is rewritten by {grafts} (grafts): verify and history read only"
+            " commits as they were made; move it away (git replace --convert-graft-file"
+            " shows what it does)"
+        )
+    shallow = _git_path(runner, "shallow")
+    cuts = (
+        shallow.read_text(encoding="ascii", errors="replace").split() if shallow.is_file() else []
+    )
+    for cut in cuts:
+        inside = _is_ancestor(runner, cut, tip)
+        if inside and not (since is not None and _is_ancestor(runner, cut, since)):
+            return (
+                f"the history is incomplete: this is a shallow clone, cut at {cut[:10]};"
+                f" fetch the rest with `{UNSHALLOW}` (in CI: a full clone, fetch-depth: 0)"
+            )
+    return None
+
+
+def _is_ancestor(runner: Runner, older: str, newer: str) -> bool:
+    """Whether commit ``older`` is ``newer`` or in its history."""
+    return runner.call(["merge-base", "--is-ancestor", older, newer]).returncode == 0

@@ -1,0 +1,34 @@
+"""The work tree's files as git sees them: compared with blobs and written from them
+through git's filters and line-ending conversion, never as raw bytes (Trust §7)."""
+
+from __future__ import annotations
+
+from sopvault.store.git import objects
+from sopvault.store.git.runner import Runner
+
+
+class WorkTreeFiles:
+    """What :class:`~sopvault.store.git.repo.Repo` offers about files and trees, over its
+    runner: with ``core.autocrlf`` or ``.gitattributes`` (``eol=crlf``, ``text``, a clean
+    or smudge filter) the bytes on disk are not the blob's, and only git can say whether
+    they hold the same text."""
+
+    _runner: Runner
+
+    def tree_entries(self, rev: str, under: str = "") -> dict[str, tuple[str, str]]:
+        """{path: (mode, id)} of every file of ``rev`` under the folder ``under``."""
+        return objects.tree_entries(self._runner, rev, under)
+
+    def worktree_ids(self, paths: list[str]) -> dict[str, str]:
+        """The blob id git would store now for each of ``paths`` that is a file: how a
+        work-tree file is compared with a blob (filters applied), never by raw bytes."""
+        return objects.worktree_ids(self._runner, paths)
+
+    def differs_from(self, rev: str | None, path: str) -> bool:
+        """Whether the file at ``path`` differs from ``rev``'s as ``git status`` says."""
+        committed = objects.blob_ids(self._runner, rev, [path]).get(path) if rev else None
+        return self.worktree_ids([path]).get(path) != committed
+
+    def checkout_bytes(self, path: str, blob: str) -> bytes:
+        """Blob ``blob`` as ``git checkout`` would write it at ``path`` (smudged)."""
+        return objects.checkout_bytes(self._runner, path, blob)
