@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Static
 
 from sopvault.model.control import Revision, TextAt
 from sopvault.render.rich import diff_renderable, unified_diff
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.review.control import DocumentControl
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import WorkFailed
@@ -74,8 +74,8 @@ class HistoryScreen(Screen[None]):
         """Title, table of revisions, the compare line and the diff."""
         yield Header()
         heading = Text("History of ", style="bold")
-        heading.append(inert(self.doc_id), style="bold cyan")
-        heading.append(f"  {inert(self.doc_title)}", style="bold")
+        heading.append(inert_line(self.doc_id), style="bold cyan")
+        heading.append(f"  {inert_line(self.doc_title)}", style="bold")
         yield Static(heading, id="history-title")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Reading the history from git…", style="dim"), id="history-compare")
@@ -108,7 +108,9 @@ class HistoryScreen(Screen[None]):
 
     def show_problem(self, message: str) -> None:
         """A problem in the line above the diff, as inert text."""
-        self.query_one("#history-compare", Static).update(Text(inert(message), style="bold red"))
+        self.query_one("#history-compare", Static).update(
+            Text(inert_line(message), style="bold red")
+        )
 
     def on_history_loaded(self, event: HistoryLoaded) -> None:
         """Fill the table and show the newest row's diff."""
@@ -130,7 +132,7 @@ class HistoryScreen(Screen[None]):
                     rev.summary,
                     rev.commit[:8],
                 ]
-            lines.append((row.key, [Text(inert(c)) for c in cells]))
+            lines.append((row.key, [Text(inert_line(c)) for c in cells]))
         add_rows(table, lines)
         if not any(r.revision for r in rows):
             self.show_problem(
@@ -177,11 +179,11 @@ class HistoryScreen(Screen[None]):
 
     def _compare_line(self, older: str | None, newer: str) -> Text:
         line = Text("Changes from ", style="bold")
-        line.append(inert(self._label(older)), style="red")
+        line.append(inert_line(self._label(older)), style="red")
         line.append(" to ", style="bold")
-        line.append(inert(self._label(newer)), style="green")
+        line.append(inert_line(self._label(newer)), style="green")
         if self.pinned is not None:
-            line.append(f"   {PIN} pinned: {inert(self._label(self.pinned))} (c unpins)")
+            line.append(f"   {PIN} pinned: {inert_line(self._label(self.pinned))} (c unpins)")
         else:
             line.append("   c: pin this row to compare it with any other", style="dim")
         return line

@@ -1,0 +1,58 @@
+"""Hostile text for the inert-text tests (Trust §8): escape sequences, C0 and C1 controls,
+newlines, Rich/Textual markup and actions, bidi controls and zero-width characters."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import strategies as st
+
+# Fragments that act on a terminal or a markup parser when they get through raw.
+BITS = [
+    "\x1b[31m",  # SGR: colour
+    "\x1b[2J\x1b[H",  # clear the screen, cursor home
+    "\x1b]8;;https://evil.example\x07here\x1b]8;;\x07",  # OSC 8 hyperlink
+    "\x1b]0;pwned\x07",  # set the window title
+    "\x9b1m",  # a one-byte CSI (C1)
+    "\x85",  # NEL (C1 newline)
+    "\x07",
+    "\x08",
+    "\r",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u2028",
+    "[bold red]",
+    "[/]",
+    "[@click=app.quit]quit[/]",
+    "[link=https://evil.example]x[/link]",
+    "[b]",
+    "\u202e",  # right-to-left override
+    "\u2066",  # left-to-right isolate
+    "\u200b",  # zero-width space
+    "\\",
+    '"',
+    "'",
+    "é",
+    "word",
+]
+
+hostile = st.lists(
+    st.one_of(st.sampled_from(BITS), st.text(alphabet="ab [] ", max_size=3)),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+# What no output of sopvault may hold raw: C0 controls (tab and newline apart), DEL, C1,
+# bidi controls, line separators, lone surrogates.
+RAW = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+)
+
+
+def assert_inert(text: str) -> None:
+    """Fail, naming the character and where, when ``text`` holds anything ``RAW`` matches."""
+    found = RAW.search(text)
+    if found is not None:
+        near = text[max(0, found.start() - 60) : found.end() + 20]
+        raise AssertionError(f"raw {found.group()!r} at {found.start()}: {near!r}")
