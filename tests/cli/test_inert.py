@@ -215,3 +215,66 @@ def test_inert_forms_leave_nothing_raw(text: str) -> None:
     assert_inert(inert(text + "\udcff").replace("\n", ""))
     assert inert_line(line) == line and inert(inert(text)) == inert(text)
     line.encode("utf-8")
+
+
+def on_a_terminal(root: Path, env: dict[str, str], *args: str) -> bytes:
+    """Run ``sopvault ARGS`` as a real process whose stdout and stderr are a terminal (a
+    pseudo-terminal 120 columns wide), and return every byte it wrote there."""
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    os.set_blocking(leader, True)
+    full = {**os.environ, "COLUMNS": "120", "LINES": "40", **env}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sopvault", "--vault", str(root), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env=full,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the process closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) in (0, 1), b"".join(chunks)
+    return b"".join(chunks)
+
+
+PLAIN_COMMANDS = [
+    ("show", "SOP-010"),
+    ("diff", "SOP-003"),
+    ("search", "potash"),
+    ("list",),
+    ("check",),
+    ("tree",),
+    ("history", "SOP-003"),
+    ("reviews",),
+    ("verify",),
+]
+
+
+@pytest.mark.parametrize("env", [{"TERM": "dumb"}, {"TERM": "xterm-256color", "NO_COLOR": "1"}])
+def test_term_dumb_and_no_color_give_plain_output(demo_path: Path, env: dict[str, str]) -> None:
+    """Trust §8 (inert text): on a real terminal, ``TERM=dumb`` or ``NO_COLOR`` make every
+    command print without one escape sequence (no colour, bold, cursor movement or link)."""
+    for args in PLAIN_COMMANDS:
+        out = on_a_terminal(demo_path, env, *args)
+        assert b"\x1b" not in out and b"\x9b" not in out, (args, out[:400])
+        assert out.strip(), args
+
+
+def test_a_colour_terminal_still_gets_colour(demo_path: Path) -> None:
+    """Trust §8 (inert text): the plain-output test can see escapes: without NO_COLOR, on
+    a colour terminal, ``show`` and ``diff`` do style their output."""
+    env = {"TERM": "xterm-256color", "NO_COLOR": ""}
+    assert b"\x1b[" in on_a_terminal(demo_path, env, "show", "SOP-010")
+    assert b"\x1b[" in on_a_terminal(demo_path, env, "diff", "SOP-003")
