@@ -4,7 +4,9 @@ newlines, Rich/Textual markup and actions, bidi controls and zero-width characte
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import tomli_w
 from hypothesis import strategies as st
 
 # Fragments that act on a terminal or a markup parser when they get through raw.
@@ -56,3 +58,32 @@ def assert_inert(text: str) -> None:
     if found is not None:
         near = text[max(0, found.start() - 60) : found.end() + 20]
         raise AssertionError(f"raw {found.group()!r} at {found.start()}: {near!r}")
+
+
+def hostile_document(doc_id: str, title: str, owner: str, step: str, body: str) -> str:
+    """A procedure with ``title``, ``owner``, a first step whose action ends with and whose
+    role is ``step``, and ``body``; TOML written by tomli_w (controls as escapes)."""
+    front = {
+        "id": doc_id,
+        "title": title,
+        "kind": "procedure",
+        "owner": owner,
+        "status": "draft",
+        "steps": [{"action": f"Check {step}", "role": step}, {"action": "Close it"}],
+    }
+    return f"+++\n{tomli_w.dumps(front)}+++\n{body}"
+
+
+def write_hostile(root: Path, *, title: str, owner: str, step: str, body: str, name: str) -> None:
+    """Write SOP-900 (hostile fields) and SOP-901 (owned by ``zed``, whose name in
+    sopvault.toml is ``name``) into the vault at ``root``, replacing earlier ones."""
+    procedures = root / "procedures"
+    (procedures / "SOP-900.md").write_text(
+        hostile_document("SOP-900", title, owner, step, body), encoding="utf-8"
+    )
+    (procedures / "SOP-901.md").write_text(
+        hostile_document("SOP-901", "Two", "zed", "x", "y"), encoding="utf-8"
+    )
+    config = (root / "sopvault.toml").read_text(encoding="utf-8").split("\n[people.zed]")[0]
+    person = tomli_w.dumps({"people": {"zed": {"name": name, "email": "zed@x.example"}}})
+    (root / "sopvault.toml").write_text(f"{config}\n{person}", encoding="utf-8")

@@ -73,11 +73,6 @@ def inert_line(text: str) -> str:
     return _LINE.sub(_visible_in_line, text)
 
 
-def has_control(text: str) -> bool:
-    """True when ``text`` holds a character ``inert`` would replace (CRLF line ends apart)."""
-    return _BLOCK.search(text.replace("\r\n", "\n")) is not None
-
-
 def inert_lines(lines: Iterable[str]) -> str:
     """Lines that are each meant as one line (a run report, a summary), each made inert
     with ``inert_line`` and joined by newlines: a newline inside one cannot forge another."""

@@ -10,13 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-import tomli_w
 from hypothesis import HealthCheck, Phase, given, settings
 
 from sopvault.cli import main
 from sopvault.render.safetext import inert, inert_line
 from tests.conftest import act_as, commit_all, copy_sample
-from tests.hostile import assert_inert, hostile
+from tests.hostile import assert_inert, hostile, hostile_document, write_hostile
 
 # Each example writes files and commits with real git: a dozen, and no shrinking (minutes
 # per step); a failure still prints its example.
@@ -53,19 +52,6 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def hostile_document(doc_id: str, title: str, owner: str, step: str, body: str) -> str:
-    """A procedure whose title, owner, step action and role, and body are ``hostile``."""
-    front = {
-        "id": doc_id,
-        "title": f"T {title}",
-        "kind": "procedure",
-        "owner": owner,
-        "status": "draft",
-        "steps": [{"action": f"Check {step}", "role": step}],
-    }
-    return f"+++\n{tomli_w.dumps(front)}+++\nzanzibar {body}\n"
-
-
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     root = copy_sample(tmp_path / "vault")
@@ -87,15 +73,9 @@ def test_documents_and_config_print_inert(
     """Trust §8 (inert text): a hostile title, owner, step, body and config person name
     reach list, show, check, tree and search as visible text, one line where one is due."""
     fresh_random()
-    (vault / "procedures" / "SOP-900.md").write_text(
-        hostile_document("SOP-900", title, owner, step, body), encoding="utf-8"
+    write_hostile(
+        vault, title=f"T {title}", owner=owner, step=step, body=f"zanzibar {body}\n", name=name
     )
-    (vault / "procedures" / "SOP-901.md").write_text(
-        hostile_document("SOP-901", "two", "zed", "x", "y"), encoding="utf-8"
-    )
-    config = (vault / "sopvault.toml").read_text(encoding="utf-8")
-    person = tomli_w.dumps({"people": {"zed": {"name": name, "email": "zed@x.example"}}})
-    (vault / "sopvault.toml").write_text(config.split("[people.zed]")[0] + person)
     where = ("--vault", str(vault))
 
     code, out, _ = run(capsys, *where, "list")
@@ -154,7 +134,8 @@ def test_git_authors_proposals_and_runs_print_inert(
     code, _, err = run(capsys, *where, "approve", "1", "-m", f"ok {comment}")
     assert code == 0, err
     _, out, _ = run(capsys, *where, "history", "SOP-003")
-    assert words(inert_line(f"S {summary}").split("⏎")[0]) in words(out)
+    kept = json.loads(run(capsys, *where, "history", "SOP-003", "--json")[1])[0]["summary"]
+    assert kept.startswith("S") and words(inert_line(kept)) in words(out)
     run(capsys, *where, "verify")
 
     code, out, _ = run(capsys, *where, "runs", "start", "SOP-010")

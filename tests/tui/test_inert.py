@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-import tomli_w
 from hypothesis import HealthCheck, Phase, given, settings
 from rich.segment import Segment
 from textual.app import App
@@ -26,7 +25,7 @@ from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
 from tests.conftest import act_as, commit_all, copy_sample, workspace_at
-from tests.hostile import assert_inert, hostile
+from tests.hostile import assert_inert, hostile, write_hostile
 from tests.tui.helpers import open_document, settle
 
 PACKAGE = Path(__file__).resolve().parents[2] / "sopvault"
@@ -43,29 +42,9 @@ NAME = "[bold]Zed[/bold] \x1b[5m\u2066Z"
 SUMMARY = "[@click=app.quit]S[/] \x1b[31mred\u202e\nsecond"
 
 
-def document(doc_id: str, title: str, owner: str, step: str, body: str) -> str:
-    front = {
-        "id": doc_id,
-        "title": title,
-        "kind": "procedure",
-        "owner": owner,
-        "status": "draft",
-        "steps": [{"action": f"Check {step}", "role": step}, {"action": "Close it"}],
-    }
-    return f"+++\n{tomli_w.dumps(front)}+++\n{body}"
-
-
 def hostile_vault(root: Path, title: str = TITLE, step: str = STEP, body: str = BODY) -> Path:
     copy_sample(root)
-    (root / "procedures" / "SOP-900.md").write_text(
-        document("SOP-900", title, OWNER, step, body), encoding="utf-8"
-    )
-    (root / "procedures" / "SOP-901.md").write_text(
-        document("SOP-901", "Two", "zed", "x", "y"), encoding="utf-8"
-    )
-    config = (root / "sopvault.toml").read_text(encoding="utf-8")
-    person = tomli_w.dumps({"people": {"zed": {"name": NAME, "email": "zed@x.example"}}})
-    (root / "sopvault.toml").write_text(config + "\n" + person, encoding="utf-8")
+    write_hostile(root, title=title, owner=OWNER, step=step, body=body, name=NAME)
     commit_all(root)
     return root
 
@@ -96,6 +75,21 @@ def assert_literal(app: App[None], *expected: str) -> None:
 
 def make_app(root: Path) -> SopVaultApp:
     return SopVaultApp(workspace_at(root))
+
+
+async def shows(
+    root: Path, doc_id: str, keys: tuple[str, ...], screen: type, *expected: str
+) -> None:
+    """Open ``doc_id``, press ``keys`` one by one, and check the screen reached shows each
+    ``expected`` literally (``assert_literal``)."""
+    app = make_app(root)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await open_document(pilot, doc_id)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, screen)
+        assert_literal(app, *expected)
 
 
 async def test_browse_shows_a_hostile_document_literally(tmp_path: Path) -> None:
@@ -156,22 +150,11 @@ async def test_reviews_and_history_show_git_text_literally(
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Zed [b]Z[/b] \x1b[31m")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "zed@x.example")
     DocumentControl(workspace_at(root)).proposals.propose(["SOP-003"], SUMMARY)
-    app = make_app(root)
-    async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await open_document(pilot, "SOP-003")
-        await pilot.press("i")
-        await settle(pilot)
-        assert isinstance(app.screen, ReviewsScreen)
-        assert_literal(app, "Zed [b]Z[/b] ^[[31m", "[@click=app.quit]S[/] ^[[31mred<U+202E>")
+    author, summary = "Zed [b]Z[/b] ^[[31m", "[@click=app.quit]S[/] ^[[31mred<U+202E>"
+    await shows(root, "SOP-003", ("i",), ReviewsScreen, author, summary)
     act_as(monkeypatch, "Bilal Okafor")
     DocumentControl(workspace_at(root)).approvals.approve("1", "ok")
-    app = make_app(root)
-    async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await open_document(pilot, "SOP-003")
-        await pilot.press("h")
-        await settle(pilot)
-        assert isinstance(app.screen, HistoryScreen)
-        assert_literal(app, "Zed [b]Z[/b] ^[[31m", "[@click=app.quit]S[/]")
+    await shows(root, "SOP-003", ("h",), HistoryScreen, author, "[@click=app.quit]S[/]")
 
 
 async def test_the_run_screen_shows_steps_and_notes_literally(tmp_path: Path) -> None:
@@ -181,22 +164,15 @@ async def test_the_run_screen_shows_steps_and_notes_literally(tmp_path: Path) ->
     runs = Runs(workspace_at(root))
     run = runs.start("SOP-900").run
     runs.mark(run.id, 1, "done", note=f"N {SUMMARY}")
-    app = make_app(root)
-    async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await open_document(pilot, "SOP-900")
-        await pilot.press("o")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, RunScreen)
-        await pilot.press("up")
-        await settle(pilot)
-        assert_literal(
-            app,
-            "[bold red]T[/] [@click=app.quit]q[/]",
-            "Check [b]Check[/b]",
-            "N [@click=app.quit]S[/] ^[[31mred<U+202E>⏎second",
-        )
+    await shows(
+        root,
+        "SOP-900",
+        ("o", "enter", "up"),  # the open runs, resume the one, back to step 1
+        RunScreen,
+        "[bold red]T[/] [@click=app.quit]q[/]",
+        "Check [b]Check[/b]",
+        "N [@click=app.quit]S[/] ^[[31mred<U+202E>⏎second",
+    )
 
 
 async def test_a_file_name_that_is_not_utf8_is_a_problem_not_a_crash(tmp_path: Path) -> None:
