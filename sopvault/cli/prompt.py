@@ -122,8 +122,8 @@ class LinePrompt:
             return EXIT_INTERRUPTED
 
     def _ask(self, prompt: str) -> str:
-        try:
-            return self.ask(prompt)
+        try:  # a prompt can quote the step's evidence spec: one inert line
+            return self.ask(inert_line(prompt))
         except EOFError:
             raise Quit from None
 
