@@ -16,7 +16,7 @@ import click
 from sopvault import __version__
 from sopvault.cli.options import vault_option
 from sopvault.errors import SopvaultError
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -78,7 +78,7 @@ class LazyGroup(click.Group):
         try:
             code = super().invoke(ctx)
         except SopvaultError as err:
-            click.echo(f"sopvault: error: {inert(str(err))}", err=True)
+            click.echo(f"sopvault: error: {inert_line(str(err))}", err=True)
             ctx.exit(err.exit_code)
         if isinstance(code, int) and code != EXIT_OK:
             ctx.exit(code)
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.UsageError as err:
         raise SystemExit(_fail(_usage_line(err), EXIT_USAGE)) from None
     except click.ClickException as err:
-        return _fail(f"sopvault: error: {inert(err.format_message())}", err.exit_code)
+        return _fail(f"sopvault: error: {inert_line(err.format_message())}", err.exit_code)
     except click.Abort:
         return _fail("sopvault: interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:
@@ -131,7 +131,7 @@ def _usage_line(err: click.UsageError) -> str:
         message = "say which command"
     else:
         message = " ".join(err.format_message().split())
-    return f"sopvault: error: {inert(message)} (see `{path} --help`)"
+    return f"sopvault: error: {inert_line(message)} (see `{path} --help`)"
 
 
 def _fail(line: str, code: int) -> int:

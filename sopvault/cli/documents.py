@@ -11,12 +11,12 @@ from typing import Any
 import click
 
 from sopvault.cli.options import json_option, open_vault, vault_option, vault_path
-from sopvault.cli.output import note_skipped, print_json
+from sopvault.cli.output import note_skipped, print_json, say
 from sopvault.cli.params import DOCUMENT_ID, KIND, STATUS, resolve_id, suggesting
 from sopvault.core.wording import counted
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Severity
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.vault import DocumentFilter, Vault, VaultState
 
 EXIT_OK, EXIT_ERRORS = 0, 1
@@ -32,10 +32,10 @@ def init(folder: Path | None, name: str | None) -> int:
     where = given if given and folder in (None, Path(".")) else folder or Path(".")
     vault, written, created_repo = Vault.init(where, name)
     for path in written:
-        print(f"created {path.relative_to(vault.root)}")
+        say(f"created {path.relative_to(vault.root)}")
     if created_repo:
-        print(f"initialised a git repository in {vault.root}")
-    print(f"vault '{inert(vault.config.name)}' is ready at {vault.root}")
+        say(f"initialised a git repository in {vault.root}")
+    say(f"vault '{vault.config.name}' is ready at {vault.root}")
     return EXIT_OK
 
 
@@ -50,7 +50,7 @@ def new(kind: Kind, title: str, parent: str | None) -> int:
     parent = resolve_id(vault, parent) if parent else None
     with suggesting(vault, parent or ""):
         doc = vault.new_document(kind, title, parent)
-    print(f"created {doc.id} at {doc.path}")
+    say(f"created {doc.id} at {doc.path}")
     return EXIT_OK
 
 
@@ -71,13 +71,13 @@ def list_documents(
         print_json([_summary(d) for d in docs])
     elif docs:
         lines = [
-            f"{inert(d.id):<12} {d.kind.value:<16} {_status(d):<10} {inert(d.version or '-'):<6}"
-            f" {inert(d.title)}"
+            f"{inert_line(d.id):<12} {d.kind.value:<16} {_status(d):<10}"
+            f" {inert_line(d.version or '-'):<6} {inert_line(d.title)}"
             for d in docs
         ]
         sys.stdout.write("\n".join(lines) + "\n")
     else:
-        sys.stderr.write("no documents match\n")
+        say("no documents match", err=True)
     note_skipped(vault.state)
     return EXIT_OK
 
@@ -123,12 +123,11 @@ def show(doc_id: str, as_json: bool, at: str | None) -> int:
     if as_json:
         print_json({"path": doc.path, "front_matter": doc.front, "body": doc.body})
         return EXIT_OK
-    from rich.console import Console
-
     from sopvault.render.rich import document_renderable
+    from sopvault.render.terminal import console
 
     names = {handle: person.name for handle, person in vault.config.people.items()}
-    Console(highlight=False).print(document_renderable(doc, names))
+    console().print(document_renderable(doc, names))
     note_skipped(vault.state)
     return EXIT_OK
 
@@ -163,11 +162,11 @@ def tree(doc_id: str | None) -> int:
 
 
 def _tree_label(state: VaultState, doc: Document) -> str:
-    label = f"{inert(doc.id)}  {inert(doc.title)}  [{doc.kind.label}, {_status(doc)}]"
+    label = f"{doc.id}  {doc.title}  [{doc.kind.label}, {_status(doc)}]"
     related = state.tree.related.get(doc.id)
     if related:
         label += "  <-> " + ", ".join(related)
-    return label
+    return inert_line(label)
 
 
 def _children(state: VaultState, ids: list[str], prefix: str, seen: set[str]) -> Iterator[str]:
@@ -206,7 +205,7 @@ def check(as_json: bool) -> int:
         )
     else:
         for finding in state.findings:
-            print(inert(finding.format()))
+            say(finding.format())
         print(
             f"{counted(len(state.documents), 'document')} checked:"
             f" {counted(len(errors), 'error')}, {counted(len(warnings), 'warning')},"

@@ -4,6 +4,7 @@ and the note about skipped files. Text from files is made inert before it reache
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -12,9 +13,16 @@ if TYPE_CHECKING:
     from sopvault.services.vault import VaultState
 
 
+# What json.dumps leaves raw with ensure_ascii=False and a terminal would act on: C1
+# controls, bidi controls, line separators, lone surrogates (they occur only inside strings).
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+
+
 def print_json(data: Any) -> None:
-    """``data`` (dicts, lists, str, numbers) as indented UTF-8 JSON on stdout."""
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """``data`` (dicts, lists, str, numbers) as indented UTF-8 JSON on stdout; characters a
+    terminal would act on are written as ``\\uXXXX`` escapes (the same string to a parser)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def columns(
@@ -43,10 +51,29 @@ def columns(
 def print_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()
 ) -> None:
-    """``columns(...)`` on stdout, with control characters from files made inert."""
+    """``columns(...)`` on stdout, each cell made inert as one line first (a newline in a
+    title cannot break the table, and widths count what is shown)."""
+    from sopvault.render.safetext import inert_line
+
+    safe = [[inert_line(cell) for cell in row] for row in rows]
+    print(columns(headers, safe, right))
+
+
+def say(line: str, *, err: bool = False) -> None:
+    """Print one line on stdout (stderr with ``err``), made inert as one line: whatever it
+    quotes from files, configs, git or the user, it stays one line of plain text."""
+    from sopvault.render.safetext import inert_line
+
+    stream = sys.stderr if err else sys.stdout
+    stream.write(inert_line(line) + "\n")
+
+
+def say_block(text: str, *, err: bool = False) -> None:
+    """Print ``text`` (a diff, a report: several lines) made inert, ending with a newline."""
     from sopvault.render.safetext import inert
 
-    print(inert(columns(headers, rows, right)))
+    stream = sys.stderr if err else sys.stdout
+    stream.write(inert(text).rstrip("\n") + "\n")
 
 
 def note_skipped(state: VaultState) -> None:

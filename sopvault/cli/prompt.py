@@ -11,7 +11,7 @@ from sopvault.model.document import Document, Step
 from sopvault.model.run import Run, StepState
 from sopvault.render.rich import unified_diff
 from sopvault.render.runs import summary_lines
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert, inert_line, inert_lines
 from sopvault.services.runs import Runs
 
 EXIT_OK, EXIT_INTERRUPTED = 0, 130
@@ -70,11 +70,13 @@ class LinePrompt:
         SopvaultError when the start is refused (``strict`` and not signed off, no such id)."""
         started = self.runs.start(doc_id, strict=strict, who=self.who, roles=roles)
         for warning in started.warnings:
-            self.say(f"note: {inert(warning)}")
+            self.say(f"note: {inert_line(warning)}")
         run = started.run
         pinned = f"commit {run.commit[:10]}" if run.commit else "the working copy"
         self.say(
-            inert(f"run {run.id}: {run.doc_id} {run.title} {run.version or ''}, following {pinned}")
+            inert_line(
+                f"run {run.id}: {run.doc_id} {run.title} {run.version or ''}, following {pinned}"
+            )
         )
         return self.walk(run, self.runs.document(run))
 
@@ -85,7 +87,7 @@ class LinePrompt:
         run = resumed.run
         if resumed.changed_since:
             self.say(
-                inert(
+                inert_line(
                     f"note: {run.doc_id} was revised since this run began (now"
                     f" {resumed.changed_since}); this run keeps following {run.version}."
                     " What changed:"
@@ -93,7 +95,9 @@ class LinePrompt:
             )
             self.say(inert(unified_diff(*resumed.old, *resumed.new).rstrip()))
         done, total = run.progress()
-        self.say(inert(f"resuming run {run.id}: {run.doc_id} {run.title}, {done} of {total} done"))
+        self.say(
+            inert_line(f"resuming run {run.id}: {run.doc_id} {run.title}, {done} of {total} done")
+        )
         return self.walk(run, resumed.document)
 
     # ---- the loop ----------------------------------------------------------------------
@@ -118,8 +122,8 @@ class LinePrompt:
             return EXIT_INTERRUPTED
 
     def _ask(self, prompt: str) -> str:
-        try:
-            return self.ask(prompt)
+        try:  # a prompt can quote the step's evidence spec: one inert line
+            return self.ask(inert_line(prompt))
         except EOFError:
             raise Quit from None
 
@@ -157,7 +161,7 @@ class LinePrompt:
                     reason = rest or self._ask("reason> ")
                     return self._mark(run, number, action, reason=reason)
             except SopvaultError as err:
-                self.say(f"refused: {inert(str(err))}")
+                self.say(f"refused: {inert_line(str(err))}")
 
     def _mark(self, run: Run, number: int, action: str, **fields: str | None) -> Run:
         value = fields.get("value")
@@ -184,7 +188,7 @@ class LinePrompt:
 
     def finish(self, run: Run, doc: Document) -> bool:
         """Every step is dealt with: complete, abort, go back, or leave it open."""
-        self.say(inert("\n".join(summary_lines(run))))
+        self.say(inert_lines(summary_lines(run)))
         answer = self._ask("all steps recorded: [c]omplete, [a]bort, [b]ack or [q]uit > ")
         choice = answer.strip().lower()[:1]
         try:
@@ -205,7 +209,7 @@ class LinePrompt:
             if choice == "q":
                 raise Quit
         except SopvaultError as err:
-            self.say(f"refused: {inert(str(err))}")
+            self.say(f"refused: {inert_line(str(err))}")
         return False
 
     # ---- showing -----------------------------------------------------------------------
@@ -214,7 +218,7 @@ class LinePrompt:
         """Print step ``number``: role and person, duration, CONTROL POINT, LATE, the
         action, sub-steps, details, the work instruction and evidence it names, its note."""
         done, total = run.progress()
-        head = f"\nstep {number} of {total} ({done} done)"
+        head = f"step {number} of {total} ({done} done)"
         if step.role:
             person = run.roles.get(step.role)
             head += f"  [{step.role}{f': {person}' if person else ''}]"
@@ -224,7 +228,7 @@ class LinePrompt:
             head += "  CONTROL POINT"
         if number in run.late(self.runs.now()):
             head += "  LATE"
-        lines = [head, f"  {step.action}"]
+        lines = ["", head, f"  {step.action}"]
         lines += [f"  - {sub}" for sub in step.substeps]
         if step.details:
             lines += [f"    {line}" for line in step.details.strip().splitlines()]
@@ -235,7 +239,7 @@ class LinePrompt:
         entry = run.steps[number - 1]
         if entry.note:
             lines.append(f"  note: {entry.note}")
-        self.say(inert("\n".join(lines)))
+        self.say(inert_lines(lines))
 
     def show_instruction(self, step: Step) -> None:
         """Print the work instruction the step names, or one line saying why not."""
@@ -245,10 +249,11 @@ class LinePrompt:
         try:
             wi = self.runs.vault.get(step.instruction)
         except SopvaultError as err:
-            self.say(f"cannot open {inert(step.instruction)}: {inert(str(err))}")
+            self.say(f"cannot open {inert_line(step.instruction)}: {inert_line(str(err))}")
             return
         lines = [f"{wi.id} {wi.title}"]
         lines += [f"  {i}. {s.action}" for i, s in enumerate(wi.steps, start=1)]
+        text = inert_lines(lines)
         if wi.body.strip():
-            lines.append(wi.body.strip())
-        self.say(inert("\n".join(lines)))
+            text += "\n" + inert(wi.body.strip())
+        self.say(text)

@@ -21,13 +21,14 @@ from sopvault.cli.options import (
     open_vault,
     vault_option,
 )
-from sopvault.cli.output import print_json, print_table
+from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, require_id, resolve_id, unknown_id
 from sopvault.core.trailers import versions_label
 from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.control import ProposalState
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert, inert_lines
+from sopvault.render.terminal import colour_wanted, console
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
     from sopvault.model.control import Proposal, Revision, TextAt
@@ -76,7 +77,7 @@ def propose(ids: tuple[str, ...], message: str, major: bool) -> int:
     typed = [require_id(control.ws.vault, doc_id) for doc_id in ids]
     prop = control.proposals.propose(typed, message, major=major)
     docs = versions_label(prop.documents)
-    print(f"proposal {prop.number}: {inert(docs)} (waiting for review; ref {prop.ref})")
+    say(f"proposal {prop.number}: {docs} (waiting for review; ref {prop.ref})")
     return EXIT_OK
 
 
@@ -108,7 +109,7 @@ def list_reviews(state: str, as_json: bool) -> int:
         print_json([_proposal_json(p) for p in found])
         return EXIT_OK
     if not found:
-        sys.stderr.write(f"no {state.lower()} proposals\n")
+        say(f"no {state.lower()} proposals", err=True)
         return EXIT_OK
     now = datetime.now(UTC)
     headers = ["N", "DOCUMENTS", "AUTHOR", "AGE", "SUMMARY"]
@@ -143,8 +144,7 @@ def show_review(number: str, as_json: bool) -> int:
     if as_json:
         print_json(_proposal_json(prop))
         return EXIT_OK
-    print(_proposal_header(prop))
-    print()
+    sys.stdout.write(_proposal_header(prop) + "\n\n")
     sys.stdout.write(inert(control.proposals.diff(prop)))
     return EXIT_OK
 
@@ -156,12 +156,13 @@ def _proposal_header(prop: Proposal) -> str:
         f"date:     {prop.date}",
         f"summary:  {prop.summary}",
     ]
-    if prop.body:
-        lines.append(f"details:  {prop.body}")
     lines.extend(f"approved: {who}" for who in prop.approvals)
     if prop.rejected_by:
         lines.append(f"rejected: {prop.rejected_by}: {prop.reason}")
-    return inert("\n".join(lines))
+    header = inert_lines(lines)
+    if prop.body:  # the comment's own lines, indented under its label
+        header += "\ndetails:  " + inert(prop.body).strip("\n").replace("\n", "\n" + " " * 10)
+    return header
 
 
 def _proposal_json(prop: Proposal) -> dict[str, Any]:
@@ -192,19 +193,19 @@ def approve(number: str, message: str) -> int:
     result = control.approvals.approve(_label(control, number), message)
     prop = result.proposal
     if not result.landed:
-        print(
+        say(
             f"approval recorded for proposal {prop.number}:"
             f" {result.approvals} of {result.needed}; it lands on {control.ws.main}"
             " when the last reviewer approves"
         )
         return EXIT_OK
     docs = versions_label(prop.documents)
-    print(
-        f"approved proposal {prop.number}: {inert(docs)} is effective on {control.ws.main}"
+    say(
+        f"approved proposal {prop.number}: {docs} is effective on {control.ws.main}"
         f" ({result.commit[:10]})"
     )
     for path in result.kept_local:
-        sys.stderr.write(f"note: kept your own edits in {inert(path)}; it now differs from main\n")
+        say(f"note: kept your own edits in {path}; it now differs from main", err=True)
     return EXIT_OK
 
 
@@ -216,7 +217,7 @@ def reject(number: str, message: str) -> int:
     """Close proposal N (or ID/N), keeping the reason in git."""
     control = _control()
     prop = control.proposals.reject(_label(control, number), message)
-    print(f"rejected proposal {prop.number}; the reason is kept in {prop.ref}")
+    say(f"rejected proposal {prop.number}; the reason is kept in {prop.ref}")
     return EXIT_OK
 
 
@@ -253,7 +254,7 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
     for v in report.violations:
         more = f" (+{len(v.paths) - 3} more)" if len(v.paths) > 3 else ""
         shown = ", ".join(v.paths[:3]) + more
-        print(inert(f"{v.commit[:10]} {v.date[:10]} {v.reason.value}: {shown}: {v.detail}"))
+        say(f"{v.commit[:10]} {v.date[:10]} {v.reason.value}: {shown}: {v.detail}")
     if report.unverifiable_signatures:
         signed = counted(report.unverifiable_signatures, "signed commit")
         sys.stderr.write(
@@ -263,9 +264,7 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
     verdict = counted(len(report.violations), "violation") if report.violations else "ok"
     checked = counted(report.checked, "document change")
     read = counted(report.commits, "commit")
-    sys.stderr.write(
-        f"verify: {read} read, {checked} checked on {rev or control.ws.main}: {verdict}\n"
-    )
+    say(f"verify: {read} read, {checked} checked on {rev or control.ws.main}: {verdict}", err=True)
     return EXIT_FAILURE if report.violations else EXIT_OK
 
 
@@ -287,7 +286,7 @@ def history(doc_id: str, as_json: bool) -> int:
     if not found and doc_id not in control.ws.vault.state.documents:
         raise unknown_id(control.ws.vault, doc_id)
     if not found:
-        sys.stderr.write(f"{inert(doc_id)} has no approved revisions on {control.ws.main}\n")
+        say(f"{doc_id} has no approved revisions on {control.ws.main}", err=True)
         return EXIT_OK
     rows = [
         [
@@ -347,16 +346,14 @@ def _print_diff(old: TextAt, new: TextAt, color: str) -> None:
 
     text = unified_diff(old.label, old.text, new.label, new.text)
     if not text:
-        sys.stderr.write("no differences\n")
+        say("no differences", err=True)
         return
-    if color == "never" or (color == "auto" and not sys.stdout.isatty()):
+    if color == "never" or (color == "auto" and not colour_wanted(sys.stdout)):
         sys.stdout.write(inert(text))
         return
-    from rich.console import Console
-
     from sopvault.render.rich import diff_renderable
 
-    Console(force_terminal=True, highlight=False).print(diff_renderable(text))
+    console(colour=True).print(diff_renderable(text))
 
 
 @click.command()
@@ -372,7 +369,7 @@ def restore(doc_id: str, to: str, message: str, major: bool) -> int:
     with _known(control, doc_id):
         prop = control.proposals.restore(doc_id, to, message, major=major)
     docs = versions_label(prop.documents)
-    print(f"proposal {prop.number}: {inert(docs)} brings back {inert(to)} (waiting for review)")
+    say(f"proposal {prop.number}: {docs} brings back {to} (waiting for review)")
     return EXIT_OK
 
 
@@ -384,8 +381,8 @@ def demo(folder: Path) -> int:
     from sopvault.services.demo import make_demo
 
     report = make_demo(folder)
-    print(f"demo vault with history at {report.root}")
+    say(f"demo vault with history at {report.root}")
     proposals = counted(report.open_proposals, "open proposal")
-    print(f"  {counted(report.commits, 'commit')}, {proposals}, try:")
-    print(f"  cd {report.root} && sopvault history SOP-003 && sopvault reviews && sopvault verify")
+    say(f"  {counted(report.commits, 'commit')}, {proposals}, try:")
+    say(f"  cd {report.root} && sopvault history SOP-003 && sopvault reviews && sopvault verify")
     return EXIT_OK

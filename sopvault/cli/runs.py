@@ -4,7 +4,6 @@ service, built only in ``_runs()``; a refused action exits 1 with one line."""
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +17,10 @@ from sopvault.cli.options import (
     vault_option,
     who_option,
 )
-from sopvault.cli.output import print_json, print_table
+from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, RUN_ID, require_id, resolve_id, suggesting
 from sopvault.core.approval import name_of
 from sopvault.errors import SopvaultError
-from sopvault.render.safetext import inert
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
     from sopvault.model.run import Run
@@ -87,13 +85,13 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
     listing = service.listing(doc_id, open_only=open_only, full=as_json)
     now = service.now()
     for problem in listing.problems:
-        sys.stderr.write(f"sopvault: warning: {inert(str(problem))}\n")
+        say(f"sopvault: warning: {problem}", err=True)
     if as_json:
         print_json([run_json(r, now) for r in listing.full])
         return EXIT_OK
     if not listing.runs:
         which = "open runs" if open_only else "runs"
-        sys.stderr.write(f"no {which}{f' of {inert(doc_id)}' if doc_id else ''}\n")
+        say(f"no {which}{f' of {doc_id}' if doc_id else ''}", err=True)
         return EXIT_OK
     rows = []
     for one in listing.runs:
@@ -125,7 +123,8 @@ def show_run(run_id: str, as_json: bool) -> int:
         doc = service.document(one)
     except SopvaultError:
         doc = None  # the report still reads without the procedure's text
-    print(inert("\n".join(report_lines(one, doc, service.now()))))
+    for line in report_lines(one, doc, service.now()):
+        say(line)
     return EXIT_OK
 
 
@@ -143,11 +142,11 @@ def start(doc_id: str, as_json: bool, strict: bool, who: str | None, roles: dict
     with suggesting(service.vault, doc_id):
         started = service.start(doc_id, strict=strict, who=who, roles=roles)
     for warning in started.warnings:
-        sys.stderr.write(f"note: {inert(warning)}\n")
+        say(f"note: {warning}", err=True)
     if as_json:
         print_json(run_json(started.run, service.now()))
     else:
-        print(started.run.id)
+        say(started.run.id)
     return EXIT_OK
 
 
@@ -173,7 +172,7 @@ def mark(
         run_id, int(step), MARKS[what.lower()], value=value, note=note, reason=reason, who=who
     )
     done, total = one.progress()
-    print(f"step {step}: {one.step(int(step)).state.value} ({done} of {total} steps)")
+    say(f"step {step}: {one.step(int(step)).state.value} ({done} of {total} steps)")
     return EXIT_OK
 
 
@@ -183,7 +182,7 @@ def mark(
 @vault_option
 def complete(run_id: str, who: str | None) -> int:
     """Complete run RUN and commit its file; refused while a step is pending."""
-    print(_ended(*_runs().complete(run_id, who=who)))
+    say(_ended(*_runs().complete(run_id, who=who)))
     return EXIT_OK
 
 
@@ -194,7 +193,7 @@ def complete(run_id: str, who: str | None) -> int:
 @vault_option
 def abort(run_id: str, reason: str, who: str | None) -> int:
     """Abort run RUN with a reason and commit its file."""
-    print(_ended(*_runs().abort(run_id, reason, who=who)))
+    say(_ended(*_runs().abort(run_id, reason, who=who)))
     return EXIT_OK
 
 

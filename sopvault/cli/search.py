@@ -3,7 +3,6 @@ Each is one call into the Vault service; Whoosh loads only here, never for ``lis
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,13 +11,14 @@ from typing import Any
 import click
 
 from sopvault.cli.options import json_option, open_vault, vault_option
-from sopvault.cli.output import print_json
+from sopvault.cli.output import print_json, say
 from sopvault.cli.params import KIND, STATUS
 from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Kind, Status
 from sopvault.model.search import SearchResponse
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
+from sopvault.render.terminal import colour_wanted, console
 
 EXIT_OK, EXIT_NO_MATCH = 0, 1
 INDEX_LABEL = "Building the search index"
@@ -47,21 +47,25 @@ def search(
             progress=progress,
         )
     for notice in response.notices:
-        sys.stderr.write(f"note: {inert(notice)}\n")
+        say(f"note: {notice}", err=True)
     if as_json:
         print_json(_response_json(response))
         return EXIT_OK if response.hits else EXIT_NO_MATCH
     if response.corrected and response.did_you_mean:
-        sys.stderr.write(f"showing results for: {inert(response.did_you_mean)}\n")
+        say(f"showing results for: {response.did_you_mean}", err=True)
     if not response.hits:
-        hint = f"; did you mean: {inert(response.did_you_mean)}" if response.did_you_mean else ""
-        sys.stderr.write(f"no documents match{hint}\n")
+        hint = (
+            f"; did you mean: {inert_line(response.did_you_mean)}" if response.did_you_mean else ""
+        )
+        say(f"no documents match{hint}", err=True)
         return EXIT_NO_MATCH
-    bold = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    bold = colour_wanted(sys.stdout)
     lines = []
     for hit in response.hits:
-        lines.append(f"{inert(hit.id):<12} {inert(hit.title)}  [{hit.kind}, {hit.status or '-'}]")
-        lines.append(f"{'':<12} {inert(hit.path)}")
+        lines.append(
+            f"{inert_line(hit.id):<12} {inert_line(hit.title)}  [{hit.kind}, {hit.status or '-'}]"
+        )
+        lines.append(f"{'':<12} {inert_line(hit.path)}")
         if hit.snippet:
             lines.append(f"{'':<12} {_snippet_line(hit.snippet, bold)}")
     sys.stdout.write("\n".join(lines) + "\n")
@@ -72,7 +76,7 @@ def _snippet_line(snippet: tuple[tuple[str, bool], ...], bold: bool) -> str:
     """Matches in bold on a terminal; piped output stays plain text."""
     out = []
     for text, matched in snippet:
-        safe = inert(text)
+        safe = inert_line(text)
         out.append(f"\x1b[1m{safe}\x1b[22m" if matched and bold else safe)
     return "".join(out)
 
@@ -115,13 +119,13 @@ def index(rebuild: bool) -> int:
     with _progress_bar(INDEX_LABEL) as progress:
         report = vault.refresh_index(rebuild=rebuild, progress=progress)
     for notice in report.notices:
-        sys.stderr.write(f"note: {inert(notice)}\n")
+        say(f"note: {notice}", err=True)
     if report.rebuilt:
-        print(f"search index built: {counted(report.documents or 0, 'document')}")
+        say(f"search index built: {counted(report.documents or 0, 'document')}")
     elif report.updated or report.removed:
-        print(f"search index updated: {report.updated} re-indexed, {report.removed} removed")
+        say(f"search index updated: {report.updated} re-indexed, {report.removed} removed")
     else:
-        print("search index is up to date")
+        say("search index is up to date")
     return EXIT_OK
 
 
@@ -129,17 +133,16 @@ def index(rebuild: bool) -> int:
 def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr for long index builds, shown only on a terminal and only
     once a build is under way (an up-to-date index costs no Rich import)."""
-    if not sys.stderr.isatty():
+    if not colour_wanted(sys.stderr):
         yield None
         return
     state: dict[str, Any] = {}
 
     def update(done: int, total: int) -> None:
         if "bar" not in state:
-            from rich.console import Console
             from rich.progress import Progress
 
-            state["bar"] = Progress(transient=True, console=Console(stderr=True))
+            state["bar"] = Progress(transient=True, console=console(stderr=True))
             state["bar"].start()
             state["task"] = state["bar"].add_task(label, total=total)
         state["bar"].update(state["task"], completed=done, total=total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sopvault.cli.options import open_vault, vault_option
-from sopvault.render.safetext import inert
+from sopvault.cli.output import say
 
 EXIT_OK = 0
 
@@ -20,7 +20,7 @@ def sync(remote: str | None) -> int:
     from sopvault.services.workspace import Workspace
 
     report = Sync(DocumentControl(Workspace.of(open_vault())), remote).sync()
-    print(inert(f"synced with {report.remote} ({report.url})"))
+    say(f"synced with {report.remote} ({report.url})")
     for line in report.lines():
-        print(inert(line))
+        say(line)
     return EXIT_OK

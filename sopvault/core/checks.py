@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from sopvault.core.hidden import hidden_characters
 from sopvault.core.verbs import VerbVerdict, classify_action
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import ALLOWED_PARENT_KINDS, STEPPED_KINDS, Document, Kind, Step
@@ -65,6 +66,7 @@ def check_vault(
     for doc in checked.documents.values():
         checked.findings.extend(_check_links(doc, checked.documents))
         checked.findings.extend(_check_steps(doc, checked.documents, extra))
+        checked.findings.extend(hidden_characters(doc))
         if today is not None:
             checked.findings.extend(_check_review_date(doc, today))
         if config.people and doc.owner and doc.owner not in config.people:

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sopvault.model.document import Document, Status, Step
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert, inert_line
 
 STATUS_STYLES = {
     Status.DRAFT: "yellow",
@@ -42,21 +42,21 @@ def metadata_table(doc: Document, people_names: dict[str, str] | None = None) ->
     kind.append("  ")
     kind.append_text(status_text(doc))
     if doc.version:
-        kind.append(f"  v{inert(doc.version)}", style="cyan")
+        kind.append(f"  v{inert_line(doc.version)}", style="cyan")
     table.add_row("Kind", kind)
 
-    def row(label: str, value: str | None) -> None:
-        if value:
-            table.add_row(label, Text(inert(value)))
+    def row(label: str, value: str | None, block: bool = False) -> None:
+        if value:  # the cell wraps in its column; only prose fields keep their lines
+            table.add_row(label, Text(inert(value) if block else inert_line(value)))
 
     owner = doc.owner
     if owner and owner in names:
         owner = f"{names[owner]} ({owner})"
     row("Owner", owner)
     row("Department", doc.department)
-    row("Purpose", doc.purpose)
-    row("Scope", doc.scope)
-    row("Trigger", doc.trigger)
+    row("Purpose", doc.purpose, block=True)
+    row("Scope", doc.scope, block=True)
+    row("Trigger", doc.trigger, block=True)
     row("Roles", ", ".join(doc.roles))
     row("Parents", ", ".join(doc.parents))
     row("Related", ", ".join(doc.related))
@@ -68,9 +68,9 @@ def metadata_table(doc: Document, people_names: dict[str, str] | None = None) ->
     row("Tags", ", ".join(doc.tags))
     row("Regulations", "; ".join(doc.regulations))
     if doc.hazards:
-        table.add_row("Hazards", Text(inert("; ".join(doc.hazards)), style="bold red"))
+        table.add_row("Hazards", Text(inert_line("; ".join(doc.hazards)), style="bold red"))
     if doc.ppe:
-        table.add_row("PPE", Text(inert("; ".join(doc.ppe)), style="bold yellow"))
+        table.add_row("PPE", Text(inert_line("; ".join(doc.ppe)), style="bold yellow"))
     row("File", doc.path)
     return table
 
@@ -79,12 +79,12 @@ def step_text(number: int, step: Step) -> Text:
     """One numbered step: action, role, duration, control point, evidence, sub-steps."""
     text = Text()
     text.append(f"{number:>2}. ", style="bold")
-    text.append(inert(step.action), style="bold")
+    text.append(inert_line(step.action), style="bold")
     tags: list[tuple[str, str]] = []
     if step.role:
-        tags.append((f"[{inert(step.role)}]", "cyan"))
+        tags.append((f"[{inert_line(step.role)}]", "cyan"))
     if step.duration:
-        tags.append((f"({inert(step.duration)})", "dim"))
+        tags.append((f"({inert_line(step.duration)})", "dim"))
     if step.control_point:
         tags.append(("CONTROL POINT", "bold red"))
     for tag, style in tags:
@@ -92,19 +92,19 @@ def step_text(number: int, step: Step) -> Text:
         text.append(tag, style=style)
     if step.when:
         text.append("\n    only when: ", style="dim")
-        text.append(inert(step.when), style="magenta")
+        text.append(inert_line(step.when), style="magenta")
     if step.due:
         text.append("\n    due: ", style="dim")
-        text.append(f"{inert(step.due)} after the run starts")
+        text.append(f"{inert_line(step.due)} after the run starts")
     if step.evidence is not None:
         text.append("\n    record: ", style="dim")
-        text.append(inert(step.evidence.describe()))
+        text.append(inert_line(step.evidence.describe()))
     if step.instruction:
         text.append("\n    see: ", style="dim")
-        text.append(inert(step.instruction), style="underline")
+        text.append(inert_line(step.instruction), style="underline")
     for sub in step.substeps:
         text.append("\n    - ")
-        text.append(inert(sub))
+        text.append(inert_line(sub))
     if step.details:
         for line in inert(step.details).strip().splitlines():
             text.append("\n    ")
@@ -127,9 +127,9 @@ def body_markdown(doc: Document) -> Markdown:
 def document_renderable(doc: Document, people_names: dict[str, str] | None = None) -> Group:
     """The whole document for a terminal: title, metadata, numbered steps, then the body."""
     title = Text()
-    title.append(inert(doc.id), style="bold cyan")
+    title.append(inert_line(doc.id), style="bold cyan")
     title.append("  ")
-    title.append(inert(doc.title), style="bold")
+    title.append(inert_line(doc.title), style="bold")
     parts: list[RenderableType] = [title, metadata_table(doc, people_names), Text("")]
     if doc.steps:
         parts.extend([steps_renderable(doc), Text("")])

@@ -14,7 +14,7 @@ from sopvault.core.config import CONFIG_FILE
 from sopvault.model.control import Identity
 from sopvault.services.clock import Clock
 from sopvault.services.vault import Vault
-from sopvault.store.fs import is_document_path
+from sopvault.store.fs import escaped_name, is_document_path, is_utf8_name
 from sopvault.store.git.errors import NoRepository
 from sopvault.store.git.repo import Repo
 
@@ -106,5 +106,10 @@ class Workspace:
         return rel is not None and is_document_path(rel)
 
     def is_controlled(self, repo_path: str) -> bool:
-        """Documents and the vault's rules: what a change to needs a sign-off."""
-        return self.vault_path(repo_path) == CONFIG_FILE or self.is_document(repo_path)
+        """Documents and the vault's rules: what a change to needs a sign-off. A document
+        file whose name is not UTF-8 is never loaded, yet a change to it is judged too, so
+        ``verify`` names it (escaped) instead of passing over it."""
+        rel = self.vault_path(repo_path)
+        if rel is not None and not is_utf8_name(rel):
+            return is_document_path(escaped_name(rel))
+        return rel == CONFIG_FILE or self.is_document(repo_path)

@@ -60,16 +60,14 @@ class LoadReport:
 
 
 def load_results(
-    root: Path, stamps: list[FileStamp], refused: list[str], cache_dir: Path | None
+    root: Path, stamps: list[FileStamp], refused: list[Finding], cache_dir: Path | None
 ) -> LoadReport:
     """Parse every scanned file; only files whose size or mtime changed are read."""
     cached = read_parsed(cache_dir)
     fresh: CacheEntries = {}
     results = list(_results(root, stamps, cached, fresh))
-    for rel in refused:
-        message = "symbolic link leads outside the vault; not followed"
-        finding = Finding(rel, 1, Severity.ERROR, "symlink", message)
-        results.append(ParseResult(rel, None, [finding]))
+    for finding in refused:  # a link out of the vault, a name that is not UTF-8
+        results.append(ParseResult(finding.path, None, [finding]))
     parsed = sum(1 for s in stamps if fresh[s.rel] is not cached.get(s.rel))
     if cache_dir is not None and (parsed or len(fresh) != len(cached)):
         write_cached(cache_dir, PARSED_NAME, fresh)
@@ -113,7 +111,9 @@ def parse_file(root: Path, rel: str) -> ParseResult:
     return parse_bytes(rel, raw)
 
 
-def snapshot_key(stamps: list[FileStamp], refused: list[str], config_text: str, today: date) -> str:
+def snapshot_key(
+    stamps: list[FileStamp], refused: list[Finding], config_text: str, today: date
+) -> str:
     """A digest of everything a checked vault depends on."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(repr((_FORMAT, today.isoformat(), config_text, refused)).encode())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sopvault.core.config import CONFIG_FILE
 from sopvault.errors import InvalidId, VaultNotFound
+from sopvault.model.finding import Finding, Severity
 
 # Folders under the vault that hold things other than documents.
 EXCLUDED_DIRS = frozenset({"runs", "templates", ".sopvault"})
@@ -40,6 +41,7 @@ def is_document_path(rel: str) -> bool:
     parts = rel.split("/")
     return (
         rel.endswith(".md")
+        and is_utf8_name(rel)
         and not any(part.startswith(".") or not part for part in parts)
         and not (len(parts) > 1 and parts[0] in EXCLUDED_DIRS)
     )
@@ -57,15 +59,35 @@ def stamp_of(root: Path, rel: str) -> FileStamp | None:
     return FileStamp(rel, info.st_size, info.st_mtime_ns)
 
 
-def scan_documents(root: Path) -> tuple[list[FileStamp], list[str]]:
+def is_utf8_name(name: str) -> bool:
+    """False for a name ``os.fsdecode`` made from bytes that are not UTF-8 (it keeps them
+    as lone surrogates, which no index, cache or terminal can take)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def escaped_name(name: str) -> str:
+    """A file name that is not UTF-8 as it can be shown: ``bad\\xff.md``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _refusal(rel: str, code: str, message: str) -> Finding:
+    return Finding(rel, 1, Severity.ERROR, code, message)
+
+
+def scan_documents(root: Path) -> tuple[list[FileStamp], list[Finding]]:
     """Every ``*.md`` under ``root`` outside excluded and hidden folders.
 
     Symlinked folders are never entered and a symlinked file counts only when it resolves
-    inside the vault, so a link cannot pull outside files in. Returns the stamps and the
-    relative paths of links that were refused.
+    inside the vault, so a link cannot pull outside files in. A file or folder whose name
+    is not UTF-8 is not read (Hugo, git hosts and the index cannot name it either). Returns
+    the stamps and one error finding for each refused link or name (the name escaped).
     """
     stamps: list[FileStamp] = []
-    refused: list[str] = []
+    refused: list[Finding] = []
     resolved_root = root.resolve()
     stack = [(str(root), "")]
     while stack:
@@ -79,6 +101,11 @@ def scan_documents(root: Path) -> tuple[list[FileStamp], list[str]]:
             if name.startswith("."):
                 continue
             rel = f"{prefix}{name}"
+            if not is_utf8_name(name):
+                if entry.is_dir(follow_symlinks=False) or name.endswith(".md"):
+                    message = "the name is not valid UTF-8; rename it (shown escaped)"
+                    refused.append(_refusal(escaped_name(rel), "file-name", message))
+                continue
             if entry.is_dir(follow_symlinks=False):
                 if not prefix and name in EXCLUDED_DIRS:
                     continue
@@ -90,7 +117,8 @@ def scan_documents(root: Path) -> tuple[list[FileStamp], list[str]]:
                 if entry.is_symlink():
                     target = Path(entry.path).resolve()
                     if not target.is_relative_to(resolved_root) or not target.is_file():
-                        refused.append(rel)
+                        message = "symbolic link leads outside the vault; not followed"
+                        refused.append(_refusal(rel, "symlink", message))
                         continue
                     info = target.stat()
                 elif entry.is_file(follow_symlinks=False):

@@ -14,7 +14,7 @@ from sopvault.core.trailers import versions_label
 from sopvault.errors import SopvaultError
 from sopvault.model.control import Proposal
 from sopvault.model.document import Document
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.editor import editor_command, run_editor
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
@@ -22,6 +22,7 @@ from sopvault.services.workspace import Workspace
 from sopvault.tui import messages as msg
 from sopvault.tui.dialogs.propose import ProposeScreen
 from sopvault.tui.dialogs.text import TextScreen
+from sopvault.tui.notices import notice
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.help import HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
@@ -49,7 +50,7 @@ class SopVaultApp(App[None]):
         super().__init__()
         self.workspace = workspace
         self.vault = vault = workspace.vault
-        self.sub_title = vault.config.name or str(vault.root)
+        self.sub_title = inert_line(vault.config.name or str(vault.root))
         self._control: DocumentControl | None = None
         self._no_git: SopvaultError | None = None  # why there is no DocumentControl, once known
         self._runs: Runs | None = None
@@ -82,7 +83,7 @@ class SopVaultApp(App[None]):
 
     def on_work_failed(self, event: msg.WorkFailed) -> None:
         """Every expected failure, from any worker, as one error notice (never a traceback)."""
-        self.notify(inert(str(event.error)), title=event.title, severity="error", markup=False)
+        notice(self, str(event.error), title=event.title, severity="error")
 
     def _fail(self, err: SopvaultError | OSError, title: str) -> None:
         self.post_message(msg.WorkFailed(err, "app", title))
@@ -162,19 +163,19 @@ class SopVaultApp(App[None]):
         if control is None:
             return
         if not event.edits:
-            self.notify(
+            notice(
+                self,
                 f"No document differs from {control.ws.main}: press e to edit one first.",
                 severity="warning",
-                markup=False,
             )
             return
 
         def proposed(prop: Proposal | None) -> None:
             if prop is not None:
-                self.notify(
-                    f"Proposal {prop.number}: {inert(versions_label(prop.documents))}"
+                notice(
+                    self,
+                    f"Proposal {prop.number}: {versions_label(prop.documents)}"
                     " waits for review (i opens the inbox).",
-                    markup=False,
                 )
                 self._reload(event.selected)
 
@@ -204,17 +205,15 @@ class SopVaultApp(App[None]):
     def edit_document(self, event: msg.EditDocument) -> None:
         """Hand the terminal to $EDITOR, then reload: the edit is the user's own file."""
         if self.vault.read_only:
-            self.notify(inert(self.vault.notes()[0]), severity="warning", markup=False)
+            notice(self, self.vault.notes()[0], severity="warning")
             return
         status = self._edit(event.doc)
         if status is None:
             return
         if status != 0:
-            self.notify(f"the editor exited with status {status}", severity="warning", markup=False)
+            notice(self, f"the editor exited with status {status}", severity="warning")
         self._reload(event.doc.id)
-        self.notify(
-            f"{inert(event.doc.id)} reloaded; c proposes your edits for review", markup=False
-        )
+        notice(self, f"{event.doc.id} reloaded; c proposes your edits for review")
 
     def _edit(self, doc: Document) -> int | None:
         """The editor's exit status, or None when it could not start (a notice says why).

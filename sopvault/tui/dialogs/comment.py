@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.tui.keys import DialogScreen, footer
 
 
@@ -31,8 +31,8 @@ class CommentScreen(DialogScreen[str | None]):
     def compose(self) -> ComposeResult:
         """The prompt, the text input, the error line and the buttons."""
         with Vertical(id="comment-dialog", classes="dialog"):
-            yield Label(Text(inert(self.title_text)), classes="dialog-title")
-            yield Label(Text(inert(self.prompt)))
+            yield Label(Text(inert_line(self.title_text)), classes="dialog-title")
+            yield Label(Text(inert_line(self.prompt)))
             yield Input(value=self.draft, id="comment-input")
             yield Static("", id="comment-error")
             with Horizontal(classes="dialog-buttons"):

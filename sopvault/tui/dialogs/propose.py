@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Selecti
 
 from sopvault.core.versioning import bump_version
 from sopvault.model.control import LocalEdit, Proposal
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.review.control import DocumentControl
 from sopvault.tui.keys import DialogScreen, footer
 from sopvault.tui.messages import Proposed, WorkFailed
@@ -84,7 +84,7 @@ class ProposeScreen(DialogScreen[Proposal | None]):
             for e in self.edits
             if e.id in chosen
         ]
-        text.append(inert(", ".join(parts)) if parts else "tick at least one document")
+        text.append(inert_line(", ".join(parts)) if parts else "tick at least one document")
         self.query_one("#propose-versions", Static).update(text)
 
     @on(Input.Submitted, "#propose-summary")
@@ -121,7 +121,7 @@ class ProposeScreen(DialogScreen[Proposal | None]):
 
     def show_error(self, message: str) -> None:
         """Say in the dialog why the proposal cannot be made (inert text)."""
-        self.query_one("#propose-error", Static).update(Text(inert(message), style="bold red"))
+        self.query_one("#propose-error", Static).update(Text(inert_line(message), style="bold red"))
 
     @on(Button.Pressed, "#propose-cancel")
     def action_cancel(self) -> None:
@@ -130,7 +130,7 @@ class ProposeScreen(DialogScreen[Proposal | None]):
 
 
 def _edit_label(edit: LocalEdit) -> Text:
-    label = Text(inert(f"{edit.id}  {edit.title}"))
+    label = Text(inert_line(f"{edit.id}  {edit.title}"))
     if edit.proposed_as is not None:
         label.append(f"  (waits as proposal {edit.proposed_as})", style="dim")
     return label

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Label, Static
 
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.tui.keys import DialogScreen, footer
 
 
@@ -33,7 +33,7 @@ class TextScreen(DialogScreen[bool]):
     def compose(self) -> ComposeResult:
         """The title, the body, and the confirm and cancel buttons when asked."""
         with VerticalScroll(id="text-dialog", classes="dialog"):
-            yield Label(Text(inert(self.title_text)), classes="dialog-title")
+            yield Label(Text(inert_line(self.title_text)), classes="dialog-title")
             yield Static(self.body, id="text-body")
             if self.confirm:
                 with Horizontal(classes="dialog-buttons"):

@@ -17,7 +17,7 @@ from textual.widgets import Header, Tree
 
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Document
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_lines
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.sync import Sync
@@ -26,6 +26,7 @@ from sopvault.services.vault import DocumentFilter, Vault
 from sopvault.tui import messages as msg
 from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.keys import footer
+from sopvault.tui.notices import notice
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
@@ -190,10 +191,10 @@ class BrowseScreen(Screen[None]):
                 self.query_one(DocTree).select_document(doc.id)
                 self.open_document(doc.id)
                 return
-        self.notify(
-            f"{inert(event.path)} could not be loaded; fix it and press r",
+        notice(
+            self,
+            f"{event.path} could not be loaded; fix it and press r",
             severity="warning",
-            markup=False,
         )
 
     def action_toggle_problems(self) -> None:
@@ -224,7 +225,7 @@ class BrowseScreen(Screen[None]):
         """The document in the reading pane: what h, e, c and k act on."""
         doc = self.query_one(DocView).document
         if doc is None:
-            self.notify("Select a document in the tree first.", severity="warning", markup=False)
+            notice(self, "Select a document in the tree first.", severity="warning")
         return doc
 
     def _shown_id(self) -> str | None:
@@ -267,7 +268,7 @@ class BrowseScreen(Screen[None]):
         if doc is None:
             return
         if not doc.steps:
-            self.notify(f"{inert(doc.id)} has no steps to run", severity="warning", markup=False)
+            notice(self, f"{doc.id} has no steps to run", severity="warning")
             return
         self.start_run(doc.id)
 
@@ -291,6 +292,6 @@ class BrowseScreen(Screen[None]):
     def on_synced(self, event: msg.Synced) -> None:
         """Show the report, and reload what came in."""
         report = event.report
-        body = Text(inert("\n".join(report.lines())))
+        body = Text(inert_lines(report.lines()))
         self.post_message(msg.ShowText(f"Synced with {report.remote} ({report.url})", body))
         self.reload(self._shown_id())

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Static
 
 from sopvault.model.control import Revision, TextAt
 from sopvault.render.rich import diff_renderable, unified_diff
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.review.control import DocumentControl
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import WorkFailed
@@ -85,10 +85,10 @@ class HistoryScreen(Screen[None]):
     def _heading(self, note: str | None = None) -> Text:
         """ "History of ID  Title", then ``note`` (why the list may be partial) when given."""
         heading = Text("History of ", style="bold")
-        heading.append(inert(self.doc_id), style="bold cyan")
-        heading.append(f"  {inert(self.doc_title)}", style="bold")
+        heading.append(inert_line(self.doc_id), style="bold cyan")
+        heading.append(f"  {inert_line(self.doc_title)}", style="bold")
         if note:
-            heading.append(f"  ({inert(note)})", style="yellow")
+            heading.append(f"  ({inert_line(note)})", style="yellow")
         return heading
 
     def on_mount(self) -> None:
@@ -115,7 +115,9 @@ class HistoryScreen(Screen[None]):
 
     def show_problem(self, message: str) -> None:
         """A problem in the line above the diff, as inert text."""
-        self.query_one("#history-compare", Static).update(Text(inert(message), style="bold red"))
+        self.query_one("#history-compare", Static).update(
+            Text(inert_line(message), style="bold red")
+        )
 
     def on_history_loaded(self, event: HistoryLoaded) -> None:
         """Fill the table and show the newest row's diff."""
@@ -137,7 +139,7 @@ class HistoryScreen(Screen[None]):
                     rev.summary,
                     rev.commit[:8],
                 ]
-            lines.append((row.key, [Text(inert(c)) for c in cells]))
+            lines.append((row.key, [Text(inert_line(c)) for c in cells]))
         add_rows(table, lines)
         if event.incomplete is not None:
             self.query_one("#history-title", Static).update(self._heading(event.incomplete))
@@ -186,11 +188,11 @@ class HistoryScreen(Screen[None]):
 
     def _compare_line(self, older: str | None, newer: str) -> Text:
         line = Text("Changes from ", style="bold")
-        line.append(inert(self._label(older)), style="red")
+        line.append(inert_line(self._label(older)), style="red")
         line.append(" to ", style="bold")
-        line.append(inert(self._label(newer)), style="green")
+        line.append(inert_line(self._label(newer)), style="green")
         if self.pinned is not None:
-            line.append(f"   {PIN} pinned: {inert(self._label(self.pinned))} (c unpins)")
+            line.append(f"   {PIN} pinned: {inert_line(self._label(self.pinned))} (c unpins)")
         else:
             line.append("   c: pin this row to compare it with any other", style="dim")
         return line

@@ -24,11 +24,12 @@ from sopvault.core.trailers import versions_label
 from sopvault.core.wording import counted
 from sopvault.model.control import ApproveResult, Identity, Proposal
 from sopvault.render.rich import diff_renderable
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert, inert_line
 from sopvault.services.review.control import DocumentControl
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import WorkFailed
+from sopvault.tui.notices import notice
 from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background, deliver
 
@@ -127,7 +128,7 @@ class ReviewsScreen(Screen[bool]):
     def on_work_failed(self, event: WorkFailed) -> None:
         """Reading failed: said in place of the verdict. A refused decision is a notice."""
         if event.group in ("proposals", "review"):
-            self.set_verdict(Text(inert(str(event.error)), style="bold red"))
+            self.set_verdict(Text(inert_line(str(event.error)), style="bold red"))
             event.stop()
 
     def on_proposals_loaded(self, event: ProposalsLoaded) -> None:
@@ -136,7 +137,7 @@ class ReviewsScreen(Screen[bool]):
         self.me = me
         self.proposals = found
         title = Text(counted(len(found), "open proposal"), style="bold")
-        title.append(f"   you are {inert(str(me))}", style="dim")
+        title.append(f"   you are {inert_line(str(me))}", style="dim")
         self.query_one("#reviews-title", Static).update(title)
         table = self.query_one(DataTable)
         table.clear()
@@ -151,7 +152,7 @@ class ReviewsScreen(Screen[bool]):
             ]
             for prop in found
         ]
-        add_rows(table, [(row[0], [Text(inert(c)) for c in row]) for row in cells])
+        add_rows(table, [(row[0], [Text(inert_line(c)) for c in row]) for row in cells])
         if not found:
             self.review = None
             self._set_buttons()
@@ -181,7 +182,7 @@ class ReviewsScreen(Screen[bool]):
         prop = review.proposal
         if review.refusal is not None:
             verdict = Text("You may not approve this: ", style="bold red")
-            verdict.append(inert(review.refusal), style="red")
+            verdict.append(inert_line(review.refusal), style="red")
         else:
             verdict = Text("You may approve this.", style="bold green")
             after = len(prop.approvals) + 1
@@ -192,13 +193,13 @@ class ReviewsScreen(Screen[bool]):
         self.set_verdict(verdict)
         self._set_buttons()
         header = Text(f"proposal {prop.number}: ", style="bold")
-        header.append(inert(versions_label(prop.documents)), style="bold cyan")
-        header.append(f"\nby {inert(str(prop.author))} on {inert(prop.date)}\n")
-        header.append(inert(prop.summary), style="bold")
+        header.append(inert_line(versions_label(prop.documents)), style="bold cyan")
+        header.append(f"\nby {inert_line(str(prop.author))} on {inert_line(prop.date)}\n")
+        header.append(inert_line(prop.summary), style="bold")
         if prop.body:
             header.append(f"\n{inert(prop.body)}")
         for who in prop.approvals:
-            header.append(f"\napproved by {inert(str(who))}", style="green")
+            header.append(f"\napproved by {inert_line(str(who))}", style="green")
         view = self.query_one("#reviews-diff", Static)
         view.update(Group(header, Text(""), diff_renderable(review.diff)))
         self.query_one("#reviews-diff-scroll", VerticalScroll).scroll_home(animate=False)
@@ -223,9 +224,7 @@ class ReviewsScreen(Screen[bool]):
         if review is None:
             return
         if review.refusal is not None:
-            self.notify(
-                inert(review.refusal), title="Cannot approve", severity="error", markup=False
-            )
+            notice(self, review.refusal, title="Cannot approve", severity="error")
             return
         self._ask(review.proposal.number, approve=True)
 
@@ -275,7 +274,7 @@ class ReviewsScreen(Screen[bool]):
         """Say what happened, forget the draft, and read the proposals again."""
         self.changed = True
         self.drafts.pop(event.number, None)
-        self.notify(inert(event.message), title="Done", markup=False)
+        notice(self, event.message, title="Done")
         self.load_proposals()
 
     def action_refresh(self) -> None:

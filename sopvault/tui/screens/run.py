@@ -25,12 +25,13 @@ from sopvault.model.document import Document
 from sopvault.model.run import Run, RunState, StepState
 from sopvault.render.rich import diff_renderable, document_renderable, unified_diff
 from sopvault.render.runs import summary_lines
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_lines
 from sopvault.services.runs import Resumed, Runs, Started
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.keys import TypingKeysScreen, footer
 from sopvault.tui.messages import ShowText, WorkFailed
+from sopvault.tui.notices import notice
 from sopvault.tui.widgets.run_view import (
     BOXES,
     revised_notices,
@@ -110,7 +111,7 @@ class RunScreen(TypingKeysScreen[None]):
         """Title, notices, the steps beside the step panel, progress and status."""
         yield Header()
         yield Static(run_title(self.run), id="run-title")
-        yield Static(Text(inert("\n".join(self.notices)), style="yellow"), id="run-notices")
+        yield Static(Text(inert_lines(self.notices), style="yellow"), id="run-notices")
         with Horizontal(id="run-body"):
             yield StepList(self.run, self.runs.now(), id="run-steps")
             yield StepPanel(id="run-side")
@@ -167,7 +168,7 @@ class RunScreen(TypingKeysScreen[None]):
         step = self.doc.steps[self.index]
         record = self.run.steps[self.index]
         if record.state is not StepState.PENDING:
-            self.notify(f"step {record.number} is {record.state.value}; u reopens it", markup=False)
+            notice(self, f"step {record.number} is {record.state.value}; u reopens it")
             return
         if step.evidence is not None:
             self.query_one(StepPanel).field.focus()
@@ -260,7 +261,7 @@ class RunScreen(TypingKeysScreen[None]):
         """Show the step's work instruction (read in a worker)."""
         step = self.doc.steps[self.index]
         if not step.instruction:
-            self.notify("this step names no work instruction", severity="warning", markup=False)
+            notice(self, "this step names no work instruction", severity="warning")
             return
         self.read_instruction(step.instruction)
 
@@ -274,7 +275,7 @@ class RunScreen(TypingKeysScreen[None]):
         """What changed in the procedure since the run began (texts read on resume)."""
         revised = self.revised
         if revised is None:
-            self.notify("the procedure has not been revised since this run began", markup=False)
+            notice(self, "the procedure has not been revised since this run began")
             return
         diff = unified_diff(*revised.old, *revised.new)
         self.app.push_screen(
@@ -286,9 +287,7 @@ class RunScreen(TypingKeysScreen[None]):
     def _recording(self) -> bool:
         """True (with a notice) while answers are still on their way to disk."""
         if self._marks:
-            self.notify(
-                f"still recording step {self._marks[0].number}…", severity="warning", markup=False
-            )
+            notice(self, f"still recording step {self._marks[0].number}…", severity="warning")
         return bool(self._marks)
 
     def action_complete(self) -> None:
@@ -297,7 +296,7 @@ class RunScreen(TypingKeysScreen[None]):
             return
         problem = completion_problem(self.run, self.doc)
         if problem:
-            self.notify(inert(problem), title="Not yet", severity="error", markup=False)
+            notice(self, problem, title="Not yet", severity="error")
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -305,7 +304,7 @@ class RunScreen(TypingKeysScreen[None]):
                 self.finish(complete=True, reason="")
 
         boxes = {state: box for state, (box, _) in BOXES.items()}
-        summary = Text(inert("\n".join(summary_lines(self.run, boxes))))
+        summary = Text(inert_lines(summary_lines(self.run, boxes)))
         self.app.push_screen(
             TextScreen(f"Complete run {self.run.id}?", summary, "Complete and commit"),
             confirmed,
@@ -339,7 +338,7 @@ class RunScreen(TypingKeysScreen[None]):
 
     def on_run_finished(self, event: RunFinished) -> None:
         """Say where the run went, and close the runner."""
-        self.notify(inert(event.message), title="Run recorded", markup=False)
+        notice(self, event.message, title="Run recorded")
         self.dismiss(None)
 
     def action_leave(self) -> None:
@@ -348,7 +347,5 @@ class RunScreen(TypingKeysScreen[None]):
             self.query_one(StepList).focus()
             return
         if self.run.state is RunState.OPEN:
-            self.notify(
-                f"Run {self.run.id} stays open: o lists open runs to resume it.", markup=False
-            )
+            notice(self, f"Run {self.run.id} stays open: o lists open runs to resume it.")
         self.dismiss(None)

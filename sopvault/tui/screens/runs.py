@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from sopvault.core.approval import name_of
 from sopvault.core.wording import counted
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.runlist import Listing
 from sopvault.services.runs import Runs
 from sopvault.tui.keys import footer
@@ -58,7 +58,7 @@ class RunsScreen(Screen[None]):
     def on_work_failed(self, event: WorkFailed) -> None:
         """The runs could not be listed: said in place, under the table."""
         if event.group == "runs":
-            problem = Text(inert(str(event.error)), style="bold red")
+            problem = Text(inert_line(str(event.error)), style="bold red")
             self.query_one("#runs-problems", Static).update(problem)
             event.stop()
 
@@ -85,7 +85,7 @@ class RunsScreen(Screen[None]):
                 (
                     run.id,
                     [
-                        Text(inert(c), style="bold red" if i == 6 else "")
+                        Text(inert_line(c), style="bold red" if i == 6 else "")
                         for i, c in enumerate(cells)
                     ],
                 )
@@ -96,7 +96,7 @@ class RunsScreen(Screen[None]):
         self.query_one("#runs-title", Static).update(title)
         problems = Text()
         for problem in listing.problems:
-            problems.append(f"cannot read {inert(str(problem))}\n", style="red")
+            problems.append(f"cannot read {inert_line(str(problem))}\n", style="red")
         self.query_one("#runs-problems", Static).update(problems)
         table.focus()
 

@@ -11,7 +11,7 @@ from textual.widgets import Header, Input, Static
 
 from sopvault.errors import SopvaultError
 from sopvault.model.search import SearchResponse
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.vault import Vault
 from sopvault.tui.keys import TypingKeysScreen, footer
 from sopvault.tui.messages import SearchAnswered
@@ -102,7 +102,7 @@ class SearchScreen(TypingKeysScreen[str | None]):
         if event.response is not None:
             self.show_response(event.response)
             return
-        self.set_status(Text(inert(event.problem), style="bold red"))
+        self.set_status(Text(inert_line(event.problem), style="bold red"))
         self._answered(event.query)
 
     def _answered(self, text: str) -> None:
@@ -116,11 +116,11 @@ class SearchScreen(TypingKeysScreen[str | None]):
         self.query_one(SearchResults).show_hits(response.hits)
         status = Text(f"{len(response.hits)} found", style="bold" if response.hits else "yellow")
         if response.hits and response.corrected and response.did_you_mean:
-            status.append(f"  ·  showing results for: {inert(response.did_you_mean)}")
+            status.append(f"  ·  showing results for: {inert_line(response.did_you_mean)}")
         elif response.did_you_mean:
-            status.append(f"  ·  did you mean: {inert(response.did_you_mean)}", style="cyan")
+            status.append(f"  ·  did you mean: {inert_line(response.did_you_mean)}", style="cyan")
         for notice in response.notices:
-            status.append(f"  ·  {inert(notice)}", style="dim")
+            status.append(f"  ·  {inert_line(notice)}", style="dim")
         if response.hits:
             status.append("  ·  Enter opens, ↓ to pick", style="dim")
         self.set_status(status)

@@ -11,7 +11,7 @@ from textual.widgets.tree import TreeNode
 
 from sopvault.model.document import Document, Kind, Status
 from sopvault.render.rich import STATUS_STYLES
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.vault import DocumentFilter, VaultState
 
 
@@ -115,8 +115,8 @@ class DocTree(Tree[NodeData]):
         for other in self._state.tree.related.get(data.doc_id, []):
             target = self._state.documents[other]
             label = Text("↔ ", style="bold magenta")
-            label.append(inert(other), style="magenta")
-            label.append(f"  {inert(target.title)}", style="dim")
+            label.append(inert_line(other), style="magenta")
+            label.append(f"  {inert_line(target.title)}", style="dim")
             node.add_leaf(label, NodeData("link", other))
         for child in self._state.tree.children_of(data.doc_id):
             if child not in ancestors:  # a parent cycle must not open forever
@@ -173,7 +173,7 @@ def doc_label(doc: Document) -> Text:
     label = Text()
     style = STATUS_STYLES.get(doc.status, "dim") if doc.status else "dim"
     label.append("● " if doc.status is Status.EFFECTIVE else "○ ", style=style)
-    label.append(inert(doc.id), style="bold")
+    label.append(inert_line(doc.id), style="bold")
     label.append("  ")
-    label.append(inert(doc.title))
+    label.append(inert_line(doc.title))
     return label

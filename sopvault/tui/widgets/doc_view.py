@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Group
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
@@ -11,7 +12,8 @@ from textual.widgets import Markdown, Static
 from sopvault.model.document import Document
 from sopvault.model.finding import Finding, Severity
 from sopvault.render.rich import metadata_table, steps_renderable
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert, inert_line
+from sopvault.tui.notices import notice
 
 
 class DocView(VerticalScroll):
@@ -29,7 +31,9 @@ class DocView(VerticalScroll):
         yield Static("", id="doc-findings")
         yield Static("", id="doc-meta")
         yield Static("", id="doc-steps")
-        yield Markdown("", id="doc-body")
+        # Links in a document are shown, never followed: Textual would hand any href to
+        # the system's browser opener (file:, ssh:, a custom scheme's handler).
+        yield Markdown("", id="doc-body", open_links=False)
 
     def on_mount(self) -> None:
         """The findings box shows only when a document has findings."""
@@ -41,9 +45,9 @@ class DocView(VerticalScroll):
         """Show ``doc`` with its ``findings``; ``people_names`` maps handles to names."""
         self.document = doc
         title = Text()
-        title.append(inert(doc.id), style="bold")
+        title.append(inert_line(doc.id), style="bold")
         title.append("  ")
-        title.append(inert(doc.title), style="bold")
+        title.append(inert_line(doc.title), style="bold")
         self.query_one("#doc-title", Static).update(title)
         problems = self.query_one("#doc-findings", Static)
         problems.display = bool(findings)
@@ -55,12 +59,21 @@ class DocView(VerticalScroll):
         self.query_one("#doc-body", Markdown).update(inert(doc.body))
         self.scroll_home(animate=False)
 
+    @on(Markdown.LinkClicked)
+    def show_link(self, event: Markdown.LinkClicked) -> None:
+        """A link in the body: an anchor scrolls to its heading; any other target is only
+        shown (inert), so text in a document cannot open a program or run an action."""
+        event.stop()
+        if event.href.startswith("#") and event.markdown.goto_anchor(event.href[1:]):
+            return
+        notice(self, f"link to {event.href} (sopvault does not open links from documents)")
+
 
 def _findings_text(findings: list[Finding]) -> Group:
     lines = []
     for finding in findings:
         style = "bold red" if finding.severity is Severity.ERROR else "yellow"
         line = Text(f"{finding.severity.value}: ", style=style)
-        line.append(inert(f"line {finding.line}: {finding.message}"))
+        line.append(inert_line(f"line {finding.line}: {finding.message}"))
         lines.append(line)
     return Group(*lines)

@@ -7,7 +7,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from sopvault.model.finding import Finding, Severity
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 
 
 class ProblemsPanel(DataTable[Text]):
@@ -36,8 +36,8 @@ class ProblemsPanel(DataTable[Text]):
             style = "bold red" if finding.severity is Severity.ERROR else "yellow"
             self.add_row(
                 Text(finding.severity.value, style=style),
-                Text(inert(f"{finding.path}:{finding.line}")),
-                Text(inert(f"{finding.message} [{finding.code}]")),
+                Text(inert_line(f"{finding.path}:{finding.line}")),
+                Text(inert_line(f"{finding.message} [{finding.code}]")),
             )
             self._paths.append(finding.path)
 

@@ -12,7 +12,7 @@ from sopvault.core.evidence import shown
 from sopvault.model.document import Step
 from sopvault.model.run import Run, StepEntry, StepState
 from sopvault.render.runs import span
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.runs import Resumed
 
 # The box and style of each step state, in the list and in the run's summary.
@@ -27,15 +27,15 @@ BOXES = {
 def run_title(run: Run) -> Text:
     """Two lines: the run, its document and version; what it follows, when and who."""
     text = Text("Run ", style="bold")
-    text.append(inert(run.id), style="bold")
+    text.append(inert_line(run.id), style="bold")
     text.append("  ")
-    text.append(inert(run.doc_id), style="bold cyan")
-    text.append(f"  {inert(run.title)}", style="bold")
+    text.append(inert_line(run.doc_id), style="bold cyan")
+    text.append(f"  {inert_line(run.title)}", style="bold")
     if run.version:
-        text.append(f"  v{inert(run.version)}", style="cyan")
+        text.append(f"  v{inert_line(run.version)}", style="cyan")
     pinned = f"commit {run.commit[:8]}" if run.commit else "the working copy (not in git)"
     text.append(f"\nfollowing {pinned}, started {run.started_at:%Y-%m-%d %H:%M} UTC by ")
-    text.append(inert(run.started_by))
+    text.append(inert_line(run.started_by))
     return text
 
 
@@ -69,11 +69,11 @@ def step_line(entry: StepEntry, late: bool) -> Text:
     box, style = BOXES[entry.state]
     line = Text(f"{box} ", style=style or "bold")
     line.append(f"{entry.number:>2}. ", style="bold")
-    line.append(inert(entry.action), style=style)
+    line.append(inert_line(entry.action), style=style)
     if entry.control_point:
         line.append(" ◆", style="bold red")
     if entry.value is not None:
-        line.append(f" = {inert(shown(entry.value))}", style="cyan")
+        line.append(f" = {inert_line(shown(entry.value))}", style="cyan")
     if late:
         line.append(" LATE", style="bold red")
     return line
@@ -87,7 +87,7 @@ class _Rows:
 
     def add(self, label: str, value: str, style: str = "") -> None:
         line = Text(f"{label:<12}", style="dim")
-        line.append(inert(value), style=style)
+        line.append(inert_line(value), style=style)
         self.lines.append(line)
 
 
@@ -95,7 +95,7 @@ def step_detail(run: Run, step: Step, entry: StepEntry, now: datetime) -> Render
     """The highlighted step: what it asks (role, timing, control point, condition,
     evidence, work instruction, sub-steps, details), then what was recorded for it."""
     head = Text(f"Step {entry.number}  ", style="bold")
-    head.append(inert(step.action), style="bold")
+    head.append(inert_line(step.action), style="bold")
     lines: list[Text] = [head]
     rows = _Rows(lines)
     if step.role:
@@ -116,10 +116,10 @@ def step_detail(run: Run, step: Step, entry: StepEntry, now: datetime) -> Render
     if step.instruction:
         rows.add("instruction", f"{step.instruction} (w opens it)", "underline")
     for sub in step.substeps:
-        lines.append(Text(f"  {'☑' if entry.state is StepState.DONE else '☐'} {inert(sub)}"))
+        lines.append(Text(f"  {'☑' if entry.state is StepState.DONE else '☐'} {inert_line(sub)}"))
     if step.details:
         lines.append(Text(""))
-        lines.extend(Text(inert(x), style="italic") for x in step.details.strip().splitlines())
+        lines.extend(Text(inert_line(x), style="italic") for x in step.details.strip().splitlines())
     lines.append(Text(""))
     _recorded(rows, step, entry)
     return Group(*lines)
@@ -129,7 +129,7 @@ def _recorded(rows: _Rows, step: Step, entry: StepEntry) -> None:
     state = Text(f"{'state':<12}", style="dim")
     state.append(entry.state.value, style=BOXES[entry.state][1] or "bold")
     if entry.at is not None:
-        state.append(f"  {entry.at:%H:%M:%S} by {inert(entry.by)}")
+        state.append(f"  {entry.at:%H:%M:%S} by {inert_line(entry.by)}")
     rows.lines.append(state)
     if entry.value is not None:
         rows.add("value", shown(entry.value, step.evidence), "cyan")

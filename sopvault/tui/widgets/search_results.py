@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sopvault.model.search import SearchHit
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 
 
 class SearchResults(OptionList):
@@ -37,11 +37,11 @@ class SearchResults(OptionList):
 def hit_text(hit: SearchHit) -> Text:
     """Two lines per hit; matched words in the snippet are highlighted."""
     text = Text()
-    text.append(inert(hit.id), style="bold")
+    text.append(inert_line(hit.id), style="bold")
     text.append("  ")
-    text.append(inert(hit.title), style="bold")
+    text.append(inert_line(hit.title), style="bold")
     text.append(f"  {hit.kind.replace('_', ' ')}, {hit.status or 'no status'}", style="dim")
     text.append("\n  ")
     for part, matched in hit.snippet:
-        text.append(inert(part), style="bold reverse" if matched else "dim")
+        text.append(inert_line(part), style="bold reverse" if matched else "dim")
     return text

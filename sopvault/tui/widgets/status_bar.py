@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from sopvault.model.finding import Severity
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.services.syncplan import Distance
 from sopvault.services.vault import DocumentFilter
 from sopvault.tui.messages import Loaded
@@ -40,14 +40,14 @@ class StatusBar(Static):
 
     def say(self, message: str, style: str = "") -> None:
         """Show a passing state ("Reloading…") or a problem, as inert text."""
-        self.update(Text(inert(message), style=style))
+        self.update(Text(inert_line(message), style=style))
 
 
 def _distance(distance: Distance) -> Text:
     if distance.ahead or distance.behind:
         return Text(
             f"  ·  {distance.ahead} ahead, {distance.behind} behind"
-            f" {inert(distance.remote)} (s syncs)",
+            f" {inert_line(distance.remote)} (s syncs)",
             style="bold yellow",
         )
-    return Text(f"  ·  in step with {inert(distance.remote)}", style="dim")
+    return Text(f"  ·  in step with {inert_line(distance.remote)}", style="dim")

@@ -17,7 +17,7 @@ from sopvault.core.evidence import accept, shown
 from sopvault.errors import SopvaultError
 from sopvault.model.document import EvidenceSpec, Step
 from sopvault.model.run import Run, StepEntry, StepState
-from sopvault.render.safetext import inert
+from sopvault.render.safetext import inert_line
 from sopvault.tui.widgets.run_view import step_detail
 
 
@@ -66,7 +66,7 @@ class StepPanel(Vertical):
 
     def refuse(self, message: str) -> None:
         """The service refused the evidence: say why, keeping what was typed."""
-        self.say(Text(f"✗ {inert(message)}", style="bold red"))
+        self.say(Text(f"✗ {inert_line(message)}", style="bold red"))
 
     @on(Input.Changed, "#run-value")
     def changed(self, event: Input.Changed) -> None:
@@ -79,14 +79,14 @@ class StepPanel(Vertical):
         if spec is None:
             return
         if not text.strip():
-            self.say(Text(f"wanted: {inert(spec.describe())}", style="dim"))
+            self.say(Text(f"wanted: {inert_line(spec.describe())}", style="dim"))
             return
         try:
             accepted = accept(spec, text)
         except SopvaultError as err:
             self.refuse(str(err))
         else:
-            self.say(Text(f"✓ {inert(shown(accepted, spec))}", style="green"))
+            self.say(Text(f"✓ {inert_line(shown(accepted, spec))}", style="green"))
 
     @on(Input.Submitted, "#run-value")
     def submitted(self, event: Input.Submitted) -> None:
