@@ -106,5 +106,8 @@ class Workspace:
         return rel is not None and is_document_path(rel)
 
     def is_controlled(self, repo_path: str) -> bool:
-        """Documents and the vault's rules: what a change to needs a sign-off."""
-        return self.vault_path(repo_path) == CONFIG_FILE or self.is_document(repo_path)
+        """Documents, the vault's rules and its allowed-signers file: what a change to
+        needs a sign-off (the signers file decides whose signature counts)."""
+        rel = self.vault_path(repo_path)
+        rules = (CONFIG_FILE, self.vault.config.review.allowed_signers)
+        return rel in rules or self.is_document(repo_path)

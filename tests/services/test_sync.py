@@ -119,7 +119,7 @@ def test_two_approvals_of_one_proposal_on_two_clones_make_one_change(
     report = sync(hana)
     assert any("approved on another clone too" in line for line in report.dropped)
 
-    landed = git_out(server, "log", "--format=%H", f"{start}..main")
+    landed = git_out(server, "log", "--first-parent", "--format=%H", f"{start}..main")
     assert len(landed.split()) == 1
     assert git_out(hana, "rev-parse", "main") == git_out(server, "rev-parse", "main")
     assert main(["--vault", str(hana), "verify"]) == 0
@@ -280,7 +280,7 @@ def test_votes_cast_on_two_clones_join_and_land_once(
     act_as(monkeypatch, "Hana Sato")
     report = sync(hana)
     assert any("proposal 6: WI-004 1.1 is effective" in line for line in report.landed_here)
-    landed = git_out(bare, "log", "--format=%H", f"{start}..main").split()
+    landed = git_out(bare, "log", "--first-parent", "--format=%H", f"{start}..main").split()
     assert len(landed) == 1
     trailers = git_out(bare, "log", "-1", "--format=%(trailers:key=Reviewed-by,valueonly)", "main")
     assert set(trailers.split("\n")) == {
@@ -352,4 +352,6 @@ def test_sync_closes_an_approval_interrupted_after_main_moved(
     assert git_out(server, "for-each-ref", "refs/heads/review/WI-004/") == ""
     assert git_out(server, "for-each-ref", "refs/heads/approved/WI-004/") != ""
     start = git_out(server, "rev-parse", "main~1")
-    assert len(git_out(server, "log", "--format=%H", f"{start}..main").split()) == 1
+    assert (
+        len(git_out(server, "log", "--first-parent", "--format=%H", f"{start}..main").split()) == 1
+    )

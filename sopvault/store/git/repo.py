@@ -21,6 +21,7 @@ from sopvault.model.control import Identity
 from sopvault.store.git import log as _log
 from sopvault.store.git import objects
 from sopvault.store.git import remote as _remote
+from sopvault.store.git import signatures as _signatures
 from sopvault.store.git.discovery import find_work_tree
 from sopvault.store.git.errors import GitError
 from sopvault.store.git.log import ZERO, Commit, parse_trailer_lines
@@ -135,6 +136,20 @@ class Repo:
         """Whether git config ``key`` is set to a true value (false when unset or invalid)."""
         done = self._call("config", "--type=bool", "--get", key)
         return done.returncode == 0 and done.stdout.decode().strip() == "true"
+
+    def config_value(self, key: str) -> str | None:
+        """git config ``key`` as set (None when unset): ``user.signingkey``, ``gpg.format``."""
+        done = self._call("config", "--get", key)
+        return (
+            done.stdout.decode("utf-8", "surrogateescape").strip() or None
+            if done.returncode == 0
+            else None
+        )
+
+    def signers(self, shas: list[str], allowed_signers: bytes) -> dict[str, str | None]:
+        """{commit: the principal whose key, listed in ``allowed_signers`` (the bytes of a
+        ``gpg.ssh.allowedSignersFile``), made a good signature on it; None otherwise}."""
+        return _signatures.signers(self._runner, shas, allowed_signers)
 
     def refs(self, *prefixes: str) -> list[tuple[str, str]]:
         """(full ref name, commit id) for every ref under ``prefixes`` (all refs without)."""
@@ -273,12 +288,14 @@ class Repo:
         names: bool = False,
         signatures: bool = False,
         raw: bool = False,
+        limit: int | None = None,
     ) -> list[Commit]:
         """Commits of ``revs`` (revisions or ranges, never options), newest first, with their
         trailers: only first parents with ``first_parent``, only those carrying the trailer
         ``(key, value)`` with ``trailer``, only those touching ``paths``; with ``names`` the
         changed paths, with ``raw`` those paths with blob ids before and after, with
-        ``signatures`` git's ``%G?`` letter. Raises GitError for an unknown revision."""
+        ``signatures`` git's ``%G?`` letter; at most ``limit`` commits when given. Raises
+        GitError for an unknown revision."""
         return _log.log(
             self._runner,
             revs,
@@ -288,6 +305,7 @@ class Repo:
             names=names,
             signatures=signatures,
             raw=raw,
+            limit=limit,
         )
 
     def ahead_behind(self, mine: str, theirs: str) -> tuple[int, int]:
