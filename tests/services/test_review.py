@@ -40,16 +40,6 @@ def git_out(root: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def repo_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The sample vault committed by Hana; `.sopvault/` ignored as `sopvault init` does."""
-    root = copy_sample(tmp_path / "vault")
-    (root / ".gitignore").write_text(".sopvault/\n", encoding="utf-8")
-    act_as(monkeypatch, "Hana Sato")
-    commit_all(root, "Import")
-    return root
-
-
 def propose_sop3(root: Path, monkeypatch: pytest.MonkeyPatch, author: str = "Carmen Ruiz") -> str:
     act_as(monkeypatch, author)
     edit(root, SOP3, STEP, "Download the stock report from the inventory system")
