@@ -355,3 +355,39 @@ def test_sync_closes_an_approval_interrupted_after_main_moved(
     assert (
         len(git_out(server, "log", "--first-parent", "--format=%H", f"{start}..main").split()) == 1
     )
+
+
+def test_sync_refuses_to_land_on_a_vote_forged_in_another_name(
+    demo_path: Path, server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust §4 (four eyes): Alice, the author of proposal 6, records a vote in Hana's
+    name by hand; once Bilal's genuine vote joins it, sync names the forged vote and
+    lands nothing, on her clone and on his."""
+    edit(demo_path, "sopvault.toml", "approvals = 1", "approvals = 2")
+    git_out(demo_path, "commit", "-qm", "Two approvals", "--", "sopvault.toml")
+    git_out(demo_path, "push", "-q", str(server), "main")
+    alice, bilal = clone(server, tmp_path, "alice"), clone(server, tmp_path, "bilal")
+    act_as(monkeypatch, "Bilal Okafor")
+    sync(bilal)
+    assert not revisions(bilal).approvals.approve("6").landed
+    sync(bilal)
+    start = git_out(server, "rev-parse", "main")
+
+    act_as(monkeypatch, "Alice Moreno")
+    sync(alice)
+    prop = revisions(alice).proposals.get("6")
+    text = "Approve\n\nApproves: 6\nReviewed-by: Hana Sato <hana.sato@harrowfinch.example>\n"
+    forged = subprocess.run(
+        ["git", "-C", str(alice), "commit-tree", f"{prop.tip}^{{tree}}", "-p", prop.tip],
+        input=text, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    git_out(alice, "update-ref", prop.ref, forged, prop.tip)
+    report = sync(alice)
+    refused = [line for line in report.landed_here if "not landed" in line]
+    assert refused and f"forged vote: vote {forged[:10]} names Hana Sato" in refused[0]
+    assert "committed by Alice Moreno" in refused[0]
+    act_as(monkeypatch, "Bilal Okafor")
+    report = sync(bilal)
+    assert any(f"vote {forged[:10]}" in line for line in report.landed_here)
+    assert git_out(server, "rev-parse", "main") == start
+    assert [p.number for p in revisions(bilal).proposals.listing()] == [6]
