@@ -78,7 +78,8 @@ class Proposal:
     ``ref`` is the full git ref it is filed under, ``first_id`` the document id in that
     ref; ``tip`` the ref's commit (votes included), ``commit`` the proposal's own commit,
     ``base`` the main commit it was made from; ``date`` is the author date (ISO 8601);
-    ``documents`` maps each document id to its proposed version.
+    ``documents`` maps each document id to its proposed version; ``votes`` are the
+    recorded votes, oldest first, ``approvals`` the distinct reviewers they name.
     """
 
     number: int

@@ -6,9 +6,7 @@ Real repositories; votes forged the way a proposer could by hand (``git commit-t
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from tests.services.test_review import (
     land_sop3,
     propose_sop3,
     revisions,
+    with_hook_server,
 )
 
 STAMP = "2026-11-25T12:00:00Z"
@@ -227,14 +226,7 @@ def test_a_force_pushed_amended_approval_is_refused_by_the_pre_receive_hook(
 ) -> None:
     """Trust §4 (four eyes): the documented hook in a bare repository takes the approval,
     then refuses the same approval amended (trailers kept) and force-pushed."""
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "document-control.md").read_text()
-    hook = doc.split("### As a server-side hook", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
-    server = tmp_path / "server.git"
-    git_out(tmp_path, "clone", "-q", "--bare", str(repo_root), str(server))
-    (server / "hooks" / "pre-receive").write_text(hook)
-    (server / "hooks" / "pre-receive").chmod(0o755)
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    git_out(repo_root, "remote", "add", "origin", str(server))
+    server = with_hook_server(repo_root, tmp_path, monkeypatch)
     land_sop3(repo_root, monkeypatch)
     git_out(repo_root, "push", "-q", "origin", "main")
 

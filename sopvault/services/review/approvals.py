@@ -35,7 +35,7 @@ from sopvault.model.control import (
 from sopvault.model.document import Status
 from sopvault.services.review.common import RevisionError, Scope, front_names, front_text
 from sopvault.services.review.proposals import Proposals, closed_ref
-from sopvault.services.review.signoff import SignOffs, vote_commits, votes_in
+from sopvault.services.review.signoff import SignOffs, reviewers, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import diffs, refs
 from sopvault.store.git.repo import ZERO
@@ -147,14 +147,13 @@ class Approvals(Scope):
             return finished
         me = self.repo.identity()
         rules = self.rules_for(prop)
-        tip = prop.tip
-        if not any(me.same_as(v) for v in prop.approvals):
-            refusal = self.check_approver(prop, me, rules)
-            if refusal:
-                raise RevisionError(refusal)
-            if rules.require_signatures:
-                self.signoffs.signing_key()
-            tip = self._vote(prop, me, comment)
+        voted = any(me.same_as(v) for v in prop.approvals)  # sync left it to land
+        refusal = None if voted else self.check_approver(prop, me, rules)
+        if refusal:
+            raise RevisionError(refusal)
+        if rules.require_signatures:
+            self.signoffs.signing_key()
+        tip = prop.tip if voted else self._vote(prop, me, comment)
         problems, votes = self.judged(prop, tip, rules)
         self._refuse_bad_votes(prop, problems)
         if problems and tip == prop.tip:  # voted before, and still too few
@@ -317,12 +316,3 @@ class Approvals(Scope):
             }
             edits[path] = with_changes(data.decode("utf-8"), changes).encode("utf-8")
         return self.repo.tree_with(tree, edits) if edits else tree
-
-
-def reviewers(votes: list[Vote]) -> list[Identity]:
-    """The distinct reviewers of ``votes``, in the order they first voted."""
-    found: list[Identity] = []
-    for vote in votes:
-        if not any(vote.reviewer.same_as(f) for f in found):
-            found.append(vote.reviewer)
-    return found

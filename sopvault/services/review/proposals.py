@@ -36,7 +36,7 @@ from sopvault.services.review.common import (
     front_text,
 )
 from sopvault.services.review.history import History
-from sopvault.services.review.signoff import proposal_line, vote_commits, votes_in
+from sopvault.services.review.signoff import proposal_line, reviewers, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.fs import write_atomic
 from sopvault.store.git import diffs, refs
@@ -350,7 +350,7 @@ def read_proposal(repo: Repo, ref: ProposalRef, tip: str) -> Proposal:
         summary=origin.subject,
         body=body_text(origin.body),
         documents=versions_of(origin.trailers),
-        approvals=tuple(v.reviewer for v in votes),
+        approvals=tuple(reviewers(votes)),
         votes=tuple(votes),
         rejected_by=rejected_by,
         reason=reason,

@@ -25,7 +25,7 @@ from sopvault.core.trailers import (
     identities_of,
     pairs_of,
 )
-from sopvault.model.control import Refusal, Vote
+from sopvault.model.control import Identity, Refusal, Vote
 from sopvault.services.review.common import RevisionError, Scope
 from sopvault.store.git.diffs import EMPTY_TREE, changed_between
 from sopvault.store.git.repo import ZERO, Commit, Repo
@@ -74,6 +74,15 @@ def votes_in(commits: list[Commit]) -> list[Vote]:
         for commit in commits
         for who in identities_of(commit.trailers, REVIEWED_BY)
     ]
+
+
+def reviewers(votes: list[Vote]) -> list[Identity]:
+    """The distinct reviewers of ``votes``, in the order they first voted."""
+    found: list[Identity] = []
+    for vote in votes:
+        if not any(vote.reviewer.same_as(f) for f in found):
+            found.append(vote.reviewer)
+    return found
 
 
 class SignOffs(Scope):
