@@ -240,3 +240,25 @@ def test_a_force_pushed_amended_approval_is_refused_by_the_pre_receive_hook(
     assert push.returncode != 0 and "push refused" in push.stderr
     assert "content not as reviewed" in push.stderr
     assert "Download any" not in git_out(server, "show", f"main:{SOP3}")  # approved text stays
+
+
+def test_votes_that_suffice_are_landed_by_a_reviewer_never_by_another(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust §4 (four eyes): two genuine votes recorded (as after a sync joined them); the
+    author's sync does not land the change, a reviewer's `approve` does, as committer."""
+    two_approvals(repo_root)
+    start = git_out(repo_root, "rev-parse", "main").strip()
+    number = propose_sop3(repo_root, monkeypatch)
+    act_as(monkeypatch, "Bilal Okafor")
+    revisions(repo_root).approvals.approve(number)
+    act_as(monkeypatch, "Alice Moreno")
+    forge_vote(repo_root, number, "Alice Moreno")  # her own vote, made with git
+    act_as(monkeypatch, "Carmen Ruiz")
+    control = revisions(repo_root)
+    assert control.approvals.land_if_ready(control.proposals.get(number)) is None
+    act_as(monkeypatch, "Bilal Okafor")
+    result = revisions(repo_root).approvals.approve(number)
+    assert result.landed and result.approvals == 2
+    assert git_out(repo_root, "log", "-1", "--format=%cn", "main").strip() == "Bilal Okafor"
+    assert reasons(repo_root, start) == []
