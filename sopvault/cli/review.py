@@ -237,6 +237,7 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
                 "commits": report.commits,
                 "checked": report.checked,
                 "unverifiable_signatures": report.unverifiable_signatures,
+                "legacy": report.legacy,
                 "violations": [
                     {
                         "commit": v.commit,
@@ -260,6 +261,12 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
         sys.stderr.write(
             f"note: {signed} could not be checked (no key to check against:"
             " set gpg.ssh.allowedSignersFile or import the keys)\n"
+        )
+    if report.legacy:
+        old = counted(report.legacy, "sign-off")
+        sys.stderr.write(
+            f"note: {old} made before votes were kept in history, judged by their"
+            " Reviewed-by trailers alone\n"
         )
     verdict = counted(len(report.violations), "violation") if report.violations else "ok"
     checked = counted(report.checked, "document change")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import tomli_w
@@ -12,6 +13,7 @@ from sopvault.errors import ConfigError
 from sopvault.model.config import (
     DEFAULT_FOLDERS,
     DEFAULT_ID_PREFIXES,
+    DEFAULT_SIGNERS_FILE,
     Person,
     ReviewRules,
     VaultConfig,
@@ -67,6 +69,7 @@ def _build(data: dict[str, Any], path: str) -> VaultConfig:
     if isinstance(approvals, bool) or not isinstance(approvals, int) or approvals < 1:
         raise _fail(path, "[review] 'approvals' must be a whole number of at least 1")
     approvers = _strings(review_table.get("approvers", []), "review.approvers", path)
+    review = _signing(review_table, ReviewRules(approvals=approvals, approvers=approvers), path)
     prefixes = dict(DEFAULT_ID_PREFIXES)
     for kind_name, prefix in _table(data, "ids", path).items():
         kind = _kind(kind_name, "ids", path)
@@ -87,12 +90,23 @@ def _build(data: dict[str, Any], path: str) -> VaultConfig:
     return VaultConfig(
         name=name,
         people=people,
-        review=ReviewRules(approvals=approvals, approvers=approvers),
+        review=review,
         id_prefixes=prefixes,
         folders=folders,
         main_branch=branch,
         extra_verbs=tuple(v.lower() for v in extra_verbs),
     )
+
+
+def _signing(table: dict[str, Any], rules: ReviewRules, path: str) -> ReviewRules:
+    """``require_signatures`` and ``allowed_signers`` of ``[review]`` added to ``rules``."""
+    required = table.get("require_signatures", False)
+    if not isinstance(required, bool):
+        raise _fail(path, "[review] 'require_signatures' must be true or false")
+    signers = table.get("allowed_signers", DEFAULT_SIGNERS_FILE)
+    if not isinstance(signers, str) or not _safe_folder(signers):
+        raise _fail(path, "[review] 'allowed_signers' must be a relative file inside the vault")
+    return replace(rules, require_signatures=required, allowed_signers=signers.strip("/"))
 
 
 def _kind(name: str, table: str, path: str) -> Kind:
@@ -142,6 +156,10 @@ name = __NAME__
 approvals = 1
 # Who may approve: handles, or "role:<role>". Empty means anyone but the author.
 approvers = []
+# Signed sign-offs: every approval must be signed with an SSH key that the allowed-signers
+# file (git's gpg.ssh.allowedSignersFile format, kept in the vault) lists for the reviewer.
+# require_signatures = true
+# allowed_signers = "allowed_signers"
 
 [ids]
 # Prefixes for the ids that `sopvault new` hands out (SOP-001, WI-002, ...).

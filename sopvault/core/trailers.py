@@ -24,6 +24,9 @@ REJECTED_BY = "Rejected-by"
 REJECTED_AT = "Rejected-at"
 RUN_ID = "Run-Id"
 RUN_STATE = "Run-State"
+# ``SOP-Blob: <reviewed blob> <landed blob> <vault path>``: the content a landing ties to
+# its sign-off, one per controlled file the proposal changed (ZERO ids for a deletion).
+SOP_BLOB = "SOP-Blob"
 
 
 def trailer_block(pairs: Iterable[tuple[str, str]]) -> str:
@@ -118,3 +121,20 @@ def versions_of(trailers: list[tuple[str, str]]) -> dict[str, str]:
 def versions_label(documents: dict[str, str]) -> str:
     """``SOP-003 2.1, WI-004 1.1``: what a proposal changes, as every listing shows it."""
     return ", ".join(f"{doc_id} {version}" for doc_id, version in documents.items())
+
+
+def blob_trailers(blobs: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """``SOP-Blob`` pairs for {vault path: (reviewed blob id, landed blob id)}, in order."""
+    return [(SOP_BLOB, f"{reviewed} {landed} {path}") for path, (reviewed, landed) in blobs.items()]
+
+
+def blobs_of(trailers: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """{vault path: (reviewed blob id, landed blob id)} from ``SOP-Blob`` trailers, the
+    inverse of ``blob_trailers``; a malformed value is skipped (verify then finds no
+    record for that file)."""
+    found: dict[str, tuple[str, str]] = {}
+    for value in pairs_of(trailers, SOP_BLOB):
+        parts = value.split(" ", 2)
+        if len(parts) == 3 and all(len(p) == 40 for p in parts[:2]):
+            found[parts[2]] = (parts[0], parts[1])
+    return found

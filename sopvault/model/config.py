@@ -17,12 +17,21 @@ class Person:
     roles: tuple[str, ...] = ()
 
 
+# The allowed-signers file's default name: visible, outside every cache and ignored folder.
+DEFAULT_SIGNERS_FILE = "allowed_signers"
+
+
 @dataclass(frozen=True)
 class ReviewRules:
-    """How many sign-offs a change needs and who may give them (empty = anyone but the author)."""
+    """How many sign-offs a change needs and who may give them (empty = anyone but the author);
+    with ``require_signatures`` every sign-off commit must carry an SSH signature by a key
+    that ``allowed_signers`` (a vault-relative file in git's ``gpg.ssh.allowedSignersFile``
+    format) lists for the reviewer it names."""
 
     approvals: int = 1
     approvers: tuple[str, ...] = ()
+    require_signatures: bool = False
+    allowed_signers: str = DEFAULT_SIGNERS_FILE
 
 
 DEFAULT_ID_PREFIXES: dict[Kind, str] = {

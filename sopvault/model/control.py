@@ -40,6 +40,27 @@ class Refusal(StrEnum):
     NOT_ALLOWED = "approver not allowed"
     TOO_FEW = "too few approvals"
     BAD_SIGNATURE = "bad signature"
+    FORGED_VOTE = "forged vote"
+    UNSIGNED = "unsigned sign-off"
+    NOT_REVIEWED_CONTENT = "content not as reviewed"
+    LANDED_BY_OTHER = "landed by a non-reviewer"
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One recorded sign-off: the commit that records it, the reviewer its ``Reviewed-by``
+    names and the committer of that commit (who really recorded it, as far as git knows).
+
+    ``signer`` is the allowed-signers principal (an e-mail) whose key made a good SSH
+    signature on the commit, None when unsigned, not listed or not checked; ``legacy``
+    marks a sign-off made before votes were kept in history, judged by its trailer alone.
+    """
+
+    commit: str
+    reviewer: Identity
+    recorded_by: Identity
+    signer: str | None = None
+    legacy: bool = False
 
 
 class ProposalState(StrEnum):
@@ -57,7 +78,8 @@ class Proposal:
     ``ref`` is the full git ref it is filed under, ``first_id`` the document id in that
     ref; ``tip`` the ref's commit (votes included), ``commit`` the proposal's own commit,
     ``base`` the main commit it was made from; ``date`` is the author date (ISO 8601);
-    ``documents`` maps each document id to its proposed version.
+    ``documents`` maps each document id to its proposed version; ``votes`` are the
+    recorded votes, oldest first, ``approvals`` the distinct reviewers they name.
     """
 
     number: int
@@ -73,6 +95,7 @@ class Proposal:
     body: str
     documents: dict[str, str]
     approvals: tuple[Identity, ...] = ()
+    votes: tuple[Vote, ...] = ()
     rejected_by: Identity | None = None
     reason: str = ""
 
@@ -122,12 +145,14 @@ class Violation:
 @dataclass
 class VerifyReport:
     """The audit of main: commits read, changes to controlled files checked, what failed,
-    and how many signatures git could not verify (no key at hand)."""
+    and how many signatures git could not verify (no key at hand); ``legacy`` counts
+    sign-offs made before votes were kept in history, judged by their trailers alone."""
 
     commits: int = 0
     checked: int = 0
     violations: list[Violation] = field(default_factory=list)
     unverifiable_signatures: int = 0
+    legacy: int = 0
 
 
 @dataclass(frozen=True)

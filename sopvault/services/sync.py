@@ -11,13 +11,7 @@ edits of the user's own, as after an approval.
 
 from __future__ import annotations
 
-from sopvault.core.trailers import (
-    APPROVES,
-    REVIEWED_BY,
-    has_trailer,
-    identities_of,
-    versions_label,
-)
+from sopvault.core.trailers import versions_label
 from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.control import Proposal, ProposalState
@@ -111,7 +105,8 @@ class Sync:
     def _move_main(self, old_main: str | None, theirs: str | None, report: SyncReport) -> None:
         """Fast-forward or replay main; a checked-out main's files follow it."""
         main_ref = self.ws.main_ref
-        moved = new_main(self.repo, old_main, theirs, report, self._where())
+        sign = self.control.approvals.signs()
+        moved = new_main(self.repo, old_main, theirs, report, self._where(), sign)
         if moved is None or moved == old_main:
             return
         if old_main is not None:
@@ -199,31 +194,11 @@ class Sync:
         return found
 
     def _join_votes(self, theirs: str, mine: str) -> str:
-        """Votes cast here, added after the server's: both reviewers' approvals count."""
-        base = self.repo.merge_base(theirs, mine)
-        voted = {
-            who.email.lower()
-            for c in self.repo.log(f"{base}..{theirs}" if base else theirs, first_parent=True)
-            for who in identities_of(c.trailers, REVIEWED_BY)
-        }
-        tip = theirs
-        for commit in reversed(
-            self.repo.log(f"{base}..{mine}" if base else mine, first_parent=True)
-        ):
-            if not has_trailer(commit.trailers, APPROVES):
-                continue
-            voters = identities_of(commit.trailers, REVIEWED_BY)
-            if all(v.email.lower() in voted for v in voters):
-                continue
-            tip = self.repo.commit_tree(
-                self.repo.tree_of(tip),
-                [tip],
-                self.repo.message_of(commit.sha),
-                author=commit.author,
-                author_date=commit.author_date,
-                sign=self.repo.config_bool("commit.gpgsign"),
-            )
-        return tip
+        """Votes cast here and on the server, joined by a commit whose parents are both
+        lines: no vote is re-made, so each keeps its own committer and signature."""
+        text = "Join the votes cast on two clones\n"
+        sign = self.control.approvals.signs()
+        return self.repo.commit_tree(self.repo.tree_of(theirs), [theirs, mine], text, sign=sign)
 
     def _land_ready(self, report: SyncReport, plan: SyncPlan, remote: dict[str, ByState]) -> None:
         """Proposals whose joined votes now reach the approvals needed land on main."""

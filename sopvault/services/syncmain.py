@@ -20,28 +20,34 @@ from sopvault.store.git.repo import Commit, Repo
 
 
 def new_main(
-    repo: Repo, mine: str | None, theirs: str | None, report: SyncReport, where: str
+    repo: Repo,
+    mine: str | None,
+    theirs: str | None,
+    report: SyncReport,
+    where: str,
+    sign: bool = False,
 ) -> str | None:
     """Where main goes: the server's main when only behind, ours when only ahead, else our
-    commits replayed on theirs (``where`` names the server's main in messages). Raises
-    SyncError when a commit of ours no longer applies."""
+    commits replayed on theirs (``where`` names the server's main in messages; ``sign``
+    signs the replayed commits). Raises SyncError when a commit of ours no longer
+    applies, or an approval would land other text than it did here."""
     if theirs is None or mine == theirs:
         return mine
     if mine is None or repo.is_ancestor(mine, theirs):
         return theirs  # fast-forward
     if repo.is_ancestor(theirs, mine):
         return mine  # only ahead: pushed later
-    return _replay(repo, mine, theirs, report, where)
+    return _replay(repo, mine, theirs, report, where, sign)
 
 
-def _replay(repo: Repo, mine: str, theirs: str, report: SyncReport, where: str) -> str:
+def _replay(repo: Repo, mine: str, theirs: str, report: SyncReport, where: str, sign: bool) -> str:
     """The commits made here since the two mains parted, re-made on the server's
-    main; an approval the server already holds is dropped, not made twice."""
+    main; an approval the server already holds is dropped, not made twice. A landing
+    keeps its second parent (its votes), and must put the very files it put here."""
     base = repo.merge_base(mine, theirs)
     local = list(reversed(repo.log(f"{base}..{mine}" if base else mine, first_parent=True)))
     upstream = repo.log(f"{base}..{theirs}" if base else theirs, first_parent=True)
     landed_there = {_proposal_key(c) for c in upstream} - {None}
-    sign = repo.config_bool("commit.gpgsign")
     tip = theirs
     for commit in local:
         key = _proposal_key(commit)
@@ -59,9 +65,10 @@ def _replay(repo: Repo, mine: str, theirs: str, report: SyncReport, where: str) 
                 f" of {where}, which changed the same lines;"
                 " nothing was changed: look at it with git, or propose the change again"
             )
+        _same_files(repo, commit, tree, where)
         tip = repo.commit_tree(
             tree,
-            [tip],
+            [tip, *commit.parents[1:]],
             repo.message_of(commit.sha),
             author=commit.author,
             author_date=commit.author_date,
@@ -69,6 +76,20 @@ def _replay(repo: Repo, mine: str, theirs: str, report: SyncReport, where: str) 
         )
         report.replayed.append(f"{commit.subject}")
     return tip
+
+
+def _same_files(repo: Repo, commit: Commit, tree: str, where: str) -> None:
+    """Refuse (SyncError) to replay an approval whose files would differ from what it put
+    on main here: the sign-off is tied to that content (21 CFR Part 11 §11.70)."""
+    if not has_trailer(commit.trailers, REVIEWED_BY) or not commit.parents:
+        return
+    paths = diffs.changed_between(repo, commit.parents[0], commit.sha)
+    if repo.blob_ids(commit.sha, paths) != repo.blob_ids(tree, paths):
+        raise SyncError(
+            f"your approval {commit.sha[:10]} ({commit.subject}) would put other text on"
+            f" {where}, which changed the same documents; nothing was changed: propose the"
+            " change again"
+        )
 
 
 def incoming(repo: Repo, old_main: str, theirs: str, my_email: str, report: SyncReport) -> None:

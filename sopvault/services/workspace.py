@@ -106,10 +106,12 @@ class Workspace:
         return rel is not None and is_document_path(rel)
 
     def is_controlled(self, repo_path: str) -> bool:
-        """Documents and the vault's rules: what a change to needs a sign-off. A document
+        """Documents, the vault's rules and its allowed-signers file: what a change to
+        needs a sign-off (the signers file decides whose signature counts). A document
         file whose name is not UTF-8 is never loaded, yet a change to it is judged too, so
         ``verify`` names it (escaped) instead of passing over it."""
         rel = self.vault_path(repo_path)
         if rel is not None and not is_utf8_name(rel):
             return is_document_path(escaped_name(rel))
-        return rel == CONFIG_FILE or self.is_document(repo_path)
+        rules = (CONFIG_FILE, self.vault.config.review.allowed_signers)
+        return rel in rules or self.is_document(repo_path)

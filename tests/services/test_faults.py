@@ -179,7 +179,9 @@ def test_killing_approve_lands_each_change_once_and_whole(
 
         tip = repo.commit("main")
         if tip.hexsha != before:  # landed: one whole commit on top, with its sign-off
-            assert [p.hexsha for p in tip.parents] == [before]
+            # (its second parent is Bilal's vote commit on the proposal)
+            assert [p.hexsha for p in tip.parents][:1] == [before] and len(tip.parents) == 2
+            assert "Approves: " in tip.parents[1].message
             trailers = dict(tip.trailers_list)
             assert trailers["SOP-Proposal"] == number and trailers["Reviewed-by"].startswith(
                 "Bilal"
@@ -207,7 +209,9 @@ def test_killing_approve_lands_each_change_once_and_whole(
         assert all(str(p.number) != number for p in revisions.proposals.listing())
         if moved and still_open:  # the file followed main when the approval was finished
             assert repo.git.status("--porcelain", "--", SOP3) == "", n
-        landed = repo.git.log("--format=%H", f"--grep=^SOP-Proposal: {number}$", "main").split()
+        landed = repo.git.log(
+            "--first-parent", "--format=%H", f"--grep=^SOP-Proposal: {number}$", "main"
+        ).split()
         assert len(landed) == 1, (n, landed)
         repo.git.reset("-q", "--hard", "main")
     assert main(["--vault", str(demo_path), "verify"]) == 0

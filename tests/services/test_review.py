@@ -379,17 +379,24 @@ def test_demo_has_history_reviews_and_passes_verify(tmp_path: Path) -> None:
     assert main(["demo", str(root / "README.md")]) == 1  # a file, not a folder
 
 
-def test_the_pre_receive_hook_refuses_an_unreviewed_push(
-    repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def with_hook_server(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A bare clone of ``root`` as its remote ``origin``, with the pre-receive hook exactly
+    as docs/document-control.md prints it, and this sopvault on the PATH."""
     doc = (Path(__file__).resolve().parents[2] / "docs" / "document-control.md").read_text()
     hook = doc.split("### As a server-side hook", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     server = tmp_path / "server.git"
-    git_out(tmp_path, "clone", "-q", "--bare", str(repo_root), str(server))
+    git_out(tmp_path, "clone", "-q", "--bare", str(root), str(server))
     (server / "hooks" / "pre-receive").write_text(hook)
     (server / "hooks" / "pre-receive").chmod(0o755)
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    git_out(repo_root, "remote", "add", "origin", str(server))
+    git_out(root, "remote", "add", "origin", str(server))
+    return server
+
+
+def test_the_pre_receive_hook_refuses_an_unreviewed_push(
+    repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = with_hook_server(repo_root, tmp_path, monkeypatch)
 
     act_as(monkeypatch, "Carmen Ruiz")
     edit(repo_root, SOP4, END4, END4 + "Quietly changed.\n")

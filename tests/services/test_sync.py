@@ -119,7 +119,7 @@ def test_two_approvals_of_one_proposal_on_two_clones_make_one_change(
     report = sync(hana)
     assert any("approved on another clone too" in line for line in report.dropped)
 
-    landed = git_out(server, "log", "--format=%H", f"{start}..main")
+    landed = git_out(server, "log", "--first-parent", "--format=%H", f"{start}..main")
     assert len(landed.split()) == 1
     assert git_out(hana, "rev-parse", "main") == git_out(server, "rev-parse", "main")
     assert main(["--vault", str(hana), "verify"]) == 0
@@ -280,7 +280,7 @@ def test_votes_cast_on_two_clones_join_and_land_once(
     act_as(monkeypatch, "Hana Sato")
     report = sync(hana)
     assert any("proposal 6: WI-004 1.1 is effective" in line for line in report.landed_here)
-    landed = git_out(bare, "log", "--format=%H", f"{start}..main").split()
+    landed = git_out(bare, "log", "--first-parent", "--format=%H", f"{start}..main").split()
     assert len(landed) == 1
     trailers = git_out(bare, "log", "-1", "--format=%(trailers:key=Reviewed-by,valueonly)", "main")
     assert set(trailers.split("\n")) == {
@@ -352,4 +352,42 @@ def test_sync_closes_an_approval_interrupted_after_main_moved(
     assert git_out(server, "for-each-ref", "refs/heads/review/WI-004/") == ""
     assert git_out(server, "for-each-ref", "refs/heads/approved/WI-004/") != ""
     start = git_out(server, "rev-parse", "main~1")
-    assert len(git_out(server, "log", "--format=%H", f"{start}..main").split()) == 1
+    assert (
+        len(git_out(server, "log", "--first-parent", "--format=%H", f"{start}..main").split()) == 1
+    )
+
+
+def test_sync_refuses_to_land_on_a_vote_forged_in_another_name(
+    demo_path: Path, server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust §4 (four eyes): Alice, the author of proposal 6, records a vote in Hana's
+    name by hand; once Bilal's genuine vote joins it, sync names the forged vote and
+    lands nothing, on her clone and on his."""
+    edit(demo_path, "sopvault.toml", "approvals = 1", "approvals = 2")
+    git_out(demo_path, "commit", "-qm", "Two approvals", "--", "sopvault.toml")
+    git_out(demo_path, "push", "-q", str(server), "main")
+    alice, bilal = clone(server, tmp_path, "alice"), clone(server, tmp_path, "bilal")
+    act_as(monkeypatch, "Bilal Okafor")
+    sync(bilal)
+    assert not revisions(bilal).approvals.approve("6").landed
+    sync(bilal)
+    start = git_out(server, "rev-parse", "main")
+
+    act_as(monkeypatch, "Alice Moreno")
+    sync(alice)
+    prop = revisions(alice).proposals.get("6")
+    text = "Approve\n\nApproves: 6\nReviewed-by: Hana Sato <hana.sato@harrowfinch.example>\n"
+    forged = subprocess.run(
+        ["git", "-C", str(alice), "commit-tree", f"{prop.tip}^{{tree}}", "-p", prop.tip],
+        input=text, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    git_out(alice, "update-ref", prop.ref, forged, prop.tip)
+    report = sync(alice)
+    refused = [line for line in report.landed_here if "not landed" in line]
+    assert refused and f"forged vote: vote {forged[:10]} names Hana Sato" in refused[0]
+    assert "committed by Alice Moreno" in refused[0]
+    act_as(monkeypatch, "Bilal Okafor")
+    report = sync(bilal)
+    assert any(f"vote {forged[:10]}" in line for line in report.landed_here)
+    assert git_out(server, "rev-parse", "main") == start
+    assert [p.number for p in revisions(bilal).proposals.listing()] == [6]

@@ -8,7 +8,7 @@ the sign-off is in the trailers of the very commit that holds the text).
 
 from __future__ import annotations
 
-from sopvault.core.approval import Rules, judge
+from sopvault.core.approval import Problem, Rules, judge, landed_as_reviewed
 from sopvault.core.parse import with_changes
 from sopvault.core.trailers import (
     APPROVED_AT,
@@ -16,6 +16,7 @@ from sopvault.core.trailers import (
     PROPOSAL,
     PROPOSED_BY,
     REVIEWED_BY,
+    blob_trailers,
     document_trailers,
     has_trailer,
     identities_of,
@@ -23,7 +24,14 @@ from sopvault.core.trailers import (
     versions_of,
 )
 from sopvault.core.versioning import next_review
-from sopvault.model.control import ApproveResult, Identity, Proposal, ProposalState, Refusal
+from sopvault.model.control import (
+    ApproveResult,
+    Identity,
+    Proposal,
+    ProposalState,
+    Refusal,
+    Vote,
+)
 from sopvault.model.document import Status
 from sopvault.services.review.common import (
     RevisionError,
@@ -33,6 +41,7 @@ from sopvault.services.review.common import (
     is_document,
 )
 from sopvault.services.review.proposals import Proposals, closed_ref
+from sopvault.services.review.signoff import SignOffs, reviewers, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import diffs, refs, worktree
 from sopvault.store.git.repo import ZERO
@@ -46,6 +55,7 @@ class Approvals(Scope):
     def __init__(self, ws: Workspace, proposals: Proposals | None = None) -> None:
         super().__init__(ws)
         self.proposals = proposals or Proposals(ws)
+        self.signoffs = SignOffs(ws)
 
     def rules_for(self, prop: Proposal) -> Rules:
         """The rules in force on main now, narrowed by the documents' own reviewers."""
@@ -72,11 +82,13 @@ class Approvals(Scope):
     ) -> str | None:
         """Why ``me`` (default: the acting identity) may not approve ``prop`` now, or None
         when they may (shown before the button is pressed in the TUI, and enforced by
-        ``approve``). The sign-off rules are ``judge``'s; a second vote by one person is
-        refused here because it would not count."""
+        ``approve``). The sign-off rules are ``judge``'s, asked about the vote ``me``
+        would record; a second vote by one person is refused here because it would not
+        count."""
         me = me or self.repo.identity()
         rules = rules or self.rules_for(prop)
-        for refusal, _ in judge(prop.author, [me], rules):
+        mine = Vote("", me, me, signer=me.email)  # signed by me, when signatures are required
+        for refusal, _ in judge(prop.author, [mine], rules):
             if refusal is Refusal.SELF_APPROVED:
                 return (
                     f"you ({me.email}) proposed this change, and nobody approves their own"
@@ -90,6 +102,25 @@ class Approvals(Scope):
         if any(me.same_as(v) for v in prop.approvals):
             return f"you have already approved proposal {prop.number}; it needs another reviewer"
         return None
+
+    def judged(self, prop: Proposal, tip: str, rules: Rules) -> tuple[list[Problem], list[Vote]]:
+        """``judge``'s verdict on the votes recorded between the proposal's own commit and
+        ``tip``, signatures checked against the allowed-signers file on main when the rules
+        require them; with the votes, oldest first."""
+        votes = votes_in(vote_commits(self.repo, prop.commit, tip))
+        if rules.require_signatures:
+            votes = self.signoffs.signed(votes, self.main_tip())
+        return judge(prop.author, votes, rules), votes
+
+    def _refuse_bad_votes(self, prop: Proposal, problems: list[Problem]) -> None:
+        """Raise RevisionError naming the first vote that does not count for a reason
+        other than being too few (forged, unsigned, the author's, not allowed)."""
+        for refusal, detail in problems:
+            if refusal is not Refusal.TOO_FEW:
+                raise RevisionError(
+                    f"proposal {prop.number} cannot land: {refusal.value}: {detail}; reject it"
+                    f' (sopvault reject {prop.number} -m "why") and propose the change again'
+                )
 
     def tidy(self) -> list[str]:
         """Delete review refs left beside the approved or rejected ref of the same
@@ -108,9 +139,11 @@ class Approvals(Scope):
         return removed
 
     def approve(self, label: str, comment: str = "") -> ApproveResult:
-        """Approve an open proposal as the acting identity: a vote while more approvals
-        are needed, else the change lands on main. Raises RevisionError when the approver
-        is refused or the change no longer applies to main."""
+        """Approve an open proposal as the acting identity: a vote commit, and when the
+        votes then approve the change (``judge``), it lands on main. Raises RevisionError
+        when the approver is refused, a recorded vote does not count (forged, unsigned),
+        signatures are required and git has no SSH signing key, or the change no longer
+        applies to main."""
         self.ws.vault.must_be_writable("approve")
         self.tidy()
         prop = self.proposals.get(label, OPEN)
@@ -119,22 +152,32 @@ class Approvals(Scope):
             return finished
         me = self.repo.identity()
         rules = self.rules_for(prop)
-        refusal = self.check_approver(prop, me, rules)
+        voted = any(me.same_as(v) for v in prop.approvals)  # sync left it to land
+        refusal = None if voted else self.check_approver(prop, me, rules)
         if refusal:
             raise RevisionError(refusal)
-        approvals = (*prop.approvals, me)
-        when = self.stamp()
-        if len(approvals) >= rules.approvals:
-            return self._land(prop, approvals, rules.approvals, comment, when)
+        if rules.require_signatures:
+            self.signoffs.signing_key()
+        tip = prop.tip if voted else self._vote(prop, me, comment)
+        problems, votes = self.judged(prop, tip, rules)
+        self._refuse_bad_votes(prop, problems)
+        if problems and tip == prop.tip:  # voted before, and still too few
+            raise RevisionError(self.check_approver(prop, me, rules) or problems[0][1])
+        if not problems:
+            return self._land(prop, tip, votes, rules, comment)
+        self.repo.update_ref(prop.ref, tip, prop.tip, f"sopvault approve {prop.number}")
+        return ApproveResult(prop, False, len(reviewers(votes)), rules.approvals, tip)
+
+    def _vote(self, prop: Proposal, me: Identity, comment: str) -> str:
+        """A vote commit of ``me`` on the proposal's tip (same tree: it approves exactly
+        the proposed content), signed when git or the rules ask; no ref moves."""
         text = message(
             f"Approve proposal {prop.number}",
             comment,
-            [(APPROVES, str(prop.number)), (REVIEWED_BY, str(me)), (APPROVED_AT, when)],
+            [(APPROVES, str(prop.number)), (REVIEWED_BY, str(me)), (APPROVED_AT, self.stamp())],
         )
         tree = self.repo.tree_of(prop.tip)
-        vote = self.repo.commit_tree(tree, [prop.tip], text, sign=self.signs())
-        self.repo.update_ref(prop.ref, vote, prop.tip, f"sopvault approve {prop.number}")
-        return ApproveResult(prop, False, len(approvals), rules.approvals, vote)
+        return self.repo.commit_tree(tree, [prop.tip], text, sign=self.signs())
 
     def finish_landed(self, prop: Proposal) -> ApproveResult | None:
         """An approval interrupted after main moved (the process was killed) left the
@@ -163,7 +206,8 @@ class Approvals(Scope):
                 self.repo, self.ws.main_ref, commit.parents[0], commit.sha, [prop.commit]
             )
         if self.repo.rev(closed_ref(prop, APPROVED)) is None:
-            self.repo.update_ref(closed_ref(prop, APPROVED), prop.tip, ZERO)
+            voted = commit.parents[1] if len(commit.parents) > 1 else prop.tip
+            self.repo.update_ref(closed_ref(prop, APPROVED), voted, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
         self.ws.vault.reload()
         approvals = identities_of(commit.trailers, REVIEWED_BY)
@@ -171,39 +215,75 @@ class Approvals(Scope):
 
     def land_if_ready(self, prop: Proposal) -> ApproveResult | None:
         """Land a proposal whose votes, recorded on several clones, met on the server and
-        now reach the approvals needed (``sopvault sync``); None when it needs more."""
+        now approve it (``sopvault sync``), when the acting identity is one of its
+        reviewers (the landing commit is theirs); None when it needs more votes or another
+        reviewer's sync. Raises RevisionError naming a vote that does not count."""
         rules = self.rules_for(prop)
-        if len(prop.approvals) < rules.approvals:
+        problems, votes = self.judged(prop, prop.tip, rules)
+        self._refuse_bad_votes(prop, problems)
+        me = self.repo.identity()
+        if problems or not any(me.same_as(v.reviewer) for v in votes):
             return None
-        return self._land(prop, prop.approvals, rules.approvals, "", self.stamp())
+        if rules.require_signatures:
+            self.signoffs.signing_key()
+        return self._land(prop, prop.tip, votes, rules, "")
 
     def _land(
-        self,
-        prop: Proposal,
-        approvals: tuple[Identity, ...],
-        needed: int,
-        comment: str,
-        when: str,
+        self, prop: Proposal, tip: str, votes: list[Vote], rules: Rules, comment: str
     ) -> ApproveResult:
-        """Put the approved change on main: one commit, sign-off in its trailers."""
+        """Put the approved change on main: one commit, sign-off in its trailers, the
+        proposal's last vote ``tip`` as its second parent (so every vote is in main's
+        history) and the reviewed and landed blob of every file in ``SOP-Blob`` trailers."""
         worktree.check_unlocked(self.repo, self.ws.main_ref)
         main_tip = self.main_tip()
-        tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
+        tree, blobs = self._landed_tree(prop, main_tip)
+        people = reviewers(votes)
         trailers = document_trailers(prop.documents)
         trailers += [(PROPOSAL, str(prop.number)), (PROPOSED_BY, str(prop.author))]
-        trailers += [(REVIEWED_BY, str(who)) for who in approvals]
-        trailers.append((APPROVED_AT, when))
+        trailers += [(REVIEWED_BY, str(who)) for who in people]
+        trailers.append((APPROVED_AT, self.stamp()))
+        trailers += blob_trailers(blobs)
         body = "\n\n".join(part for part in (prop.body, comment.strip()) if part)
         text = message(prop.summary, body, trailers)
         landed = self.repo.commit_tree(
-            tree, [main_tip], text, author=prop.author, author_date=prop.date, sign=self.signs()
+            tree,
+            [main_tip, tip],
+            text,
+            author=prop.author,
+            author_date=prop.date,
+            sign=self.signs(),
         )
         self.repo.update_ref(self.ws.main_ref, landed, main_tip, f"sopvault approve {prop.number}")
         kept = worktree.follow(self.repo, self.ws.main_ref, main_tip, landed, [prop.commit])
-        self.repo.update_ref(closed_ref(prop, APPROVED), prop.tip, ZERO)
+        self.repo.update_ref(closed_ref(prop, APPROVED), tip, ZERO)
         self.repo.delete_ref(prop.ref, prop.tip)
         self.ws.vault.reload()
-        return ApproveResult(prop, True, len(approvals), needed, landed, kept)
+        return ApproveResult(prop, True, len(people), rules.approvals, landed, kept)
+
+    def _landed_tree(self, prop: Proposal, main_tip: str) -> tuple[str, dict[str, tuple[str, str]]]:
+        """The tree to land and {vault path: (reviewed blob, landed blob)} for every
+        controlled file the proposal changes. Raises RevisionError when a file would not
+        land as reviewed (main changed it since: the rebase would merge other text in)."""
+        tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
+        paths = self.changed_paths(prop.base, prop.commit)
+        reviewed = self.repo.blob_ids(prop.commit, paths)
+        landed = self.repo.blob_ids(tree, paths)
+        blobs: dict[str, tuple[str, str]] = {}
+        for path in paths:
+            before, after = reviewed.get(path, ZERO), landed.get(path, ZERO)
+            texts = self.repo.blobs([x for x in (before, after) if x != ZERO])
+            old = texts.pop(0) if before != ZERO else None
+            new = texts.pop(0) if after != ZERO else None
+            problem = landed_as_reviewed(old, new, self.ws.is_document(path))
+            shown = self.ws.vault_path(path) or path
+            if problem is not None:
+                raise RevisionError(
+                    f"{self.ws.main} has changed {shown} since proposal {prop.number} was made:"
+                    f" what would land {problem}; the author should bring it up to date and"
+                    " propose again, or reject this one"
+                )
+            blobs[shown] = (before, after)
+        return tree, blobs
 
     def _rebased_tree(self, prop: Proposal, main_tip: str) -> str:
         """The proposal's change applied to main now; raises RevisionError on conflict."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sopvault.core.approval import Rules, judge
+from sopvault.core.approval import Problem, Rules, judge
 from sopvault.core.config import CONFIG_FILE
 from sopvault.core.trailers import REVIEWED_BY, identities_of
 from sopvault.model.config import VaultConfig
-from sopvault.model.control import Refusal, VerifyReport, Violation
+from sopvault.model.control import Refusal, VerifyReport, Violation, Vote
 from sopvault.services.review.common import (
     Scope,
     Unverifiable,
@@ -22,6 +22,8 @@ from sopvault.services.review.common import (
     parse_config_bytes,
 )
 from sopvault.services.review.links import Change, LinkedDocuments
+from sopvault.services.review.signoff import SignOffs, proposal_line, vote_commits, votes_in
+from sopvault.services.workspace import Workspace
 from sopvault.store.git.errors import IncompleteHistory
 from sopvault.store.git.repo import ZERO, Commit
 
@@ -33,10 +35,18 @@ class _Todo:
     commit: Commit
     touched: list[Change]
     config_id: str | None
+    # The proposal's own commit when this is a landing with its votes in history.
+    origin: Commit | None = None
+    # Whether no such landing came before it: its trailers are then judged by name alone.
+    legacy: bool = True
 
 
 class Audit(Scope):
     """Checking main's history against the approval rules; changes nothing."""
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.signoffs = SignOffs(ws)
 
     def verify(self, since: str | None = None, rev: str | None = None) -> VerifyReport:
         """Check every change to documents (and to the rules) on main for a valid sign-off.
@@ -112,10 +122,15 @@ class Audit(Scope):
         loaded = LinkedDocuments(self.ws, self.repo, start)
         todo = []
         wanted: set[str] = set()
+        voted = False  # a landing with its votes in history met yet
         for commit in reversed(commits):  # oldest first, so the rules in force are known
             touched = loaded.changes(commit)
             if touched:
-                todo.append(_Todo(commit, touched, config_id))
+                origin = None
+                if len(commit.parents) > 1:
+                    _, origin = proposal_line(self.repo, commit.parents[1])
+                todo.append(_Todo(commit, touched, config_id, origin, not voted))
+                voted = voted or origin is not None
                 wanted.update(x for _, a, b in touched for x in (a, b) if x != ZERO)
                 if config_id:
                     wanted.add(config_id)
@@ -148,7 +163,7 @@ class Audit(Scope):
         config = self._config_in_force(texts, configs, item.config_id)
         rules = Rules.for_change(config.review, config.people.values(), reviewers)
         commit = item.commit
-        problems = judge(commit.author, identities_of(commit.trailers, REVIEWED_BY), rules)
+        problems = self._sign_off(item, rules, report)
         if commit.signature in ("B", "R"):
             problems.append((Refusal.BAD_SIGNATURE, f"signature status {commit.signature}"))
         elif commit.signature in ("E", "U"):
@@ -158,6 +173,37 @@ class Audit(Scope):
             report.violations.append(
                 Violation(commit.sha, commit.commit_date, commit.author, shown, reason, detail)
             )
+
+    def _sign_off(self, item: _Todo, rules: Rules, report: VerifyReport) -> list[Problem]:
+        """``judge``'s verdict on one change's votes, and the content checks of a landing.
+
+        A landing whose second parent is a proposal is judged vote by vote (every vote
+        commit is in main's history) and its content against the reviewed content. Any
+        other change is judged by its own ``Reviewed-by`` trailers, recorded by its
+        committer; before the first such landing in the history checked, by the names alone
+        (sign-offs made before votes were kept in history: counted in ``report.legacy``)."""
+        commit, origin = item.commit, item.origin
+        problems: list[Problem] = []
+        landing: Vote | None = None
+        author = commit.author
+        if origin is not None:
+            touched = [path for path, _, _ in item.touched]
+            found = vote_commits(self.repo, origin.sha, commit.parents[1])
+            votes = votes_in(found)
+            landing = Vote(commit.sha, commit.committer, commit.committer)
+            author = origin.author
+            problems += self.signoffs.content_problems(commit, origin, found, touched)
+        else:
+            legacy = item.legacy
+            names = identities_of(commit.trailers, REVIEWED_BY)
+            votes = [Vote(commit.sha, who, commit.committer, legacy=legacy) for who in names]
+            report.legacy += legacy and bool(names)
+        if rules.require_signatures and commit.parents:
+            signed = self.signoffs.signed(
+                [*votes, *([landing] if landing else [])], commit.parents[0]
+            )
+            votes, landing = signed[: len(votes)], (signed[-1] if landing else None)
+        return judge(author, votes, rules, landing) + problems
 
     def _config_in_force(
         self,

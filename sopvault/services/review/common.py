@@ -55,8 +55,14 @@ class Scope:
         return self.ws.now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def signs(self) -> bool:
-        """Whether commits are GPG-signed here (git's ``commit.gpgsign``)."""
-        return self.repo.config_bool("commit.gpgsign")
+        """Whether document control commits are signed here: git's ``commit.gpgsign``, or
+        the vault's rules on main require signed sign-offs (``[review]
+        require_signatures``)."""
+        if self.repo.config_bool("commit.gpgsign"):
+            return True
+        tip = self.repo.rev(self.ws.main_ref)
+        config = (self.config_at(tip) if tip else None) or self.ws.vault.config
+        return config.review.require_signatures
 
     def config_at(self, rev: str) -> VaultConfig | None:
         """The vault's rules as committed at ``rev`` (None when absent or unreadable)."""

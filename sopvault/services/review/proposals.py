@@ -13,12 +13,10 @@ from pathlib import Path
 
 from sopvault.core.parse import with_changes
 from sopvault.core.trailers import (
-    APPROVES,
     PROPOSAL,
     PROPOSED_BY,
     REJECTED_AT,
     REJECTED_BY,
-    REVIEWED_BY,
     document_trailers,
     has_trailer,
     identities_of,
@@ -38,11 +36,12 @@ from sopvault.services.review.common import (
     front_text,
 )
 from sopvault.services.review.history import History
+from sopvault.services.review.signoff import proposal_line, reviewers, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.fs import write_atomic
 from sopvault.store.git import diffs, refs
 from sopvault.store.git.refs import ProposalRef
-from sopvault.store.git.repo import ZERO, Commit, Repo
+from sopvault.store.git.repo import ZERO, Repo
 
 OPEN = ProposalState.OPEN
 
@@ -237,7 +236,7 @@ class Proposals(Scope):
         ref = ProposalRef(prop.first_id, number, OPEN)
         self.repo.update_ref(ref.name, commit, ZERO, f"sopvault renumber {prop.number}")
         self.repo.delete_ref(prop.ref, prop.tip)
-        return read_proposal(self.repo, ref, commit, self.repo.rev(self.ws.main_ref))
+        return read_proposal(self.repo, ref, commit)
 
     def _moved_from(self, tip: str, doc_id: str) -> str | None:
         """The path main has the document at, when the working copy moved it."""
@@ -253,9 +252,8 @@ class Proposals(Scope):
 
     def listing(self, state: ProposalState | str = OPEN) -> list[Proposal]:
         """Proposals in one state, oldest first."""
-        main_tip = self.repo.rev(self.ws.main_ref)
         found = [
-            read_proposal(self.repo, ref, tip, main_tip)
+            read_proposal(self.repo, ref, tip)
             for ref, tip in refs.listing(self.repo, ProposalState(state))
         ]
         return sorted(found, key=lambda p: p.number)
@@ -279,7 +277,7 @@ class Proposals(Scope):
             names = ", ".join(ref.key for ref, _ in matches)
             raise RevisionError(f"proposal {label} is ambiguous: name one of {names}")
         ref, tip = matches[0]
-        return read_proposal(self.repo, ref, tip, self.repo.rev(self.ws.main_ref))
+        return read_proposal(self.repo, ref, tip)
 
     def diff(self, prop: Proposal) -> str:
         """The change a proposal makes, against the main it was made from (unified diff)."""
@@ -322,26 +320,22 @@ def closed_ref(prop: Proposal, state: ProposalState) -> str:
     return ref_of(prop).moved_to(state).name
 
 
-def read_proposal(repo: Repo, ref: ProposalRef, tip: str, main_tip: str | None) -> Proposal:
-    """Read a proposal: its own commit, and the approvals or rejection above it (the
-    commits on the ref that main does not hold). Raises RevisionError when the ref holds
-    no sopvault proposal, GitError when git fails."""
-    span = f"{main_tip}..{tip}" if main_tip else tip
-    votes: list[Identity] = []
-    rejected_by: Identity | None = None
-    reason = ""
-    origin: Commit | None = None
-    for commit in repo.log(span, first_parent=True):
-        if has_trailer(commit.trailers, APPROVES):
-            votes += identities_of(commit.trailers, REVIEWED_BY)
-        elif has_trailer(commit.trailers, REJECTED_BY):
-            rejected_by = next(iter(identities_of(commit.trailers, REJECTED_BY)), None)
-            reason = body_text(commit.body)
-        elif has_trailer(commit.trailers, PROPOSAL):
-            origin = commit
-            break
+def read_proposal(repo: Repo, ref: ProposalRef, tip: str) -> Proposal:
+    """Read a proposal: its own commit, and the votes or rejection above it (on the ref's
+    first-parent line down to the proposal's own commit; votes on every line, as joined
+    from two clones). Raises RevisionError when the ref holds no sopvault proposal,
+    GitError when git fails."""
+    above, origin = proposal_line(repo, tip)
     if origin is None:
         raise RevisionError(f"{ref.name} does not hold a sopvault proposal")
+    rejected_by: Identity | None = None
+    reason = ""
+    for commit in above:
+        if has_trailer(commit.trailers, REJECTED_BY):
+            rejected_by = next(iter(identities_of(commit.trailers, REJECTED_BY)), None)
+            reason = body_text(commit.body)
+            break
+    votes = votes_in(vote_commits(repo, origin.sha, tip))
     return Proposal(
         number=ref.number,
         ref=ref.name,
@@ -355,7 +349,8 @@ def read_proposal(repo: Repo, ref: ProposalRef, tip: str, main_tip: str | None) 
         summary=origin.subject,
         body=body_text(origin.body),
         documents=versions_of(origin.trailers),
-        approvals=tuple(reversed(votes)),
+        approvals=tuple(reviewers(votes)),
+        votes=tuple(votes),
         rejected_by=rejected_by,
         reason=reason,
     )

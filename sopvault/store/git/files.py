@@ -15,6 +15,19 @@ class WorkTreeFiles:
 
     _runner: Runner
 
+    def blob(self, rev: str, path: str) -> bytes | None:
+        """The file at ``path`` in ``rev``, or None when it is not there."""
+        return objects.blobs(self._runner, [f"{rev}:{path}"])[0]
+
+    def blobs(self, names: list[str]) -> list[bytes | None]:
+        """Many ``rev:path`` (or blob id) objects through one persistent ``cat-file
+        --batch``, in order; None for a missing one."""
+        return objects.blobs(self._runner, names)
+
+    def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
+        """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
+        return objects.blob_ids(self._runner, rev, paths)
+
     def tree_entries(self, rev: str, under: str = "") -> dict[str, tuple[str, str]]:
         """{path: (mode, id)} of every file of ``rev`` under the folder ``under``."""
         return objects.tree_entries(self._runner, rev, under)

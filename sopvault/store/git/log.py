@@ -35,6 +35,7 @@ _LOG_FIELDS = (
     "%s",
     "%b",
     "%(trailers:only,unfold)",
+    "%T",
 )
 
 
@@ -58,6 +59,7 @@ class Commit:
     changes: tuple[tuple[str, str, str], ...] = ()
     # With ``raw``: the changed paths that are symbolic links after the commit.
     links: frozenset[str] = frozenset()
+    tree: str = ""
 
 
 def log(
@@ -70,14 +72,15 @@ def log(
     names: bool = False,
     signatures: bool = False,
     raw: bool = False,
+    limit: int | None = None,
 ) -> list[Commit]:
     """Commits reachable from ``revs`` (revisions or ranges such as ``A..B`` and ``^A``,
     never options: they follow ``--end-of-options``) that touch ``paths``, newest first,
     with their trailers. ``first_parent`` follows only first parents (main's own line);
     ``trailer`` keeps only commits whose message has the line ``KEY: VALUE`` exactly (both
     matched literally); with ``names`` the changed paths, with ``raw`` the paths and their
-    blob ids before and after, with ``signatures`` git's ``%G?`` letter.
-    Raises GitError when git refuses (an unknown revision)."""
+    blob ids before and after, with ``signatures`` git's ``%G?`` letter; at most ``limit``
+    commits when given. Raises GitError when git refuses (an unknown revision)."""
     fields = list(_LOG_FIELDS) + (["%G?"] if signatures else [])
     # Field and record separators: control characters plus a token drawn now, so a
     # message (which may hold any control character) cannot end a record and forge one.
@@ -91,6 +94,8 @@ def log(
         extra.append("--first-parent")
     if trailer is not None:
         extra += ["-E", trailer_grep(*trailer)]
+    if limit is not None:
+        extra.append(f"--max-count={limit}")
     args = ["log", f"--format={fmt}", *extra, "--end-of-options", *revs, "--", *paths]
     out = runner.run(["-c", "log.showSignature=false", *TRAILER_CONFIG, *args])
     records = out.decode("utf-8", "surrogateescape").split(rs)[1:]
@@ -145,23 +150,27 @@ def _literal(text: str) -> str:
 
 def ahead_behind(runner: Runner, mine: str, theirs: str) -> tuple[int, int]:
     """(commits in ``mine`` not in ``theirs``, commits in ``theirs`` not in ``mine``), from
-    one ``rev-list --left-right --count``. Raises GitError for an unknown revision."""
-    counts = runner.text(["rev-list", "--left-right", "--count", f"{mine}...{theirs}"])
+    one ``rev-list --left-right --count``, on first parents only: a landing's votes (its
+    second parent) are not commits of main's own. Raises GitError for an unknown revision."""
+    counts = runner.text(
+        ["rev-list", "--first-parent", "--left-right", "--count", f"{mine}...{theirs}"]
+    )
     ahead, behind = (int(n) for n in counts.split())
     return ahead, behind
 
 
 def count_commits(runner: Runner, tip: str, excluding: str | None = None) -> int:
-    """How many commits ``tip`` holds (all of its history), leaving out those ``excluding``
-    also holds. Raises GitError for an unknown revision."""
-    args = ["rev-list", "--count", tip, *([f"^{excluding}"] if excluding else [])]
+    """How many commits ``tip``'s own line holds (first parents: a landing's votes are not
+    counted), leaving out those ``excluding`` also holds. Raises GitError for an unknown
+    revision."""
+    args = ["rev-list", "--first-parent", "--count", tip, *([f"^{excluding}"] if excluding else [])]
     return int(runner.text(args))
 
 
 def _commit(parts: list[str], *, signatures: bool, raw: bool) -> Commit:
     """The fields of one record of :func:`log`'s format as a Commit."""
-    (sha, parents, an, ae, ad, cn, ce, cd, subject, body, trailers) = parts[:11]
-    rest = parts[11:]
+    (sha, parents, an, ae, ad, cn, ce, cd, subject, body, trailers, tree) = parts[:12]
+    rest = parts[12:]
     signature = rest.pop(0) if signatures else "N"
     changes, links = _raw_changes(rest[0]) if raw and rest else ((), frozenset[str]())
     if raw:
@@ -184,6 +193,7 @@ def _commit(parts: list[str], *, signatures: bool, raw: bool) -> Commit:
         paths=paths_found,
         changes=changes,
         links=links,
+        tree=tree,
     )
 
 

@@ -21,6 +21,7 @@ from sopvault.model.control import Identity
 from sopvault.store.git import cuts, objects
 from sopvault.store.git import log as _log
 from sopvault.store.git import remote as _remote
+from sopvault.store.git import signatures as _signatures
 from sopvault.store.git.discovery import find_work_tree
 from sopvault.store.git.errors import DetachedHead, GitError
 from sopvault.store.git.files import WorkTreeFiles
@@ -144,6 +145,20 @@ class Repo(WorkTreeFiles):
         done = self._call("config", "--type=bool", "--get", key)
         return done.returncode == 0 and done.stdout.decode().strip() == "true"
 
+    def config_value(self, key: str) -> str | None:
+        """git config ``key`` as set (None when unset): ``user.signingkey``, ``gpg.format``."""
+        done = self._call("config", "--get", key)
+        return (
+            done.stdout.decode("utf-8", "surrogateescape").strip() or None
+            if done.returncode == 0
+            else None
+        )
+
+    def signers(self, shas: list[str], allowed_signers: bytes) -> dict[str, str | None]:
+        """{commit: the principal whose key, listed in ``allowed_signers`` (the bytes of a
+        ``gpg.ssh.allowedSignersFile``), made a good signature on it; None otherwise}."""
+        return _signatures.signers(self._runner, shas, allowed_signers)
+
     def refs(self, *prefixes: str) -> list[tuple[str, str]]:
         """(full ref name, commit id) for every ref under ``prefixes`` (all refs without)."""
         out = self._text("for-each-ref", "--format=%(refname) %(objectname)", *prefixes)
@@ -175,19 +190,6 @@ class Repo(WorkTreeFiles):
         return done.stdout.decode().strip() or None if done.returncode == 0 else None
 
     # ---- objects -----------------------------------------------------------------------
-
-    def blob(self, rev: str, path: str) -> bytes | None:
-        """The file at ``path`` in ``rev``, or None when it is not there."""
-        return objects.blobs(self._runner, [f"{rev}:{path}"])[0]
-
-    def blobs(self, names: list[str]) -> list[bytes | None]:
-        """Many ``rev:path`` (or blob id) objects through one persistent ``cat-file
-        --batch``, in order; None for a missing one."""
-        return objects.blobs(self._runner, names)
-
-    def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
-        """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
-        return objects.blob_ids(self._runner, rev, paths)
 
     def hash_blob(self, path: str, data: bytes) -> str:
         """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""
@@ -281,6 +283,7 @@ class Repo(WorkTreeFiles):
         names: bool = False,
         signatures: bool = False,
         raw: bool = False,
+        limit: int | None = None,
     ) -> list[Commit]:
         """Commits of ``revs`` (revisions or ranges, never options), newest first, with their
         trailers as git reads them; the options as in :func:`log.log`. Raises GitError for
@@ -294,6 +297,7 @@ class Repo(WorkTreeFiles):
             names=names,
             signatures=signatures,
             raw=raw,
+            limit=limit,
         )
 
     def ahead_behind(self, mine: str, theirs: str) -> tuple[int, int]:
