@@ -40,6 +40,7 @@ class Refusal(StrEnum):
     NOT_ALLOWED = "approver not allowed"
     TOO_FEW = "too few approvals"
     BAD_SIGNATURE = "bad signature"
+    TRACKED_STATE = "local state committed"  # a cache or index file on main (Trust §3)
 
 
 class ProposalState(StrEnum):

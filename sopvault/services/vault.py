@@ -30,6 +30,7 @@ from sopvault.store.fs import (
     write_atomic,
 )
 
+
 @dataclass(frozen=True)
 class DocumentFilter:
     """Criteria for listing documents; ``None`` matches anything."""
