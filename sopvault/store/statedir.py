@@ -29,6 +29,8 @@ import platformdirs
 
 CACHE_ENV = "SOPVAULT_CACHE_DIR"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# Refused folder -> the temporary folder serving it in this process (one warning each).
+_stand_ins: dict[Path, Path] = {}
 
 
 def cache_root() -> Path:
@@ -77,8 +79,8 @@ def state_dir_for(root: Path) -> Path:
 
     When the folder (or the sopvault folder above it) is refused (see ``refusal``), or lies
     inside the vault, or cannot be created, one warning line goes to stderr and a fresh
-    private temporary folder serves this process instead: nothing is read from the refused
-    folder, and caches and the index are rebuilt."""
+    private temporary folder serves this process instead (the same one for every open of
+    that vault): nothing is read from the refused folder; caches and the index are rebuilt."""
     base = cache_root()
     folder = base / vault_key(root)
     problem: str | None = None
@@ -95,7 +97,9 @@ def state_dir_for(root: Path) -> Path:
         problem = f"{folder} is inside the vault"
     if problem is None:
         return folder
-    return _fresh(problem)
+    if folder not in _stand_ins:
+        _stand_ins[folder] = _fresh(problem)
+    return _stand_ins[folder]
 
 
 def _inside(folder: Path, root: Path) -> bool:
