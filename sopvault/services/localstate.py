@@ -10,6 +10,8 @@ brought it in.
 
 from __future__ import annotations
 
+import re
+
 from sopvault.core.localstate import (
     OLD_STATE_DIR,
     STATE_FILE_PATTERNS,
@@ -30,7 +32,7 @@ def state_findings(ws: Workspace) -> list[Finding]:
     ``.sopvault/`` folder. Raises GitError when git cannot list its index."""
     found: list[Finding] = []
     if ws.repo is not None:
-        base = ws.prefix
+        base = re.sub(r"([*?\[\\])", r"\\\1", ws.prefix)  # the vault's folder, literally
         specs = [f":(glob){base}**/{OLD_STATE_DIR}/**"]
         specs += [f":(glob){base}**/{pattern}" for pattern in STATE_FILE_PATTERNS]
         for path in sorted(set(diffs.tracked(ws.repo, specs))):

@@ -218,3 +218,24 @@ def test_check_and_verify_report_committed_state(
     (line,) = [x for x in out.splitlines() if "local state committed" in x]
     assert ".sopvault/cache/parsed.pickle" in line and "git rm" in line
     assert not (demo_path.parent / "PWNED").exists()
+
+
+def test_committed_state_in_a_vault_below_the_repository_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trust §3 (state in the vault): a vault in a sub-folder whose name holds glob
+    characters still has its committed state found, and state outside it is not its own."""
+    top = tmp_path / "repo"
+    root = copy_sample(top / "sops [v*]")
+    (root / ".sopvault").mkdir()
+    (root / ".sopvault" / "x.pickle").write_bytes(pickle.dumps(None))
+    (top / "elsewhere.pickle").write_bytes(pickle.dumps(None))
+    repo = git.Repo.init(top, initial_branch="main")
+    repo.git.add("-f", ".")
+    repo.git.commit(m="Add a vault and caches")
+    assert main(["--vault", str(root), "check"]) == 1
+    out = capsys.readouterr().out
+    assert ".sopvault/x.pickle:1: error:" in out and "elsewhere" not in out
+    assert main(["--vault", str(root), "verify"]) == 1
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "local state" in x]
+    assert ".sopvault/x.pickle" in line and "elsewhere" not in line
