@@ -192,11 +192,10 @@ def _branch(state: VaultState, doc_id: str, prefix: str, seen: set[str]) -> Iter
 def check(as_json: bool) -> int:
     """Validate the vault: one line per finding, exit 1 on errors."""
     from sopvault.services.localstate import state_findings
-    from sopvault.services.workspace import Workspace
 
     vault = open_vault()
     state = vault.state
-    findings = [*state.findings, *state_findings(Workspace.of(vault))]
+    findings = [*state.findings, *state_findings(vault)]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     if as_json:

@@ -10,36 +10,42 @@ brought it in.
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
 
 from sopvault.core.localstate import (
     OLD_STATE_DIR,
-    STATE_FILE_PATTERNS,
     is_state_file,
     old_state_finding,
     tracked_state_finding,
 )
 from sopvault.model.control import Refusal, Violation
 from sopvault.model.finding import Finding
-from sopvault.services.workspace import Workspace
-from sopvault.store.git import diffs
-from sopvault.store.git.repo import ZERO, Commit
+from sopvault.services.vault import Vault
+from sopvault.store.statedir import state_in_vault
+
+if TYPE_CHECKING:  # git is loaded only when it is asked (`check` stays light)
+    from sopvault.services.workspace import Workspace
+    from sopvault.store.git.repo import Commit
 
 
-def state_findings(ws: Workspace) -> list[Finding]:
+def state_findings(vault: Vault) -> list[Finding]:
     """``check``'s findings about local state in the vault: an error per cache or index
-    file git tracks (outside git nothing is tracked), and a warning for an untracked
-    ``.sopvault/`` folder. Raises GitError when git cannot list its index."""
+    file git tracks, and a warning for a ``.sopvault/`` folder none of whose files are
+    tracked. Git is asked (and GitPython loaded) only when a file named like state is
+    there. Raises GitError when git cannot list its index."""
     found: list[Finding] = []
-    if ws.repo is not None:
-        base = re.sub(r"([*?\[\\])", r"\\\1", ws.prefix)  # the vault's folder, literally
-        specs = [f":(glob){base}**/{OLD_STATE_DIR}/**"]
-        specs += [f":(glob){base}**/{pattern}" for pattern in STATE_FILE_PATTERNS]
-        for path in sorted(set(diffs.tracked(ws.repo, specs))):
-            rel = ws.vault_path(path)
-            if rel is not None and is_state_file(rel):
-                found.append(tracked_state_finding(rel))
-    if (ws.root / OLD_STATE_DIR).is_dir() and not any(
+    if state_in_vault(vault.root):
+        from sopvault.services.workspace import Workspace
+        from sopvault.store.git import diffs
+
+        ws = Workspace.of(vault)
+        if ws.repo is not None:
+            under = f":(literal){ws.prefix or '.'}"
+            for path in sorted(diffs.tracked(ws.repo, [under])):
+                rel = ws.vault_path(path)
+                if rel is not None and is_state_file(rel):
+                    found.append(tracked_state_finding(rel))
+    if (vault.root / OLD_STATE_DIR).is_dir() and not any(
         f.path.startswith(f"{OLD_STATE_DIR}/") for f in found
     ):
         found.append(old_state_finding())
@@ -51,6 +57,9 @@ def state_violations(ws: Workspace, tip: str, commits: list[Commit]) -> list[Vio
     vault, charged to the newest of ``commits`` (newest first, with ``raw`` changes) that
     added or changed it; a file no checked commit touched (older than ``--since``) is not
     reported. Raises GitError for an unreadable tree."""
+    from sopvault.store.git import diffs
+    from sopvault.store.git.repo import ZERO
+
     present = {
         path
         for path in diffs.tree_files(ws.git(), tip, ws.prefix or ".")

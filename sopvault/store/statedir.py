@@ -11,6 +11,8 @@ vault shares its target's. Folders are created 0700. One that is not a folder, i
 symbolic link, belongs to another user, can be written by group or others, or lies inside
 the vault is refused with one line on stderr, and the process works in a fresh private
 temporary folder instead (removed at exit).
+
+``state_in_vault`` finds state files that came with a vault (for ``check``) without git.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import tempfile
 from pathlib import Path
 
 import platformdirs
+
+from sopvault.core.localstate import is_state_file
 
 CACHE_ENV = "SOPVAULT_CACHE_DIR"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -117,3 +121,16 @@ def _fresh(problem: str) -> Path:
         f" working without a cache (in {fresh})\n"
     )
     return fresh
+
+
+def state_in_vault(root: Path) -> list[str]:
+    """Vault-relative paths of files under ``root`` named like state (``core.localstate``),
+    hidden folders included, ``.git`` and symlinked folders not entered; sorted. A walk of
+    names only: ``check`` asks git about them only when there are any."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else f"{rel}/"
+        found += [f"{prefix}{name}" for name in files if is_state_file(f"{prefix}{name}")]
+    return sorted(found)
