@@ -276,6 +276,14 @@ def commit_all(out: Path) -> None:
     subprocess.run(["git", "-C", str(out), *env_id, "commit", "-qm", "Generated vault"], check=True)
 
 
+def state_dir(root: Path) -> Path:
+    """Where sopvault keeps this vault's caches and index: the user's cache folder, never
+    the vault (removing it makes the next run cold)."""
+    from sopvault.store.statedir import cache_root, vault_key
+
+    return cache_root() / vault_key(root)
+
+
 def bench_arguments(description: str) -> argparse.Namespace:
     """The command line both benchmarks take: an optional vault, its size, repetitions."""
     parser = argparse.ArgumentParser(description=description)

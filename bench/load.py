@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from gen_vault import bench_arguments, bench_vault  # noqa: E402
+from gen_vault import bench_arguments, bench_vault, state_dir  # noqa: E402
 
 
 def bare_tomllib(root: Path) -> float:
@@ -47,7 +47,7 @@ def cold_load(root: Path) -> float:
     """sopvault's full load with no cache: parse, validate, check the vault, build the tree."""
     from sopvault.services.vault import Vault
 
-    shutil.rmtree(root / ".sopvault", ignore_errors=True)
+    shutil.rmtree(state_dir(root), ignore_errors=True)
     start = time.perf_counter()
     state = Vault.open(root).state
     elapsed = time.perf_counter() - start
@@ -68,7 +68,7 @@ def warm_list_process(root: Path) -> float:
 
 def tui_first_screen_cold(root: Path) -> float:
     """As tui_first_screen, with no cache at all (the first run on a new clone)."""
-    shutil.rmtree(root / ".sopvault", ignore_errors=True)
+    shutil.rmtree(state_dir(root), ignore_errors=True)
     return tui_first_screen(root)
 
 

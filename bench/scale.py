@@ -24,7 +24,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from gen_vault import generate  # noqa: E402
+from gen_vault import generate, state_dir  # noqa: E402
 from load import tui_first_screen  # noqa: E402
 
 from sopvault.model.run import Run, RunState, StepEntry, StepState  # noqa: E402
@@ -149,7 +149,7 @@ def main() -> int:
         ["git", "-C", str(root), "rev-list", "--count", "main"], capture_output=True, text=True
     ).stdout.strip()
     print(f"vault: {root}: {args.docs} documents, {count} commits, {args.runs} run files")
-    shutil.rmtree(root / ".sopvault", ignore_errors=True)
+    shutil.rmtree(state_dir(root), ignore_errors=True)
     show("sopvault list, first time (no cache)", timed(root, "list"))
     show("sopvault list, cached", timed(root, "list"))
     show("sopvault check, cached", timed(root, "check"))

@@ -31,9 +31,13 @@ def workspace_at(root: Path) -> Workspace:
 
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read the machine's git config, and always commit as the same person."""
+    """Tests never read the machine's git config or the user's cache folder, and always
+    commit as the same person."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
+    # Every test keeps sopvault's caches and index in a folder of its own (Trust §3).
+    monkeypatch.setenv("SOPVAULT_CACHE_DIR", str(tmp_path_factory.mktemp("state") / "sopvault"))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     for key, value in {

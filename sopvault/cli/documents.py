@@ -190,9 +190,13 @@ def _branch(state: VaultState, doc_id: str, prefix: str, seen: set[str]) -> Iter
 @vault_option
 def check(as_json: bool) -> int:
     """Validate the vault: one line per finding, exit 1 on errors."""
-    state = open_vault().state
-    errors = [f for f in state.findings if f.severity is Severity.ERROR]
-    warnings = [f for f in state.findings if f.severity is Severity.WARNING]
+    from sopvault.services.localstate import state_findings
+
+    vault = open_vault()
+    state = vault.state
+    findings = [*state.findings, *state_findings(vault)]
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    warnings = [f for f in findings if f.severity is Severity.WARNING]
     if as_json:
         print_json(
             {
@@ -200,11 +204,11 @@ def check(as_json: bool) -> int:
                 "skipped": state.skipped,
                 "errors": len(errors),
                 "warnings": len(warnings),
-                "findings": [f.as_dict() for f in state.findings],
+                "findings": [f.as_dict() for f in findings],
             }
         )
     else:
-        for finding in state.findings:
+        for finding in findings:
             say(finding.format())
         print(
             f"{counted(len(state.documents), 'document')} checked:"

@@ -44,6 +44,7 @@ class Refusal(StrEnum):
     UNSIGNED = "unsigned sign-off"
     NOT_REVIEWED_CONTENT = "content not as reviewed"
     LANDED_BY_OTHER = "landed by a non-reviewer"
+    TRACKED_STATE = "local state committed"  # a cache or index file on main (Trust §3)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ class IndexMeta:
 
 
 class SearchIndex:
-    """One index folder (``<vault>/.sopvault/index``)."""
+    """One index folder (``index`` in the vault's private state folder, never in the vault:
+    Whoosh's table of contents is a pickle)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

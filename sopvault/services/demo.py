@@ -20,6 +20,7 @@ from sopvault.model.control import Identity
 from sopvault.services.clock import stopped_at
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.review.proposals import Proposals
+from sopvault.services.scaffold import IGNORE_LINE
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import index
@@ -133,7 +134,7 @@ def make_demo(target: Path) -> DemoReport:
         # runs/: records made by trying the sample in a checkout are not part of the story
         skip = shutil.ignore_patterns(".*", "runs")
         shutil.copytree(source, target, dirs_exist_ok=True, ignore=skip)
-        (target / ".gitignore").write_text(".sopvault/\n", encoding="utf-8")
+        (target / ".gitignore").write_text(f"{IGNORE_LINE}\n", encoding="utf-8")
     except OSError as err:
         raise SopvaultError(f"cannot create the demo in {target}: {err.strerror or err}") from None
     init_repository(target, branch="main")

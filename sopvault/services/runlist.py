@@ -1,7 +1,8 @@
 """Listing run files fast: summaries cached by file size and mtime, broken files reported.
 
 Ten thousand runs list in a fraction of a second once cached; only changed files are
-parsed again (``.sopvault/cache/runs.pickle``).
+parsed again (``cache/runs.pickle`` in the vault's private state folder, outside the
+vault: see ``store.statedir``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def list_runs(
 ) -> Listing:
     """Every run file, newest first; an unreadable one is a problem, not a failure.
 
-    Summaries are cached by file size and mtime (``.sopvault/cache/runs.pickle``), so
+    Summaries are cached by file size and mtime (``cache/runs.pickle`` in the state folder), so
     listing ten thousand runs parses only the files that changed. ``full`` reads every
     matching file whole, for ``--json``. Raises InvalidId for a malformed ``doc_id``."""
     if doc_id is not None and not is_valid_id(doc_id):

@@ -12,6 +12,9 @@ from sopvault.core.parse import parse_text, with_changes
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Kind
 
+# Older sopvault versions kept their state in <vault>/.sopvault/; state now lives in the
+# user's cache folder and that folder is never read, but ignoring it keeps an old one (or
+# a planted one) out of commits made with `git add -A`.
 IGNORE_LINE = ".sopvault/"
 
 

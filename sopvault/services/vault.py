@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -23,14 +22,13 @@ from sopvault.model.finding import Finding
 from sopvault.services.clock import Clock, local_date, system_clock
 from sopvault.services.indexing import Searchable
 from sopvault.store import cache as loadcache
+from sopvault.store import statedir
 from sopvault.store.fs import (
     find_vault_root,
     safe_relative,
     scan_documents,
     write_atomic,
 )
-
-STATE_DIR = ".sopvault"
 
 
 @dataclass(frozen=True)
@@ -109,6 +107,7 @@ class Vault(Searchable):
             raise ConfigError(f"cannot read: {err}", path=str(config_path)) from None
         vault = cls(root, parse_config(text, str(config_path)), clock)
         vault._config_text = text
+        vault.state_dir  # noqa: B018 - settled now, so a refused cache is named up front
         return vault
 
     @staticmethod
@@ -130,27 +129,22 @@ class Vault(Searchable):
 
     @cached_property
     def read_only(self) -> bool:
-        """Whether sopvault may write here: tried once, by creating ``.sopvault/`` and a
-        file in it (permissions, a read-only mount or an immutable folder all count)."""
-        local = self.root / STATE_DIR
+        """Whether sopvault may write here: tried once, by creating a temporary file in the
+        vault's folder and removing it (permissions, a read-only mount or an immutable
+        folder all count). Nothing is left behind: state lives outside the vault."""
         try:
-            local.mkdir(exist_ok=True)
-            fd, probe = tempfile.mkstemp(dir=local, prefix=".probe-")
+            fd, probe = tempfile.mkstemp(dir=self.root, prefix=".sopvault-probe-")
             os.close(fd)
             os.unlink(probe)
         except OSError:
             return True
         return False
 
-    @property
+    @cached_property
     def state_dir(self) -> Path:
-        """``.sopvault/`` in the vault, or, for a read-only vault, a folder of the user's
-        cache (``$XDG_CACHE_HOME`` or ``~/.cache``) so it still gets an index."""
-        if not self.read_only:
-            return self.root / STATE_DIR
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        digest = hashlib.sha1(str(self.root.resolve()).encode(), usedforsecurity=False)
-        return base / "sopvault" / f"{self.root.name}-{digest.hexdigest()[:12]}"
+        """This vault's private folder in the user's cache (``store.statedir``): never a
+        folder in the vault, so nothing that arrives with a vault is ever read as state."""
+        return statedir.state_dir_for(self.root)
 
     def notes(self) -> list[str]:
         """What works differently here, for the CLI's stderr and the TUI's status line."""

@@ -1,7 +1,9 @@
-"""Parse a vault's files, reusing what is cached under ``.sopvault/cache/`` when unchanged.
+"""Parse a vault's files, reusing what is cached in the vault's state folder when unchanged.
 
-Two files, both private to one machine (``.sopvault/`` is git-ignored) and silently rebuilt
-when missing, unreadable or written by another sopvault version:
+The state folder is the user's own (``store.statedir``: outside the vault, 0700, owned by
+the user), and a cache file is read only when it belongs to the user: these are pickles,
+and a pickle from anyone else could run code. Two files, private to one machine and
+silently rebuilt when missing, unreadable or written by another sopvault version:
 
 - ``parsed.pickle``: per file, (size, mtime_ns, ParseResult), so after an edit only the
   changed files are parsed again;
@@ -33,6 +35,7 @@ from sopvault.core.tree import VaultTree
 from sopvault.model.document import Document, EvidenceSpec, Step
 from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.fs import FileStamp
+from sopvault.store.statedir import owned_by_me
 
 PARSED_NAME = "parsed.pickle"
 SNAPSHOT_NAME = "snapshot.pickle"
@@ -45,7 +48,7 @@ def _shape() -> str:
     return ",".join(f"{c.__name__}:{'/'.join(f.name for f in fields(c))}" for c in classes)
 
 
-_FORMAT = ("sopvault-cache", 3, __version__, _shape())
+_FORMAT = ("sopvault-cache", 4, __version__, _shape())
 
 CacheEntries = dict[str, tuple[int, int, ParseResult]]
 
@@ -152,9 +155,12 @@ def _light(doc: Document) -> Document:
 
 
 def read_cached(path: Path) -> Any:
-    """A pickle this sopvault wrote, or None (missing, unreadable, other version)."""
+    """A pickle this sopvault wrote, or None (missing, unreadable, other version, or a file
+    another user owns: never unpickled)."""
     try:
         with open(path, "rb") as handle:
+            if not owned_by_me(handle.fileno()):
+                return None
             header, payload = pickle.load(handle)
     except Exception:  # noqa: BLE001 - any unreadable cache just means a fresh parse
         return None
@@ -162,9 +168,10 @@ def read_cached(path: Path) -> Any:
 
 
 def write_cached(cache_dir: Path, name: str, payload: object) -> None:
-    """Write atomically; a read-only vault simply goes without a cache."""
+    """Write atomically into ``cache_dir`` (made 0700); a cache that cannot be written is
+    simply gone without."""
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{name}.")
         try:
             with os.fdopen(fd, "wb") as handle:

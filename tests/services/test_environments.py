@@ -32,6 +32,7 @@ def read_only_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     root = copy_sample(tmp_path / "ro")
     commit_all(root)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SOPVAULT_CACHE_DIR")  # platformdirs' folder, as for a user
     if os.geteuid() != 0:
         modes = {p: p.stat().st_mode for p in [root, *root.rglob("*")] if p.is_dir()}
         for path in modes:

@@ -476,7 +476,8 @@ def test_a_run_file_broken_by_hand_is_reported_and_others_list(
         assert [r.id for r in listing.runs] == [good]
         (problem,) = listing.problems
         assert problem.path == f"runs/SOP-009/{broken}.toml" and problem.line == 3
-    assert (demo_path / ".sopvault/cache/runs.pickle").is_file()
+    assert (runs.ws.vault.state_dir / "cache/runs.pickle").is_file()
+    assert not (demo_path / ".sopvault").exists()
     runs.mark(good, 1, "done", value="yes")  # a changed file is read again
     assert runs_in(demo_path).listing().runs[0].progress() == (1, 7)
     assert cli(demo_path, "runs") == 0

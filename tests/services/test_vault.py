@@ -51,8 +51,9 @@ def test_cache_reuses_unchanged_files_and_sees_edits(sample_path: Path) -> None:
 
 
 def test_a_corrupt_cache_is_ignored(sample_path: Path) -> None:
-    assert Vault.open(sample_path, clock=running_from(TODAY)).state.documents
-    for cache in (sample_path / ".sopvault" / "cache").iterdir():
+    vault = Vault.open(sample_path, clock=running_from(TODAY))
+    assert vault.state.documents
+    for cache in (vault.state_dir / "cache").iterdir():
         cache.write_bytes(b"not a pickle")
     state = Vault.open(sample_path, clock=running_from(TODAY)).state
     assert state.reused == 0 and len(state.documents) >= 30

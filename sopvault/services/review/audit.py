@@ -14,6 +14,7 @@ from sopvault.core.config import CONFIG_FILE
 from sopvault.core.trailers import REVIEWED_BY, identities_of
 from sopvault.model.config import VaultConfig
 from sopvault.model.control import Refusal, VerifyReport, Violation, Vote
+from sopvault.services.localstate import state_violations
 from sopvault.services.review.common import (
     Scope,
     Unverifiable,
@@ -86,6 +87,7 @@ class Audit(Scope):
         configs: dict[bytes, VaultConfig | None] = {}
         for item in reversed(todo):
             self._check(item, texts, configs, report)
+        report.violations.extend(state_violations(self.ws, tip, commits))
         return report
 
     def _tip(self, rev: str | None) -> str:

@@ -29,6 +29,17 @@ def untracked(repo: Repo, pathspec: str) -> list[str]:
     return repo._paths("ls-files", "--others", "--exclude-standard", "-z", "--", pathspec)
 
 
+def tracked(repo: Repo, pathspecs: list[str]) -> list[str]:
+    """Repository paths git tracks (in its index) that match ``pathspecs`` (git pathspecs,
+    ``:(glob)`` magic allowed); none when ``pathspecs`` is empty."""
+    return repo._paths("ls-files", "-z", "--", *pathspecs) if pathspecs else []
+
+
+def tree_files(repo: Repo, rev: str, pathspec: str) -> list[str]:
+    """Every file path in ``rev``'s tree under ``pathspec`` (a folder or ``.``)."""
+    return repo._paths("ls-tree", "-r", "--name-only", "-z", "--full-tree", rev, "--", pathspec)
+
+
 def patch(repo: Repo, old: str | None, new: str) -> bytes:
     """A binary-safe patch from ``old`` (None: the empty tree) to ``new``, for ``apply_to``."""
     return repo._run("diff", "--binary", "--no-color", "--full-index", old or EMPTY_TREE, new)
