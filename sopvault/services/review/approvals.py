@@ -14,22 +14,22 @@ from sopvault.core.trailers import (
     APPROVED_AT,
     APPROVES,
     PROPOSAL,
+    PROPOSAL_COMMIT,
     PROPOSED_BY,
     REVIEWED_BY,
     document_trailers,
-    has_trailer,
     identities_of,
     message,
-    versions_of,
 )
 from sopvault.core.versioning import next_review
 from sopvault.model.control import ApproveResult, Identity, Proposal, ProposalState, Refusal
 from sopvault.model.document import Status
 from sopvault.services.review.common import RevisionError, Scope, front_names, front_text
 from sopvault.services.review.proposals import Proposals, closed_ref
+from sopvault.services.review.races import explain, landing_of
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import diffs, refs
-from sopvault.store.git.repo import ZERO
+from sopvault.store.git.repo import ZERO, GitError
 from sopvault.store.git.worktree import follow_main
 
 OPEN, APPROVED = ProposalState.OPEN, ProposalState.APPROVED
@@ -124,40 +124,40 @@ class Approvals(Scope):
         text = message(
             f"Approve proposal {prop.number}",
             comment,
-            [(APPROVES, str(prop.number)), (REVIEWED_BY, str(me)), (APPROVED_AT, when)],
+            [
+                (APPROVES, str(prop.number)),
+                (PROPOSAL_COMMIT, prop.commit),
+                (REVIEWED_BY, str(me)),
+                (APPROVED_AT, when),
+            ],
         )
         tree = self.repo.tree_of(prop.tip)
         vote = self.repo.commit_tree(tree, [prop.tip], text, sign=self.signs())
-        self.repo.update_ref(prop.ref, vote, prop.tip, f"sopvault approve {prop.number}")
+        try:
+            self.repo.update_ref(prop.ref, vote, prop.tip, f"sopvault approve {prop.number}")
+        except GitError as err:
+            raise explain(self, prop, None, err) from None
         return ApproveResult(prop, False, len(approvals), rules.approvals, vote)
 
     def finish_landed(self, prop: Proposal) -> ApproveResult | None:
         """An approval interrupted after main moved (the process was killed) left the
         proposal open although its change is on main: close it now instead of landing the
         change a second time. None when the change is not on main."""
-        tip = self.repo.rev(self.ws.main_ref)
-        if tip is None or tip == prop.base:
+        commit = landing_of(self, prop)
+        if commit is None:
             return None
-        found = self.repo.log(
-            f"{prop.base}..{tip}", first_parent=True, trailer=(PROPOSAL, str(prop.number))
-        )
-        landed = [
-            c
-            for c in found
-            if versions_of(c.trailers).keys() == prop.documents.keys()
-            and has_trailer(c.trailers, REVIEWED_BY)
-        ]
-        if not landed:
-            return None
-        commit = landed[0]
         kept: tuple[str, ...] = ()
         if self.repo.head_branch() == self.ws.main_ref and commit.parents:
             # the files may not have followed main before the process died
             self.repo.check_index_unlocked()
             kept = follow_main(self.repo, commit.parents[0], commit.sha, [prop.commit])
+        closing: list[tuple[str, str | None, str | None]] = [(prop.ref, None, prop.tip)]
         if self.repo.rev(closed_ref(prop, APPROVED)) is None:
-            self.repo.update_ref(closed_ref(prop, APPROVED), prop.tip, ZERO)
-        self.repo.delete_ref(prop.ref, prop.tip)
+            closing.append((closed_ref(prop, APPROVED), prop.tip, ZERO))
+        try:
+            self.repo.update_refs(closing, f"sopvault approve {prop.number}")
+        except GitError as err:
+            raise explain(self, prop, None, err) from None
         self.ws.vault.reload()
         approvals = identities_of(commit.trailers, REVIEWED_BY)
         return ApproveResult(prop, True, len(approvals), len(approvals), commit.sha, kept)
@@ -185,7 +185,8 @@ class Approvals(Scope):
         main_tip = self.main_tip()
         tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
         trailers = document_trailers(prop.documents)
-        trailers += [(PROPOSAL, str(prop.number)), (PROPOSED_BY, str(prop.author))]
+        trailers += [(PROPOSAL, str(prop.number)), (PROPOSAL_COMMIT, prop.commit)]
+        trailers.append((PROPOSED_BY, str(prop.author)))
         trailers += [(REVIEWED_BY, str(who)) for who in approvals]
         trailers.append((APPROVED_AT, when))
         body = "\n\n".join(part for part in (prop.body, comment.strip()) if part)
@@ -193,12 +194,19 @@ class Approvals(Scope):
         landed = self.repo.commit_tree(
             tree, [main_tip], text, author=prop.author, author_date=prop.date, sign=self.signs()
         )
-        self.repo.update_ref(self.ws.main_ref, landed, main_tip, f"sopvault approve {prop.number}")
+        # main, the approved ref and the open ref move together or not at all
+        moves = [
+            (self.ws.main_ref, landed, main_tip),
+            (closed_ref(prop, APPROVED), prop.tip, ZERO),
+            (prop.ref, None, prop.tip),
+        ]
+        try:
+            self.repo.update_refs(moves, f"sopvault approve {prop.number}")
+        except GitError as err:
+            raise explain(self, prop, main_tip, err) from None
         kept: tuple[str, ...] = ()
         if on_main:
             kept = follow_main(self.repo, main_tip, landed, [prop.commit])
-        self.repo.update_ref(closed_ref(prop, APPROVED), prop.tip, ZERO)
-        self.repo.delete_ref(prop.ref, prop.tip)
         self.ws.vault.reload()
         return ApproveResult(prop, True, len(approvals), needed, landed, kept)
 

@@ -8,13 +8,13 @@ reason in a commit; nothing is deleted (21 CFR Part 11 §11.10(e)).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from sopvault.core.parse import with_changes
 from sopvault.core.trailers import (
     APPROVES,
     PROPOSAL,
+    PROPOSAL_COMMIT,
     PROPOSED_BY,
     REJECTED_AT,
     REJECTED_BY,
@@ -38,13 +38,16 @@ from sopvault.services.review.common import (
     front_text,
 )
 from sopvault.services.review.history import History
+from sopvault.services.review.races import explain
 from sopvault.services.workspace import Workspace
 from sopvault.store.fs import write_atomic
 from sopvault.store.git import diffs, refs
 from sopvault.store.git.refs import ProposalRef
-from sopvault.store.git.repo import ZERO, Commit, Repo
+from sopvault.store.git.repo import ZERO, Commit, GitError, Repo
 
 OPEN = ProposalState.OPEN
+# How often to take the next number when another process here took it a moment ago.
+_TRIES = 5
 
 
 class Proposals(Scope):
@@ -200,34 +203,64 @@ class Proposals(Scope):
         tree = self.repo.tree_with(tip, files)
         if tree == self.repo.tree_of(tip):
             raise RevisionError(f"nothing differs from {self.ws.main}: no proposal made")
-        number = self.next_number()
-        trailers = document_trailers(versions)
-        trailers += [(PROPOSAL, str(number)), (PROPOSED_BY, str(me))]
-        commit = self.repo.commit_tree(tree, [tip], message(summary, body, trailers))
-        ref = ProposalRef(first_id, number, OPEN).name
-        self.repo.update_ref(ref, commit, ZERO, f"sopvault propose {number}")
-        return self.get(str(number))
+        for _ in range(_TRIES):
+            number = self.next_number()
+            trailers = document_trailers(versions)
+            trailers += [(PROPOSAL, str(number)), (PROPOSED_BY, str(me))]
+            commit = self.repo.commit_tree(tree, [tip], message(summary, body, trailers))
+            ref = ProposalRef(first_id, number, OPEN)
+            if self._file(ref, commit, commit, f"sopvault propose {number}"):
+                return self.get(ref.key)
+        raise RevisionError(
+            "other sopvault processes here kept taking the next proposal number; try again"
+        )
+
+    def _file(self, ref: ProposalRef, tip: str, commit: str, reason: str) -> bool:
+        """File a proposal under ``ref`` and claim its number on this clone, in one
+        transaction; False when another process here took the number a moment ago (then
+        nothing was changed). Raises GitError for any other failure."""
+        claim = refs.claim(ref.number)
+        try:
+            self.repo.update_refs([(ref.name, tip, ZERO), (claim, commit, ZERO)], reason)
+        except GitError:
+            if self.repo.rev(ref.name) is None and self.repo.rev(claim) is None:
+                raise
+            return False
+        return True
 
     def next_number(self) -> int:
-        """One more than any proposal number here or on any remote last fetched."""
+        """One more than any proposal number here (claimed, in any state) or on any remote
+        last fetched."""
         return max([0, *refs.numbers_in_use(self.repo)]) + 1
 
     def renumber(self, prop: Proposal) -> Proposal:
-        """Give an open proposal the next free number (its number was taken on the server
-        by another proposal while this clone was offline). Only a proposal nobody voted
-        on yet can be renumbered: votes name the number. Raises RevisionError otherwise."""
-        if prop.tip != prop.commit:
-            raise RevisionError(
-                f"proposal {prop.number} has approvals recorded under its number and the"
-                " server holds another proposal with that number: ask your git admin"
-            )
-        number = self.next_number()
-        text = self.repo.message_of(prop.commit)
-        text = re.sub(
-            rf"^{PROPOSAL}: {prop.number}$", f"{PROPOSAL}: {number}", text, flags=re.MULTILINE
+        """Give an open proposal the next free number (another clone gave its number to
+        another proposal while this one was offline). Nobody voted yet: its commit is
+        made again with the new ``SOP-Proposal`` number. Votes cast: only the ref is
+        renamed, no commit is rewritten, so the votes (they sit on the proposal's commit
+        and name it in ``SOP-Proposal-Commit``) and their signatures stay valid; the
+        proposal's own trailer then keeps the number it was first given. Raises GitError
+        when git refuses."""
+        for _ in range(_TRIES):
+            number = self.next_number()
+            if prop.tip == prop.commit:
+                tip = commit = self._renumbered_commit(prop, number)
+            else:
+                tip, commit = prop.tip, prop.commit
+            ref = ProposalRef(prop.first_id, number, OPEN)
+            if self._file(ref, tip, commit, f"sopvault renumber {prop.number}"):
+                self.repo.delete_ref(prop.ref, prop.tip)
+                return read_proposal(self.repo, ref, tip, self.repo.rev(self.ws.main_ref))
+        raise RevisionError(f"could not find a free number for proposal {prop.number}; sync again")
+
+    def _renumbered_commit(self, prop: Proposal, number: int) -> str:
+        """The proposal's commit made again with ``number`` in its ``SOP-Proposal``
+        trailer (same tree, parent, author and date)."""
+        text = self.repo.message_of(prop.commit).replace(
+            f"\n{PROPOSAL}: {prop.number}\n", f"\n{PROPOSAL}: {number}\n", 1
         )
         parents = [prop.base] if prop.base != ZERO else []
-        commit = self.repo.commit_tree(
+        return self.repo.commit_tree(
             self.repo.tree_of(prop.commit),
             parents,
             text,
@@ -235,10 +268,6 @@ class Proposals(Scope):
             author_date=prop.date,
             sign=self.signs(),
         )
-        ref = ProposalRef(prop.first_id, number, OPEN)
-        self.repo.update_ref(ref.name, commit, ZERO, f"sopvault renumber {prop.number}")
-        self.repo.delete_ref(prop.ref, prop.tip)
-        return read_proposal(self.repo, ref, commit, self.repo.rev(self.ws.main_ref))
 
     def _moved_from(self, tip: str, doc_id: str) -> str | None:
         """The path main has the document at, when the working copy moved it."""
@@ -300,6 +329,7 @@ class Proposals(Scope):
             reason,
             [
                 (PROPOSAL, str(prop.number)),
+                (PROPOSAL_COMMIT, prop.commit),
                 (REJECTED_BY, str(self.repo.identity())),
                 (REJECTED_AT, self.stamp()),
             ],
@@ -308,8 +338,11 @@ class Proposals(Scope):
             self.repo.tree_of(prop.tip), [prop.tip], text, sign=self.signs()
         )
         closed = closed_ref(prop, ProposalState.REJECTED)
-        self.repo.update_ref(closed, closing, ZERO)
-        self.repo.delete_ref(prop.ref, prop.tip)
+        moves = [(closed, closing, ZERO), (prop.ref, None, prop.tip)]
+        try:  # closed and open together or not at all
+            self.repo.update_refs(moves, f"sopvault reject {prop.number}")
+        except GitError as err:
+            raise explain(self, prop, None, err) from None
         return self.get(f"{prop.first_id}/{prop.number}", ProposalState.REJECTED)
 
 

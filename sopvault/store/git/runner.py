@@ -213,9 +213,14 @@ LOCKED = (
 _LOCK_ERROR = re.compile(r"Unable to create '(?P<lock>[^']+\.lock)': File exists")
 
 
+# The disk itself said no: that line is the truth, whatever git printed before it.
+DISK = re.compile(r"No space left on device|Disk quota exceeded|Read-only file system")
+
+
 def failure(stderr: bytes) -> str:
     """What to tell the user about a failed git command, from its stderr: advice for a
-    stale ``.lock`` file, else git's first line without ``fatal:``; "" when it said nothing."""
+    stale ``.lock`` file, else the line saying the disk is full (or read-only), else git's
+    first line without ``fatal:``; "" when it said nothing."""
     text = stderr.decode("utf-8", "replace")
     match = _LOCK_ERROR.search(text)
     if match is not None:
@@ -225,4 +230,5 @@ def failure(stderr: bytes) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     if not lines:
         return ""
-    return lines[0].removeprefix("fatal: ")
+    disk = [line for line in lines if DISK.search(line)]
+    return (disk or lines)[0].removeprefix("fatal: ")
