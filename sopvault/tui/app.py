@@ -203,8 +203,10 @@ class SopVaultApp(App[None]):
     @on(msg.EditDocument)
     def edit_document(self, event: msg.EditDocument) -> None:
         """Hand the terminal to $EDITOR, then reload: the edit is the user's own file."""
-        if self.vault.read_only:
-            self.notify(inert(self.vault.notes()[0]), severity="warning", markup=False)
+        try:
+            self.vault.must_be_writable(f"edit {event.doc.id}")
+        except SopvaultError as err:
+            self.notify(inert(str(err)), severity="warning", markup=False)
             return
         status = self._edit(event.doc)
         if status is None:

@@ -30,6 +30,7 @@ from sopvault.core.wording import counted
 from sopvault.model.control import Identity, LocalEdit, Proposal, ProposalState
 from sopvault.model.document import Status
 from sopvault.model.finding import Severity
+from sopvault.services.review import numbering
 from sopvault.services.review.common import (
     ProposalNotFound,
     RevisionError,
@@ -46,8 +47,6 @@ from sopvault.store.git.refs import ProposalRef
 from sopvault.store.git.repo import ZERO, Commit, GitError, Repo
 
 OPEN = ProposalState.OPEN
-# How often to take the next number when another process here took it a moment ago.
-_TRIES = 5
 
 
 class Proposals(Scope):
@@ -86,15 +85,27 @@ class Proposals(Scope):
 
     def _proposed_as(self, doc_id: str, path: str, waiting: list[Proposal]) -> int | None:
         """The open proposal whose text of the document is the working copy's."""
-        candidates = [p for p in waiting if doc_id in p.documents]
-        if not candidates:
+        if not any(doc_id in p.documents for p in waiting):
             return None
         disk = (self.ws.root / path).read_bytes()
-        repo_path = self.ws.repo_path(path)
-        for prop in candidates:
-            if self.repo.blob(prop.commit, repo_path) == disk:
+        return self._holding(doc_id, self.ws.repo_path(path), disk, waiting)
+
+    def _holding(
+        self, doc_id: str, repo_path: str, data: bytes, waiting: list[Proposal]
+    ) -> int | None:
+        """The open proposal whose text of the document (at ``repo_path``) is ``data``."""
+        for prop in waiting:
+            if doc_id in prop.documents and self.repo.blob(prop.commit, repo_path) == data:
                 return prop.number
         return None
+
+    def _refuse_duplicate(self, doc_id: str, repo_path: str, data: bytes) -> None:
+        """Raise RevisionError when an open proposal already holds exactly ``data``: the
+        one rule ``propose`` and ``restore`` share (two proposals of one text would be
+        approved twice)."""
+        already = self._holding(doc_id, repo_path, data, self.listing())
+        if already is not None:
+            raise _duplicate(doc_id, already)
 
     # ---- proposing -----------------------------------------------------------------------
 
@@ -165,10 +176,7 @@ class Proposals(Scope):
             )
         already = self._proposed_as(doc_id, doc.path, waiting)
         if already is not None:
-            raise RevisionError(
-                f"{doc_id} is already proposed as proposal {already} with this"
-                " text; edit it further to propose again"
-            )
+            raise _duplicate(doc_id, already)
         version = bump_version(front_text(old, "version"), major)
         text = with_changes(
             disk.decode("utf-8"), {"version": version, "status": Status.IN_REVIEW.value}
@@ -177,7 +185,9 @@ class Proposals(Scope):
 
     def restore(self, doc_id: str, to: str, summary: str = "", *, major: bool = False) -> Proposal:
         """Propose bringing back the text of an old revision ``to`` (a version or git
-        revision), as a new version; raises RevisionError when main lacks the document."""
+        revision), as a new version; raises RevisionError when main lacks the document or
+        an open proposal already holds exactly that text (as ``propose`` does)."""
+        self.ws.vault.must_be_writable("restore")
         old = self.history.text_at(doc_id, to)
         tip = self.main_tip()
         current = self.history.current_path(doc_id, tip)
@@ -185,6 +195,7 @@ class Proposals(Scope):
             raise RevisionError(f"{doc_id} is not on {self.ws.main}; nothing to restore onto")
         version = bump_version(front_text(self.repo.blob(tip, current), "version"), major)
         text = with_changes(old.text, {"version": version, "status": Status.IN_REVIEW.value})
+        self._refuse_duplicate(doc_id, current, text.encode("utf-8"))
         summary = summary or f"Restore {doc_id} to {old.label}"
         return self._record(
             tip, {current: text.encode("utf-8")}, {doc_id: version}, summary, "", doc_id
@@ -203,71 +214,27 @@ class Proposals(Scope):
         tree = self.repo.tree_with(tip, files)
         if tree == self.repo.tree_of(tip):
             raise RevisionError(f"nothing differs from {self.ws.main}: no proposal made")
-        for _ in range(_TRIES):
+        for _ in range(numbering.TRIES):
             number = self.next_number()
             trailers = document_trailers(versions)
             trailers += [(PROPOSAL, str(number)), (PROPOSED_BY, str(me))]
             commit = self.repo.commit_tree(tree, [tip], message(summary, body, trailers))
             ref = ProposalRef(first_id, number, OPEN)
-            if self._file(ref, commit, commit, f"sopvault propose {number}"):
+            if numbering.file_proposal(self.repo, ref, commit, commit, f"propose {number}"):
                 return self.get(ref.key)
         raise RevisionError(
             "other sopvault processes here kept taking the next proposal number; try again"
         )
 
-    def _file(self, ref: ProposalRef, tip: str, commit: str, reason: str) -> bool:
-        """File a proposal under ``ref`` and claim its number on this clone, in one
-        transaction; False when another process here took the number a moment ago (then
-        nothing was changed). Raises GitError for any other failure."""
-        claim = refs.claim(ref.number)
-        try:
-            self.repo.update_refs([(ref.name, tip, ZERO), (claim, commit, ZERO)], reason)
-        except GitError:
-            if self.repo.rev(ref.name) is None and self.repo.rev(claim) is None:
-                raise
-            return False
-        return True
-
     def next_number(self) -> int:
         """One more than any proposal number here (claimed, in any state) or on any remote
         last fetched."""
-        return max([0, *refs.numbers_in_use(self.repo)]) + 1
+        return numbering.next_number(self.repo)
 
     def renumber(self, prop: Proposal) -> Proposal:
-        """Give an open proposal the next free number (another clone gave its number to
-        another proposal while this one was offline). Nobody voted yet: its commit is
-        made again with the new ``SOP-Proposal`` number. Votes cast: only the ref is
-        renamed, no commit is rewritten, so the votes (they sit on the proposal's commit
-        and name it in ``SOP-Proposal-Commit``) and their signatures stay valid; the
-        proposal's own trailer then keeps the number it was first given. Raises GitError
-        when git refuses."""
-        for _ in range(_TRIES):
-            number = self.next_number()
-            if prop.tip == prop.commit:
-                tip = commit = self._renumbered_commit(prop, number)
-            else:
-                tip, commit = prop.tip, prop.commit
-            ref = ProposalRef(prop.first_id, number, OPEN)
-            if self._file(ref, tip, commit, f"sopvault renumber {prop.number}"):
-                self.repo.delete_ref(prop.ref, prop.tip)
-                return read_proposal(self.repo, ref, tip, self.repo.rev(self.ws.main_ref))
-        raise RevisionError(f"could not find a free number for proposal {prop.number}; sync again")
-
-    def _renumbered_commit(self, prop: Proposal, number: int) -> str:
-        """The proposal's commit made again with ``number`` in its ``SOP-Proposal``
-        trailer (same tree, parent, author and date)."""
-        text = self.repo.message_of(prop.commit).replace(
-            f"\n{PROPOSAL}: {prop.number}\n", f"\n{PROPOSAL}: {number}\n", 1
-        )
-        parents = [prop.base] if prop.base != ZERO else []
-        return self.repo.commit_tree(
-            self.repo.tree_of(prop.commit),
-            parents,
-            text,
-            author=prop.author,
-            author_date=prop.date,
-            sign=self.signs(),
-        )
+        """Give an open proposal the next free number; see ``numbering.renumber``."""
+        ref, tip = numbering.renumber(self.repo, prop, self.signs())
+        return read_proposal(self.repo, ref, tip, self.repo.rev(self.ws.main_ref))
 
     def _moved_from(self, tip: str, doc_id: str) -> str | None:
         """The path main has the document at, when the working copy moved it."""
@@ -344,6 +311,14 @@ class Proposals(Scope):
         except GitError as err:
             raise explain(self, prop, None, err) from None
         return self.get(f"{prop.first_id}/{prop.number}", ProposalState.REJECTED)
+
+
+def _duplicate(doc_id: str, number: int) -> RevisionError:
+    """The refusal of a second open proposal of one text (propose and restore)."""
+    return RevisionError(
+        f"{doc_id} is already proposed as proposal {number} with this text; approve or"
+        " reject that one, or edit it further to propose again"
+    )
 
 
 def ref_of(prop: Proposal) -> ProposalRef:

@@ -199,6 +199,12 @@ class Repo:
         """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""
         return objects.hash_blob(self._runner, path, data)
 
+    def blob_id_of(self, path: str, data: bytes) -> str:
+        """The blob id git would store for ``data`` at ``path`` (its clean filters and
+        line-ending rules apply), without writing anything: a work-tree file compared with
+        a committed blob the way ``git status`` compares them."""
+        return self._text("hash-object", "--stdin", f"--path={path}", stdin=data)
+
     def tree_of(self, rev: str) -> str:
         """The id of ``rev``'s tree; raises GitError when ``rev`` is unknown."""
         return self._text("rev-parse", f"{rev}^{{tree}}")

@@ -86,7 +86,7 @@ class BrowseScreen(Screen[None]):
     def load_vault(self, fresh: bool) -> None:
         """Read the vault (from the cache unless ``fresh``), and git's distance."""
         state = self.vault.reload() if fresh else self.vault.state
-        read_only = self.vault.read_only  # a probe of the disk: here, not in the UI
+        read_only = not self.vault.writable  # a probe of the disk: here, not in the UI
         self.runs()  # made here: it looks for the repository on disk
         git_note = ""
         distance: Distance | None = None
