@@ -211,7 +211,9 @@ class Approvals(Scope):
         return ApproveResult(prop, True, len(approvals), needed, landed, kept)
 
     def _rebased_tree(self, prop: Proposal, main_tip: str) -> str:
-        """The proposal's change applied to main now; raises RevisionError on conflict."""
+        """The proposal's change applied to main now. Raises RevisionError when it meets
+        other edits (a conflict), LostRace when it does not apply because someone landed or
+        closed it a moment ago, GitError when git fails for any other reason (its words)."""
         if prop.base == main_tip:
             return self.repo.tree_of(prop.commit)
         tree = self.repo.apply_to(main_tip, diffs.patch(self.repo, prop.base, prop.commit))
@@ -222,11 +224,13 @@ class Approvals(Scope):
                     & set(self.changed_paths(prop.base, prop.commit))
                 )
             )
-            raise RevisionError(
+            conflict = RevisionError(
                 f"{self.ws.main} has changed since proposal {prop.number} was made and the"
                 f" change no longer applies ({moved or 'conflicting edits'}): the author should"
                 " bring the document up to date and propose again, or reject this one"
             )
+            # it may not apply because it is there already: someone landed it meanwhile
+            raise explain(self, prop, None, conflict)
         return tree
 
     def _mark_effective(self, prop: Proposal, tree: str) -> str:

@@ -39,7 +39,7 @@ from sopvault.services.review.common import (
     front_text,
 )
 from sopvault.services.review.history import History
-from sopvault.services.review.races import explain
+from sopvault.services.review.races import explain, landing_of
 from sopvault.services.workspace import Workspace
 from sopvault.store.fs import write_atomic
 from sopvault.store.git import diffs, refs
@@ -270,6 +270,8 @@ class Proposals(Scope):
             if ref.number == int(number) and (not doc_id or ref.doc_id == doc_id)
         ]
         if not matches:
+            if state == OPEN:
+                self._refuse_closed(label)
             which = "open proposal" if state == OPEN else "proposal"
             raise ProposalNotFound(f"no {which} {label} (see `sopvault reviews`)")
         if len(matches) > 1:
@@ -277,6 +279,24 @@ class Proposals(Scope):
             raise RevisionError(f"proposal {label} is ambiguous: name one of {names}")
         ref, tip = matches[0]
         return read_proposal(self.repo, ref, tip, self.repo.rev(self.ws.main_ref))
+
+    def _refuse_closed(self, label: str) -> None:
+        """Raise ProposalNotFound saying who closed proposal ``label`` when it is no
+        longer open (approved or rejected, here or on another clone): the truth, rather
+        than "no open proposal"."""
+        try:
+            prop = self.get(label)
+        except RevisionError:
+            return
+        if prop.state is ProposalState.REJECTED:
+            who = prop.rejected_by.name if prop.rejected_by else "another reviewer"
+        else:
+            landing = landing_of(self, prop)
+            who = landing.committer.name if landing is not None else "another reviewer"
+        raise ProposalNotFound(
+            f"proposal {label} is no longer open: it was {prop.state.value} by {who}"
+            f" (see `sopvault reviews show {label}`)"
+        )
 
     def diff(self, prop: Proposal) -> str:
         """The change a proposal makes, against the main it was made from (unified diff)."""

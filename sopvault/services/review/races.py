@@ -17,7 +17,7 @@ from sopvault.errors import Conflict, SopvaultError
 from sopvault.model.control import Proposal, ProposalState
 from sopvault.services.review.common import Scope
 from sopvault.store.git.refs import ProposalRef
-from sopvault.store.git.repo import Commit, GitError
+from sopvault.store.git.repo import Commit
 
 APPROVED, REJECTED = ProposalState.APPROVED, ProposalState.REJECTED
 NOTHING = "nothing was changed here"
@@ -54,7 +54,9 @@ def _lands(commit: Commit, prop: Proposal) -> bool:
     )
 
 
-def explain(scope: Scope, prop: Proposal, main_was: str | None, err: GitError) -> SopvaultError:
+def explain(
+    scope: Scope, prop: Proposal, main_was: str | None, err: SopvaultError
+) -> SopvaultError:
     """Why a ref update about ``prop`` failed: who approved, rejected or voted on it, or
     moved main (``main_was``: main before, None when main was not being moved), a moment
     ago; ``err`` itself when nobody did (then git's own words are the truth)."""
