@@ -95,14 +95,22 @@ def test_show_says_when_the_working_copy_is_not_the_approved_text(
     assert code == 0 and "working copy" not in out
     path = demo_path / SOP10
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Leach and crystallise sulphate of potash", "Leach and crystallise potash sulphate", 1))
+    path.write_text(
+        text.replace(
+            "Leach and crystallise sulphate of potash", "Leach and crystallise potash sulphate", 1
+        )
+    )
     code, out, _ = run(capsys, "--vault", str(demo_path), "show", "SOP-010")
     first = out.splitlines()[0]
     assert first.startswith("working copy: edited, not approved; approved v")
     assert " on 2026-" in first and " by Hana Sato" in first
     assert "Leach and crystallise potash sulphate" in out
     code, out, _ = run(capsys, "--vault", str(demo_path), "show", "SOP-010", "--approved")
-    assert code == 0 and "Leach and crystallise sulphate of potash" in out and "working copy" not in out
+    assert (
+        code == 0
+        and "Leach and crystallise sulphate of potash" in out
+        and "working copy" not in out
+    )
 
 
 def test_show_names_documents_not_approved_or_not_on_main(

@@ -214,7 +214,10 @@ _LOCK_ERROR = re.compile(r"Unable to create '(?P<lock>[^']+\.lock)': File exists
 
 
 # The disk itself said no: that line is the truth, whatever git printed before it.
-DISK = re.compile(r"No space left on device|Disk quota exceeded|Read-only file system")
+DISK = re.compile(
+    r"No space left on device|Out of diskspace|Disk quota exceeded|Read-only file system"
+)
+NO_SPACE = "No space left on device"
 
 
 def failure(stderr: bytes) -> str:
@@ -231,4 +234,7 @@ def failure(stderr: bytes) -> str:
     if not lines:
         return ""
     disk = [line for line in lines if DISK.search(line)]
-    return (disk or lines)[0].removeprefix("fatal: ")
+    said = (disk or lines)[0].removeprefix("fatal: ")
+    if "Out of diskspace" in said and NO_SPACE not in said:
+        return f"{NO_SPACE} ({said})"  # one wording for a full disk, git's or Python's
+    return said
