@@ -183,3 +183,14 @@ def test_a_vote_that_lost_the_race_names_the_other_vote(demo_path: Path, tmp_pat
         hana.approve("6")
     prop = bilal.proposals.get("6")
     assert [who.name for who in prop.approvals] == ["Bilal Okafor"]
+
+
+def test_acting_on_a_closed_proposal_says_who_closed_it(demo_path: Path) -> None:
+    """Trust §9 (lost race, told later): approving or rejecting a proposal that was
+    approved meanwhile says by whom, not "no open proposal"."""
+    control(demo_path, "Bilal Okafor").approvals.approve("6")
+    hana = control(demo_path, "Hana Sato")
+    with pytest.raises(RevisionError, match="proposal 6 is no longer open: it was approved by"):
+        hana.approvals.approve("6")
+    with pytest.raises(RevisionError, match="approved by Bilal Okafor"):
+        hana.proposals.reject("6", "too late")
