@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,10 @@ from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Severity
 from sopvault.render.safetext import inert_line
 from sopvault.services.vault import DocumentFilter, Vault, VaultState
+
+if TYPE_CHECKING:
+    from sopvault.model.control import Standing
+    from sopvault.services.review.history import History
 
 EXIT_OK, EXIT_ERRORS = 0, 1
 
@@ -107,29 +111,60 @@ def _summary(doc: Document) -> dict[str, Any]:
 @click.option(
     "--at", metavar="VERSION_OR_REV", help="an old revision: a version (1.2) or git revision"
 )
+@click.option("--approved", is_flag=True, help="the latest approved revision, as main holds it")
 @vault_option
-def show(doc_id: str, as_json: bool, at: str | None) -> int:
-    """Print a document: metadata, numbered steps, body."""
+def show(doc_id: str, as_json: bool, at: str | None, approved: bool) -> int:
+    """Print a document: metadata, numbered steps, body; and whether the working copy is
+    the approved text."""
     vault = open_vault()
     doc_id = resolve_id(vault, doc_id)
+    if at is not None and approved:
+        raise click.UsageError("give --at or --approved, not both")
+    standing = None
     with suggesting(vault, doc_id):
-        if at is None:
+        if at is None and not approved:
             doc = vault.get(doc_id)
+            standing = _standing(vault, doc_id)
         else:
-            from sopvault.services.review.history import History
-            from sopvault.services.workspace import Workspace
-
-            doc = History(Workspace.of(vault)).document_at(doc_id, at)
+            history = _history(vault)
+            doc = (
+                history.approved_document(doc_id)
+                if approved
+                else history.document_at(doc_id, at or "")
+            )
     if as_json:
         print_json({"path": doc.path, "front_matter": doc.front, "body": doc.body})
         return EXIT_OK
-    from sopvault.render.rich import document_renderable
+    from rich.text import Text
+
+    from sopvault.render.rich import document_renderable, standing_line
     from sopvault.render.terminal import console
 
     names = {handle: person.name for handle, person in vault.config.people.items()}
-    console().print(document_renderable(doc, names))
+    out = console()
+    if standing is not None and standing.differs:  # first: read before the text it is about
+        out.print(Text(standing_line(standing), style="bold yellow"))
+    out.print(document_renderable(doc, names))
     note_skipped(vault.state)
     return EXIT_OK
+
+
+def _history(vault: Vault) -> History:
+    """The revisions service on this vault; raises NoRepository outside git."""
+    from sopvault.services.review.history import History
+    from sopvault.services.workspace import Workspace
+
+    return History(Workspace.of(vault))
+
+
+def _standing(vault: Vault, doc_id: str) -> Standing | None:
+    """How the working copy stands against main; None outside git (nothing to compare)."""
+    from sopvault.errors import NeedsGit
+
+    try:
+        return _history(vault).standing(doc_id)
+    except NeedsGit:
+        return None
 
 
 @click.command()

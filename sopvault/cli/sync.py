@@ -19,7 +19,9 @@ def sync(remote: str | None) -> int:
     from sopvault.services.sync import Sync
     from sopvault.services.workspace import Workspace
 
-    report = Sync(DocumentControl(Workspace.of(open_vault())), remote).sync()
+    vault = open_vault()
+    vault.must_be_writable("sync")  # before looking for a remote: the first thing to know
+    report = Sync(DocumentControl(Workspace.of(vault)), remote).sync()
     say(f"synced with {report.remote} ({report.url})")
     for line in report.lines():
         say(line)

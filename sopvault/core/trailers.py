@@ -16,6 +16,9 @@ from sopvault.model.control import Identity
 SOP_ID = "SOP-Id"
 SOP_VERSION = "SOP-Version"
 PROPOSAL = "SOP-Proposal"
+# The proposal's own commit: what identifies a proposal whatever number it shows (numbers
+# are for people and may change when two clones picked the same one offline).
+PROPOSAL_COMMIT = "SOP-Proposal-Commit"
 PROPOSED_BY = "Proposed-by"
 REVIEWED_BY = "Reviewed-by"
 APPROVED_AT = "Approved-at"

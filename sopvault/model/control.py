@@ -174,3 +174,26 @@ class TextAt:
     label: str
     text: str
     path: str
+
+
+class WorkingCopy(StrEnum):
+    """How a document's working copy stands against its approved revision on main."""
+
+    APPROVED = "approved"  # the same text as the revision main holds, which was approved
+    EDITED = "edited"  # differs from main's approved revision: not approved
+    UNAPPROVED = "not yet approved"  # main holds it, but no sign-off ever landed it
+    NOT_ON_MAIN = "not on main"  # new here: main does not hold it at all
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A document's working copy against main: ``approved`` is the latest approved
+    revision on main (None when it has none)."""
+
+    working_copy: WorkingCopy
+    approved: Revision | None = None
+
+    @property
+    def differs(self) -> bool:
+        """Whether what the reader sees is not the approved text (worth a warning)."""
+        return self.working_copy is not WorkingCopy.APPROVED

@@ -14,6 +14,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from sopvault.model.control import Standing, WorkingCopy
 from sopvault.model.document import Document, Status, Step
 from sopvault.render.safetext import inert, inert_line
 
@@ -167,3 +168,24 @@ def age(iso: str, now: datetime) -> str:
         if seconds >= size:
             return f"{seconds // size}{unit} ago"
     return "just now"
+
+
+def standing_line(standing: Standing) -> str:
+    """One line on how the working copy stands against main, e.g. ``working copy: edited,
+    not approved; approved v1.6 on 2026-03-02 by Bilal Okafor`` (ISO 9001 §7.5.3.2 c:
+    the reader must know whether the text in front of them is the approved one)."""
+    rev = standing.approved
+    state = standing.working_copy
+    approved = ""
+    if rev is not None:
+        who = ", ".join(a.name for a in rev.approvers) or "nobody"
+        approved = f"approved v{rev.version} on {rev.date[:10]} by {who}"
+    if state is WorkingCopy.APPROVED:
+        return inert_line(f"working copy: the {approved}")
+    if state is WorkingCopy.EDITED:
+        if rev is None:
+            return "working copy: edited, not approved; no revision of it was ever approved"
+        return inert_line(f"working copy: edited, not approved; {approved}")
+    if state is WorkingCopy.UNAPPROVED:
+        return "working copy: as on main, but not yet approved (no sign-off landed it)"
+    return "working copy: not on main (new here, never approved)"

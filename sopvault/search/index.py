@@ -105,8 +105,12 @@ class SearchIndex:
         target = (directory or self.directory) / META_NAME
         tmp = target.with_suffix(".tmp")
         payload = {"schema": SCHEMA_VERSION, "sopvault": __version__, "changes": changes}
-        tmp.write_text(json.dumps(payload), encoding="utf-8")
-        os.replace(tmp, target)
+        try:
+            tmp.write_text(json.dumps(payload), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+            raise
 
     @contextmanager
     def writer_lock(self, wait: float) -> Iterator[bool]:
@@ -209,7 +213,11 @@ class SearchIndex:
             writer.cancel()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
-        self.write_meta(changes, fresh)
+        try:
+            self.write_meta(changes, fresh)
+        except OSError:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
         shutil.rmtree(old, ignore_errors=True)
         if self.directory.exists():
             os.replace(self.directory, old)
@@ -226,10 +234,14 @@ class SearchIndex:
         """Re-index changed documents and drop deleted paths; False when another process
         held the writer lock for longer than ``wait`` seconds (nothing was changed)."""
         ix = self._open()
+        before = set(os.listdir(self.directory))
         try:
             writer = ix.writer(timeout=wait, delay=0.05)
         except LockError:
             return False
+        except OSError:  # a full disk: whoosh's scratch folder may be half made
+            self._drop_new(before)
+            raise
         try:
             for path in deleted:
                 writer.delete_by_term("path", path)
@@ -237,10 +249,25 @@ class SearchIndex:
                 writer.update_document(**index_fields(doc))
             writer.commit()
         except BaseException:
-            writer.cancel()
+            try:
+                writer.cancel()
+            except OSError:
+                pass  # cancelling writes too (a full disk again): its files go below
+            self._drop_new(before)
             raise
         self.write_meta(changes)
         return True
+
+    def _drop_new(self, before: set[str]) -> None:
+        """Remove what a failed update wrote (a full disk): its half-written segment and
+        whoosh's scratch folder. The index itself is whole, since its table of contents
+        is replaced in a rename; nobody else writes while we hold the writer lock."""
+        for name in set(os.listdir(self.directory)) - before:
+            stray = self.directory / name
+            if stray.is_dir():
+                shutil.rmtree(stray, ignore_errors=True)
+            else:
+                stray.unlink(missing_ok=True)
 
     # ---- reading -----------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 from sopvault.core.trailers import APPROVED_AT, REVIEWED_BY, document_trailers, message
@@ -21,6 +20,7 @@ from sopvault.services.clock import stopped_at
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.review.proposals import Proposals
 from sopvault.services.scaffold import IGNORE_LINE
+from sopvault.services.shipped import sample_source
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import index
@@ -129,7 +129,7 @@ def make_demo(target: Path) -> DemoReport:
     """Copy the sample vault to ``target`` (a new or empty folder) and replay the story."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise SopvaultError(f"{target} is not an empty folder: give a new folder for the demo")
-    source = _sample_source()
+    source = sample_source()
     try:
         # runs/: records made by trying the sample in a checkout are not part of the story
         skip = shutil.ignore_patterns(".*", "runs")
@@ -146,17 +146,6 @@ def make_demo(target: Path) -> DemoReport:
     commits = repo.count_commits("main")
     proposals = Proposals(Workspace.of(Vault.open(target), repo))
     return DemoReport(target.resolve(), commits, len(proposals.listing()))
-
-
-def _sample_source() -> Path:
-    """The shipped sample vault: beside the package in a checkout, or packaged data."""
-    checkout = Path(__file__).resolve().parents[2] / "sample_vault"
-    if (checkout / "sopvault.toml").is_file():
-        return checkout
-    packaged = Path(str(resources.files("sopvault") / "data" / "sample_vault"))
-    if (packaged / "sopvault.toml").is_file():
-        return packaged
-    raise SopvaultError("the sample vault is not installed with this copy of sopvault")
 
 
 def _acting(root: Path, who: str, when: str) -> Repo:

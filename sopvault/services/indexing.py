@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sopvault.errors import ReadOnly
 from sopvault.model.document import Document
 from sopvault.model.search import SearchResponse
 from sopvault.store import cache as loadcache
@@ -33,6 +34,7 @@ class IndexReport:
     updated: int = 0
     removed: int = 0
     notices: list[str] = field(default_factory=list)
+    failed: str = ""  # why the index could not be written (the disk's words), else ""
 
 
 class Searchable:
@@ -93,6 +95,8 @@ class Searchable:
             return run([*self.notes(), *self.refresh_index(progress=progress).notices])
         except IndexUnavailable:
             report = self.refresh_index(rebuild=True, progress=progress)
+            if report.failed:  # no index to answer from, and none could be written
+                raise ReadOnly(f"cannot write the search index: {report.failed}") from None
             return run(["the search index was unreadable; rebuilt it", *report.notices])
 
     def refresh_index(
@@ -130,7 +134,9 @@ class Searchable:
                     return self._rebuild_index(index, progress, False, existed)
                 return IndexReport(updated=len(documents), removed=len(removed))
         except OSError as err:
-            return IndexReport(notices=[f"search index not updated: {err.strerror or err}"])
+            # the old index (if any) is whole: updates and builds are swapped in whole
+            why = f"{err.strerror or err} ({self.index_dir})"
+            return IndexReport(notices=[f"search index not updated: {why}"], failed=why)
 
     def _rebuild_index(
         self, index: SearchIndex, progress: Progress | None, asked: bool, existed: bool

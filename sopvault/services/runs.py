@@ -184,7 +184,9 @@ class Runs:
         return self.vault.root / RUNS_DIR / doc_id / f"{run_id}.toml"
 
     def save(self, run: Run) -> None:
-        """Written and fsynced before this returns: what a runner showed as recorded is."""
+        """Written and fsynced before this returns: what a runner showed as recorded is.
+        Raises ReadOnly where sopvault must not write, RunError when the disk refuses."""
+        self.vault.must_be_writable("record a run")
         path = self._path(run.doc_id, run.id)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -174,11 +174,17 @@ class Sync:
                     plan.add(ref.name, there, None, "closed here: closed on the server too")
 
     def _renumber_clashes(self, remote: dict[str, ByState], report: SyncReport) -> None:
-        """A proposal made here whose number the server gave to another proposal (both
-        clones counted from the same last sync) takes the next free number."""
+        """A proposal made here whose number the server gave to another proposal, of any
+        document (both clones counted from the same last sync), takes the next free
+        number. The proposal is its commit: one the server holds under that number (its
+        commit is in the server ref's history) is this one, already sent."""
+        taken: dict[int, list[str]] = {}
+        for found in remote.values():
+            for ref, tip in found.items():
+                taken.setdefault(ref.number, []).append(tip)
         for prop in self.control.proposals.listing(OPEN):
-            theirs = remote.get(ref_of(prop).key, {})
-            if not theirs or any(self.repo.is_ancestor(prop.commit, t) for t in theirs.values()):
+            theirs = taken.get(prop.number, [])
+            if not theirs or any(self.repo.is_ancestor(prop.commit, t) for t in theirs):
                 continue
             renamed = self.control.proposals.renumber(prop)
             report.replayed.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sopvault.core.trailers import (
     PROPOSAL,
+    PROPOSAL_COMMIT,
     REVIEWED_BY,
     RUN_ID,
     SOP_ID,
@@ -53,7 +54,8 @@ def _replay(repo: Repo, mine: str, theirs: str, report: SyncReport, where: str, 
         key = _proposal_key(commit)
         if key is not None and key in landed_there:
             report.dropped.append(
-                f"{commit.sha[:10]} {commit.subject} (proposal {key[1]} was approved"
+                f"{commit.sha[:10]} {commit.subject} (proposal"
+                f" {(pairs_of(commit.trailers, PROPOSAL) or ['?'])[0]} was approved"
                 " on another clone too; one change kept)"
             )
             continue
@@ -110,9 +112,13 @@ def incoming(repo: Repo, old_main: str, theirs: str, my_email: str, report: Sync
 
 
 def _proposal_key(commit: Commit) -> tuple[str, str] | None:
-    """An approval commit on main names its proposal: (documents, number)."""
+    """An approval commit on main names its proposal: by its commit (``("", sha)``), or,
+    written before ``SOP-Proposal-Commit`` existed, by (documents, number)."""
     if not has_trailer(commit.trailers, REVIEWED_BY):
         return None
+    named = pairs_of(commit.trailers, PROPOSAL_COMMIT)
+    if named:
+        return ("", named[0])
     number = pairs_of(commit.trailers, PROPOSAL)
     if not number:
         return None

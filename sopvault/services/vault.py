@@ -15,12 +15,13 @@ from sopvault.core.checks import CheckedVault, check_vault
 from sopvault.core.config import CONFIG_FILE, parse_config
 from sopvault.core.parse import parse_text, with_changes
 from sopvault.core.tree import VaultTree, ancestors, build_tree
-from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, SopvaultError
+from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, ReadOnly, SopvaultError
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import Document, Kind, Status, is_valid_id
 from sopvault.model.finding import Finding
 from sopvault.services.clock import Clock, local_date, system_clock
 from sopvault.services.indexing import Searchable
+from sopvault.services.shipped import ADVICE, is_shipped
 from sopvault.store import cache as loadcache
 from sopvault.store import statedir
 from sopvault.store.fs import (
@@ -146,8 +147,21 @@ class Vault(Searchable):
         folder in the vault, so nothing that arrives with a vault is ever read as state."""
         return statedir.state_dir_for(self.root)
 
+    @cached_property
+    def shipped(self) -> bool:
+        """Whether this is the sample vault shipped inside sopvault itself (see
+        ``services.shipped``): browse and search only."""
+        return is_shipped(self.root)
+
+    @property
+    def writable(self) -> bool:
+        """Whether writers may act here: not read-only and not the shipped sample."""
+        return not (self.read_only or self.shipped)
+
     def notes(self) -> list[str]:
         """What works differently here, for the CLI's stderr and the TUI's status line."""
+        if self.shipped:
+            return [f"this is the sample vault shipped with sopvault: browse and search; {ADVICE}"]
         if self.read_only:
             return [
                 f"this vault is read-only: browsing and search work (the index is kept in"
@@ -156,9 +170,17 @@ class Vault(Searchable):
         return []
 
     def must_be_writable(self, what: str) -> None:
-        """Refuse ``what`` (e.g. "propose") on a read-only vault: raises SopvaultError."""
+        """Refuse ``what`` (e.g. "propose") where sopvault must not write: the one place
+        every writer asks (runs, propose, restore, approve, reject, sync, new, edit).
+        Raises ReadOnly on a read-only vault and on the shipped sample vault (a write there
+        would commit into sopvault's own repository)."""
+        if self.shipped:
+            raise ReadOnly(
+                f"cannot {what}: this is the sample vault shipped inside sopvault ({self.root});"
+                f" {ADVICE}"
+            )
         if self.read_only:
-            raise SopvaultError(f"cannot {what}: this vault is read-only ({self.root})")
+            raise ReadOnly(f"cannot {what}: this vault is read-only ({self.root})")
 
     @cached_property
     def state(self) -> VaultState:

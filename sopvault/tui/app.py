@@ -204,8 +204,10 @@ class SopVaultApp(App[None]):
     @on(msg.EditDocument)
     def edit_document(self, event: msg.EditDocument) -> None:
         """Hand the terminal to $EDITOR, then reload: the edit is the user's own file."""
-        if self.vault.read_only:
-            notice(self, self.vault.notes()[0], severity="warning")
+        try:
+            self.vault.must_be_writable(f"edit {event.doc.id}")
+        except SopvaultError as err:
+            notice(self, str(err), severity="warning")
             return
         status = self._edit(event.doc)
         if status is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rich.console import RenderableType
 from textual.message import Message
 
-from sopvault.model.control import LocalEdit, Proposal
+from sopvault.model.control import LocalEdit, Proposal, Standing
 from sopvault.model.document import Document
 from sopvault.model.finding import Finding
 from sopvault.model.search import SearchResponse
@@ -111,6 +111,14 @@ class DocumentRead(Message):
 
     doc: Document
     findings: list[Finding]
+
+
+@dataclass
+class StandingRead(Message):
+    """How a document's working copy stands against main (read in a worker after it)."""
+
+    doc_id: str
+    standing: Standing
 
 
 @dataclass

@@ -145,9 +145,17 @@ def _imports_after(args: list[str], cwd: Path) -> set[str]:
     return set(line.split()[1:])
 
 
-@pytest.mark.parametrize("args", [["list"], ["show", "SOP-001"], ["tree"], ["check"]])
+@pytest.mark.parametrize("args", [["list"], ["tree"], ["check"]])
 def test_headless_commands_never_import_textual_or_git(sample_path: Path, args: list[str]) -> None:
     assert _imports_after(args, sample_path) == set()
+
+
+def test_show_asks_git_about_the_working_copy_but_loads_no_textual_or_whoosh(
+    sample_path: Path,
+) -> None:
+    """Trust §7 (working copy): ``show`` compares the working copy with main, so it needs
+    git now; it still loads neither Textual nor Whoosh."""
+    assert _imports_after(["show", "SOP-001"], sample_path) == {"git"}
 
 
 def test_search_loads_whoosh_but_not_textual_or_gitpython(sample_path: Path) -> None:

@@ -272,6 +272,8 @@ def test_a_proposal_left_half_closed_is_tidied_not_landed_again(
     repo.git.update_ref(prop.ref, prop.tip)  # the review ref is back, as if never deleted
     landed = repo.commit("main").hexsha
     assert [p.number for p in revisions.proposals.listing()] == [6]
-    with pytest.raises(RevisionError, match="no open proposal 6"):
+    with pytest.raises(
+        RevisionError, match="proposal 6 is no longer open: it was approved by Bilal"
+    ):
         revisions.approvals.approve("6")
     assert revisions.proposals.listing() == [] and repo.commit("main").hexsha == landed

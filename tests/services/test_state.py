@@ -239,3 +239,31 @@ def test_committed_state_in_a_vault_below_the_repository_root(
     assert main(["--vault", str(root), "verify"]) == 1
     (line,) = [x for x in capsys.readouterr().out.splitlines() if "local state" in x]
     assert ".sopvault/x.pickle" in line and "elsewhere" not in line
+
+
+def test_a_repository_config_that_arrives_with_a_vault_runs_nothing(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trust §3 (state in the vault): a vault unpacked with its `.git` brings its own
+    `.git/config`; a `core.fsmonitor` program there (which plain git runs on `git status`)
+    is never started by sopvault's list, search, check, show, history, verify or propose."""
+    marker = demo_path.parent / "FIRED"
+    work = git.Repo(demo_path)
+    work.git.config("core.fsmonitor", f"touch {marker}")
+    (demo_path / "procedures" / "SOP-003-review-stock-and-reorder-points.md").open("a").write(
+        "\nOne more line.\n"
+    )
+    for args in (
+        ["list"],
+        ["search", "reorder"],
+        ["check"],
+        ["show", "SOP-003"],
+        ["history", "SOP-003"],
+        ["verify"],
+        ["propose", "SOP-003", "-m", "One more line"],
+    ):
+        main(["--vault", str(demo_path), *args])
+        assert not marker.exists(), args
+    capsys.readouterr()
+    work.git.status()  # the payload is real: git itself runs it
+    assert marker.exists()

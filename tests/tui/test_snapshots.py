@@ -134,3 +134,15 @@ def test_run_screen(snap_compare: Any, demo_path: Path, monkeypatch: pytest.Monk
 
     app = SopVaultApp(Workspace.open(demo_path, clock=lambda: now[0]))
     assert snap_compare(app, terminal_size=SIZE, run_before=one_step_then_a_bad_value)
+
+
+def test_browse_edited_working_copy(snap_compare: Any, demo_path: Path) -> None:
+    """Trust §7 (working copy): the reader's line above an edited document, naming the
+    approved revision."""
+    path = demo_path / "procedures/SOP-010-leach-sop.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA late note.\n", encoding="utf-8")
+
+    async def open_leach_sop(pilot: Pilot[None]) -> None:
+        await open_document(pilot, "SOP-010")
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=open_leach_sop)

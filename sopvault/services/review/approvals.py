@@ -14,14 +14,13 @@ from sopvault.core.trailers import (
     APPROVED_AT,
     APPROVES,
     PROPOSAL,
+    PROPOSAL_COMMIT,
     PROPOSED_BY,
     REVIEWED_BY,
     blob_trailers,
     document_trailers,
-    has_trailer,
     identities_of,
     message,
-    versions_of,
 )
 from sopvault.core.versioning import next_review
 from sopvault.model.control import (
@@ -41,10 +40,11 @@ from sopvault.services.review.common import (
     is_document,
 )
 from sopvault.services.review.proposals import Proposals, closed_ref
+from sopvault.services.review.races import explain, landing_of
 from sopvault.services.review.signoff import SignOffs, reviewers, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import diffs, refs, worktree
-from sopvault.store.git.repo import ZERO
+from sopvault.store.git.repo import ZERO, GitError
 
 OPEN, APPROVED = ProposalState.OPEN, ProposalState.APPROVED
 
@@ -165,7 +165,10 @@ class Approvals(Scope):
             raise RevisionError(self.check_approver(prop, me, rules) or problems[0][1])
         if not problems:
             return self._land(prop, tip, votes, rules, comment)
-        self.repo.update_ref(prop.ref, tip, prop.tip, f"sopvault approve {prop.number}")
+        try:
+            self.repo.update_ref(prop.ref, tip, prop.tip, f"sopvault approve {prop.number}")
+        except GitError as err:
+            raise explain(self, prop, None, err) from None
         return ApproveResult(prop, False, len(reviewers(votes)), rules.approvals, tip)
 
     def _vote(self, prop: Proposal, me: Identity, comment: str) -> str:
@@ -174,7 +177,12 @@ class Approvals(Scope):
         text = message(
             f"Approve proposal {prop.number}",
             comment,
-            [(APPROVES, str(prop.number)), (REVIEWED_BY, str(me)), (APPROVED_AT, self.stamp())],
+            [
+                (APPROVES, str(prop.number)),
+                (PROPOSAL_COMMIT, prop.commit),
+                (REVIEWED_BY, str(me)),
+                (APPROVED_AT, self.stamp()),
+            ],
         )
         tree = self.repo.tree_of(prop.tip)
         return self.repo.commit_tree(tree, [prop.tip], text, sign=self.signs())
@@ -183,21 +191,9 @@ class Approvals(Scope):
         """An approval interrupted after main moved (the process was killed) left the
         proposal open although its change is on main: close it now instead of landing the
         change a second time. None when the change is not on main."""
-        tip = self.repo.rev(self.ws.main_ref)
-        if tip is None or tip == prop.base:
+        commit = landing_of(self, prop)
+        if commit is None:
             return None
-        found = self.repo.log(
-            f"{prop.base}..{tip}", first_parent=True, trailer=(PROPOSAL, str(prop.number))
-        )
-        landed = [
-            c
-            for c in found
-            if versions_of(c.trailers).keys() == prop.documents.keys()
-            and has_trailer(c.trailers, REVIEWED_BY)
-        ]
-        if not landed:
-            return None
-        commit = landed[0]
         kept: tuple[str, ...] = ()
         if commit.parents:
             # the files may not have followed main before the process died
@@ -205,10 +201,14 @@ class Approvals(Scope):
             kept = worktree.follow(
                 self.repo, self.ws.main_ref, commit.parents[0], commit.sha, [prop.commit]
             )
+        closing: list[tuple[str, str | None, str | None]] = [(prop.ref, None, prop.tip)]
         if self.repo.rev(closed_ref(prop, APPROVED)) is None:
             voted = commit.parents[1] if len(commit.parents) > 1 else prop.tip
-            self.repo.update_ref(closed_ref(prop, APPROVED), voted, ZERO)
-        self.repo.delete_ref(prop.ref, prop.tip)
+            closing.append((closed_ref(prop, APPROVED), voted, ZERO))
+        try:
+            self.repo.update_refs(closing, f"sopvault approve {prop.number}")
+        except GitError as err:
+            raise explain(self, prop, None, err) from None
         self.ws.vault.reload()
         approvals = identities_of(commit.trailers, REVIEWED_BY)
         return ApproveResult(prop, True, len(approvals), len(approvals), commit.sha, kept)
@@ -239,7 +239,8 @@ class Approvals(Scope):
         tree, blobs = self._landed_tree(prop, main_tip)
         people = reviewers(votes)
         trailers = document_trailers(prop.documents)
-        trailers += [(PROPOSAL, str(prop.number)), (PROPOSED_BY, str(prop.author))]
+        trailers += [(PROPOSAL, str(prop.number)), (PROPOSAL_COMMIT, prop.commit)]
+        trailers.append((PROPOSED_BY, str(prop.author)))
         trailers += [(REVIEWED_BY, str(who)) for who in people]
         trailers.append((APPROVED_AT, self.stamp()))
         trailers += blob_trailers(blobs)
@@ -253,10 +254,17 @@ class Approvals(Scope):
             author_date=prop.date,
             sign=self.signs(),
         )
-        self.repo.update_ref(self.ws.main_ref, landed, main_tip, f"sopvault approve {prop.number}")
+        # main, the approved ref and the open ref move together or not at all
+        moves = [
+            (self.ws.main_ref, landed, main_tip),
+            (closed_ref(prop, APPROVED), tip, ZERO),
+            (prop.ref, None, prop.tip),
+        ]
+        try:
+            self.repo.update_refs(moves, f"sopvault approve {prop.number}")
+        except GitError as err:
+            raise explain(self, prop, main_tip, err) from None
         kept = worktree.follow(self.repo, self.ws.main_ref, main_tip, landed, [prop.commit])
-        self.repo.update_ref(closed_ref(prop, APPROVED), tip, ZERO)
-        self.repo.delete_ref(prop.ref, prop.tip)
         self.ws.vault.reload()
         return ApproveResult(prop, True, len(people), rules.approvals, landed, kept)
 
@@ -286,7 +294,9 @@ class Approvals(Scope):
         return tree, blobs
 
     def _rebased_tree(self, prop: Proposal, main_tip: str) -> str:
-        """The proposal's change applied to main now; raises RevisionError on conflict."""
+        """The proposal's change applied to main now. Raises RevisionError when it meets
+        other edits (a conflict), LostRace when it does not apply because someone landed or
+        closed it a moment ago, GitError when git fails for any other reason (its words)."""
         if prop.base == main_tip:
             return self.repo.tree_of(prop.commit)
         tree = self.repo.apply_to(main_tip, diffs.patch(self.repo, prop.base, prop.commit))
@@ -297,11 +307,13 @@ class Approvals(Scope):
                     & set(self.changed_paths(prop.base, prop.commit))
                 )
             )
-            raise RevisionError(
+            conflict = RevisionError(
                 f"{self.ws.main} has changed since proposal {prop.number} was made and the"
                 f" change no longer applies ({moved or 'conflicting edits'}): the author should"
                 " bring the document up to date and propose again, or reject this one"
             )
+            # it may not apply because it is there already: someone landed it meanwhile
+            raise explain(self, prop, None, conflict)
         return tree
 
     def _mark_effective(self, prop: Proposal, tree: str) -> str:

@@ -20,7 +20,7 @@ from sopvault.core.trailers import (
 )
 from sopvault.core.wording import counted
 from sopvault.errors import InvalidId, SopvaultError
-from sopvault.model.control import Revision, TextAt
+from sopvault.model.control import Revision, Standing, TextAt, WorkingCopy
 from sopvault.model.document import Document, is_valid_id
 from sopvault.services.review.common import RevisionError, Scope, front_text
 from sopvault.store.git.repo import Commit
@@ -148,6 +148,36 @@ class History(Scope):
         here, there = self.ws.repo_path(self.ws.vault.get(doc_id).path), self.ws.repo_path(rev.path)
         approved = self.repo.blob_ids(rev.commit, [there]).get(there)
         return self.repo.worktree_ids([here]).get(here) != approved
+
+    def standing(self, doc_id: str) -> Standing:
+        """How the document's working copy stands against main: the approved text, edited
+        (not approved), on main but never approved, or not on main; with the latest
+        approved revision. Files are compared as git compares them (filters and line
+        endings applied). Raises DocumentNotFound for an unknown id."""
+        doc = self.ws.vault.get(doc_id)
+        tip = self.repo.rev(self.ws.main_ref)
+        path = self.current_path(doc_id, tip) if tip is not None else None
+        if tip is None or path is None:
+            return Standing(WorkingCopy.NOT_ON_MAIN)
+        revisions = self.revisions(doc_id)
+        approved = revisions[0] if revisions else None
+        mine = self.ws.repo_path(doc.path)
+        here = self.repo.worktree_ids([mine]).get(mine)  # as git status: filters applied
+        if path != mine or here != self.repo.blob_ids(tip, [path]).get(path):
+            return Standing(WorkingCopy.EDITED, approved)
+        if approved is None:
+            return Standing(WorkingCopy.UNAPPROVED)
+        return Standing(WorkingCopy.APPROVED, approved)
+
+    def approved_document(self, doc_id: str) -> Document:
+        """The latest approved revision of the document as main holds it, parsed for
+        display (``show --approved``); raises RevisionError when it has none."""
+        revisions = self.revisions(doc_id)
+        if not revisions:
+            raise RevisionError(
+                f"{doc_id} has no approved revision on {self.ws.main} yet: nothing to show"
+            )
+        return self.document_at(doc_id, revisions[0].version)
 
     def worktree_text(self, doc_id: str) -> TextAt:
         """The working copy's text; raises DocumentNotFound for an unknown id."""

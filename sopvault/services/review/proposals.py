@@ -8,12 +8,12 @@ reason in a commit; nothing is deleted (21 CFR Part 11 §11.10(e)).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from sopvault.core.parse import with_changes
 from sopvault.core.trailers import (
     PROPOSAL,
+    PROPOSAL_COMMIT,
     PROPOSED_BY,
     REJECTED_AT,
     REJECTED_BY,
@@ -28,6 +28,7 @@ from sopvault.core.wording import counted
 from sopvault.model.control import Identity, LocalEdit, Proposal, ProposalState
 from sopvault.model.document import Status
 from sopvault.model.finding import Severity
+from sopvault.services.review import numbering
 from sopvault.services.review.common import (
     ProposalNotFound,
     RevisionError,
@@ -36,12 +37,13 @@ from sopvault.services.review.common import (
     front_text,
 )
 from sopvault.services.review.history import History
+from sopvault.services.review.races import explain, landing_of
 from sopvault.services.review.signoff import proposal_line, reviewers, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.fs import write_atomic
 from sopvault.store.git import diffs, refs
 from sopvault.store.git.refs import ProposalRef
-from sopvault.store.git.repo import ZERO, Repo
+from sopvault.store.git.repo import ZERO, GitError, Repo
 
 OPEN = ProposalState.OPEN
 
@@ -82,14 +84,30 @@ class Proposals(Scope):
 
     def _proposed_as(self, doc_id: str, path: str, waiting: list[Proposal]) -> int | None:
         """The open proposal whose text of the document is the working copy's."""
-        candidates = [p for p in waiting if doc_id in p.documents]
-        if not candidates:
+        if not any(doc_id in p.documents for p in waiting):
             return None
         repo_path = self.ws.repo_path(path)
-        for prop in candidates:  # compared as git compares: filters, line endings
-            if not self.repo.differs_from(prop.commit, repo_path):
+        for prop in waiting:  # compared as git compares: filters, line endings
+            if doc_id in prop.documents and not self.repo.differs_from(prop.commit, repo_path):
                 return prop.number
         return None
+
+    def _holding(
+        self, doc_id: str, repo_path: str, data: bytes, waiting: list[Proposal]
+    ) -> int | None:
+        """The open proposal whose text of the document (at ``repo_path``) is ``data``."""
+        for prop in waiting:
+            if doc_id in prop.documents and self.repo.blob(prop.commit, repo_path) == data:
+                return prop.number
+        return None
+
+    def _refuse_duplicate(self, doc_id: str, repo_path: str, data: bytes) -> None:
+        """Raise RevisionError when an open proposal already holds exactly ``data``: the
+        one rule ``propose`` and ``restore`` share (two proposals of one text would be
+        approved twice)."""
+        already = self._holding(doc_id, repo_path, data, self.listing())
+        if already is not None:
+            raise _duplicate(doc_id, already)
 
     # ---- proposing -----------------------------------------------------------------------
 
@@ -160,10 +178,7 @@ class Proposals(Scope):
             )
         already = self._proposed_as(doc_id, doc.path, waiting)
         if already is not None:
-            raise RevisionError(
-                f"{doc_id} is already proposed as proposal {already} with this"
-                " text; edit it further to propose again"
-            )
+            raise _duplicate(doc_id, already)
         version = bump_version(front_text(old, "version"), major)
         text = with_changes(
             disk.decode("utf-8"), {"version": version, "status": Status.IN_REVIEW.value}
@@ -172,7 +187,9 @@ class Proposals(Scope):
 
     def restore(self, doc_id: str, to: str, summary: str = "", *, major: bool = False) -> Proposal:
         """Propose bringing back the text of an old revision ``to`` (a version or git
-        revision), as a new version; raises RevisionError when main lacks the document."""
+        revision), as a new version; raises RevisionError when main lacks the document or
+        an open proposal already holds exactly that text (as ``propose`` does)."""
+        self.ws.vault.must_be_writable("restore")
         old = self.history.text_at(doc_id, to)
         tip = self.main_tip()
         current = self.history.current_path(doc_id, tip)
@@ -180,6 +197,7 @@ class Proposals(Scope):
             raise RevisionError(f"{doc_id} is not on {self.ws.main}; nothing to restore onto")
         version = bump_version(front_text(self.repo.blob(tip, current), "version"), major)
         text = with_changes(old.text, {"version": version, "status": Status.IN_REVIEW.value})
+        self._refuse_duplicate(doc_id, current, text.encode("utf-8"))
         summary = summary or f"Restore {doc_id} to {old.label}"
         return self._record(
             tip, {current: text.encode("utf-8")}, {doc_id: version}, summary, "", doc_id
@@ -198,45 +216,27 @@ class Proposals(Scope):
         tree = self.repo.tree_with(tip, files)
         if tree == self.repo.tree_of(tip):
             raise RevisionError(f"nothing differs from {self.ws.main}: no proposal made")
-        number = self.next_number()
-        trailers = document_trailers(versions)
-        trailers += [(PROPOSAL, str(number)), (PROPOSED_BY, str(me))]
-        commit = self.repo.commit_tree(tree, [tip], message(summary, body, trailers))
-        ref = ProposalRef(first_id, number, OPEN).name
-        self.repo.update_ref(ref, commit, ZERO, f"sopvault propose {number}")
-        return self.get(str(number))
+        for _ in range(numbering.TRIES):
+            number = self.next_number()
+            trailers = document_trailers(versions)
+            trailers += [(PROPOSAL, str(number)), (PROPOSED_BY, str(me))]
+            commit = self.repo.commit_tree(tree, [tip], message(summary, body, trailers))
+            ref = ProposalRef(first_id, number, OPEN)
+            if numbering.file_proposal(self.repo, ref, commit, commit, f"propose {number}"):
+                return self.get(ref.key)
+        raise RevisionError(
+            "other sopvault processes here kept taking the next proposal number; try again"
+        )
 
     def next_number(self) -> int:
-        """One more than any proposal number here or on any remote last fetched."""
-        return max([0, *refs.numbers_in_use(self.repo)]) + 1
+        """One more than any proposal number here (claimed, in any state) or on any remote
+        last fetched."""
+        return numbering.next_number(self.repo)
 
     def renumber(self, prop: Proposal) -> Proposal:
-        """Give an open proposal the next free number (its number was taken on the server
-        by another proposal while this clone was offline). Only a proposal nobody voted
-        on yet can be renumbered: votes name the number. Raises RevisionError otherwise."""
-        if prop.tip != prop.commit:
-            raise RevisionError(
-                f"proposal {prop.number} has approvals recorded under its number and the"
-                " server holds another proposal with that number: ask your git admin"
-            )
-        number = self.next_number()
-        text = self.repo.message_of(prop.commit)
-        text = re.sub(
-            rf"^{PROPOSAL}: {prop.number}$", f"{PROPOSAL}: {number}", text, flags=re.MULTILINE
-        )
-        parents = [prop.base] if prop.base != ZERO else []
-        commit = self.repo.commit_tree(
-            self.repo.tree_of(prop.commit),
-            parents,
-            text,
-            author=prop.author,
-            author_date=prop.date,
-            sign=self.signs(),
-        )
-        ref = ProposalRef(prop.first_id, number, OPEN)
-        self.repo.update_ref(ref.name, commit, ZERO, f"sopvault renumber {prop.number}")
-        self.repo.delete_ref(prop.ref, prop.tip)
-        return read_proposal(self.repo, ref, commit)
+        """Give an open proposal the next free number; see ``numbering.renumber``."""
+        ref, tip = numbering.renumber(self.repo, prop, self.signs())
+        return read_proposal(self.repo, ref, tip)
 
     def _moved_from(self, tip: str, doc_id: str) -> str | None:
         """The path main has the document at, when the working copy moved it."""
@@ -271,6 +271,8 @@ class Proposals(Scope):
             if ref.number == int(number) and (not doc_id or ref.doc_id == doc_id)
         ]
         if not matches:
+            if state == OPEN:
+                self._refuse_closed(label)
             which = "open proposal" if state == OPEN else "proposal"
             raise ProposalNotFound(f"no {which} {label} (see `sopvault reviews`)")
         if len(matches) > 1:
@@ -278,6 +280,24 @@ class Proposals(Scope):
             raise RevisionError(f"proposal {label} is ambiguous: name one of {names}")
         ref, tip = matches[0]
         return read_proposal(self.repo, ref, tip)
+
+    def _refuse_closed(self, label: str) -> None:
+        """Raise ProposalNotFound saying who closed proposal ``label`` when it is no
+        longer open (approved or rejected, here or on another clone): the truth, rather
+        than "no open proposal"."""
+        try:
+            prop = self.get(label)
+        except RevisionError:
+            return
+        if prop.state is ProposalState.REJECTED:
+            who = prop.rejected_by.name if prop.rejected_by else "another reviewer"
+        else:
+            landing = landing_of(self, prop)
+            who = landing.committer.name if landing is not None else "another reviewer"
+        raise ProposalNotFound(
+            f"proposal {label} is no longer open: it was {prop.state.value} by {who}"
+            f" (see `sopvault reviews show {label}`)"
+        )
 
     def diff(self, prop: Proposal) -> str:
         """The change a proposal makes, against the main it was made from (unified diff)."""
@@ -297,6 +317,7 @@ class Proposals(Scope):
             reason,
             [
                 (PROPOSAL, str(prop.number)),
+                (PROPOSAL_COMMIT, prop.commit),
                 (REJECTED_BY, str(self.repo.identity())),
                 (REJECTED_AT, self.stamp()),
             ],
@@ -305,9 +326,20 @@ class Proposals(Scope):
             self.repo.tree_of(prop.tip), [prop.tip], text, sign=self.signs()
         )
         closed = closed_ref(prop, ProposalState.REJECTED)
-        self.repo.update_ref(closed, closing, ZERO)
-        self.repo.delete_ref(prop.ref, prop.tip)
+        moves = [(closed, closing, ZERO), (prop.ref, None, prop.tip)]
+        try:  # closed and open together or not at all
+            self.repo.update_refs(moves, f"sopvault reject {prop.number}")
+        except GitError as err:
+            raise explain(self, prop, None, err) from None
         return self.get(f"{prop.first_id}/{prop.number}", ProposalState.REJECTED)
+
+
+def _duplicate(doc_id: str, number: int) -> RevisionError:
+    """The refusal of a second open proposal of one text (propose and restore)."""
+    return RevisionError(
+        f"{doc_id} is already proposed as proposal {number} with this text; approve or"
+        " reject that one, or edit it further to propose again"
+    )
 
 
 def ref_of(prop: Proposal) -> ProposalRef:

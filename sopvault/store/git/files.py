@@ -28,6 +28,14 @@ class WorkTreeFiles:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
         return objects.blob_ids(self._runner, rev, paths)
 
+    def hash_blob(self, path: str, data: bytes) -> str:
+        """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""
+        return objects.hash_blob(self._runner, path, data)
+
+    def tree_of(self, rev: str) -> str:
+        """The id of ``rev``'s tree; raises GitError when ``rev`` is unknown."""
+        return self._runner.text(["rev-parse", f"{rev}^{{tree}}"])
+
     def tree_entries(self, rev: str, under: str = "") -> dict[str, tuple[str, str]]:
         """{path: (mode, id)} of every file of ``rev`` under the folder ``under``."""
         return objects.tree_entries(self._runner, rev, under)

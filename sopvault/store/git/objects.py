@@ -8,12 +8,14 @@ writes is built in an index file of its own, deleted afterwards.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+from sopvault.store.git.errors import GitError
 from sopvault.store.git.log import ZERO
-from sopvault.store.git.runner import Runner
+from sopvault.store.git.runner import DISK, Runner, failure
 
 
 def blobs(runner: Runner, names: list[str]) -> list[bytes | None]:
@@ -111,10 +113,23 @@ def tree_with(runner: Runner, base: str | None, files: Mapping[str, bytes | None
         return runner.text(["write-tree"], env=env)
 
 
+# What ``git apply`` says when the patch meets other edits: the only failures that are a
+# conflict. Anything else (a full disk, an index it cannot write) is git's own error.
+_NO_FIT = re.compile(
+    r"patch does not apply|patch failed|does not exist in index|already exists in index"
+    r"|does not match index"
+)
+
+
 def apply_to(runner: Runner, base: str, patch: bytes) -> str | None:
     """The id of the tree of ``base`` with the binary ``patch`` applied, or None when it
-    does not apply."""
+    does not apply because the lines it changes were changed (a conflict). Raises
+    GitError with git's words for any other failure (a full disk, an unwritable folder)."""
     with private_index(runner, base) as env:
-        if runner.call(["apply", "--cached", "--binary"], stdin=patch, env=env).returncode:
-            return None
+        done = runner.call(["apply", "--cached", "--binary"], stdin=patch, env=env)
+        if done.returncode:
+            said = done.stderr.decode("utf-8", "replace")
+            if _NO_FIT.search(said) and not DISK.search(said):
+                return None
+            raise GitError(f"git could not apply the change: {failure(done.stderr)}")
         return runner.text(["write-tree"], env=env)

@@ -16,6 +16,7 @@ from sopvault.store.git.repo import Repo
 
 HEADS = "refs/heads/"
 REMOTES = "refs/remotes/"
+CLAIMS = "refs/sopvault/proposal-numbers/"
 # The folder under refs/heads/ for each state; the names on disk, never to change.
 KIND = {
     ProposalState.OPEN: "review",
@@ -88,10 +89,18 @@ def listing(
     return found
 
 
+def claim(number: int) -> str:
+    """The local ref that claims a proposal number on this clone (created with the
+    proposal's ref in one transaction, so two processes here never file the same number
+    under two documents). Never pushed: numbers are agreed between clones by sync."""
+    return f"{CLAIMS}{number}"
+
+
 def numbers_in_use(repo: Repo) -> list[int]:
-    """Every proposal number here or on any remote last fetched (so a fresh clone does not
-    hand out a number the server already uses)."""
+    """Every proposal number here (filed or claimed) or on any remote last fetched (so a
+    fresh clone does not hand out a number the server already uses)."""
     numbers = [ref.number for ref, _ in listing(repo)]
+    numbers += [int(n) for ref, _ in repo.refs(CLAIMS) if (n := ref[len(CLAIMS) :]).isdigit()]
     for ref, _ in repo.refs(REMOTES):
         parts = ref.split("/", 3)
         if len(parts) == 4:

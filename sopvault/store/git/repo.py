@@ -13,7 +13,7 @@ the modules beside this one (diffs, index, work tree) that build their own argum
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -173,6 +173,20 @@ class Repo(WorkTreeFiles):
             args.append(old)
         self._run(*args)
 
+    def update_refs(
+        self, updates: Sequence[tuple[str, str | None, str | None]], reason: str = ""
+    ) -> None:
+        """Change several refs together or not at all (``update-ref --stdin`` is one
+        transaction): each update is ``(ref, new, old)``, ``new`` None deleting it and
+        ``old`` as for ``update_ref``. Raises GitError when any ref moved first (then
+        none changed), so a proposal is never left both open and closed."""
+        lines = []
+        for ref, new, old in updates:
+            verb = f"delete {ref}" if new is None else f"update {ref} {new}"
+            lines.append(verb if old is None else f"{verb} {old}")
+        stdin = ("\n".join(lines) + "\n").encode("utf-8")
+        self._run("update-ref", "-m", reason or "sopvault", "--stdin", stdin=stdin)
+
     def delete_ref(self, ref: str, old: str | None = None) -> None:
         """Delete ``ref``, only if it still points at ``old`` when given; raises GitError."""
         args = ["update-ref", "-d", ref]
@@ -190,14 +204,6 @@ class Repo(WorkTreeFiles):
         return done.stdout.decode().strip() or None if done.returncode == 0 else None
 
     # ---- objects -----------------------------------------------------------------------
-
-    def hash_blob(self, path: str, data: bytes) -> str:
-        """Store ``data`` as the blob for ``path`` (git's filters for the path apply)."""
-        return objects.hash_blob(self._runner, path, data)
-
-    def tree_of(self, rev: str) -> str:
-        """The id of ``rev``'s tree; raises GitError when ``rev`` is unknown."""
-        return self._text("rev-parse", f"{rev}^{{tree}}")
 
     def private_index(self, base: str | None) -> AbstractContextManager[dict[str, str]]:
         """An index file of our own, filled from ``base``; yields the env that selects it."""

@@ -41,6 +41,12 @@ POLICY: Mapping[str, str] = {
     # Commits as they were made: a replace ref (git replace) could show another message,
     # other trailers, another history in place of an approval (Trust §5, §6).
     "GIT_NO_REPLACE_OBJECTS": "1",
+    # A vault that arrives with its .git (a tarball) brings its own .git/config, which git
+    # trusts when the user owns it: core.fsmonitor there would run a program on every
+    # status sopvault asks for (Trust §3). sopvault never needs a file-system monitor.
+    "GIT_CONFIG_COUNT": "1",
+    "GIT_CONFIG_KEY_0": "core.fsmonitor",
+    "GIT_CONFIG_VALUE_0": "false",
 }
 # Left behind by a git hook or a shell, it would make git read another index than the
 # repository's own; a private index is always asked for explicitly.
@@ -250,9 +256,17 @@ LOCKED = (
 _LOCK_ERROR = re.compile(r"Unable to create '(?P<lock>[^']+\.lock)': File exists")
 
 
+# The disk itself said no: that line is the truth, whatever git printed before it.
+DISK = re.compile(
+    r"No space left on device|Out of diskspace|Disk quota exceeded|Read-only file system"
+)
+NO_SPACE = "No space left on device"
+
+
 def failure(stderr: bytes) -> str:
     """What to tell the user about a failed git command, from its stderr: advice for a
-    stale ``.lock`` file, else git's first line without ``fatal:``; "" when it said nothing."""
+    stale ``.lock`` file, else the line saying the disk is full (or read-only), else git's
+    first line without ``fatal:``; "" when it said nothing."""
     text = stderr.decode("utf-8", "replace")
     match = _LOCK_ERROR.search(text)
     if match is not None:
@@ -262,4 +276,8 @@ def failure(stderr: bytes) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     if not lines:
         return ""
-    return lines[0].removeprefix("fatal: ")
+    disk = [line for line in lines if DISK.search(line)]
+    said = (disk or lines)[0].removeprefix("fatal: ")
+    if "Out of diskspace" in said and NO_SPACE not in said:
+        return f"{NO_SPACE} ({said})"  # one wording for a full disk, git's or Python's
+    return said

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Tree
 
-from sopvault.errors import SopvaultError
+from sopvault.errors import NeedsGit, SopvaultError
 from sopvault.model.document import Document
 from sopvault.render.safetext import inert_lines
 from sopvault.services.review.control import DocumentControl
@@ -87,7 +87,7 @@ class BrowseScreen(Screen[None]):
     def load_vault(self, fresh: bool) -> None:
         """Read the vault (from the cache unless ``fresh``), and git's distance."""
         state = self.vault.reload() if fresh else self.vault.state
-        read_only = self.vault.read_only  # a probe of the disk: here, not in the UI
+        read_only = not self.vault.writable  # a probe of the disk: here, not in the UI
         self.runs()  # made here: it looks for the repository on disk
         git_note = ""
         distance: Distance | None = None
@@ -165,11 +165,20 @@ class BrowseScreen(Screen[None]):
         """Read the full document off the UI thread; a newer selection makes this one moot."""
         doc = self.vault.get(doc_id)
         deliver(self, msg.DocumentRead(doc, self.vault.findings_for(doc.path)))
+        try:  # git work, after the text is on screen
+            standing = self.control().history.standing(doc_id)
+        except NeedsGit:
+            return  # outside git there is no approved text to compare with
+        deliver(self, msg.StandingRead(doc_id, standing))
 
     def on_document_read(self, event: msg.DocumentRead) -> None:
         """Show the document read in the reading pane."""
         names = {handle: person.name for handle, person in self.vault.config.people.items()}
         self.query_one(DocView).show_document(event.doc, event.findings, names)
+
+    def on_standing_read(self, event: msg.StandingRead) -> None:
+        """Say whether the shown document's working copy is the approved text."""
+        self.query_one(DocView).show_standing(event.doc_id, event.standing)
 
     def reveal(self, doc_id: str) -> None:
         """Show a document chosen elsewhere (search): select it in the tree and open it."""

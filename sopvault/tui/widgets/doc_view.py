@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+from sopvault.model.control import Standing
 from sopvault.model.document import Document
 from sopvault.model.finding import Finding, Severity
-from sopvault.render.rich import metadata_table, steps_renderable
+from sopvault.render.rich import metadata_table, standing_line, steps_renderable
 from sopvault.render.safetext import inert, inert_line
 from sopvault.tui.notices import notice
 
@@ -28,6 +29,7 @@ class DocView(VerticalScroll):
     def compose(self) -> ComposeResult:
         """Title, findings, metadata, steps and the Markdown body."""
         yield Static(Text("Select a document in the tree.", style="dim"), id="doc-title")
+        yield Static("", id="doc-standing")
         yield Static("", id="doc-findings")
         yield Static("", id="doc-meta")
         yield Static("", id="doc-steps")
@@ -36,8 +38,10 @@ class DocView(VerticalScroll):
         yield Markdown("", id="doc-body", open_links=False)
 
     def on_mount(self) -> None:
-        """The findings box shows only when a document has findings."""
+        """The findings box shows only when a document has findings; the working copy
+        line only when it is not the approved text."""
         self.query_one("#doc-findings").display = False
+        self.query_one("#doc-standing").display = False
 
     def show_document(
         self, doc: Document, findings: list[Finding], people_names: dict[str, str]
@@ -49,6 +53,7 @@ class DocView(VerticalScroll):
         title.append("  ")
         title.append(inert_line(doc.title), style="bold")
         self.query_one("#doc-title", Static).update(title)
+        self.query_one("#doc-standing").display = False  # until the worker says
         problems = self.query_one("#doc-findings", Static)
         problems.display = bool(findings)
         problems.update(_findings_text(findings))
@@ -67,6 +72,15 @@ class DocView(VerticalScroll):
         if event.href.startswith("#") and event.markdown.goto_anchor(event.href[1:]):
             return
         notice(self, f"link to {event.href} (sopvault does not open links from documents)")
+
+    def show_standing(self, doc_id: str, standing: Standing) -> None:
+        """Say how the shown document's working copy stands against main, when it is
+        not the approved text (``standing`` was read in a worker for ``doc_id``)."""
+        if self.document is None or self.document.id != doc_id:
+            return  # another document was opened meanwhile
+        line = self.query_one("#doc-standing", Static)
+        line.update(Text(standing_line(standing)))
+        line.display = standing.differs
 
 
 def _findings_text(findings: list[Finding]) -> Group:
