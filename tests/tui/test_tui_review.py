@@ -316,7 +316,7 @@ async def test_reject_needs_a_reason_and_a_failed_approval_keeps_the_comment(
         await settle(pilot)
         await pilot.press(*"Looks right", "enter")
         await settle(pilot)
-        assert "no open proposal 6" in notices(app)
+        assert "proposal 6 is no longer open: it was rejected by Hana Sato" in notices(app)
         await pilot.press("a")
         await settle(pilot)
         assert app.screen.query_one("#comment-input", Input).value == "Looks right"
