@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sopvault.core import frontmatter
+from sopvault.core.delimiters import has_front_matter
 from sopvault.core.parse import with_changes
 from sopvault.model.config import Person, ReviewRules
 from sopvault.model.control import Identity, Refusal, Vote
@@ -163,7 +164,8 @@ def landed_as_reviewed(reviewed: bytes | None, landed: bytes | None, document: b
     deleted). A rule file must land byte for byte; a document must land as the reviewed
     text plus exactly ``approve``'s front-matter edit: ``status = "effective"`` and the
     ``effective`` and ``next_review`` dates (their values are read from what landed)."""
-    if reviewed is None or landed is None or not document:
+    note = reviewed is not None and not has_front_matter(reviewed.decode("utf-8", "replace"))
+    if reviewed is None or landed is None or not document or note:  # a note lands as it is
         return None if reviewed == landed else "differs from the reviewed text"
     try:
         front = _front(landed)

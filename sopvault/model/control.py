@@ -44,6 +44,8 @@ class Refusal(StrEnum):
     UNSIGNED = "unsigned sign-off"
     NOT_REVIEWED_CONTENT = "content not as reviewed"
     LANDED_BY_OTHER = "landed by a non-reviewer"
+    # a sign-off typed into a plain commit once votes are kept in history (Trust §4)
+    VOTES_MISSING = "sign-off without its votes"
     TRACKED_STATE = "local state committed"  # a cache or index file on main (Trust §3)
 
 

@@ -47,6 +47,19 @@ def is_document_path(rel: str) -> bool:
     )
 
 
+# Hugo builds these as Markdown pages too; sopvault reads ``.md`` only (Trust §2).
+OTHER_MARKDOWN = (".markdown", ".mdown")
+
+
+def is_other_markdown(rel: str) -> bool:
+    """Whether ``rel`` is a Markdown file Hugo reads and sopvault does not (``.markdown``,
+    ``.mdown``) where a ``.md`` file would be a document: reported, never passed over."""
+    for suffix in OTHER_MARKDOWN:
+        if rel.endswith(suffix):
+            return is_document_path(rel[: -len(suffix)] + ".md")
+    return False
+
+
 def stamp_of(root: Path, rel: str) -> FileStamp | None:
     """The stamp of one file, or None when it is gone (or a link leading out of the vault)."""
     path = root / rel
@@ -112,6 +125,9 @@ def scan_documents(root: Path) -> tuple[list[FileStamp], list[Finding]]:
                 stack.append((entry.path, rel + "/"))
                 continue
             if not name.endswith(".md"):
+                if name.endswith(OTHER_MARKDOWN) and is_other_markdown(rel):
+                    message = "Hugo reads this as a page; sopvault reads .md files only: rename it"
+                    refused.append(_refusal(rel, "markdown-suffix", message))
                 continue
             try:
                 if entry.is_symlink():

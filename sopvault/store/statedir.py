@@ -117,7 +117,7 @@ def _fresh(problem: str) -> Path:
     fresh = Path(tempfile.mkdtemp(prefix="sopvault-"))
     atexit.register(shutil.rmtree, fresh, ignore_errors=True)
     sys.stderr.write(
-        f"sopvault: warning: not using the cache folder {problem};"
+        f"sopvault: warning: not using the cache folder: {problem};"
         f" working without a cache (in {fresh})\n"
     )
     return fresh

@@ -188,7 +188,8 @@ def test_history_made_before_votes_were_kept_is_judged_by_its_trailers(
 ) -> None:
     """Trust §4 (four eyes): an old-style landing (one parent, two Reviewed-by, committed
     by the last approver) still verifies, counted as legacy; once landings keep their votes,
-    a one-parent sign-off naming someone other than its committer is a forged vote."""
+    a one-parent sign-off naming someone other than its committer is a forged vote, and a
+    sign-off without its votes."""
     two_approvals(repo_root)
     start = git_out(repo_root, "rev-parse", "main").strip()
     act_as(monkeypatch, "Carmen Ruiz")
@@ -216,7 +217,7 @@ def test_history_made_before_votes_were_kept_is_judged_by_its_trailers(
     edit(repo_root, SOP4, "Old note.", "New note.")
     git_out(repo_root, "commit", "-qam", f"New note\n\nSOP-Id: SOP-004\n{names}")
     found = reasons(repo_root, start)
-    assert [kind for kind, _ in found] == ["forged vote"]
+    assert [kind for kind, _ in found] == ["forged vote", "sign-off without its votes"]
     assert "names Bilal Okafor" in found[0][1] and "committed by Alice Moreno" in found[0][1]
     assert revisions(repo_root).audit.verify(start).legacy == 1
 
@@ -262,3 +263,63 @@ def test_votes_that_suffice_are_landed_by_a_reviewer_never_by_another(
     assert result.landed and result.approvals == 2
     assert git_out(repo_root, "log", "-1", "--format=%cn", "main").strip() == "Bilal Okafor"
     assert reasons(repo_root, start) == []
+
+
+def test_a_landing_remade_by_its_reviewer_with_other_content_is_reported(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust §4 (four eyes): the reviewer who landed a change re-makes the landing as a
+    one-parent commit (same message, her own name, the proposer as author) with text
+    nobody reviewed: once votes are kept in history that is a violation, not "ok"."""
+    start = git_out(repo_root, "rev-parse", "main").strip()
+    land_sop3(repo_root, monkeypatch)
+    assert reasons(repo_root, start) == []
+    text = git_out(repo_root, "log", "-1", "--format=%B", "main")
+    author = git_out(repo_root, "log", "-1", "--format=%an|%ae", "main").strip().split("|")
+    reviewer = git_out(repo_root, "log", "-1", "--format=%cn", "main").strip()
+    act_as(monkeypatch, reviewer)
+    monkeypatch.setenv("GIT_AUTHOR_NAME", author[0])
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", author[1])
+    git_out(repo_root, "reset", "-q", "--soft", "HEAD^1")
+    edit(repo_root, SOP3, "Download the stock report", "Download any report")
+    git_out(repo_root, "add", "-A")
+    git_out(repo_root, "commit", "-q", "-F", "-", stdin=text)
+    found = reasons(repo_root, start)
+    assert [kind for kind, _ in found] == ["sign-off without its votes"]
+    assert main(["--vault", str(repo_root), "verify", "--since", start]) == 1
+
+
+def test_a_new_documents_own_reviewers_are_not_in_force(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust §4 (four eyes): a new document that names its own `reviewers` cannot choose
+    who approves it: the vault's `[review] approvers` decide, in approve and in verify."""
+    everyone = 'approvers = ["role:quality manager", "role:operations lead"]'
+    edit(repo_root, "sopvault.toml", everyone, 'approvers = ["bilal"]')
+    commit_all(repo_root, "Only Bilal approves")
+    start = git_out(repo_root, "rev-parse", "main").strip()
+    act_as(monkeypatch, "Carmen Ruiz")
+    new = repo_root / "procedures" / "SOP-501-check-it.md"
+    new.write_text(
+        '+++\nid = "SOP-501"\ntitle = "Check it"\nkind = "procedure"\nowner = "carmen"\n'
+        'reviewers = ["alice"]\n\n[[steps]]\naction = "Check the valve"\n+++\nBody.\n',
+        encoding="utf-8",
+    )
+    number = str(revisions(repo_root).proposals.propose(["SOP-501"], "New check").number)
+    act_as(monkeypatch, "Alice Moreno")
+    with pytest.raises(RevisionError, match="may not approve"):
+        revisions(repo_root).approvals.approve(number)
+    act_as(monkeypatch, "Bilal Okafor")
+    assert revisions(repo_root).approvals.approve(number).landed
+    assert reasons(repo_root, start) == []
+
+
+def test_a_proposal_waiting_for_review_is_not_a_problem_to_sync(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust §9 (errors that tell the truth): sync's landing pass leaves a proposal nobody
+    voted on yet alone; it never tells anyone to reject it."""
+    number = propose_sop3(repo_root, monkeypatch)
+    act_as(monkeypatch, "Alice Moreno")
+    control = revisions(repo_root)
+    assert control.approvals.land_if_ready(control.proposals.get(number)) is None

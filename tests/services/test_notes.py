@@ -77,3 +77,22 @@ def test_approving_a_proposal_that_carries_a_note_leaves_the_note_alone(
     assert DocumentControl(workspace_at(root)).approvals.approve(str(prop.number)).landed
     assert _git(root, "show", "main:todo.md") == NOTES["todo.md"].decode().strip()
     assert 'status = "effective"' in _git(root, "show", f"main:{SOP3}")
+
+
+def test_a_markdown_file_hugo_reads_and_sopvault_does_not_is_reported(tmp_path: Path) -> None:
+    """Trust §2 (Hugo parity): Hugo builds `SOP-x.markdown` as a page; sopvault reads
+    `.md` only, so `check` reports the file and `verify` judges a plain commit of it."""
+    root = copy_sample(tmp_path / "vault")
+    commit_all(root, "Import")
+    start = _git(root, "rev-parse", "HEAD")
+    text = (root / SOP3).read_text(encoding="utf-8").replace('"SOP-003"', '"SOP-777"')
+    (root / "procedures" / "SOP-777-hidden.markdown").write_text(text, encoding="utf-8")
+    findings = workspace_at(root).vault.state.findings
+    found = [f for f in findings if f.code == "markdown-suffix"]
+    assert [f.path for f in found] == ["procedures/SOP-777-hidden.markdown"]
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "A procedure nobody reviewed")
+    report = DocumentControl(workspace_at(root)).audit.verify(since=start)
+    assert [(v.reason.value, v.paths) for v in report.violations] == [
+        ("unreviewed", ("procedures/SOP-777-hidden.markdown",))
+    ]

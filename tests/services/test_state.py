@@ -22,7 +22,7 @@ from sopvault.search.schema import SCHEMA_VERSION
 from sopvault.services.vault import Vault
 from sopvault.store import statedir
 from sopvault.tui.app import SopVaultApp
-from tests.conftest import commit_all, copy_sample, workspace_at
+from tests.conftest import act_as, commit_all, copy_sample, workspace_at
 from tests.tui.helpers import loaded, search_settled, settle
 
 
@@ -242,14 +242,19 @@ def test_committed_state_in_a_vault_below_the_repository_root(
 
 
 def test_a_repository_config_that_arrives_with_a_vault_runs_nothing(
-    demo_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Trust §3 (state in the vault): a vault unpacked with its `.git` brings its own
-    `.git/config`; a `core.fsmonitor` program there (which plain git runs on `git status`)
-    is never started by sopvault's list, search, check, show, history, verify or propose."""
+    `.git/config` and `.git/hooks`; a `core.fsmonitor` program (which plain git runs on
+    `git status`) or a hook is never started by sopvault's list, search, check, show,
+    history, verify, propose or approve."""
     marker = demo_path.parent / "FIRED"
     work = git.Repo(demo_path)
     work.git.config("core.fsmonitor", f"touch {marker}")
+    for hook in ("reference-transaction", "pre-push", "post-checkout", "pre-commit"):
+        planted = demo_path / ".git" / "hooks" / hook
+        planted.write_text(f"#!/bin/sh\ntouch {marker}\n", encoding="utf-8")
+        planted.chmod(0o755)
     (demo_path / "procedures" / "SOP-003-review-stock-and-reorder-points.md").open("a").write(
         "\nOne more line.\n"
     )
@@ -264,6 +269,9 @@ def test_a_repository_config_that_arrives_with_a_vault_runs_nothing(
     ):
         main(["--vault", str(demo_path), *args])
         assert not marker.exists(), args
+    act_as(monkeypatch, "Bilal Okafor")
+    assert main(["--vault", str(demo_path), "approve", "7", "-m", "ok"]) == 0
+    assert not marker.exists()
     capsys.readouterr()
     work.git.status()  # the payload is real: git itself runs it
     assert marker.exists()

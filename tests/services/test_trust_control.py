@@ -152,7 +152,7 @@ def test_an_approval_that_lost_the_race_names_who_won(demo_path: Path) -> None:
     hana = _Meanwhile(acting(demo_path, "Hana Sato"), lambda: bilal.approve("6"))
     with pytest.raises(LostRace, match="proposal 6 was approved by Bilal Okafor a moment ago"):
         hana.approve("6")
-    assert len(git_out(demo_path, "rev-list", f"{start}..main").split()) == 1
+    assert len(git_out(demo_path, "rev-list", "--first-parent", f"{start}..main").split()) == 1
     assert git_out(demo_path, "for-each-ref", "refs/heads/review/WI-004/") == ""
     assert git_out(demo_path, "for-each-ref", "--format=%(refname)", "refs/heads/approved/WI-004/")
 

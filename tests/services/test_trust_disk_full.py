@@ -36,6 +36,7 @@ def disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     monkeypatch.setenv("XDG_CACHE_HOME", str(where / "cache"))
+    monkeypatch.setenv("SOPVAULT_CACHE_DIR", str(where / "cache" / "sopvault"))  # the index too
     try:
         yield where
     finally:

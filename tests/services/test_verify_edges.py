@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sopvault.cli.app import main
+from sopvault.services.review.common import RevisionError
 from sopvault.services.review.control import DocumentControl
 from tests.conftest import act_as, workspace_at
 from tests.services.test_review import git_out
@@ -66,6 +67,28 @@ def test_a_document_reached_through_a_link_is_judged(demo_path: Path) -> None:
     git(demo_path, "add", "-A")
     git(demo_path, "commit", "-qm", "The same text through a linked folder")
     assert verify(demo_path, "since", again) == []  # the document loads the same blob
+
+
+def test_a_linked_document_is_never_proposed_as_a_copy(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust §5 (verify sees everything): proposing a document reached through a link
+    would record a copy in place of the link; it is refused with one line, the link and
+    main left as they were."""
+    (demo_path / "notes").mkdir()
+    (demo_path / TEXT).write_text(FRONT.replace("procedure", "policy") + "Check the valve.\n")
+    (demo_path / DOC).symlink_to("../notes/linked.txt")
+    git(demo_path, "add", "-A")
+    git(demo_path, "commit", "-qm", "Add a linked procedure")
+    main_before = git(demo_path, "rev-parse", "main")
+    (demo_path / TEXT).write_text(FRONT.replace("procedure", "policy") + "Check it twice.\n")
+    act_as(monkeypatch, "Carmen Ruiz")
+    control = DocumentControl(workspace_at(demo_path))
+    open_before = control.proposals.listing()
+    with pytest.raises(RevisionError, match="reached through a symbolic link"):
+        control.proposals.propose(["SOP-900"], "Twice")
+    assert (demo_path / DOC).is_symlink() and git(demo_path, "rev-parse", "main") == main_before
+    assert control.proposals.listing() == open_before
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

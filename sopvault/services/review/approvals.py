@@ -60,17 +60,13 @@ class Approvals(Scope):
     def rules_for(self, prop: Proposal) -> Rules:
         """The rules in force on main now, narrowed by the documents' own reviewers."""
         tip = self.main_tip()
-        config = self.config_at(tip) or self.ws.vault.config
+        config = self.rules_at(tip)
         paths = self.changed_paths(prop.base, prop.commit)
         reviewers = []
-        for path, now, proposed in zip(
-            paths,
-            self.repo.blobs([f"{tip}:{p}" for p in paths]),
-            self.repo.blobs([f"{prop.commit}:{p}" for p in paths]),
-            strict=True,
-        ):
+        for path, now in zip(paths, self.repo.blobs([f"{tip}:{p}" for p in paths]), strict=True):
             if self.ws.is_document(path):
-                reviewers.append(front_names(now if now is not None else proposed, "reviewers"))
+                # a new document's own ``reviewers`` are its author's choice: not in force yet
+                reviewers.append(front_names(now, "reviewers"))
         return Rules.for_change(config.review, config.people.values(), reviewers)
 
     def changed_paths(self, old: str, new: str) -> list[str]:
@@ -114,9 +110,10 @@ class Approvals(Scope):
 
     def _refuse_bad_votes(self, prop: Proposal, problems: list[Problem]) -> None:
         """Raise RevisionError naming the first vote that does not count for a reason
-        other than being too few (forged, unsigned, the author's, not allowed)."""
+        other than being too few or none yet (forged, unsigned, the author's, not allowed):
+        a proposal waiting for review is not a problem to report."""
         for refusal, detail in problems:
-            if refusal is not Refusal.TOO_FEW:
+            if refusal not in (Refusal.TOO_FEW, Refusal.UNREVIEWED):
                 raise RevisionError(
                     f"proposal {prop.number} cannot land: {refusal.value}: {detail}; reject it"
                     f' (sopvault reject {prop.number} -m "why") and propose the change again'

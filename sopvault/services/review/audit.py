@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from sopvault.core.approval import Problem, Rules, judge
 from sopvault.core.config import CONFIG_FILE
-from sopvault.core.trailers import REVIEWED_BY, identities_of
+from sopvault.core.trailers import (
+    PROPOSAL_COMMIT,
+    REVIEWED_BY,
+    SOP_BLOB,
+    has_trailer,
+    identities_of,
+)
 from sopvault.model.config import VaultConfig
 from sopvault.model.control import Refusal, VerifyReport, Violation, Vote
 from sopvault.services.localstate import state_violations
@@ -19,6 +25,7 @@ from sopvault.services.review.common import (
     Scope,
     Unverifiable,
     front_names,
+    in_force_by_default,
     is_document,
     parse_config_bytes,
 )
@@ -158,7 +165,8 @@ class Audit(Scope):
                 paths.append(path)
             elif is_document(before) or is_document(after):
                 paths.append(path)
-                reviewers.append(front_names(before if before is not None else after, "reviewers"))
+                # a new document's own ``reviewers`` are its author's choice: not in force yet
+                reviewers.append(front_names(before, "reviewers"))
         if not paths:
             return
         report.checked += 1
@@ -182,8 +190,10 @@ class Audit(Scope):
         A landing whose second parent is a proposal is judged vote by vote (every vote
         commit is in main's history) and its content against the reviewed content. Any
         other change is judged by its own ``Reviewed-by`` trailers, recorded by its
-        committer; before the first such landing in the history checked, by the names alone
-        (sign-offs made before votes were kept in history: counted in ``report.legacy``)."""
+        committer, and is a violation once such a landing is in the history checked (the
+        committer alone typed the names: nothing shows the others voted); before it, it is
+        judged by the names alone (sign-offs made before votes were kept in history:
+        counted in ``report.legacy``)."""
         commit, origin = item.commit, item.origin
         problems: list[Problem] = []
         landing: Vote | None = None
@@ -196,10 +206,21 @@ class Audit(Scope):
             author = origin.author
             problems += self.signoffs.content_problems(commit, origin, found, touched)
         else:
-            legacy = item.legacy
+            # a commit carrying what only this sopvault writes is no old-style sign-off
+            legacy = item.legacy and not any(
+                has_trailer(commit.trailers, key) for key in (SOP_BLOB, PROPOSAL_COMMIT)
+            )
             names = identities_of(commit.trailers, REVIEWED_BY)
             votes = [Vote(commit.sha, who, commit.committer, legacy=legacy) for who in names]
             report.legacy += legacy and bool(names)
+            if names and not legacy:
+                problems.append(
+                    (
+                        Refusal.VOTES_MISSING,
+                        "Reviewed-by typed into a commit whose votes are not in history:"
+                        " make changes with sopvault propose and approve",
+                    )
+                )
         if rules.require_signatures and commit.parents:
             signed = self.signoffs.signed(
                 [*votes, *([landing] if landing else [])], commit.parents[0]
@@ -213,10 +234,11 @@ class Audit(Scope):
         configs: dict[bytes, VaultConfig | None],
         config_id: str | None,
     ) -> VaultConfig:
-        """The rules committed before a change (the vault's own when none or unreadable)."""
+        """The rules committed before a change (the defaults when none or unreadable,
+        never the working copy's)."""
         raw = texts.get(config_id) if config_id else None
         if raw is None:
-            return self.ws.vault.config
+            return in_force_by_default(self.ws.vault.config)
         if raw not in configs:
             configs[raw] = parse_config_bytes(raw)
-        return configs[raw] or self.ws.vault.config
+        return configs[raw] or in_force_by_default(self.ws.vault.config)

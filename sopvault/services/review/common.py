@@ -64,10 +64,23 @@ class Scope:
         config = (self.config_at(tip) if tip else None) or self.ws.vault.config
         return config.review.require_signatures
 
+    def rules_at(self, rev: str | None) -> VaultConfig:
+        """The rules in force at ``rev``: its committed ``sopvault.toml``, or the defaults
+        when it has none or it does not parse; never the working copy's (an edit nobody
+        approved is not in force, Trust §4)."""
+        found = self.config_at(rev) if rev else None
+        return found or in_force_by_default(self.ws.vault.config)
+
     def config_at(self, rev: str) -> VaultConfig | None:
         """The vault's rules as committed at ``rev`` (None when absent or unreadable)."""
         data = self.repo.blob(rev, self.ws.repo_path(CONFIG_FILE))
         return parse_config_bytes(data) if data is not None else None
+
+
+def in_force_by_default(config: VaultConfig) -> VaultConfig:
+    """The rules in force where no ``sopvault.toml`` is committed: the defaults (one
+    approval by anyone but the author), under the vault's name."""
+    return VaultConfig(name=config.name)
 
 
 def parse_config_bytes(data: bytes) -> VaultConfig | None:

@@ -91,7 +91,7 @@ class SignOffs(Scope):
     def signers_file(self, rev: str) -> bytes:
         """The allowed-signers file as committed at ``rev`` (the rules at ``rev`` name it);
         empty when there is none, so no key is listed."""
-        config = self.config_at(rev) or self.ws.vault.config
+        config = self.rules_at(rev)
         path = self.ws.repo_path(config.review.allowed_signers)
         return self.repo.blob(rev, path) or b""
 

@@ -44,9 +44,14 @@ POLICY: Mapping[str, str] = {
     # A vault that arrives with its .git (a tarball) brings its own .git/config, which git
     # trusts when the user owns it: core.fsmonitor there would run a program on every
     # status sopvault asks for (Trust §3). sopvault never needs a file-system monitor.
-    "GIT_CONFIG_COUNT": "1",
+    # Hooks likewise: sopvault's pushes and ref updates run none of the repository's hooks
+    # (a planted .git/hooks/pre-push, reference-transaction). A server's own hooks still
+    # run: git drops these variables when it talks to another repository.
+    "GIT_CONFIG_COUNT": "2",
     "GIT_CONFIG_KEY_0": "core.fsmonitor",
     "GIT_CONFIG_VALUE_0": "false",
+    "GIT_CONFIG_KEY_1": "core.hooksPath",
+    "GIT_CONFIG_VALUE_1": "/dev/null",
 }
 # Left behind by a git hook or a shell, it would make git read another index than the
 # repository's own; a private index is always asked for explicitly.
