@@ -4,6 +4,7 @@ reading front matter and commit bodies from git objects."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sopvault.core import frontmatter
@@ -133,3 +134,17 @@ def body_text(body: str) -> str:
         if all(_TRAILER_LINE.match(line) for line in last):
             paragraphs = paragraphs[:-1]
     return "\n\n".join(paragraphs).strip()
+
+
+def refuse_link(root: Path, doc_id: str, path: str) -> None:
+    """Raise RevisionError when the document at vault path ``path`` (under ``root``) is
+    reached through a symbolic link: a proposal records a file's bytes at its path, which
+    would replace the link with a copy and leave the linked file as it was (Trust §5)."""
+    parts = Path(path).parts
+    for depth in range(1, len(parts) + 1):
+        if root.joinpath(*parts[:depth]).is_symlink():
+            raise RevisionError(
+                f"{doc_id} is reached through a symbolic link ({Path(*parts[:depth])}):"
+                " proposing it would replace the link with a copy; make the document a"
+                " file of its own (git mv the target into place) and propose again"
+            )

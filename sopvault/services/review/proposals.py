@@ -35,6 +35,7 @@ from sopvault.services.review.common import (
     Scope,
     body_text,
     front_text,
+    refuse_link,
 )
 from sopvault.services.review.history import History
 from sopvault.services.review.races import explain, landing_of
@@ -143,20 +144,6 @@ class Proposals(Scope):
         self.ws.vault.reload()
         return proposal
 
-    def _refuse_link(self, doc_id: str, path: str) -> None:
-        """Raise RevisionError when the document at vault path ``path`` is reached through
-        a symbolic link: a proposal records a file's bytes at its path, which would replace
-        the link with a copy and leave the linked file as it was (Trust §5)."""
-        parts = Path(path).parts
-        for depth in range(1, len(parts) + 1):
-            link = self.ws.root.joinpath(*parts[:depth])
-            if link.is_symlink():
-                raise RevisionError(
-                    f"{doc_id} is reached through a symbolic link ({Path(*parts[:depth])}):"
-                    " proposing it would replace the link with a copy; make the document a"
-                    " file of its own (git mv the target into place) and propose again"
-                )
-
     def _proposed_text(
         self,
         tip: str,
@@ -179,7 +166,7 @@ class Proposals(Scope):
                 f"{doc_id} has {counted(len(errors), 'error')}; fix them first:"
                 f" {first.path}:{first.line}: {first.message}"
             )
-        self._refuse_link(doc_id, doc.path)
+        refuse_link(self.ws.root, doc_id, doc.path)
         disk = (self.ws.root / doc.path).read_bytes()
         old = self.repo.blob(tip, self.ws.repo_path(doc.path))
         if old is None:
@@ -205,7 +192,7 @@ class Proposals(Scope):
         revision), as a new version; raises RevisionError when main lacks the document or
         an open proposal already holds exactly that text (as ``propose`` does)."""
         self.ws.vault.must_be_writable("restore")
-        self._refuse_link(doc_id, self.ws.vault.get(doc_id).path)
+        refuse_link(self.ws.root, doc_id, self.ws.vault.get(doc_id).path)
         old = self.history.text_at(doc_id, to)
         tip = self.main_tip()
         current = self.history.current_path(doc_id, tip)
