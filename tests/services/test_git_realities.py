@@ -59,6 +59,22 @@ def test_an_approval_leaves_a_crlf_tree_clean(
     assert b'status = "effective"' in data and data.count(b"\r\n") == data.count(b"\n")
 
 
+def test_diff_of_the_working_copy_shows_only_what_was_edited_in_a_crlf_checkout(
+    crlf_root: Path,
+) -> None:
+    """Trust §7 (line endings): `diff --worktree` compares as `git diff` does, so a CRLF
+    checkout with one line edited shows that one line, not every line."""
+    path = crlf_root / SOP3
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Export the stock report", b"Export any stock report"))
+    old, new = revisions(crlf_root).history.diff_texts("SOP-003", worktree=True)
+    assert old.text.count("\r\n") == old.text.count("\n")  # as checked out
+    changed = [
+        (a, b) for a, b in zip(old.text.split("\n"), new.text.split("\n"), strict=True) if a != b
+    ]
+    assert len(changed) == 1 and "any stock report" in changed[0][1]
+
+
 def test_a_second_work_tree_holding_main_follows_the_approval(
     repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

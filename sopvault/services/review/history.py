@@ -6,6 +6,8 @@ An auditor asks for the approved version in force at a date (ISO 9001 §7.5.3.2)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sopvault.core.parse import parse_text
 from sopvault.core.trailers import (
     APPROVED_AT,
@@ -206,7 +208,11 @@ class History(Scope):
         Raises RevisionError when fewer than two revisions exist and none is named."""
         if worktree:
             old = self.text_at(doc_id, a) if a else self.main_text(doc_id)
-            return old, self.worktree_text(doc_id)
+            new = self.worktree_text(doc_id)
+            # compared as git diff compares: the committed text as checked out (a CRLF
+            # checkout is not an edit of every line, Trust §7)
+            data = self.repo.as_checked_out(self.ws.repo_path(new.path), old.text.encode())
+            return replace(old, text=data.decode("utf-8", "replace")), new
         if a and b:
             return self.text_at(doc_id, a), self.text_at(doc_id, b)
         if a:

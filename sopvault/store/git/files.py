@@ -50,6 +50,10 @@ class WorkTreeFiles:
         committed = objects.blob_ids(self._runner, rev, [path]).get(path) if rev else None
         return self.worktree_ids([path]).get(path) != committed
 
+    def as_checked_out(self, path: str, data: bytes) -> bytes:
+        """Committed ``data`` as ``git checkout`` would write it at ``path``."""
+        return objects.as_checked_out(self._runner, path, data)
+
     def checkout_bytes(self, path: str, blob: str) -> bytes:
         """Blob ``blob`` as ``git checkout`` would write it at ``path`` (smudged)."""
         return objects.checkout_bytes(self._runner, path, blob)

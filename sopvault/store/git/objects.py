@@ -74,6 +74,16 @@ def checkout_bytes(runner: Runner, path: str, blob: str) -> bytes:
     return runner.run(["cat-file", "--filters", f"--path={path}", blob])
 
 
+def as_checked_out(runner: Runner, path: str, data: bytes) -> bytes:
+    """Committed ``data`` as ``git checkout`` would write it at ``path`` (smudged, line
+    endings converted), so it compares with the work-tree file as ``git diff`` does; the
+    bytes themselves when git does not hold them. Nothing is written."""
+    blob = runner.text(["hash-object", "--stdin", "--no-filters"], stdin=data)
+    if runner.call(["cat-file", "-e", blob]).returncode != 0:
+        return data
+    return checkout_bytes(runner, path, blob)
+
+
 def hash_blob(runner: Runner, path: str, data: bytes) -> str:
     """Store ``data`` as the blob for ``path`` (git's filters for the path apply); its id."""
     return runner.text(["hash-object", "-w", "--stdin", f"--path={path}"], stdin=data)
