@@ -335,6 +335,21 @@ def test_restore_proposes_the_old_text_as_a_new_version(
     assert STEP in text and 'version = "2.2"' in text
 
 
+def test_restore_refuses_the_text_main_holds_now(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust §9 (errors that tell the truth): restoring the current version would propose
+    nothing but a version bump; it is refused with one line, nothing recorded."""
+    land_sop3(repo_root, monkeypatch)
+    act_as(monkeypatch, "Carmen Ruiz")
+    control = revisions(repo_root)
+    current = control.history.revisions("SOP-003")[0].version
+    before = control.proposals.listing()
+    with pytest.raises(RevisionError, match="is the text on main now: nothing to restore"):
+        control.proposals.restore("SOP-003", current)
+    assert control.proposals.listing() == before
+
+
 def test_commands_print_and_exit_as_documented(
     repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

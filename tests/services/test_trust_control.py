@@ -120,11 +120,11 @@ def test_restore_refuses_a_duplicate_of_an_open_proposal(demo_path: Path) -> Non
     """Trust §7 (restore): restoring the text an open proposal already holds is refused
     as ``propose`` refuses it, and nothing is filed."""
     proposals = control(demo_path, "Carmen Ruiz").proposals
-    version = proposals.history.revisions("SOP-010")[-1].version
-    first = proposals.restore("SOP-010", version)
+    version = proposals.history.revisions("SOP-003")[-1].version  # older than main's
+    first = proposals.restore("SOP-003", version)
     before = git_out(demo_path, "for-each-ref", "refs/heads/review/")
     with pytest.raises(RevisionError, match=f"already proposed as proposal {first.number}"):
-        proposals.restore("SOP-010", version)
+        proposals.restore("SOP-003", version)
     assert git_out(demo_path, "for-each-ref", "refs/heads/review/") == before
 
 

@@ -189,8 +189,8 @@ class Proposals(Scope):
 
     def restore(self, doc_id: str, to: str, summary: str = "", *, major: bool = False) -> Proposal:
         """Propose bringing back the text of an old revision ``to`` (a version or git
-        revision), as a new version; raises RevisionError when main lacks the document or
-        an open proposal already holds exactly that text (as ``propose`` does)."""
+        revision), as a new version; raises RevisionError when main lacks the document,
+        already holds exactly that text, or an open proposal does (as ``propose`` does)."""
         self.ws.vault.must_be_writable("restore")
         refuse_link(self.ws.root, doc_id, self.ws.vault.get(doc_id).path)
         old = self.history.text_at(doc_id, to)
@@ -198,7 +198,12 @@ class Proposals(Scope):
         current = self.history.current_path(doc_id, tip)
         if current is None:
             raise RevisionError(f"{doc_id} is not on {self.ws.main}; nothing to restore onto")
-        version = bump_version(front_text(self.repo.blob(tip, current), "version"), major)
+        now = self.repo.blob(tip, current)
+        if now is not None and now.decode("utf-8", "replace") == old.text:
+            raise RevisionError(
+                f"{doc_id} at {to} is the text on {self.ws.main} now: nothing to restore"
+            )
+        version = bump_version(front_text(now, "version"), major)
         text = with_changes(old.text, {"version": version, "status": Status.IN_REVIEW.value})
         self._refuse_duplicate(doc_id, current, text.encode("utf-8"))
         summary = summary or f"Restore {doc_id} to {old.label}"
