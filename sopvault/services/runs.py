@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +28,7 @@ from sopvault.services.review.history import History
 from sopvault.services.runcommit import commit_run
 from sopvault.services.runlist import Listing, list_runs
 from sopvault.services.workspace import Workspace
-from sopvault.store.fs import write_atomic
+from sopvault.store.fs import folder_lock, write_atomic
 from sopvault.store.git.repo import GitError, Repo
 from sopvault.store.runfile import RunFileError, dumps, loads
 
@@ -275,24 +277,29 @@ class Runs:
         """Record one step entry (``action``: done, skip, fail...; ``value`` for evidence)
         by ``who`` (default: the acting person) at the clock's time, saved at once.
         Raises RunError when the run rules refuse it."""
-        run = self.load(run_id)
-        doc = self.document(run)
-        mark(
-            run,
-            doc,
-            number,
-            action,
-            who=self.who(who),
-            now=self.ws.now(),
-            value=value,
-            note=note,
-            reason=reason,
-        )
-        self.save(run)
+        with taking_turns(self.find(run_id).parent, run_id):
+            run = self.load(run_id)
+            doc = self.document(run)
+            mark(
+                run,
+                doc,
+                number,
+                action,
+                who=self.who(who),
+                now=self.ws.now(),
+                value=value,
+                note=note,
+                reason=reason,
+            )
+            self.save(run)
         return run
 
     def complete(self, run_id: str, who: str | None = None) -> tuple[Run, str | None]:
         """Completed and committed; returns the commit (None outside git)."""
+        with taking_turns(self.find(run_id).parent, run_id):
+            return self._complete(run_id, who)
+
+    def _complete(self, run_id: str, who: str | None) -> tuple[Run, str | None]:
         run = self.load(run_id)
         if self._ended_not_committed(run, RunState.COMPLETED):
             return run, self._commit(run)
@@ -304,6 +311,10 @@ class Runs:
     def abort(self, run_id: str, reason: str, who: str | None = None) -> tuple[Run, str | None]:
         """Aborted with ``reason`` and committed; returns the commit (None outside git).
         Raises RunError when the run is not open."""
+        with taking_turns(self.find(run_id).parent, run_id):
+            return self._abort(run_id, reason, who)
+
+    def _abort(self, run_id: str, reason: str, who: str | None) -> tuple[Run, str | None]:
         run = self.load(run_id)
         if self._ended_not_committed(run, RunState.ABORTED):
             return run, self._commit(run)
@@ -343,6 +354,22 @@ class Runs:
     def now(self) -> datetime:
         """The workspace clock's time (aware, UTC): what lateness is measured against."""
         return self.ws.now()
+
+
+@contextmanager
+def taking_turns(folder: Path, run_id: str) -> Iterator[None]:
+    """Recording on one run (its ``folder``) takes turns with every other process
+    recording on it (read, change, save under the folder's lock), so no step entry is lost
+    to a writer that read the file before it was saved. Raises RunError when another
+    process holds the run for long, or the folder cannot be opened."""
+    with ExitStack() as held:
+        try:
+            held.enter_context(folder_lock(folder))
+        except TimeoutError:
+            raise RunError(f"another sopvault is recording on run {run_id}; try again") from None
+        except OSError as err:
+            raise RunError(f"cannot open run {run_id}: {err.strerror or err}") from None
+        yield
 
 
 def _blob_id(data: bytes) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,6 +167,33 @@ def safe_relative(root: Path, rel: str) -> Path:
     if not full.resolve().is_relative_to(root.resolve()):
         raise InvalidId(f"path {rel!r} leads outside the vault")
     return full
+
+
+@contextmanager
+def folder_lock(folder: Path, wait: float = 30.0) -> Iterator[None]:
+    """Hold an exclusive advisory lock (``flock``) on ``folder`` itself for the block, so
+    read-modify-write cycles of the files in it by several processes (two terminals, the
+    TUI and the CLI) take turns and none overwrites another's change. The folder is
+    locked, not a file: files in it are replaced by rename, and a lock file would be one
+    more file in the vault. Where the file system has no such locks, the block runs
+    unlocked. Raises TimeoutError when another process holds it for ``wait`` seconds,
+    OSError when the folder cannot be opened."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{folder} stayed locked for {wait:.0f} s") from None
+                time.sleep(0.005)
+            except OSError:
+                break  # no flock on this file system: nothing to take turns with
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
