@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Document, Step
 from sopvault.model.run import Run, StepState
 from sopvault.render.rich import unified_diff
-from sopvault.render.runs import summary_lines
+from sopvault.render.runs import open_run_line, summary_lines
 from sopvault.render.safetext import inert, inert_line, inert_lines
 from sopvault.services.runs import Runs
 
@@ -67,7 +68,14 @@ class LinePrompt:
 
     def start(self, doc_id: str, *, strict: bool, roles: dict[str, str]) -> int:
         """Start a run of ``doc_id`` (roles: role -> person) and walk it; raises
-        SopvaultError when the start is refused (``strict`` and not signed off, no such id)."""
+        SopvaultError when the start is refused (``strict`` and not signed off, no such id).
+        With a run of ``doc_id`` still open, starting another is a decision: the person is
+        asked to resume it, start another, or leave."""
+        choice = self._open_run_choice(doc_id)
+        if choice == "quit":
+            return 0
+        if choice is not None:
+            return self.resume(choice)
         started = self.runs.start(doc_id, strict=strict, who=self.who, roles=roles)
         for warning in started.warnings:
             self.say(f"note: {inert_line(warning)}")
@@ -79,6 +87,24 @@ class LinePrompt:
             )
         )
         return self.walk(run, self.runs.document(run))
+
+    def _open_run_choice(self, doc_id: str) -> str | None:
+        """None to start a new run, "quit", or the id of the open run to resume."""
+        waiting = self.runs.listing(doc_id, open_only=True).runs
+        if not waiting:
+            return None
+        self.say(inert_line(f"{doc_id} already has {counted(len(waiting), 'open run')}:"))
+        for summary in waiting:
+            self.say("  " + inert_line(open_run_line(summary)))
+        while True:
+            try:
+                answer = self.ask("[r]esume the newest, start [a]nother, or [q]uit? ")
+            except (EOFError, KeyboardInterrupt):
+                return "quit"
+            word = answer.strip().lower()[:1]
+            if word in ("r", "a", "q"):
+                return {"r": waiting[0].id, "a": None, "q": "quit"}[word]
+            self.say("answer r, a or q")
 
     def resume(self, run_id: str) -> int:
         """Carry on with open run ``run_id``, first showing what changed in the procedure

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sopvault.core.approval import name_of
 from sopvault.core.evidence import shown
 from sopvault.model.document import Document
-from sopvault.model.run import Run, RunState, StepEntry, StepState
+from sopvault.model.run import Run, RunState, RunSummary, StepEntry, StepState
 
 BOXES = {
     StepState.DONE: "[x]",
@@ -84,6 +85,16 @@ def _time_per_step(run: Run) -> dict[int, timedelta]:
         took[entry.number] = entry.at - previous
         previous = max(previous, entry.at)
     return took
+
+
+def open_run_line(summary: RunSummary) -> str:
+    """One open run as the second-run question shows it: ``run 20261125-093000-ab12,
+    started by Dmitri Volkov on 2026-11-25 09:30 UTC, 2 of 5 steps done``."""
+    when = summary.started_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return (
+        f"run {summary.id}, started by {name_of(summary.started_by)} on {when},"
+        f" {summary.done} of {summary.total} steps done"
+    )
 
 
 def _when(moment: datetime) -> str:

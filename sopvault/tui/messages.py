@@ -11,6 +11,7 @@ from textual.message import Message
 from sopvault.model.control import LocalEdit, Proposal, Standing
 from sopvault.model.document import Document
 from sopvault.model.finding import Finding
+from sopvault.model.run import RunSummary
 from sopvault.model.search import SearchResponse
 from sopvault.services.runlist import Listing
 from sopvault.services.runs import Resumed, Runs, Started
@@ -66,6 +67,14 @@ class OfferProposal(Message):
 
     edits: list[LocalEdit]
     selected: str | None
+
+
+@dataclass
+class SecondRun(Message):
+    """``k`` on a procedure that has open runs (newest first): ask before starting."""
+
+    doc_id: str
+    waiting: list[RunSummary]
 
 
 @dataclass

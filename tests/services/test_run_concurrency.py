@@ -59,3 +59,33 @@ def test_two_processes_marking_one_run_at_once_lose_no_step(sample_path: Path) -
         if [steps[0].state, steps[1].state] != [StepState.DONE, StepState.DONE]:
             lost.append(run_id)
     assert lost == []
+
+
+def run_prompt(root: Path, answers: str) -> subprocess.CompletedProcess[str]:
+    """`sopvault run SOP-002` at the line prompt, answered with ``answers``."""
+    return subprocess.run(
+        [sys.executable, "-m", "sopvault", "--vault", str(root), "run", "SOP-002"],
+        input=answers,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=120,
+    )
+
+
+def test_a_second_run_of_the_same_procedure_is_a_decision(sample_path: Path) -> None:
+    """Issue 13 (a second run is a decision): `run ID` with a run of ID still open says
+    who started it and when, and asks; resume carries on with that run, quit starts
+    nothing, and only "another" starts a second run."""
+    runs = Runs(workspace_at(sample_path))
+    first = runs.start("SOP-002", who=DMITRI).run.id
+    left = run_prompt(sample_path, "q\n")
+    assert left.returncode == 0 and "already has 1 open run" in left.stdout
+    assert f"run {first}, started by Dmitri Volkov on " in left.stdout
+    assert [r.id for r in runs.listing("SOP-002", open_only=True).runs] == [first]
+    resumed = run_prompt(sample_path, "r\nd\nq\n")
+    assert f"resuming run {first}" in resumed.stdout
+    assert runs.load(first).steps[0].state is StepState.DONE
+    another = run_prompt(sample_path, "a\nq\n")
+    assert another.returncode == 0
+    assert len(runs.listing("SOP-002", open_only=True).runs) == 2

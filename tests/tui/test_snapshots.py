@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
 from tests.conftest import workspace_at
@@ -146,3 +147,21 @@ def test_browse_edited_working_copy(snap_compare: Any, demo_path: Path) -> None:
         await open_document(pilot, "SOP-010")
 
     assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=open_leach_sop)
+
+
+def test_second_run_dialog(
+    snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 (a second run is a decision): `k` on a procedure with an open run asks."""
+    monkeypatch.setattr("sopvault.services.runs.secrets.token_hex", lambda _: "1a2b")  # a stable id
+    started = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+    Runs(Workspace.open(demo_path, clock=lambda: started)).start(
+        "SOP-010", who="Dmitri Volkov <dmitri.volkov@harrowfinch.example>"
+    )
+
+    async def ask_again(pilot: Pilot[None]) -> None:
+        await open_document(pilot, "SOP-010")
+        await pilot.press("k")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=ask_again)

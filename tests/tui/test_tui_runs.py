@@ -246,3 +246,35 @@ async def test_late_steps_show_in_the_runner(demo_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, RunScreen) and app.screen.run.id == run_id
         assert "LATE: step 2" in text_of(pilot, "#run-status")
+
+
+async def test_k_on_a_procedure_with_an_open_run_asks_first(demo_path: Path) -> None:
+    """Issue 13 (a second run is a decision): `k` again on a procedure with an open run
+    shows who started it and when, and asks: resume it, start another, or cancel."""
+    from sopvault.tui.dialogs.second_run import SecondRunScreen
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = (await start_run(pilot)).run.id
+        await pilot.press("escape")
+        await settle(pilot)
+        for button, expect in (("#second-run-resume", "resume"), ("#second-run-another", "new")):
+            await pilot.press("k")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, SecondRunScreen) and dialog.waiting[0].id == first
+            shown = " ".join(plain(label) for label in dialog.query("Label"))
+            assert "SOP-010 already has" in shown and f"run {first}, started by" in shown
+            await pilot.click(button)
+            await settle(pilot)
+            runner = app.screen
+            assert isinstance(runner, RunScreen)
+            assert (runner.run.id == first) is (expect == "resume")
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("escape")  # cancel: nothing starts
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+    assert len(Runs(workspace_at(demo_path)).listing("SOP-010", open_only=True).runs) == 2

@@ -25,6 +25,7 @@ from sopvault.services.syncplan import Distance
 from sopvault.services.vault import DocumentFilter, Vault
 from sopvault.tui import messages as msg
 from sopvault.tui.dialogs.filter import FilterScreen
+from sopvault.tui.dialogs.second_run import SecondRunScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.notices import notice
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
@@ -282,11 +283,35 @@ class BrowseScreen(Screen[None]):
         self.start_run(doc.id)
 
     @background("run", "Cannot start")
-    def start_run(self, doc_id: str) -> None:
-        """Start in a worker: it reads main's text from git and fsyncs the new run file."""
+    def start_run(self, doc_id: str, another: bool = False) -> None:
+        """Start in a worker: it reads main's text from git and fsyncs the new run file.
+        With a run of ``doc_id`` open, ask first unless ``another`` was chosen."""
         runs = self.runs()
+        waiting = [] if another else runs.listing(doc_id, open_only=True).runs
+        if waiting:
+            self.post_message(msg.SecondRun(doc_id, waiting))
+            return
         started = runs.start(doc_id)
         self.post_message(msg.RunReady(runs, started, runs.document(started.run)))
+
+    @on(msg.SecondRun)
+    def ask_second_run(self, event: msg.SecondRun) -> None:
+        """Resume the open run, start another, or nothing, as the person decides."""
+
+        def decided(choice: str | None) -> None:
+            if choice == "another":
+                self.start_run(event.doc_id, another=True)
+            elif choice is not None:
+                self.resume_run(choice)
+
+        self.app.push_screen(SecondRunScreen(event.doc_id, event.waiting), decided)
+
+    @background("resume", "Cannot resume")
+    def resume_run(self, run_id: str) -> None:
+        """Resume an open run in a worker (it reads the pinned text from git)."""
+        runs = self.runs()
+        resumed = runs.resume(run_id)
+        self.post_message(msg.RunReady(runs, resumed, resumed.document))
 
     def action_sync(self) -> None:
         """Sync with the team's git server and show what came in."""
