@@ -129,7 +129,7 @@ def scan_documents(root: Path) -> tuple[list[FileStamp], list[Finding]]:
                 stack.append((entry.path, rel + "/"))
                 continue
             if not name.endswith(".md"):
-                if name.endswith(OTHER_MARKDOWN) and is_other_markdown(rel):
+                if is_other_markdown(rel):
                     message = "Hugo reads this as a page; sopvault reads .md files only: rename it"
                     refused.append(_refusal(rel, "markdown-suffix", message))
                 continue
