@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -19,16 +19,13 @@ if TYPE_CHECKING:
     from sopvault.services.vault import Vault
 
 E = TypeVar("E", bound=Enum)
-if TYPE_CHECKING:  # Click's newer releases type ParamType as a generic; older ones do not
-    _ChoiceBase: TypeAlias = click.ParamType[Any, Any]
-    _TextBase: TypeAlias = click.ParamType[str, str]
-else:
-    _ChoiceBase = _TextBase = click.ParamType
 # A close-enough id for "did you mean": typos in the number or the prefix, not any id.
 SUGGEST_CUTOFF = 0.7
 
 
-class WordChoice(_ChoiceBase, Generic[E]):
+# Click's releases type ParamType as a generic of two parameters (8.2-8.4), of one (8.5),
+# or not at all (8.1): subclassed bare (pyproject's mypy override for this module).
+class WordChoice(click.ParamType, Generic[E]):
     """One of an enum's values as people type it (``wi``, ``sop``, "in review", any case):
     the enum's own ``parse`` decides (``Kind.parse``, ``Status.parse``), so the CLI and every
     other reader accept the same words; a word it refuses is a usage error naming the choices."""
@@ -62,7 +59,7 @@ KIND = WordChoice("kind", Kind, Kind.parse)
 STATUS = WordChoice("status", Status, Status.parse)
 
 
-class CompletedText(_TextBase):
+class CompletedText(click.ParamType):
     """Text taken as typed, completed by the shell from ``candidates(ctx)``.
 
     The candidates are read from the vault only when the shell asks (see completion.py);

@@ -1,27 +1,40 @@
-"""The run rules: start a run, record a step, apply conditions, complete, abort, summarize.
+"""The run rules: which event an action makes, or why it is refused.
 
-Pure rules on ``model.run`` data, no git and no disk: the Runs service reads and writes
-the files and commits them; the CLI, the line prompt and the TUI all change a run through
-``mark``, ``complete`` and ``abort`` here, so the rules are the same everywhere.
+Pure rules on ``model.run`` data, no git and no disk. Every action (``mark``, ``accept``,
+``complete``, ``abort``, ``assign``...) checks the run as derived from its log and returns
+the one new ``Event`` to append; ``core.runlog.apply`` then derives what it changes. The
+Runs service appends and commits; the CLI, the line prompt and the TUI all act through
+here, so the rules are the same everywhere.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sopvault.core.conditions import Outcome, due_seconds, evaluate, parse_condition
-from sopvault.core.evidence import accept
+from sopvault.core.conditions import due_seconds, evaluate, parse_condition
+from sopvault.core.evidence import accept as accepted_value
+from sopvault.core.evidence import deviation
+from sopvault.core.runlog import apply, apply_conditions, outcomes
 from sopvault.core.wording import numbered
 from sopvault.errors import RunError
 from sopvault.model.document import Document, Step
 from sopvault.model.run import (
+    Event,
+    EventType,
     Run,
     RunState,
     RunSummary,
     StepEntry,
     StepState,
     check_run_id,
+    new_event_id,
 )
+
+
+class NoteRequired(RunError):
+    """An answer that is a deviation, recorded without the note that must explain it; the
+    message says what departs. Runners catch it to ask for the note."""
 
 
 def summarize(run: Run) -> RunSummary:
@@ -50,6 +63,9 @@ def summarize(run: Run) -> RunSummary:
             and s.at is not None
             and s.at > s.due_at
         ),
+        deviations=len(run.deviations()),
+        outcome=run.outcome,
+        legacy=run.legacy,
     )
 
 
@@ -63,23 +79,15 @@ def new_run(
     now: datetime,
     roles: dict[str, str] | None = None,
 ) -> Run:
-    """A fresh open run of ``doc`` following the text at ``commit``/``blob``.
+    """A fresh open run of ``doc`` following the text at ``commit``/``blob``, its log
+    holding the start event.
 
-    Each step's ``due`` (``"30m"``) becomes a deadline from ``now``; steps whose condition
-    is already false start as n/a. RunError when the id is malformed or the document has
-    no steps.
+    Each step's ``due`` (``"30m"``) becomes a deadline from ``now`` and its ``when`` is
+    copied, so the log alone derives the run; steps whose condition is already false
+    start as n/a. RunError when the id is malformed or the document has no steps.
     """
     if not doc.steps:
         raise RunError(f"{doc.id} has no steps to run")
-    steps = [
-        StepEntry(
-            number=i,
-            action=step.action,
-            control_point=step.control_point,
-            due_at=now + timedelta(seconds=due_seconds(step.due)) if step.due else None,
-        )
-        for i, step in enumerate(doc.steps, start=1)
-    ]
     run = Run(
         id=check_run_id(run_id),
         doc_id=doc.id,
@@ -91,10 +99,25 @@ def new_run(
         started_by=who,
         started_at=now,
         roles=dict(roles or {}),
-        steps=steps,
+        steps=fresh_steps(doc, now),
     )
-    apply_conditions(run, doc, now)
+    apply(run, Event(new_event_id(), EventType.START, who, now))
+    apply_conditions(run, now)
     return run
+
+
+def fresh_steps(doc: Document, started: datetime) -> list[StepEntry]:
+    """The pending entries of ``doc``'s steps for a run started at ``started``."""
+    return [
+        StepEntry(
+            number=i,
+            action=step.action,
+            control_point=step.control_point,
+            due_at=started + timedelta(seconds=due_seconds(step.due)) if step.due else None,
+            when=step.when,
+        )
+        for i, step in enumerate(doc.steps, start=1)
+    ]
 
 
 def mark(
@@ -108,40 +131,53 @@ def mark(
     value: str | None = None,
     note: str = "",
     reason: str = "",
-) -> StepEntry:
-    """Record one step and return its entry.
+) -> Event:
+    """The event that records ``action`` on step ``number``.
 
-    ``action`` is ``done`` (with its evidence), ``skip`` or ``na`` (a deviation: a control
-    point needs a ``reason``), ``note`` (adds a note, state unchanged) or ``undo`` (back to
-    pending). RunError when the run is closed or the rules refuse; EvidenceError when the
-    value does not fit the step's evidence spec.
+    ``action`` is ``done`` (with its evidence), ``skip`` or ``na`` (a control point needs a
+    ``reason``), ``note`` (adds a note, state unchanged) or ``undo`` (takes back the answer
+    in force, which stays in the log). An answer on a step already answered corrects it:
+    the new event names the one it replaces. A value outside its range, a failing answer
+    and a skipped control point are deviations: NoteRequired when no note says what
+    happened. RunError when the run is closed or the rules refuse; EvidenceError when the
+    value is no answer of the step's type.
     """
     _must_be_open(run)
     entry = run.step(number)
     step = doc.steps[number - 1]
     note, reason = note.strip(), reason.strip()
+    made = Event(new_event_id(), EventType.NOTE, who, now, step=number)
     if action == "note":
         if not note:
             raise RunError("write the note to add")
-        entry.note = f"{entry.note}; {note}" if entry.note else note
-        return entry
+        return replace(made, note=note)
     if action == "undo":
-        entry.state, entry.by, entry.at, entry.value = StepState.PENDING, "", None, None
-        entry.note, entry.reason, entry.auto = "", "", False
-    elif action == "done":
-        _record_done(run, entry, step, value)
+        if not entry.event:
+            raise RunError(f"step {number} has no answer to undo")
+        return replace(made, type=EventType.UNDO, corrects=entry.event, note=note)
+    if action == "done":
+        value_kept, departs = _done(run, entry, step, value)
+        made = replace(made, type=EventType.DONE, value=value_kept, deviation=departs)
+        made = replace(made, stops=bool(departs) and step.stops_work and value_kept is not None)
     elif action in ("skip", "na"):
-        _record_deviation(entry, step, action, value, reason)
+        made = replace(made, type=_skip_or_na(entry, step, action, value, reason), reason=reason)
+        if made.type is EventType.SKIP and step.control_point:
+            made = replace(made, deviation="control point skipped")
     else:
-        raise RunError(f"unknown step action {action!r}: use done, skip or na")
-    if action != "undo":
-        entry.by, entry.at, entry.note, entry.auto = who, now, note or entry.note, False
-    apply_conditions(run, doc, now)
-    return entry
+        raise RunError(f"unknown step action {action!r}: use done, skip, na, note or undo")
+    if made.deviation and made.type is EventType.DONE and not note:
+        raise NoteRequired(
+            f"step {number}: {made.deviation}; it is recorded as a deviation:"
+            " say what happened (--note)"
+        )
+    return replace(made, note=note, corrects=entry.event)
 
 
-def _record_done(run: Run, entry: StepEntry, step: Step, value: str | None) -> None:
-    """Mark ``entry`` done with its evidence, if its condition lets it apply."""
+def _done(
+    run: Run, entry: StepEntry, step: Step, value: str | None
+) -> tuple[str | float | None, str]:
+    """The value ``done`` records for ``entry`` and its deviation ("" when none), if the
+    step's condition lets it apply."""
     if entry.auto:
         raise RunError(
             f"step {entry.number} does not apply: its condition ({step.when}) is false;"
@@ -151,18 +187,18 @@ def _record_done(run: Run, entry: StepEntry, step: Step, value: str | None) -> N
         raise RunError(
             f"step {entry.number} applies only when {step.when}: record the steps it looks at first"
         )
-    stored: str | float | None = None
     if step.evidence is not None:
-        stored = accept(step.evidence, value or "")
-    elif value is not None and value.strip():
-        stored = value.strip()
-    entry.state, entry.value, entry.reason = StepState.DONE, stored, ""
+        stored: str | float = accepted_value(step.evidence, value or "")
+        return stored, deviation(step, stored)
+    if value is not None and value.strip():
+        return value.strip(), ""
+    return None, ""
 
 
-def _record_deviation(
+def _skip_or_na(
     entry: StepEntry, step: Step, action: str, value: str | None, reason: str
-) -> None:
-    """Mark ``entry`` skipped or n/a; a control point must say why."""
+) -> EventType:
+    """A skip or n/a of ``entry``; a control point must say why."""
     if value:
         raise RunError(f"a value is recorded with done, not with {action}")
     if step.control_point and not reason:
@@ -170,41 +206,22 @@ def _record_deviation(
             f"step {entry.number} is a control point: say why it is "
             f"{'skipped' if action == 'skip' else 'not applicable'} (--reason)"
         )
-    entry.state = StepState.SKIPPED if action == "skip" else StepState.NA
-    entry.value, entry.reason = None, reason
+    return EventType.SKIP if action == "skip" else EventType.NA
 
 
-def outcomes(run: Run) -> dict[int, Outcome]:
-    """What the conditions look at: each step number's state word and value."""
-    return {s.number: Outcome(s.state.value, s.value) for s in run.steps}
-
-
-def apply_conditions(run: Run, doc: Document, now: datetime) -> None:
-    """Mark steps whose ``when`` is false as n/a by themselves, and bring them back to
-    pending when an earlier answer changes. Earlier steps first, so chains settle."""
-    for entry, step in zip(run.steps, doc.steps, strict=False):
-        if not step.when:
-            continue
-        decided = evaluate(parse_condition(step.when), outcomes(run))
-        if decided is False and entry.state is StepState.PENDING:
-            entry.state, entry.auto, entry.at, entry.by = StepState.NA, True, now, "sopvault"
-            entry.reason = f"condition false: {step.when}"
-        elif decided is not False and entry.auto:
-            entry.state, entry.auto, entry.at, entry.by = StepState.PENDING, False, None, ""
-            entry.reason = ""
-
-
-def completion_problem(run: Run, doc: Document) -> str | None:
+def completion_problem(run: Run) -> str | None:
     """Why the run cannot be completed yet (one line), or None when it can.
 
-    Control points come first: their evidence is what an auditor asks for.
+    Control points come first: their evidence is what an auditor asks for. A failed
+    control point that stops the work lets the run complete (as failed) with the steps
+    after it left pending.
     """
     if run.state is not RunState.OPEN:
         return f"run {run.id} is already {run.state.value}"
+    if run.stopped() is not None:
+        return None
     control_points = [
-        s.number
-        for s, step in zip(run.steps, doc.steps, strict=False)
-        if step.control_point and s.state is StepState.PENDING
+        s.number for s in run.steps if s.control_point and s.state is StepState.PENDING
     ]
     if control_points:
         lack = "lacks its" if len(control_points) == 1 else "still lack their"
@@ -216,20 +233,58 @@ def completion_problem(run: Run, doc: Document) -> str | None:
     return None
 
 
-def complete(run: Run, doc: Document, *, who: str, now: datetime) -> None:
-    """Close the run as completed; RunError with ``completion_problem`` when it cannot."""
-    problem = completion_problem(run, doc)
+def complete(run: Run, *, who: str, now: datetime) -> Event:
+    """The completion event, with the run's outcome; RunError with ``completion_problem``
+    when the run cannot be completed. (Whether its deviations must first be accepted is
+    the Runs service's question: it knows the vault's rules.)"""
+    problem = completion_problem(run)
     if problem:
         raise RunError(problem)
-    run.state, run.ended_by, run.ended_at = RunState.COMPLETED, who, now
+    return Event(new_event_id(), EventType.COMPLETE, who, now, outcome=run.judged_outcome().value)
 
 
-def abort(run: Run, *, who: str, now: datetime, reason: str) -> None:
-    """Close the run as aborted; RunError when it is closed already or ``reason`` is blank."""
+def abort(run: Run, *, who: str, now: datetime, reason: str) -> Event:
+    """The abort event; RunError when the run is closed already or ``reason`` is blank."""
     _must_be_open(run)
     if not reason.strip():
         raise RunError("say why the run is aborted (--reason)")
-    run.state, run.ended_by, run.ended_at, run.reason = RunState.ABORTED, who, now, reason.strip()
+    return Event(new_event_id(), EventType.ABORT, who, now, reason=reason.strip())
+
+
+def accept(run: Run, *, who: str, now: datetime, note: str = "") -> Event:
+    """The acceptance of every deviation not yet accepted, by ``who``; RunError when there
+    is none. Whether ``who`` may accept them is judged by the Runs service
+    (``core.approval.judge``, the same four-eyes rule as approvals)."""
+    waiting = run.unaccepted()
+    if not waiting:
+        raise RunError(f"run {run.id} has no deviation waiting to be accepted")
+    return Event(
+        new_event_id(),
+        EventType.ACCEPT,
+        who,
+        now,
+        note=note.strip(),
+        accepts=tuple(s.event for s in waiting),
+    )
+
+
+def assign(run: Run, doc: Document, role: str, person: str, *, who: str, now: datetime) -> Event:
+    """The assignment of ``role`` to ``person``; RunError when the run is closed or the
+    document names no such role."""
+    _must_be_open(run)
+    roles = {s.role for s in doc.steps if s.role} | set(doc.roles)
+    if role not in roles:
+        valid = ", ".join(sorted(roles)) or "none"
+        raise RunError(f"{doc.id} has no role {role!r} (its roles: {valid})")
+    return Event(new_event_id(), EventType.ASSIGN, who, now, role=role, person=person)
+
+
+def taken_up(run: Run, *, who: str, now: datetime, seen: str = "") -> Event:
+    """The event a resumed run records: ``resume``, or ``revision`` when main holds a newer
+    text (``seen``, its version) and the run keeps following its own."""
+    _must_be_open(run)
+    kind = EventType.REVISION if seen else EventType.RESUME
+    return Event(new_event_id(), kind, who, now, seen=seen)
 
 
 def _must_be_open(run: Run) -> None:

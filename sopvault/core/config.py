@@ -87,6 +87,10 @@ def _build(data: dict[str, Any], path: str) -> VaultConfig:
         raise _fail(path, "'main_branch' must be a string")
     checks = _table(data, "checks", path)
     extra_verbs = _strings(checks.get("extra_verbs", []), "checks.extra_verbs", path)
+    runs_table = _table(data, "runs", path)
+    deviation_approvers = _strings(
+        runs_table.get("deviation_approvers", []), "runs.deviation_approvers", path
+    )
     return VaultConfig(
         name=name,
         people=people,
@@ -95,6 +99,7 @@ def _build(data: dict[str, Any], path: str) -> VaultConfig:
         folders=folders,
         main_branch=branch,
         extra_verbs=tuple(v.lower() for v in extra_verbs),
+        deviation_approvers=deviation_approvers,
     )
 
 
@@ -160,6 +165,12 @@ approvers = []
 # file (git's gpg.ssh.allowedSignersFile format, kept in the vault) lists for the reviewer.
 # require_signatures = true
 # allowed_signers = "allowed_signers"
+
+[runs]
+# Who must accept a run's deviations (a value out of range, a failed control point, a
+# skipped control point) before it completes: handles, or "role:<role>"; never the person
+# who recorded them. Empty means deviations are recorded and need no acceptance.
+deviation_approvers = []
 
 [ids]
 # Prefixes for the ids that `sopvault new` hands out (SOP-001, WI-002, ...).

@@ -1,13 +1,17 @@
 """Checking the evidence a run records for a step against the step's ``record`` spec.
 
-The same function serves the scriptable commands, the line prompt and the TUI's input
-(which calls it on every key), so a value is accepted or refused the same way everywhere.
+The same functions serve the scriptable commands, the line prompt and the TUI's input
+(which calls them on every key), so a value is accepted, refused or taken as a deviation
+the same way everywhere. ``accept`` refuses only what is not an answer at all (a typo); a
+real measurement outside the allowed range, or a failing answer, is accepted and
+``deviation`` says why it departs from the procedure (issue 13: a deviation is recorded,
+never lost or disguised as a skip).
 """
 
 from __future__ import annotations
 
 from sopvault.errors import Invalid
-from sopvault.model.document import EvidenceSpec, EvidenceType
+from sopvault.model.document import EvidenceSpec, EvidenceType, Step
 
 YES = ("yes", "y", "true")
 NO = ("no", "n", "false")
@@ -18,7 +22,9 @@ class EvidenceError(Invalid):
 
 
 def accept(spec: EvidenceSpec, raw: str) -> str | float:
-    """The value to record (a number as float, yes/no as "yes"/"no"), or EvidenceError."""
+    """The value to record (a number as float, yes/no as "yes"/"no", a choice as the
+    procedure spells it), or EvidenceError when ``raw`` is no answer of the step's type.
+    A number outside its range is accepted: see ``deviation``."""
     text = raw.strip()
     what = spec.label or "a value"
     if not text:
@@ -50,11 +56,29 @@ def _number(spec: EvidenceSpec, text: str) -> float:
         raise EvidenceError(f"{text!r} is not a number{_range(spec)}") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise EvidenceError(f"{text!r} is not a number{_range(spec)}")
-    if spec.min is not None and value < spec.min:
-        raise EvidenceError(f"{value:g}{_unit(spec)} is below the minimum{_range(spec)}")
-    if spec.max is not None and value > spec.max:
-        raise EvidenceError(f"{value:g}{_unit(spec)} is above the maximum{_range(spec)}")
     return value
+
+
+def deviation(step: Step, value: str | float | None) -> str:
+    """Why ``value``, recorded for ``step``, departs from the procedure, in one line; ""
+    when it does not. A number below ``min`` or above ``max``, or an answer not in the
+    step's passing answers (``Step.passing``: its ``pass`` list, ``yes`` for a yes/no
+    control point) is a deviation; a failed answer is a failed control point when the
+    step is one."""
+    spec = step.evidence
+    if spec is None or value is None:
+        return ""
+    if isinstance(value, float):
+        if spec.min is not None and value < spec.min:
+            return f"{value:g}{_unit(spec)} is below the minimum{_range(spec)}"
+        if spec.max is not None and value > spec.max:
+            return f"{value:g}{_unit(spec)} is above the maximum{_range(spec)}"
+        return ""
+    passing = step.passing()
+    if passing and value not in passing:
+        what = "failed control point" if step.control_point else "failing answer"
+        return f"{what}: answered {value!r} (passes: {', '.join(passing)})"
+    return ""
 
 
 def _unit(spec: EvidenceSpec) -> str:

@@ -24,9 +24,11 @@ STEP_FIELDS = frozenset(
         "substeps",
         "when",
         "due",
+        "on_fail",
     )
 )
-EVIDENCE_FIELDS = frozenset(("type", "label", "min", "max", "unit", "choices"))
+EVIDENCE_FIELDS = frozenset(("type", "label", "min", "max", "unit", "choices", "pass"))
+ON_FAIL = ("stop", "continue")
 DURATION = re.compile(r"^\d+(?:\.\d+)?\s*(?:s|m|min|h|d)$")
 
 
@@ -138,6 +140,15 @@ def _build_step(
             )
     if "record" in item:
         step.evidence = _build_evidence(number, item["record"], line("record"), out)
+    if "on_fail" in item:
+        if item["on_fail"] in ON_FAIL:
+            step.stops_work = item["on_fail"] == "stop"
+        else:
+            out.error(
+                line("on_fail"),
+                "bad-value",
+                f'step {number}: on_fail must be "stop" or "continue", not {item["on_fail"]!r}',
+            )
     for key in item:
         if key not in STEP_FIELDS:
             out.warn(
@@ -194,4 +205,34 @@ def _build_evidence(number: int, raw: Any, line: int, out: FileFindings) -> Evid
         max=high,
         unit=unit if isinstance(unit, str) else None,
         choices=tuple(choices),
+        passing=_passing(where, kind, tuple(choices), raw.get("pass"), line, out),
     )
+
+
+def _passing(
+    where: str,
+    kind: EvidenceType,
+    choices: tuple[str, ...],
+    raw: Any,
+    line: int,
+    out: FileFindings,
+) -> tuple[str, ...]:
+    """``pass = [...]``: the answers of a yes/no or choice step that pass (issue 13)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw or not all(isinstance(a, str) for a in raw):
+        out.error(line, "wrong-type", f"{where} pass must be a list of answers")
+        return ()
+    answers = ("yes", "no") if kind is EvidenceType.YESNO else choices
+    if kind not in (EvidenceType.YESNO, EvidenceType.CHOICE):
+        out.error(line, "bad-value", f"{where} pass only applies to types 'yesno' and 'choice'")
+        return ()
+    unknown = [a for a in raw if a.casefold() not in (c.casefold() for c in answers)]
+    if unknown:
+        out.error(
+            line,
+            "bad-value",
+            f"{where} pass names {unknown[0]!r}, which is not one of: {', '.join(answers)}",
+        )
+        return ()
+    return tuple(c for c in answers if c.casefold() in (a.casefold() for a in raw))

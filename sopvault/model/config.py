@@ -64,3 +64,7 @@ class VaultConfig:
     folders: dict[Kind, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
     main_branch: str | None = None
     extra_verbs: tuple[str, ...] = ()
+    # ``[runs] deviation_approvers``: handles or ``role:`` entries, one of whom (never the
+    # person who recorded it) must accept a run's deviations before it completes; empty:
+    # deviations need no acceptance.
+    deviation_approvers: tuple[str, ...] = ()

@@ -129,6 +129,8 @@ class EvidenceSpec:
     max: float | None = None
     unit: str | None = None
     choices: tuple[str, ...] = ()
+    # The answers that pass (``pass = ["yes"]``); empty: every answer passes.
+    passing: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """A short human phrase such as ``number 2-8 °C`` or ``one of: pass, fail``."""
@@ -169,7 +171,20 @@ class Step:
     substeps: list[str] = field(default_factory=list)
     when: str | None = None  # a condition on earlier steps (sopvault.core.conditions)
     due: str | None = None  # how long after a run's start it is due: "30m", "2h"
+    stops_work: bool = False  # ``on_fail = "stop"``: a failed answer stops the run
     line: int = 0
+
+    def passing(self) -> tuple[str, ...]:
+        """The answers that pass this step's evidence: its ``pass`` list, else ``yes``
+        for a yes/no control point; empty when every answer passes."""
+        spec = self.evidence
+        if spec is None:
+            return ()
+        if spec.passing:
+            return spec.passing
+        if self.control_point and spec.type is EvidenceType.YESNO:
+            return ("yes",)
+        return ()
 
 
 @dataclass

@@ -1,12 +1,17 @@
-"""A checklist run as data: what one execution of a procedure recorded, step by step.
+"""A checklist run as data: the log of what happened in one execution of a procedure, and
+the state derived from it step by step.
 
-No I/O and no rules: ``core.checklist`` changes a run, ``store.runfile`` reads and writes its
-file (``runs/<ID>/<run-id>.toml``), ``render.runs`` shows it.
+A run is its events (``Event``), appended and never rewritten (21 CFR Part 11 §11.10(e):
+changes must not obscure what was recorded before); the ``StepEntry`` list and the run's
+state are derived from them by ``core.runlog``. No I/O and no rules here: ``core.checklist``
+decides which event an action makes, ``store.runlog`` reads and writes the file
+(``runs/<ID>/<run-id>.jsonl``), ``render.runs`` shows it.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -14,7 +19,10 @@ from enum import StrEnum
 from sopvault.errors import RunError
 
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{4}$")
+EVENT_ID = re.compile(r"^[0-9a-f]{8}$")
 RUNS_DIR = "runs"
+LOG_SUFFIX = ".jsonl"  # a run's log of events (format 2)
+LEGACY_SUFFIX = ".toml"  # a run file written before runs were logs (format 1), read only
 
 
 class RunState(StrEnum):
@@ -23,6 +31,76 @@ class RunState(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
     ABORTED = "aborted"
+
+
+class Outcome(StrEnum):
+    """How a completed run went: every control point passed, passed with deviations, or
+    failed (a control point failed whose step says the work stops there)."""
+
+    PASSED = "passed"
+    PASSED_WITH_DEVIATIONS = "passed with deviations"
+    FAILED = "failed"
+
+
+class EventType(StrEnum):
+    """What one event of a run's log records; the value is the word written in the file."""
+
+    START = "start"
+    DONE = "done"
+    SKIP = "skip"
+    NA = "na"
+    NOTE = "note"
+    UNDO = "undo"
+    ASSIGN = "assign"
+    RESUME = "resume"
+    REVISION = "revision"
+    ACCEPT = "accept"
+    COMPLETE = "complete"
+    ABORT = "abort"
+
+
+# The events that record an answer for a step (and so can be undone or corrected).
+ANSWERS = (EventType.DONE, EventType.SKIP, EventType.NA)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One action in a run, as appended to its log: who (``Name <email>``), when (aware,
+    UTC) and what. Never changed once written.
+
+    ``id`` is 8 hex digits, unique in the run (two clones never make the same one).
+    ``step`` is the 1-based step an answer, note or undo is about. ``corrects`` names the
+    event an undo takes back, or the answer a new answer for the same step replaces.
+    ``deviation`` says in one line why an answer departs from the procedure ("" when it
+    does not); ``stops`` marks a failed control point after which the work stops.
+    ``role``/``person`` belong to an assignment, ``accepts`` to an acceptance (the
+    deviation events it accepts), ``outcome`` to a completion, ``seen`` to a revision
+    change (the newer version main holds). ``imported`` marks events converted from a
+    format 1 run file.
+    """
+
+    id: str
+    type: EventType
+    by: str
+    at: datetime
+    step: int | None = None
+    value: str | float | None = None
+    note: str = ""
+    reason: str = ""
+    corrects: str = ""
+    deviation: str = ""
+    stops: bool = False
+    role: str = ""
+    person: str = ""
+    accepts: tuple[str, ...] = ()
+    outcome: str = ""
+    seen: str = ""
+    imported: bool = False
+
+
+def new_event_id() -> str:
+    """A fresh event id: 8 random hex digits."""
+    return secrets.token_hex(4)
 
 
 class StepState(StrEnum):
@@ -36,11 +114,13 @@ class StepState(StrEnum):
 
 @dataclass
 class StepEntry:
-    """What was recorded for one step of a run (a deviation is a skip or n/a with a reason).
+    """Where one step of a run stands, derived from the log.
 
     ``number`` is 1-based; ``at``/``due_at`` are aware datetimes; ``value`` is the evidence
     as accepted (a number as float, yes/no or text); ``auto`` marks an n/a that the step's
-    condition decided, re-evaluated on every change.
+    condition (``when``, copied from the procedure at start) decided. ``event`` is the id
+    of the answer in force ("" while pending or auto); ``deviation``/``stops`` are that
+    answer's. ``history`` holds every answer, note and undo about the step, in order.
     """
 
     number: int
@@ -54,14 +134,25 @@ class StepEntry:
     reason: str = ""
     due_at: datetime | None = None
     auto: bool = False
+    when: str | None = None
+    event: str = ""
+    deviation: str = ""
+    stops: bool = False
+    history: list[Event] = field(default_factory=list)
 
 
 @dataclass
 class Run:
-    """One run of a document: the exact text followed (commit, blob, path) and its entries.
+    """One run of a document: the exact text followed (commit, blob, path), its log of
+    events and the state derived from them.
 
     ``commit`` is the main commit whose text is followed ("" outside git), ``blob`` the blob
     id of that text and ``path`` the document's vault-relative path in that commit.
+    ``events`` is the whole log in the order it is applied (time, then file order; the
+    start first); ``late_events`` the answers recorded after the run closed (kept, shown,
+    not applied: they came from another clone). ``accepted`` maps a deviation's event id
+    to the acceptance events that accept it. ``legacy`` marks a format 1 file, read
+    through conversion and never rewritten.
     """
 
     id: str
@@ -79,11 +170,41 @@ class Run:
     ended_by: str = ""
     ended_at: datetime | None = None
     reason: str = ""
+    outcome: Outcome | None = None
+    events: list[Event] = field(default_factory=list)
+    late_events: list[Event] = field(default_factory=list)
+    accepted: dict[str, list[Event]] = field(default_factory=dict)
+    notes: list[Event] = field(default_factory=list)
+    legacy: bool = False
 
     @property
     def file(self) -> str:
         """Vault-relative path of the run file."""
-        return run_file(self.doc_id, self.id)
+        return run_file(self.doc_id, self.id, legacy=self.legacy)
+
+    def number_of(self, event_id: str) -> int:
+        """The 1-based position of event ``event_id`` in the log (0 when unknown): how
+        people refer to an event (``#4``)."""
+        return next((i for i, e in enumerate(self.events, start=1) if e.id == event_id), 0)
+
+    def deviations(self) -> list[StepEntry]:
+        """The steps whose answer in force is a deviation, in step order."""
+        return [s for s in self.steps if s.deviation]
+
+    def unaccepted(self) -> list[StepEntry]:
+        """The deviations no acceptance names yet."""
+        return [s for s in self.deviations() if s.event not in self.accepted]
+
+    def stopped(self) -> StepEntry | None:
+        """The failed control point that stops the work, when one is in force."""
+        return next((s for s in self.steps if s.stops), None)
+
+    def judged_outcome(self) -> Outcome:
+        """What the run's outcome is now: failed when a stopping control point failed,
+        passed with deviations when any answer in force deviates, else passed."""
+        if self.stopped() is not None:
+            return Outcome.FAILED
+        return Outcome.PASSED_WITH_DEVIATIONS if self.deviations() else Outcome.PASSED
 
     def step(self, number: int) -> StepEntry:
         """The entry of step ``number`` (1-based); RunError names the valid range."""
@@ -131,11 +252,14 @@ class RunSummary:
     total: int
     pending_due: tuple[tuple[int, datetime], ...]
     late_done: tuple[int, ...]
+    deviations: int = 0
+    outcome: Outcome | None = None
+    legacy: bool = False
 
     @property
     def file(self) -> str:
         """Vault-relative path of the run file."""
-        return run_file(self.doc_id, self.id)
+        return run_file(self.doc_id, self.id, legacy=self.legacy)
 
     def progress(self) -> tuple[int, int]:
         """``(dealt, total)``, as ``Run.progress``."""
@@ -147,9 +271,10 @@ class RunSummary:
         return sorted(waiting | set(self.late_done))
 
 
-def run_file(doc_id: str, run_id: str) -> str:
-    """The vault-relative path of a run's file: ``runs/<doc id>/<run id>.toml``."""
-    return f"{RUNS_DIR}/{doc_id}/{run_id}.toml"
+def run_file(doc_id: str, run_id: str, *, legacy: bool = False) -> str:
+    """The vault-relative path of a run's file: ``runs/<doc id>/<run id>.jsonl`` (``.toml``
+    for a format 1 file)."""
+    return f"{RUNS_DIR}/{doc_id}/{run_id}{LEGACY_SUFFIX if legacy else LOG_SUFFIX}"
 
 
 def check_run_id(run_id: str) -> str:

@@ -1,8 +1,11 @@
-"""Committing an ended run: exactly its one file, on the current branch, with a private
-index, so nothing else the user has staged or changed is touched."""
+"""Committing a run's file: exactly that one file, on the current branch, with a private
+index, so nothing else the user has staged or changed is touched. An ended run is
+committed when it ends; an open one when a deviation is accepted (the acceptor's own
+commit) and when ``sopvault sync`` takes it to the team."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sopvault.core.trailers import RUN_ID, RUN_STATE, SOP_ID, message
@@ -14,7 +17,13 @@ from sopvault.store.git.repo import ZERO, GitError, Repo
 _ATTEMPTS = 5
 
 
-def commit_run(repo: Repo, repo_path: str, file: Path, run: Run) -> str:
+def commit_run(
+    repo: Repo,
+    repo_path: str,
+    file: Path,
+    run: Run,
+    extra: Sequence[tuple[str, str]] = (),
+) -> str:
     """Commit the run file at ``file`` (``repo_path`` in the repository) on the current
     branch, then stage that one entry so ``git status`` shows it as committed. Returns the
     commit id; raises RunError when the branch keeps moving or the index cannot be
@@ -23,10 +32,11 @@ def commit_run(repo: Repo, repo_path: str, file: Path, run: Run) -> str:
     repo.check_on_branch(f"run {run.id}")
     repo.check_index_unlocked()
     data = file.read_bytes()
+    state = run.state.value if run.state is not RunState.OPEN else "recorded"
     text = message(
-        f"Run {run.doc_id} {run.state.value}: {run.title}",
+        f"Run {run.doc_id} {state}: {run.title}",
         run.reason if run.state is RunState.ABORTED else "",
-        [(SOP_ID, run.doc_id), (RUN_ID, run.id), (RUN_STATE, run.state.value)],
+        [(SOP_ID, run.doc_id), (RUN_ID, run.id), (RUN_STATE, run.state.value), *extra],
     )
     sign = repo.config_bool("commit.gpgsign")
     for attempt in range(_ATTEMPTS):

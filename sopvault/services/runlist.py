@@ -14,10 +14,11 @@ from pathlib import Path
 from sopvault.core.checklist import summarize
 from sopvault.errors import InvalidId
 from sopvault.model.document import is_valid_id
-from sopvault.model.run import RUNS_DIR, Run, RunState, RunSummary
+from sopvault.model.run import LEGACY_SUFFIX, LOG_SUFFIX, RUNS_DIR, Run, RunState, RunSummary
 from sopvault.services.vault import Vault
+from sopvault.store import runfile, runlog
 from sopvault.store.cache import read_cached, write_cached
-from sopvault.store.runfile import RunFileError, loads
+from sopvault.store.runlog import RunFileError
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Listing:
 
 
 RUNS_CACHE = "runs.pickle"
+SUFFIXES = (LOG_SUFFIX, LEGACY_SUFFIX)
 # The summary's fields: a cache written before one was added is not used.
 _SHAPE = tuple(f.name for f in fields(RunSummary))
 # Cached per run file: (size, mtime_ns, summary or (message, line) of a file that is broken).
@@ -60,7 +62,7 @@ def list_runs(
             changed = True
             outcome: RunSummary | tuple[str, int | None]
             try:
-                run = loads((vault.root / rel).read_text(encoding="utf-8"), rel)
+                run = _loads((vault.root / rel).read_text(encoding="utf-8"), rel)
             except RunFileError as err:
                 outcome = (err.message, err.line)
             except (OSError, UnicodeDecodeError) as err:
@@ -86,9 +88,15 @@ def list_runs(
     return listing
 
 
+def _loads(text: str, rel: str) -> Run:
+    """A run from its file's text: a log, or a format 1 file converted."""
+    return runfile.loads(text, rel) if rel.endswith(LEGACY_SUFFIX) else runlog.loads(text, rel)
+
+
 def _run_files(root: Path, doc_id: str | None) -> list[tuple[str, os.stat_result]]:
-    """``runs/<ID>/*.toml`` with their stats, by ``scandir`` (a glob plus a stat per
-    file took seven times as long on ten thousand runs). Links are not followed."""
+    """``runs/<ID>/*.jsonl`` (and format 1 ``*.toml`` files that no log has replaced) with
+    their stats, by ``scandir`` (a glob plus a stat per file took seven times as long on
+    ten thousand runs). Links are not followed."""
     top = root / RUNS_DIR
     folders: list[tuple[str, str]] = []
     try:
@@ -103,9 +111,15 @@ def _run_files(root: Path, doc_id: str | None) -> list[tuple[str, os.stat_result
     for name, folder in folders:
         try:
             with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".toml") and entry.is_file(follow_symlinks=False):
-                        found.append((f"{RUNS_DIR}/{name}/{entry.name}", entry.stat()))
+                files = [
+                    e
+                    for e in entries
+                    if e.name.endswith(SUFFIXES) and e.is_file(follow_symlinks=False)
+                ]
+            logs = {e.name.removesuffix(LOG_SUFFIX) for e in files if e.name.endswith(LOG_SUFFIX)}
+            for entry in files:
+                if entry.name.removesuffix(LEGACY_SUFFIX) not in logs:
+                    found.append((f"{RUNS_DIR}/{name}/{entry.name}", entry.stat()))
         except OSError:
             continue
     return found

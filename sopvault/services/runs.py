@@ -1,9 +1,10 @@
-"""The Runs service: start, record, complete and list checklist runs.
+"""The Runs service: start, record, accept, complete and list checklist runs.
 
-Every change is written to ``runs/<ID>/<run-id>.toml`` at once (temp file, fsync, rename),
-so a run survives Ctrl-C, a killed process or a lost SSH session. Completing or aborting
-commits that one file on the current branch with a private index, so nothing else in the
-working tree or the index is touched.
+Every action is one event appended to ``runs/<ID>/<run-id>.jsonl`` at once (fsynced and
+read back, under the run's lock: ``services.runfiles``), so a run survives Ctrl-C, a killed
+process or a lost SSH session, and two processes recording on one run lose nothing.
+Completing, aborting and accepting deviations commit that one file on the current branch
+with a private index, so nothing else in the working tree or the index is touched.
 """
 
 from __future__ import annotations
@@ -11,26 +12,30 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sopvault.core.checklist import abort, complete, mark, new_run
+from sopvault.core import checklist
+from sopvault.core.approval import Rules
 from sopvault.core.parse import parse_text
-from sopvault.errors import InvalidId, RunError, RunNotFound
+from sopvault.errors import InvalidId, RunError
 from sopvault.model.control import Identity, TextAt
 from sopvault.model.document import Document, Status, is_valid_id
-from sopvault.model.run import RUNS_DIR, Run, RunState, check_run_id
+from sopvault.model.run import Run, RunState
 from sopvault.services.review.common import RevisionError
 from sopvault.services.review.history import History
+from sopvault.services.runaccept import (
+    ACCEPTS,
+    acceptance_rules,
+    completion_refusal,
+    refusal_to_accept,
+)
 from sopvault.services.runcommit import commit_run
+from sopvault.services.runfiles import RunFiles, taking_turns
 from sopvault.services.runlist import Listing, list_runs
 from sopvault.services.workspace import Workspace
-from sopvault.store.fs import folder_lock, write_atomic
 from sopvault.store.git.repo import GitError, Repo
-from sopvault.store.runfile import RunFileError, dumps, loads
 
 
 @dataclass
@@ -63,6 +68,7 @@ class Runs:
         self.vault = ws.vault
         self.repo: Repo | None = ws.repo
         self.history = History(ws) if ws.repo is not None else None
+        self.files = RunFiles(ws.vault)
         self._documents: dict[str, Document] = {}  # parsed pinned texts, by blob id
         self._me: str | None = None
 
@@ -117,7 +123,7 @@ class Runs:
         if strict and warnings:
             raise RunError(f"refused (--strict): {warnings[0]}")
         now = self.ws.now()
-        run = new_run(
+        run = checklist.new_run(
             self._new_id(doc_id, now),
             doc,
             commit=commit,
@@ -127,7 +133,7 @@ class Runs:
             roles=roles,
         )
         self._documents[blob] = doc
-        self.save(run)
+        self.files.create(run)
         return Started(run, warnings)
 
     def _text_to_follow(self, doc_id: str, warnings: list[str]) -> tuple[str, str, str, str]:
@@ -177,49 +183,20 @@ class Runs:
     def _new_id(self, doc_id: str, now: datetime) -> str:
         while True:
             run_id = f"{now.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
-            if not self._path(doc_id, run_id).exists():
+            if not self.files.path(doc_id, run_id).exists():
                 return run_id
 
-    # ---- reading and writing -----------------------------------------------------------
-
-    def _path(self, doc_id: str, run_id: str) -> Path:
-        return self.vault.root / RUNS_DIR / doc_id / f"{run_id}.toml"
-
-    def save(self, run: Run) -> None:
-        """Written and fsynced before this returns: what a runner showed as recorded is.
-        Raises ReadOnly where sopvault must not write, RunError when the disk refuses."""
-        self.vault.must_be_writable("record a run")
-        path = self._path(run.doc_id, run.id)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, dumps(run).encode("utf-8"), sync=True)
-        except OSError as err:
-            raise RunError(
-                f"cannot save {run.file}: {err.strerror or err}; this answer was not recorded"
-            ) from None
+    # ---- reading ---------------------------------------------------------------------
 
     def find(self, run_id: str) -> Path:
-        """The file of run ``run_id``; raises RunError for a malformed or unknown id."""
-        check_run_id(run_id)
-        folder = self.vault.root / RUNS_DIR
-        found = sorted(folder.glob(f"*/{run_id}.toml")) if folder.is_dir() else []
-        if not found:
-            raise RunNotFound(f"no run {run_id} (see `sopvault runs`)")
-        return found[0]
+        """The file of run ``run_id``; RunError for a malformed id, RunNotFound (a
+        RunError) for an unknown one."""
+        return self.files.find(run_id)
 
     def load(self, run_id: str) -> Run:
-        """The run as recorded; raises RunError when unknown, RunFileError when its file
-        cannot be read or holds another run."""
-        path = self.find(run_id)
-        rel = path.relative_to(self.vault.root).as_posix()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise RunFileError(f"cannot read: {err}", path=rel) from None
-        run = loads(text, rel)
-        if run.id != run_id or path.parent.name != run.doc_id:
-            raise RunFileError(f"holds run {run.id} of {run.doc_id}, not {run_id}", path=rel)
-        return run
+        """The run as its log derives it; RunError when unknown, RunFileError when its
+        file cannot be read or holds another run."""
+        return self.files.load(run_id)
 
     def document(self, run: Run) -> Document:
         """The exact text the run follows, parsed: from git by blob id when pinned."""
@@ -274,15 +251,15 @@ class Runs:
         reason: str = "",
         who: str | None = None,
     ) -> Run:
-        """Record one step entry (``action``: done, skip, fail...; ``value`` for evidence)
-        by ``who`` (default: the acting person) at the clock's time, saved at once.
-        Raises RunError when the run rules refuse it."""
+        """Record one action on a step (``done``, ``skip``, ``na``, ``note``, ``undo``; see
+        ``checklist.mark``) by ``who`` (default: the acting person) at the clock's time,
+        appended at once. Raises RunError (NoteRequired for a deviation without its note)
+        when the run rules refuse it, EvidenceError for a value that is no answer."""
         with taking_turns(self.find(run_id).parent, run_id):
             run = self.load(run_id)
-            doc = self.document(run)
-            mark(
+            event = checklist.mark(
                 run,
-                doc,
+                self.document(run),
                 number,
                 action,
                 who=self.who(who),
@@ -291,11 +268,48 @@ class Runs:
                 note=note,
                 reason=reason,
             )
-            self.save(run)
+            self.files.append(run, event)
         return run
 
+    def assign(self, run_id: str, role: str, person: str, who: str | None = None) -> Run:
+        """Record that ``person`` fills ``role`` in the run from now on."""
+        with taking_turns(self.find(run_id).parent, run_id):
+            run = self.load(run_id)
+            now = self.ws.now()
+            event = checklist.assign(
+                run, self.document(run), role, person, who=self.who(who), now=now
+            )
+            self.files.append(run, event)
+        return run
+
+    def take_up(self, run_id: str, seen: str = "", who: str | None = None) -> Run:
+        """Record that the run is taken up again (``seen``: the newer version main holds,
+        which the run does not follow)."""
+        with taking_turns(self.find(run_id).parent, run_id):
+            run = self.load(run_id)
+            event = checklist.taken_up(run, who=self.who(who), now=self.ws.now(), seen=seen)
+            self.files.append(run, event)
+        return run
+
+    def accept(self, run_id: str, note: str = "") -> tuple[Run, str | None]:
+        """The acting person accepts the run's waiting deviations; committed at once as
+        theirs (None outside git). Raises RunError when there is none, or when the four-eyes
+        rule refuses them (they recorded one, or are not among the deviation approvers)."""
+        with taking_turns(self.find(run_id).parent, run_id):
+            run = self.load(run_id)
+            who = self.who()
+            problem = refusal_to_accept(run, who, self._acceptance_rules())
+            if problem is not None:
+                raise RunError(problem)
+            self._can_commit()
+            event = checklist.accept(run, who=who, now=self.ws.now(), note=note)
+            self.files.append(run, event)
+            return run, self._commit(run, [(ACCEPTS, event.id)])
+
     def complete(self, run_id: str, who: str | None = None) -> tuple[Run, str | None]:
-        """Completed and committed; returns the commit (None outside git)."""
+        """Completed and committed; returns the commit (None outside git). RunError when
+        steps are pending, or deviations wait for acceptance (``[runs]
+        deviation_approvers``)."""
         with taking_turns(self.find(run_id).parent, run_id):
             return self._complete(run_id, who)
 
@@ -303,9 +317,14 @@ class Runs:
         run = self.load(run_id)
         if self._ended_not_committed(run, RunState.COMPLETED):
             return run, self._commit(run)
+        event = checklist.complete(run, who=self.who(who), now=self.ws.now())
+        problem = completion_refusal(
+            run, self._acceptance_rules(), self.repo, self.ws.repo_path(run.file)
+        )
+        if problem is not None:
+            raise RunError(problem)
         self._can_commit()
-        complete(run, self.document(run), who=self.who(who), now=self.ws.now())
-        self.save(run)
+        self.files.append(run, event)
         return run, self._commit(run)
 
     def abort(self, run_id: str, reason: str, who: str | None = None) -> tuple[Run, str | None]:
@@ -319,9 +338,44 @@ class Runs:
         if self._ended_not_committed(run, RunState.ABORTED):
             return run, self._commit(run)
         self._can_commit()
-        abort(run, who=self.who(who), now=self.ws.now(), reason=reason)
-        self.save(run)
+        event = checklist.abort(run, who=self.who(who), now=self.ws.now(), reason=reason)
+        self.files.append(run, event)
         return run, self._commit(run)
+
+    def discard(self, run_id: str) -> Run:
+        """Remove an open run that recorded nothing, by the person who started it, without
+        a commit. RunError when it recorded anything, is closed, was started by someone
+        else, or is already in git (then it is part of the record: abort it)."""
+        with taking_turns(self.find(run_id).parent, run_id):
+            run = self.load(run_id)
+            me = Identity.parse(self.who())
+            starter = Identity.parse(run.started_by)
+            if run.state is not RunState.OPEN:
+                raise RunError(f"run {run_id} is {run.state.value}: it stays in the record")
+            if me is None or starter is None or not me.same_as(starter):
+                raise RunError(f"only {run.started_by}, who started run {run_id}, may discard it")
+            if len(run.events) > 1:
+                raise RunError(
+                    f"run {run_id} has recorded {len(run.events) - 1} event(s):"
+                    " it is part of the record; abort it with a reason instead"
+                )
+            head = self.repo.rev("HEAD") if self.repo is not None else None
+            if (
+                self.repo is not None
+                and head
+                and self.repo.blob_ids(head, [self.ws.repo_path(run.file)])
+            ):
+                raise RunError(f"run {run_id} is committed: abort it with a reason instead")
+            (self.vault.root / run.file).unlink()
+        return run
+
+    def _acceptance_rules(self) -> Rules | None:
+        """``[runs] deviation_approvers`` as main holds it (the working copy's outside git)."""
+        if self.history is None:
+            return acceptance_rules(self.vault.config)
+        return acceptance_rules(
+            self.history.rules_at(self.repo.rev(self.ws.main_ref) if self.repo else None)
+        )
 
     def _can_commit(self) -> None:
         """Before the run changes state: a locked index or a detached HEAD would leave it
@@ -337,11 +391,18 @@ class Runs:
             return False
         return self.repo.differs_from(self.repo.rev("HEAD"), self.ws.repo_path(run.file))
 
-    def _commit(self, run: Run) -> str | None:
-        """Commit the ended run's file (None outside git); see ``runcommit.commit_run``."""
+    def _commit(self, run: Run, extra: list[tuple[str, str]] | None = None) -> str | None:
+        """Commit the run's file (None outside git), joined first with the text of it the
+        branch holds, so no event that came from another clone is lost; see
+        ``runcommit.commit_run``. The caller holds the run's lock."""
         if self.repo is None:
             return None
-        return commit_run(self.repo, self.ws.repo_path(run.file), self.vault.root / run.file, run)
+        repo_path = self.ws.repo_path(run.file)
+        head = self.repo.rev("HEAD")
+        committed = self.repo.blob(head, repo_path) if head else None
+        if committed:
+            self.files.rewrite_joined(run, committed.decode("utf-8", "replace"))
+        return commit_run(self.repo, repo_path, self.vault.root / run.file, run, extra or [])
 
     # ---- listing -----------------------------------------------------------------------
 
@@ -354,22 +415,6 @@ class Runs:
     def now(self) -> datetime:
         """The workspace clock's time (aware, UTC): what lateness is measured against."""
         return self.ws.now()
-
-
-@contextmanager
-def taking_turns(folder: Path, run_id: str) -> Iterator[None]:
-    """Recording on one run (its ``folder``) takes turns with every other process
-    recording on it (read, change, save under the folder's lock), so no step entry is lost
-    to a writer that read the file before it was saved. Raises RunError when another
-    process holds the run for long, or the folder cannot be opened."""
-    with ExitStack() as held:
-        try:
-            held.enter_context(folder_lock(folder))
-        except TimeoutError:
-            raise RunError(f"another sopvault is recording on run {run_id}; try again") from None
-        except OSError as err:
-            raise RunError(f"cannot open run {run_id}: {err.strerror or err}") from None
-        yield
 
 
 def _blob_id(data: bytes) -> str:

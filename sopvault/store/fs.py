@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import tempfile
@@ -214,3 +215,47 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def append_record(path: Path, line: bytes) -> None:
+    """Append one whole ``line`` (ending in a newline) to the existing file at ``path``,
+    fsynced, then read back: the file must end with exactly ``line``.
+
+    A last line without its newline is an append a crash cut short, never reported as
+    written: it is cut off first, so the new line starts a line of its own. The caller
+    holds the file's folder lock (``folder_lock``). Raises OSError when the disk refuses
+    (nothing half-written stays: the file is cut back to its old length), ValueError when
+    ``line`` is not one line, OSError (EIO) when the read-back differs."""
+    if not line.endswith(b"\n") or b"\n" in line[:-1]:
+        raise ValueError("a record is exactly one line ending in a newline")
+    fd = os.open(path, os.O_RDWR | os.O_APPEND)
+    try:
+        size = os.fstat(fd).st_size
+        whole = _whole_length(fd, size)
+        if whole != size:
+            os.ftruncate(fd, whole)
+        try:
+            written = os.write(fd, line)
+            if written != len(line):
+                raise OSError(errno.ENOSPC, "the record was written only in part")
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, whole)
+            raise
+        if os.pread(fd, len(line), whole) != line:
+            raise OSError(errno.EIO, f"{path.name} does not read back as written")
+    finally:
+        os.close(fd)
+
+
+def _whole_length(fd: int, size: int) -> int:
+    """The length of the file up to and including its last newline (0 when it has none)."""
+    end = size
+    while end > 0:
+        start = max(0, end - 4096)
+        chunk = os.pread(fd, end - start, start)
+        cut = chunk.rfind(b"\n")
+        if cut >= 0:
+            return start + cut + 1
+        end = start
+    return 0

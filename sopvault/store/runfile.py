@@ -1,92 +1,33 @@
-"""The run file (``runs/<ID>/<run-id>.toml``): a ``model.run.Run`` to TOML text and back.
+"""The run files of format 1 (``runs/<ID>/<run-id>.toml``, written before runs were logs
+of events): read, converted on read into the events they imply, never rewritten.
 
-The keys on disk are kept as they were first written (``critical`` for a control point),
-so runs recorded by earlier versions read the same. Text in, text out: the Runs service
-does the atomic write and the commit.
+Each answer the file holds becomes one event (imported, at its own time, by its own
+person, with an id derived from the run id and step so two reads agree); the end of the
+run becomes a complete or abort event. What a format 1 file never kept (answers that
+were later changed or undone) cannot be recovered, and the detailed view says the run
+was converted. An open format 1 run is continued in a new log (``store.runlog``) the
+first time something is recorded on it: see ``services.runs``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import tomli_w
-
 from sopvault.core.frontmatter import toml_error
-from sopvault.core.readback import mismatch
-from sopvault.errors import Invalid
 from sopvault.model.document import is_valid_id
-from sopvault.model.run import Run, RunState, StepEntry, StepState, check_run_id
+from sopvault.model.run import Event, EventType, Run, StepEntry, check_run_id
+from sopvault.store.runlog import RunFileError, derive
 
-
-class RunFileError(Invalid):
-    """A run file that cannot be read (hand-edited into invalid TOML, wrong types)."""
-
-
-def dumps(run: Run) -> str:
-    """The run file's text (TOML, UTF-8 safe); datetimes are written as TOML datetimes.
-
-    Read back before it is returned (issue 12, Trust §1): the text must parse to exactly
-    the data written (``core.readback.mismatch``) and ``loads`` must give ``run`` again
-    (an empty version is stored as none), or RunFileError says why and the caller writes
-    nothing.
-    """
-    data: dict[str, Any] = {
-        "run": run.id,
-        "document": run.doc_id,
-        "title": run.title,
-        "version": run.version or "",
-        "commit": run.commit,
-        "blob": run.blob,
-        "path": run.path,
-        "state": run.state.value,
-        "started_by": run.started_by,
-        "started_at": run.started_at,
-    }
-    if run.ended_by:
-        data["ended_by"] = run.ended_by
-    if run.ended_at is not None:
-        data["ended_at"] = run.ended_at
-    if run.reason:
-        data["reason"] = run.reason
-    if run.roles:
-        data["roles"] = dict(run.roles)
-    data["steps"] = [_entry_data(s) for s in run.steps]
-    text = tomli_w.dumps(data)
-    where = run.file
-    problem = mismatch(text, data)
-    if problem is None and loads(text, where) != replace(run, version=run.version or None):
-        problem = "it would not read back as the same run"
-    if problem is not None:
-        raise RunFileError(f"the run record is refused: {problem}; nothing written", path=where)
-    return text
-
-
-def _entry_data(entry: StepEntry) -> dict[str, Any]:
-    data: dict[str, Any] = {"number": entry.number, "action": entry.action}
-    if entry.control_point:
-        data["critical"] = True
-    data["state"] = entry.state.value
-    optional: dict[str, Any] = {
-        "by": entry.by,
-        "at": entry.at,
-        "value": entry.value,
-        "note": entry.note,
-        "reason": entry.reason,
-        "due_at": entry.due_at,
-    }
-    data.update({k: v for k, v in optional.items() if v not in (None, "")})
-    if entry.auto:
-        data["auto"] = True
-    return data
+# A format 1 entry's state word, as the event type that records it.
+_ANSWER = {"done": EventType.DONE, "skipped": EventType.SKIP, "n/a": EventType.NA}
 
 
 def loads(text: str, where: str) -> Run:
-    """A run from its file's text; ``where`` is the path named in errors.
-
-    RunFileError names the file, the line (for TOML syntax) and the problem.
+    """The run a format 1 file records, converted to events; ``where`` is the path named
+    in errors. RunFileError names the file, the line (for TOML syntax) and the problem.
     """
     try:
         data = tomllib.loads(text)
@@ -123,23 +64,43 @@ def _time(data: dict[str, Any], key: str) -> datetime | None:
     return value
 
 
-def _entry_from(index: int, raw: dict[str, Any]) -> StepEntry:
+def _entry_from(run_id: str, index: int, raw: dict[str, Any]) -> tuple[StepEntry, Event | None]:
+    """A fresh step entry, and the imported event of what it recorded (None: pending)."""
     value = raw.get("value")
     if value is not None and not isinstance(value, str | int | float):
         raise TypeError(f"step {index}: 'value' must be text or a number")
-    return StepEntry(
+    entry = StepEntry(
         number=index,
         action=_str(raw, "action", ""),
         control_point=bool(raw.get("critical", False)),
-        state=StepState(_str(raw, "state", "pending")),
-        by=_str(raw, "by", ""),
-        at=_time(raw, "at"),
+        due_at=_time(raw, "due_at"),
+    )
+    state = _str(raw, "state", "pending")
+    if state == "pending":
+        return entry, None
+    if state not in _ANSWER:
+        raise ValueError(f"step {index}: state {state!r} is not pending, done, skipped or n/a")
+    at = _time(raw, "at")
+    if at is None:
+        raise KeyError(f"steps[{index}].at")
+    event = Event(
+        id=_event_id(run_id, index),
+        type=_ANSWER[state],
+        by=_str(raw, "by", "") or "unknown",
+        at=at,
+        step=index,
         value=float(value) if isinstance(value, int | float) else value,
         note=_str(raw, "note", ""),
         reason=_str(raw, "reason", ""),
-        due_at=_time(raw, "due_at"),
-        auto=bool(raw.get("auto", False)),
+        imported=True,
     )
+    return entry, event
+
+
+def _event_id(run_id: str, index: int) -> str:
+    """A stable id for the ``index``-th event converted from run ``run_id``."""
+    digest = hashlib.sha256(f"{run_id}/{index}".encode(), usedforsecurity=False)
+    return digest.hexdigest()[:8]
 
 
 def _run_from(data: dict[str, Any]) -> Run:
@@ -155,20 +116,40 @@ def _run_from(data: dict[str, Any]) -> Run:
     raw_steps = data.get("steps", [])
     if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
         raise TypeError("'steps' must be an array of tables")
-    return Run(
-        id=check_run_id(_str(data, "run")),
+    run_id = check_run_id(_str(data, "run"))
+    started_by = _str(data, "started_by", "")
+    converted = [_entry_from(run_id, i, raw) for i, raw in enumerate(raw_steps, start=1)]
+    run = Run(
+        id=run_id,
         doc_id=doc_id,
         title=_str(data, "title", ""),
         version=_str(data, "version", "") or None,
         commit=_str(data, "commit", ""),
         blob=_str(data, "blob", ""),
         path=_str(data, "path", ""),
-        started_by=_str(data, "started_by", ""),
+        started_by=started_by,
         started_at=started_at,
-        state=RunState(_str(data, "state", "open")),
         roles=dict(roles),
-        steps=[_entry_from(i, raw) for i, raw in enumerate(raw_steps, start=1)],
-        ended_by=_str(data, "ended_by", ""),
-        ended_at=_time(data, "ended_at"),
-        reason=_str(data, "reason", ""),
+        steps=[entry for entry, _ in converted],
+        legacy=True,
     )
+    start = Event(_event_id(run_id, 0), EventType.START, started_by, started_at, imported=True)
+    events = [start, *(event for _, event in converted if event is not None)]
+    end = _end_event(run_id, data, len(raw_steps) + 1)
+    return derive(run, events + ([end] if end is not None else []))
+
+
+def _end_event(run_id: str, data: dict[str, Any], index: int) -> Event | None:
+    """The completion or abort a format 1 file records, as an imported event."""
+    state = _str(data, "state", "open")
+    if state == "open":
+        return None
+    if state not in ("completed", "aborted"):
+        raise ValueError(f"state {state!r} is not open, completed or aborted")
+    at = _time(data, "ended_at")
+    if at is None:
+        raise KeyError("ended_at")
+    kind = EventType.COMPLETE if state == "completed" else EventType.ABORT
+    by = _str(data, "ended_by", "") or "unknown"
+    reason = _str(data, "reason", "")
+    return Event(_event_id(run_id, index), kind, by, at, reason=reason, imported=True)

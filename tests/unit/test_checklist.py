@@ -8,11 +8,12 @@ import pytest
 
 from sopvault.core.checklist import abort, complete, completion_problem, mark, new_run
 from sopvault.core.parse import parse_text
+from sopvault.core.runlog import apply
 from sopvault.errors import Refused, RunError
 from sopvault.model.document import Document
 from sopvault.model.run import RunState, StepState
 from sopvault.render.runs import report_lines, span, summary_lines
-from sopvault.store.runfile import dumps, loads
+from sopvault.store.runlog import dumps, loads
 
 TEXT = """+++
 id = "SOP-900"
@@ -50,14 +51,15 @@ def test_a_run_follows_the_rules() -> None:
     assert run.steps[0].due_at == T0 + timedelta(minutes=10)
     with pytest.raises(RunError, match="control point: say why"):
         mark(run, doc, 1, "skip", who=WHO, now=T0)
-    entry = mark(run, doc, 1, "done", who=WHO, now=T0 + timedelta(minutes=12), value="4.5")
+    apply(run, mark(run, doc, 1, "done", who=WHO, now=T0 + timedelta(minutes=12), value="4.5"))
+    entry = run.step(1)
     assert (entry.state, entry.value, entry.by) == (StepState.DONE, 4.5, WHO)
     assert run.step(3).state is StepState.NA and run.step(3).auto  # 4.5 is not above 6
     assert run.late(T0 + timedelta(minutes=13)) == [1]
-    assert completion_problem(run, doc) == ("step 2 is still pending: mark each done, skip or na")
-    mark(run, doc, 2, "note", who=WHO, now=T0, note="probe T-3")
-    mark(run, doc, 2, "done", who=WHO, now=T0 + timedelta(minutes=15))
-    complete(run, doc, who=WHO, now=T0 + timedelta(minutes=16))
+    assert completion_problem(run) == ("step 2 is still pending: mark each done, skip or na")
+    apply(run, mark(run, doc, 2, "note", who=WHO, now=T0, note="probe T-3"))
+    apply(run, mark(run, doc, 2, "done", who=WHO, now=T0 + timedelta(minutes=15)))
+    apply(run, complete(run, who=WHO, now=T0 + timedelta(minutes=16)))
     assert run.state is RunState.COMPLETED
     with pytest.raises(Refused, match="can no longer change"):
         abort(run, who=WHO, now=T0, reason="late")
@@ -66,11 +68,11 @@ def test_a_run_follows_the_rules() -> None:
 def test_the_file_and_the_text() -> None:
     doc = _doc()
     run = new_run("20261125-093000-1a2b", doc, commit="", blob="", who=WHO, now=T0)
-    mark(run, doc, 1, "done", who=WHO, now=T0 + timedelta(seconds=65), value="7")
+    apply(run, mark(run, doc, 1, "done", who=WHO, now=T0 + timedelta(seconds=65), value="7"))
     text = dumps(run)
-    assert "critical = true" in text and "auto" not in text  # step 3 is pending: 7 > 6
+    assert '"critical": true' in text and "auto" not in text  # step 3 is pending: 7 > 6
     assert loads(text, run.file) == run
-    assert run.file == "runs/SOP-900/20261125-093000-1a2b.toml"
+    assert run.file == "runs/SOP-900/20261125-093000-1a2b.jsonl"
     assert summary_lines(run)[0] == "[x]  1. Read the thermometer = 7"
     report = report_lines(run, doc, T0 + timedelta(minutes=2))
     assert "[x]  1. Read the thermometer  CONTROL POINT" in report

@@ -294,7 +294,7 @@ class RunScreen(TypingKeysScreen[None]):
         """Complete the run: a summary to confirm, then it is committed."""
         if self._recording():
             return
-        problem = completion_problem(self.run, self.doc)
+        problem = completion_problem(self.run)
         if problem:
             notice(self, problem, title="Not yet", severity="error")
             return

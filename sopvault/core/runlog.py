@@ -1,0 +1,145 @@
+"""A run's state, derived from its log of events: the one fold every view uses.
+
+``replay`` applies a run's events in order (time, then the order they are in the file, so
+two clones holding the same events derive the same run) to its fresh steps; ``apply`` adds
+one more. The fold never refuses: the rules that refuse an action live in
+``core.checklist`` and are applied when it is recorded. What the fold cannot apply (an
+answer recorded on another clone after the run was closed here) is kept aside in
+``Run.late_events``, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import lru_cache
+
+from sopvault.core.conditions import Condition, Outcome, evaluate, parse_condition
+from sopvault.model.run import (
+    ANSWERS,
+    Event,
+    EventType,
+    RunState,
+    StepEntry,
+    StepState,
+)
+from sopvault.model.run import (
+    Outcome as RunOutcome,
+)
+from sopvault.model.run import (
+    Run as RunRecord,
+)
+
+_STATES = {
+    EventType.DONE: StepState.DONE,
+    EventType.SKIP: StepState.SKIPPED,
+    EventType.NA: StepState.NA,
+}
+# Who decides an n/a that a step's condition made (never a person).
+AUTO_BY = "sopvault"
+
+
+def ordered(events: Iterable[Event]) -> list[Event]:
+    """The events in the order they are applied: the start first, then by time; events
+    with the same time keep their order in the file (a stable sort)."""
+    return sorted(events, key=lambda e: (e.type is not EventType.START, e.at))
+
+
+def replay(run: RunRecord, events: Iterable[Event]) -> RunRecord:
+    """``run`` (its header and fresh, pending steps) with ``events`` applied in order; the
+    same run object, returned for convenience."""
+    for event in ordered(events):
+        apply(run, event)
+    return run
+
+
+def apply(run: RunRecord, event: Event) -> None:
+    """Add ``event`` to ``run``'s log and derive what it changes.
+
+    An answer, note or undo naming a step the run does not have is kept in the log and
+    changes nothing (a hand-edited file; ``check`` is where it is reported)."""
+    run.events.append(event)
+    kind = event.type
+    if kind is EventType.START:
+        run.started_by, run.started_at = event.by, event.at
+        return
+    if run.state is not RunState.OPEN and kind is not EventType.ACCEPT:
+        run.late_events.append(event)
+        return
+    if kind in ANSWERS or kind in (EventType.UNDO, EventType.NOTE):
+        _apply_to_step(run, event)
+    elif kind is EventType.ASSIGN and event.role:
+        run.roles[event.role] = event.person
+    elif kind is EventType.ACCEPT:
+        for accepted in event.accepts:
+            run.accepted.setdefault(accepted, []).append(event)
+    elif kind is EventType.COMPLETE:
+        run.state, run.ended_by, run.ended_at = RunState.COMPLETED, event.by, event.at
+        run.outcome = _outcome(event.outcome) or run.judged_outcome()
+    elif kind is EventType.ABORT:
+        run.state, run.ended_by, run.ended_at = RunState.ABORTED, event.by, event.at
+        run.reason = event.reason
+
+
+def _apply_to_step(run: RunRecord, event: Event) -> None:
+    if event.step is None:
+        if event.type is EventType.NOTE:
+            run.notes.append(event)
+        return
+    if not 1 <= event.step <= len(run.steps):
+        return
+    entry = run.steps[event.step - 1]
+    entry.history.append(event)
+    if event.type is EventType.NOTE:
+        entry.note = f"{entry.note}; {event.note}" if entry.note else event.note
+        return
+    if event.type is EventType.UNDO:
+        if event.corrects and event.corrects == entry.event:
+            _clear(entry)
+    else:
+        entry.state = _STATES[event.type]
+        entry.by, entry.at, entry.event, entry.auto = event.by, event.at, event.id, False
+        entry.value, entry.note, entry.reason = event.value, event.note, event.reason
+        entry.deviation, entry.stops = event.deviation, event.stops
+    apply_conditions(run, event.at)
+
+
+def _clear(entry: StepEntry) -> None:
+    entry.state, entry.by, entry.at, entry.value = StepState.PENDING, "", None, None
+    entry.note, entry.reason, entry.auto, entry.event = "", "", False, ""
+    entry.deviation, entry.stops = "", False
+
+
+def _outcome(word: str) -> RunOutcome | None:
+    try:
+        return RunOutcome(word)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=512)
+def _condition(text: str) -> Condition:
+    return parse_condition(text)
+
+
+def outcomes(run: RunRecord) -> dict[int, Outcome]:
+    """What the conditions look at: each step number's state word and value."""
+    return {s.number: Outcome(s.state.value, s.value) for s in run.steps}
+
+
+def apply_conditions(run: RunRecord, now: datetime) -> None:
+    """Mark steps whose ``when`` is false as n/a by themselves, and bring them back to
+    pending when an earlier answer changes. Earlier steps first, so chains settle.
+
+    Raises ConditionError (from ``core.conditions``) for a condition that does not parse:
+    a run file that names one was not written by sopvault."""
+    for entry in run.steps:
+        if not entry.when:
+            continue
+        decided = evaluate(_condition(entry.when), outcomes(run))
+        if decided is False and entry.state is StepState.PENDING:
+            entry.state, entry.auto, entry.at, entry.by = StepState.NA, True, now, AUTO_BY
+            entry.reason = f"condition false: {entry.when}"
+        elif decided is not False and entry.auto:
+            entry.state, entry.auto, entry.at, entry.by = StepState.PENDING, False, None, ""
+            entry.reason = ""

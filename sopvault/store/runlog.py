@@ -1,0 +1,268 @@
+"""The run log (``runs/<ID>/<run-id>.jsonl``, format 2): one JSON object per line, one
+line per event, appended and never rewritten.
+
+The first line is the start event, which also carries the run's header: the document and
+the exact text followed (commit, blob, path), and each step as it was at the start
+(action, control point, deadline, condition), so the log alone derives the run. Every
+other line is one ``model.run.Event``. One event per line is what lets git's ``union``
+merge, and ``sopvault sync``'s own merge by event id, join two clones' records of one
+run without a conflict. docs/runs.md documents every field.
+
+Text in, text out: the Runs service appends under the run's lock and reads back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any
+
+from sopvault.core.runlog import ordered, replay
+from sopvault.errors import Invalid
+from sopvault.model.document import is_valid_id
+from sopvault.model.run import (
+    EVENT_ID,
+    Event,
+    EventType,
+    Run,
+    StepEntry,
+    check_run_id,
+)
+
+FORMAT = 2
+# Event fields written only when they hold something, in this order after the fixed ones.
+_OPTIONAL = tuple(
+    f.name for f in fields(Event) if f.name not in ("id", "type", "by", "at", "imported")
+)
+
+
+class RunFileError(Invalid):
+    """A run file that cannot be read (hand-edited into invalid JSON or TOML, wrong types)."""
+
+
+def start_line(run: Run) -> str:
+    """The first line of a new run's log: its start event and header (ends in a newline)."""
+    start = run.events[0]
+    data: dict[str, Any] = {
+        "type": EventType.START.value,
+        "event": start.id,
+        "at": _time_text(start.at),
+        "by": start.by,
+        "format": FORMAT,
+        "run": run.id,
+        "document": run.doc_id,
+        "title": run.title,
+        "version": run.version or "",
+        "commit": run.commit,
+        "blob": run.blob,
+        "path": run.path,
+        "roles": dict(run.roles),
+        "steps": [_step_data(s) for s in run.steps],
+    }
+    return _line(data)
+
+
+def _step_data(entry: StepEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"action": entry.action}
+    if entry.control_point:
+        data["critical"] = True
+    if entry.due_at is not None:
+        data["due_at"] = _time_text(entry.due_at)
+    if entry.when:
+        data["when"] = entry.when
+    return data
+
+
+def event_line(event: Event) -> str:
+    """One event as its line of the log (ends in a newline)."""
+    data: dict[str, Any] = {
+        "type": event.type.value,
+        "event": event.id,
+        "at": _time_text(event.at),
+        "by": event.by,
+    }
+    for name in _OPTIONAL:
+        value = getattr(event, name)
+        if value not in (None, "", False, ()):
+            data[name] = list(value) if isinstance(value, tuple) else value
+    if event.imported:
+        data["imported"] = True
+    return _line(data)
+
+
+def dumps(run: Run) -> str:
+    """The whole log of ``run``: its start line, then every other event in log order."""
+    return start_line(run) + "".join(event_line(e) for e in run.events[1:])
+
+
+def merged(ours: str, theirs: str, where: str) -> str:
+    """Two texts of one run's log joined: every event of either, each once (by id), in log
+    order (``ours`` first where times are equal), starting with ``ours``' start line.
+    Nothing recorded on either side is lost. RunFileError when either cannot be read or
+    they are logs of different runs."""
+    mine, other = loads(ours, where), loads(theirs, where)
+    if (mine.id, mine.doc_id) != (other.id, other.doc_id):
+        raise RunFileError(f"cannot join logs of runs {mine.id} and {other.id}", path=where)
+    known = {e.id for e in mine.events}
+    joined = ordered([*mine.events, *(e for e in other.events if e.id not in known)])
+    head = ours.split("\n", 1)[0] + "\n"
+    return head + "".join(event_line(e) for e in joined if e.type is not EventType.START)
+
+
+def _line(data: dict[str, Any]) -> str:
+    """Compact JSON on one line; non-ASCII kept readable, control characters escaped."""
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+
+
+def _time_text(moment: datetime) -> str:
+    """An aware datetime as UTC with microseconds: ``2026-11-30T14:02:11.123456Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def loads(text: str, where: str) -> Run:
+    """The run a log's text derives; ``where`` is the path named in errors.
+
+    RunFileError names the file, the line and the problem. A last line without its newline
+    is an append that was cut short (the machine stopped mid-write): it was never reported
+    as recorded, and is left out."""
+    lines = text.split("\n")
+    if lines and lines[-1] != "":
+        lines = lines[:-1]  # torn last line: never acknowledged
+    events: list[Event] = []
+    run: Run | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise TypeError("a line must be one JSON object")
+            if run is None:
+                run = _header(data)
+            events.append(event_from(data))
+        except json.JSONDecodeError as err:
+            raise RunFileError(f"not valid JSON: {err.msg}", path=where, line=number) from None
+        except RecursionError:
+            raise RunFileError("nested far too deeply", path=where, line=number) from None
+        except (KeyError, TypeError, ValueError) as err:
+            raise RunFileError(
+                f"not a run event: {_problem(err)}", path=where, line=number
+            ) from None
+    if run is None:
+        raise RunFileError("empty: a run log starts with its start event", path=where, line=1)
+    return derive(run, events)
+
+
+def derive(run: Run, events: Iterable[Event]) -> Run:
+    """``run`` (header and fresh steps) with ``events`` applied; RunFileError (no line)
+    when a condition copied into the header does not parse."""
+    try:
+        return replay(run, events)
+    except Invalid as err:
+        raise RunFileError(f"not a run record: {err.message}", path=run.file) from None
+
+
+def events_of(text: str, where: str) -> list[Event]:
+    """Every complete event line of a log's text, in file order (for merging two logs);
+    RunFileError as ``loads``."""
+    return loads(text, where).events
+
+
+def _header(data: dict[str, Any]) -> Run:
+    if data.get("type") != EventType.START.value:
+        raise ValueError("the first line must be the start event")
+    if data.get("format") != FORMAT:
+        raise ValueError(f"format {data.get('format')!r} is not {FORMAT}")
+    doc_id = _str(data, "document")
+    if not is_valid_id(doc_id):
+        raise ValueError(f"document {doc_id!r} is not a valid id")
+    roles = data.get("roles", {})
+    if not isinstance(roles, dict) or not all(isinstance(v, str) for v in roles.values()):
+        raise TypeError("'roles' must be an object of names")
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
+        raise TypeError("'steps' must be a list of objects")
+    return Run(
+        id=check_run_id(_str(data, "run")),
+        doc_id=doc_id,
+        title=_str(data, "title", ""),
+        version=_str(data, "version", "") or None,
+        commit=_str(data, "commit", ""),
+        blob=_str(data, "blob", ""),
+        path=_str(data, "path", ""),
+        started_by=_str(data, "by"),
+        started_at=_time(data, "at"),
+        roles=dict(roles),
+        steps=[_step_from(i, raw) for i, raw in enumerate(raw_steps, start=1)],
+    )
+
+
+def _step_from(number: int, raw: dict[str, Any]) -> StepEntry:
+    due = raw.get("due_at")
+    when = raw.get("when")
+    if when is not None and not isinstance(when, str):
+        raise TypeError(f"step {number}: 'when' must be a string")
+    return StepEntry(
+        number=number,
+        action=_str(raw, "action", ""),
+        control_point=raw.get("critical") is True,
+        due_at=_time(raw, "due_at") if due is not None else None,
+        when=when or None,
+    )
+
+
+def event_from(data: dict[str, Any]) -> Event:
+    """One event from its parsed line; KeyError, TypeError or ValueError say what is wrong."""
+    event_id = _str(data, "event")
+    if not EVENT_ID.match(event_id):
+        raise ValueError(f"event id {event_id!r} is not 8 hex digits")
+    step = data.get("step")
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int)):
+        raise TypeError("'step' must be a whole number")
+    value = data.get("value")
+    if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+        raise TypeError("'value' must be text or a number")
+    accepts = data.get("accepts", [])
+    if not isinstance(accepts, list) or not all(isinstance(a, str) for a in accepts):
+        raise TypeError("'accepts' must be a list of event ids")
+    return Event(
+        id=event_id,
+        type=EventType(_str(data, "type")),
+        by=_str(data, "by"),
+        at=_time(data, "at"),
+        step=step,
+        value=float(value) if isinstance(value, int | float) else value,
+        note=_str(data, "note", ""),
+        reason=_str(data, "reason", ""),
+        corrects=_str(data, "corrects", ""),
+        deviation=_str(data, "deviation", ""),
+        stops=data.get("stops") is True,
+        role=_str(data, "role", ""),
+        person=_str(data, "person", ""),
+        accepts=tuple(accepts),
+        outcome=_str(data, "outcome", ""),
+        seen=_str(data, "seen", ""),
+        imported=data.get("imported") is True,
+    )
+
+
+def _problem(err: Exception) -> str:
+    if isinstance(err, KeyError):
+        return f"missing {err.args[0]!r}"
+    return str(err)
+
+
+def _str(data: dict[str, Any], key: str, default: str | None = None) -> str:
+    value = data.get(key, default) if default is not None else data[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key!r} must be a string")
+    return value
+
+
+def _time(data: dict[str, Any], key: str) -> datetime:
+    moment = datetime.fromisoformat(_str(data, key))
+    if moment.tzinfo is None:
+        raise ValueError(f"{key!r} must say its time zone (UTC: end it with Z)")
+    return moment
