@@ -1,6 +1,7 @@
 """The run commands: ``run`` (the line-by-line runner) and the ``runs`` group (list, show,
-and the scriptable start / mark / complete / abort). Each makes its one call into the Runs
-service, built only in ``_runs()``; a refused action exits 1 with one line."""
+and the scriptable start / mark / assign / accept / complete / abort / discard). Each makes
+its one call into the Runs service, built only in ``_runs()``; a refused action exits 1
+with one line."""
 
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ from sopvault.core.approval import name_of
 from sopvault.errors import SopvaultError
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
-    from sopvault.model.run import Run
+    from sopvault.model.run import Event, Run
     from sopvault.services.runs import Runs
 
 EXIT_OK = 0
-MARKS = {"done": "done", "skip": "skip", "na": "na", "n/a": "na"}
+MARKS = {"done": "done", "skip": "skip", "na": "na", "n/a": "na", "note": "note", "undo": "undo"}
 STRICT_HELP = "refuse unless the document is effective, signed off and unedited"
 
 
@@ -79,7 +80,8 @@ def runs() -> None:
 @json_option()
 @vault_option
 def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
-    """List runs newest first, of every procedure or of ID; LATE marks overdue steps."""
+    """List runs newest first, of every procedure or of ID; LATE marks overdue steps,
+    the note gives a completed run's outcome and an open run's deviations."""
     service = _runs()
     doc_id = require_id(service.vault, doc_id) if doc_id else None
     listing = service.listing(doc_id, open_only=open_only, full=as_json)
@@ -97,7 +99,12 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
     for one in listing.runs:
         done, total = one.progress()
         late = one.late(now)
-        flag = f"LATE: step {', '.join(map(str, late))}" if late else ""
+        flags = [f"LATE: step {', '.join(map(str, late))}"] if late else []
+        if one.outcome is not None:
+            flags.append(one.outcome.value.upper())
+        elif one.deviations:
+            flags.append(f"{one.deviations} DEVIATION{'S' if one.deviations > 1 else ''}")
+        flag = "; ".join(flags)
         stamp = one.started_at.strftime("%Y-%m-%d %H:%M")
         by = name_of(one.started_by)
         rows.append([one.id, one.doc_id, one.state.value, f"{done}/{total}", stamp, by, flag])
@@ -108,11 +115,13 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
 
 @runs.command("show")
 @click.argument("run_id", metavar="RUN", type=RUN_ID)
+@click.option("--events", "events", is_flag=True, help="print every event of the run's log")
 @json_option()
 @vault_option
-def show_run(run_id: str, as_json: bool) -> int:
-    """Print run RUN as a report: who did what when, values, notes, skips, times."""
-    from sopvault.render.runs import report_lines
+def show_run(run_id: str, events: bool, as_json: bool) -> int:
+    """Print run RUN as a report: who did what when, values, deviations, corrections,
+    notes, skips, times; with --events, its whole log, one event per line."""
+    from sopvault.render.runs import event_lines, report_lines
 
     service = _runs()
     one = service.load(run_id)
@@ -123,7 +132,8 @@ def show_run(run_id: str, as_json: bool) -> int:
         doc = service.document(one)
     except SopvaultError:
         doc = None  # the report still reads without the procedure's text
-    for line in report_lines(one, doc, service.now()):
+    lines = event_lines(one, doc) if events else report_lines(one, doc, service.now())
+    for line in lines:
         say(line)
     return EXIT_OK
 
@@ -153,26 +163,58 @@ def start(doc_id: str, as_json: bool, strict: bool, who: str | None, roles: dict
 @runs.command("mark")
 @click.argument("run_id", metavar="RUN", type=RUN_ID)
 @click.argument("step", metavar="STEP")
-@click.argument("what", metavar="done|skip|na")
+@click.argument("what", metavar="done|skip|na|note|undo")
 @click.option("--value", help="the evidence the step records")
-@click.option("--note", default="", help="a note kept with the step")
+@click.option("--note", default="", help="a note kept with the step (a deviation needs one)")
 @click.option("--reason", default="", help="why skipped or n/a (a control point needs one)")
 @who_option
 @vault_option
 def mark(
     run_id: str, step: str, what: str, value: str | None, note: str, reason: str, who: str | None
 ) -> int:
-    """Record step STEP (from 1) of run RUN as done, skip or na."""
+    """Record step STEP (from 1) of run RUN as done, skip or na, add a note to it, or undo
+    its answer (kept in the log). A value out of range or a failing answer is recorded as
+    a deviation, with the --note that must say what happened."""
     if not step.isdigit():
         raise SopvaultError(f"STEP is a step number (from 1), not {step!r}")
     if what.lower() not in MARKS:
-        raise SopvaultError(f"mark a step done, skip or na, not {what!r}")
+        raise SopvaultError(f"mark a step done, skip, na, note or undo, not {what!r}")
     service = _runs()
     one = service.mark(
         run_id, int(step), MARKS[what.lower()], value=value, note=note, reason=reason, who=who
     )
     done, total = one.progress()
-    say(f"step {step}: {one.step(int(step)).state.value} ({done} of {total} steps)")
+    entry = one.step(int(step))
+    departs = f", DEVIATION: {entry.deviation}" if entry.deviation else ""
+    stops = "; the work stops here: complete the run (it fails)" if entry.stops else ""
+    say(f"step {step}: {entry.state.value}{departs} ({done} of {total} steps){stops}")
+    return EXIT_OK
+
+
+@runs.command("assign")
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
+@click.argument("role", metavar="ROLE")
+@click.argument("person", metavar="PERSON")
+@who_option
+@vault_option
+def assign(run_id: str, role: str, person: str, who: str | None) -> int:
+    """Record that PERSON fills ROLE in run RUN from now on (an event in its log)."""
+    _runs().assign(run_id, role, person, who=who)
+    say(f"run {run_id}: {role} is {person}")
+    return EXIT_OK
+
+
+@runs.command("accept")
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
+@click.option("-m", "--message", "note", default="", help="what the acceptance rests on")
+@vault_option
+def accept(run_id: str, note: str) -> int:
+    """Accept run RUN's deviations as yourself (git's identity): never the person who
+    recorded one; with [runs] deviation_approvers, one of them. Committed at once."""
+    one, commit = _runs().accept(run_id, note)
+    where = f"committed as {commit[:10]}" if commit else f"saved in {one.file} (not in git)"
+    count = len(one.deviations())
+    say(f"run {run_id}: {count} deviation{'s' if count != 1 else ''} accepted; {where}")
     return EXIT_OK
 
 
@@ -197,9 +239,20 @@ def abort(run_id: str, reason: str, who: str | None) -> int:
     return EXIT_OK
 
 
+@runs.command("discard")
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
+@vault_option
+def discard(run_id: str) -> int:
+    """Remove open run RUN that recorded nothing, if you started it and it is not in git."""
+    one = _runs().discard(run_id)
+    say(f"run {one.id} discarded: it recorded nothing")
+    return EXIT_OK
+
+
 def _ended(one: Run, commit: str | None) -> str:
     where = f"committed as {commit[:10]}" if commit else f"saved in {one.file} (not in git)"
-    return f"run {one.id} {one.state.value}: {where}"
+    outcome = f" ({one.outcome.value})" if one.outcome is not None else ""
+    return f"run {one.id} {one.state.value}{outcome}: {where}"
 
 
 def run_json(one: Run, now: datetime) -> dict[str, Any]:
@@ -220,6 +273,8 @@ def run_json(one: Run, now: datetime) -> dict[str, Any]:
         "ended_by": one.ended_by or None,
         "ended_at": one.ended_at.isoformat() if one.ended_at else None,
         "reason": one.reason or None,
+        "outcome": one.outcome.value if one.outcome else None,
+        "deviations": [s.number for s in one.deviations()],
         "roles": one.roles,
         "progress": [done, total],
         "late_steps": one.late(now),
@@ -236,7 +291,20 @@ def run_json(one: Run, now: datetime) -> dict[str, Any]:
                 "note": s.note or None,
                 "reason": s.reason or None,
                 "due_at": s.due_at.isoformat() if s.due_at else None,
+                "deviation": s.deviation or None,
+                "event": s.event or None,
             }
             for s in one.steps
         ],
+        "events": [_event_json(e) for e in one.events],
     }
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    """One event of the log as JSON: exactly its line in the run file (times in UTC)."""
+    import json
+
+    from sopvault.store.runlog import event_line
+
+    data: dict[str, Any] = json.loads(event_line(event))
+    return data

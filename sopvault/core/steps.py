@@ -110,17 +110,7 @@ def _build_step(
                 setattr(step, key, item[key])
             else:
                 out.error(line(key), "wrong-type", f"step {number}: '{key}' must be a string")
-    if step.duration is not None and not DURATION.match(step.duration.strip()):
-        out.error(
-            line("duration"),
-            "bad-value",
-            f"step {number}: duration {step.duration!r} must read like '15m', '2h' or '1d'",
-        )
-    if step.due is not None:
-        try:
-            due_seconds(step.due)
-        except ConditionError as err:
-            out.error(line("due"), "bad-value", f"step {number}: {err.message}")
+    _check_times(step, number, line("duration"), line("due"), out)
     if "critical" in item:
         if isinstance(item["critical"], bool):
             step.control_point = item["critical"]
@@ -141,20 +131,38 @@ def _build_step(
     if "record" in item:
         step.evidence = _build_evidence(number, item["record"], line("record"), out)
     if "on_fail" in item:
-        if item["on_fail"] in ON_FAIL:
-            step.stops_work = item["on_fail"] == "stop"
-        else:
-            out.error(
-                line("on_fail"),
-                "bad-value",
-                f'step {number}: on_fail must be "stop" or "continue", not {item["on_fail"]!r}',
-            )
+        step.stops_work = _stops_work(number, item["on_fail"], line("on_fail"), out)
     for key in item:
         if key not in STEP_FIELDS:
             out.warn(
                 line(key), "unknown-field", f"step {number}: unknown field '{key}' (kept as it is)"
             )
     return step
+
+
+def _check_times(step: Step, number: int, duration: int, due: int, out: FileFindings) -> None:
+    """A step's ``duration`` and ``due`` must read as spans (lines: where each is)."""
+    if step.duration is not None and not DURATION.match(step.duration.strip()):
+        out.error(
+            duration,
+            "bad-value",
+            f"step {number}: duration {step.duration!r} must read like '15m', '2h' or '1d'",
+        )
+    if step.due is not None:
+        try:
+            due_seconds(step.due)
+        except ConditionError as err:
+            out.error(due, "bad-value", f"step {number}: {err.message}")
+
+
+def _stops_work(number: int, raw: Any, line: int, out: FileFindings) -> bool:
+    """``on_fail = "stop"``: a failed answer on the step stops the work (issue 13)."""
+    if raw in ON_FAIL:
+        return bool(raw == "stop")
+    out.error(
+        line, "bad-value", f'step {number}: on_fail must be "stop" or "continue", not {raw!r}'
+    )
+    return False
 
 
 def _build_evidence(number: int, raw: Any, line: int, out: FileFindings) -> EvidenceSpec | None:

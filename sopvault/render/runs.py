@@ -1,5 +1,6 @@
-"""A run as text: the full report (``runs show``) and the one-line-per-step summary that the
-line prompt and the TUI runner show before completing."""
+"""A run as text: the full report (``runs show``), its log of events (``runs show
+--events``) and the one-line-per-step summary that the line prompt and the TUI runner show
+before completing. Times are shown in local time (they are recorded in UTC)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,17 @@ from datetime import datetime, timedelta
 
 from sopvault.core.approval import name_of
 from sopvault.core.evidence import shown
-from sopvault.model.document import Document
-from sopvault.model.run import Run, RunState, RunSummary, StepEntry, StepState
+from sopvault.model.document import Document, EvidenceSpec
+from sopvault.model.run import (
+    ANSWERS,
+    Event,
+    EventType,
+    Run,
+    RunState,
+    RunSummary,
+    StepEntry,
+    StepState,
+)
 
 BOXES = {
     StepState.DONE: "[x]",
@@ -28,6 +38,15 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
         f"started:  {_when(run.started_at)} by {run.started_by}",
         f"state:    {run.state.value}",
     ]
+    if run.outcome is not None:
+        lines.append(f"outcome:  {run.outcome.value}")
+    deviations = run.deviations()
+    if deviations:
+        waiting = len(run.unaccepted())
+        accepted = f", {waiting} not accepted" if waiting else ", all accepted"
+        lines.append(f"deviations: {len(deviations)}{accepted}")
+    if run.legacy or any(e.imported for e in run.events):
+        lines.append("format:   converted from a run file written before runs kept every event")
     if run.ended_at is not None:
         verb = "completed" if run.state is RunState.COMPLETED else "aborted"
         lines.append(f"{verb + ':':<9} {_when(run.ended_at)} by {run.ended_by}")
@@ -42,6 +61,11 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
     lines.append("")
     for entry in run.steps:
         lines += _entry_lines(entry, doc, entry.number in late, took.get(entry.number))
+        lines += _correction_lines(run, entry, doc)
+    for note in run.notes:
+        lines.append(f"note: {note.note} ({_when(note.at)} by {note.by})")
+    for event in run.late_events:
+        lines.append(f"after the run closed: {event_text(run, event, doc)} (kept, not applied)")
     end = run.ended_at or (now if run.state is RunState.OPEN else None)
     if end is not None:
         label = "total time" if run.ended_at else "elapsed so far"
@@ -58,17 +82,91 @@ def _entry_lines(
     spec = doc.steps[entry.number - 1].evidence if doc is not None and known else None
     flag = "  CONTROL POINT" if entry.control_point else ""
     flag += "  LATE" if late else ""
+    flag += "  FAILED, WORK STOPPED" if entry.stops else "  DEVIATION" if entry.deviation else ""
     lines = [f"{BOXES[entry.state]} {entry.number:>2}. {entry.action}{flag}"]
     if entry.at is not None:
         spent = f", took {span(took)}" if took is not None else ""
         lines.append(f"       {entry.state.value} {_when(entry.at)} by {entry.by}{spent}")
     if entry.value is not None:
         lines.append(f"       value: {shown(entry.value, spec)}")
+    if entry.deviation:
+        lines.append(f"       deviation: {entry.deviation}")
     if entry.reason:
         lines.append(f"       reason: {entry.reason}")
     if entry.note:
         lines.append(f"       note: {entry.note}")
     return lines
+
+
+def _correction_lines(run: Run, entry: StepEntry, doc: Document | None) -> list[str]:
+    """What was recorded on the step before the answer in force, and acceptances of its
+    deviation: a correction never hides what it corrects (21 CFR Part 11 §11.10(e))."""
+    earlier = [e for e in entry.history if e.id != entry.event and e.type is not EventType.NOTE]
+    lines = [f"       earlier: {event_text(run, e, doc)}" for e in earlier]
+    for accepted in run.accepted.get(entry.event, []):
+        lines.append(f"       accepted: {_when(accepted.at)} by {accepted.by}{_said(accepted)}")
+    return lines
+
+
+def event_lines(run: Run, doc: Document | None) -> list[str]:
+    """The run's whole log, one line per event in the order applied: ``#N`` (how other
+    events and people refer to it), local time, who, and what."""
+    width = len(str(len(run.events)))
+    return [
+        f"#{n:<{width}} {_when(e.at)}  {e.by}  {event_text(run, e, doc)}"
+        for n, e in enumerate(run.events, start=1)
+    ]
+
+
+def event_text(run: Run, event: Event, doc: Document | None) -> str:
+    """What one event records, in words: ``done step 3 = 80 °C (DEVIATION: ...)``."""
+    kind = event.type
+    step = f" step {event.step}" if event.step is not None else ""
+    text = f"{_VERBS.get(kind, kind.value)}{step}"
+    if event.value is not None:
+        text += f" = {shown(event.value, _spec(doc, event.step))}"
+    if event.deviation:
+        text += f" (DEVIATION: {event.deviation}{', work stopped' if event.stops else ''})"
+    if kind is EventType.UNDO:
+        text += f" (takes back #{run.number_of(event.corrects)})"
+    elif kind in ANSWERS and event.corrects:
+        text += f" (corrects #{run.number_of(event.corrects)})"
+    if kind is EventType.ASSIGN:
+        text += f" {event.role} to {event.person}"
+    if kind is EventType.ACCEPT:
+        text += " deviations " + ", ".join(f"#{run.number_of(a)}" for a in event.accepts)
+    if kind is EventType.COMPLETE and event.outcome:
+        text += f": {event.outcome}"
+    if kind is EventType.REVISION:
+        text += f": main holds {event.seen}; the run keeps following {run.version or '?'}"
+    if event.reason:
+        text += f"; reason: {event.reason}"
+    return text + _said(event) + (" [converted]" if event.imported else "")
+
+
+_VERBS = {
+    EventType.START: "started",
+    EventType.NA: "n/a",
+    EventType.SKIP: "skipped",
+    EventType.NOTE: "note on",
+    EventType.UNDO: "undo",
+    EventType.ASSIGN: "assigned",
+    EventType.RESUME: "resumed",
+    EventType.REVISION: "revision change seen",
+    EventType.ACCEPT: "accepted",
+    EventType.COMPLETE: "completed",
+    EventType.ABORT: "aborted",
+}
+
+
+def _said(event: Event) -> str:
+    return f"; note: {event.note}" if event.note else ""
+
+
+def _spec(doc: Document | None, number: int | None) -> EvidenceSpec | None:
+    if doc is None or number is None or not 1 <= number <= len(doc.steps):
+        return None
+    return doc.steps[number - 1].evidence
 
 
 def _time_per_step(run: Run) -> dict[int, timedelta]:
@@ -98,7 +196,8 @@ def open_run_line(summary: RunSummary) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    """A recorded time (UTC) in the local time zone, with its name."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").strip()
 
 
 def span(delta: timedelta) -> str:
@@ -121,5 +220,6 @@ def summary_lines(run: Run, boxes: dict[StepState, str] = BOXES) -> list[str]:
     for entry in run.steps:
         value = f" = {shown(entry.value)}" if entry.value is not None else ""
         why = f" ({entry.reason})" if entry.reason else ""
-        lines.append(f"{boxes[entry.state]} {entry.number:>2}. {entry.action}{value}{why}")
+        departs = f"  ! {entry.deviation}" if entry.deviation else ""
+        lines.append(f"{boxes[entry.state]} {entry.number:>2}. {entry.action}{value}{why}{departs}")
     return lines

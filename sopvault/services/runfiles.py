@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from sopvault.core.runlog import apply
 from sopvault.errors import RunError, RunNotFound
 from sopvault.model.run import LEGACY_SUFFIX, LOG_SUFFIX, RUNS_DIR, Event, Run, check_run_id
 from sopvault.services.vault import Vault
@@ -87,16 +88,24 @@ class RunFiles:
         self.vault.must_be_writable("record a run")
         if run.legacy:
             self._continue_in_log(run)
+        line = self.line_of(run, event)
         path = self.path(run.doc_id, run.id)
         try:
-            append_record(path, runlog.event_line(event).encode("utf-8"))
+            append_record(path, line.encode("utf-8"))
         except OSError as err:
             raise RunError(
                 f"cannot save {run.file}: {err.strerror or err}; this answer was not recorded"
             ) from None
-        from sopvault.core.runlog import apply
-
         apply(run, event)
+
+    @staticmethod
+    def line_of(run: Run, event: Event) -> str:
+        """``event``'s line of ``run``'s log, read back first; RunFileError naming the run
+        file when it would not read back (nothing is written then)."""
+        try:
+            return runlog.event_line(event)
+        except RunFileError as err:
+            raise RunFileError(err.message, path=run.file) from None
 
     def _continue_in_log(self, run: Run) -> None:
         """Write a format 1 run's converted events as a new log, then remove the old file

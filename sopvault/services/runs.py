@@ -9,7 +9,6 @@ with a private index, so nothing else in the working tree or the index is touche
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -20,10 +19,9 @@ from sopvault.core import checklist
 from sopvault.core.approval import Rules
 from sopvault.core.parse import parse_text
 from sopvault.errors import InvalidId, RunError
-from sopvault.model.control import Identity, TextAt
+from sopvault.model.control import Identity
 from sopvault.model.document import Document, Status, is_valid_id
 from sopvault.model.run import Run, RunState
-from sopvault.services.review.common import RevisionError
 from sopvault.services.review.history import History
 from sopvault.services.runaccept import (
     ACCEPTS,
@@ -34,6 +32,8 @@ from sopvault.services.runaccept import (
 from sopvault.services.runcommit import commit_run
 from sopvault.services.runfiles import RunFiles, taking_turns
 from sopvault.services.runlist import Listing, list_runs
+from sopvault.services.runtext import FollowedTexts
+from sopvault.services.runtext import Resumed as Resumed  # where runners import it from
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import GitError, Repo
 
@@ -46,20 +46,6 @@ class Started:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Resumed:
-    """A run taken up again with the document it follows; ``old``/``new`` are
-    (label, text) pairs when main moved on since it started."""
-
-    run: Run
-    document: Document
-    # Set when main holds a newer text than the one the run follows: its version (or
-    # commit), and both texts with labels, for a diff.
-    changed_since: str | None = None
-    old: tuple[str, str] = ("", "")
-    new: tuple[str, str] = ("", "")
-
-
 class Runs:
     """Run work on one vault; git is used when the vault is in a repository."""
 
@@ -69,7 +55,7 @@ class Runs:
         self.repo: Repo | None = ws.repo
         self.history = History(ws) if ws.repo is not None else None
         self.files = RunFiles(ws.vault)
-        self._documents: dict[str, Document] = {}  # parsed pinned texts, by blob id
+        self.texts = FollowedTexts(ws, self.history)
         self._me: str | None = None
 
     # ---- who -------------------------------------------------------------------------
@@ -111,7 +97,7 @@ class Runs:
             raise InvalidId(f"{doc_id!r} is not a valid document id")
         self.vault.must_be_writable("start a run")
         warnings: list[str] = []
-        text, path, commit, blob = self._text_to_follow(doc_id, warnings)
+        text, path, commit, blob = self.texts.to_follow(doc_id, warnings)
         result = parse_text(path, text)
         doc = result.document
         if doc is None:
@@ -132,53 +118,9 @@ class Runs:
             now=now,
             roles=roles,
         )
-        self._documents[blob] = doc
+        self.texts.known[blob] = doc
         self.files.create(run)
         return Started(run, warnings)
-
-    def _text_to_follow(self, doc_id: str, warnings: list[str]) -> tuple[str, str, str, str]:
-        """The document's text on main with its commit and blob id; the working copy (not
-        pinned to a commit) when there is no git or main does not hold it yet."""
-        working = self.vault.get(doc_id)
-        working_bytes = (self.vault.root / working.path).read_bytes()
-        on_main = self._main_text(doc_id)
-        if self.history is None or on_main is None:
-            where = (
-                "the vault is not in git" if self.history is None else f"{doc_id} is not on main"
-            )
-            warnings.append(f"{where}: the run follows the working copy, pinned to no commit")
-            blob = _blob_id(working_bytes)
-            return working_bytes.decode("utf-8", "replace"), working.path, "", blob
-        main = self.ws.main
-        tip, blob = self._on_main(on_main.path)
-        here = self.ws.repo_path(working.path)  # compared as git compares (filters applied)
-        if self.ws.git().worktree_ids([here]).get(here) != blob:
-            warnings.append(
-                f"your working copy of {doc_id} differs from {main}: the run follows {main}'s text"
-            )
-        revisions = self.history.revisions(doc_id)
-        newest = self.history.revision_text(revisions[0]) if revisions else None
-        if newest is None or newest.text != on_main.text:
-            warnings.append(
-                f"{doc_id}'s text on {main} carries no sign-off (see `sopvault verify`)"
-            )
-        return on_main.text, on_main.path, tip, blob
-
-    def _main_text(self, doc_id: str) -> TextAt | None:
-        """The document's text on main; None without git or when main lacks it."""
-        if self.history is None:
-            return None
-        try:
-            return self.history.main_text(doc_id)
-        except RevisionError:
-            return None
-
-    def _on_main(self, path: str) -> tuple[str, str]:
-        """Main's commit and the blob id it holds at vault path ``path`` ("" when absent)."""
-        assert self.repo is not None
-        tip = self.repo.rev(self.ws.main_ref) or ""
-        repo_path = self.ws.repo_path(path)
-        return tip, self.repo.blob_ids(tip, [repo_path]).get(repo_path, "")
 
     def _new_id(self, doc_id: str, now: datetime) -> str:
         while True:
@@ -199,44 +141,13 @@ class Runs:
         return self.files.load(run_id)
 
     def document(self, run: Run) -> Document:
-        """The exact text the run follows, parsed: from git by blob id when pinned."""
-        if run.blob in self._documents:
-            return self._documents[run.blob]
-        data: bytes | None = None
-        if self.repo is not None and run.commit:
-            data = self.repo.blobs([run.blob])[0]
-        if data is None:
-            path = self.vault.root / run.path
-            current = path.read_bytes() if path.is_file() else b""
-            if _blob_id(current) != run.blob:
-                raise RunError(
-                    f"run {run.id} follows a text of {run.doc_id} that is no longer"
-                    " available (it was not committed)"
-                )
-            data = current
-        result = parse_text(run.path, data.decode("utf-8", "replace"))
-        if result.document is None:
-            raise RunError(f"the text run {run.id} follows cannot be read any more")
-        self._documents[run.blob] = result.document
-        return result.document
+        """The exact text the run follows, parsed: from git by blob id when pinned; RunError
+        when it is no longer available or cannot be read."""
+        return self.texts.document(run)
 
     def resume(self, run_id: str) -> Resumed:
         """The run and its pinned document, and whether main has moved on since."""
-        run = self.load(run_id)
-        doc = self.document(run)
-        now = self._main_text(run.doc_id) if run.commit else None
-        if now is None or self.repo is None:
-            return Resumed(run, doc)
-        tip, blob = self._on_main(now.path)
-        if blob == run.blob:
-            return Resumed(run, doc)
-        old = self.repo.blobs([run.blob])[0] or b""
-        new_version = parse_text(now.path, now.text).document
-        label = new_version.version if new_version and new_version.version else tip[:8]
-        followed = f"{run.doc_id} {run.version or ''} (followed by this run)"
-        return Resumed(
-            run, doc, label, (followed, old.decode("utf-8", "replace")), (now.label, now.text)
-        )
+        return self.texts.resume(self.load(run_id))
 
     # ---- recording ---------------------------------------------------------------------
 
@@ -415,8 +326,3 @@ class Runs:
     def now(self) -> datetime:
         """The workspace clock's time (aware, UTC): what lateness is measured against."""
         return self.ws.now()
-
-
-def _blob_id(data: bytes) -> str:
-    """git's blob id of ``data``, so an unpinned run still names the exact text."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()

@@ -237,7 +237,8 @@ def append_record(path: Path, line: bytes) -> None:
         try:
             written = os.write(fd, line)
             if written != len(line):
-                raise OSError(errno.ENOSPC, "the record was written only in part")
+                # A short write: the disk took only part of the line (full, or a quota).
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             os.fsync(fd)
         except OSError:
             os.ftruncate(fd, whole)

@@ -76,7 +76,9 @@ def _step_data(entry: StepEntry) -> dict[str, Any]:
 
 
 def event_line(event: Event) -> str:
-    """One event as its line of the log (ends in a newline)."""
+    """One event as its line of the log (ends in a newline), read back before it is
+    returned (Trust §1): RunFileError, and nothing to write, when the line would not
+    parse to the same event (a value that is not a finite number, say)."""
     data: dict[str, Any] = {
         "type": event.type.value,
         "event": event.id,
@@ -85,11 +87,21 @@ def event_line(event: Event) -> str:
     }
     for name in _OPTIONAL:
         value = getattr(event, name)
-        if value not in (None, "", False, ()):
+        if not _empty(value):
             data[name] = list(value) if isinstance(value, tuple) else value
     if event.imported:
         data["imported"] = True
-    return _line(data)
+    try:
+        line = _line(data)
+        same = event_from(json.loads(line)) == event
+    except (ValueError, TypeError, KeyError) as err:
+        line, same = "", False
+        problem = str(err)
+    else:
+        problem = "it would not read back as the same event"
+    if not same:
+        raise RunFileError(f"the run record is refused: {problem}; nothing written")
+    return line
 
 
 def dumps(run: Run) -> str:
@@ -111,9 +123,14 @@ def merged(ours: str, theirs: str, where: str) -> str:
     return head + "".join(event_line(e) for e in joined if e.type is not EventType.START)
 
 
+def _empty(value: object) -> bool:
+    """Whether a field holds nothing worth a key (a number, even 0, always counts)."""
+    return value is None or value is False or value == "" or value == ()
+
+
 def _line(data: dict[str, Any]) -> str:
     """Compact JSON on one line; non-ASCII kept readable, control characters escaped."""
-    return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(", ", ": ")) + "\n"
 
 
 def _time_text(moment: datetime) -> str:
@@ -141,9 +158,13 @@ def loads(text: str, where: str) -> Run:
                 raise TypeError("a line must be one JSON object")
             if run is None:
                 run = _header(data)
+            elif data.get("type") == EventType.START.value:
+                raise ValueError("a run has one start event, on its first line")
             events.append(event_from(data))
         except json.JSONDecodeError as err:
-            raise RunFileError(f"not valid JSON: {err.msg}", path=where, line=number) from None
+            raise RunFileError(
+                f"not valid JSON: {err.msg.lower()} (column {err.colno})", path=where, line=number
+            ) from None
         except RecursionError:
             raise RunFileError("nested far too deeply", path=where, line=number) from None
         except (KeyError, TypeError, ValueError) as err:

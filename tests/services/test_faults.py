@@ -252,12 +252,12 @@ def test_a_run_ended_but_not_committed_is_committed_by_completing_again(
     run = runs.load(run_id)
     from sopvault.core.checklist import complete
 
-    complete(run, runs.document(run), who="Alice Moreno <alice@x.example>", now=runs.now())
-    runs.save(run)  # ... and then killed
+    ended = complete(run, who="Alice Moreno <alice@x.example>", now=runs.now())
+    runs.files.append(run, ended)  # ... and then killed
     again, commit = Runs(workspace_at(demo_path)).complete(run_id)
     assert commit is not None and again.state.value == "completed"
     files = git.Repo(demo_path).commit(commit).stats.files
-    assert list(files) == [f"runs/SOP-010/{run_id}.toml"]
+    assert list(files) == [f"runs/SOP-010/{run_id}.jsonl"]
 
 
 def test_a_proposal_left_half_closed_is_tidied_not_landed_again(

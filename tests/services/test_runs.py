@@ -17,10 +17,10 @@ import pytest
 
 from sopvault.cli import main
 from sopvault.core.conditions import ConditionError, Outcome, evaluate, parse_condition
-from sopvault.core.evidence import EvidenceError, accept
+from sopvault.core.evidence import EvidenceError, accept, deviation
 from sopvault.errors import RunError
-from sopvault.model.document import EvidenceSpec, EvidenceType
-from sopvault.model.run import RunState, StepState
+from sopvault.model.document import EvidenceSpec, EvidenceType, Step
+from sopvault.model.run import Event, EventType, RunState, StepState, new_event_id
 from sopvault.services.clock import running_from
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
@@ -31,6 +31,7 @@ from tests.conftest import ROOT, TODAY, act_as, copy_sample, walk_to_the_end, wo
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+WHO = "Alice Moreno <alice@x.example>"
 
 
 class Clock:
@@ -85,9 +86,14 @@ def test_evidence_of_each_type() -> None:
     assert accept(number, "60") == 60.0
     assert accept(number, " 60.5 °C") == 60.5
     assert accept(number, "58,5") == 58.5
-    for raw, says in (("70", "above the maximum"), ("50", "below the minimum"), ("hot", "not a")):
-        with pytest.raises(EvidenceError, match=says):
-            accept(number, raw)
+    # Issue 13: a measurement outside the range is accepted, and is a deviation.
+    assert accept(number, "70") == 70.0 and accept(number, "50") == 50.0
+    step = Step("Measure the water", control_point=True, evidence=number)
+    assert deviation(step, 70.0) == "70 °C is above the maximum (allowed 55 to 65 °C)"
+    assert deviation(step, 50.0) == "50 °C is below the minimum (allowed 55 to 65 °C)"
+    assert deviation(step, 60.0) == ""
+    with pytest.raises(EvidenceError, match="not a"):
+        accept(number, "hot")
     with pytest.raises(EvidenceError, match="allowed 55 to 65 °C"):
         accept(number, "nan")
     yesno = EvidenceSpec(EvidenceType.YESNO)
@@ -194,7 +200,7 @@ def test_script_a_whole_run_and_commit_exactly_one_file(
 
     commit = repo.head.commit
     assert commit.parents[0].hexsha == head
-    assert list(commit.stats.files) == [f"runs/SOP-010/{run_id}.toml"]
+    assert list(commit.stats.files) == [f"runs/SOP-010/{run_id}.jsonl"]
     trailers = dict(commit.trailers_list)
     assert trailers == {"SOP-Id": "SOP-010", "Run-Id": run_id, "Run-State": "completed"}
     parsed = subprocess.run(
@@ -209,7 +215,7 @@ def test_script_a_whole_run_and_commit_exactly_one_file(
     assert repo.git.diff("--cached") == staged
     assert (demo_path / "work-instructions/WI-004-cycle-count.md").read_bytes() == edited
     assert (demo_path / "scratch.txt").read_text(encoding="utf-8") == "mine"
-    assert f"runs/SOP-010/{run_id}.toml" not in repo.git.status("--porcelain")
+    assert f"runs/SOP-010/{run_id}.jsonl" not in repo.git.status("--porcelain")
     # run records are not document changes
     assert cli(demo_path, "verify") == 0
     assert (
@@ -306,7 +312,7 @@ def test_a_killed_run_resumes_with_every_recorded_step(demo_path: Path, tmp_path
     assert run.step(2).value == 59.5 and run.step(2).note == "probe T-3"
     assert run.current() is not None and run.current().number == 3  # type: ignore[union-attr]
     leftovers = [p.name for p in (demo_path / "runs/SOP-010").iterdir()]
-    assert leftovers == [f"{run_id}.toml"]  # no temp files left behind
+    assert leftovers == [f"{run_id}.jsonl"]  # no temp files left behind
 
     # the line runner picks it up at step 3 and finishes it
     answers = "d\nd\nd\nd pass\nc\n"
@@ -457,7 +463,7 @@ def test_two_people_run_one_procedure_at_once(demo_path: Path) -> None:
     assert len(new) == 2
     assert sorted(dict(c.trailers_list)["Run-Id"] for c in new) == sorted([a, b])
     assert all(len(c.stats.files) == 1 for c in new)
-    assert {p.name for p in (demo_path / "runs/SOP-010").iterdir()} == {f"{a}.toml", f"{b}.toml"}
+    assert {p.name for p in (demo_path / "runs/SOP-010").iterdir()} == {f"{a}.jsonl", f"{b}.jsonl"}
 
 
 def test_a_run_file_broken_by_hand_is_reported_and_others_list(
@@ -466,16 +472,18 @@ def test_a_run_file_broken_by_hand_is_reported_and_others_list(
     runs = runs_in(demo_path)
     good = runs.start("SOP-010").run.id
     broken = runs.start("SOP-009").run.id
-    path = demo_path / "runs/SOP-009" / f"{broken}.toml"
+    path = demo_path / "runs/SOP-009" / f"{broken}.jsonl"
+    runs.mark(broken, 1, "note", note="first")
     text = path.read_text(encoding="utf-8").splitlines()
-    text[2] = 'title = "unterminated'
+    text.append('{"type": "note", "event": "0000000')  # a hand edit: not JSON
+    text.append(text[1])
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
 
     for _ in range(2):  # parsed, then from the listing cache: the same answer
         listing = runs_in(demo_path).listing()
         assert [r.id for r in listing.runs] == [good]
         (problem,) = listing.problems
-        assert problem.path == f"runs/SOP-009/{broken}.toml" and problem.line == 3
+        assert problem.path == f"runs/SOP-009/{broken}.jsonl" and problem.line == 3
     assert (runs.ws.vault.state_dir / "cache/runs.pickle").is_file()
     assert not (demo_path / ".sopvault").exists()
     runs.mark(good, 1, "done", value="yes")  # a changed file is read again
@@ -483,9 +491,9 @@ def test_a_run_file_broken_by_hand_is_reported_and_others_list(
     assert cli(demo_path, "runs") == 0
     captured = capsys.readouterr()
     assert good in captured.out
-    assert f"runs/SOP-009/{broken}.toml:3: not valid TOML" in captured.err
+    assert f"runs/SOP-009/{broken}.jsonl:3: not valid JSON" in captured.err
     assert cli(demo_path, "runs", "show", broken) == 1
-    assert "not valid TOML" in capsys.readouterr().err
+    assert "not valid JSON" in capsys.readouterr().err
     for bad in ("../x", "20261125-000000-zzzz", "/etc/passwd"):
         assert cli(demo_path, "runs", "show", bad) == 1
         assert "is not a run id" in capsys.readouterr().err
@@ -546,7 +554,8 @@ def test_a_run_that_would_not_read_back_leaves_its_file_as_it_was(demo_path: Pat
     run = runs.start("SOP-010").run
     path = demo_path / run.file
     before = path.read_bytes()
-    run.steps[0].value = float("nan")
+    event = Event(new_event_id(), EventType.DONE, WHO, runs.now(), step=1, value=float("nan"))
     with pytest.raises(RunFileError, match="nothing written"):
-        runs.save(run)
+        runs.files.append(run, event)
     assert path.read_bytes() == before
+    assert runs.load(run.id).events == run.events  # and the run in memory did not change

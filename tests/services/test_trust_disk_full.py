@@ -15,7 +15,7 @@ import pytest
 from sopvault.errors import ReadOnly, SopvaultError
 from sopvault.services.runs import Runs
 from sopvault.services.vault import Vault
-from sopvault.store.runfile import loads
+from sopvault.store.runlog import loads
 from tests.conftest import commit_all, copy_sample
 from tests.services.test_trust_control import acting, control
 
@@ -113,17 +113,23 @@ def test_a_run_answer_on_a_full_disk_is_not_recorded_and_the_run_file_is_whole(
     disk: Path, vault_on_disk: Path
 ) -> None:
     """Trust §9 (disk full): the answer is refused as not recorded; the run file still
-    parses with the answers given before, and no temp file is left."""
+    parses with every answer given before, and no temp file is left. (A log is appended
+    to: answers fit in the file's last block until the disk cannot give it another.)"""
     runs = Runs(acting(vault_on_disk, "Dmitri Volkov"))
     started = runs.start("SOP-010")
     runs.mark(started.run.id, 1, "done", value="yes")
     fill(disk)
+    recorded = 0
     with pytest.raises(SopvaultError, match="this answer was not recorded") as caught:
-        runs.mark(started.run.id, 2, "done", value="60")
+        for number in range(100_000):
+            runs.mark(started.run.id, 2, "note", note=f"reading {number}: " + "x" * 500)
+            recorded += 1
     assert FULL in str(caught.value)
     file = runs.find(started.run.id)
     kept = loads(file.read_text(encoding="utf-8"), str(file))
     assert [s.state.value for s in kept.steps[:2]] == ["done", "pending"]
+    assert len(kept.step(2).history) == recorded  # every note said recorded is there
+    assert file.read_bytes().endswith(b"\n")  # no part of the refused one
     assert [p.name for p in file.parent.iterdir()] == [file.name]
 
 

@@ -10,9 +10,9 @@ set fields, and a new document made from a template with a tricky title.
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -24,10 +24,12 @@ from sopvault.core import frontmatter
 from sopvault.core.config import default_config_text, parse_config
 from sopvault.core.frontmatter import FrontMatterError
 from sopvault.core.readback import differences, mismatch
+from sopvault.core.runlog import replay
 from sopvault.model.document import Kind
-from sopvault.model.run import Run, RunState, StepEntry, StepState
+from sopvault.model.run import Event, EventType, Outcome, Run, StepEntry
 from sopvault.services import scaffold
-from sopvault.store import runfile
+from sopvault.services.runfiles import RunFiles
+from sopvault.store import runlog
 
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
@@ -269,64 +271,66 @@ WORDS = st.text(max_size=20)
 
 
 @st.composite
-def runs(draw: st.DrawFn) -> Run:
-    """A run with any text a person may type (quotes, newlines, control characters, ``+++``
-    and table-like lines), aware times at several offsets and evidence of every kind."""
-    steps = [
-        StepEntry(
-            number=number,
-            action=draw(WORDS),
-            control_point=draw(st.booleans()),
-            state=draw(st.sampled_from(list(StepState))),
-            by=draw(WORDS),
-            at=draw(st.none() | MOMENTS),
-            value=draw(
-                st.none() | st.floats(allow_nan=False, allow_infinity=False) | WORDS.filter(bool)
-            ),
-            note=draw(st.sampled_from(["", "[[steps]]\nstate = 'done'", "+++\n"]) | WORDS),
-            reason=draw(WORDS),
-            due_at=draw(st.none() | MOMENTS),
-            auto=draw(st.booleans()),
-        )
-        for number in range(1, draw(st.integers(0, 3)) + 1)
-    ]
-    return Run(
-        id=draw(st.from_regex(r"[0-9]{8}-[0-9]{6}-[0-9a-f]{4}", fullmatch=True)),
-        doc_id=draw(st.from_regex(r"[A-Z]{2,4}-[0-9]{3}", fullmatch=True)),
-        title=draw(WORDS),
-        version=draw(st.sampled_from([None, "", "1.0", "2.10"])),
-        commit=draw(st.sampled_from(["", "a" * 40])),
-        blob=draw(st.sampled_from(["", "b" * 40])),
-        path=draw(st.sampled_from(["procedures/SOP-001-x.md", "ünï/[x].md"])),
-        started_by=draw(WORDS),
-        started_at=draw(MOMENTS),
-        state=draw(st.sampled_from(list(RunState))),
-        roles=draw(st.dictionaries(WORDS, WORDS, max_size=3)),
-        steps=steps,
-        ended_by=draw(WORDS),
-        ended_at=draw(st.none() | MOMENTS),
+def events(draw: st.DrawFn) -> Event:
+    """An event with any text a person may type (quotes, newlines, control characters,
+    JSON-like lines), aware times at several offsets and evidence of every kind."""
+    return Event(
+        id=draw(st.from_regex(r"[0-9a-f]{8}", fullmatch=True)),
+        type=draw(st.sampled_from(list(EventType))),
+        by=draw(WORDS),
+        at=draw(MOMENTS),
+        step=draw(st.none() | st.integers(1, 40)),
+        value=draw(
+            st.none() | st.floats(allow_nan=False, allow_infinity=False) | WORDS.filter(bool)
+        ),
+        note=draw(st.sampled_from(["", '{"type": "done"}\n', "+++\n"]) | WORDS),
         reason=draw(WORDS),
+        corrects=draw(st.sampled_from(["", "0123abcd"])),
+        deviation=draw(WORDS),
+        stops=draw(st.booleans()),
+        role=draw(WORDS),
+        person=draw(WORDS),
+        accepts=tuple(draw(st.lists(st.from_regex(r"[0-9a-f]{8}", fullmatch=True), max_size=3))),
+        outcome=draw(st.sampled_from(["", *(o.value for o in Outcome)])),
+        seen=draw(WORDS),
+        imported=draw(st.booleans()),
     )
 
 
-@settings(max_examples=100, deadline=None)
-@given(runs())
-def test_a_run_file_reads_back_as_the_same_run(run: Run) -> None:
-    """Trust §1 (read-back): ``dumps`` then ``loads`` gives the same run, offsets included,
-    whatever people typed into it."""
-    back = runfile.loads(runfile.dumps(run), run.file)
-    assert back == replace(run, version=run.version or None)
-    for one, other in zip(
-        [back.started_at, back.ended_at], [run.started_at, run.ended_at], strict=True
-    ):
-        assert one is None or other is None or one.utcoffset() == other.utcoffset()
+@settings(max_examples=200, deadline=None)
+@given(events())
+def test_an_event_reads_back_as_the_same_event(event: Event) -> None:
+    """Trust §1 (read-back), issue 13: each event is one line that parses back to the same
+    event (the same instant: times are written in UTC), whatever people typed into it."""
+    line = runlog.event_line(event)
+    assert line.endswith("\n") and "\n" not in line[:-1]
+    assert runlog.event_from(json.loads(line)) == event
 
 
-def test_a_run_that_would_not_read_back_is_refused() -> None:
-    """Trust §1 (read-back): a run whose file would read back as something else (a NaN
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(events().filter(lambda e: e.type is not EventType.START), max_size=6),
+    WORDS,
+    st.sampled_from(["1.0", "", "2.10"]),
+)
+def test_a_run_log_reads_back_as_the_same_run(more: list[Event], title: str, version: str) -> None:
+    """Trust §1 (read-back), issue 13: a whole log (its start line with the header, then
+    any events) reads back as the same run, derived the same way."""
+    start = Event("5a5a5a5a", EventType.START, "Ana <ana@x>", T0)
+    run = Run("20261125-080000-abcd", "SOP-001", title, version or None, "", "", "p.md", "", T0)
+    run.steps = [StepEntry(1, "Read the gauge", control_point=True, due_at=T0)]
+    replay(run, [start, *more])
+    back = runlog.loads(runlog.dumps(run), run.file)
+    assert back == run
+
+
+def test_an_event_that_would_not_read_back_is_refused() -> None:
+    """Trust §1 (read-back): an event whose line would read back as something else (a NaN
     value, never equal to itself) is refused in one line naming the file."""
     run = Run("20261125-080000-abcd", "SOP-001", "t", "1.0", "", "", "p.md", "ana", T0)
-    run.steps = [StepEntry(1, "Read the gauge", state=StepState.DONE, value=float("nan"))]
-    with pytest.raises(runfile.RunFileError, match="nothing written") as err:
-        runfile.dumps(run)
+    event = Event("5a5a5a5a", EventType.DONE, "ana", T0, step=1, value=float("nan"))
+    with pytest.raises(runlog.RunFileError, match="nothing written") as err:
+        runlog.event_line(event)
+    with pytest.raises(runlog.RunFileError, match="nothing written") as err:
+        RunFiles.line_of(run, event)
     assert "\n" not in str(err.value) and str(err.value).startswith(run.file)
