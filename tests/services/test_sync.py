@@ -144,11 +144,11 @@ def test_run_records_from_two_clones_both_arrive(
     assert any(ids["Dmitri Volkov"] in line for line in report.runs_in)
     assert report.replayed  # Erin's run record, re-made on top of Dmitri's
     files = git_out(server, "ls-tree", "-r", "--name-only", "main", "runs/")
-    assert {f"runs/SOP-010/{i}.toml" for i in ids.values()} <= set(files.split())
+    assert {f"runs/SOP-010/{i}.jsonl" for i in ids.values()} <= set(files.split())
     act_as(monkeypatch, "Dmitri Volkov")
     report = sync(dmitri)
     assert any(ids["Erin Walsh"] in line for line in report.runs_in)
-    assert (dmitri / f"runs/SOP-010/{ids['Erin Walsh']}.toml").is_file()
+    assert (dmitri / f"runs/SOP-010/{ids['Erin Walsh']}.jsonl").is_file()
 
 
 def test_the_server_refusing_loses_nothing_and_the_next_sync_completes(
