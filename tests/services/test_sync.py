@@ -19,30 +19,10 @@ from sopvault.services.runs import Runs
 from sopvault.services.sync import Sync
 from sopvault.services.syncplan import SyncError, SyncReport
 from tests.conftest import ROOT, act_as, walk_to_the_end, workspace_at
+from tests.services.conftest import clone, git_out
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 SOP4 = "procedures/SOP-004-raise-purchase-order.md"
-
-
-def git_out(where: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(where), *args], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-@pytest.fixture
-def server(demo_path: Path, tmp_path: Path) -> Path:
-    """The team's bare repository, holding the demo's main and proposal refs."""
-    bare = tmp_path / "server.git"
-    git_out(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    git_out(demo_path, "push", "-q", str(bare), "refs/heads/*:refs/heads/*")
-    return bare
-
-
-def clone(server: Path, tmp_path: Path, name: str) -> Path:
-    where = tmp_path / name
-    git_out(tmp_path, "clone", "-q", str(server), str(where))
-    return where
 
 
 def revisions(root: Path) -> DocumentControl:
