@@ -5,6 +5,9 @@ real clones, real git."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -250,3 +253,55 @@ def test_init_writes_the_union_driver_for_run_logs(tmp_path: Path) -> None:
     assert (tmp_path / ".gitattributes").read_text() == (
         "*.png binary\nruns/**/*.jsonl merge=union\n"
     )
+
+
+RECORDER = """
+import sys, time
+from pathlib import Path
+from sopvault.services.runs import Runs
+from sopvault.services.workspace import Workspace
+root, run_id, stop = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+n = 0
+while not stop.exists():
+    n += 1
+    run = Runs(Workspace.open(root)).mark(run_id, 5, "note", note=f"reading {n}")
+    print(run.events[-1].id, flush=True)
+    time.sleep(0.02)
+"""
+
+
+def test_answers_recorded_while_the_clone_syncs_are_all_kept(
+    server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 (concurrent writers): a real process keeps recording notes on Erin's clone
+    while she syncs, again and again, against Dmitri's answers on the same run: every
+    event the recorder was told is recorded ends on the server's main and in both logs."""
+    dmitri, erin = clone(server, tmp_path, "dmitri"), clone(server, tmp_path, "erin")
+    run_id = shared_run(dmitri, erin, monkeypatch)
+    stop = tmp_path / "stop"
+    recorder = subprocess.Popen(
+        [sys.executable, "-c", RECORDER, str(erin), run_id, str(stop)],
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    theirs: set[str] = set()
+    try:
+        for n in range(4):
+            act_as(monkeypatch, "Dmitri Volkov")
+            theirs.add(runs_at(dmitri).mark(run_id, 6, "note", note=f"check {n}").events[-1].id)
+            sync(dmitri)
+            act_as(monkeypatch, "Erin Walsh")
+            sync(erin)
+    finally:
+        stop.touch()
+        out, err = recorder.communicate(timeout=120)
+    assert recorder.returncode == 0, err
+    mine = set(out.split())
+    assert len(mine) > 4
+    sync(erin)
+    act_as(monkeypatch, "Dmitri Volkov")
+    sync(dmitri)
+    for text in (on_server(server, run_id), log_of(erin, run_id), log_of(dmitri, run_id)):
+        assert mine | theirs <= set(ids_in(text))
