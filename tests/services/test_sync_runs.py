@@ -305,3 +305,19 @@ def test_answers_recorded_while_the_clone_syncs_are_all_kept(
     sync(dmitri)
     for text in (on_server(server, run_id), log_of(erin, run_id), log_of(dmitri, run_id)):
         assert mine | theirs <= set(ids_in(text))
+
+
+def test_a_run_aborted_elsewhere_is_reported_as_aborted(
+    server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 (concurrent writers): the report says how a run brought by others stands
+    now: aborted, with the events that came in, and the working copy holds it."""
+    dmitri, erin = clone(server, tmp_path, "dmitri"), clone(server, tmp_path, "erin")
+    run_id = shared_run(dmitri, erin, monkeypatch)
+    act_as(monkeypatch, "Dmitri Volkov")
+    runs_at(dmitri).abort(run_id, "tank 2 drained for repair")
+    sync(dmitri)
+    act_as(monkeypatch, "Erin Walsh")
+    report = sync(erin)
+    assert report.runs_in == [f"SOP-010 run {run_id} aborted: 1 event in (Dmitri Volkov)"]
+    assert runs_at(erin).load(run_id).state is RunState.ABORTED
