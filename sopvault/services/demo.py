@@ -19,7 +19,7 @@ from sopvault.model.control import Identity
 from sopvault.services.clock import stopped_at
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.review.proposals import Proposals
-from sopvault.services.scaffold import IGNORE_LINE
+from sopvault.services.scaffold import ATTRIBUTES_LINE, IGNORE_LINE
 from sopvault.services.shipped import sample_source
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
@@ -142,6 +142,7 @@ def make_demo(target: Path) -> DemoReport:
     _import(target)
     for edit in STORY:
         _play(target, edit)
+    _merge_run_logs_by_line(target)
     repo = Repo(target)
     commits = repo.count_commits("main")
     proposals = Proposals(Workspace.of(Vault.open(target), repo))
@@ -180,6 +181,25 @@ def _import(root: Path) -> None:
     )
     commit = repo.commit_tree(tree, [], text)
     repo.update_ref("refs/heads/main", commit)
+
+
+def _merge_run_logs_by_line(root: Path) -> None:
+    """Bilal adds the ``.gitattributes`` line ``sopvault init`` writes (git's union merge
+    for run logs), as its own commit after the story, so the story's commits keep their
+    ids (the screenshots show them)."""
+    when = "2026-11-20T09:00:00"
+    repo = _acting(root, "bilal", when)
+    data = f"{ATTRIBUTES_LINE}\n".encode()
+    (root / ".gitattributes").write_bytes(data)
+    head = repo.rev("HEAD")
+    tree = repo.tree_with(head, {".gitattributes": data})
+    text = (
+        "Let git merge run logs line by line\n\n"
+        "Two clones recording on one run then join with a plain git pull too.\n"
+    )
+    commit = repo.commit_tree(tree, [head] if head else [], text)
+    repo.update_ref("refs/heads/main", commit, head)
+    index.stage_blob(repo, ".gitattributes", repo.hash_blob(".gitattributes", data))
 
 
 def _play(root: Path, edit: Edit) -> None:

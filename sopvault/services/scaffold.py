@@ -16,6 +16,22 @@ from sopvault.model.document import Kind
 # user's cache folder and that folder is never read, but ignoring it keeps an old one (or
 # a planted one) out of commits made with `git add -A`.
 IGNORE_LINE = ".sopvault/"
+# Run logs only ever gain lines, one event per line: git's built-in ``union`` merge driver
+# keeps the lines of both sides, so a plain ``git pull`` of two clones that recorded on one
+# run does not conflict (sopvault reads a line repeated by the union once, by event id;
+# ``sopvault sync`` joins logs by event id itself). A git setting, not code from the vault.
+ATTRIBUTES_LINE = "runs/**/*.jsonl merge=union"
+
+
+def add_line(path: Path, line: str) -> bool:
+    """Add ``line`` to the text file ``path`` (made if missing) unless it has it already;
+    True when it was written. Raises OSError when the disk refuses."""
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    if line in existing.splitlines():
+        return False
+    prefix = "" if not existing or existing.endswith("\n") else "\n"
+    path.write_text(f"{existing}{prefix}{line}\n", encoding="utf-8")
+    return True
 
 
 def packaged_template(kind: Kind) -> str:
@@ -28,7 +44,8 @@ def packaged_template(kind: Kind) -> str:
 
 
 def write_new_vault(folder: Path, name: str) -> list[Path]:
-    """Write sopvault.toml, templates/ and a .gitignore entry; refuse to overwrite a vault."""
+    """Write sopvault.toml, templates/, a .gitignore entry and the .gitattributes line
+    that lets git merge run logs (``ATTRIBUTES_LINE``); refuse to overwrite a vault."""
     config = folder / CONFIG_FILE
     if config.exists():
         raise SopvaultError(f"{config} already exists; this folder is a vault already")
@@ -42,12 +59,9 @@ def write_new_vault(folder: Path, name: str) -> list[Path]:
         if not target.exists():
             target.write_text(packaged_template(kind), encoding="utf-8")
             written.append(target)
-    ignore = folder / ".gitignore"
-    existing = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
-    if IGNORE_LINE not in existing.split():
-        prefix = "" if not existing or existing.endswith("\n") else "\n"
-        ignore.write_text(f"{existing}{prefix}{IGNORE_LINE}\n", encoding="utf-8")
-        written.append(ignore)
+    for name, line in ((".gitignore", IGNORE_LINE), (".gitattributes", ATTRIBUTES_LINE)):
+        if add_line(folder / name, line):
+            written.append(folder / name)
     return written
 
 

@@ -6,7 +6,9 @@ holds); bring proposal refs together (new ones both ways, closed ones closed eve
 votes cast on two clones joined, and landed when they reach the approvals needed); push
 it all in one atomic push guarded by leases; report what came in. The user's
 uncommitted edits are never touched: a checked-out main moves only files that hold no
-edits of the user's own, as after an approval.
+edits of the user's own, as after an approval. Run logs are sopvault's own: open runs are
+committed before main moves and joined by event id wherever two texts meet
+(``syncruns``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from sopvault.errors import SopvaultError
 from sopvault.model.control import Proposal, ProposalState
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.review.proposals import closed_ref, ref_of
-from sopvault.services.syncmain import incoming, new_main
+from sopvault.services.syncmain import Replay, incoming, new_main
 from sopvault.services.syncplan import Distance, SyncError, SyncPlan, SyncReport
+from sopvault.services.syncruns import holding_logs, join_kept, runs_prefix, take_open_runs
 from sopvault.store.git import refs, worktree
 from sopvault.store.git.refs import ProposalRef
 from sopvault.store.git.repo import ZERO, GitError
@@ -78,12 +81,13 @@ class Sync:
             ) from None
         me = self.repo.identity()
         self.control.approvals.tidy()
+        take_open_runs(self.ws, self.repo, report)
         main_ref = self.ws.main_ref
         old_main = self.repo.rev(main_ref)
         theirs = self.repo.rev(self._tracking(main_ref))
         self._move_main(old_main, theirs, report)
         if old_main is not None and theirs is not None:
-            incoming(self.repo, old_main, theirs, me.email, report)
+            incoming(self.repo, old_main, theirs, me.email, report, runs_prefix(self.ws))
         plan = self._proposal_refs(report)
         main_now = self.repo.rev(main_ref)
         if main_now is not None and main_now != theirs:
@@ -103,19 +107,23 @@ class Sync:
         return report
 
     def _move_main(self, old_main: str | None, theirs: str | None, report: SyncReport) -> None:
-        """Fast-forward or replay main; a checked-out main's files follow it."""
+        """Fast-forward or replay main; a checked-out main's files follow it, and a run log
+        kept for its uncommitted events gains main's (under the runs' locks)."""
         main_ref = self.ws.main_ref
-        sign = self.control.approvals.signs()
-        moved = new_main(self.repo, old_main, theirs, report, self._where(), sign)
+        how = Replay(self._where(), runs_prefix(self.ws), self.control.approvals.signs())
+        moved = new_main(self.repo, old_main, theirs, report, how)
         if moved is None or moved == old_main:
             return
         if old_main is not None:
             worktree.check_unlocked(self.repo, main_ref)
-        self.repo.update_ref(main_ref, moved, old_main or ZERO, "sopvault sync")
-        if old_main is not None:
+        with holding_logs(self.ws, self.repo, old_main, moved):
+            self.repo.update_ref(main_ref, moved, old_main or ZERO, "sopvault sync")
+            if old_main is None:
+                return
             proposals = self.control.proposals
             known = [p.commit for s in (OPEN, APPROVED) for p in proposals.listing(s)]
-            report.kept_local.extend(worktree.follow(self.repo, main_ref, old_main, moved, known))
+            kept = worktree.follow(self.repo, main_ref, old_main, moved, known)
+            report.kept_local.extend(join_kept(self.ws, self.repo, kept, moved))
 
     def _where(self) -> str:
         """The server's main as people name it, for messages."""

@@ -95,25 +95,31 @@ class SyncReport:
     replayed: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)
+    runs_out: list[str] = field(default_factory=list)
+    runs_held: list[str] = field(default_factory=list)
     pushed: list[str] = field(default_factory=list)
 
     def _sections(self) -> tuple[tuple[str, list[str]], ...]:
         return (
             ("new approved revisions", self.revisions_in),
-            ("runs completed by others", self.runs_in),
+            ("runs recorded by others", self.runs_in),
             ("proposals waiting for your review", self.waiting_for_me),
             ("your proposals decided elsewhere", self.decided_elsewhere),
             ("landed by this sync (enough approvals met)", self.landed_here),
             ("your commits replayed on the server's main", self.replayed),
             ("dropped (the server already holds them)", self.dropped),
             ("kept your own edits in", self.kept_local),
+            ("runs recorded here, taken to the team", self.runs_out),
+            ("runs not taken", self.runs_held),
             ("sent", self.pushed),
         )
 
     @property
     def nothing(self) -> bool:
-        """Whether the sync changed nothing either way (kept edits alone do not count)."""
-        return not any(items for _, items in self._sections() if items is not self.kept_local)
+        """Whether the sync changed nothing either way (kept edits and runs not taken alone
+        do not count)."""
+        quiet = (self.kept_local, self.runs_held)
+        return not any(items for _, items in self._sections() if all(items is not q for q in quiet))
 
     def lines(self) -> list[str]:
         """The report as people read it, most useful first."""

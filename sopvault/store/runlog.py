@@ -143,11 +143,13 @@ def loads(text: str, where: str) -> Run:
 
     RunFileError names the file, the line and the problem. A last line without its newline
     is an append that was cut short (the machine stopped mid-write): it was never reported
-    as recorded, and is left out."""
+    as recorded, and is left out. A line repeating an event id already read is left out
+    too: git's ``union`` merge of two logs that both gained that event keeps both copies."""
     lines = text.split("\n")
     if lines and lines[-1] != "":
         lines = lines[:-1]  # torn last line: never acknowledged
     events: list[Event] = []
+    seen: set[str] = set()
     run: Run | None = None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -160,7 +162,10 @@ def loads(text: str, where: str) -> Run:
                 run = _header(data)
             elif data.get("type") == EventType.START.value:
                 raise ValueError("a run has one start event, on its first line")
-            events.append(event_from(data))
+            event = event_from(data)
+            if event.id not in seen:  # a union merge may hold one event twice: it counts once
+                seen.add(event.id)
+                events.append(event)
         except json.JSONDecodeError as err:
             raise RunFileError(
                 f"not valid JSON: {err.msg.lower()} (column {err.colno})", path=where, line=number

@@ -1,7 +1,9 @@
-"""Fixtures the service tests share: the sample vault as a repository of its own."""
+"""Fixtures the service tests share: the sample vault as a repository of its own, and a
+team's bare git server holding the demo with its clones."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,3 +19,24 @@ def repo_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     act_as(monkeypatch, "Hana Sato")
     commit_all(root, "Import")
     return root
+
+
+def git_out(where: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(where), *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+@pytest.fixture
+def server(demo_path: Path, tmp_path: Path) -> Path:
+    """The team's bare repository, holding the demo's main and proposal refs."""
+    bare = tmp_path / "server.git"
+    git_out(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    git_out(demo_path, "push", "-q", str(bare), "refs/heads/*:refs/heads/*")
+    return bare
+
+
+def clone(server: Path, tmp_path: Path, name: str) -> Path:
+    where = tmp_path / name
+    git_out(tmp_path, "clone", "-q", str(server), str(where))
+    return where

@@ -19,30 +19,10 @@ from sopvault.services.runs import Runs
 from sopvault.services.sync import Sync
 from sopvault.services.syncplan import SyncError, SyncReport
 from tests.conftest import ROOT, act_as, walk_to_the_end, workspace_at
+from tests.services.conftest import clone, git_out
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 SOP4 = "procedures/SOP-004-raise-purchase-order.md"
-
-
-def git_out(where: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(where), *args], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-@pytest.fixture
-def server(demo_path: Path, tmp_path: Path) -> Path:
-    """The team's bare repository, holding the demo's main and proposal refs."""
-    bare = tmp_path / "server.git"
-    git_out(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    git_out(demo_path, "push", "-q", str(bare), "refs/heads/*:refs/heads/*")
-    return bare
-
-
-def clone(server: Path, tmp_path: Path, name: str) -> Path:
-    where = tmp_path / name
-    git_out(tmp_path, "clone", "-q", str(server), str(where))
-    return where
 
 
 def revisions(root: Path) -> DocumentControl:
@@ -144,11 +124,11 @@ def test_run_records_from_two_clones_both_arrive(
     assert any(ids["Dmitri Volkov"] in line for line in report.runs_in)
     assert report.replayed  # Erin's run record, re-made on top of Dmitri's
     files = git_out(server, "ls-tree", "-r", "--name-only", "main", "runs/")
-    assert {f"runs/SOP-010/{i}.toml" for i in ids.values()} <= set(files.split())
+    assert {f"runs/SOP-010/{i}.jsonl" for i in ids.values()} <= set(files.split())
     act_as(monkeypatch, "Dmitri Volkov")
     report = sync(dmitri)
     assert any(ids["Erin Walsh"] in line for line in report.runs_in)
-    assert (dmitri / f"runs/SOP-010/{ids['Erin Walsh']}.toml").is_file()
+    assert (dmitri / f"runs/SOP-010/{ids['Erin Walsh']}.jsonl").is_file()
 
 
 def test_the_server_refusing_loses_nothing_and_the_next_sync_completes(

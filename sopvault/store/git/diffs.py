@@ -6,6 +6,8 @@ git spelling of each question lives here, beside ``Repo``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sopvault.store.git.repo import Repo
 
 # git's empty tree: the parent side of a diff for a commit with no parent.
@@ -40,9 +42,13 @@ def tree_files(repo: Repo, rev: str, pathspec: str) -> list[str]:
     return repo._paths("ls-tree", "-r", "--name-only", "-z", "--full-tree", rev, "--", pathspec)
 
 
-def patch(repo: Repo, old: str | None, new: str) -> bytes:
-    """A binary-safe patch from ``old`` (None: the empty tree) to ``new``, for ``apply_to``."""
-    return repo._run("diff", "--binary", "--no-color", "--full-index", old or EMPTY_TREE, new)
+def patch(repo: Repo, old: str | None, new: str, paths: Sequence[str] = ()) -> bytes:
+    """A binary-safe patch from ``old`` (None: the empty tree) to ``new``, for ``apply_to``;
+    only of ``paths`` (repository paths) when given."""
+    limit = ("--", *(f":(literal){p}" for p in paths)) if paths else ()
+    return repo._run(
+        "diff", "--binary", "--no-color", "--full-index", old or EMPTY_TREE, new, *limit
+    )
 
 
 def text_diff(repo: Repo, old: str, new: str) -> str:
