@@ -11,6 +11,7 @@ as the report and ``runs show --events`` do.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sopvault.core.checklist import NoteRequired
 from sopvault.core.evidence import accept, deviation, shown
@@ -30,16 +31,10 @@ HELP = (
 )
 # What a person may type at a step, by the action it means.
 _SPELLINGS = {
-    "done": ("d", "done", "v", "value"),
-    "skip": ("s", "skip"),
-    "na": ("a", "na", "n/a"),
-    "note": ("n", "note"),
-    "undo": ("u", "undo"),
-    "back": ("b", "back"),
-    "wi": ("w", "wi"),
-    "quit": ("q", "quit"),
-    "help": ("?", "h", "help"),
-}
+    "done": ("d", "done", "v", "value"), "skip": ("s", "skip"), "na": ("a", "na", "n/a"),
+    "note": ("n", "note"), "undo": ("u", "undo"), "back": ("b", "back"), "wi": ("w", "wi"),
+    "quit": ("q", "quit"), "help": ("?", "h", "help"),
+}  # fmt: skip
 WORDS = {word: action for action, words in _SPELLINGS.items() for word in words}
 NOTE_REQUIRED = "note (required: this is a deviation)> "
 
@@ -278,7 +273,7 @@ class LinePrompt:
         summary with its deviations and the outcome, then complete (as failed, when
         stopped), abort, go back, or leave it open. None when the run ended, else the
         run as it now stands."""
-        self.say(inert_lines(self.summary(run)))
+        self.say(inert_lines(summary(run)))
         stopped = run.stopped()
         if stopped is None:
             question = "all steps recorded: [c]omplete, [a]bort, [b]ack or [q]uit > "
@@ -316,44 +311,9 @@ class LinePrompt:
 
     # ---- showing -----------------------------------------------------------------------
 
-    def summary(self, run: Run) -> list[str]:
-        """One line per step (``render.runs.summary_lines``), each deviation marked ``!``
-        with its reason, then the outcome the run will have if completed now."""
-        lines = [
-            line + _flag(entry) for line, entry in zip(summary_lines(run), run.steps, strict=True)
-        ]
-        outcome = run.judged_outcome().value
-        departed = run.deviations()
-        if departed:
-            outcome += f" ({counted(len(departed), 'deviation')})"
-        return [*lines, f"outcome if completed now: {outcome}"]
-
     def show_step(self, run: Run, step: Step, number: int) -> None:
-        """Print step ``number``: role and person, duration, CONTROL POINT, LATE, the
-        action, sub-steps, details, the work instruction and evidence it names, its note."""
-        done, total = run.progress()
-        head = f"step {number} of {total} ({done} done)"
-        if step.role:
-            person = run.roles.get(step.role)
-            head += f"  [{step.role}{f': {person}' if person else ''}]"
-        if step.duration:
-            head += f"  ({step.duration})"
-        if step.control_point:
-            head += "  CONTROL POINT"
-        if number in run.late(self.runs.now()):
-            head += "  LATE"
-        lines = ["", head, f"  {step.action}"]
-        lines += [f"  - {sub}" for sub in step.substeps]
-        if step.details:
-            lines += [f"    {line}" for line in step.details.strip().splitlines()]
-        if step.instruction:
-            lines.append(f"  work instruction: {step.instruction} (w shows it)")
-        if step.evidence is not None:
-            lines.append(f"  records: {step.evidence.describe()}")
-        entry = run.steps[number - 1]
-        if entry.note:
-            lines.append(f"  note: {entry.note}")
-        self.say(inert_lines(lines))
+        """Print step ``number`` as ``step_lines`` shows it."""
+        self.say(inert_lines(step_lines(run, step, number, self.runs.now())))
 
     def show_instruction(self, step: Step) -> None:
         """Print the work instruction the step names, or one line saying why not."""
@@ -371,6 +331,46 @@ class LinePrompt:
         if wi.body.strip():
             text += "\n" + inert(wi.body.strip())
         self.say(text)
+
+
+def summary(run: Run) -> list[str]:
+    """One line per step (``render.runs.summary_lines``), each deviation marked ``!``
+    with its reason, then the outcome the run will have if completed now."""
+    lines = [line + _flag(entry) for line, entry in zip(summary_lines(run), run.steps, strict=True)]
+    outcome = run.judged_outcome().value
+    departed = run.deviations()
+    if departed:
+        outcome += f" ({counted(len(departed), 'deviation')})"
+    return [*lines, f"outcome if completed now: {outcome}"]
+
+
+def step_lines(run: Run, step: Step, number: int, now: datetime) -> list[str]:
+    """Step ``number`` as the prompt shows it: role and person, duration, CONTROL POINT,
+    LATE (against ``now``), the action, sub-steps, details, the work instruction and
+    evidence it names, its note."""
+    done, total = run.progress()
+    head = f"step {number} of {total} ({done} done)"
+    if step.role:
+        person = run.roles.get(step.role)
+        head += f"  [{step.role}{f': {person}' if person else ''}]"
+    if step.duration:
+        head += f"  ({step.duration})"
+    if step.control_point:
+        head += "  CONTROL POINT"
+    if number in run.late(now):
+        head += "  LATE"
+    lines = ["", head, f"  {step.action}"]
+    lines += [f"  - {sub}" for sub in step.substeps]
+    if step.details:
+        lines += [f"    {line}" for line in step.details.strip().splitlines()]
+    if step.instruction:
+        lines.append(f"  work instruction: {step.instruction} (w shows it)")
+    if step.evidence is not None:
+        lines.append(f"  records: {step.evidence.describe()}")
+    entry = run.steps[number - 1]
+    if entry.note:
+        lines.append(f"  note: {entry.note}")
+    return lines
 
 
 def _answer(entry: StepEntry, step: Step) -> str:

@@ -182,3 +182,23 @@ def test_resuming_a_run_whose_procedure_was_revised_records_the_newer_version(
     revision = runs.load(run_id).events[-1]
     assert (revision.type, revision.seen) == (EventType.REVISION, "2.5")
     assert runs.load(run_id).version == "2.4"
+
+
+def test_completing_with_deviations_waits_for_a_second_person(sample_path: Path) -> None:
+    """Issue 13 (deviation approvers): with `[runs] deviation_approvers` set, the prompt's
+    complete is refused in one line while a deviation waits for another person's
+    acceptance, and the run stays open for them."""
+    config = sample_path / "sopvault.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[runs]\ndeviation_approvers = ["bilal"]\n',
+        encoding="utf-8",
+    )
+    commit_all(sample_path, "Deviations need Bilal's acceptance")
+    answers = "d no\nJSA not read: supervisor told\nd 60\nd\nd\nd\nd pass\nc\nq\n"
+    out = prompt(sample_path, answers, "SOP-010").stdout
+    assert "outcome if completed now: passed with deviations (1 deviation)" in out
+    refused = out.split("refused: ")[1].splitlines()[0]
+    assert refused.startswith("the deviation at step 1 (failed control point")
+    assert "it must be accepted by bilal, never by who recorded it" in refused
+    run = only_run(sample_path)
+    assert run.state is RunState.OPEN and run.unaccepted() == [run.step(1)]
