@@ -183,7 +183,7 @@ class LinePrompt:
                 elif action == "note":
                     note = rest or self._ask("note> ")
                     run = self._mark(run, number, "note", note=note)
-                    self.say("note kept")
+                    self.say(f"note kept (#{len(run.events)})")
                 elif action == "done":
                     value = rest or (
                         self._ask(f"{step.evidence.describe()}> ") if step.evidence else ""
