@@ -2,14 +2,15 @@
 
     python bench/runs.py [--steps 300] [--runs 10000] [--repeat 5] [--out DIR]
 
-Makes (once) the demo repository, starts a run of SOP-010 and records step 3 over and
-over (done, then undo), timing each `Runs.mark` call (lock the run, read and replay its
+Makes (once) the demo repository and writes RUNS runs spread over the vault's procedures
+as JSON Lines logs (`store.runlog.dumps` of runs made and recorded with `core.checklist`:
+a few events each, one run in ten with a deviation, some open, some aborted) and a few
+format 1 `.toml` files. Then starts a run of SOP-010 among them and records step 3 over
+and over (done, then undo), timing each `Runs.mark` call (lock the run, read and replay its
 log, check the rules, append one line, fsync, read it back) beside the floor: appending
-the same line with `store.fs.append_record` alone. Then writes RUNS runs spread over the
-vault's procedures as JSON Lines logs (`store.runlog.dumps` of runs made and recorded with
-`core.checklist`: a few events each, one run in ten with a deviation, some open, some
-aborted) and a few format 1 `.toml` files, and times `Runs.listing()` in process (first
-time, then from its cache) and `sopvault runs list` / `runs --open` as whole processes.
+the same lines with `store.fs.append_record` alone. Last it times `Runs.listing()` in
+process (first time, then from its cache) and `sopvault runs list` / `runs --open` as
+whole processes (wall and CPU time).
 Goals (issue 13): recording one step p95 <= 20 ms; `sopvault runs list` warm <= 0.5 s.
 """
 
@@ -85,8 +86,9 @@ def record_steps(root: Path, count: int) -> None:
         append_record(scratch, line)
         appends.append(time.perf_counter() - start)
     scratch.unlink()
-    print(f"the run's log grew to {len(run.events)} events")
+    print(f"the run's log grew to {len(run.events)} events (each mark replays the whole log)")
     show("record one step (Runs.mark: lock, replay, check, append)", marks, "p95 <= 20 ms")
+    show("    the first 30 (a long run's length)", marks[:30])
     show("floor: append one line + fsync + read back alone", appends)
 
 
@@ -256,11 +258,10 @@ def main() -> int:
     shutil.rmtree(args.out, ignore_errors=True)
     root = make_demo(args.out).root
     print(f"vault: {root}")
-    record_steps(root, args.steps)
-    shutil.rmtree(root / "runs", ignore_errors=True)
     start = time.perf_counter()
     make_run_files(root, args.runs)
     print(f"made {args.runs} runs in {time.perf_counter() - start:.1f} s")
+    record_steps(root, args.steps)  # among the runs just made, as in a vault in use
     list_runs(root, args.repeat)
     return 0
 
