@@ -1,44 +1,42 @@
 """``sopvault run``: a procedure at a line prompt, for SSH sessions, plain terminals and
 scripts. Every answer is saved before the next question, so quitting, Ctrl-C, Ctrl-D or a
-dropped connection keeps the run open exactly where it was."""
+dropped connection keeps the run open exactly where it was.
+
+A value outside its range or a failing answer is recorded as a deviation with the note
+that must explain it, never refused (issue 13); deviations are marked ``!`` with their
+reason wherever the prompt shows a step, and each answer and undo names its event (``#4``)
+as the report and ``runs show --events`` do.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
+from sopvault.core.checklist import NoteRequired
+from sopvault.core.evidence import accept, deviation, shown
 from sopvault.core.wording import counted
-from sopvault.errors import SopvaultError
+from sopvault.errors import RunError, SopvaultError
 from sopvault.model.document import Document, Step
-from sopvault.model.run import Run, StepState
+from sopvault.model.run import Run, StepEntry, StepState
 from sopvault.render.rich import unified_diff
 from sopvault.render.runs import open_run_line, summary_lines
 from sopvault.render.safetext import inert, inert_line, inert_lines
 from sopvault.services.runs import Runs
 
 EXIT_OK, EXIT_INTERRUPTED = 0, 130
-HELP = "d done · s skip · a n/a · n note · b back · w work instruction · q quit (run stays open)"
-WORDS = {
-    "d": "done",
-    "done": "done",
-    "v": "done",
-    "value": "done",
-    "s": "skip",
-    "skip": "skip",
-    "a": "na",
-    "na": "na",
-    "n/a": "na",
-    "n": "note",
-    "note": "note",
-    "b": "back",
-    "back": "back",
-    "w": "wi",
-    "wi": "wi",
-    "q": "quit",
-    "quit": "quit",
-    "?": "help",
-    "h": "help",
-    "help": "help",
-}
+HELP = (
+    "d done · s skip · a n/a · n note · u undo · b back · w work instruction"
+    " · q quit (run stays open)"
+)
+# What a person may type at a step, by the action it means.
+_SPELLINGS = {
+    "done": ("d", "done", "v", "value"), "skip": ("s", "skip"), "na": ("a", "na", "n/a"),
+    "note": ("n", "note"), "undo": ("u", "undo"), "back": ("b", "back"), "wi": ("w", "wi"),
+    "quit": ("q", "quit"), "help": ("?", "h", "help"),
+}  # fmt: skip
+WORDS = {word: action for action, words in _SPELLINGS.items() for word in words}
+NOTE_REQUIRED = "note (required: this is a deviation)> "
 
 
 class Quit(Exception):
@@ -108,7 +106,9 @@ class LinePrompt:
 
     def resume(self, run_id: str) -> int:
         """Carry on with open run ``run_id``, first showing what changed in the procedure
-        since it began; raises SopvaultError for an unknown or closed run."""
+        since it began, and record that it was taken up again (a ``resume`` event, or a
+        ``revision`` event naming the newer version main holds). Raises SopvaultError for
+        an unknown run, RunError for a closed one."""
         resumed = self.runs.resume(run_id)
         run = resumed.run
         if resumed.changed_since:
@@ -120,6 +120,7 @@ class LinePrompt:
                 )
             )
             self.say(inert(unified_diff(*resumed.old, *resumed.new).rstrip()))
+        run = self.runs.take_up(run.id, seen=resumed.changed_since or "", who=self.who)
         done, total = run.progress()
         self.say(
             inert_line(f"resuming run {run.id}: {run.doc_id} {run.title}, {done} of {total} done")
@@ -130,14 +131,17 @@ class LinePrompt:
 
     def walk(self, run: Run, doc: Document) -> int:
         """Ask about each pending step until the run ends or the person leaves (q, Ctrl-D:
-        exit 0; Ctrl-C: 130); the run stays open whenever it is left."""
+        exit 0; Ctrl-C: 130); the run stays open whenever it is left. A failed control
+        point that stops the work goes straight to the question that ends the run."""
         self.say(HELP)
         try:
             while True:
                 current = run.current()
-                if current is None:
-                    if self.finish(run, doc):
+                if current is None or run.stopped() is not None:
+                    left = self.finish(run, doc)
+                    if left is None:
                         return EXIT_OK
+                    run = left
                     continue
                 run = self.one_step(run, doc, current.number)
         except Quit:
@@ -173,35 +177,87 @@ class LinePrompt:
                 elif action == "wi":
                     self.show_instruction(step)
                 elif action == "back":
-                    return self.back(run, number)
+                    return self.back(run, doc, number)
+                elif action == "undo":
+                    return self.undo_latest(run, doc, rest.strip())
                 elif action == "note":
                     note = rest or self._ask("note> ")
                     run = self._mark(run, number, "note", note=note)
-                    self.say("note kept")
+                    self.say(f"note kept (#{len(run.events)})")
                 elif action == "done":
                     value = rest or (
                         self._ask(f"{step.evidence.describe()}> ") if step.evidence else ""
                     )
-                    return self._mark(run, number, "done", value=value or None)
+                    return self.record(run, step, number, "done", value=value or None)
                 else:  # skip, na
                     reason = rest or self._ask("reason> ")
-                    return self._mark(run, number, action, reason=reason)
+                    return self.record(run, step, number, action, reason=reason)
             except SopvaultError as err:
                 self.say(f"refused: {inert_line(str(err))}")
 
+    def record(self, run: Run, step: Step, number: int, action: str, **fields: str | None) -> Run:
+        """Record an answer (``done``, ``skip``, ``na``) on step ``number`` and say what was
+        recorded. An answer that is a deviation (``NoteRequired``) is said, and recorded
+        with the note then asked for; RunError when that note is left blank (nothing is
+        recorded), other SopvaultErrors as ``Runs.mark`` raises them."""
+        try:
+            run = self._mark(run, number, action, **fields)
+        except NoteRequired as err:
+            self.say(
+                inert_line(f"! {_departure(step, fields.get('value')) or err}: this is a deviation")
+            )
+            note = self._ask(NOTE_REQUIRED).strip()
+            if not note:
+                raise RunError(
+                    f"step {number} was not recorded: a deviation needs a note saying what happened"
+                ) from None
+            run = self._mark(run, number, action, **fields, note=note)
+        entry = run.step(number)
+        self.say(
+            inert_line(f"{_answer(entry, step)} (#{run.number_of(entry.event)}){_flag(entry)}")
+        )
+        return run
+
     def _mark(self, run: Run, number: int, action: str, **fields: str | None) -> Run:
-        value = fields.get("value")
         return self.runs.mark(
             run.id,
             number,
             action,
-            value=value,
+            value=fields.get("value"),
             note=fields.get("note") or "",
             reason=fields.get("reason") or "",
             who=self.who,
         )
 
-    def back(self, run: Run, number: int) -> Run:
+    def undo(self, run: Run, doc: Document, number: int) -> Run:
+        """Take back the answer in force on step ``number`` (it stays in the log) and say
+        which event was undone (``#4``); RunError when the step has no answer."""
+        entry = run.step(number)
+        undone, what = entry.event, _answer(entry, doc.steps[number - 1])
+        run = self.runs.mark(run.id, number, "undo", who=self.who)
+        self.say(
+            inert_line(
+                f"undone #{run.number_of(undone)} ({what}) as"
+                f" #{len(run.events)}: step {number} is open again"
+            )
+        )
+        return run
+
+    def undo_latest(self, run: Run, doc: Document, which: str) -> Run:
+        """``u``: undo the answer recorded last, or (``u 3``) step 3's; RunError when
+        ``which`` is no step number or that step has no answer."""
+        if which:
+            if not which.isdigit():
+                raise RunError(f"undo which step? give its number (u 3), not {which!r}")
+            return self.undo(run, doc, run.step(int(which)).number)
+        answered = [s for s in run.steps if s.event and not s.auto]
+        if not answered:
+            self.say("nothing to undo yet")
+            return run
+        latest = max(answered, key=lambda s: run.number_of(s.event))
+        return self.undo(run, doc, latest.number)
+
+    def back(self, run: Run, doc: Document, number: int) -> Run:
         """Reopen the step dealt with before this one (steps set n/a by a condition are
         passed over: they follow their condition)."""
         earlier = [
@@ -210,62 +266,54 @@ class LinePrompt:
         if not earlier:
             self.say("this is the first step")
             return run
-        return self.runs.mark(run.id, earlier[-1].number, "undo", who=self.who)
+        return self.undo(run, doc, earlier[-1].number)
 
-    def finish(self, run: Run, doc: Document) -> bool:
-        """Every step is dealt with: complete, abort, go back, or leave it open."""
-        self.say(inert_lines(summary_lines(run)))
-        answer = self._ask("all steps recorded: [c]omplete, [a]bort, [b]ack or [q]uit > ")
-        choice = answer.strip().lower()[:1]
+    def finish(self, run: Run, doc: Document) -> Run | None:
+        """Every step is dealt with, or a failed control point stopped the work: show the
+        summary with its deviations and the outcome, then complete (as failed, when
+        stopped), abort, go back, or leave it open. None when the run ended, else the
+        run as it now stands."""
+        self.say(inert_lines(summary(run)))
+        stopped = run.stopped()
+        if stopped is None:
+            question = "all steps recorded: [c]omplete, [a]bort, [b]ack or [q]uit > "
+        else:
+            self.say(
+                f"! step {stopped.number} is a failed control point and the procedure says"
+                " the work stops there"
+            )
+            question = (
+                f"[c]omplete the run as failed, [b]ack (undo step {stopped.number}),"
+                " [a]bort or [q]uit > "
+            )
+        choice = self._ask(question).strip().lower()[:1]
         try:
             if choice == "c":
                 run, commit = self.runs.complete(run.id, who=self.who)
                 where = f"committed as {commit[:10]}" if commit else f"saved in {run.file}"
-                self.say(f"run {run.id} completed: {where}")
-                return True
+                outcome = f" ({run.outcome.value})" if run.outcome else ""
+                self.say(inert_line(f"run {run.id} completed{outcome}: {where}"))
+                return None
             if choice == "a":
                 reason = self._ask("why abort> ")
                 run, commit = self.runs.abort(run.id, reason, who=self.who)
                 self.say(f"run {run.id} aborted: {'committed' if commit else 'saved'}")
-                return True
+                return None
+            if choice == "b" and stopped is not None:
+                return self.undo(run, doc, stopped.number)
             if choice == "b":
-                last = run.steps[-1].number + 1
-                self.back(run, last)
-                return False
+                return self.back(run, doc, run.steps[-1].number + 1)
             if choice == "q":
                 raise Quit
         except SopvaultError as err:
             self.say(f"refused: {inert_line(str(err))}")
-        return False
+        return run
 
     # ---- showing -----------------------------------------------------------------------
 
     def show_step(self, run: Run, step: Step, number: int) -> None:
-        """Print step ``number``: role and person, duration, CONTROL POINT, LATE, the
-        action, sub-steps, details, the work instruction and evidence it names, its note."""
-        done, total = run.progress()
-        head = f"step {number} of {total} ({done} done)"
-        if step.role:
-            person = run.roles.get(step.role)
-            head += f"  [{step.role}{f': {person}' if person else ''}]"
-        if step.duration:
-            head += f"  ({step.duration})"
-        if step.control_point:
-            head += "  CONTROL POINT"
-        if number in run.late(self.runs.now()):
-            head += "  LATE"
-        lines = ["", head, f"  {step.action}"]
-        lines += [f"  - {sub}" for sub in step.substeps]
-        if step.details:
-            lines += [f"    {line}" for line in step.details.strip().splitlines()]
-        if step.instruction:
-            lines.append(f"  work instruction: {step.instruction} (w shows it)")
-        if step.evidence is not None:
-            lines.append(f"  records: {step.evidence.describe()}")
-        entry = run.steps[number - 1]
-        if entry.note:
-            lines.append(f"  note: {entry.note}")
-        self.say(inert_lines(lines))
+        """Print step ``number`` as ``step_lines`` shows it."""
+        self.say(inert_lines(step_lines(run, step, number, self.runs.now())))
 
     def show_instruction(self, step: Step) -> None:
         """Print the work instruction the step names, or one line saying why not."""
@@ -283,3 +331,66 @@ class LinePrompt:
         if wi.body.strip():
             text += "\n" + inert(wi.body.strip())
         self.say(text)
+
+
+def summary(run: Run) -> list[str]:
+    """One line per step (``render.runs.summary_lines``), each deviation marked ``!``
+    with its reason, then the outcome the run will have if completed now."""
+    lines = [line + _flag(entry) for line, entry in zip(summary_lines(run), run.steps, strict=True)]
+    outcome = run.judged_outcome().value
+    departed = run.deviations()
+    if departed:
+        outcome += f" ({counted(len(departed), 'deviation')})"
+    return [*lines, f"outcome if completed now: {outcome}"]
+
+
+def step_lines(run: Run, step: Step, number: int, now: datetime) -> list[str]:
+    """Step ``number`` as the prompt shows it: role and person, duration, CONTROL POINT,
+    LATE (against ``now``), the action, sub-steps, details, the work instruction and
+    evidence it names, its note."""
+    done, total = run.progress()
+    head = f"step {number} of {total} ({done} done)"
+    if step.role:
+        person = run.roles.get(step.role)
+        head += f"  [{step.role}{f': {person}' if person else ''}]"
+    if step.duration:
+        head += f"  ({step.duration})"
+    if step.control_point:
+        head += "  CONTROL POINT"
+    if number in run.late(now):
+        head += "  LATE"
+    lines = ["", head, f"  {step.action}"]
+    lines += [f"  - {sub}" for sub in step.substeps]
+    if step.details:
+        lines += [f"    {line}" for line in step.details.strip().splitlines()]
+    if step.instruction:
+        lines.append(f"  work instruction: {step.instruction} (w shows it)")
+    if step.evidence is not None:
+        lines.append(f"  records: {step.evidence.describe()}")
+    entry = run.steps[number - 1]
+    if entry.note:
+        lines.append(f"  note: {entry.note}")
+    return lines
+
+
+def _answer(entry: StepEntry, step: Step) -> str:
+    """``step 2 done = 80 °C``: a step's answer in force, in one phrase."""
+    value = f" = {shown(entry.value, step.evidence)}" if entry.value is not None else ""
+    why = f" ({entry.reason})" if entry.reason else ""
+    return f"step {entry.number} {entry.state.value}{value}{why}"
+
+
+def _flag(entry: StepEntry) -> str:
+    """``  ! <why>`` for a step whose answer in force is a deviation ("" otherwise); a
+    failed control point that stops the work says so."""
+    if not entry.deviation:
+        return ""
+    return f"  ! {entry.deviation}" + ("; the work stops here" if entry.stops else "")
+
+
+def _departure(step: Step, value: str | None) -> str:
+    """Why ``value`` departs from ``step`` (``core.evidence.deviation``, the rule
+    ``checklist.mark`` applies), for the line that asks for the note."""
+    if step.evidence is None:
+        return ""
+    return deviation(step, accept(step.evidence, value or ""))

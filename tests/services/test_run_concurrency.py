@@ -1,5 +1,5 @@
-"""Run records (issue 13, concurrent writers): two processes recording steps of one run at
-the same moment both keep their step; real processes, real files, no mocks."""
+"""Run records (issue 13, concurrent writers): two processes recording on one run at the
+same moment both keep their event; real processes, real files, no mocks."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sopvault.model.run import StepState
+from sopvault.model.run import EventType, Run, StepState
 from sopvault.services.runs import Runs
 from tests.conftest import workspace_at
 
 ROUNDS = 50
+SAME_STEP_ROUNDS = 20
 DMITRI = "Dmitri Volkov <dmitri.volkov@harrowfinch.example>"
+ERIN = "Erin Walsh <erin.walsh@harrowfinch.example>"
 
 
-def mark_command(root: Path, run_id: str, step: int) -> list[str]:
+def mark_command(root: Path, run_id: str, step: int, who: str = DMITRI) -> list[str]:
     """`sopvault runs mark RUN STEP done` as its own process."""
     return [
         sys.executable,
@@ -30,35 +32,82 @@ def mark_command(root: Path, run_id: str, step: int) -> list[str]:
         str(step),
         "done",
         "--as",
-        DMITRI,
+        who,
     ]
 
 
-def test_two_processes_marking_one_run_at_once_lose_no_step(sample_path: Path) -> None:
+def mark_at_once(root: Path, run_id: str, marks: list[tuple[int, str]]) -> None:
+    """Start one `runs mark` process per (step, person) at the same moment; each must
+    exit 0 and say it recorded its step."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    processes = [
+        subprocess.Popen(
+            mark_command(root, run_id, step, who),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for step, who in marks
+    ]
+    for process, (step, _) in zip(processes, marks, strict=True):
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert out.startswith(f"step {step}: done"), out
+
+
+def answers(run: Run) -> list[tuple[str, int | None, str]]:
+    """The run's answer events as (by, step, corrects), in log order."""
+    return [(e.by, e.step, e.corrects) for e in run.events if e.type is EventType.DONE]
+
+
+def test_two_processes_marking_one_run_at_once_lose_no_event(sample_path: Path) -> None:
     """Lost updates (issue 13: "one step is lost in 4 of 20 tries, and both commands said
     recorded"): in each of 50 rounds two processes mark steps 1 and 2 of a fresh run at
-    the same moment; both say recorded and both steps are in the file."""
+    the same moment; both exit 0, and the log holds both events (three distinct event
+    ids: the start and the two answers), neither correcting the other."""
     runs = Runs(workspace_at(sample_path))
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     lost = []
     for _ in range(ROUNDS):
         run_id = runs.start("SOP-002", who=DMITRI).run.id
-        both = [
-            subprocess.Popen(
-                mark_command(sample_path, run_id, step),
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
-            for step in (1, 2)
-        ]
-        for process in both:
-            _, err = process.communicate(timeout=120)
-            assert process.returncode == 0, err
-        steps = runs.load(run_id).steps
-        if [steps[0].state, steps[1].state] != [StepState.DONE, StepState.DONE]:
-            lost.append(run_id)
+        mark_at_once(sample_path, run_id, [(1, DMITRI), (2, ERIN)])
+        run = runs.load(run_id)
+        ids = {e.id for e in run.events}
+        kinds = sorted(e.type.value for e in run.events)
+        done = sorted(answers(run), key=lambda a: a[1] or 0)
+        if (len(ids), kinds, done) != (
+            3,
+            ["done", "done", "start"],
+            [(DMITRI, 1, ""), (ERIN, 2, "")],
+        ):
+            lost.append((run_id, kinds, done))
     assert lost == []
+
+
+def test_two_processes_marking_the_same_step_at_once_keep_both_answers(
+    sample_path: Path,
+) -> None:
+    """Issue 13 (concurrent writers, one step): in each of 20 rounds two people mark step
+    1 of a fresh run at the same moment; both exit 0, both answers are in the log, and
+    the later one is in force and names the earlier in `corrects` (a correction, never a
+    silent overwrite)."""
+    runs = Runs(workspace_at(sample_path))
+    wrong = []
+    for _ in range(SAME_STEP_ROUNDS):
+        run_id = runs.start("SOP-002", who=DMITRI).run.id
+        mark_at_once(sample_path, run_id, [(1, DMITRI), (1, ERIN)])
+        run = runs.load(run_id)
+        done = [e for e in run.events if e.type is EventType.DONE]
+        if (
+            len({e.id for e in run.events}) != 3
+            or len(done) != 2
+            or {e.by for e in done} != {DMITRI, ERIN}
+            or [e.corrects for e in done] != ["", done[0].id]
+            or run.step(1).event != done[1].id
+            or run.step(1).by != done[1].by
+        ):
+            wrong.append((run_id, answers(run)))
+    assert wrong == []
 
 
 def run_prompt(root: Path, answers: str) -> subprocess.CompletedProcess[str]:
