@@ -17,6 +17,7 @@ from rich.text import Text
 
 from sopvault.core.approval import name_of
 from sopvault.core.evidence import shown
+from sopvault.core.wording import counted
 from sopvault.model.document import Document, Step
 from sopvault.model.run import Outcome, Run, StepEntry, StepState
 from sopvault.render.runs import span
@@ -67,7 +68,9 @@ def run_status(run: Run, now: datetime) -> Text:
     if stopped is not None:
         status.append(f"  ·  STOPPED at step {stopped.number}: c completes as failed", style=STOPS)
     elif run.deviations():
-        status.append(f"  ·  {DEVIATION[0]} {len(run.deviations())} deviation(s)", DEVIATION[1])
+        status.append(
+            f"  ·  {DEVIATION[0]} {counted(len(run.deviations()), 'deviation')}", DEVIATION[1]
+        )
     status.append(
         "  ·  Enter: done (evidence first when asked)  s skip  a n/a  n note", style="dim"
     )
@@ -162,7 +165,7 @@ def _recorded(rows: _Rows, run: Run, step: Step, entry: StepEntry) -> None:
     state = Text(f"{'state':<12}", style="dim")
     state.append(entry.state.value, style=BOXES[entry.state][1] or "bold")
     if entry.at is not None:
-        state.append(f"  {local(entry.at)} by {inert_line(entry.by)}")
+        state.append(f"  {local(entry.at, run.started_at)} by {inert_line(entry.by)}")
     rows.lines.append(state)
     if entry.value is not None:
         rows.add("value", shown(entry.value, step.evidence), "cyan")

@@ -17,6 +17,7 @@ from sopvault.core.approval import name_of
 from sopvault.core.evidence import shown
 from sopvault.model.document import Step
 from sopvault.model.run import Event, EventType, Run, StepEntry
+from sopvault.render.safetext import inert_line
 
 # What an event does to its step, as the history says it.
 VERBS = {
@@ -41,9 +42,18 @@ ELSEWHERE = {
 }
 
 
-def local(moment: datetime) -> str:
-    """``moment`` (aware) in the local time zone: ``2026-11-25 10:30:12 CET``."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+def local(moment: datetime, day: datetime | None = None) -> str:
+    """``moment`` (aware) in the local time zone: ``10:30:12`` when it falls on the local
+    date of ``day`` (the run's start), else ``2026-11-26 10:30:12``."""
+    here = moment.astimezone()
+    if day is not None and here.date() == day.astimezone().date():
+        return f"{here:%H:%M:%S}"
+    return f"{here:%Y-%m-%d %H:%M:%S}"
+
+
+def zone(moment: datetime) -> str:
+    """The name of the local time zone at ``moment``: ``CET``, ``UTC``."""
+    return moment.astimezone().tzname() or "local time"
 
 
 def history_lines(run: Run, step: Step, entry: StepEntry) -> list[Text]:
@@ -54,20 +64,21 @@ def history_lines(run: Run, step: Step, entry: StepEntry) -> list[Text]:
     if not entry.history:
         return []
     later = _superseded(run, entry.history)
-    lines = [Text(""), Text("history", style="dim")]
+    lines = [Text(""), Text(f"history (times in {zone(run.started_at)})", style="dim")]
     for event in entry.history:
         number = run.number_of(event.id)
         line = Text(f"#{number:<3}", style="bold")
-        line.append(f" {local(event.at)}  ")
-        line.append(_what(run, step, event), style="bold" if event.id == entry.event else "")
-        line.append(f"  {name_of(event.by)}", style="cyan")
+        line.append(f" {local(event.at, run.started_at)}  ")
+        what = inert_line(_what(run, step, event))
+        line.append(what, style="bold" if event.id == entry.event else "")
+        line.append(f"  {inert_line(name_of(event.by))}", style="cyan")
         if event.id in later:
             line.append(f"  ({later[event.id]})", style="dim")
             line.stylize("dim", 0, len(line))
         lines.append(line)
         for label, text in (("reason", event.reason), ("note", event.note)):
             if text:
-                lines.append(Text(f"      {label}: {text}", style="italic"))
+                lines.append(Text(f"      {label}: {inert_line(text)}", style="italic"))
     return lines
 
 
