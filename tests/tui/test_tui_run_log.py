@@ -239,6 +239,13 @@ async def test_an_event_recorded_by_another_process_shows_after_a_refresh(
         await settle(pilot)
         assert screen.run.step(2).value == 61.0
 
+        # the terminal regaining focus reads the file too, without waiting for the timer
+        Runs(workspace_at(demo_path)).mark(screen.run.id, 3, "note", note="agitator", who=ERIN)
+        app.app_focus = False
+        app.app_focus = True
+        await settle(pilot)
+        assert "a note on step 3 added by Erin Walsh elsewhere" in notices(app)
+
 
 async def test_an_empty_run_of_mine_can_be_discarded_from_the_second_run_question(
     demo_path: Path,
