@@ -71,10 +71,12 @@ class OfferProposal(Message):
 
 @dataclass
 class SecondRun(Message):
-    """``k`` on a procedure that has open runs (newest first): ask before starting."""
+    """``k`` on a procedure that has open runs (newest first): ask before starting;
+    ``runs`` lets the question find out whether the newest may be discarded."""
 
     doc_id: str
     waiting: list[RunSummary]
+    runs: Runs | None = None
 
 
 @dataclass

@@ -6,6 +6,10 @@ and look at the SVGs before committing them.
 
 from __future__ import annotations
 
+import itertools
+import os
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,31 @@ SIZE = (120, 40)
 
 def make_app(path: Path) -> SopVaultApp:
     return SopVaultApp(workspace_at(path))
+
+
+def stable_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run ids the same on every run of the test (``1a2b``), and event ids (8 hex digits)
+    distinct, as a log needs them: they are shown by their number in the log (``#3``)."""
+    numbers = itertools.count(0x1A2B)
+    monkeypatch.setattr(
+        "sopvault.services.runs.secrets.token_hex",
+        lambda size: "1a2b" if size == 2 else f"{next(numbers):0{2 * size}x}",
+    )
+
+
+@pytest.fixture
+def utc() -> Iterator[None]:
+    """Local time is UTC for the test (the runner shows times in local time), whatever
+    the machine's zone; the zone is put back afterwards."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
 
 
 def test_browse_procedure(snap_compare: Any, sample_path: Path) -> None:
@@ -118,8 +147,10 @@ def test_propose_dialog(snap_compare: Any, demo_path: Path) -> None:
     assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_dialog)
 
 
-def test_run_screen(snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sopvault.services.runs.secrets.token_hex", lambda _: "1a2b")  # a stable id
+def test_run_screen(
+    snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch, utc: None
+) -> None:
+    stable_ids(monkeypatch)
     now = [datetime(2026, 11, 25, 9, 30, tzinfo=UTC)]
 
     async def one_step_then_a_bad_value(pilot: Pilot[None]) -> None:
@@ -153,7 +184,7 @@ def test_second_run_dialog(
     snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 13 (a second run is a decision): `k` on a procedure with an open run asks."""
-    monkeypatch.setattr("sopvault.services.runs.secrets.token_hex", lambda _: "1a2b")  # a stable id
+    stable_ids(monkeypatch)
     started = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
     Runs(Workspace.open(demo_path, clock=lambda: started)).start(
         "SOP-010", who="Dmitri Volkov <dmitri.volkov@harrowfinch.example>"
@@ -165,3 +196,31 @@ def test_second_run_dialog(
         await settle(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=ask_again)
+
+
+def test_run_screen_deviation(
+    snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch, utc: None
+) -> None:
+    """Issue 13 (deviations): the runner after 80 °C was recorded where 55 to 65 °C is
+    allowed, with the note that says what happened: ! in the step list and the status
+    line, the deviation and the step's history in the detail."""
+    stable_ids(monkeypatch)
+    now = [datetime(2026, 11, 25, 9, 30, tzinfo=UTC)]
+
+    async def record_a_deviation(pilot: Pilot[None]) -> None:
+        await open_document(pilot, "SOP-010")
+        await pilot.press("k")
+        await settle(pilot)
+        now[0] += timedelta(minutes=4)
+        await pilot.press("enter", *"yes", "enter")
+        await settle(pilot)
+        now[0] += timedelta(minutes=8)
+        await pilot.press("enter", *"80", "enter")
+        await settle(pilot)
+        await pilot.press(*"heater stuck on; cooled to 62 before filling", "enter")
+        await settle(pilot)
+        await pilot.press("up")
+        await settle(pilot)
+
+    app = SopVaultApp(Workspace.open(demo_path, clock=lambda: now[0]))
+    assert snap_compare(app, terminal_size=SIZE, run_before=record_a_deviation)

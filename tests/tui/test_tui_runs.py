@@ -12,13 +12,14 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from sopvault.model.run import RunState, StepState
+from sopvault.model.run import EventType, RunState, StepState
 from sopvault.services.clock import running_from
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.comment import CommentScreen
+from sopvault.tui.dialogs.deviation import DeviationNoteScreen
 from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.run import RunScreen
@@ -75,13 +76,21 @@ async def test_walk_a_whole_procedure_from_the_keyboard(demo_path: Path) -> None
         assert states(screen)[0] == "done"
         assert screen.query_one(OptionList).highlighted == 1  # moved on to step 2
 
-        # an out-of-range value: the input says so as you type, and Enter is refused
+        # an out-of-range value: the input says it will be a deviation as you type, and
+        # Enter asks for the note; Escape records nothing and keeps what was typed
         await pilot.press("enter", *"80")
         await settle(pilot)
-        assert "above the maximum (allowed 55 to 65 °C)" in text_of(pilot, "#run-feedback")
+        assert (
+            "80 °C is above the maximum (allowed 55 to 65 °C): will be recorded as a deviation"
+            in text_of(pilot, "#run-feedback")
+        )
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, DeviationNoteScreen)
+        await pilot.press("escape")
+        await settle(pilot)
         assert states(screen)[1] == "pending"
+        assert screen.query_one(Input).value == "80"
         await pilot.press("backspace", "backspace", *"61")
         await settle(pilot)
         assert "✓ 61 °C" in text_of(pilot, "#run-feedback")
@@ -121,7 +130,8 @@ async def test_walk_a_whole_procedure_from_the_keyboard(demo_path: Path) -> None
         await pilot.press("n", *"tag range Q-7 to Q-9", "enter")
         await settle(pilot)
         await type_value(pilot, "Q-7")
-        assert screen.run.step(7).note == "tag range Q-7 to Q-9"
+        notes = [e.note for e in screen.run.step(7).history if e.type is EventType.NOTE]
+        assert notes == ["tag range Q-7 to Q-9"]  # a note is an event of the step's history
         assert "7 of 7 steps" in text_of(pilot, "#run-status")
 
         await pilot.press("c")
@@ -130,12 +140,12 @@ async def test_walk_a_whole_procedure_from_the_keyboard(demo_path: Path) -> None
         await pilot.press("enter")  # "Complete and commit" has the focus
         await settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
-        assert f"Run {run_id} completed: committed as" in notices(app)
+        assert f"Run {run_id} completed (passed): committed as" in notices(app)
 
     repo = git.Repo(demo_path)
     commit = repo.head.commit
     assert commit.parents[0].hexsha == head
-    assert list(commit.stats.files) == [f"runs/SOP-010/{run_id}.toml"]
+    assert list(commit.stats.files) == [f"runs/SOP-010/{run_id}.jsonl"]
     assert dict(commit.trailers_list)["Run-State"] == "completed"
     run = Runs(workspace_at(demo_path)).load(run_id)
     assert run.step(2).value == 61.0 and run.step(3).reason == "tank 1 drained"
@@ -221,7 +231,7 @@ async def test_runs_screen_lists_a_broken_run_file_as_a_problem(demo_path: Path)
     runs = Runs(workspace_at(demo_path))
     good = runs.start("SOP-010").run.id
     bad = runs.start("SOP-009").run.id
-    (demo_path / "runs/SOP-009" / f"{bad}.toml").write_text("run = [\n", encoding="utf-8")
+    (demo_path / "runs/SOP-009" / f"{bad}.jsonl").write_text("{not json\n", encoding="utf-8")
     app = make_app(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
@@ -229,7 +239,7 @@ async def test_runs_screen_lists_a_broken_run_file_as_a_problem(demo_path: Path)
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [good]
-        assert f"runs/SOP-009/{bad}.toml" in text_of(pilot, "#runs-problems")
+        assert f"runs/SOP-009/{bad}.jsonl" in text_of(pilot, "#runs-problems")
 
 
 async def test_late_steps_show_in_the_runner(demo_path: Path) -> None:

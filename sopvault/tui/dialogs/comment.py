@@ -1,4 +1,5 @@
-"""A one-line text dialog: the comment of an approval, the reason of a rejection."""
+"""A one-line text dialog: the comment of an approval, the reason of a rejection, the
+note a deviation must carry."""
 
 from __future__ import annotations
 
@@ -18,10 +19,21 @@ class CommentScreen(DialogScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
+    REQUIRED = "A reason is required: it is kept in git with the decision."
+
     def __init__(
-        self, title: str, prompt: str, button: str, *, required: bool, draft: str = ""
+        self,
+        title: str,
+        prompt: str,
+        button: str,
+        *,
+        required: bool,
+        draft: str = "",
+        missing: str = REQUIRED,
     ) -> None:
+        """``missing`` is what the dialog says when a required text is left empty."""
         super().__init__()
+        self.missing = missing
         self.title_text = title
         self.prompt = prompt
         self.button = button
@@ -50,9 +62,7 @@ class CommentScreen(DialogScreen[str | None]):
         """Return the text, unless it is required and empty (then say so)."""
         text = self.query_one(Input).value.strip()
         if self.required and not text:
-            self.query_one("#comment-error", Static).update(
-                Text("A reason is required: it is kept in git with the decision.", style="red")
-            )
+            self.query_one("#comment-error", Static).update(Text(self.missing, style="red"))
             return
         self.dismiss(text)
 

@@ -289,7 +289,7 @@ class BrowseScreen(Screen[None]):
         runs = self.runs()
         waiting = [] if another else runs.listing(doc_id, open_only=True).runs
         if waiting:
-            self.post_message(msg.SecondRun(doc_id, waiting))
+            self.post_message(msg.SecondRun(doc_id, waiting, runs))
             return
         started = runs.start(doc_id)
         self.post_message(msg.RunReady(runs, started, runs.document(started.run)))
@@ -304,7 +304,7 @@ class BrowseScreen(Screen[None]):
             elif choice is not None:
                 self.resume_run(choice)
 
-        self.app.push_screen(SecondRunScreen(event.doc_id, event.waiting), decided)
+        self.app.push_screen(SecondRunScreen(event.doc_id, event.waiting, event.runs), decided)
 
     @background("resume", "Cannot resume")
     def resume_run(self, run_id: str) -> None:

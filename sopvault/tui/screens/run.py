@@ -1,16 +1,18 @@
-"""The checklist runner: the steps with their states, the highlighted step's details, an
-evidence input that validates as you type, progress and elapsed time.
+"""The checklist runner: the steps with their states, the highlighted step's details and
+history, an evidence input that checks the value as you type, progress and elapsed time.
 
-Every answer goes through the Runs service in a worker, which writes the run file and
-fsyncs it before the screen shows the answer, so leaving this screen, quitting the app or
+Every answer goes through the Runs service in a worker, which appends it to the run's log
+and fsyncs it before the screen shows it, so leaving this screen, quitting the app or
 losing the terminal keeps the run where it was. Answers are recorded one at a time, in the
-order they were given, so a quick hand never reorders the run's events.
+order they were given, so a quick hand never reorders the run's events. An answer that is
+a deviation (issue 13) is refused by the service until a note says what happened: the
+runner asks for it and records the answer again with it. The run's file is followed
+(``run_follow``), so what others record on it shows here too.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -20,45 +22,25 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Header, OptionList, ProgressBar, Static
 
-from sopvault.core.checklist import completion_problem
+from sopvault.core.checklist import NoteRequired, completion_problem
 from sopvault.model.document import Document
-from sopvault.model.run import Run, RunState, StepState
+from sopvault.model.run import Outcome, Run, RunState, StepState
 from sopvault.render.rich import diff_renderable, document_renderable, unified_diff
-from sopvault.render.runs import summary_lines
 from sopvault.render.safetext import inert_lines
 from sopvault.services.runs import Resumed, Runs, Started
 from sopvault.tui.dialogs.comment import CommentScreen
+from sopvault.tui.dialogs.deviation import DeviationNoteScreen, departure
 from sopvault.tui.dialogs.text import TextScreen
-from sopvault.tui.keys import TypingKeysScreen, footer
+from sopvault.tui.keys import footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.notices import notice
-from sopvault.tui.widgets.run_view import (
-    BOXES,
-    revised_notices,
-    run_status,
-    run_title,
-)
+from sopvault.tui.screens.run_record import Mark, RecordingScreen, StepMarked
+from sopvault.tui.widgets.run_view import revised_notices, run_status, run_title, summary
 from sopvault.tui.widgets.step_list import StepList
 from sopvault.tui.widgets.step_panel import StepPanel
 from sopvault.tui.workers import background
 
-
-@dataclass(frozen=True)
-class Mark:
-    """One answer to record: step ``number``, the service's action ("done", "skip", "na",
-    "note", "undo") and its fields (value, reason, note)."""
-
-    number: int
-    action: str
-    fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class StepMarked(Message):
-    """The service recorded ``mark``; ``run`` is the run as it now is on disk."""
-
-    mark: Mark
-    run: Run
+__all__ = ["Mark", "RunFinished", "RunScreen", "StepMarked"]
 
 
 @dataclass
@@ -68,7 +50,7 @@ class RunFinished(Message):
     message: str
 
 
-class RunScreen(TypingKeysScreen[None]):
+class RunScreen(RecordingScreen):
     """Dismissed when the run ends or the person leaves it open (Escape). While the
     evidence input has the focus, Ctrl+F, F1 and Ctrl+Q stand in for /, ? and q."""
 
@@ -95,7 +77,6 @@ class RunScreen(TypingKeysScreen[None]):
         self.doc = doc
         self.notices = list(notices or [])
         self.revised: Resumed | None = None
-        self._marks: deque[Mark] = deque()  # answered, not yet on disk: the first is in flight
 
     @classmethod
     def for_run(cls, runs: Runs, started: Started | Resumed, doc: Document) -> RunScreen:
@@ -128,6 +109,7 @@ class RunScreen(TypingKeysScreen[None]):
         steps.focus()
         self.refresh_run()
         self.set_interval(1.0, self.show_status)
+        self.follow()
 
     # ---- showing -----------------------------------------------------------------------
 
@@ -180,26 +162,12 @@ class RunScreen(TypingKeysScreen[None]):
         """Enter in the evidence input: record it (the input clears once it is on disk)."""
         self.mark_step(self.index + 1, "done", value=event.value)
 
-    def mark_step(self, number: int, action: str, **fields: str) -> None:
-        """Queue one answer; answers reach the service one at a time, in order."""
-        self._marks.append(Mark(number, action, fields))
-        if len(self._marks) == 1:
-            self.record(self._marks[0])
-
-    @background("mark", "Refused", exclusive=False)
-    def record(self, mark: Mark) -> None:
-        """Record one answer through the service: parse, write and fsync the run file."""
-        run = self.runs.mark(self.run.id, mark.number, mark.action, **mark.fields)
-        self.post_message(StepMarked(mark, run))
-
-    def _next_mark(self) -> None:
-        self._marks.popleft()
-        if self._marks:
-            self.record(self._marks[0])
-
     def on_step_marked(self, event: StepMarked) -> None:
-        """Show the recorded answer and move on to the next pending step."""
+        """Show the recorded answer and move on to the next pending step; a failed control
+        point that stops the work offers to complete the run as failed."""
+        stopped_before = self.run.stopped() is not None
         self.run = event.run
+        self.generation += 1
         mark = event.mark
         if mark.action in ("done", "skip", "na"):
             self.query_one(StepList).move_on(self.run, mark.number)
@@ -207,17 +175,44 @@ class RunScreen(TypingKeysScreen[None]):
             self.query_one(StepPanel).field.value = ""
             self.query_one(StepList).focus()
         self.refresh_run()
-        self._next_mark()
+        self.next_mark()
+        stopped = self.run.stopped()
+        if stopped is not None and not stopped_before and not self.marks:
+            notice(
+                self,
+                f"control point {stopped.number} failed and stops the work",
+                title="Stopped",
+                severity="warning",
+            )
+            self.action_complete()
 
     def on_work_failed(self, event: WorkFailed) -> None:
-        """A refused answer: evidence refused is said under the input (not as a notice)."""
+        """A refused answer: a deviation without its note asks for the note; evidence
+        refused is said under the input (not as a notice)."""
         if event.group != "mark":
             return
-        mark = self._marks[0]
-        if mark.action == "done" and "value" in mark.fields:
+        mark = self.next_mark()
+        if isinstance(event.error, NoteRequired) and not mark.fields.get("note"):
+            event.stop()
+            self.ask_deviation_note(mark, str(event.error))
+        elif mark.action == "done" and "value" in mark.fields:
             self.query_one(StepPanel).refuse(str(event.error))
             event.stop()
-        self._next_mark()
+
+    def ask_deviation_note(self, mark: Mark, refusal: str) -> None:
+        """Say what departs and ask what happened; with the note the answer is recorded
+        again, as a deviation. Escape records nothing; the value typed stays in the input."""
+        departs = departure(self.doc.steps[mark.number - 1], mark.fields.get("value"))
+
+        def answered(note: str | None) -> None:
+            if note is None:
+                self.query_one(StepPanel).say(
+                    Text("not recorded: a deviation is recorded with its note", style="yellow")
+                )
+                return
+            self.mark_step(mark.number, mark.action, **{**mark.fields, "note": note})
+
+        self.app.push_screen(DeviationNoteScreen(mark.number, departs, refusal), answered)
 
     def _ask(self, title: str, prompt: str, required: bool, then: str) -> None:
         number = self.index + 1
@@ -284,15 +279,11 @@ class RunScreen(TypingKeysScreen[None]):
 
     # ---- ending ------------------------------------------------------------------------
 
-    def _recording(self) -> bool:
-        """True (with a notice) while answers are still on their way to disk."""
-        if self._marks:
-            notice(self, f"still recording step {self._marks[0].number}…", severity="warning")
-        return bool(self._marks)
-
     def action_complete(self) -> None:
-        """Complete the run: a summary to confirm, then it is committed."""
-        if self._recording():
+        """Complete the run: a summary with the outcome it will have to confirm, then it is
+        committed. A refusal (deviations not yet accepted under ``[runs]
+        deviation_approvers``) comes back from the service as a notice."""
+        if self.recording():
             return
         problem = completion_problem(self.run)
         if problem:
@@ -303,16 +294,16 @@ class RunScreen(TypingKeysScreen[None]):
             if yes:
                 self.finish(complete=True, reason="")
 
-        boxes = {state: box for state, (box, _) in BOXES.items()}
-        summary = Text(inert_lines(summary_lines(self.run, boxes)))
+        failed = self.run.judged_outcome() is Outcome.FAILED
+        button = "Complete as failed and commit" if failed else "Complete and commit"
         self.app.push_screen(
-            TextScreen(f"Complete run {self.run.id}?", summary, "Complete and commit"),
+            TextScreen(f"Complete run {self.run.id}?", summary(self.run, self.doc), button),
             confirmed,
         )
 
     def action_abort(self) -> None:
         """Abort the run (asks why) and commit it."""
-        if self._recording():
+        if self.recording():
             return
 
         def reason_given(reason: str | None) -> None:
@@ -334,7 +325,8 @@ class RunScreen(TypingKeysScreen[None]):
         else:
             run, commit = self.runs.abort(self.run.id, reason)
         where = f"committed as {commit[:10]}" if commit else f"saved in {run.file} (not in git)"
-        self.post_message(RunFinished(f"Run {run.id} {run.state.value}: {where}"))
+        state = f"{run.state.value} ({run.outcome.value})" if run.outcome else run.state.value
+        self.post_message(RunFinished(f"Run {run.id} {state}: {where}"))
 
     def on_run_finished(self, event: RunFinished) -> None:
         """Say where the run went, and close the runner."""

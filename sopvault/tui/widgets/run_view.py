@@ -1,5 +1,12 @@
-"""What the checklist runner draws: the title, one line per step, and the highlighted
-step's details. Pure functions of the run, so the screen only decides when to redraw."""
+"""What the checklist runner draws: the title, one line per step, the highlighted step's
+details and the summary shown before completing. Pure functions of the run, so the screen
+only decides when to redraw.
+
+A deviation (a value out of range, a failing answer, a skipped control point) is marked
+with ``!`` in magenta wherever a step is shown, with what departs, so it is never hidden
+among the steps that went to plan (issue 13; ISO 9001 §8.7: nonconforming outputs are
+identified).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,15 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from sopvault.core.approval import name_of
 from sopvault.core.evidence import shown
-from sopvault.model.document import Step
-from sopvault.model.run import Run, StepEntry, StepState
+from sopvault.core.wording import counted
+from sopvault.model.document import Document, Step
+from sopvault.model.run import Outcome, Run, StepEntry, StepState
 from sopvault.render.runs import span
 from sopvault.render.safetext import inert_line
 from sopvault.services.runs import Resumed
+from sopvault.tui.widgets.step_history import history_lines, local
 
 # The box and style of each step state, in the list and in the run's summary.
 BOXES = {
@@ -21,6 +31,13 @@ BOXES = {
     StepState.DONE: ("☑", "green"),
     StepState.SKIPPED: ("⊘", "yellow"),
     StepState.NA: ("–", "dim"),
+}
+DEVIATION = ("!", "bold magenta")  # the mark of a deviation, beside the step's box
+STOPS = "bold red"  # a failed control point that stops the work
+OUTCOME_STYLES = {
+    Outcome.PASSED: "bold green",
+    Outcome.PASSED_WITH_DEVIATIONS: "bold magenta",
+    Outcome.FAILED: "bold red",
 }
 
 
@@ -47,6 +64,13 @@ def run_status(run: Run, now: datetime) -> Text:
     late = run.late(now)
     if late:
         status.append(f"  ·  LATE: step {', '.join(map(str, late))}", style="bold red")
+    stopped = run.stopped()
+    if stopped is not None:
+        status.append(f"  ·  STOPPED at step {stopped.number}: c completes as failed", style=STOPS)
+    elif run.deviations():
+        status.append(
+            f"  ·  {DEVIATION[0]} {counted(len(run.deviations()), 'deviation')}", DEVIATION[1]
+        )
     status.append(
         "  ·  Enter: done (evidence first when asked)  s skip  a n/a  n note", style="dim"
     )
@@ -74,9 +98,20 @@ def step_line(entry: StepEntry, late: bool) -> Text:
         line.append(" ◆", style="bold red")
     if entry.value is not None:
         line.append(f" = {inert_line(shown(entry.value))}", style="cyan")
+    if entry.deviation:
+        line.append(f"  {DEVIATION[0]} {inert_line(brief(entry.deviation))}", DEVIATION[1])
+    if entry.stops:
+        line.append(" STOPS THE WORK", style=STOPS)
     if late:
         line.append(" LATE", style="bold red")
     return line
+
+
+def brief(deviation: str) -> str:
+    """A deviation as the step list has room for it: ``80 °C above the maximum`` for
+    ``80 °C is above the maximum (allowed 55 to 65 °C)`` (the detail shows it whole)."""
+    short = deviation.split(" (", 1)[0]
+    return short.replace(" is above ", " above ").replace(" is below ", " below ")
 
 
 class _Rows:
@@ -121,15 +156,16 @@ def step_detail(run: Run, step: Step, entry: StepEntry, now: datetime) -> Render
         lines.append(Text(""))
         lines.extend(Text(inert_line(x), style="italic") for x in step.details.strip().splitlines())
     lines.append(Text(""))
-    _recorded(rows, step, entry)
+    _recorded(rows, run, step, entry)
     return Group(*lines)
 
 
-def _recorded(rows: _Rows, step: Step, entry: StepEntry) -> None:
+def _recorded(rows: _Rows, run: Run, step: Step, entry: StepEntry) -> None:
+    """What is in force for the step, its deviation, then every event about it."""
     state = Text(f"{'state':<12}", style="dim")
     state.append(entry.state.value, style=BOXES[entry.state][1] or "bold")
     if entry.at is not None:
-        state.append(f"  {entry.at:%H:%M:%S} by {inert_line(entry.by)}")
+        state.append(f"  {local(entry.at, run.started_at)} by {inert_line(entry.by)}")
     rows.lines.append(state)
     if entry.value is not None:
         rows.add("value", shown(entry.value, step.evidence), "cyan")
@@ -137,3 +173,44 @@ def _recorded(rows: _Rows, step: Step, entry: StepEntry) -> None:
         rows.add("reason", entry.reason)
     if entry.note:
         rows.add("note", entry.note)
+    if entry.deviation:
+        rows.add("deviation", f"{DEVIATION[0]} {entry.deviation}", DEVIATION[1])
+        accepted = run.accepted.get(entry.event, [])
+        if accepted:
+            who = ", ".join(name_of(e.by) for e in accepted)
+            rows.add("accepted", f"by {who}", "green")
+    if entry.stops:
+        rows.add("stops", "this failed control point stops the work: c completes as failed", STOPS)
+    rows.lines.extend(history_lines(run, step, entry))
+
+
+def summary(run: Run, doc: Document) -> Text:
+    """What completing the run will record: one line per step (its box, value and any
+    deviation), then the outcome it will have (passed, passed with deviations, failed)
+    and how many deviations no one has accepted yet."""
+    text = Text()
+    for entry in run.steps:
+        box, style = BOXES[entry.state]
+        text.append(f"{box} {entry.number:>2}. ", style=style or "bold")
+        text.append(inert_line(entry.action))
+        if entry.value is not None:
+            spec = doc.steps[entry.number - 1].evidence if entry.number <= len(doc.steps) else None
+            text.append(f" = {inert_line(shown(entry.value, spec))}", style="cyan")
+        if entry.reason:
+            text.append(f" ({inert_line(entry.reason)})", style="dim")
+        if entry.deviation:
+            text.append(f"  {DEVIATION[0]} {inert_line(entry.deviation)}", DEVIATION[1])
+        if entry.stops:
+            text.append(" STOPS THE WORK", style=STOPS)
+        text.append("\n")
+    outcome = run.judged_outcome()
+    text.append("\noutcome: ", style="bold")
+    text.append(outcome.value, style=OUTCOME_STYLES[outcome])
+    stopped = run.stopped()
+    if stopped is not None:
+        text.append(f"  (control point {stopped.number} failed and stops the work)")
+    waiting = run.unaccepted()
+    if waiting:
+        steps = ", ".join(str(s.number) for s in waiting)
+        text.append(f"\nnot yet accepted: the deviation(s) at step {steps}", style="magenta")
+    return text

@@ -1,5 +1,10 @@
 """The runner's right side: the highlighted step's detail, and the evidence input that
-checks the value as it is typed (pure rules, no disk) and posts it when Enter is pressed."""
+checks the value as it is typed (pure rules, no disk) and posts it when Enter is pressed.
+
+A value outside the step's range, or a failing answer, is not refused: it is a deviation,
+recorded with a note (issue 13), and the input says so as it is typed. Only what is no
+answer at all (a typo) is refused.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from sopvault.core.evidence import accept, shown
+from sopvault.core.evidence import accept, deviation, shown
 from sopvault.errors import SopvaultError
 from sopvault.model.document import EvidenceSpec, Step
 from sopvault.model.run import Run, StepEntry, StepState
@@ -33,6 +38,7 @@ class StepPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.spec: EvidenceSpec | None = None  # what the shown step asks to record
+        self.step: Step | None = None  # the shown step
 
     def compose(self) -> ComposeResult:
         """The step's detail (scrolls), the evidence input and its feedback line."""
@@ -47,14 +53,26 @@ class StepPanel(Vertical):
         return self.query_one("#run-value", Input)
 
     def show_step(self, run: Run, step: Step, entry: StepEntry, now: datetime) -> None:
-        """The step's detail; the input only while it is pending and asks for evidence."""
+        """The step's detail; the input while the step is pending and asks for evidence,
+        and also while it holds what was typed (a redraw never loses it: when the step was
+        recorded elsewhere meanwhile, Enter records this value as a correction)."""
         self.spec = step.evidence
+        self.step = step
         self.query_one("#run-detail", Static).update(step_detail(run, step, entry, now))
         field = self.field
-        field.display = step.evidence is not None and entry.state is StepState.PENDING
+        pending = entry.state is StepState.PENDING
+        field.display = step.evidence is not None and (pending or bool(field.value))
         field.placeholder = step.evidence.describe() if step.evidence else ""
         if field.display and field.value:
             self.check(field.value)
+            if not pending:
+                self.say(
+                    Text(
+                        f"step {entry.number} was recorded meanwhile ({entry.state.value}):"
+                        " Enter records this value as a correction",
+                        style="bold yellow",
+                    )
+                )
         else:
             self.say(
                 Text("Enter: type the evidence, then Enter", style="dim") if field.display else ""
@@ -74,7 +92,8 @@ class StepPanel(Vertical):
         self.check(event.value)
 
     def check(self, text: str) -> None:
-        """✓ with the value as it will be recorded, or ✗ with why it is refused."""
+        """✓ with the value as it will be recorded, ! when it will be recorded as a
+        deviation (with a note, asked on Enter), or ✗ with why it is no answer."""
         spec = self.spec
         if spec is None:
             return
@@ -85,6 +104,15 @@ class StepPanel(Vertical):
             accepted = accept(spec, text)
         except SopvaultError as err:
             self.refuse(str(err))
+            return
+        departs = deviation(self.step, accepted) if self.step is not None else ""
+        if departs:
+            self.say(
+                Text(
+                    f"! {inert_line(departs)}: will be recorded as a deviation (with a note)",
+                    style="bold magenta",
+                )
+            )
         else:
             self.say(Text(f"✓ {inert_line(shown(accepted, spec))}", style="green"))
 

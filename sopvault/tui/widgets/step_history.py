@@ -1,0 +1,121 @@
+"""A step's history as the runner shows it, and what changed in a run since it was last
+shown (events made elsewhere).
+
+Every answer, undo and note about a step stays in the run's log, and the runner shows
+them all, numbered as people refer to them (``#4``), so a corrected value stays visible
+beside its correction (21 CFR Part 11 §11.10(e): changes must not obscure what was
+recorded before). Times are shown in local time; the log keeps them in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from sopvault.core.approval import name_of
+from sopvault.core.evidence import shown
+from sopvault.model.document import Step
+from sopvault.model.run import Event, EventType, Run, StepEntry
+from sopvault.render.safetext import inert_line
+
+# What an event does to its step, as the history says it.
+VERBS = {
+    EventType.DONE: "done",
+    EventType.SKIP: "skipped",
+    EventType.NA: "n/a",
+    EventType.NOTE: "note",
+    EventType.UNDO: "undo",
+}
+
+# What a notice says of an event made elsewhere, about step ``{n}`` or the run.
+ELSEWHERE = {
+    EventType.DONE: "step {n} recorded",
+    EventType.SKIP: "step {n} skipped",
+    EventType.NA: "step {n} marked n/a",
+    EventType.NOTE: "a note on step {n} added",
+    EventType.UNDO: "step {n} reopened",
+    EventType.ASSIGN: "a role assigned",
+    EventType.ACCEPT: "the deviations accepted",
+    EventType.COMPLETE: "the run completed",
+    EventType.ABORT: "the run aborted",
+}
+
+
+def local(moment: datetime, day: datetime | None = None) -> str:
+    """``moment`` (aware) in the local time zone: ``10:30:12`` when it falls on the local
+    date of ``day`` (the run's start), else ``2026-11-26 10:30:12``."""
+    here = moment.astimezone()
+    if day is not None and here.date() == day.astimezone().date():
+        return f"{here:%H:%M:%S}"
+    return f"{here:%Y-%m-%d %H:%M:%S}"
+
+
+def zone(moment: datetime) -> str:
+    """The name of the local time zone at ``moment``: ``CET``, ``UTC``."""
+    return moment.astimezone().tzname() or "local time"
+
+
+def history_lines(run: Run, step: Step, entry: StepEntry) -> list[Text]:
+    """``history`` and one line per event about ``entry``'s step, oldest first: ``#4``,
+    when, what (value, the event an undo takes back), who, then its note or reason on
+    the next line. An answer no longer in force says which event took it back or
+    replaced it, and is dimmed, never struck out. [] when nothing was recorded."""
+    if not entry.history:
+        return []
+    later = _superseded(run, entry.history)
+    lines = [Text(""), Text(f"history (times in {zone(run.started_at)})", style="dim")]
+    for event in entry.history:
+        number = run.number_of(event.id)
+        line = Text(f"#{number:<3}", style="bold")
+        line.append(f" {local(event.at, run.started_at)}  ")
+        what = inert_line(_what(run, step, event))
+        line.append(what, style="bold" if event.id == entry.event else "")
+        line.append(f"  {inert_line(name_of(event.by))}", style="cyan")
+        if event.id in later:
+            line.append(f"  ({later[event.id]})", style="dim")
+            line.stylize("dim", 0, len(line))
+        lines.append(line)
+        for label, text in (("reason", event.reason), ("note", event.note)):
+            if text:
+                lines.append(Text(f"      {label}: {inert_line(text)}", style="italic"))
+    return lines
+
+
+def _what(run: Run, step: Step, event: Event) -> str:
+    """``done = 80 °C``, ``undo of #4``, ``note``..."""
+    what = VERBS.get(event.type, event.type.value)
+    if event.type is EventType.UNDO:
+        return f"undo of #{run.number_of(event.corrects)}"
+    if event.value is not None:
+        what += f" = {shown(event.value, step.evidence)}"
+    if event.deviation:
+        what += "  ! deviation"
+    return what
+
+
+def _superseded(run: Run, history: list[Event]) -> dict[str, str]:
+    """For each answer of ``history`` taken back or replaced: ``undone by #N`` or
+    ``replaced by #N``."""
+    said: dict[str, str] = {}
+    for event in history:
+        if not event.corrects:
+            continue
+        verb = "undone" if event.type is EventType.UNDO else "replaced"
+        said[event.corrects] = f"{verb} by #{run.number_of(event.id)}"
+    return said
+
+
+def news(old: Run, new: Run, me: str = "") -> list[str]:
+    """What ``new`` (the run as its file now holds it) has that ``old`` (as shown) had not:
+    one line per event made elsewhere (another terminal, the CLI, a sync), such as ``step 3
+    recorded by Erin Walsh elsewhere``. ``me`` is left out of the name ("by you")."""
+    known = {e.id for e in old.events}
+    lines = []
+    for event in new.events:
+        if event.id in known or event.type not in ELSEWHERE:
+            continue
+        what = ELSEWHERE[event.type].format(n=event.step)
+        who = "you" if me and event.by == me else name_of(event.by)
+        lines.append(f"{what} by {who} elsewhere")
+    return lines
