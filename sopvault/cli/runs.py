@@ -82,10 +82,12 @@ def runs() -> None:
 def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
     """List runs newest first, of every procedure or of ID; LATE marks overdue steps,
     the note gives a completed run's outcome and an open run's deviations."""
-    service = _runs()
-    doc_id = require_id(service.vault, doc_id) if doc_id else None
-    listing = service.listing(doc_id, open_only=open_only, full=as_json)
-    now = service.now()
+    from sopvault.services.runlist import list_runs as listed
+
+    vault = open_vault()  # listing needs no git: the Runs service would load GitPython
+    doc_id = require_id(vault, doc_id) if doc_id else None
+    listing = listed(vault, doc_id, open_only=open_only, full=as_json)
+    now = vault.clock()
     for problem in listing.problems:
         say(f"sopvault: warning: {problem}", err=True)
     if as_json:
@@ -96,18 +98,29 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
         say(f"no {which}{f' of {doc_id}' if doc_id else ''}", err=True)
         return EXIT_OK
     rows = []
+    names: dict[str, str] = {}  # a few people start most runs: each name read once
     for one in listing.runs:
-        done, total = one.progress()
-        late = one.late(now)
+        late = one.late(now) if one.pending_due or one.late_done else []
         flags = [f"LATE: step {', '.join(map(str, late))}"] if late else []
         if one.outcome is not None:
             flags.append(one.outcome.value.upper())
         elif one.deviations:
             flags.append(f"{one.deviations} DEVIATION{'S' if one.deviations > 1 else ''}")
-        flag = "; ".join(flags)
-        stamp = one.started_at.strftime("%Y-%m-%d %H:%M")
-        by = name_of(one.started_by)
-        rows.append([one.id, one.doc_id, one.state.value, f"{done}/{total}", stamp, by, flag])
+        by = names.get(one.started_by)
+        if by is None:
+            by = names[one.started_by] = name_of(one.started_by)
+        stamp = one.started_at.astimezone().isoformat(" ", "minutes")[:16]
+        rows.append(
+            [
+                one.id,
+                one.doc_id,
+                one.state.value,
+                f"{one.done}/{one.total}",
+                stamp,
+                by,
+                "; ".join(flags),
+            ]
+        )
     headers = ["RUN", "DOCUMENT", "STATE", "STEPS", "STARTED", "BY", "NOTE"]
     print_table(headers, rows, right=(3,))
     return EXIT_OK

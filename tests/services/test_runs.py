@@ -336,7 +336,7 @@ def test_line_runner_quits_and_resumes(demo_path: Path) -> None:
     base = [sys.executable, "-m", "sopvault", "--vault", str(demo_path), "run"]
     first = subprocess.run(
         [*base, "SOP-010"],
-        input="d\nyes\nd 80\nd 60\nn thermometer T-3\nw\nq\n",
+        input="d\nyes\nd 80\n\nd 60\nn thermometer T-3\nw\nq\n",
         capture_output=True,
         text=True,
         env=env,
@@ -344,7 +344,9 @@ def test_line_runner_quits_and_resumes(demo_path: Path) -> None:
     )
     assert first.returncode == 0, first.stderr
     out = first.stdout
-    assert "refused: 80 °C is above the maximum" in out
+    # Issue 13: 80 °C is a deviation that needs a note; a blank note records nothing.
+    assert "! 80 °C is above the maximum" in out
+    assert "refused: step 2 was not recorded: a deviation needs a note" in out
     assert "note kept" in out
     assert "WI-002 Operate a leach tank" in out or "WI-002" in out  # the work instruction shown
     run_id = out.split("sopvault run --resume ")[1].split()[0]
@@ -361,7 +363,7 @@ def test_line_runner_quits_and_resumes(demo_path: Path) -> None:
         timeout=60,
     )
     assert second.returncode == 0, second.stderr
-    assert "completed: committed as" in second.stdout
+    assert "completed (passed): committed as" in second.stdout
     run = runs_in(demo_path).load(run_id)
     assert run.step(2).value == 62.0  # "back" reopened step 2
     assert run.step(7).state is StepState.NA
