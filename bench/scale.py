@@ -27,8 +27,11 @@ sys.path.insert(0, str(HERE))
 from gen_vault import generate, state_dir  # noqa: E402
 from load import tui_first_screen  # noqa: E402
 
-from sopvault.model.run import Run, RunState, StepEntry, StepState  # noqa: E402
-from sopvault.store.runfile import dumps  # noqa: E402
+from sopvault.model.run import Event, EventType, Run, StepEntry  # noqa: E402
+
+WHO = "Alice Moreno <alice@example.com>"
+from sopvault.core.runlog import replay  # noqa: E402
+from sopvault.store.runlog import dumps  # noqa: E402
 
 PEOPLE = [
     ("Alice Moreno", "alice@example.com"),
@@ -51,17 +54,21 @@ def write_runs(root: Path, count: int) -> None:
             commit="0" * 40,
             blob="0" * 40,
             path=f"procedures/{doc_id}.md",
-            started_by="Alice Moreno <alice@example.com>",
+            started_by=WHO,
             started_at=moment,
-            state=RunState.OPEN if n % 100 == 0 else RunState.COMPLETED,
-            steps=[
-                StepEntry(i, f"Check item {i}", state=StepState.DONE, by="Alice", at=moment)
-                for i in range(1, 7)
-            ],
+            steps=[StepEntry(i, f"Check item {i}") for i in range(1, 7)],
         )
+        events = [Event(f"{n:04x}0000"[-8:], EventType.START, WHO, moment)]
+        events += [
+            Event(f"{n % 65536:04x}{i:04x}", EventType.DONE, WHO, moment, step=i)
+            for i in range(1, 7)
+        ]
+        if n % 100:
+            events.append(Event(f"{n % 65536:04x}ffff", EventType.COMPLETE, WHO, moment))
+        replay(run, events)
         folder = root / "runs" / doc_id
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{run.id}.toml").write_text(dumps(run), encoding="utf-8")
+        (folder / f"{run.id}.jsonl").write_text(dumps(run), encoding="utf-8")
 
 
 def history(root: Path, commits: int) -> None:

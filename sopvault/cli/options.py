@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from click.core import ParameterSource
 
 from sopvault.errors import SopvaultError
 
@@ -21,19 +21,12 @@ _VAULT_KEY = "sopvault.vault"
 
 
 def _remember_vault(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
-    """Keep ``--vault`` on the root context, wherever it was typed.
-
-    Typed on the command line it wins over any other place; the environment variable only
-    fills in when nothing was typed before (the root parses first, so a typed value after
-    the command name still wins, and an env value never overrides a typed one)."""
-    if value is None or param.name is None:
-        return
-    meta = ctx.find_root().meta
-    if (
-        ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE
-        or _VAULT_KEY not in meta
-    ):
-        meta[_VAULT_KEY] = value
+    """Keep a typed ``--vault`` on the root context, wherever it was typed (before or after
+    the command name; the later one wins). ``$SOPVAULT_VAULT`` is read by ``vault_path``
+    only when nothing was typed: Click's own ``envvar`` and parameter sources changed
+    between releases, so the rule is kept here."""
+    if value is not None:
+        ctx.find_root().meta[_VAULT_KEY] = value
 
 
 def vault_option(command: F) -> F:
@@ -42,7 +35,6 @@ def vault_option(command: F) -> F:
         "--vault",
         type=click.Path(path_type=Path),
         metavar="PATH",
-        envvar=VAULT_ENV,
         expose_value=False,
         callback=_remember_vault,
         help=f"the vault folder (default: ${VAULT_ENV}, else found by walking up from here)",
@@ -54,7 +46,10 @@ def vault_path(ctx: click.Context | None = None) -> Path | None:
     """The folder given with ``--vault`` or ``$SOPVAULT_VAULT``; None to search from here."""
     ctx = ctx or click.get_current_context()
     found = ctx.find_root().meta.get(_VAULT_KEY)
-    return found if isinstance(found, Path) else None
+    if isinstance(found, Path):
+        return found
+    named = os.environ.get(VAULT_ENV)
+    return Path(named) if named else None
 
 
 def open_vault(ctx: click.Context | None = None) -> Vault:

@@ -167,8 +167,8 @@ def mark(
         raise RunError(f"unknown step action {action!r}: use done, skip, na, note or undo")
     if made.deviation and made.type is EventType.DONE and not note:
         raise NoteRequired(
-            f"step {number}: {made.deviation}; it is recorded as a deviation:"
-            " say what happened (--note)"
+            f"step {number} not recorded: {made.deviation} is a deviation;"
+            " record it with a note saying what happened (--note)"
         )
     return replace(made, note=note, corrects=entry.event)
 

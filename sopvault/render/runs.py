@@ -43,7 +43,7 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
     deviations = run.deviations()
     if deviations:
         waiting = len(run.unaccepted())
-        accepted = f", {waiting} not accepted" if waiting else ", all accepted"
+        accepted = f" ({waiting} not accepted by a second person)" if waiting else " (accepted)"
         lines.append(f"deviations: {len(deviations)}{accepted}")
     if run.legacy or any(e.imported for e in run.events):
         lines.append("format:   converted from a run file written before runs kept every event")
