@@ -19,7 +19,7 @@ from typing import Any
 from sopvault.core.frontmatter import toml_error
 from sopvault.model.document import is_valid_id
 from sopvault.model.run import Event, EventType, Run, StepEntry, check_run_id
-from sopvault.store.runlog import RunFileError, derive
+from sopvault.store.runlog import RunFileError, derive, field_problem, text_field
 
 # A format 1 entry's state word, as the event type that records it.
 _ANSWER = {"done": EventType.DONE, "skipped": EventType.SKIP, "n/a": EventType.NA}
@@ -39,20 +39,7 @@ def loads(text: str, where: str) -> Run:
     try:
         return _run_from(data)
     except (KeyError, TypeError, ValueError) as err:
-        raise RunFileError(f"not a run record: {_problem(err)}", path=where) from None
-
-
-def _problem(err: Exception) -> str:
-    if isinstance(err, KeyError):
-        return f"missing {err.args[0]!r}"
-    return str(err)
-
-
-def _str(data: dict[str, Any], key: str, default: str | None = None) -> str:
-    value = data.get(key, default) if default is not None else data[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key!r} must be a string")
-    return value
+        raise RunFileError(f"not a run record: {field_problem(err)}", path=where) from None
 
 
 def _time(data: dict[str, Any], key: str) -> datetime | None:
@@ -71,11 +58,11 @@ def _entry_from(run_id: str, index: int, raw: dict[str, Any]) -> tuple[StepEntry
         raise TypeError(f"step {index}: 'value' must be text or a number")
     entry = StepEntry(
         number=index,
-        action=_str(raw, "action", ""),
+        action=text_field(raw, "action", ""),
         control_point=bool(raw.get("critical", False)),
         due_at=_time(raw, "due_at"),
     )
-    state = _str(raw, "state", "pending")
+    state = text_field(raw, "state", "pending")
     if state == "pending":
         return entry, None
     if state not in _ANSWER:
@@ -86,12 +73,12 @@ def _entry_from(run_id: str, index: int, raw: dict[str, Any]) -> tuple[StepEntry
     event = Event(
         id=_event_id(run_id, index),
         type=_ANSWER[state],
-        by=_str(raw, "by", "") or "unknown",
+        by=text_field(raw, "by", "") or "unknown",
         at=at,
         step=index,
         value=float(value) if isinstance(value, int | float) else value,
-        note=_str(raw, "note", ""),
-        reason=_str(raw, "reason", ""),
+        note=text_field(raw, "note", ""),
+        reason=text_field(raw, "reason", ""),
         imported=True,
     )
     return entry, event
@@ -104,7 +91,7 @@ def _event_id(run_id: str, index: int) -> str:
 
 
 def _run_from(data: dict[str, Any]) -> Run:
-    doc_id = _str(data, "document")
+    doc_id = text_field(data, "document")
     if not is_valid_id(doc_id):
         raise ValueError(f"document {doc_id!r} is not a valid id")
     started_at = _time(data, "started_at")
@@ -116,17 +103,17 @@ def _run_from(data: dict[str, Any]) -> Run:
     raw_steps = data.get("steps", [])
     if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
         raise TypeError("'steps' must be an array of tables")
-    run_id = check_run_id(_str(data, "run"))
-    started_by = _str(data, "started_by", "")
+    run_id = check_run_id(text_field(data, "run"))
+    started_by = text_field(data, "started_by", "")
     converted = [_entry_from(run_id, i, raw) for i, raw in enumerate(raw_steps, start=1)]
     run = Run(
         id=run_id,
         doc_id=doc_id,
-        title=_str(data, "title", ""),
-        version=_str(data, "version", "") or None,
-        commit=_str(data, "commit", ""),
-        blob=_str(data, "blob", ""),
-        path=_str(data, "path", ""),
+        title=text_field(data, "title", ""),
+        version=text_field(data, "version", "") or None,
+        commit=text_field(data, "commit", ""),
+        blob=text_field(data, "blob", ""),
+        path=text_field(data, "path", ""),
         started_by=started_by,
         started_at=started_at,
         roles=dict(roles),
@@ -141,7 +128,7 @@ def _run_from(data: dict[str, Any]) -> Run:
 
 def _end_event(run_id: str, data: dict[str, Any], index: int) -> Event | None:
     """The completion or abort a format 1 file records, as an imported event."""
-    state = _str(data, "state", "open")
+    state = text_field(data, "state", "open")
     if state == "open":
         return None
     if state not in ("completed", "aborted"):
@@ -150,6 +137,6 @@ def _end_event(run_id: str, data: dict[str, Any], index: int) -> Event | None:
     if at is None:
         raise KeyError("ended_at")
     kind = EventType.COMPLETE if state == "completed" else EventType.ABORT
-    by = _str(data, "ended_by", "") or "unknown"
-    reason = _str(data, "reason", "")
+    by = text_field(data, "ended_by", "") or "unknown"
+    reason = text_field(data, "reason", "")
     return Event(_event_id(run_id, index), kind, by, at, reason=reason, imported=True)

@@ -174,7 +174,7 @@ def loads(text: str, where: str) -> Run:
             raise RunFileError("nested far too deeply", path=where, line=number) from None
         except (KeyError, TypeError, ValueError) as err:
             raise RunFileError(
-                f"not a run event: {_problem(err)}", path=where, line=number
+                f"not a run event: {field_problem(err)}", path=where, line=number
             ) from None
     if run is None:
         raise RunFileError("empty: a run log starts with its start event", path=where, line=1)
@@ -201,7 +201,7 @@ def _header(data: dict[str, Any]) -> Run:
         raise ValueError("the first line must be the start event")
     if data.get("format") != FORMAT:
         raise ValueError(f"format {data.get('format')!r} is not {FORMAT}")
-    doc_id = _str(data, "document")
+    doc_id = text_field(data, "document")
     if not is_valid_id(doc_id):
         raise ValueError(f"document {doc_id!r} is not a valid id")
     roles = data.get("roles", {})
@@ -211,14 +211,14 @@ def _header(data: dict[str, Any]) -> Run:
     if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
         raise TypeError("'steps' must be a list of objects")
     return Run(
-        id=check_run_id(_str(data, "run")),
+        id=check_run_id(text_field(data, "run")),
         doc_id=doc_id,
-        title=_str(data, "title", ""),
-        version=_str(data, "version", "") or None,
-        commit=_str(data, "commit", ""),
-        blob=_str(data, "blob", ""),
-        path=_str(data, "path", ""),
-        started_by=_str(data, "by"),
+        title=text_field(data, "title", ""),
+        version=text_field(data, "version", "") or None,
+        commit=text_field(data, "commit", ""),
+        blob=text_field(data, "blob", ""),
+        path=text_field(data, "path", ""),
+        started_by=text_field(data, "by"),
         started_at=_time(data, "at"),
         roles=dict(roles),
         steps=[_step_from(i, raw) for i, raw in enumerate(raw_steps, start=1)],
@@ -232,7 +232,7 @@ def _step_from(number: int, raw: dict[str, Any]) -> StepEntry:
         raise TypeError(f"step {number}: 'when' must be a string")
     return StepEntry(
         number=number,
-        action=_str(raw, "action", ""),
+        action=text_field(raw, "action", ""),
         control_point=raw.get("critical") is True,
         due_at=_time(raw, "due_at") if due is not None else None,
         when=when or None,
@@ -241,7 +241,7 @@ def _step_from(number: int, raw: dict[str, Any]) -> StepEntry:
 
 def event_from(data: dict[str, Any]) -> Event:
     """One event from its parsed line; KeyError, TypeError or ValueError say what is wrong."""
-    event_id = _str(data, "event")
+    event_id = text_field(data, "event")
     if not EVENT_ID.match(event_id):
         raise ValueError(f"event id {event_id!r} is not 8 hex digits")
     step = data.get("step")
@@ -255,32 +255,35 @@ def event_from(data: dict[str, Any]) -> Event:
         raise TypeError("'accepts' must be a list of event ids")
     return Event(
         id=event_id,
-        type=EventType(_str(data, "type")),
-        by=_str(data, "by"),
+        type=EventType(text_field(data, "type")),
+        by=text_field(data, "by"),
         at=_time(data, "at"),
         step=step,
         value=float(value) if isinstance(value, int | float) else value,
-        note=_str(data, "note", ""),
-        reason=_str(data, "reason", ""),
-        corrects=_str(data, "corrects", ""),
-        deviation=_str(data, "deviation", ""),
+        note=text_field(data, "note", ""),
+        reason=text_field(data, "reason", ""),
+        corrects=text_field(data, "corrects", ""),
+        deviation=text_field(data, "deviation", ""),
         stops=data.get("stops") is True,
-        role=_str(data, "role", ""),
-        person=_str(data, "person", ""),
+        role=text_field(data, "role", ""),
+        person=text_field(data, "person", ""),
         accepts=tuple(accepts),
-        outcome=_str(data, "outcome", ""),
-        seen=_str(data, "seen", ""),
+        outcome=text_field(data, "outcome", ""),
+        seen=text_field(data, "seen", ""),
         imported=data.get("imported") is True,
     )
 
 
-def _problem(err: Exception) -> str:
+def field_problem(err: Exception) -> str:
+    """What a KeyError, TypeError or ValueError from reading a record's fields says."""
     if isinstance(err, KeyError):
         return f"missing {err.args[0]!r}"
     return str(err)
 
 
-def _str(data: dict[str, Any], key: str, default: str | None = None) -> str:
+def text_field(data: dict[str, Any], key: str, default: str | None = None) -> str:
+    """``data[key]`` as a string (``default`` when absent, if given); KeyError when absent
+    without a default, TypeError when not a string."""
     value = data.get(key, default) if default is not None else data[key]
     if not isinstance(value, str):
         raise TypeError(f"{key!r} must be a string")
@@ -288,7 +291,7 @@ def _str(data: dict[str, Any], key: str, default: str | None = None) -> str:
 
 
 def _time(data: dict[str, Any], key: str) -> datetime:
-    moment = datetime.fromisoformat(_str(data, key))
+    moment = datetime.fromisoformat(text_field(data, key))
     if moment.tzinfo is None:
         raise ValueError(f"{key!r} must say its time zone (UTC: end it with Z)")
     return moment

@@ -53,7 +53,9 @@ def test_bash_completes_document_ids(sample_path: Path) -> None:
     assert tab(sample_path, "show", "SOP-0") == [f"SOP-{n:03}" for n in range(1, 12)]
     assert tab(sample_path, "history", "wi-00") == [f"WI-00{n}" for n in range(1, 6)]
     assert tab(sample_path, "list", "--kind", "work") == ["work_instruction"]
-    assert tab(sample_path, "runs", "") == ["list", "show", "start", "mark", "complete", "abort"]
+    assert tab(sample_path, "runs", "") == [
+        *("list", "show", "start", "mark", "assign", "accept", "complete", "abort", "discard")
+    ]
 
 
 def test_bash_completes_ids_from_the_vault_given_after_the_command(

@@ -327,7 +327,7 @@ def test_a_killed_run_resumes_with_every_recorded_step(demo_path: Path, tmp_path
     assert done.returncode == 0, done.stderr
     assert "2 of 7 done" in done.stdout
     assert "step 3 of 7" in done.stdout and "Leach the concentrate in tank 1" in done.stdout
-    assert f"run {run_id} completed: committed as" in done.stdout
+    assert f"run {run_id} completed (passed): committed as" in done.stdout
     assert runs_in(demo_path).load(run_id).state is RunState.COMPLETED
 
 

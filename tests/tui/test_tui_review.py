@@ -351,7 +351,8 @@ async def test_history_on_a_shallow_crlf_clone_says_it_is_partial(
     missing and how to fetch them; a CRLF checkout of main's text is no "working copy" row."""
     clone = tmp_path / "shallow"
     for args in (
-        ["clone", "-q", "--depth", "1", f"file://{demo_path}", str(clone)],
+        # Depth 2: the demo's last commit adds .gitattributes, after SOP-003's approval.
+        ["clone", "-q", "--depth", "2", f"file://{demo_path}", str(clone)],
         ["-C", str(clone), "config", "core.autocrlf", "true"],
         ["-C", str(clone), "rm", "-q", "--cached", "-r", "."],
         ["-C", str(clone), "reset", "-q", "--hard"],
