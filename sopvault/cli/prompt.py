@@ -37,6 +37,7 @@ _SPELLINGS = {
 }  # fmt: skip
 WORDS = {word: action for action, words in _SPELLINGS.items() for word in words}
 NOTE_REQUIRED = "note (required: this is a deviation)> "
+NOTE_CORRECTION = "why is it corrected (required: the deviation stays in the record)> "
 
 
 class Quit(Exception):
@@ -214,7 +215,11 @@ class LinePrompt:
             run = self._mark(run, number, action, **fields, note=note)
         entry = run.step(number)
         self.say(
-            inert_line(f"{_answer(entry, step)} (#{run.number_of(entry.event)}){_flag(entry)}")
+            inert_line(
+                f"{_answer(entry, step)} (#{run.number_of(entry.event)})"
+                + (f"  ! {entry.deviation}" if entry.deviation else "")
+                + _flag(entry)
+            )
         )
         return run
 
@@ -234,7 +239,13 @@ class LinePrompt:
         which event was undone (``#4``); RunError when the step has no answer."""
         entry = run.step(number)
         undone, what = entry.event, _answer(entry, doc.steps[number - 1])
-        run = self.runs.mark(run.id, number, "undo", who=self.who)
+        note = ""
+        if entry.deviation:  # taking back a deviation needs a note; it stays in the record
+            self.say(inert_line(f"! step {number}'s answer is a deviation ({entry.deviation})"))
+            note = self._ask(NOTE_CORRECTION).strip()
+            if not note:
+                raise RunError(f"step {number} was not undone: say why it is corrected")
+        run = self.runs.mark(run.id, number, "undo", note=note, who=self.who)
         self.say(
             inert_line(
                 f"undone #{run.number_of(undone)} ({what}) as"
@@ -338,7 +349,7 @@ def summary(run: Run) -> list[str]:
     with its reason, then the outcome the run will have if completed now."""
     lines = [line + _flag(entry) for line, entry in zip(summary_lines(run), run.steps, strict=True)]
     outcome = run.judged_outcome().value
-    departed = run.deviations()
+    departed = run.recorded_deviations()
     if departed:
         outcome += f" ({counted(len(departed), 'deviation')})"
     return [*lines, f"outcome if completed now: {outcome}"]
@@ -381,11 +392,9 @@ def _answer(entry: StepEntry, step: Step) -> str:
 
 
 def _flag(entry: StepEntry) -> str:
-    """``  ! <why>`` for a step whose answer in force is a deviation ("" otherwise); a
-    failed control point that stops the work says so."""
-    if not entry.deviation:
-        return ""
-    return f"  ! {entry.deviation}" + ("; the work stops here" if entry.stops else "")
+    """What the summary line (``render.runs.summary_lines``, which marks a deviation
+    ``! <why>``) adds: that a failed control point stops the work."""
+    return "; the work stops here" if entry.stops else ""
 
 
 def _departure(step: Step, value: str | None) -> str:

@@ -104,6 +104,8 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
         flags = [f"LATE: step {', '.join(map(str, late))}"] if late else []
         if one.outcome is not None:
             flags.append(one.outcome.value.upper())
+        if one.after_close:
+            flags.append(f"{one.after_close} EVENT{'S' if one.after_close > 1 else ''} AFTER CLOSE")
         elif one.deviations:
             flags.append(f"{one.deviations} DEVIATION{'S' if one.deviations > 1 else ''}")
         by = names.get(one.started_by)
@@ -226,7 +228,7 @@ def accept(run_id: str, note: str) -> int:
     recorded one; with [runs] deviation_approvers, one of them. Committed at once."""
     one, commit = _runs().accept(run_id, note)
     where = f"committed as {commit[:10]}" if commit else f"saved in {one.file} (not in git)"
-    count = len(one.deviations())
+    count = len(one.recorded_deviations())
     say(f"run {run_id}: {count} deviation{'s' if count != 1 else ''} accepted; {where}")
     return EXIT_OK
 
@@ -287,7 +289,10 @@ def run_json(one: Run, now: datetime) -> dict[str, Any]:
         "ended_at": one.ended_at.isoformat() if one.ended_at else None,
         "reason": one.reason or None,
         "outcome": one.outcome.value if one.outcome else None,
-        "deviations": [s.number for s in one.deviations()],
+        "deviations": [
+            {"event": e.id, "step": e.step, "deviation": e.deviation}
+            for e in one.recorded_deviations()
+        ],
         "roles": one.roles,
         "progress": [done, total],
         "late_steps": one.late(now),

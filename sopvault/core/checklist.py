@@ -63,9 +63,10 @@ def summarize(run: Run) -> RunSummary:
             and s.at is not None
             and s.at > s.due_at
         ),
-        deviations=len(run.deviations()),
+        deviations=len(run.deviation_log),
         outcome=run.outcome,
         legacy=run.legacy,
+        after_close=len(run.late_events),
     )
 
 
@@ -151,6 +152,11 @@ def mark(
         if not note:
             raise RunError("write the note to add")
         return replace(made, note=note)
+    if entry.deviation and action != "note" and not (note or reason):
+        raise NoteRequired(
+            f"step {number} not recorded: its answer is a deviation ({entry.deviation});"
+            " correcting it needs a note saying why (--note); it stays in the record"
+        )
     if action == "undo":
         if not entry.event:
             raise RunError(f"step {number} has no answer to undo")
@@ -161,8 +167,9 @@ def mark(
         made = replace(made, stops=bool(departs) and step.stops_work and value_kept is not None)
     elif action in ("skip", "na"):
         made = replace(made, type=_skip_or_na(entry, step, action, value, reason), reason=reason)
-        if made.type is EventType.SKIP and step.control_point:
-            made = replace(made, deviation="control point skipped")
+        if step.control_point:
+            said = "skipped" if made.type is EventType.SKIP else "marked n/a"
+            made = replace(made, deviation=f"control point {said}")
     else:
         raise RunError(f"unknown step action {action!r}: use done, skip, na, note or undo")
     if made.deviation and made.type is EventType.DONE and not note:
@@ -214,20 +221,22 @@ def completion_problem(run: Run) -> str | None:
 
     Control points come first: their evidence is what an auditor asks for. A failed
     control point that stops the work lets the run complete (as failed) with the steps
-    after it left pending.
+    after it left pending; the control points before it must still be answered.
     """
     if run.state is not RunState.OPEN:
         return f"run {run.id} is already {run.state.value}"
-    if run.stopped() is not None:
-        return None
+    stopped = run.stopped()
+    last = stopped.number if stopped is not None else len(run.steps) + 1
     control_points = [
-        s.number for s in run.steps if s.control_point and s.state is StepState.PENDING
+        s.number
+        for s in run.steps
+        if s.control_point and s.state is StepState.PENDING and s.number < last
     ]
     if control_points:
         lack = "lacks its" if len(control_points) == 1 else "still lack their"
         return f"{numbered('control point', control_points)} {lack} evidence: record it first"
     pending = [s.number for s in run.steps if s.state is StepState.PENDING]
-    if pending:
+    if pending and stopped is None:
         verb = "is" if len(pending) == 1 else "are"
         return f"{numbered('step', pending)} {verb} still pending: mark each done, skip or na"
     return None
@@ -251,11 +260,11 @@ def abort(run: Run, *, who: str, now: datetime, reason: str) -> Event:
     return Event(new_event_id(), EventType.ABORT, who, now, reason=reason.strip())
 
 
-def accept(run: Run, *, who: str, now: datetime, note: str = "") -> Event:
-    """The acceptance of every deviation not yet accepted, by ``who``; RunError when there
-    is none. Whether ``who`` may accept them is judged by the Runs service
-    (``core.approval.judge``, the same four-eyes rule as approvals)."""
-    waiting = run.unaccepted()
+def accept(run: Run, waiting: list[Event], *, who: str, now: datetime, note: str = "") -> Event:
+    """The acceptance of the deviations ``waiting`` (events of ``run``), by ``who``;
+    RunError when there is none. Which are waiting, and whether ``who`` may accept them,
+    is judged by the Runs service (``core.approval.judge``, the same four-eyes rule as
+    approvals)."""
     if not waiting:
         raise RunError(f"run {run.id} has no deviation waiting to be accepted")
     return Event(
@@ -264,7 +273,7 @@ def accept(run: Run, *, who: str, now: datetime, note: str = "") -> Event:
         who,
         now,
         note=note.strip(),
-        accepts=tuple(s.event for s in waiting),
+        accepts=tuple(e.id for e in waiting),
     )
 
 

@@ -10,6 +10,8 @@ never lost or disguised as a skip).
 
 from __future__ import annotations
 
+import re
+
 from sopvault.errors import Invalid
 from sopvault.model.document import EvidenceSpec, EvidenceType, Step
 
@@ -50,6 +52,11 @@ def _number(spec: EvidenceSpec, text: str) -> float:
     unit = spec.unit or ""
     if unit and text.endswith(unit):  # "4.5 °C" is fine too
         text = text[: -len(unit)].strip()
+    if "_" in text or re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text) or text.count(",") > 1:
+        raise EvidenceError(
+            f"{text!r} is ambiguous: write the number with a decimal point and no thousands"
+            f" separator (1000, 58.5){_range(spec)}"
+        )
     try:
         value = float(text.replace(",", "."))
     except ValueError:
@@ -70,15 +77,20 @@ def deviation(step: Step, value: str | float | None) -> str:
         return ""
     if isinstance(value, float):
         if spec.min is not None and value < spec.min:
-            return f"{value:g}{_unit(spec)} is below the minimum{_range(spec)}"
+            return f"{_exact(value)}{_unit(spec)} is below the minimum{_range(spec)}"
         if spec.max is not None and value > spec.max:
-            return f"{value:g}{_unit(spec)} is above the maximum{_range(spec)}"
+            return f"{_exact(value)}{_unit(spec)} is above the maximum{_range(spec)}"
         return ""
     passing = step.passing()
     if passing and value not in passing:
         what = "failed control point" if step.control_point else "failing answer"
         return f"{what}: answered {value!r} (passes: {', '.join(passing)})"
     return ""
+
+
+def _exact(value: float) -> str:
+    """A number with every digit it was given (65.0000000001 is not "65")."""
+    return f"{value:.15g}"
 
 
 def _unit(spec: EvidenceSpec) -> str:

@@ -1,7 +1,7 @@
 """A run's state, derived from its log of events: the one fold every view uses.
 
-``replay`` applies a run's events in order (time, then the order they are in the file, so
-two clones holding the same events derive the same run) to its fresh steps; ``apply`` adds
+``replay`` applies a run's events in the order they were appended (the file's order; sync
+joins two clones' logs into one order that both then hold) to its fresh steps; ``apply`` adds
 one more. The fold never refuses: the rules that refuse an action live in
 ``core.checklist`` and are applied when it is recorded. What the fold cannot apply (an
 answer recorded on another clone after the run was closed here) is kept aside in
@@ -40,9 +40,10 @@ AUTO_BY = "sopvault"
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:
-    """The events in the order they are applied: the start first, then by time; events
-    with the same time keep their order in the file (a stable sort)."""
-    return sorted(events, key=lambda e: (e.type is not EventType.START, e.at))
+    """The events in the order they are applied: the start first, then the order they
+    were appended in (the file's order). Never by their times: a clock that is wrong on
+    one machine must not move an answer before the one it corrects."""
+    return sorted(events, key=lambda e: e.type is not EventType.START)
 
 
 def replay(run: RunRecord, events: Iterable[Event]) -> RunRecord:
@@ -101,6 +102,8 @@ def _apply_to_step(run: RunRecord, event: Event) -> None:
         entry.by, entry.at, entry.event, entry.auto = event.by, event.at, event.id, False
         entry.value, entry.note, entry.reason = event.value, event.note, event.reason
         entry.deviation, entry.stops = event.deviation, event.stops
+        if event.deviation:
+            run.deviation_log.append(event)
     apply_conditions(run, event.at)
 
 

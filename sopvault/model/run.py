@@ -76,7 +76,8 @@ class Event:
     ``role``/``person`` belong to an assignment, ``accepts`` to an acceptance (the
     deviation events it accepts), ``outcome`` to a completion, ``seen`` to a revision
     change (the newer version main holds). ``imported`` marks events converted from a
-    format 1 run file.
+    format 1 run file. ``entered_by`` is who typed an event recorded for someone else
+    (``--as``): they may not accept its deviation either.
     """
 
     id: str
@@ -96,6 +97,7 @@ class Event:
     outcome: str = ""
     seen: str = ""
     imported: bool = False
+    entered_by: str = ""
 
 
 def new_event_id() -> str:
@@ -176,6 +178,9 @@ class Run:
     accepted: dict[str, list[Event]] = field(default_factory=dict)
     notes: list[Event] = field(default_factory=list)
     legacy: bool = False
+    # Every answer recorded with a deviation while the run was open, in log order, whether
+    # still in force or corrected since: a correction never makes a deviation go away.
+    deviation_log: list[Event] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -191,20 +196,27 @@ class Run:
         """The steps whose answer in force is a deviation, in step order."""
         return [s for s in self.steps if s.deviation]
 
-    def unaccepted(self) -> list[StepEntry]:
-        """The deviations no acceptance names yet."""
-        return [s for s in self.deviations() if s.event not in self.accepted]
+    def recorded_deviations(self) -> list[Event]:
+        """Every answer recorded as a deviation, corrected since or not (what acceptance
+        and the outcome count: an operator cannot make one go away alone)."""
+        return list(self.deviation_log)
+
+    def unaccepted(self) -> list[Event]:
+        """The recorded deviations that no acceptance in the log names (whether each
+        acceptance is genuine is the Runs service's question: ``services.runaccept``)."""
+        return [e for e in self.deviation_log if e.id not in self.accepted]
 
     def stopped(self) -> StepEntry | None:
         """The failed control point that stops the work, when one is in force."""
         return next((s for s in self.steps if s.stops), None)
 
     def judged_outcome(self) -> Outcome:
-        """What the run's outcome is now: failed when a stopping control point failed,
-        passed with deviations when any answer in force deviates, else passed."""
+        """What the run's outcome is now: failed when a stopping control point failed (and
+        stands), passed with deviations when any answer was recorded as a deviation, else
+        passed."""
         if self.stopped() is not None:
             return Outcome.FAILED
-        return Outcome.PASSED_WITH_DEVIATIONS if self.deviations() else Outcome.PASSED
+        return Outcome.PASSED_WITH_DEVIATIONS if self.deviation_log else Outcome.PASSED
 
     def step(self, number: int) -> StepEntry:
         """The entry of step ``number`` (1-based); RunError names the valid range."""
@@ -255,6 +267,7 @@ class RunSummary:
     deviations: int = 0
     outcome: Outcome | None = None
     legacy: bool = False
+    after_close: int = 0  # events that reached the run after it was closed (another clone)
 
     @property
     def file(self) -> str:

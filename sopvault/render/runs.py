@@ -40,7 +40,7 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
     ]
     if run.outcome is not None:
         lines.append(f"outcome:  {run.outcome.value}")
-    deviations = run.deviations()
+    deviations = run.recorded_deviations()
     if deviations:
         waiting = len(run.unaccepted())
         accepted = f" ({waiting} not accepted by a second person)" if waiting else " (accepted)"

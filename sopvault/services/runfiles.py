@@ -17,7 +17,16 @@ from pathlib import Path
 
 from sopvault.core.runlog import apply
 from sopvault.errors import RunError, RunNotFound
-from sopvault.model.run import LEGACY_SUFFIX, LOG_SUFFIX, RUNS_DIR, Event, Run, check_run_id
+from sopvault.model.control import Identity
+from sopvault.model.run import (
+    LEGACY_SUFFIX,
+    LOG_SUFFIX,
+    RUNS_DIR,
+    Event,
+    Run,
+    RunState,
+    check_run_id,
+)
 from sopvault.services.vault import Vault
 from sopvault.store import runfile, runlog
 from sopvault.store.fs import append_record, folder_lock, write_atomic
@@ -98,6 +107,24 @@ class RunFiles:
             ) from None
         apply(run, event)
 
+    def discard(self, run: Run, me: str, committed: bool) -> None:
+        """Remove ``run``'s file: only an open run that recorded nothing, never
+        ``committed``, by ``me`` who started it; RunError otherwise (it is part of the
+        record: abort it with a reason). The caller holds the run's lock."""
+        who, starter = Identity.parse(me), Identity.parse(run.started_by)
+        if run.state is not RunState.OPEN:
+            raise RunError(f"run {run.id} is {run.state.value}: it stays in the record")
+        if who is None or starter is None or not who.same_as(starter):
+            raise RunError(f"only {run.started_by}, who started run {run.id}, may discard it")
+        if len(run.events) > 1:
+            raise RunError(
+                f"run {run.id} has recorded {len(run.events) - 1} event(s):"
+                " it is part of the record; abort it with a reason instead"
+            )
+        if committed:
+            raise RunError(f"run {run.id} is committed: abort it with a reason instead")
+        (self.vault.root / run.file).unlink()
+
     @staticmethod
     def line_of(run: Run, event: Event) -> str:
         """``event``'s line of ``run``'s log, read back first; RunFileError naming the run
@@ -120,12 +147,13 @@ class RunFiles:
             raise RunError(f"cannot move run {run.id} to a log: {err.strerror or err}") from None
 
     def rewrite_joined(self, run: Run, other: str) -> bool:
-        """Join ``other`` (another text of the same log, such as main's) into the run's
-        log on disk, so it holds every event of both; True when it gained any. The caller
-        holds the run's lock. RunFileError when ``other`` is not this run's log."""
+        """Join the run's log on disk with ``other`` (the text the branch holds), so it
+        holds every event of both with ``other`` first, as it is; True when the file
+        changed. The caller holds the run's lock. RunFileError when ``other`` is not this
+        run's log, or a line the branch holds was changed on disk."""
         path = self.path(run.doc_id, run.id)
         mine = path.read_text(encoding="utf-8")
-        joined = runlog.merged(mine, other, run.file)
+        joined = runlog.merged(other, mine, run.file)
         if joined == mine:
             return False
         try:

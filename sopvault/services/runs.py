@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,13 +21,16 @@ from sopvault.core.parse import parse_text
 from sopvault.errors import InvalidId, RunError
 from sopvault.model.control import Identity
 from sopvault.model.document import Document, Status, is_valid_id
-from sopvault.model.run import Run, RunState
+from sopvault.model.run import Event, Run, RunState
 from sopvault.services.review.history import History
 from sopvault.services.runaccept import (
     ACCEPTS,
+    Votes,
     acceptance_rules,
+    committed_votes,
     completion_refusal,
     refusal_to_accept,
+    waiting,
 )
 from sopvault.services.runcommit import commit_run
 from sopvault.services.runfiles import RunFiles, taking_turns
@@ -61,15 +64,28 @@ class Runs:
     # ---- who -------------------------------------------------------------------------
 
     def who(self, as_: str | None = None) -> str:
-        """``Name <email>`` of the person acting: ``--as``, else git's identity."""
+        """``Name <email>`` of the person acting: ``--as`` (one of the vault's ``[people]``
+        when it names any), else git's identity. RunError for a malformed or unknown one."""
         if as_:
             ident = Identity.parse(as_)
             if ident is None or any(ord(c) < 32 for c in as_):
                 raise RunError(f"--as wants 'Name <email>', not {as_!r}")
+            people = self.vault.config.people.values()
+            known = {p.email.lower() for p in people if p.email}
+            if known and ident.email.lower() not in known:
+                raise RunError(f"--as names {ident}, who is not among [people] in sopvault.toml")
             return str(ident)
         if self._me is None:
             self._me = self._identity()
         return self._me
+
+    def _as(self, event: Event) -> Event:
+        """``event`` with who typed it, when that is not the person it names (``--as``)."""
+        me = Identity.parse(self.who())
+        named = Identity.parse(event.by)
+        if me is not None and (named is None or not named.same_as(me)):
+            return replace(event, entered_by=str(me))
+        return event
 
     def _identity(self) -> str:
         """Asked of git once per service (a `git var` costs more than writing a step)."""
@@ -179,7 +195,7 @@ class Runs:
                 note=note,
                 reason=reason,
             )
-            self.files.append(run, event)
+            self.files.append(run, self._as(event))
         return run
 
     def assign(self, run_id: str, role: str, person: str, who: str | None = None) -> Run:
@@ -190,7 +206,7 @@ class Runs:
             event = checklist.assign(
                 run, self.document(run), role, person, who=self.who(who), now=now
             )
-            self.files.append(run, event)
+            self.files.append(run, self._as(event))
         return run
 
     def take_up(self, run_id: str, seen: str = "", who: str | None = None) -> Run:
@@ -207,13 +223,15 @@ class Runs:
         theirs (None outside git). Raises RunError when there is none, or when the four-eyes
         rule refuses them (they recorded one, or are not among the deviation approvers)."""
         with taking_turns(self.find(run_id).parent, run_id):
-            run = self.load(run_id)
+            run = self._joined(self.load(run_id))
             who = self.who()
-            problem = refusal_to_accept(run, who, self._acceptance_rules())
+            rules = self._acceptance_rules()
+            pending = waiting(run, self._votes(run), rules)
+            problem = refusal_to_accept(run, pending, who, rules)
             if problem is not None:
                 raise RunError(problem)
             self._can_commit()
-            event = checklist.accept(run, who=who, now=self.ws.now(), note=note)
+            event = checklist.accept(run, pending, who=who, now=self.ws.now(), note=note)
             self.files.append(run, event)
             return run, self._commit(run, [(ACCEPTS, event.id)])
 
@@ -225,17 +243,15 @@ class Runs:
             return self._complete(run_id, who)
 
     def _complete(self, run_id: str, who: str | None) -> tuple[Run, str | None]:
-        run = self.load(run_id)
+        run = self._joined(self.load(run_id))
         if self._ended_not_committed(run, RunState.COMPLETED):
             return run, self._commit(run)
         event = checklist.complete(run, who=self.who(who), now=self.ws.now())
-        problem = completion_refusal(
-            run, self._acceptance_rules(), self.repo, self.ws.repo_path(run.file)
-        )
+        problem = completion_refusal(run, self._votes(run), self._acceptance_rules())
         if problem is not None:
             raise RunError(problem)
         self._can_commit()
-        self.files.append(run, event)
+        self.files.append(run, self._as(event))
         return run, self._commit(run)
 
     def abort(self, run_id: str, reason: str, who: str | None = None) -> tuple[Run, str | None]:
@@ -245,12 +261,12 @@ class Runs:
             return self._abort(run_id, reason, who)
 
     def _abort(self, run_id: str, reason: str, who: str | None) -> tuple[Run, str | None]:
-        run = self.load(run_id)
+        run = self._joined(self.load(run_id))
         if self._ended_not_committed(run, RunState.ABORTED):
             return run, self._commit(run)
         self._can_commit()
         event = checklist.abort(run, who=self.who(who), now=self.ws.now(), reason=reason)
-        self.files.append(run, event)
+        self.files.append(run, self._as(event))
         return run, self._commit(run)
 
     def discard(self, run_id: str) -> Run:
@@ -259,26 +275,15 @@ class Runs:
         else, or is already in git (then it is part of the record: abort it)."""
         with taking_turns(self.find(run_id).parent, run_id):
             run = self.load(run_id)
-            me = Identity.parse(self.who())
-            starter = Identity.parse(run.started_by)
-            if run.state is not RunState.OPEN:
-                raise RunError(f"run {run_id} is {run.state.value}: it stays in the record")
-            if me is None or starter is None or not me.same_as(starter):
-                raise RunError(f"only {run.started_by}, who started run {run_id}, may discard it")
-            if len(run.events) > 1:
-                raise RunError(
-                    f"run {run_id} has recorded {len(run.events) - 1} event(s):"
-                    " it is part of the record; abort it with a reason instead"
-                )
             head = self.repo.rev("HEAD") if self.repo is not None else None
-            if (
-                self.repo is not None
-                and head
-                and self.repo.blob_ids(head, [self.ws.repo_path(run.file)])
-            ):
-                raise RunError(f"run {run_id} is committed: abort it with a reason instead")
-            (self.vault.root / run.file).unlink()
+            path = self.ws.repo_path(run.file)
+            committed = bool(self.repo and head and self.repo.blob_ids(head, [path]))
+            self.files.discard(run, self.who(), committed)
         return run
+
+    def _votes(self, run: Run) -> Votes:
+        """The genuine acceptances of ``run``'s deviations (``runaccept.committed_votes``)."""
+        return committed_votes(run, self.repo, self.ws.repo_path(run.file))
 
     def _acceptance_rules(self) -> Rules | None:
         """``[runs] deviation_approvers`` as main holds it (the working copy's outside git)."""
@@ -308,12 +313,23 @@ class Runs:
         ``runcommit.commit_run``. The caller holds the run's lock."""
         if self.repo is None:
             return None
-        repo_path = self.ws.repo_path(run.file)
+        self._joined(run)
+        return commit_run(
+            self.repo, self.ws.repo_path(run.file), self.vault.root / run.file, run, extra or []
+        )
+
+    def _joined(self, run: Run) -> Run:
+        """``run`` with the events the branch holds and the working log lacks (a sync that
+        could not update the file), joined into the file first; the run as loaded again
+        when the file changed. RunFileError when a committed line was changed on disk.
+        The caller holds the run's lock."""
+        if self.repo is None:
+            return run
         head = self.repo.rev("HEAD")
-        committed = self.repo.blob(head, repo_path) if head else None
-        if committed:
-            self.files.rewrite_joined(run, committed.decode("utf-8", "replace"))
-        return commit_run(self.repo, repo_path, self.vault.root / run.file, run, extra or [])
+        committed = self.repo.blob(head, self.ws.repo_path(run.file)) if head else None
+        if committed and self.files.rewrite_joined(run, committed.decode("utf-8", "replace")):
+            return self.load(run.id)
+        return run
 
     # ---- listing -----------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ def _time(data: dict[str, Any], key: str) -> datetime | None:
         return None
     if not isinstance(value, datetime):
         raise TypeError(f"{key!r} must be a date and time")
+    if value.tzinfo is None:
+        raise ValueError(f"{key!r} must say its time zone (UTC: end it with Z)")
     return value
 
 
@@ -70,9 +72,11 @@ def _entry_from(run_id: str, index: int, raw: dict[str, Any]) -> tuple[StepEntry
     at = _time(raw, "at")
     if at is None:
         raise KeyError(f"steps[{index}].at")
+    failed = entry.control_point and state == "done" and value == "no"
     event = Event(
         id=_event_id(run_id, index),
         type=_ANSWER[state],
+        deviation="failed control point: answered 'no' (passes: yes)" if failed else "",
         by=text_field(raw, "by", "") or "unknown",
         at=at,
         step=index,

@@ -14,12 +14,13 @@ Text in, text out: the Runs service appends under the run's lock and reads back.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sopvault.core.runlog import ordered, replay
+from sopvault.core.runlog import replay
 from sopvault.errors import Invalid
 from sopvault.model.document import is_valid_id
 from sopvault.model.run import (
@@ -109,18 +110,27 @@ def dumps(run: Run) -> str:
     return start_line(run) + "".join(event_line(e) for e in run.events[1:])
 
 
-def merged(ours: str, theirs: str, where: str) -> str:
-    """Two texts of one run's log joined: every event of either, each once (by id), in log
-    order (``ours`` first where times are equal), starting with ``ours``' start line.
-    Nothing recorded on either side is lost. RunFileError when either cannot be read or
-    they are logs of different runs."""
-    mine, other = loads(ours, where), loads(theirs, where)
-    if (mine.id, mine.doc_id) != (other.id, other.doc_id):
-        raise RunFileError(f"cannot join logs of runs {mine.id} and {other.id}", path=where)
-    known = {e.id for e in mine.events}
-    joined = ordered([*mine.events, *(e for e in other.events if e.id not in known)])
-    head = ours.split("\n", 1)[0] + "\n"
-    return head + "".join(event_line(e) for e in joined if e.type is not EventType.START)
+def merged(first: str, second: str, where: str) -> str:
+    """Two texts of one run's log joined: ``first`` exactly as it is (the text already
+    shared: the one the branch or the server holds), then every event of ``second`` that
+    ``first`` lacks, in ``second``'s order. Nothing recorded on either side is lost, and
+    what was committed stays a prefix of the log. RunFileError when either cannot be read,
+    they are logs of different runs, or one event id holds different content in each (a
+    line changed after it was shared)."""
+    base, extra = loads(first, where), loads(second, where)
+    if (base.id, base.doc_id) != (extra.id, extra.doc_id):
+        raise RunFileError(f"cannot join logs of runs {base.id} and {extra.id}", path=where)
+    known = {e.id: e for e in base.events}
+    for event in extra.events:
+        if event.id in known and known[event.id] != event:
+            raise RunFileError(
+                f"event {event.id} differs between two copies of this log: a line was"
+                " changed after it was shared; restore it from git (`git checkout`)",
+                path=where,
+            )
+    whole = first[: first.rfind("\n") + 1]  # a torn last line was never recorded
+    new = [e for e in extra.events if e.id not in known and e.type is not EventType.START]
+    return whole + "".join(event_line(e) for e in new)
 
 
 def _empty(value: object) -> bool:
@@ -149,7 +159,7 @@ def loads(text: str, where: str) -> Run:
     if lines and lines[-1] != "":
         lines = lines[:-1]  # torn last line: never acknowledged
     events: list[Event] = []
-    seen: set[str] = set()
+    seen: dict[str, Event] = {}
     run: Run | None = None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -163,9 +173,12 @@ def loads(text: str, where: str) -> Run:
             elif data.get("type") == EventType.START.value:
                 raise ValueError("a run has one start event, on its first line")
             event = event_from(data)
-            if event.id not in seen:  # a union merge may hold one event twice: it counts once
-                seen.add(event.id)
-                events.append(event)
+            if event.id in seen:  # a union merge may hold one event twice: it counts once
+                if seen[event.id] != event:
+                    raise ValueError(f"event {event.id} appears twice with different content")
+                continue
+            seen[event.id] = event
+            events.append(event)
         except json.JSONDecodeError as err:
             raise RunFileError(
                 f"not valid JSON: {err.msg.lower()} (column {err.colno})", path=where, line=number
@@ -250,6 +263,8 @@ def event_from(data: dict[str, Any]) -> Event:
     value = data.get("value")
     if isinstance(value, bool) or not isinstance(value, str | int | float | None):
         raise TypeError("'value' must be text or a number")
+    if isinstance(value, int | float) and not math.isfinite(value):
+        raise ValueError("'value' must be a finite number")
     accepts = data.get("accepts", [])
     if not isinstance(accepts, list) or not all(isinstance(a, str) for a in accepts):
         raise TypeError("'accepts' must be a list of event ids")
@@ -271,6 +286,7 @@ def event_from(data: dict[str, Any]) -> Event:
         outcome=text_field(data, "outcome", ""),
         seen=text_field(data, "seen", ""),
         imported=data.get("imported") is True,
+        entered_by=text_field(data, "entered_by", ""),
     )
 
 

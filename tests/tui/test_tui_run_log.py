@@ -134,7 +134,7 @@ async def test_deviations_waiting_for_acceptance_refuse_completion_as_a_notice(
         await settle(pilot)
         assert app.screen is screen
         said = notices(app)
-        assert "the deviation at step 2 (50 °C is below the minimum" in said
+        assert "at step 2 (50 °C is below the minimum" in said
         assert "is not accepted" in said and "Traceback" not in said
     assert Runs(workspace_at(demo_path)).load(screen.run.id).state is RunState.OPEN
 

@@ -67,9 +67,10 @@ def run_status(run: Run, now: datetime) -> Text:
     stopped = run.stopped()
     if stopped is not None:
         status.append(f"  ·  STOPPED at step {stopped.number}: c completes as failed", style=STOPS)
-    elif run.deviations():
+    elif run.recorded_deviations():
         status.append(
-            f"  ·  {DEVIATION[0]} {counted(len(run.deviations()), 'deviation')}", DEVIATION[1]
+            f"  ·  {DEVIATION[0]} {counted(len(run.recorded_deviations()), 'deviation')}",
+            DEVIATION[1],
         )
     status.append(
         "  ·  Enter: done (evidence first when asked)  s skip  a n/a  n note", style="dim"
@@ -211,6 +212,6 @@ def summary(run: Run, doc: Document) -> Text:
         text.append(f"  (control point {stopped.number} failed and stops the work)")
     waiting = run.unaccepted()
     if waiting:
-        steps = ", ".join(str(s.number) for s in waiting)
+        steps = ", ".join(sorted({str(e.step) for e in waiting}))
         text.append(f"\nnot yet accepted: the deviation(s) at step {steps}", style="magenta")
     return text
