@@ -37,7 +37,7 @@ _SPELLINGS = {
 }  # fmt: skip
 WORDS = {word: action for action, words in _SPELLINGS.items() for word in words}
 NOTE_REQUIRED = "note (required: this is a deviation)> "
-NOTE_CORRECTION = "why is it corrected (required: the deviation stays in the record)> "
+NOTE_CORRECTION = "! that answer is a deviation; why is it corrected (it stays in the record)> "
 
 
 class Quit(Exception):
@@ -239,12 +239,8 @@ class LinePrompt:
         which event was undone (``#4``); RunError when the step has no answer."""
         entry = run.step(number)
         undone, what = entry.event, _answer(entry, doc.steps[number - 1])
-        note = ""
-        if entry.deviation:  # taking back a deviation needs a note; it stays in the record
-            self.say(inert_line(f"! step {number}'s answer is a deviation ({entry.deviation})"))
-            note = self._ask(NOTE_CORRECTION).strip()
-            if not note:
-                raise RunError(f"step {number} was not undone: say why it is corrected")
+        # Taking back a deviation needs a note (it stays in the record): checklist.mark.
+        note = self._ask(NOTE_CORRECTION).strip() if entry.deviation else ""
         run = self.runs.mark(run.id, number, "undo", note=note, who=self.who)
         self.say(
             inert_line(
