@@ -239,7 +239,6 @@ class LinePrompt:
         which event was undone (``#4``); RunError when the step has no answer."""
         entry = run.step(number)
         undone, what = entry.event, _answer(entry, doc.steps[number - 1])
-        # Taking back a deviation needs a note (it stays in the record): checklist.mark.
         note = self._ask(NOTE_CORRECTION).strip() if entry.deviation else ""
         run = self.runs.mark(run.id, number, "undo", note=note, who=self.who)
         self.say(
