@@ -16,11 +16,16 @@ forged, as for a sign-off.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sopvault.core.approval import Rules, judge
 from sopvault.core.trailers import pairs_of
 from sopvault.model.config import ReviewRules, VaultConfig
 from sopvault.model.control import Identity, Refusal, Vote
 from sopvault.model.run import Event, EventType, Run
+from sopvault.services.review.history import History
+from sopvault.services.review.signoff import SignOffs
+from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import Repo
 from sopvault.store.runlog import RunFileError, loads
 
@@ -54,7 +59,8 @@ def refusal_to_accept(run: Run, pending: list[Event], who: str, rules: Rules | N
     judge as approvals, with ``who`` as the one voter and each deviation's recorder as its
     author (self-acceptance is a self-approval)."""
     me = _identity(who)
-    rules = rules or _anyone_else()
+    # Signatures are judged on the committed acceptance, when the run completes.
+    rules = replace(rules, require_signatures=False) if rules else _anyone_else()
     for event in pending:
         problem = _problem(event, [Vote("", me, me)], rules)
         if problem:
@@ -102,6 +108,21 @@ def committed_votes(run: Run, repo: Repo | None, path: str) -> Votes:
                     found.setdefault(accepted, []).append(Vote("", me, me))
         return found
     return _from_commits(repo, path)
+
+
+def genuine_votes(ws: Workspace, history: History | None, run: Run) -> Votes:
+    """``committed_votes`` of ``run`` in ``ws``, each with who signed its commit when the
+    rules main holds require signed sign-offs (``[review] require_signatures``: checked
+    against the allowed-signers file main holds, as for sign-offs)."""
+    votes = committed_votes(run, ws.repo, ws.repo_path(run.file))
+    if history is None:
+        return votes
+    tip = history.main_tip()
+    if not history.rules_at(tip).review.require_signatures:
+        return votes
+    flat = [v for found in votes.values() for v in found]
+    signers = {v.commit: v.signer for v in SignOffs(ws).signed(flat, tip)}
+    return {k: [replace(v, signer=signers.get(v.commit)) for v in f] for k, f in votes.items()}
 
 
 def _from_commits(repo: Repo, path: str) -> Votes:

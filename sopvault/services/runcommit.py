@@ -23,6 +23,7 @@ def commit_run(
     file: Path,
     run: Run,
     extra: Sequence[tuple[str, str]] = (),
+    sign: bool = False,
 ) -> str:
     """Commit the run file at ``file`` (``repo_path`` in the repository) on the current
     branch, then stage that one entry so ``git status`` shows it as committed. Returns the
@@ -38,7 +39,7 @@ def commit_run(
         run.reason if run.state is RunState.ABORTED else "",
         [(SOP_ID, run.doc_id), (RUN_ID, run.id), (RUN_STATE, run.state.value), *extra],
     )
-    sign = repo.config_bool("commit.gpgsign")
+    sign = sign or repo.config_bool("commit.gpgsign")
     for attempt in range(_ATTEMPTS):
         head = repo.rev("HEAD")
         tree = repo.tree_with(head, {repo_path: data})

@@ -27,8 +27,8 @@ from sopvault.services.runaccept import (
     ACCEPTS,
     Votes,
     acceptance_rules,
-    committed_votes,
     completion_refusal,
+    genuine_votes,
     refusal_to_accept,
     waiting,
 )
@@ -282,8 +282,8 @@ class Runs:
         return run
 
     def _votes(self, run: Run) -> Votes:
-        """The genuine acceptances of ``run``'s deviations (``runaccept.committed_votes``)."""
-        return committed_votes(run, self.repo, self.ws.repo_path(run.file))
+        """The genuine acceptances of ``run``'s deviations (``runaccept.genuine_votes``)."""
+        return genuine_votes(self.ws, self.history, run)
 
     def _acceptance_rules(self) -> Rules | None:
         """``[runs] deviation_approvers`` as main holds it (the working copy's outside git)."""
@@ -310,13 +310,16 @@ class Runs:
     def _commit(self, run: Run, extra: list[tuple[str, str]] | None = None) -> str | None:
         """Commit the run's file (None outside git), joined first with the text of it the
         branch holds, so no event that came from another clone is lost; see
-        ``runcommit.commit_run``. The caller holds the run's lock."""
+        ``runcommit.commit_run``. An acceptance (``extra`` trailers) is signed where sign-offs
+        are. The caller holds the run's lock."""
         if self.repo is None:
             return None
         self._joined(run)
-        return commit_run(
-            self.repo, self.ws.repo_path(run.file), self.vault.root / run.file, run, extra or []
+        path, sign = (
+            self.ws.repo_path(run.file),
+            bool(extra and self.history and self.history.signs()),
         )
+        return commit_run(self.repo, path, self.vault.root / run.file, run, extra or [], sign)
 
     def _joined(self, run: Run) -> Run:
         """``run`` with the events the branch holds and the working log lacks (a sync that

@@ -145,3 +145,46 @@ def test_changing_the_allowed_signers_file_needs_sign_off(
     assert [(v.reason.value, v.paths) for v in report.violations] == [
         ("unreviewed", ("allowed_signers",))
     ]
+
+
+def test_deviations_accepted_with_a_listed_key_let_the_run_complete(
+    repo_root: Path, keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 (acceptance) and Trust §4: with signed sign-offs required, an acceptance
+    is a signed commit; one signed by the acceptor's listed key lets the run complete,
+    and an unsigned one (no key listed for Dmitri) does not count."""
+    from sopvault.errors import RunError
+    from sopvault.services.runs import Runs
+    from tests.conftest import walk_to_the_end, workspace_at
+
+    edit(
+        repo_root,
+        "sopvault.toml",
+        "[ids]",
+        '[runs]\ndeviation_approvers = ["role:quality manager", "dmitri"]\n\n[ids]',
+    )
+    act_as(monkeypatch, "Hana Sato")
+    commit_all(repo_root, "Deviations need a quality manager")
+    act_as(monkeypatch, "Erin Walsh")
+    runs = Runs(workspace_at(repo_root))
+    run_id = runs.start("SOP-010").run.id
+    walk_to_the_end(runs, run_id)
+    runs.mark(run_id, 2, "done", value="70", note="drift")
+    act_as(monkeypatch, "Bilal Okafor")
+    sign_with(repo_root, keys["bilal"])
+    commit = Runs(workspace_at(repo_root)).accept(run_id)[1]
+    assert commit is not None and "gpgsig" in git_out(repo_root, "cat-file", "-p", commit)
+    act_as(monkeypatch, "Erin Walsh")
+    git_out(repo_root, "config", "--unset", "user.signingkey")
+    run, _ = Runs(workspace_at(repo_root)).complete(run_id)
+    assert run.state.value == "completed"
+    other = runs.start("SOP-010").run.id  # Dmitri's key is not listed: his does not count
+    walk_to_the_end(runs, other)
+    runs.mark(other, 2, "done", value="70", note="drift again")
+    act_as(monkeypatch, "Dmitri Volkov")
+    sign_with(repo_root, keys["dmitri"])
+    Runs(workspace_at(repo_root)).accept(other)
+    act_as(monkeypatch, "Erin Walsh")
+    git_out(repo_root, "config", "--unset", "user.signingkey")
+    with pytest.raises(RunError, match="not signed by a key the allowed-signers file lists"):
+        Runs(workspace_at(repo_root)).complete(other)
