@@ -32,18 +32,24 @@ def columns(
 
     ``right`` holds the indexes of columns aligned right (numbers); the last column is not
     padded. Returns the lines joined by newlines, without a trailing newline."""
-    widths = [
-        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
-    ]
+    widths = [max(map(len, column)) for column in zip(headers, *rows, strict=False)]
+    last = len(widths) - 1
+    if all(len(row) == len(widths) for row in rows) and len(headers) == len(widths):
+        # One format for every line (ten thousand runs list in a fraction of the time).
+        parts = [
+            f"{{:>{w}}}" if i in right else "{}" if i == last else f"{{:<{w}}}"
+            for i, w in enumerate(widths)
+        ]
+        line = "  ".join(parts).format
+        return "\n".join(line(*row).rstrip() for row in [headers, *rows])
     lines = []
     for row in [headers, *rows]:
         cells = []
         for index, cell in enumerate(row):
-            last = index == len(row) - 1
             if index in right:
                 cells.append(cell.rjust(widths[index]))
             else:
-                cells.append(cell if last else cell.ljust(widths[index]))
+                cells.append(cell if index == len(row) - 1 else cell.ljust(widths[index]))
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 

@@ -20,7 +20,7 @@ from sopvault.cli.options import (
 )
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, RUN_ID, require_id, resolve_id, suggesting
-from sopvault.core.approval import name_of
+from sopvault.core.wording import name_of
 from sopvault.errors import SopvaultError
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
@@ -103,11 +103,11 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
         late = one.late(now) if one.pending_due or one.late_done else []
         flags = [f"LATE: step {', '.join(map(str, late))}"] if late else []
         if one.outcome is not None:
-            flags.append(one.outcome.value.upper())
-        if one.after_close:
-            flags.append(f"{one.after_close} EVENT{'S' if one.after_close > 1 else ''} AFTER CLOSE")
+            flags.append(one.outcome.upper())
         elif one.deviations:
             flags.append(f"{one.deviations} DEVIATION{'S' if one.deviations > 1 else ''}")
+        if one.after_close:
+            flags.append(f"{one.after_close} EVENT{'S' if one.after_close > 1 else ''} AFTER CLOSE")
         by = names.get(one.started_by)
         if by is None:
             by = names[one.started_by] = name_of(one.started_by)
@@ -116,7 +116,7 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
             [
                 one.id,
                 one.doc_id,
-                one.state.value,
+                one.state,  # a StrEnum: its word, without an enum lookup per row
                 f"{one.done}/{one.total}",
                 stamp,
                 by,

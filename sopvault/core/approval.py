@@ -182,9 +182,3 @@ def _front(data: bytes) -> dict[str, Any]:
     """A document's front matter; raises ValueError (FrontMatterError) when it is broken."""
     parts = frontmatter.split(data.decode("utf-8"))
     return frontmatter.parse_toml(parts.front, parts.front_start)
-
-
-def name_of(person: str) -> str:
-    """The name in ``Name <email>`` (or the text itself), for lists that are read by name."""
-    ident = Identity.parse(person)
-    return ident.name if ident is not None and ident.name else person

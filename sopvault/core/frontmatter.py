@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import tomli_w
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
 
 from sopvault.core import delimiters
 from sopvault.core.delimiters import TOML as DELIMITER
@@ -185,6 +183,9 @@ def update(text: str, changes: dict[str, Any], *, body: str | None = None) -> st
             expected[key] = value
     if body is not None:
         parts = replace(parts, body=body)
+    import tomlkit  # only an edit needs it: reading documents and listings start faster
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         edited = tomlkit.parse(parts.front)
         for key, value in changes.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sopvault.model.control import Identity
+
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 document``, ``2 documents``; ``plural`` for nouns that do not just take an s
@@ -13,3 +15,9 @@ def numbered(things: str, numbers: list[int]) -> str:
     """``step 3`` or ``steps 3, 5``: a noun and the numbers it applies to."""
     listed = ", ".join(str(n) for n in numbers)
     return f"{things if len(numbers) == 1 else things + 's'} {listed}"
+
+
+def name_of(person: str) -> str:
+    """The name in ``Name <email>`` (or the text itself), for lists that are read by name."""
+    ident = Identity.parse(person)
+    return ident.name if ident is not None and ident.name else person

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sopvault.core.approval import name_of
 from sopvault.core.evidence import shown
+from sopvault.core.wording import name_of
 from sopvault.model.document import Document, EvidenceSpec
 from sopvault.model.run import (
     ANSWERS,

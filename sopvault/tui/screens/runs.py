@@ -10,8 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from sopvault.core.approval import name_of
-from sopvault.core.wording import counted
+from sopvault.core.wording import counted, name_of
 from sopvault.render.safetext import inert_line
 from sopvault.services.runlist import Listing
 from sopvault.services.runs import Runs

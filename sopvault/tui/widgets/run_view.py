@@ -15,9 +15,8 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from sopvault.core.approval import name_of
 from sopvault.core.evidence import shown
-from sopvault.core.wording import counted
+from sopvault.core.wording import counted, name_of
 from sopvault.model.document import Document, Step
 from sopvault.model.run import Outcome, Run, StepEntry, StepState
 from sopvault.render.runs import span

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from rich.text import Text
 
-from sopvault.core.approval import name_of
 from sopvault.core.evidence import shown
+from sopvault.core.wording import name_of
 from sopvault.model.document import Step
 from sopvault.model.run import Event, EventType, Run, StepEntry
 from sopvault.render.safetext import inert_line
