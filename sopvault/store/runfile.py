@@ -19,7 +19,7 @@ from typing import Any
 from sopvault.core.frontmatter import toml_error
 from sopvault.model.document import is_valid_id
 from sopvault.model.run import Event, EventType, Run, StepEntry, check_run_id
-from sopvault.store.runlog import RunFileError, derive, field_problem, text_field
+from sopvault.store.runlog import RunFileError, derive, field_problem, followed, text_field
 
 # A format 1 entry's state word, as the event type that records it.
 _ANSWER = {"done": EventType.DONE, "skipped": EventType.SKIP, "n/a": EventType.NA}
@@ -113,11 +113,7 @@ def _run_from(data: dict[str, Any]) -> Run:
     run = Run(
         id=run_id,
         doc_id=doc_id,
-        title=text_field(data, "title", ""),
-        version=text_field(data, "version", "") or None,
-        commit=text_field(data, "commit", ""),
-        blob=text_field(data, "blob", ""),
-        path=text_field(data, "path", ""),
+        **followed(data),
         started_by=started_by,
         started_at=started_at,
         roles=dict(roles),

@@ -226,16 +226,22 @@ def _header(data: dict[str, Any]) -> Run:
     return Run(
         id=check_run_id(text_field(data, "run")),
         doc_id=doc_id,
-        title=text_field(data, "title", ""),
-        version=text_field(data, "version", "") or None,
-        commit=text_field(data, "commit", ""),
-        blob=text_field(data, "blob", ""),
-        path=text_field(data, "path", ""),
+        **followed(data),
         started_by=text_field(data, "by"),
         started_at=_time(data, "at"),
         roles=dict(roles),
         steps=[_step_from(i, raw) for i, raw in enumerate(raw_steps, start=1)],
     )
+
+
+def followed(data: dict[str, Any]) -> dict[str, Any]:
+    """The header fields naming the text a run follows (both formats keep them alike):
+    ``title``, ``version`` (None when empty), ``commit``, ``blob`` and ``path``."""
+    return {
+        "title": text_field(data, "title", ""),
+        "version": text_field(data, "version", "") or None,
+        **{key: text_field(data, key, "") for key in ("commit", "blob", "path")},
+    }
 
 
 def _step_from(number: int, raw: dict[str, Any]) -> StepEntry:
