@@ -89,8 +89,8 @@ def deviation(step: Step, value: str | float | None) -> str:
 
 
 def _exact(value: float) -> str:
-    """A number with every digit it was given (65.0000000001 is not "65")."""
-    return f"{value:.15g}"
+    """A number with every digit it was given (65.00000000000001 is not "65")."""
+    return repr(value).removesuffix(".0")
 
 
 def _unit(spec: EvidenceSpec) -> str:

@@ -66,6 +66,10 @@ def apply(run: RunRecord, event: Event) -> None:
         return
     if run.state is not RunState.OPEN and kind is not EventType.ACCEPT:
         run.late_events.append(event)
+        if kind in ANSWERS and event.deviation:  # recorded elsewhere before it heard of
+            run.deviation_log.append(event)  # the close: it still counts, and is accepted
+            if run.outcome is RunOutcome.PASSED:
+                run.outcome = RunOutcome.PASSED_WITH_DEVIATIONS
         return
     if kind in ANSWERS or kind in (EventType.UNDO, EventType.NOTE):
         _apply_to_step(run, event)
@@ -76,7 +80,7 @@ def apply(run: RunRecord, event: Event) -> None:
             run.accepted.setdefault(accepted, []).append(event)
     elif kind is EventType.COMPLETE:
         run.state, run.ended_by, run.ended_at = RunState.COMPLETED, event.by, event.at
-        run.outcome = _outcome(event.outcome) or run.judged_outcome()
+        run.outcome = run.judged_outcome()  # derived, never taken from the line's word
     elif kind is EventType.ABORT:
         run.state, run.ended_by, run.ended_at = RunState.ABORTED, event.by, event.at
         run.reason = event.reason

@@ -30,6 +30,7 @@ from sopvault.model.run import (
 from sopvault.services.vault import Vault
 from sopvault.store import runfile, runlog
 from sopvault.store.fs import append_record, folder_lock, write_atomic
+from sopvault.store.git.repo import Repo
 from sopvault.store.runlog import RunFileError
 
 
@@ -161,6 +162,27 @@ class RunFiles:
         except OSError as err:
             raise RunError(f"cannot save {run.file}: {err.strerror or err}") from None
         return True
+
+
+def rewritten(repo: Repo, path: str) -> str | None:
+    """Why the committed history of the run log at ``path`` (in the repository) is not
+    append-only, in one line; None when every commit on HEAD's first-parent line that
+    touched it kept the text before it as its prefix (a sync's join and git's union merge
+    do). A line changed or removed in any commit, even one made with plain git, is caught
+    (21 CFR Part 11 §11.10(e))."""
+    head = repo.rev("HEAD")
+    if head is None:
+        return None
+    before = b""
+    for commit in reversed(repo.log(head, first_parent=True, paths=(path,))):
+        now = repo.blob(commit.sha, path)
+        if now is None or not now.startswith(before):
+            return (
+                f"commit {commit.sha[:10]} ({commit.subject}) changed lines of {path} that"
+                " an earlier commit recorded: the run's record was altered"
+            )
+        before = now
+    return None
 
 
 @contextmanager

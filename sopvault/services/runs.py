@@ -33,7 +33,7 @@ from sopvault.services.runaccept import (
     waiting,
 )
 from sopvault.services.runcommit import commit_run
-from sopvault.services.runfiles import RunFiles, taking_turns
+from sopvault.services.runfiles import RunFiles, rewritten, taking_turns
 from sopvault.services.runlist import Listing, list_runs
 from sopvault.services.runtext import FollowedTexts
 from sopvault.services.runtext import Resumed as Resumed  # where runners import it from
@@ -71,8 +71,8 @@ class Runs:
             if ident is None or any(ord(c) < 32 for c in as_):
                 raise RunError(f"--as wants 'Name <email>', not {as_!r}")
             people = self.vault.config.people.values()
-            known = {p.email.lower() for p in people if p.email}
-            if known and ident.email.lower() not in known:
+            known = {p.email.lower(): p.name.casefold() for p in people if p.email}
+            if known and known.get(ident.email.lower()) != ident.name.casefold():
                 raise RunError(f"--as names {ident}, who is not among [people] in sopvault.toml")
             return str(ident)
         if self._me is None:
@@ -328,6 +328,9 @@ class Runs:
         The caller holds the run's lock."""
         if self.repo is None:
             return run
+        problem = rewritten(self.repo, self.ws.repo_path(run.file))
+        if problem is not None:
+            raise RunError(problem)
         head = self.repo.rev("HEAD")
         committed = self.repo.blob(head, self.ws.repo_path(run.file)) if head else None
         if committed and self.files.rewrite_joined(run, committed.decode("utf-8", "replace")):

@@ -4,7 +4,8 @@ events.
 
 A run log (``runs/<ID>/<run-id>.jsonl``) only ever gains lines, one event per line, each
 with its own id. So wherever two texts of one log meet, they are joined by event id
-(``store.runlog.merged``: every event of both, once, in time order), never by a textual
+(``store.runlog.merged``: the shared text as it is, then the other's new events in their
+order), never by a textual
 patch that would conflict on two appends at the same end:
 
 - before main moves, every log whose working file differs from HEAD is joined with
@@ -24,10 +25,12 @@ from pathlib import Path
 
 from sopvault.core.trailers import RUN_ID, SOP_ID, has_trailer, pairs_of
 from sopvault.core.wording import counted
-from sopvault.errors import SopvaultError
+from sopvault.errors import RunError, SopvaultError
 from sopvault.model.run import LEGACY_SUFFIX, LOG_SUFFIX, RUNS_DIR, Run, RunState
+from sopvault.services.review.history import History
+from sopvault.services.runaccept import acceptance_rules, completion_refusal, genuine_votes
 from sopvault.services.runcommit import commit_run
-from sopvault.services.runfiles import RunFiles, taking_turns
+from sopvault.services.runfiles import RunFiles, rewritten, taking_turns
 from sopvault.services.syncplan import SyncError, SyncReport
 from sopvault.services.workspace import Workspace
 from sopvault.store import runfile, runlog
@@ -105,11 +108,25 @@ def _take(ws: Workspace, repo: Repo, files: RunFiles, path: str) -> str | None:
                 run = files.load(run_id)
         except RunFileError as err:
             return _held(path, err)
+        problem = rewritten(repo, path) or _completed_unaccepted(ws, run)
+        if problem is not None:
+            return _held(path, RunError(problem))
         if not repo.differs_from(head, path):
             return None
         commit_run(repo, path, full, run)
     added = len({e.id for e in run.events} - before)
     return f"{run.doc_id} run {run.id} {_state(run)}: {counted(added, 'event')}"
+
+
+def _completed_unaccepted(ws: Workspace, run: Run) -> str | None:
+    """Why a run completed in its file may not travel: its deviations were not accepted
+    as the rules on main require (a completion ``runs complete`` would have refused,
+    written by hand); None otherwise."""
+    if run.state is not RunState.COMPLETED:
+        return None
+    history = History(ws)
+    rules = acceptance_rules(history.rules_at(history.main_tip()))
+    return completion_refusal(run, genuine_votes(ws, history, run), rules)
 
 
 def _held(path: str, err: SopvaultError) -> str:

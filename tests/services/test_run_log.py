@@ -394,3 +394,60 @@ def test_numbers_that_could_be_misread_are_refused() -> None:
     assert accept(spec, "58,5") == 58.5
     step = Step("Read the gauge", evidence=spec)
     assert deviation(step, 65.0000000001).startswith("65.0000000001 °C is above")
+
+
+def test_a_record_rewritten_with_plain_git_or_completed_by_hand_is_caught(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 (the log): a committed deviation rewritten and committed with plain git is
+    refused when the run is completed; a ``complete`` line written by hand gets the
+    outcome its events say, not the one it claims."""
+    _needs(demo_path, '["role:quality manager"]')
+    act_as(monkeypatch, "Dmitri Volkov")
+    runs = runs_in(demo_path)
+    run_id = runs.start("SOP-010").run.id
+    walk_to_the_end(runs, run_id)
+    run = runs.mark(run_id, 2, "done", value="80", note="overshot")
+    repo = git.Repo(demo_path)
+    repo.git.add(run.file)
+    repo.git.commit("-qm", "run so far")
+    path = demo_path / run.file
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(text[:-1]), encoding="utf-8")  # the deviation's line gone
+    repo.git.commit("-qam", "fix typo")
+    with pytest.raises(RunError, match="changed lines of .* an earlier commit recorded"):
+        runs_in(demo_path).complete(run_id)
+    other = runs.start("SOP-010").run.id
+    walk_to_the_end(runs, other)
+    done = runs.mark(other, 2, "done", value="80", note="overshot")
+    forged = {
+        "type": "complete",
+        "event": "deadbeef",
+        "at": "2026-11-30T15:52:12.000000Z",
+        "by": DMITRI,
+        "outcome": "passed",
+    }
+    with open(demo_path / done.file, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(forged) + "\n")
+    run = runs_in(demo_path).load(other)
+    assert run.outcome is Outcome.PASSED_WITH_DEVIATIONS and len(run.unaccepted()) == 1
+
+
+def test_a_deviation_recorded_elsewhere_before_the_close_still_counts(demo_path: Path) -> None:
+    """Issue 13 (concurrent writers): a deviation that reached the log after the run was
+    completed on another clone is kept aside, and still counts in the outcome."""
+    runs = runs_in(demo_path)
+    run_id = runs.start("SOP-010").run.id
+    walk_to_the_end(runs, run_id)
+    path = demo_path / runs.load(run_id).file
+    before = path.read_text(encoding="utf-8")
+    deviation = runs.mark(run_id, 2, "done", value="80", note="elsewhere").events[-1]
+    path.write_text(before, encoding="utf-8")  # the other clone has not heard of it
+    runs_in(demo_path).complete(run_id)
+    from sopvault.store.runlog import event_line
+
+    with open(path, "a", encoding="utf-8") as handle:  # ... until a sync joins it
+        handle.write(event_line(deviation))
+    run = runs_in(demo_path).load(run_id)
+    assert run.late_events == [deviation] and run.recorded_deviations() == [deviation]
+    assert run.outcome is Outcome.PASSED_WITH_DEVIATIONS
