@@ -23,7 +23,6 @@ from sopvault.core.trailers import pairs_of
 from sopvault.model.config import ReviewRules, VaultConfig
 from sopvault.model.control import Identity, Refusal, Vote
 from sopvault.model.run import Event, EventType, Run
-from sopvault.services.review.history import History
 from sopvault.services.review.signoff import SignOffs
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import Repo
@@ -110,18 +109,18 @@ def committed_votes(run: Run, repo: Repo | None, path: str) -> Votes:
     return _from_commits(repo, path)
 
 
-def genuine_votes(ws: Workspace, history: History | None, run: Run) -> Votes:
-    """``committed_votes`` of ``run`` in ``ws``, each with who signed its commit when the
-    rules main holds require signed sign-offs (``[review] require_signatures``: checked
-    against the allowed-signers file main holds, as for sign-offs)."""
+def genuine_votes(ws: Workspace, run: Run, rules: Rules | None) -> Votes:
+    """``committed_votes`` of ``run`` in ``ws``, each with who signed its commit when
+    ``rules`` (the acceptance rules main holds) require signed sign-offs (``[review]
+    require_signatures``: checked against the allowed-signers file main holds, as for
+    sign-offs)."""
     votes = committed_votes(run, ws.repo, ws.repo_path(run.file))
-    if history is None:
+    if ws.repo is None or rules is None or not rules.require_signatures:
         return votes
-    tip = history.main_tip()
-    if not history.rules_at(tip).review.require_signatures:
-        return votes
+    signoffs = SignOffs(ws)
+    tip = signoffs.main_tip()
     flat = [v for found in votes.values() for v in found]
-    signers = {v.commit: v.signer for v in SignOffs(ws).signed(flat, tip)}
+    signers = {v.commit: v.signer for v in signoffs.signed(flat, tip)}
     return {k: [replace(v, signer=signers.get(v.commit)) for v in f] for k, f in votes.items()}
 
 

@@ -65,8 +65,7 @@ class RunFiles:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise RunFileError(f"cannot read: {err}", path=rel) from None
-        legacy = path.suffix == LEGACY_SUFFIX
-        run = runfile.loads(text, rel) if legacy else runlog.loads(text, rel)
+        run = parse(text, rel)
         if run.id != run_id or path.parent.name != run.doc_id:
             raise RunFileError(f"holds run {run.id} of {run.doc_id}, not {run_id}", path=rel)
         return run
@@ -162,6 +161,12 @@ class RunFiles:
         except OSError as err:
             raise RunError(f"cannot save {run.file}: {err.strerror or err}") from None
         return True
+
+
+def parse(text: str, rel: str) -> Run:
+    """The run a file's text records, by its name (``rel``): a log, or a format 1 file
+    converted; RunFileError as each format's ``loads``."""
+    return runfile.loads(text, rel) if rel.endswith(LEGACY_SUFFIX) else runlog.loads(text, rel)
 
 
 def rewritten(repo: Repo, path: str) -> str | None:

@@ -15,8 +15,8 @@ from sopvault.core.checklist import summarize
 from sopvault.errors import InvalidId
 from sopvault.model.document import is_valid_id
 from sopvault.model.run import LEGACY_SUFFIX, LOG_SUFFIX, RUNS_DIR, Run, RunState, RunSummary
+from sopvault.services.runfiles import parse
 from sopvault.services.vault import Vault
-from sopvault.store import runfile, runlog
 from sopvault.store.cache import read_cached, write_cached
 from sopvault.store.runlog import RunFileError
 
@@ -62,7 +62,7 @@ def list_runs(
             changed = True
             outcome: RunSummary | tuple[str, int | None]
             try:
-                run = _loads((vault.root / rel).read_text(encoding="utf-8"), rel)
+                run = parse((vault.root / rel).read_text(encoding="utf-8"), rel)
             except RunFileError as err:
                 outcome = (err.message, err.line)
             except (OSError, UnicodeDecodeError) as err:
@@ -86,11 +86,6 @@ def list_runs(
     listing.runs.sort(key=lambda r: (r.started_at, r.id), reverse=True)
     listing.full.sort(key=lambda r: (r.started_at, r.id), reverse=True)
     return listing
-
-
-def _loads(text: str, rel: str) -> Run:
-    """A run from its file's text: a log, or a format 1 file converted."""
-    return runfile.loads(text, rel) if rel.endswith(LEGACY_SUFFIX) else runlog.loads(text, rel)
 
 
 def _run_files(root: Path, doc_id: str | None) -> list[tuple[str, os.stat_result]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +27,6 @@ from sopvault.model.run import Event, Run, RunState
 from sopvault.services.review.history import History
 from sopvault.services.runaccept import (
     ACCEPTS,
-    Votes,
     acceptance_rules,
     completion_refusal,
     genuine_votes,
@@ -182,8 +183,7 @@ class Runs:
         ``checklist.mark``) by ``who`` (default: the acting person) at the clock's time,
         appended at once. Raises RunError (NoteRequired for a deviation without its note)
         when the run rules refuse it, EvidenceError for a value that is no answer."""
-        with taking_turns(self.find(run_id).parent, run_id):
-            run = self.load(run_id)
+        with self._turn(run_id) as run:
             event = checklist.mark(
                 run,
                 self.document(run),
@@ -200,8 +200,7 @@ class Runs:
 
     def assign(self, run_id: str, role: str, person: str, who: str | None = None) -> Run:
         """Record that ``person`` fills ``role`` in the run from now on."""
-        with taking_turns(self.find(run_id).parent, run_id):
-            run = self.load(run_id)
+        with self._turn(run_id) as run:
             now = self.ws.now()
             event = checklist.assign(
                 run, self.document(run), role, person, who=self.who(who), now=now
@@ -212,8 +211,7 @@ class Runs:
     def take_up(self, run_id: str, seen: str = "", who: str | None = None) -> Run:
         """Record that the run is taken up again (``seen``: the newer version main holds,
         which the run does not follow)."""
-        with taking_turns(self.find(run_id).parent, run_id):
-            run = self.load(run_id)
+        with self._turn(run_id) as run:
             event = checklist.taken_up(run, who=self.who(who), now=self.ws.now(), seen=seen)
             self.files.append(run, event)
         return run
@@ -222,11 +220,11 @@ class Runs:
         """The acting person accepts the run's waiting deviations; committed at once as
         theirs (None outside git). Raises RunError when there is none, or when the four-eyes
         rule refuses them (they recorded one, or are not among the deviation approvers)."""
-        with taking_turns(self.find(run_id).parent, run_id):
-            run = self._joined(self.load(run_id))
+        with self._turn(run_id) as loaded:
+            run = self._joined(loaded)
             who = self.who()
             rules = self._acceptance_rules()
-            pending = waiting(run, self._votes(run), rules)
+            pending = waiting(run, genuine_votes(self.ws, run, rules), rules)
             problem = refusal_to_accept(run, pending, who, rules)
             if problem is not None:
                 raise RunError(problem)
@@ -239,15 +237,16 @@ class Runs:
         """Completed and committed; returns the commit (None outside git). RunError when
         steps are pending, or deviations wait for acceptance (``[runs]
         deviation_approvers``)."""
-        with taking_turns(self.find(run_id).parent, run_id):
-            return self._complete(run_id, who)
+        with self._turn(run_id) as run:
+            return self._complete(self._joined(run), who)
 
-    def _complete(self, run_id: str, who: str | None) -> tuple[Run, str | None]:
-        run = self._joined(self.load(run_id))
+    def _complete(self, run: Run, who: str | None) -> tuple[Run, str | None]:
         if self._ended_not_committed(run, RunState.COMPLETED):
             return run, self._commit(run)
         event = checklist.complete(run, who=self.who(who), now=self.ws.now())
-        problem = completion_refusal(run, self._votes(run), self._acceptance_rules())
+        rules = self._acceptance_rules()
+        votes = genuine_votes(self.ws, run, rules) if rules is not None else {}
+        problem = completion_refusal(run, votes, rules)
         if problem is not None:
             raise RunError(problem)
         self._can_commit()
@@ -257,11 +256,10 @@ class Runs:
     def abort(self, run_id: str, reason: str, who: str | None = None) -> tuple[Run, str | None]:
         """Aborted with ``reason`` and committed; returns the commit (None outside git).
         Raises RunError when the run is not open."""
-        with taking_turns(self.find(run_id).parent, run_id):
-            return self._abort(run_id, reason, who)
+        with self._turn(run_id) as run:
+            return self._abort(self._joined(run), reason, who)
 
-    def _abort(self, run_id: str, reason: str, who: str | None) -> tuple[Run, str | None]:
-        run = self._joined(self.load(run_id))
+    def _abort(self, run: Run, reason: str, who: str | None) -> tuple[Run, str | None]:
         if self._ended_not_committed(run, RunState.ABORTED):
             return run, self._commit(run)
         self._can_commit()
@@ -273,17 +271,19 @@ class Runs:
         """Remove an open run that recorded nothing, by the person who started it, without
         a commit. RunError when it recorded anything, is closed, was started by someone
         else, or is already in git (then it is part of the record: abort it)."""
-        with taking_turns(self.find(run_id).parent, run_id):
-            run = self.load(run_id)
+        with self._turn(run_id) as run:
             head = self.repo.rev("HEAD") if self.repo is not None else None
             path = self.ws.repo_path(run.file)
             committed = bool(self.repo and head and self.repo.blob_ids(head, [path]))
             self.files.discard(run, self.who(), committed)
         return run
 
-    def _votes(self, run: Run) -> Votes:
-        """The genuine acceptances of ``run``'s deviations (``runaccept.genuine_votes``)."""
-        return genuine_votes(self.ws, self.history, run)
+    @contextmanager
+    def _turn(self, run_id: str) -> Iterator[Run]:
+        """Run ``run_id`` as its file holds it, read after taking the run's turn
+        (``runfiles.taking_turns``) and held for the block: read, decide, append."""
+        with taking_turns(self.find(run_id).parent, run_id):
+            yield self.load(run_id)
 
     def _acceptance_rules(self) -> Rules | None:
         """``[runs] deviation_approvers`` as main holds it (the working copy's outside git)."""
@@ -308,13 +308,12 @@ class Runs:
         return self.repo.differs_from(self.repo.rev("HEAD"), self.ws.repo_path(run.file))
 
     def _commit(self, run: Run, extra: list[tuple[str, str]] | None = None) -> str | None:
-        """Commit the run's file (None outside git), joined first with the text of it the
-        branch holds, so no event that came from another clone is lost; see
-        ``runcommit.commit_run``. An acceptance (``extra`` trailers) is signed where sign-offs
-        are. The caller holds the run's lock."""
+        """Commit the run's file (None outside git); see ``runcommit.commit_run``. An
+        acceptance (``extra`` trailers) is signed where sign-offs are. The caller holds the
+        run's turn and joined the file with the branch's text in it (``_joined``), so no
+        event that came from another clone is lost."""
         if self.repo is None:
             return None
-        self._joined(run)
         path, sign = (
             self.ws.repo_path(run.file),
             bool(extra and self.history and self.history.signs()),

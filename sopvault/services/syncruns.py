@@ -126,7 +126,7 @@ def _completed_unaccepted(ws: Workspace, run: Run) -> str | None:
         return None
     history = History(ws)
     rules = acceptance_rules(history.rules_at(history.main_tip()))
-    return completion_refusal(run, genuine_votes(ws, history, run), rules)
+    return completion_refusal(run, genuine_votes(ws, run, rules), rules)
 
 
 def _held(path: str, err: SopvaultError) -> str:
