@@ -205,7 +205,9 @@ def test_killing_approve_lands_each_change_once_and_whole(
             try:
                 assert revisions.approvals.approve(number).landed
             except RevisionError as err:  # killed between closing and deleting its ref
-                assert f"no open proposal {number}" in str(err)
+                # Trust §7: a closed proposal is named with who closed it.
+                said = f"proposal {number} is no longer open: it was approved by Bilal Okafor"
+                assert said in str(err)
         assert all(str(p.number) != number for p in revisions.proposals.listing())
         if moved and still_open:  # the file followed main when the approval was finished
             assert repo.git.status("--porcelain", "--", SOP3) == "", n
