@@ -19,8 +19,27 @@ from sopvault.model.document import (
 from sopvault.model.finding import FileFindings, Finding, ParseResult, Severity
 
 REQUIRED = ("id", "title", "kind")
-TEXT_FIELDS = ("version", "owner", "department", "purpose", "scope", "trigger", "review_every")
-LIST_FIELDS = ("parents", "related", "roles", "tags", "hazards", "ppe", "regulations", "reviewers")
+TEXT_FIELDS = (
+    "version",
+    "owner",
+    "department",
+    "purpose",
+    "scope",
+    "trigger",
+    "review_every",
+    "superseded_by",
+)
+LIST_FIELDS = (
+    "parents",
+    "related",
+    "roles",
+    "tags",
+    "hazards",
+    "ppe",
+    "regulations",
+    "reviewers",
+    "readers",
+)
 DATE_FIELDS = ("effective", "next_review")
 KNOWN_FIELDS = frozenset((*REQUIRED, "status", *TEXT_FIELDS, *LIST_FIELDS, *DATE_FIELDS, "steps"))
 REVIEW_EVERY = re.compile(r"^\d+\s+(?:day|week|month|year)s?$")

@@ -224,6 +224,11 @@ class Document:
     # Who may approve changes to this document (handles or ``role:<role>``), in place of
     # the vault's ``[review] approvers``.
     reviewers: list[str] = field(default_factory=list)
+    # Who must read and acknowledge it besides the people holding its ``roles``: handles
+    # or ``role:<role>`` (ISO 9001 §7.2 and §7.3: competence and awareness).
+    readers: list[str] = field(default_factory=list)
+    # The document that replaces this one once it is retired (ISO 9001 §7.5.3.2 d).
+    superseded_by: str | None = None
     steps: list[Step] = field(default_factory=list)
     field_lines: dict[str, int] = field(default_factory=dict)
     # False for the light copies a warm start loads: no steps, body or front matter text.
