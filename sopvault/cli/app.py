@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "audit main: every document change signed off; exit 1 if not, 2 if it cannot tell",
     ),
     "history": ("review", "history", "approved revisions of a document, newest first"),
-    "diff": ("review", "diff", "what changed between two revisions of a document"),
+    "diff": ("diffs", "diff", "what changed between two revisions of a document"),
     "restore": ("review", "restore", "propose bringing back an old version's text"),
     "sync": ("sync", "sync", "fetch, bring main up to date, push; report what came in"),
     "demo": ("review", "demo", "create a copy of the sample vault with a git history"),

@@ -28,10 +28,9 @@ from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.control import ProposalState
 from sopvault.render.safetext import inert, inert_lines
-from sopvault.render.terminal import colour_wanted, console
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
-    from sopvault.model.control import Proposal, Revision, TextAt
+    from sopvault.model.control import Proposal, Revision
     from sopvault.services.review.control import DocumentControl
 
 EXIT_OK, EXIT_FAILURE = 0, 1
@@ -135,17 +134,27 @@ def list_reviews(state: str, as_json: bool) -> int:
 
 @reviews.command("show")
 @click.argument("number", metavar="N", type=PROPOSAL)
+@click.option("--raw", is_flag=True, help="git's unified diff instead of the change in words")
 @json_option()
 @vault_option
-def show_review(number: str, as_json: bool) -> int:
-    """Print proposal N (or ID/N) with its diff against the main it was made from."""
+def show_review(number: str, raw: bool, as_json: bool) -> int:
+    """Print proposal N (or ID/N) with what it changes against the main it was made from:
+    in words by default (metadata, steps, rules, body), git's diff with --raw."""
+    from sopvault.cli.diffs import show_changes
+    from sopvault.render.redline import redline_json
+    from sopvault.services.review.redlines import Redlines
+
     control = _control()
     prop = control.proposals.get(_label(control, number))
     if as_json:
-        print_json(_proposal_json(prop))
+        changes = [redline_json(d) for d in Redlines(control.ws).proposal(prop)]
+        print_json({**_proposal_json(prop), "changes": changes})
         return EXIT_OK
     sys.stdout.write(_proposal_header(prop) + "\n\n")
-    sys.stdout.write(inert(control.proposals.diff(prop)))
+    if raw:
+        sys.stdout.write(inert(control.proposals.diff(prop)))
+    else:
+        show_changes(Redlines(control.ws).proposal(prop))
     return EXIT_OK
 
 
@@ -323,44 +332,6 @@ def _revision_json(rev: Revision) -> dict[str, Any]:
         "path": rev.path,
         "proposal": rev.proposal or None,
     }
-
-
-@click.command()
-@click.argument("doc_id", metavar="ID", type=DOCUMENT_ID)
-@click.argument("rev_a", metavar="[REV_A]", required=False)
-@click.argument("rev_b", metavar="[REV_B]", required=False)
-@click.option("--worktree", is_flag=True, help="your unsaved edits against main (or REV_A)")
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    help="colour the diff (default: auto, on a terminal)",
-)
-@vault_option
-def diff(doc_id: str, rev_a: str | None, rev_b: str | None, worktree: bool, color: str) -> int:
-    """What changed in document ID between REV_A and REV_B (versions such as 1.2 or git
-    revisions); by default between its last two approved revisions."""
-    control = _control()
-    doc_id = resolve_id(control.ws.vault, doc_id)
-    with _known(control, doc_id):
-        old, new = control.history.diff_texts(doc_id, rev_a, rev_b, worktree=worktree)
-    _print_diff(old, new, color)
-    return EXIT_OK
-
-
-def _print_diff(old: TextAt, new: TextAt, color: str) -> None:
-    from sopvault.render.rich import unified_diff
-
-    text = unified_diff(old.label, old.text, new.label, new.text)
-    if not text:
-        say("no differences", err=True)
-        return
-    if color == "never" or (color == "auto" and not colour_wanted(sys.stdout)):
-        sys.stdout.write(inert(text))
-        return
-    from sopvault.render.rich import diff_renderable
-
-    console(colour=True).print(diff_renderable(text))
 
 
 @click.command()

@@ -6,7 +6,6 @@ sequences to a terminal, and all text is built as ``Text`` objects (never parsed
 
 from __future__ import annotations
 
-import difflib
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -14,6 +13,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from sopvault.core.wordiff import unified_diff as unified_diff  # shown as before, made in core
 from sopvault.model.control import Standing, WorkingCopy
 from sopvault.model.document import Document, Status, Step
 from sopvault.render.safetext import inert, inert_line
@@ -137,17 +137,6 @@ def document_renderable(doc: Document, people_names: dict[str, str] | None = Non
     if doc.body.strip():
         parts.append(body_markdown(doc))
     return Group(*parts)
-
-
-def unified_diff(old_label: str, old_text: str, new_label: str, new_text: str) -> str:
-    """A unified diff of two texts of a document (they may sit at different paths)."""
-    lines = difflib.unified_diff(
-        old_text.splitlines(keepends=True),
-        new_text.splitlines(keepends=True),
-        fromfile=old_label,
-        tofile=new_label,
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 def diff_renderable(diff_text: str) -> RenderableType:

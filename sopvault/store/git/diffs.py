@@ -51,6 +51,8 @@ def patch(repo: Repo, old: str | None, new: str, paths: Sequence[str] = ()) -> b
     )
 
 
-def text_diff(repo: Repo, old: str, new: str) -> str:
-    """The change between two commits as people read it (unified diff, no colour)."""
-    return repo._run("diff", "--no-color", old, new).decode("utf-8", "replace")
+def text_diff(repo: Repo, old: str, new: str, paths: Sequence[str] = ()) -> str:
+    """The change between two commits as people read it (unified diff, no colour); only
+    of ``paths`` (repository paths) when given."""
+    limit = ("--", *(f":(literal){p}" for p in paths)) if paths else ()
+    return repo._run("diff", "--no-color", old, new, *limit).decode("utf-8", "replace")
