@@ -10,7 +10,7 @@ the TUI and ``--json`` show instead (``sopvault.core.redline`` makes them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -109,7 +109,6 @@ class DocumentDiff:
     metadata: tuple[FieldChange, ...] = ()
     steps: tuple[StepChange, ...] = ()
     body: Redline = ()
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def structured(self) -> bool:

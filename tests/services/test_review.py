@@ -362,7 +362,7 @@ def test_commands_print_and_exit_as_documented(
     assert "already proposed as proposal 1" in capsys.readouterr().err
     assert main([*vault, "reviews"]) == 0
     assert "Carmen Ruiz" in capsys.readouterr().out
-    assert main([*vault, "reviews", "show", "1"]) == 0
+    assert main([*vault, "reviews", "show", "1", "--raw"]) == 0
     assert '+action = "Download' in capsys.readouterr().out
     act_as(monkeypatch, "Bilal Okafor")
     assert main([*vault, "approve", "1", "-m", "ok"]) == 0
@@ -370,7 +370,7 @@ def test_commands_print_and_exit_as_documented(
     assert main([*vault, "history", "SOP-003"]) == 0
     history = capsys.readouterr().out
     assert "APPROVED BY" in history.splitlines()[0] and "Bilal Okafor" in history
-    assert main([*vault, "diff", "SOP-003", "HEAD~1", "HEAD", "--color", "never"]) == 0
+    assert main([*vault, "diff", "SOP-003", "HEAD~1", "HEAD", "--color", "never", "--raw"]) == 0
     assert '-version = "2.0"' in capsys.readouterr().out
     assert main([*vault, "show", "SOP-003", "--at", "HEAD~1"]) == 0
     assert "Export the stock report" in capsys.readouterr().out

@@ -24,6 +24,7 @@ KEYS = [
     ("r", "reload the vault from disk"),
     ("e", "edit the document in $EDITOR, then reload it"),
     ("h", "the document's history: revisions and their diffs (c there pins one to compare)"),
+    ("d", "history and reviews: the change in words, or git's diff (again: back)"),
     ("c", "propose your local edits for review (summary, minor or major)"),
     ("i", "reviews inbox: approve (a) or reject (x) open proposals"),
     ("k", "run the document as a checklist, step by step (recorded in git)"),

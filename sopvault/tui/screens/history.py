@@ -1,7 +1,8 @@
 """The history of one document: its approved revisions, and the diff of any two of them.
 
-Highlighting a row shows what that revision changed against the one before it; ``c``
-pins a row, and from then on every highlighted row is compared with the pinned one.
+Highlighting a row shows what that revision changed against the one before it, in words
+(``tui.widgets.redline_view``; ``d`` shows git's diff); ``c`` pins a row, and from then on
+every highlighted row is compared with the pinned one.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from sopvault.core.redline import compare
 from sopvault.model.control import Revision, TextAt
-from sopvault.render.rich import diff_renderable, unified_diff
+from sopvault.model.redline import DocumentDiff
 from sopvault.render.safetext import inert_line
 from sopvault.services.review.control import DocumentControl
-from sopvault.tui.keys import footer
+from sopvault.tui.keys import RAW_DIFF, footer
 from sopvault.tui.messages import WorkFailed
+from sopvault.tui.widgets.redline_view import RedlineView
 from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background, deliver
 
@@ -50,9 +53,9 @@ class HistoryLoaded(Message):
 
 @dataclass
 class DiffLoaded(Message):
-    """The unified diff between two rows ("" when they are the same)."""
+    """What changed between two rows: structured, with git's diff kept for ``d``."""
 
-    diff: str
+    diff: DocumentDiff
 
 
 class HistoryScreen(Screen[None]):
@@ -61,6 +64,7 @@ class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("c", "pin", "Compare from here"),
+        RAW_DIFF,
     ]
 
     def __init__(self, control: DocumentControl, doc_id: str, title: str) -> None:
@@ -79,7 +83,7 @@ class HistoryScreen(Screen[None]):
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Reading the history from git…", style="dim"), id="history-compare")
         with VerticalScroll(id="history-diff-scroll"):
-            yield Static("", id="history-diff")
+            yield RedlineView(id="history-diff")
         yield footer()
 
     def _heading(self, note: str | None = None) -> Text:
@@ -199,13 +203,9 @@ class HistoryScreen(Screen[None]):
 
     @background("diff", "Cannot read the diff")
     def load_diff(self, older: str | None, newer: str) -> None:
-        """Read both texts from git (once each) and diff them."""
-        old = self._text(older)
-        new = self._text(newer)
-        old_label, old_text = (old.label, old.text) if old else ("/dev/null", "")
-        new_label, new_text = (new.label, new.text) if new else ("/dev/null", "")
-        diff = unified_diff(old_label, old_text, new_label, new_text)
-        deliver(self, DiffLoaded(diff))
+        """Read both texts from git (once each) and compare them (the first revision has
+        nothing before it: git's diff of its whole text, saying so)."""
+        deliver(self, DiffLoaded(compare(self._text(older), self._text(newer))))
 
     def _text(self, key: str | None) -> TextAt | None:
         """A revision's text, read from git once and kept (runs in the diff worker)."""
@@ -217,10 +217,8 @@ class HistoryScreen(Screen[None]):
         return self._texts[key]
 
     def on_diff_loaded(self, event: DiffLoaded) -> None:
-        """Show the diff from its top."""
-        diff = event.diff
-        view = self.query_one("#history-diff", Static)
-        view.update(diff_renderable(diff) if diff else Text("No differences.", style="dim"))
+        """Show the change from its top."""
+        self.query_one(RedlineView).show([event.diff])
         self.query_one("#history-diff-scroll", VerticalScroll).scroll_home(animate=False)
 
     def action_pin(self) -> None:
@@ -235,6 +233,10 @@ class HistoryScreen(Screen[None]):
         if self.pinned is not None:
             table.update_cell(key, table.ordered_columns[0].key, Text(PIN, style="bold yellow"))
         self.show_diff_for(table.cursor_row)
+
+    def action_toggle_raw(self) -> None:
+        """The change in words, or git's diff (again: back)."""
+        self.query_one(RedlineView).toggle_raw()
 
     def action_close(self) -> None:
         """Back to the browser."""

@@ -23,13 +23,15 @@ from textual.widgets import Button, DataTable, Header, Static
 from sopvault.core.trailers import versions_label
 from sopvault.core.wording import counted
 from sopvault.model.control import ApproveResult, Identity, Proposal
-from sopvault.render.rich import diff_renderable
+from sopvault.model.redline import DocumentDiff
 from sopvault.render.safetext import inert, inert_line
 from sopvault.services.review.control import DocumentControl
+from sopvault.services.review.redlines import Redlines
 from sopvault.tui.dialogs.comment import CommentScreen
-from sopvault.tui.keys import footer
+from sopvault.tui.keys import RAW_DIFF, footer
 from sopvault.tui.messages import WorkFailed
 from sopvault.tui.notices import notice
+from sopvault.tui.widgets.redline_view import RedlineView
 from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background, deliver
 
@@ -39,7 +41,7 @@ class Review:
     """What the inbox shows for one proposal, read from git in a worker."""
 
     proposal: Proposal
-    diff: str
+    changes: list[DocumentDiff]  # per file, in words; git's diff kept in each for ``d``
     refusal: str | None  # why you may not approve it; None when you may
     needed: int
 
@@ -85,6 +87,7 @@ class ReviewsScreen(Screen[bool]):
         Binding("a", "approve", "Approve"),
         Binding("x", "reject", "Reject"),
         Binding("r", "refresh", "Refresh"),
+        RAW_DIFF,
     ]
 
     def __init__(self, control: DocumentControl, today: date) -> None:
@@ -108,6 +111,7 @@ class ReviewsScreen(Screen[bool]):
             yield Button("Reject (x)", variant="error", id="reviews-reject", disabled=True)
         with VerticalScroll(id="reviews-diff-scroll"):
             yield Static("", id="reviews-diff")
+            yield RedlineView(id="reviews-redline")
         yield footer()
 
     def on_mount(self) -> None:
@@ -158,6 +162,7 @@ class ReviewsScreen(Screen[bool]):
             self._set_buttons()
             self.set_verdict(Text("Nothing waits for review.", style="green"))
             self.query_one("#reviews-diff", Static).update("")
+            self.query_one(RedlineView).show([])
             return
         table.focus()
         self.load_review(found[0])
@@ -173,8 +178,8 @@ class ReviewsScreen(Screen[bool]):
         """The rules, whether you may approve, and the diff of one proposal."""
         rules = self.control.approvals.rules_for(prop)
         refusal = self.control.approvals.check_approver(prop, self.me, rules)
-        diff = self.control.proposals.diff(prop)
-        deliver(self, ReviewLoaded(Review(prop, diff, refusal, rules.approvals)))
+        changes = Redlines(self.control.ws).proposal(prop)
+        deliver(self, ReviewLoaded(Review(prop, changes, refusal, rules.approvals)))
 
     def on_review_loaded(self, event: ReviewLoaded) -> None:
         """The verdict, the buttons, and the proposal's header and diff."""
@@ -201,7 +206,8 @@ class ReviewsScreen(Screen[bool]):
         for who in prop.approvals:
             header.append(f"\napproved by {inert_line(str(who))}", style="green")
         view = self.query_one("#reviews-diff", Static)
-        view.update(Group(header, Text(""), diff_renderable(review.diff)))
+        view.update(Group(header, Text("")))
+        self.query_one(RedlineView).show(review.changes)
         self.query_one("#reviews-diff-scroll", VerticalScroll).scroll_home(animate=False)
 
     def set_verdict(self, text: Text) -> None:
@@ -276,6 +282,10 @@ class ReviewsScreen(Screen[bool]):
         self.drafts.pop(event.number, None)
         notice(self, event.message, title="Done")
         self.load_proposals()
+
+    def action_toggle_raw(self) -> None:
+        """The change in words, or git's diff (again: back)."""
+        self.query_one(RedlineView).toggle_raw()
 
     def action_refresh(self) -> None:
         """Read the proposals from git again."""
