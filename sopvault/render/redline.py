@@ -53,8 +53,12 @@ class _Page:
         self.add(shown, _STYLES[mark])
 
     def redline(self, line: Redline, block: bool = False) -> None:
+        before = Mark.SAME
         for run in line:
+            if not self.plain and before is Mark.REMOVED and run.mark is Mark.ADDED:
+                self.add(" ")  # styles alone would run the struck and the new word together
             self.words(run.text, run.mark, block)
+            before = run.mark
 
     def change(self, field: FieldChange) -> None:
         """``old -> new`` (or the redline for prose); a side not set reads ``(none)``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from rich.console import Console
 from textual.app import App
@@ -91,3 +92,37 @@ async def search_settled(pilot: Pilot[None], timeout: float = 30.0) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("the search did not settle")
+
+
+SOP3_PATH = "procedures/SOP-003-review-stock-and-reorder-points.md"
+
+
+def propose_rules_change(root: Path) -> int:
+    """Propose (as whoever git says is acting) an edit of SOP-003 that a reviewer must read
+    closely: step 5 moved before step 4, step 1 reworded, step 2's evidence minimum raised
+    and a failed count stopping the run, step 4 made a control point, the purpose
+    reworded. Returns the proposal's number."""
+    from sopvault.services.review.control import DocumentControl
+    from tests.conftest import workspace_at
+
+    path = root / SOP3_PATH
+    text = path.read_text("utf-8")
+    front, _, body = text.partition('\n[[steps]]\naction = "List the items')
+    steps4, _, rest = body.partition('\n[[steps]]\naction = "Send the reorder list')
+    fifth, _, end = rest.partition("+++\n")
+    text = (
+        front
+        + '\n[[steps]]\naction = "Send the reorder list'
+        + fifth
+        + '\n[[steps]]\naction = "List the items'
+        + steps4.replace('duration = "10m"', 'duration = "10m"\ncritical = true')
+        + "+++\n"
+        + end
+    )
+    text = text.replace("on back order, from", "on back order or in transit, from")
+    text = text.replace('unit = "lines" }', 'unit = "lines", min = 1 }\non_fail = "stop"', 1)
+    text = text.replace("min = 0, unit", "unit", 1)
+    text = text.replace("from counted and trusted", "from freshly counted and trusted")
+    path.write_text(text, "utf-8")
+    control = DocumentControl(workspace_at(root))
+    return control.proposals.propose(["SOP-003"], "Stop on a failed count").number

@@ -21,8 +21,15 @@ from textual.widgets import Input
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
-from tests.conftest import workspace_at
-from tests.tui.helpers import loaded, open_document, press_down_to, search_settled, settle
+from tests.conftest import act_as, workspace_at
+from tests.tui.helpers import (
+    loaded,
+    open_document,
+    press_down_to,
+    propose_rules_change,
+    search_settled,
+    settle,
+)
 
 SIZE = (120, 40)
 
@@ -130,6 +137,25 @@ def test_reviews_inbox(snap_compare: Any, demo_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_inbox)
+
+
+def test_reviews_structured_diff(
+    snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (what changed, in words): the inbox as Bilal, on Carmen's proposal that
+    moves a step, rewords one and changes three rules, shown in words."""
+    act_as(monkeypatch, "Carmen Ruiz")
+    propose_rules_change(demo_path)
+    act_as(monkeypatch, "Bilal Okafor")
+
+    async def show_proposal(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("down")  # proposal 7, below the demo's open proposal 6
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=show_proposal)
 
 
 def test_propose_dialog(snap_compare: Any, demo_path: Path) -> None:
