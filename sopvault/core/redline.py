@@ -10,6 +10,8 @@ why in one line, never raising.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -47,7 +49,7 @@ def compare(old: TextAt | None, new: TextAt | None, raw: str | None = None) -> D
     if a is None or b is None:
         label, why = (old_label, why_a) if a is None else (new_label, why_b)
         return _fallback(base, f"{label} cannot be read as a document ({why})")
-    return DocumentDiff(
+    found = DocumentDiff(
         doc_id,
         old_label,
         new_label,
@@ -56,6 +58,16 @@ def compare(old: TextAt | None, new: TextAt | None, raw: str | None = None) -> D
         steps=step_changes(a.steps, b.steps),
         body=redline(a.body, b.body) if a.body != b.body else (),
     )
+    if found.in_words or _without_noise(a.front_text) == _without_noise(b.front_text):
+        return found
+    return replace(found, unshown=True)
+
+
+_NOISE_LINE = re.compile(rf"^\s*(?:{'|'.join(NOISE)})\s*=.*$", re.M)
+
+
+def _without_noise(front_text: str) -> str:
+    return _NOISE_LINE.sub("", front_text)
 
 
 def _fallback(diff: DocumentDiff, why: str) -> DocumentDiff:

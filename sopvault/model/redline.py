@@ -109,11 +109,20 @@ class DocumentDiff:
     metadata: tuple[FieldChange, ...] = ()
     steps: tuple[StepChange, ...] = ()
     body: Redline = ()
+    # True when the texts differ beyond the version and dates yet nothing above shows it
+    # (layout, comments, keys sopvault does not read): ``raw`` is then the place to look.
+    unshown: bool = False
 
     @property
     def structured(self) -> bool:
         """True when both sides parsed and the diff is the structured one."""
         return self.fallback is None
+
+    @property
+    def in_words(self) -> bool:
+        """True when the structured diff shows a change besides the version and dates."""
+        people = any(not f.noise for f in self.metadata)
+        return people or bool(self.step_changes) or bool(self.body)
 
     @property
     def step_changes(self) -> tuple[StepChange, ...]:

@@ -96,6 +96,8 @@ def headline(diff: DocumentDiff) -> str:
     parts += [f"{counted(moved, 'step')} moved"] if moved else []
     parts += [f"{counted(rules, 'rule')} changed"] if rules else []
     parts += ["body changed"] if diff.body else []
+    if diff.unshown:
+        parts.append("other changes not shown in words (layout, comments, unknown keys): --raw")
     return ", ".join(parts) or "only the version and dates changed"
 
 
@@ -256,6 +258,7 @@ def redline_json(diff: DocumentDiff) -> dict[str, Any]:
         "new": diff.new_label,
         "structured": diff.structured,
         "fallback": diff.fallback,
+        "unshown": diff.unshown,
         "summary": headline(diff),
         "metadata": [_field_json(f) for f in diff.metadata],
         "steps": [

@@ -299,3 +299,15 @@ def test_json_names_each_change() -> None:
     (step,) = data["steps"]
     assert step["change"] == "changed" and step["new_number"] == 4
     assert step["fields"][0]["field"] == "control_point" and step["fields"][0]["rule"]
+
+
+def test_a_change_the_words_cannot_show_points_to_the_raw_diff() -> None:
+    """Issue 14 (what changed, in words): a key sopvault does not read changed in a step
+    (kept as written): the headline says there is more, never "only the version"."""
+    new = list(STEPS)
+    new[0] = (STEPS[0][0], STEPS[0][1] + '\nshelf = "B"')
+    diff = diff_of(doc(), doc(new, version="1.1"))
+    assert diff.unshown and not diff.in_words
+    assert "not shown in words" in headline(diff) and "--raw" in headline(diff)
+    assert not diff_of(doc(), doc(version="1.1")).unshown
+    assert headline(diff_of(doc(), doc(version="1.1"))) == "only the version and dates changed"
