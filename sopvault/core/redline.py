@@ -17,7 +17,7 @@ from typing import Any
 
 from sopvault.core.parse import parse_text
 from sopvault.core.stepmatch import step_changes
-from sopvault.core.wordiff import redline, unified_diff
+from sopvault.core.wordiff import redline, redline_lines, unified_diff
 from sopvault.model.control import TextAt
 from sopvault.model.document import Document
 from sopvault.model.redline import DocumentDiff, FieldChange
@@ -56,7 +56,7 @@ def compare(old: TextAt | None, new: TextAt | None, raw: str | None = None) -> D
         raw,
         metadata=metadata_changes(a, b),
         steps=step_changes(a.steps, b.steps),
-        body=redline(a.body, b.body) if a.body != b.body else (),
+        body=redline_lines(a.body, b.body) if a.body != b.body else (),
     )
     if found.in_words or _without_noise(a.front_text) == _without_noise(b.front_text):
         return found

@@ -4,7 +4,8 @@ on_fail, role, instruction, when, due).
 
 The pairing is an assignment by similarity, like git's rename detection: every old step
 is scored against every new one (``SequenceMatcher.ratio`` on the lower-cased words of
-the action, details and sub-steps); pairs scoring at least ``THRESHOLD`` are taken best
+the action, details and sub-steps; steps with exactly the same words pair first, in
+order); pairs scoring at least ``THRESHOLD`` are taken best
 first, ties broken by the smaller shift in position, then by the old and new numbers, so
 the same two revisions always give the same answer. A step left without a partner was
 removed (old side) or added (new side). A paired step is *moved* when it is not on the
@@ -30,17 +31,29 @@ def _content(step: Step) -> list[str]:
 
 
 def pair_steps(old: list[Step], new: list[Step]) -> list[tuple[int, int, float]]:
-    """(old index, new index, similarity) for every paired step, in old order (0-based)."""
+    """(old index, new index, similarity) for every paired step, in old order (0-based).
+
+    Steps with the same words pair first, in order (most steps of a revision are
+    unchanged, and this leaves few to score); the rest by similarity."""
     a, b = [_content(s) for s in old], [_content(s) for s in new]
+    waiting: dict[tuple[str, ...], list[int]] = {}
+    for j, words in enumerate(b):
+        waiting.setdefault(tuple(words), []).append(j)
+    pairs = []
+    for i, words in enumerate(a):
+        same = waiting.get(tuple(words))
+        if same:
+            pairs.append((i, same.pop(0), 1.0))
+    taken_old = {i for i, _, _ in pairs}
+    taken_new = {j for _, j, _ in pairs}
     scored = []
     for i, words_a in enumerate(a):
         for j, words_b in enumerate(b):
+            if i in taken_old or j in taken_new:
+                continue
             score = similarity(words_a, words_b, THRESHOLD)
             if score >= THRESHOLD:
                 scored.append((-round(score, 9), abs(i - j), i, j))
-    taken_old: set[int] = set()
-    taken_new: set[int] = set()
-    pairs = []
     for negative, _, i, j in sorted(scored):
         if i not in taken_old and j not in taken_new:
             taken_old.add(i)

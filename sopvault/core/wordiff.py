@@ -60,6 +60,21 @@ def redline(old: str, new: str) -> Redline:
     return _merged(out)
 
 
+def redline_lines(old: str, new: str) -> Redline:
+    """``redline`` for long texts (a body): lines are matched first and words only within
+    the lines that changed, so a one-word edit in a long body costs one line's diff, and a
+    paragraph is never matched with words scattered through another."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    out: list[Words] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append(Words(Mark.SAME, "".join(b[j1:j2])))
+        else:
+            out.extend(redline("".join(a[i1:i2]), "".join(b[j1:j2])))
+    return _merged(out)
+
+
 def _merged(runs: list[Words]) -> Redline:
     """Empty runs dropped and neighbours with the same mark joined."""
     merged: list[Words] = []
