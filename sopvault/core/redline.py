@@ -24,6 +24,7 @@ from sopvault.model.redline import DocumentDiff, FieldChange
 
 # Fields every approval rewrites: shown last and compactly, after what a person changed.
 NOISE = ("version", "status", "effective", "next_review")
+NO_FRONT_MATTER = "no front matter"
 # A string value of more words than this is prose: shown as a redline, not old -> new.
 PROSE_WORDS = 4
 
@@ -46,6 +47,8 @@ def compare(old: TextAt | None, new: TextAt | None, raw: str | None = None) -> D
         return _fallback(base, f"{doc_id} is new in {new_label}: no earlier text to compare")
     if new is None:
         return _fallback(base, f"{doc_id} is deleted in {old_label}: no later text to compare")
+    if a is None and b is None and why_a == why_b == NO_FRONT_MATTER:
+        return _fallback(base, f"{doc_id} is not a document (the vault's rules, a note)")
     if a is None or b is None:
         label, why = (old_label, why_a) if a is None else (new_label, why_b)
         return _fallback(base, f"{label} cannot be read as a document ({why})")
@@ -87,7 +90,7 @@ def _parsed(text: TextAt | None) -> tuple[Document | None, str]:
     result = parse_text(text.path, text.text)  # findings, never an exception
     doc = result.document
     if doc is None:
-        first = result.findings[0].message if result.findings else "no front matter"
+        first = result.findings[0].message if result.findings else NO_FRONT_MATTER
         return None, first
     return doc, ""
 

@@ -258,6 +258,8 @@ def test_a_new_or_deleted_document_falls_back_and_says_which() -> None:
     gone = compare(TextAt("SOP-900 1.0", doc(), "sop.md"), None)
     assert gone.fallback is not None and "is deleted" in gone.fallback
     assert compare(None, None).unchanged
+    rules = compare(TextAt("main", "a = 1\n", "sopvault.toml"), TextAt("p", "a = 2\n", "x"))
+    assert rules.fallback is not None and rules.fallback.startswith("x is not a document")
 
 
 # ---- rendering -------------------------------------------------------------------------
