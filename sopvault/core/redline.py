@@ -34,10 +34,15 @@ def compare(old: TextAt | None, new: TextAt | None, raw: str | None = None) -> D
     side). ``raw`` is the unified diff to keep for ``--raw`` (git's, for a proposal);
     by default the two texts are diffed here. Never raises: a missing or unreadable side
     gives a DocumentDiff whose ``fallback`` says why and whose ``raw`` is what to show."""
-    old_label, old_text = (old.label, old.text) if old else ("/dev/null", "")
-    new_label, new_text = (new.label, new.text) if new else ("/dev/null", "")
     if raw is None:
-        raw = unified_diff(old_label, old_text, new_label, new_text)
+        raw = unified_diff(
+            old.label if old else "/dev/null",
+            old.text if old else "",
+            new.label if new else "/dev/null",
+            new.text if new else "",
+        )
+    old_label = old.label if old else "(none)"
+    new_label = new.label if new else "(none)"
     a, why_a = _parsed(old)
     b, why_b = _parsed(new)
     either = b or a

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from sopvault.cli.app import cli
-from tests.conftest import commit_all
+from tests.conftest import act_as, commit_all
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 
@@ -96,3 +97,21 @@ def test_no_differences_is_said_on_stderr(demo_path: Path) -> None:
         cli, ["--vault", str(demo_path), "diff", "SOP-003", "2.2", "2.2"], catch_exceptions=False
     )
     assert result.exit_code == 0 and "no differences" in result.output
+
+
+def test_a_new_document_in_a_proposal_says_so_and_shows_its_text(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (what changed, in words): a proposal bringing a new document has nothing
+    to compare it with: one line says so, then git's diff of the whole file."""
+    (demo_path / "procedures/SOP-777-label-returns.md").write_text(
+        '+++\nid = "SOP-777"\ntitle = "Label returns"\nkind = "procedure"\nstatus = "draft"\n'
+        'owner = "carmen"\n\n[[steps]]\naction = "Print the return label"\n+++\nBody.\n',
+        "utf-8",
+    )
+    act_as(monkeypatch, "Carmen Ruiz")
+    assert run(demo_path, "propose", "SOP-777", "-m", "Returns labels").exit_code == 0
+    out = run(demo_path, "reviews", "show", "7").output
+    assert "SOP-777: (none) -> proposal 7 (" in out
+    assert "SOP-777 is new in proposal 7" in out and "showing the text diff" in out
+    assert "new file mode" in out and '+action = "Print the return label"' in out
