@@ -21,8 +21,9 @@ from sopvault.core.trailers import (
     document_trailers,
     identities_of,
     message,
+    retirement_trailers,
 )
-from sopvault.core.versioning import next_review
+from sopvault.core.versioning import next_review, number_taken
 from sopvault.model.control import (
     ApproveResult,
     Identity,
@@ -235,7 +236,7 @@ class Approvals(Scope):
         main_tip = self.main_tip()
         tree, blobs = self._landed_tree(prop, main_tip)
         people = reviewers(votes)
-        trailers = document_trailers(prop.documents)
+        trailers = document_trailers(prop.documents) + retirement_trailers(prop.retires)
         trailers += [(PROPOSAL, str(prop.number)), (PROPOSAL_COMMIT, prop.commit)]
         trailers.append((PROPOSED_BY, str(prop.author)))
         trailers += [(REVIEWED_BY, str(who)) for who in people]
@@ -268,7 +269,9 @@ class Approvals(Scope):
     def _landed_tree(self, prop: Proposal, main_tip: str) -> tuple[str, dict[str, tuple[str, str]]]:
         """The tree to land and {vault path: (reviewed blob, landed blob)} for every
         controlled file the proposal changes. Raises RevisionError when a file would not
-        land as reviewed (main changed it since: the rebase would merge other text in)."""
+        land as reviewed (main changed it since: the rebase would merge other text in) or
+        its version number was taken meanwhile."""
+        self._refuse_taken_numbers(prop, main_tip)
         tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
         paths = self.changed_paths(prop.base, prop.commit)
         reviewed = self.repo.blob_ids(prop.commit, paths)
@@ -289,6 +292,25 @@ class Approvals(Scope):
                 )
             blobs[shown] = (before, after)
         return tree, blobs
+
+    def _refuse_taken_numbers(self, prop: Proposal, main_tip: str) -> None:
+        """Raise RevisionError when main already holds a proposed version number (or a later
+        one) of a document: another proposal of it landed after this one was made, and a
+        number is never given twice (ISO 9001 §7.5.3.2 c). The number was fixed at propose;
+        this is where a race is caught. LostRace when it was this very proposal that landed
+        a moment ago."""
+        paths = [p for p in self.changed_paths(prop.base, prop.commit) if self.ws.is_document(p)]
+        for now in self.repo.blobs([f"{main_tip}:{p}" for p in paths]):
+            doc_id, held = front_text(now, "id") or "", front_text(now, "version")
+            proposed = prop.documents.get(doc_id)
+            if proposed and number_taken(proposed, held):
+                taken = RevisionError(
+                    f"{doc_id} {proposed} is taken: {self.ws.main} holds {doc_id} {held} since"
+                    f" proposal {prop.number} was made (another proposal of it landed first);"
+                    " the author should bring the document up to date and propose again, or"
+                    " reject this one"
+                )
+                raise explain(self, prop, None, taken)
 
     def _rebased_tree(self, prop: Proposal, main_tip: str) -> str:
         """The proposal's change applied to main now. Raises RevisionError when it meets
@@ -321,6 +343,8 @@ class Approvals(Scope):
         for path, data in zip(paths, self.repo.blobs([f"{tree}:{p}" for p in paths]), strict=True):
             if data is None or not is_document(data):
                 continue  # removed or moved away; or a note (no front matter) to leave alone
+            if front_text(data, "status") == Status.RETIRED.value:
+                continue  # a retirement lands exactly as reviewed: retired, not effective
             changes = {
                 "status": Status.EFFECTIVE.value,
                 "effective": today,
