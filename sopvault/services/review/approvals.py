@@ -17,11 +17,14 @@ from sopvault.core.trailers import (
     PROPOSAL_COMMIT,
     PROPOSED_BY,
     REVIEWED_BY,
+    SOP_ID,
     blob_trailers,
     document_trailers,
+    has_trailer,
     identities_of,
     message,
     retirement_trailers,
+    versions_of,
 )
 from sopvault.core.versioning import next_review, number_taken
 from sopvault.model.control import (
@@ -271,8 +274,8 @@ class Approvals(Scope):
         controlled file the proposal changes. Raises RevisionError when a file would not
         land as reviewed (main changed it since: the rebase would merge other text in) or
         its version number was taken meanwhile."""
-        self._refuse_taken_numbers(prop, main_tip)
         tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
+        self._refuse_taken_numbers(prop, main_tip)
         paths = self.changed_paths(prop.base, prop.commit)
         reviewed = self.repo.blob_ids(prop.commit, paths)
         landed = self.repo.blob_ids(tree, paths)
@@ -294,23 +297,24 @@ class Approvals(Scope):
         return tree, blobs
 
     def _refuse_taken_numbers(self, prop: Proposal, main_tip: str) -> None:
-        """Raise RevisionError when main already holds a proposed version number (or a later
-        one) of a document: another proposal of it landed after this one was made, and a
-        number is never given twice (ISO 9001 §7.5.3.2 c). The number was fixed at propose;
-        this is where a race is caught. LostRace when it was this very proposal that landed
-        a moment ago."""
-        paths = [p for p in self.changed_paths(prop.base, prop.commit) if self.ws.is_document(p)]
-        for now in self.repo.blobs([f"{main_tip}:{p}" for p in paths]):
-            doc_id, held = front_text(now, "id") or "", front_text(now, "version")
-            proposed = prop.documents.get(doc_id)
-            if proposed and number_taken(proposed, held):
-                taken = RevisionError(
-                    f"{doc_id} {proposed} is taken: {self.ws.main} holds {doc_id} {held} since"
-                    f" proposal {prop.number} was made (another proposal of it landed first);"
-                    " the author should bring the document up to date and propose again, or"
-                    " reject this one"
-                )
-                raise explain(self, prop, None, taken)
+        """Raise RevisionError when a landing on main since the proposal was made gave one
+        of its documents the proposed version number or a later one: a number is never
+        given twice (ISO 9001 §7.5.3.2 c). The number is fixed at propose, from main then;
+        this is where a race is caught (most such races also conflict in the text, and say
+        so first). LostRace when it was this very proposal that landed a moment ago."""
+        if prop.base == main_tip:
+            return
+        for doc_id, proposed in prop.documents.items():
+            span = f"{prop.base}..{main_tip}"
+            for commit in self.repo.log(span, first_parent=True, trailer=(SOP_ID, doc_id)):
+                held = versions_of(commit.trailers).get(doc_id)
+                if has_trailer(commit.trailers, REVIEWED_BY) and number_taken(proposed, held):
+                    taken = RevisionError(
+                        f"{doc_id} {proposed} is taken: {self.ws.main} holds {doc_id} {held}"
+                        f" since proposal {prop.number} was made (another proposal of it landed"
+                        " first); the author should propose again, or reject this one"
+                    )
+                    raise explain(self, prop, None, taken)
 
     def _rebased_tree(self, prop: Proposal, main_tip: str) -> str:
         """The proposal's change applied to main now. Raises RevisionError when it meets
