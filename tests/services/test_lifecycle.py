@@ -250,3 +250,21 @@ def test_verify_since_a_vote_inside_mains_history_cannot_tell(
     with pytest.raises(Unverifiable, match="is a vote or proposal"):
         control(repo_root).audit.verify(since=vote)
     assert cli(repo_root, "verify", "--since", vote) == 2
+
+
+def test_restoring_a_retired_document_brings_it_back_in_force(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (retire): `restore --to` the last effective text proposes that text as
+    the next number; approved, the document is effective again, without its successor."""
+    number = retire_wi1(repo_root, monkeypatch)
+    act_as(monkeypatch, "Hana Sato")
+    control(repo_root).approvals.approve(number)
+    act_as(monkeypatch, "Dmitri Volkov")
+    back = control(repo_root).proposals.restore("WI-001", "main^", "Back in force")
+    assert back.documents == {"WI-001": "2.2"} and back.retires == {}
+    act_as(monkeypatch, "Hana Sato")
+    control(repo_root).approvals.approve(str(back.number))
+    text = git_out(repo_root, "show", f"main:{WI1}")
+    assert 'status = "effective"' in text and "superseded_by" not in text
+    Runs(workspace_at(repo_root)).start("WI-001")
