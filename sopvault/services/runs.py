@@ -110,8 +110,7 @@ class Runs:
         roles: dict[str, str] | None = None,
     ) -> Started:
         """A new run of the text on main; what is odd about it is said, or refused when
-        ``strict``. Raises RunError naming the successor when that text is retired (a run
-        already open on it can still be finished or aborted)."""
+        ``strict``; RunError naming the successor when that text is retired."""
         if not is_valid_id(doc_id):
             raise InvalidId(f"{doc_id!r} is not a valid document id")
         self.vault.must_be_writable("start a run")

@@ -17,16 +17,13 @@ from sopvault.core.trailers import (
     PROPOSAL_COMMIT,
     PROPOSED_BY,
     REVIEWED_BY,
-    SOP_ID,
     blob_trailers,
     document_trailers,
-    has_trailer,
     identities_of,
     message,
     retirement_trailers,
-    versions_of,
 )
-from sopvault.core.versioning import next_review, number_taken
+from sopvault.core.versioning import next_review
 from sopvault.model.control import (
     ApproveResult,
     Identity,
@@ -44,7 +41,7 @@ from sopvault.services.review.common import (
     is_document,
 )
 from sopvault.services.review.proposals import Proposals, closed_ref
-from sopvault.services.review.races import explain, landing_of
+from sopvault.services.review.races import explain, landing_of, refuse_taken_numbers
 from sopvault.services.review.signoff import SignOffs, reviewers, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import diffs, refs, worktree
@@ -275,7 +272,7 @@ class Approvals(Scope):
         land as reviewed (main changed it since: the rebase would merge other text in) or
         its version number was taken meanwhile."""
         tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
-        self._refuse_taken_numbers(prop, main_tip)
+        refuse_taken_numbers(self, prop, main_tip)
         paths = self.changed_paths(prop.base, prop.commit)
         reviewed = self.repo.blob_ids(prop.commit, paths)
         landed = self.repo.blob_ids(tree, paths)
@@ -295,26 +292,6 @@ class Approvals(Scope):
                 )
             blobs[shown] = (before, after)
         return tree, blobs
-
-    def _refuse_taken_numbers(self, prop: Proposal, main_tip: str) -> None:
-        """Raise RevisionError when a landing on main since the proposal was made gave one
-        of its documents the proposed version number or a later one: a number is never
-        given twice (ISO 9001 §7.5.3.2 c). The number is fixed at propose, from main then;
-        this is where a race is caught (most such races also conflict in the text, and say
-        so first). LostRace when it was this very proposal that landed a moment ago."""
-        if prop.base == main_tip:
-            return
-        for doc_id, proposed in prop.documents.items():
-            span = f"{prop.base}..{main_tip}"
-            for commit in self.repo.log(span, first_parent=True, trailer=(SOP_ID, doc_id)):
-                held = versions_of(commit.trailers).get(doc_id)
-                if has_trailer(commit.trailers, REVIEWED_BY) and number_taken(proposed, held):
-                    taken = RevisionError(
-                        f"{doc_id} {proposed} is taken: {self.ws.main} holds {doc_id} {held}"
-                        f" since proposal {prop.number} was made (another proposal of it landed"
-                        " first); the author should propose again, or reject this one"
-                    )
-                    raise explain(self, prop, None, taken)
 
     def _rebased_tree(self, prop: Proposal, main_tip: str) -> str:
         """The proposal's change applied to main now. Raises RevisionError when it meets
