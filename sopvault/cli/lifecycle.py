@@ -7,7 +7,7 @@ import click
 
 from sopvault.cli.options import message_option, open_vault, vault_option
 from sopvault.cli.output import say
-from sopvault.cli.params import DOCUMENT_ID, require_id, resolve_id
+from sopvault.cli.params import DOCUMENT_ID, require_id
 from sopvault.core.trailers import versions_label
 
 EXIT_OK = 0
@@ -33,7 +33,7 @@ def retire(doc_id: str, message: str, successor: str) -> int:
 
     vault = open_vault()
     control = DocumentControl(Workspace.of(vault))
-    doc_id = resolve_id(vault, doc_id)
+    doc_id = require_id(vault, doc_id)  # a typo gets "did you mean"
     successor = require_id(vault, successor) if successor else ""
     prop = control.retirements.retire(doc_id, message, successor)
     replaced = f" (superseded by {successor})" if successor else ""

@@ -200,6 +200,8 @@ def test_a_retirement_is_refused_with_one_line_when_it_makes_no_sense(
     capsys.readouterr()
     assert cli(repo_root, "retire", "WI-001", "-m", "why", "--superseded-by", "WI-404") == 1
     assert "WI-404" in capsys.readouterr().err
+    assert cli(repo_root, "retire", "WI-01", "-m", "why") == 1
+    assert "did you mean WI-001" in capsys.readouterr().err
     number = retire_wi1(repo_root, monkeypatch)
     act_as(monkeypatch, "Hana Sato")
     control(repo_root).approvals.approve(number)
