@@ -165,7 +165,10 @@ def test_retiring_is_a_proposal_that_lands_retired(
     assert cli(repo_root, "reviews", "show", number) == 0
     shown = capsys.readouterr().out
     assert "retires:  WI-001 (superseded by WI-002)" in shown
-    assert '+status = "retired"' in shown and '+superseded_by = "WI-002"' in shown
+    assert cli(repo_root, "reviews", "show", number, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["retires"] == {"WI-001": "WI-002"}
+    proposed = git_out(repo_root, "show", f"{prop.commit}:{WI1}")
+    assert 'status = "retired"' in proposed and 'superseded_by = "WI-002"' in proposed
 
     with pytest.raises(RevisionError, match="nobody approves their own change"):
         control(repo_root).approvals.approve(number)
