@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "history": ("review", "history", "approved revisions of a document, newest first"),
     "diff": ("diffs", "diff", "what changed between two revisions of a document"),
     "restore": ("review", "restore", "propose bringing back an old version's text"),
+    "retire": ("lifecycle", "retire", "propose retiring a document, naming its successor"),
     "sync": ("sync", "sync", "fetch, bring main up to date, push; report what came in"),
     "demo": ("review", "demo", "create a copy of the sample vault with a git history"),
     "run": ("runs", "run", "walk a procedure step by step at a line prompt"),

@@ -165,6 +165,8 @@ def _proposal_header(prop: Proposal) -> str:
         f"date:     {prop.date}",
         f"summary:  {prop.summary}",
     ]
+    for doc_id, successor in prop.retires.items():  # a retirement says so first
+        lines.append(f"retires:  {doc_id}" + (f" (superseded by {successor})" if successor else ""))
     lines.extend(f"approved: {who}" for who in prop.approvals)
     if prop.rejected_by:
         lines.append(f"rejected: {prop.rejected_by}: {prop.reason}")
@@ -184,6 +186,7 @@ def _proposal_json(prop: Proposal) -> dict[str, Any]:
         "summary": prop.summary,
         "body": prop.body,
         "approvals": [str(a) for a in prop.approvals],
+        "retires": prop.retires,
         "rejected_by": str(prop.rejected_by) if prop.rejected_by else None,
         "reason": prop.reason or None,
         "commit": prop.commit,
@@ -331,6 +334,8 @@ def _revision_json(rev: Revision) -> dict[str, Any]:
         "summary": rev.summary,
         "path": rev.path,
         "proposal": rev.proposal or None,
+        "retired": rev.retired,
+        "superseded_by": rev.superseded_by or None,
     }
 
 

@@ -163,11 +163,15 @@ def landed_as_reviewed(reviewed: bytes | None, landed: bytes | None, document: b
     ``reviewed`` and ``landed`` are one file's bytes in the proposal and on main (None:
     deleted). A rule file must land byte for byte; a document must land as the reviewed
     text plus exactly ``approve``'s front-matter edit: ``status = "effective"`` and the
-    ``effective`` and ``next_review`` dates (their values are read from what landed)."""
+    ``effective`` and ``next_review`` dates (their values are read from what landed). A
+    retirement (the reviewed text says ``status = "retired"``) lands byte for byte: approval
+    makes nothing effective (ISO 9001 §7.5.3.2 d)."""
     note = reviewed is not None and not has_front_matter(reviewed.decode("utf-8", "replace"))
     if reviewed is None or landed is None or not document or note:  # a note lands as it is
         return None if reviewed == landed else "differs from the reviewed text"
     try:
+        if _front(reviewed).get("status") == "retired":
+            return None if reviewed == landed else "differs from the reviewed retirement"
         front = _front(landed)
         if front.get("status") != "effective":
             return "did not land as effective"

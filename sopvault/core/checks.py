@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sopvault.core.hidden import hidden_characters
+from sopvault.core.lifecycle import reader_problems, retired_links, successor_problems
 from sopvault.core.verbs import VerbVerdict, classify_action
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import ALLOWED_PARENT_KINDS, STEPPED_KINDS, Document, Kind, Step
@@ -69,6 +70,10 @@ def check_vault(
         checked.findings.extend(hidden_characters(doc))
         if today is not None:
             checked.findings.extend(_check_review_date(doc, today))
+        checked.findings.extend(retired_links(doc, checked.documents))
+        checked.findings.extend(successor_problems(doc, checked.documents))
+        if config.people:
+            checked.findings.extend(reader_problems(doc, config.people.values()))
         if config.people and doc.owner and doc.owner not in config.people:
             checked.findings.append(
                 _warning(

@@ -27,6 +27,10 @@ REJECTED_BY = "Rejected-by"
 REJECTED_AT = "Rejected-at"
 RUN_ID = "Run-Id"
 RUN_STATE = "Run-State"
+# A retirement (ISO 9001 §7.5.3.2 d): ``SOP-Retires: <id>`` on the proposal and its landing,
+# followed by ``SOP-Superseded-By: <id>`` when a document replaces it.
+RETIRES = "SOP-Retires"
+SUPERSEDED_BY = "SOP-Superseded-By"
 # ``SOP-Blob: <reviewed blob> <landed blob> <vault path>``: the content a landing ties to
 # its sign-off, one per controlled file the proposal changed (ZERO ids for a deletion).
 SOP_BLOB = "SOP-Blob"
@@ -117,6 +121,34 @@ def versions_of(trailers: list[tuple[str, str]]) -> dict[str, str]:
             result.setdefault(current, "")
         elif key.lower() == SOP_VERSION.lower() and current is not None:
             result[current] = value.strip()
+            current = None
+    return result
+
+
+def retirement_trailers(retires: dict[str, str]) -> list[tuple[str, str]]:
+    """``SOP-Retires`` (and ``SOP-Superseded-By`` when a successor is named) for
+    {retired id: successor id, "" for none}, in the order ``retirements_of`` reads them."""
+    pairs: list[tuple[str, str]] = []
+    for doc_id, successor in retires.items():
+        pairs.append((RETIRES, doc_id))
+        if successor:
+            pairs.append((SUPERSEDED_BY, successor))
+    return pairs
+
+
+def retirements_of(trailers: list[tuple[str, str]]) -> dict[str, str]:
+    """{retired id: successor id or ""} from ``SOP-Retires`` / ``SOP-Superseded-By``
+    trailers; a successor counts only right after the id it replaces."""
+    result: dict[str, str] = {}
+    current: str | None = None
+    for key, value in trailers:
+        if key.lower() == RETIRES.lower():
+            current = value.strip()
+            result[current] = ""
+        elif key.lower() == SUPERSEDED_BY.lower() and current is not None:
+            result[current] = value.strip()
+            current = None
+        else:
             current = None
     return result
 

@@ -101,6 +101,8 @@ class Proposal:
     votes: tuple[Vote, ...] = ()
     rejected_by: Identity | None = None
     reason: str = ""
+    # The documents it retires, each with the id of its successor ("" for none).
+    retires: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,8 @@ class Revision:
     summary: str
     path: str
     proposal: str = ""
+    retired: bool = False  # this revision retired the document (ISO 9001 §7.5.3.2 d)
+    superseded_by: str = ""  # the successor it named, "" for none
 
 
 @dataclass(frozen=True)

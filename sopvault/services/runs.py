@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sopvault.core import checklist
 from sopvault.core.approval import Rules
+from sopvault.core.lifecycle import refusal_to_run
 from sopvault.core.parse import parse_text
 from sopvault.errors import InvalidId, RunError
 from sopvault.model.control import Identity
@@ -109,7 +110,7 @@ class Runs:
         roles: dict[str, str] | None = None,
     ) -> Started:
         """A new run of the text on main; what is odd about it is said, or refused when
-        ``strict``."""
+        ``strict``; RunError naming the successor when that text is retired."""
         if not is_valid_id(doc_id):
             raise InvalidId(f"{doc_id!r} is not a valid document id")
         self.vault.must_be_writable("start a run")
@@ -120,6 +121,9 @@ class Runs:
         if doc is None:
             problem = result.findings[0].message if result.findings else "not a document"
             raise RunError(f"{doc_id} cannot be read: {problem}")
+        refused = refusal_to_run(doc)  # a retired text: no new run (ISO 9001 §7.5.3.2 d)
+        if refused:
+            raise RunError(refused)
         if doc.status is not Status.EFFECTIVE:
             state = doc.status.value.replace("_", " ") if doc.status else "without a status"
             warnings.append(f"{doc_id} is {state}, not effective")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sopvault.core.config import CONFIG_FILE, default_config_text
 from sopvault.core.parse import parse_text, with_changes
+from sopvault.core.versioning import FIRST_DRAFT
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Kind
 
@@ -82,7 +83,8 @@ def slugify(title: str) -> str:
 def fill_template(
     template: str, template_path: str, doc_id: str, title: str, parents: list[str]
 ) -> str:
-    """A new document's text: the template with id, title, parents and draft status set.
+    """A new document's text: the template with id, title, parents, draft status and
+    version 0.1 set.
 
     Values go through tomlkit (never string substitution into TOML), so a title with quotes
     or newlines cannot break the file; ``{{title}}`` is replaced as text in the body only,
@@ -92,7 +94,14 @@ def fill_template(
     if result.document is None:
         reasons = "; ".join(f.format() for f in result.findings) or "not a +++ document"
         raise SopvaultError(f"template {template_path} is broken: {reasons}")
-    changes: dict[str, object] = {"id": doc_id, "title": title, "status": "draft"}
+    # A new document is a draft 0.1 whatever the template says; its first approval makes
+    # it 1.0 (core.versioning).
+    changes: dict[str, object] = {
+        "id": doc_id,
+        "title": title,
+        "version": FIRST_DRAFT,
+        "status": "draft",
+    }
     if parents:
         changes["parents"] = parents
     body = result.document.body.replace("{{title}}", title.replace("\n", " "))

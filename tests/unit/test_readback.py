@@ -228,7 +228,7 @@ def test_every_edit_the_app_makes_reads_back_exactly(
 def test_a_new_document_from_any_template_and_title_reads_back(
     document: tuple[str, list[str]], title: str, parents: list[str]
 ) -> None:
-    """Trust §1 (read-back): ``new`` sets id, title, status and parents on a template a
+    """Trust §1 (read-back): ``new`` sets id, title, version, status and parents on a template a
     person may have written in any style, and puts the title in the body only."""
     text, kept = document
     template = text + "# {{title}}\n"
@@ -237,7 +237,8 @@ def test_a_new_document_from_any_template_and_title_reads_back(
     except tomllib.TOMLDecodeError:
         assume(False)
     out = scaffold.fill_template(template, "templates/procedure.md", "SOP-002", title, parents)
-    changes: dict[str, Any] = {"id": "SOP-002", "title": title, "status": "draft"}
+    # Issue 14 (versions): a new document is a draft 0.1 whatever the template says
+    changes: dict[str, Any] = {"id": "SOP-002", "title": title, "version": "0.1", "status": "draft"}
     if parents:
         changes["parents"] = parents
     assert differences(tomllib.loads(frontmatter.split(out).front), {**before, **changes}) == []

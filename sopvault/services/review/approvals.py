@@ -21,6 +21,7 @@ from sopvault.core.trailers import (
     document_trailers,
     identities_of,
     message,
+    retirement_trailers,
 )
 from sopvault.core.versioning import next_review
 from sopvault.model.control import (
@@ -40,7 +41,7 @@ from sopvault.services.review.common import (
     is_document,
 )
 from sopvault.services.review.proposals import Proposals, closed_ref
-from sopvault.services.review.races import explain, landing_of
+from sopvault.services.review.races import explain, landing_of, refuse_taken_numbers
 from sopvault.services.review.signoff import SignOffs, reviewers, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import diffs, refs, worktree
@@ -235,7 +236,7 @@ class Approvals(Scope):
         main_tip = self.main_tip()
         tree, blobs = self._landed_tree(prop, main_tip)
         people = reviewers(votes)
-        trailers = document_trailers(prop.documents)
+        trailers = document_trailers(prop.documents) + retirement_trailers(prop.retires)
         trailers += [(PROPOSAL, str(prop.number)), (PROPOSAL_COMMIT, prop.commit)]
         trailers.append((PROPOSED_BY, str(prop.author)))
         trailers += [(REVIEWED_BY, str(who)) for who in people]
@@ -268,8 +269,10 @@ class Approvals(Scope):
     def _landed_tree(self, prop: Proposal, main_tip: str) -> tuple[str, dict[str, tuple[str, str]]]:
         """The tree to land and {vault path: (reviewed blob, landed blob)} for every
         controlled file the proposal changes. Raises RevisionError when a file would not
-        land as reviewed (main changed it since: the rebase would merge other text in)."""
+        land as reviewed (main changed it since: the rebase would merge other text in) or
+        its version number was taken meanwhile."""
         tree = self._mark_effective(prop, self._rebased_tree(prop, main_tip))
+        refuse_taken_numbers(self, prop, main_tip)
         paths = self.changed_paths(prop.base, prop.commit)
         reviewed = self.repo.blob_ids(prop.commit, paths)
         landed = self.repo.blob_ids(tree, paths)
@@ -321,6 +324,8 @@ class Approvals(Scope):
         for path, data in zip(paths, self.repo.blobs([f"{tree}:{p}" for p in paths]), strict=True):
             if data is None or not is_document(data):
                 continue  # removed or moved away; or a note (no front matter) to leave alone
+            if front_text(data, "status") == Status.RETIRED.value:
+                continue  # a retirement lands exactly as reviewed: retired, not effective
             changes = {
                 "status": Status.EFFECTIVE.value,
                 "effective": today,

@@ -62,16 +62,28 @@ class Audit(Scope):
         ``since`` limits the check to commits after it; ``rev`` checks another commit's
         history instead of main's (a pushed commit in a server-side hook, a CI checkout).
         Never an empty "ok" (Trust §5): raises Unverifiable (exit status 2) when main or
-        ``rev`` or ``since`` names no commit here or there is nothing to check, and
+        ``rev`` or ``since`` names no commit here, ``since`` is in the history but off its
+        line of first parents (a vote, a proposal), or there is nothing to check, and
         IncompleteHistory when the history is cut short (a shallow clone, grafts)."""
         tip = self._tip(rev)
         if since is not None:
-            if self.repo.rev(since) is None:
+            start = self.repo.rev(since)
+            if start is None:
                 raise Unverifiable(f"unknown revision {since!r}")
             if self.repo.count_commits(tip, excluding=since) == 0:
                 raise Unverifiable(
                     f"no commits to check: {since} already holds every commit of"
                     f" {rev or self.ws.main}"
+                )
+            # A vote or proposal in main's history but not on its own line: git's range
+            # from it would skip the landings after it and "ok" nothing (Trust §5). A
+            # commit of another history (a force-pushed old tip, in the hook) is fine.
+            on_side = self.repo.is_ancestor(start, tip)
+            if on_side and not self.repo.on_first_parent_line(start, tip):
+                raise Unverifiable(
+                    f"{since} is a vote or proposal, not a commit of {rev or self.ws.main}'s"
+                    " own line: give the commit that brought the vault under control (see"
+                    " `git log --first-parent`)"
                 )
         cut = self.repo.history_cut(tip, since)
         if cut is not None:

@@ -1,4 +1,5 @@
-"""Document control on one workspace, by job: proposals, approvals, history, audit."""
+"""Document control on one workspace, by job: proposals, approvals, history, audit,
+retirements."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from sopvault.services.review.approvals import Approvals
 from sopvault.services.review.audit import Audit
 from sopvault.services.review.history import History
 from sopvault.services.review.proposals import Proposals
+from sopvault.services.review.retirement import Retirements
 from sopvault.services.workspace import Workspace
 
 
@@ -21,3 +23,4 @@ class DocumentControl:
         self.history: History = self.proposals.history
         self.approvals = Approvals(ws, self.proposals)
         self.audit = Audit(ws)
+        self.retirements = Retirements(ws, self.proposals)

@@ -18,6 +18,7 @@ from sopvault.core.trailers import (
     has_trailer,
     identities_of,
     pairs_of,
+    retirements_of,
     versions_of,
 )
 from sopvault.core.wording import counted
@@ -62,6 +63,7 @@ class History(Scope):
 
     def _revision(self, commit: Commit, doc_id: str, version: str) -> Revision:
         trailers = commit.trailers
+        retired = retirements_of(trailers)
         return Revision(
             id=doc_id,
             version=version,
@@ -72,6 +74,8 @@ class History(Scope):
             summary=commit.subject,
             path=self._path_in(commit, doc_id) or "",
             proposal=(pairs_of(trailers, PROPOSAL) or [""])[0],
+            retired=doc_id in retired,
+            superseded_by=retired.get(doc_id, ""),
         )
 
     def _path_in(self, commit: Commit, doc_id: str) -> str | None:

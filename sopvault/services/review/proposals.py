@@ -21,9 +21,10 @@ from sopvault.core.trailers import (
     has_trailer,
     identities_of,
     message,
+    retirements_of,
     versions_of,
 )
-from sopvault.core.versioning import bump_version
+from sopvault.core.versioning import next_version
 from sopvault.core.wording import counted
 from sopvault.model.control import Identity, LocalEdit, Proposal, ProposalState
 from sopvault.model.document import Status
@@ -102,7 +103,7 @@ class Proposals(Scope):
                 return prop.number
         return None
 
-    def _refuse_duplicate(self, doc_id: str, repo_path: str, data: bytes) -> None:
+    def refuse_duplicate(self, doc_id: str, repo_path: str, data: bytes) -> None:
         """Raise RevisionError when an open proposal already holds exactly ``data``: the
         one rule ``propose`` and ``restore`` share (two proposals of one text would be
         approved twice)."""
@@ -138,7 +139,7 @@ class Proposals(Scope):
             versions[doc_id] = version
             if data != (self.ws.root / path).read_bytes():
                 writes.append((self.ws.root / path, data))
-        proposal = self._record(tip, files, versions, summary, body, ids[0])
+        proposal = self.record(tip, files, versions, summary, body, ids[0])
         for target, data in writes:
             write_atomic(target, data)
         self.ws.vault.reload()
@@ -181,7 +182,7 @@ class Proposals(Scope):
         already = self._proposed_as(doc_id, doc.path, waiting)
         if already is not None:
             raise _duplicate(doc_id, already)
-        version = bump_version(front_text(old, "version"), major)
+        version = next_version(front_text(old, "version"), major)
         text = with_changes(
             disk.decode("utf-8"), {"version": version, "status": Status.IN_REVIEW.value}
         )
@@ -203,15 +204,14 @@ class Proposals(Scope):
             raise RevisionError(
                 f"{doc_id} at {to} is the text on {self.ws.main} now: nothing to restore"
             )
-        version = bump_version(front_text(now, "version"), major)
+        version = next_version(front_text(now, "version"), major)
         text = with_changes(old.text, {"version": version, "status": Status.IN_REVIEW.value})
-        self._refuse_duplicate(doc_id, current, text.encode("utf-8"))
+        data = text.encode("utf-8")
+        self.refuse_duplicate(doc_id, current, data)
         summary = summary or f"Restore {doc_id} to {old.label}"
-        return self._record(
-            tip, {current: text.encode("utf-8")}, {doc_id: version}, summary, "", doc_id
-        )
+        return self.record(tip, {current: data}, {doc_id: version}, summary, "", doc_id)
 
-    def _record(
+    def record(
         self,
         tip: str,
         files: dict[str, bytes | None],
@@ -219,14 +219,16 @@ class Proposals(Scope):
         summary: str,
         body: str,
         first_id: str,
+        extra: tuple[tuple[str, str], ...] = (),
     ) -> Proposal:
+        """File {repo path: bytes or None} on ``tip`` as a proposal; ``extra`` trailers too."""
         me = self.repo.identity()
         tree = self.repo.tree_with(tip, files)
         if tree == self.repo.tree_of(tip):
             raise RevisionError(f"nothing differs from {self.ws.main}: no proposal made")
         for _ in range(numbering.TRIES):
             number = self.next_number()
-            trailers = document_trailers(versions)
+            trailers = document_trailers(versions) + list(extra)
             trailers += [(PROPOSAL, str(number)), (PROPOSED_BY, str(me))]
             commit = self.repo.commit_tree(tree, [tip], message(summary, body, trailers))
             ref = ProposalRef(first_id, number, OPEN)
@@ -330,9 +332,8 @@ class Proposals(Scope):
                 (REJECTED_AT, self.stamp()),
             ],
         )
-        closing = self.repo.commit_tree(
-            self.repo.tree_of(prop.tip), [prop.tip], text, sign=self.signs()
-        )
+        tree = self.repo.tree_of(prop.tip)
+        closing = self.repo.commit_tree(tree, [prop.tip], text, sign=self.signs())
         closed = closed_ref(prop, ProposalState.REJECTED)
         moves = [(closed, closing, ZERO), (prop.ref, None, prop.tip)]
         try:  # closed and open together or not at all
@@ -392,6 +393,7 @@ def read_proposal(repo: Repo, ref: ProposalRef, tip: str) -> Proposal:
         # a vote counts as an approval only when its reviewer recorded it (four eyes:
         # ``judge`` refuses the others; listings must not show them as approvals either)
         approvals=tuple(reviewers([v for v in votes if v.recorded_by.same_as(v.reviewer)])),
+        retires=retirements_of(origin.trailers),
         votes=tuple(votes),
         rejected_by=rejected_by,
         reason=reason,

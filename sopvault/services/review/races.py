@@ -9,13 +9,15 @@ from sopvault.core.trailers import (
     PROPOSAL,
     PROPOSAL_COMMIT,
     REVIEWED_BY,
+    SOP_ID,
     has_trailer,
     pairs_of,
     versions_of,
 )
+from sopvault.core.versioning import number_taken
 from sopvault.errors import Conflict, SopvaultError
 from sopvault.model.control import Proposal, ProposalState
-from sopvault.services.review.common import Scope
+from sopvault.services.review.common import RevisionError, Scope
 from sopvault.store.git.refs import ProposalRef
 from sopvault.store.git.repo import Commit
 
@@ -95,3 +97,24 @@ def explain(
             f" {prop.number} again"
         )
     return err
+
+
+def refuse_taken_numbers(scope: Scope, prop: Proposal, main_tip: str) -> None:
+    """Raise RevisionError when a landing on main since ``prop`` was made gave one of its
+    documents the proposed version number or a later one: a number is never given twice
+    (ISO 9001 §7.5.3.2 c). The number is fixed at propose, from main then; this is where a
+    race is caught (most such races also conflict in the text, and say so first). LostRace
+    when it was this very proposal that landed a moment ago."""
+    if prop.base == main_tip:
+        return
+    span = f"{prop.base}..{main_tip}"
+    for doc_id, proposed in prop.documents.items():
+        for commit in scope.repo.log(span, first_parent=True, trailer=(SOP_ID, doc_id)):
+            held = versions_of(commit.trailers).get(doc_id)
+            if has_trailer(commit.trailers, REVIEWED_BY) and number_taken(proposed, held):
+                taken = RevisionError(
+                    f"{doc_id} {proposed} is taken: {scope.ws.main} holds {doc_id} {held} since"
+                    f" proposal {prop.number} was made (another proposal of it landed first);"
+                    " the author should propose again, or reject this one"
+                )
+                raise explain(scope, prop, None, taken)

@@ -167,6 +167,17 @@ def count_commits(runner: Runner, tip: str, excluding: str | None = None) -> int
     return int(runner.text(args))
 
 
+def on_first_parent_line(runner: Runner, older: str, newer: str) -> bool:
+    """Whether commit ``older`` is ``newer`` or one of its first parents back to the root:
+    on the branch's own line, not a vote or proposal that came in as a second parent, and
+    not a commit of another history. Both are full commit ids."""
+    args = ["rev-list", "--first-parent", "--parents", "--reverse", newer, f"^{older}"]
+    first = runner.text(args).split("\n", 1)[0].split()
+    if not first:  # nothing of newer's line is outside older's history
+        return older == newer
+    return first[1:2] == [older]
+
+
 def _commit(parts: list[str], *, signatures: bool, raw: bool) -> Commit:
     """The fields of one record of :func:`log`'s format as a Commit."""
     (sha, parents, an, ae, ad, cn, ce, cd, subject, body, trailers, tree) = parts[:12]

@@ -315,6 +315,10 @@ class Repo(WorkTreeFiles):
         raises GitError for an unknown revision."""
         return _log.count_commits(self._runner, tip, excluding)
 
+    def on_first_parent_line(self, older: str, newer: str) -> bool:
+        """Whether ``older`` is on ``newer``'s own first-parent line; see ``log``."""
+        return _log.on_first_parent_line(self._runner, older, newer)
+
     def history_cut(self, tip: str, since: str | None = None) -> str | None:
         """Why ``tip``'s history (after ``since``) is not all here; see ``cuts``."""
         return cuts.history_cut(self._runner, tip, since)

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
-from sopvault.core.versioning import bump_version
+from sopvault.core.versioning import next_version
 from sopvault.model.control import LocalEdit, Proposal
 from sopvault.render.safetext import inert_line
 from sopvault.services.review.control import DocumentControl
@@ -66,7 +66,9 @@ class ProposeScreen(DialogScreen[Proposal | None]):
 
     @property
     def major(self) -> bool:
-        """True when a major change is chosen (1.2 -> 2.0), else minor (1.2 -> 1.3)."""
+        """True when a major change is chosen (1.2 -> 2.0), else minor (1.2 -> 1.3); a
+        document never approved becomes 1.0 either way (``core.versioning.next_version``,
+        the rule ``propose`` applies)."""
         return self.query_one("#propose-major", RadioButton).value
 
     def chosen(self) -> list[str]:
@@ -80,7 +82,7 @@ class ProposeScreen(DialogScreen[Proposal | None]):
         chosen = set(self.chosen())
         text = Text("Versions: ", style="bold")
         parts = [
-            f"{e.id} {e.version or 'new'} → {bump_version(e.version, self.major)}"
+            f"{e.id} {e.version or 'new'} → {next_version(e.version, self.major)}"
             for e in self.edits
             if e.id in chosen
         ]
