@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "history": ("review", "history", "approved revisions of a document, newest first"),
     "diff": ("review", "diff", "what changed between two revisions of a document"),
     "restore": ("review", "restore", "propose bringing back an old version's text"),
+    "impact": ("impact", "impact", "what approving a change touches: documents, runs, readers"),
     "sync": ("sync", "sync", "fetch, bring main up to date, push; report what came in"),
     "demo": ("review", "demo", "create a copy of the sample vault with a git history"),
     "run": ("runs", "run", "walk a procedure step by step at a line prompt"),
