@@ -10,6 +10,7 @@ from typing import Any
 
 from sopvault.core.wording import counted
 from sopvault.model.config import Person
+from sopvault.model.control import Identity
 from sopvault.render.safetext import inert_line
 from sopvault.services.impact import Impact, OpenRun
 
@@ -64,18 +65,15 @@ def run_lines(runs: Sequence[OpenRun], doc_id: str) -> list[Line]:
     if not runs:
         return [("dim", f"Open runs of {inert_line(doc_id)}: none")]
     older = sum(1 for r in runs if r.older)
+    heading = f"Open runs of {inert_line(doc_id)}: {len(runs)}"
     lines: list[Line] = [
-        (
-            "heading",
-            f"Open runs of {inert_line(doc_id)}: {len(runs)}, {older} already on an older"
-            " revision; each keeps its text, so after approval all follow an older one",
-        )
+        ("heading", f"{heading} ({older} on an older revision now; all of them once approved)")
     ]
     rows = [
         [
             r.id,
             f"follows {r.version or '?'}",
-            f"started {r.started_at.astimezone():%Y-%m-%d %H:%M} by {r.started_by}",
+            f"started {r.started_at.astimezone():%Y-%m-%d %H:%M} by {_name(r.started_by)}",
             "older than main" if r.older else "main's text",
         ]
         for r in runs
@@ -147,6 +145,12 @@ def impact_json(impact: Impact) -> dict[str, Any]:
         },
         "notes": list(impact.notes),
     }
+
+
+def _name(who: str) -> str:
+    """The name in ``Name <email>`` (the whole text when it is not one)."""
+    found = Identity.parse(who)
+    return found.name if found is not None else who
 
 
 def _person(person: Person) -> str:
