@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sopvault.cli.options import json_option, open_vault, vault_option
-from sopvault.cli.output import print_json, say
+from sopvault.cli.output import print_json, say, say_block
 from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, require_id, resolve_label
 
 if TYPE_CHECKING:
@@ -60,8 +60,7 @@ def impact(doc_id: str | None, proposal: str | None, as_json: bool) -> int:
 
 
 def _print(one: Impact) -> None:
-    """The report's lines, plain (styles are the TUI's)."""
+    """The report's lines, plain (styles are the TUI's), written at once."""
     from sopvault.render.impact import impact_lines
 
-    for _, line in impact_lines(one):
-        say(line)
+    say_block("\n".join(line for _, line in impact_lines(one)))

@@ -35,6 +35,7 @@ class Relation(StrEnum):
 
 
 RELATION_ORDER = list(Relation)
+_RANK = {relation: index for index, relation in enumerate(RELATION_ORDER)}
 
 
 @dataclass(frozen=True)
@@ -79,17 +80,13 @@ class Reached:
         return text
 
 
-# A path from the changed document and the relation of each hop on it.
-Hop = tuple[tuple[str, ...], tuple[Relation, ...]]
-
-
 def links_to(tree: VaultTree, doc_id: str) -> list[tuple[Relation, str]]:
     """The documents one link away from ``doc_id``: its children, the documents related to
     it and those whose steps name it as a work instruction, by relation then id."""
-    found = [(Relation.CHILD, c) for c in tree.children_of(doc_id)]
+    found = [(Relation.CHILD, c) for c in sorted(tree.children_of(doc_id))]
     found += [(Relation.RELATED, r) for r in tree.related.get(doc_id, [])]
     found += [(Relation.INSTRUCTION, u) for u in tree.used_by.get(doc_id, [])]
-    return sorted(set(found), key=lambda hop: (RELATION_ORDER.index(hop[0]), hop[1]))
+    return found
 
 
 def reach(documents: dict[str, Document], tree: VaultTree, doc_id: str) -> list[Reached]:
@@ -98,29 +95,29 @@ def reach(documents: dict[str, Document], tree: VaultTree, doc_id: str) -> list[
     related rings end. Raises DocumentNotFound for an id the vault does not hold."""
     if doc_id not in documents:
         raise DocumentNotFound(f"no document with id '{doc_id}'")
-    seen = {doc_id}
+    paths: dict[str, tuple[str, ...]] = {doc_id: (doc_id,)}
+    relations: dict[str, tuple[Relation, ...]] = {doc_id: ()}
     found: list[Reached] = []
-    level: list[Hop] = [((doc_id,), ())]
+    level = [doc_id]
     while level:
-        best: dict[str, Hop] = {}
-        for path, relations in level:
-            for relation, other in links_to(tree, path[-1]):
-                if other in seen or other not in documents:
+        # the way shown to each new document: its last link's rank, then the path to the
+        # document before it (all as long at one level), then that link's relation
+        best: dict[str, tuple[int, tuple[str, ...], Relation]] = {}
+        for previous in level:
+            before = paths[previous]
+            for relation, other in links_to(tree, previous):
+                if other in paths or other not in documents:
                     continue
-                hop = ((*path, other), (*relations, relation))
-                if other not in best or _rank(hop) < _rank(best[other]):
-                    best[other] = hop
-        seen.update(best)
-        level = sorted(best.values(), key=lambda hop: (_rank(hop)[0], hop[0][-1]))
-        found.extend(_reached(documents[p[-1]], p, r) for p, r in level)
+                way = (_RANK[relation], before, relation)
+                held = best.get(other)
+                if held is None or way[:2] < held[:2]:
+                    best[other] = way
+        for other, (_, before, relation) in best.items():
+            paths[other] = (*before, other)
+            relations[other] = (*relations[before[-1]], relation)
+        level = sorted(best, key=lambda other: (best[other][0], other))
+        found.extend(_reached(documents[o], paths[o], relations[o]) for o in level)
     return found
-
-
-def _rank(hop: Hop) -> tuple[int, tuple[str, ...]]:
-    """Which of two ways to one document is shown: the nearer kind of link, then the path
-    whose ids sort first."""
-    path, relations = hop
-    return RELATION_ORDER.index(relations[-1]), path
 
 
 def _reached(doc: Document, path: tuple[str, ...], relations: tuple[Relation, ...]) -> Reached:

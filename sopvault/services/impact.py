@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sopvault.core.impact import Reached, reach
 from sopvault.core.parse import parse_text
@@ -24,8 +25,10 @@ from sopvault.model.run import RunState
 from sopvault.services.runfiles import parse as parse_run
 from sopvault.services.runlist import list_runs
 from sopvault.services.vault import Vault
-from sopvault.services.workspace import Workspace
 from sopvault.store.git.peek import Peek
+
+if TYPE_CHECKING:
+    from sopvault.services.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,9 @@ class Impacts:
         DocumentNotFound or InvalidId for an id the vault does not hold."""
         doc = self.vault.get(doc_id)
         notes: list[str] = []
-        change: str | None = None
         if self.git is None:
             notes.append("the vault is not in git: the working copy stands for main")
-            return self._impact(doc, change, _OnMain(None, None), notes)
+            return self._impact(doc, None, _OnMain(None, None), notes)
         here = self.git.prefix + doc.path
         blob = self.git.blob_id(self.main_ref, here)
         if blob is None:
@@ -139,6 +141,7 @@ class Impacts:
         the proposed text's readers. Raises NeedsGit without a repository and
         RevisionError (ProposalNotFound) when there is no such proposal."""
         from sopvault.services.impactproposal import proposed_documents
+        from sopvault.services.workspace import Workspace
 
         ws = self._ws or Workspace.of(self.vault)
         number, texts = proposed_documents(ws, label)
@@ -208,12 +211,13 @@ class Impacts:
         then = must_read(before, people) if before is not None else []
         handles_then = {p.handle for p in then}
         handles_now = {p.handle for p in now}
-        names = [*after.roles, *(r for r in after.readers if r.strip().lower().startswith("role:"))]
-        roles = []
-        for name in dict.fromkeys(n.strip() for n in names):
-            role = name.split(":", 1)[1].strip() if name.lower().startswith("role:") else name
-            holders = must_read(replace(after, roles=[role], readers=[]), people)
-            roles.append((role, tuple(p.handle for p in holders)))
+        named = [r for r in after.readers if r.strip().lower().startswith("role:")]
+        names = [r.strip() for r in after.roles] + [r.split(":", 1)[1].strip() for r in named]
+        roles: list[tuple[str, tuple[str, ...]]] = []
+        for role in names:
+            if role and all(role.lower() != known.lower() for known, _ in roles):
+                holders = must_read(replace(after, roles=[role], readers=[]), people)
+                roles.append((role, tuple(p.handle for p in holders)))
         return Readers(
             people=tuple(now),
             new=tuple(p for p in now if p.handle not in handles_then),

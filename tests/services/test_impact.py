@@ -119,7 +119,9 @@ def test_readers_of_the_edited_text_and_who_is_new(tmp_path: Path) -> None:
     assert before.new == () and before.dropped == ()
     path = root / "procedures/SOP-1.md"
     text = path.read_text().replace('roles = ["operator"]', 'roles = ["operator", "clerk"]')
-    text = text.replace('readers = ["dan"]', 'readers = ["role:auditor", "zed", "role:pilot"]')
+    text = text.replace(
+        'readers = ["dan"]', 'readers = ["role:auditor", "zed", "role:pilot", "role:Clerk"]'
+    )
     path.write_text(text)
     found = impacts(root).of_document("SOP-1")
     assert found.change == "working copy" and found.version_now == "1.0"
