@@ -130,6 +130,9 @@ class Impacts:
             return self._impact(doc, None, _OnMain(None, None), notes)
         here = self.git.prefix + doc.path
         blob = self.git.blob_id(self.main_ref, here)
+        if blob is None and not self.git.answers():
+            notes.append("git cannot be asked here: the working copy stands for main")
+            return self._impact(doc, None, _OnMain(None, None), notes)
         if blob is None:
             return self._impact(doc, "working copy", _OnMain(None, None), notes)  # new
         if self.git.worktree_id(here) == blob:

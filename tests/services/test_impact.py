@@ -233,3 +233,14 @@ def test_the_demo_run_then_an_approved_revision(
     after = impacts(demo_path).of_document("SOP-003")
     assert after.change is None and after.version_now == "2.3"
     assert [(r.id, r.version, r.older) for r in after.runs] == [(run.id, "2.2", True)]
+
+
+def test_when_git_cannot_answer_it_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14 (impact): git missing (or refusing the repository) is not "new on main":
+    the report says git could not be asked and still lists documents and readers."""
+    root = small_vault(tmp_path / "v")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
+    found = impacts(root).of_document("SOP-1")
+    assert found.change is None and found.readers.new == ()
+    assert found.notes == ("git cannot be asked here: the working copy stands for main",)
+    assert [r.id for r in found.reached] == ["WI-1", "WI-2", "SOP-2"]

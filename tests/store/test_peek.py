@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from sopvault.store.git.peek import Peek
 from sopvault.store.git.repo import Repo
 
@@ -50,3 +52,14 @@ def test_main_branch_as_repo_decides(work_tree: Path, repo: Repo, tmp_path: Path
     git(work_tree, "branch", "-m", "main", "develop")
     assert peek.main_branch(None) == "develop" == repo.main_branch(None)
     assert Peek.at(tmp_path / "elsewhere") is None
+
+
+def test_a_repository_git_refuses_is_told_from_a_missing_file(
+    work_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (impact): "not on main" and "git cannot answer" are two answers."""
+    peek = Peek.at(work_tree)
+    assert peek is not None and peek.answers()
+    monkeypatch.setenv("PATH", "/nonexistent")  # no git at all
+    assert not peek.answers()
+    assert peek.blob_id("refs/heads/main", "b.md") is None

@@ -59,6 +59,11 @@ class Peek:
         out = query(self.root, "hash-object", "--", path)
         return out.decode().strip() if out else None
 
+    def answers(self) -> bool:
+        """Whether git answers here at all (installed, the repository readable and trusted:
+        not refused for "dubious ownership"), to tell "not there" from "cannot tell"."""
+        return query(self.root, "rev-parse", "--git-dir") is not None
+
     def main_branch(self, configured: str | None) -> str:
         """The branch approved documents live on, as ``Repo.main_branch`` decides it:
         configured, else ``main``, else ``master``, else whatever HEAD names."""
