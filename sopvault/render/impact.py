@@ -28,19 +28,21 @@ def headline(impact: Impact) -> str:
     return inert_line(f"{doc.id} {doc.title}: {change} ({now})")
 
 
-def impact_lines(impact: Impact) -> list[Line]:
-    """The whole report: the headline, the documents reached, the open runs, who will owe
-    an acknowledgement, then notes."""
+def impact_lines(impact: Impact, most: int | None = None) -> list[Line]:
+    """The whole report: the headline, the documents reached (the ``most`` nearest when
+    given, then how many more), the open runs, who will owe an acknowledgement, then
+    notes."""
     lines: list[Line] = [("heading", headline(impact))]
-    lines += document_lines(impact)
+    lines += document_lines(impact, most)
     lines += run_lines(impact.runs, impact.document.id)
     lines += reader_lines(impact)
     lines += [("dim", f"note: {inert_line(n)}") for n in impact.notes]
     return lines
 
 
-def document_lines(impact: Impact) -> list[Line]:
-    """Below it in the tree and linking to it, with status and how each is reached."""
+def document_lines(impact: Impact, most: int | None = None) -> list[Line]:
+    """Below it in the tree and linking to it, with status and how each is reached; only
+    the ``most`` nearest when given (the TUI's panel), then how many more there are."""
     reached = impact.reached
     if not reached:
         return [("dim", "Documents it touches: none (nothing below it or linking to it)")]
@@ -49,11 +51,17 @@ def document_lines(impact: Impact) -> list[Line]:
     below = sum(1 for r in reached if r.below)
     title += f" ({below} below it in the tree, {len(reached) - below} linking to it)"
     lines: list[Line] = [("heading", title)]
+    shown = reached if most is None else reached[:most]
     rows = [
-        [r.id, (r.status or "-").replace("_", " "), r.kind.label, r.how(), r.title] for r in reached
+        [r.id, (r.status or "-").replace("_", " "), r.kind.label, r.how(), r.title] for r in shown
     ]
-    for row, item in zip(_aligned(rows), reached, strict=True):
+    for row, item in zip(_aligned(rows), shown, strict=True):
         lines.append(("warning" if item.status == "retired" else "item", f"  {row}"))
+    if len(shown) < len(reached):
+        more = len(reached) - len(shown)
+        lines.append(
+            ("dim", f"  and {more} more (sopvault impact {impact.document.id} lists them all)")
+        )
     if retired:
         lines.append(("warning", f"  {counted(retired, 'retired document')} among them"))
     return lines

@@ -244,3 +244,17 @@ def test_when_git_cannot_answer_it_says_so(tmp_path: Path, monkeypatch: pytest.M
     assert found.change is None and found.readers.new == ()
     assert found.notes == ("git cannot be asked here: the working copy stands for main",)
     assert [r.id for r in found.reached] == ["WI-1", "WI-2", "SOP-2"]
+
+
+def test_the_panel_lists_the_nearest_documents_and_counts_the_rest(tmp_path: Path) -> None:
+    """Issue 14 (impact): a long report in the TUI's panel lists the nearest documents
+    and says how many more the CLI lists; the retired one is still counted."""
+    from sopvault.render.impact import impact_lines
+
+    found = impacts(small_vault(tmp_path / "v")).of_document("SOP-1")
+    lines = [line for _, line in impact_lines(found, 1)]
+    assert lines[1] == "Documents it touches: 3 (2 below it in the tree, 1 linking to it)"
+    assert lines[2].split()[:2] == ["WI-1", "effective"]
+    assert lines[3] == "  and 2 more (sopvault impact SOP-1 lists them all)"
+    assert lines[4] == "  1 retired document among them"
+    assert len(impact_lines(found)) == len(lines) + 1  # two more rows, no "and 2 more"

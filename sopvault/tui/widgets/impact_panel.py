@@ -27,6 +27,7 @@ from sopvault.tui.workers import background, deliver
 
 STYLES = {"heading": "bold", "item": "", "warning": "yellow", "dim": "dim"}
 TITLE = "What approving it touches"
+MOST = 50  # documents listed in the panel; the CLI lists them all
 
 
 @dataclass
@@ -84,7 +85,7 @@ class ImpactPanel(VerticalScroll):
         self.impacts = event.impacts
         text = Text()
         for number, impact in enumerate(event.impacts):
-            for index, (style, line) in enumerate(impact_lines(impact)):
+            for index, (style, line) in enumerate(impact_lines(impact, MOST)):
                 if number or index:
                     text.append("\n\n" if number and not index else "\n")
                 text.append(line, style=STYLES.get(style, ""))
