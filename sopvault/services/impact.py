@@ -4,9 +4,9 @@ documents below and beside it (``core.impact``), the open runs that will be foll
 older revision, and the people who will owe an acknowledgement (``core.readers``).
 
 Fast on a large vault: the vault comes from its load cache, the runs from the runs
-cache, and git is asked two or three direct questions (the document's blob on main, the
-working copy's, main's text when they differ) without importing GitPython
-(``store.git.peek``); no history is walked.
+cache, and git is asked one to three direct questions (the document's blob on main; the
+working copy's only when its bytes are not that blob; main's text when they differ)
+without importing GitPython (``store.git.peek``); no history is walked.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class Impacts:
             return self._impact(doc, None, _OnMain(None, None), notes)
         if blob is None:
             return self._impact(doc, "working copy", _OnMain(None, None), notes)  # new
-        if self.git.worktree_id(here) == blob:
+        if self.git.unchanged(here, blob):
             return self._impact(doc, None, _OnMain(blob, doc), notes)
         return self._impact(doc, "working copy", self._on_main(blob, doc.path), notes)
 

@@ -22,13 +22,14 @@ def test_blob_ids_and_texts_agree_with_repo(work_tree: Path, repo: Repo) -> None
     blob = peek.blob_id("refs/heads/main", "docs/a.md")
     assert blob == repo.blob_ids("main", ["docs/a.md"])["docs/a.md"]
     assert peek.blob(blob) == b"alpha\n"
-    assert peek.worktree_id("docs/a.md") == blob
+    assert peek.worktree_id("docs/a.md") == blob and peek.unchanged("docs/a.md", blob)
     (work_tree / "docs" / "a.md").write_text("alpha, edited\n", encoding="utf-8")
     assert peek.worktree_id("docs/a.md") == repo.worktree_ids(["docs/a.md"])["docs/a.md"] != blob
     assert peek.blob_id("refs/heads/main", "docs/none.md") is None
     assert peek.blob_id("refs/heads/nope", "docs/a.md") is None
     assert peek.blob_id("refs/heads/main", "docs") is None  # a folder is no blob
     assert peek.worktree_id("docs/none.md") is None
+    assert not peek.unchanged("docs/a.md", blob) and not peek.unchanged("docs/none.md", blob)
     assert peek.blob("0" * 40) is None
 
 
@@ -40,7 +41,8 @@ def test_line_endings_are_compared_as_git_compares(work_tree: Path) -> None:
     (work_tree / "b.md").write_bytes(b"beta\r\n")
     peek = Peek.at(work_tree)
     assert peek is not None and peek.prefix == ""
-    assert peek.worktree_id("b.md") == peek.blob_id("refs/heads/main", "b.md")
+    blob = peek.blob_id("refs/heads/main", "b.md")
+    assert blob is not None and peek.worktree_id("b.md") == blob and peek.unchanged("b.md", blob)
 
 
 def test_main_branch_as_repo_decides(work_tree: Path, repo: Repo, tmp_path: Path) -> None:

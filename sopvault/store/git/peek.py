@@ -9,6 +9,7 @@ every other git command). Like the search path's queries, a failure is an answer
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,18 @@ class Peek:
         """Whether git answers here at all (installed, the repository readable and trusted:
         not refused for "dubious ownership"), to tell "not there" from "cannot tell"."""
         return query(self.root, "rev-parse", "--git-dir") is not None
+
+    def unchanged(self, path: str, blob_id: str) -> bool:
+        """Whether the work-tree file at repository path ``path`` holds blob ``blob_id``,
+        as ``git status`` would say: its bytes hashed here first (no process when they
+        are the blob's), else git's ``hash-object`` with the path's filters and
+        line-ending rules."""
+        try:
+            data = (self.root / path).read_bytes()
+        except OSError:
+            return False
+        raw = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False)
+        return raw.hexdigest() == blob_id or self.worktree_id(path) == blob_id
 
     def main_branch(self, configured: str | None) -> str:
         """The branch approved documents live on, as ``Repo.main_branch`` decides it:
