@@ -7,10 +7,10 @@ Builds (once) the generated vault (`gen_vault.generate`, people holding its role
 sopvault.toml), imports it with `git fast-import` as one commit followed by COMMITS
 approved revisions spread over its documents, starts three runs of the target procedure
 and approves one more revision of it, so the runs follow an older one. Then, after one
-warm-up run that leaves the load and runs caches, times whole processes (medians and p95
-of REPEAT, wall and CPU time) beside floors: the interpreter starting, `sopvault list
---kind policy` (the same cached vault load), and one of the git questions impact asks
-(`git ls-tree`).
+warm-up run that leaves the load and runs caches, times whole processes in turns (round
+robin; medians and p95 of REPEAT, wall and CPU time) beside floors: the interpreter
+starting, `sopvault list --kind policy` (the same cached vault load), and one of the git
+questions impact asks (`git ls-tree`).
 """
 
 from __future__ import annotations
@@ -156,9 +156,15 @@ def main() -> int:
         "floor: sopvault list --kind policy (cached load)": [*me, "list", "--kind", "policy"],
         "floor: git ls-tree main -- PATH": ["git", "ls-tree", "main", "--", path],
     }
-    for label, command in figures.items():
+    for command in figures.values():
         timed(command, root)  # warm-up: caches written, files in the page cache
-        runs = [timed(command, root) for _ in range(args.repeat)]
+    # Round robin, so a neighbour's burst of work on a shared machine falls on every
+    # figure alike rather than on whichever was being timed then.
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label in figures}
+    for _ in range(args.repeat):
+        for label, command in figures.items():
+            samples[label].append(timed(command, root))
+    for label, runs in samples.items():
         walls = sorted(wall for wall, _ in runs)
         p95 = walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
         cpu = statistics.median(c for _, c in runs)
