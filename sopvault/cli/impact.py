@@ -45,7 +45,8 @@ def impact(doc_id: str | None, proposal: str | None, as_json: bool) -> int:
         found = impacts.of_proposal(label)
         if as_json:
             print_json({"proposal": label, "documents": [impact_json(i) for i in found]})
-        for number, one in enumerate(found if not as_json else []):
+            return EXIT_OK
+        for number, one in enumerate(found):
             if number:
                 say("")
             _print(one)

@@ -53,8 +53,7 @@ class ImpactPanel(VerticalScroll):
     def show_proposal(self, prop: Proposal | None) -> None:
         """Work out what approving ``prop`` touches (None: show nothing)."""
         if prop is None:
-            self.impacts = []
-            self._show(Text(""))
+            self._clear(Text(""))
             return
         self._show(Text("Working it out…", style="dim"))
         self.load_proposal(f"{prop.first_id}/{prop.number}")
@@ -62,8 +61,7 @@ class ImpactPanel(VerticalScroll):
     def show_documents(self, ids: list[str]) -> None:
         """Work out what approving the working copy's edits of ``ids`` touches."""
         if not ids:
-            self.impacts = []
-            self._show(Text("Tick a document to see what approving it touches.", style="dim"))
+            self._clear(Text("Tick a document to see what approving it touches.", style="dim"))
             return
         self._show(Text("Working it out…", style="dim"))
         self.load_documents(list(ids))
@@ -100,6 +98,12 @@ class ImpactPanel(VerticalScroll):
             failed = Text("Cannot tell: ", style="bold red")
             failed.append(inert_line(str(event.error)), style="red")
             self._show(failed)
+
+    def _clear(self, text: Text) -> None:
+        """Nothing to show but ``text``: a report still being worked out is dropped."""
+        self.workers.cancel_group(self, "impact")
+        self.impacts = []
+        self._show(text)
 
     def _show(self, text: Text) -> None:
         self.query_one(".impact-text", Static).update(text)
