@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "diff": ("diffs", "diff", "what changed between two revisions of a document"),
     "restore": ("review", "restore", "propose bringing back an old version's text"),
     "retire": ("lifecycle", "retire", "propose retiring a document, naming its successor"),
+    "impact": ("impact", "impact", "what approving a change touches: documents, runs, readers"),
     "sync": ("sync", "sync", "fetch, bring main up to date, push; report what came in"),
     "demo": ("review", "demo", "create a copy of the sample vault with a git history"),
     "run": ("runs", "run", "walk a procedure step by step at a line prompt"),

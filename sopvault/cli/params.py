@@ -108,6 +108,13 @@ RUN_ID = CompletedText("RUN", _run_ids, lower=True)
 PROPOSAL = CompletedText("N", _proposal_numbers)
 
 
+def resolve_label(vault: Vault, typed: str) -> str:
+    """A proposal as typed (``6`` or ``wi-004/6``) with the document id as the vault spells
+    it."""
+    doc_id, slash, number = typed.rpartition("/")
+    return f"{resolve_id(vault, doc_id)}/{number}" if slash else typed
+
+
 def resolve_id(vault: Vault, typed: str) -> str:
     """The vault's own spelling of a typed document id (``sop-010`` -> ``SOP-010``).
 

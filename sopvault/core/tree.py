@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sopvault.model.document import Document, Kind
 
@@ -20,6 +20,9 @@ class VaultTree:
     children: dict[str, list[str]]
     roots: dict[Kind, list[str]]
     related: dict[str, list[str]]
+    # A work instruction's id -> the documents whose steps name it (``instruction``): kept
+    # here because a warm start's light documents carry no steps (impact reads it).
+    used_by: dict[str, list[str]] = field(default_factory=dict)
 
     def children_of(self, doc_id: str) -> list[str]:
         """The ids of the documents directly below ``doc_id`` (empty when none)."""
@@ -39,6 +42,7 @@ def build_tree(documents: dict[str, Document]) -> VaultTree:
     children: dict[str, list[str]] = {}
     roots: dict[Kind, list[str]] = {kind: [] for kind in Kind}
     related: dict[str, set[str]] = {}
+    used_by: dict[str, set[str]] = {}
     for doc in sorted(documents.values(), key=_sort_key):
         known = [p for p in doc.parents if p in documents and p != doc.id]
         for parent in known:
@@ -49,11 +53,16 @@ def build_tree(documents: dict[str, Document]) -> VaultTree:
             if other in documents and other != doc.id:
                 related.setdefault(doc.id, set()).add(other)
                 related.setdefault(other, set()).add(doc.id)
+        for step in doc.steps:
+            target = step.instruction
+            if target is not None and target in documents and target != doc.id:
+                used_by.setdefault(target, set()).add(doc.id)
     _adopt_unreachable(documents, children, roots)
     return VaultTree(
         children=children,
         roots=roots,
         related={k: sorted(v) for k, v in related.items()},
+        used_by={k: sorted(v) for k, v in used_by.items()},
     )
 
 

@@ -44,7 +44,7 @@ SNAPSHOT_NAME = "snapshot.pickle"
 def _shape() -> str:
     """The cached classes' fields: a cache written before a field was added (same
     version number, as in a development checkout) is then simply not used."""
-    classes = (Document, Step, EvidenceSpec, Finding)
+    classes = (Document, Step, EvidenceSpec, Finding, VaultTree)
     return ",".join(f"{c.__name__}:{'/'.join(f.name for f in fields(c))}" for c in classes)
 
 

@@ -2,9 +2,10 @@
 policy, through GitPython's ``Git.execute`` (its persistent ``cat-file --batch`` for objects).
 
 User text reaches git only as arguments or on stdin. The read-only queries on the search
-path (``git status``, ``git diff --name-only``) go through :func:`query`: the same policy
-and argument list, started without importing GitPython, which alone costs more (~0.12 s)
-than the query.
+path (``git status``, ``git diff --name-only``) and of ``impact`` (``peek.py``: ``ls-tree``,
+``cat-file``, ``hash-object``) go through :func:`query`: the same policy and argument
+list, started without importing GitPython, which alone costs more (~0.12 s) than the
+query.
 """
 
 from __future__ import annotations
@@ -103,7 +104,8 @@ def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 def query(root: Path, *args: str) -> bytes | None:
     """stdout of a read-only ``git -C root ARGS``, or None when git is missing or fails.
 
-    For the search path only: no stdin, no GitPython import, nothing raised."""
+    For the search path and ``peek`` (impact) only: no stdin, no GitPython import,
+    nothing raised."""
     try:
         done = subprocess.run(  # a missing git or a refused repository: None, as any failure
             ["git", "-C", str(root), *args],

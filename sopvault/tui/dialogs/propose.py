@@ -19,6 +19,7 @@ from sopvault.render.safetext import inert_line
 from sopvault.services.review.control import DocumentControl
 from sopvault.tui.keys import DialogScreen, footer
 from sopvault.tui.messages import Proposed, WorkFailed
+from sopvault.tui.widgets.impact_panel import ImpactPanel
 from sopvault.tui.workers import background
 
 
@@ -53,6 +54,7 @@ class ProposeScreen(DialogScreen[Proposal | None]):
                 yield RadioButton("Minor change", value=True, id="propose-minor")
                 yield RadioButton("Major change", id="propose-major")
             yield Static("", id="propose-versions")
+            yield ImpactPanel(self.control, id="propose-impact")
             yield Static("", id="propose-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Propose", variant="primary", id="propose-ok")
@@ -60,9 +62,11 @@ class ProposeScreen(DialogScreen[Proposal | None]):
         yield footer()
 
     def on_mount(self) -> None:
-        """Focus the summary and show the versions that would be proposed."""
+        """Focus the summary; show the versions that would be proposed and what the
+        change touches."""
         self.query_one("#propose-summary", Input).focus()
         self.show_versions()
+        self.show_impact()
 
     @property
     def major(self) -> bool:
@@ -88,6 +92,12 @@ class ProposeScreen(DialogScreen[Proposal | None]):
         ]
         text.append(inert_line(", ".join(parts)) if parts else "tick at least one document")
         self.query_one("#propose-versions", Static).update(text)
+
+    @on(SelectionList.SelectedChanged)
+    def show_impact(self) -> None:
+        """What approving the ticked documents' edits would touch (worked out by the
+        panel in its worker)."""
+        self.query_one(ImpactPanel).show_documents(sorted(self.chosen()))
 
     @on(Input.Submitted, "#propose-summary")
     @on(Button.Pressed, "#propose-ok")

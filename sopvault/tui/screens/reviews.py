@@ -31,6 +31,7 @@ from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.keys import RAW_DIFF, footer
 from sopvault.tui.messages import WorkFailed
 from sopvault.tui.notices import notice
+from sopvault.tui.widgets.impact_panel import ImpactPanel
 from sopvault.tui.widgets.redline_view import RedlineView
 from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background, deliver
@@ -106,6 +107,7 @@ class ReviewsScreen(Screen[bool]):
         yield Static(Text("Reading proposals from git…", style="dim"), id="reviews-title")
         yield DataTable(id="reviews-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="reviews-verdict")
+        yield ImpactPanel(self.control, id="reviews-impact")
         with Horizontal(id="reviews-buttons", classes="dialog-buttons"):
             yield Button("Approve (a)", variant="success", id="reviews-approve", disabled=True)
             yield Button("Reject (x)", variant="error", id="reviews-reject", disabled=True)
@@ -159,6 +161,7 @@ class ReviewsScreen(Screen[bool]):
         add_rows(table, [(row[0], [Text(inert_line(c)) for c in row]) for row in cells])
         if not found:
             self.review = None
+            self.query_one(ImpactPanel).show_proposal(None)
             self._set_buttons()
             self.set_verdict(Text("Nothing waits for review.", style="green"))
             self.query_one("#reviews-diff", Static).update("")
@@ -185,6 +188,7 @@ class ReviewsScreen(Screen[bool]):
         """The verdict, the buttons, and the proposal's header and diff."""
         review = self.review = event.review
         prop = review.proposal
+        self.query_one(ImpactPanel).show_proposal(prop)
         if review.refusal is not None:
             verdict = Text("You may not approve this: ", style="bold red")
             verdict.append(inert_line(review.refusal), style="red")
