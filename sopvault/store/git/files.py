@@ -24,6 +24,11 @@ class WorkTreeFiles:
         --batch``, in order; None for a missing one."""
         return objects.blobs(self._runner, names)
 
+    def read_blobs(self, ids: list[str]) -> dict[str, bytes]:
+        """{id: content} of many blob ids through one ``cat-file --batch`` process (a
+        whole tree's documents at once); ids git does not hold are left out."""
+        return objects.read_blobs(self._runner, ids)
+
     def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
         return objects.blob_ids(self._runner, rev, paths)

@@ -290,6 +290,7 @@ class Repo(WorkTreeFiles):
         signatures: bool = False,
         raw: bool = False,
         limit: int | None = None,
+        until: int | None = None,
     ) -> list[Commit]:
         """Commits of ``revs`` (revisions or ranges, never options), newest first, with their
         trailers as git reads them; the options as in :func:`log.log`. Raises GitError for
@@ -304,7 +305,12 @@ class Repo(WorkTreeFiles):
             signatures=signatures,
             raw=raw,
             limit=limit,
+            until=until,
         )
+
+    def first_commit(self, tip: str) -> str | None:
+        """The first commit of ``tip``'s first-parent line (None for no such commit)."""
+        return _log.first_commit(self._runner, tip)
 
     def ahead_behind(self, mine: str, theirs: str) -> tuple[int, int]:
         """(commits only ``mine`` holds, commits only ``theirs`` holds); raises GitError."""
