@@ -50,7 +50,8 @@ def sop(version: str, status: str, action: str, effective: str = "2026-01-10") -
 
 
 def policy(status: str, body: str) -> str:
-    return f'+++\nid = "POL-1"\ntitle = "Stock policy"\nkind = "policy"\nstatus = "{status}"\n+++\n{body}\n'
+    front = 'id = "POL-1"\ntitle = "Stock policy"\nkind = "policy"\n'
+    return f'+++\n{front}status = "{status}"\n+++\n{body}\n'
 
 
 WI = '+++\nid = "WI-1"\ntitle = "Use the scanner"\nkind = "work_instruction"\n+++\nScan.\n'
@@ -158,7 +159,8 @@ def test_dates_outside_the_history_are_one_clear_line(dated: Path) -> None:
     ws = workspace_at(dated)  # its clock says 2026-11-25
     with pytest.raises(
         NotInHistory,
-        match=r"^2025-12-31 is before the vault's history: main's first commit is \w{7} of 2026-01-10 09:00$",
+        match=r"^2025-12-31 is before the vault's history: main's first commit is \w{7}"
+        r" of 2026-01-10 09:00$",
     ):
         AsOf.open(ws, "2025-12-31")
     with pytest.raises(NotInHistory, match=r"^2026-12-01 is in the future \(today is 2026-11-25\)"):
