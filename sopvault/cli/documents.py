@@ -85,7 +85,7 @@ def list_documents(
     """List documents (id, kind, status, version, title), optionally filtered; with
     --as-of, as they were approved on that date."""
     vault = open_vault()
-    source: Vault | AsOf = open_as_of(vault, as_of) if as_of else vault
+    source: Vault | AsOf = open_as_of(vault, as_of, whole=False) if as_of else vault
     docs = source.select(DocumentFilter(kind=kind, status=status, owner=owner, tag=tag))
     if as_json:
         print_json([_summary(d) for d in docs])
@@ -216,7 +216,7 @@ def tree(doc_id: str | None, as_of: str | None) -> int:
     """Print the hierarchy (related processes marked <->); with ID, only its branch; with
     --as-of, as it was approved on that date."""
     vault = open_vault()
-    source: Vault | AsOf = open_as_of(vault, as_of) if as_of else vault
+    source: Vault | AsOf = open_as_of(vault, as_of, whole=False) if as_of else vault
     state = source.state
     out = []
     if doc_id:

@@ -73,14 +73,15 @@ def as_of_option(command: F) -> F:
     return option(command)
 
 
-def open_as_of(vault: Vault, asked: str) -> AsOf:
+def open_as_of(vault: Vault, asked: str, *, whole: bool = True) -> AsOf:
     """The vault as of ``asked``, its banner said on stderr first (one line: the date,
-    main's commit then, read only). Raises AsOfError, NotInHistory or NeedsGit."""
+    main's commit then, read only); ``whole=False`` for a listing (``AsOf.state``).
+    Raises AsOfError, NotInHistory or NeedsGit."""
     from sopvault.cli.output import say
     from sopvault.services.asof import AsOf
     from sopvault.services.workspace import Workspace
 
-    found = AsOf.open(Workspace.of(vault), asked)
+    found = AsOf.open(Workspace.of(vault), asked, whole=whole)
     say(found.banner(), err=True)
     return found
 

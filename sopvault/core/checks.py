@@ -40,9 +40,35 @@ def check_vault(
     Files that could not be parsed are listed in ``skipped``; of two documents sharing an id
     the one whose path sorts first is kept, so the result does not depend on disk order.
     """
-    ordered = sorted(results, key=lambda r: r.path)
+    checked = index_results(results)
+    extra = frozenset(config.extra_verbs)
+    for doc in checked.documents.values():
+        checked.findings.extend(_check_links(doc, checked.documents))
+        checked.findings.extend(_check_steps(doc, checked.documents, extra))
+        checked.findings.extend(hidden_characters(doc))
+        if today is not None:
+            checked.findings.extend(_check_review_date(doc, today))
+        if config.people and doc.owner and doc.owner not in config.people:
+            checked.findings.append(
+                _warning(
+                    doc,
+                    doc.line_of("owner"),
+                    "unknown-owner",
+                    f"owner '{doc.owner}' is not one of the people in sopvault.toml",
+                )
+            )
+    checked.findings.extend(_check_cycles(checked.documents))
+    checked.findings.sort(key=lambda f: (f.path, f.line, f.code))
+    return checked
+
+
+def index_results(results: Iterable[ParseResult]) -> CheckedVault:
+    """Parse results as documents by id, with every parse finding, before any check across
+    documents: files that could not be parsed are ``skipped``, and of two documents
+    sharing an id the one whose path sorts first is kept (a ``duplicate-id`` error names
+    the other), so the result does not depend on disk order."""
     checked = CheckedVault(documents={})
-    for result in ordered:
+    for result in sorted(results, key=lambda r: r.path):
         checked.findings.extend(result.findings)
         doc = result.document
         if doc is None:
@@ -62,24 +88,6 @@ def check_vault(
             checked.skipped.append(doc.path)
             continue
         checked.documents[doc.id] = doc
-    extra = frozenset(config.extra_verbs)
-    for doc in checked.documents.values():
-        checked.findings.extend(_check_links(doc, checked.documents))
-        checked.findings.extend(_check_steps(doc, checked.documents, extra))
-        checked.findings.extend(hidden_characters(doc))
-        if today is not None:
-            checked.findings.extend(_check_review_date(doc, today))
-        if config.people and doc.owner and doc.owner not in config.people:
-            checked.findings.append(
-                _warning(
-                    doc,
-                    doc.line_of("owner"),
-                    "unknown-owner",
-                    f"owner '{doc.owner}' is not one of the people in sopvault.toml",
-                )
-            )
-    checked.findings.extend(_check_cycles(checked.documents))
-    checked.findings.sort(key=lambda f: (f.path, f.line, f.code))
     return checked
 
 

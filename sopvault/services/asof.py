@@ -19,9 +19,9 @@ from functools import cached_property
 
 from sopvault import __version__
 from sopvault.core.asof import AsOfMoment, read_moment
-from sopvault.core.checks import check_vault
+from sopvault.core.checks import check_vault, index_results
 from sopvault.core.config import CONFIG_FILE
-from sopvault.core.parse import parse_bytes
+from sopvault.core.parse import parse_bytes, parse_head
 from sopvault.core.tree import build_tree
 from sopvault.errors import DocumentNotFound, InvalidId, NotFound, ReadOnly
 from sopvault.model.config import VaultConfig
@@ -50,9 +50,10 @@ class AsOf:
     Raises NeedsGit outside a repository and NotInHistory (one line) for a moment before
     main's first commit, in the future, or a main with no commits."""
 
-    def __init__(self, ws: Workspace, moment: AsOfMoment) -> None:
+    def __init__(self, ws: Workspace, moment: AsOfMoment, *, whole: bool = True) -> None:
         self.ws = ws
         self.moment = moment
+        self.whole = whole
         self.repo: Repo = ws.git()
         tip = self.repo.rev(ws.main_ref)
         if tip is None:
@@ -72,10 +73,11 @@ class AsOf:
         self.commit: Commit = found[0]
 
     @classmethod
-    def open(cls, ws: Workspace, asked: str) -> AsOf:
+    def open(cls, ws: Workspace, asked: str, *, whole: bool = True) -> AsOf:
         """The vault as of ``asked`` (a date, or an ISO timestamp), in the user's local
-        time zone. Raises AsOfError for a malformed value, NotInHistory as ``AsOf``."""
-        return cls(ws, read_moment(asked))
+        time zone; ``whole=False`` for a listing (below). Raises AsOfError for a malformed
+        value, NotInHistory as ``AsOf``."""
+        return cls(ws, read_moment(asked), whole=whole)
 
     # ---- what the reader is told ---------------------------------------------------------
 
@@ -128,10 +130,13 @@ class AsOf:
     @cached_property
     def state(self) -> VaultState:
         """Documents, findings and tree as a checkout of the commit would load them, with
-        review dates counted from the date asked. Kept in the user's cache folder by
+        review dates counted from the date asked. Without ``whole`` (a listing: ``list``,
+        ``tree``) each document is read up to its first table (``core.parse.parse_head``:
+        its top-level fields, in a third of the time) and only the parse findings are
+        kept; ``get`` still reads a document whole. Kept in the user's cache folder by
         commit and date (a commit never changes, so neither does the answer)."""
         cache_dir = self.ws.vault.state_dir / "cache"
-        key = repr((__version__, self.commit.sha, self.moment.day, repr(self.config)))
+        key = repr((__version__, self.commit.sha, self.moment.day, self.whole, repr(self.config)))
         cached = loadcache.read_cached(cache_dir / SNAPSHOT_NAME)
         if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key:
             state = cached[1]
@@ -150,12 +155,16 @@ class AsOf:
 
     def _load(self) -> VaultState:
         contents = self.repo.read_blobs(list(self.blobs.values()))
+        parse = parse_bytes if self.whole else parse_head
         results: list[ParseResult] = []
         for rel, sha in sorted(self.blobs.items()):
             data = contents.get(sha)
             if data is not None:
-                results.append(parse_bytes(rel, data))
-        checked = check_vault(results, self.config, today=self.moment.day)
+                results.append(parse(rel, data))
+        if self.whole:
+            checked = check_vault(results, self.config, today=self.moment.day)
+        else:
+            checked = index_results(results)
         return VaultState(checked, build_tree(checked.documents), 0, len(results))
 
     @property
