@@ -150,9 +150,8 @@ def main() -> int:
         print(f"{label:<50} p50 {statistics.median(runs):6.2f} s  (cold, {args.repeat} runs)")
     search = [*sopvault, "search", "pallet", "--as-of", day]
     runs = [timed_cold(search, root) for _ in range(max(1, args.repeat // 2))]
-    print(
-        f"{'sopvault search pallet --as-of (builds the index)':<50} p50 {statistics.median(runs):6.2f} s"
-    )
+    label = "sopvault search pallet --as-of (builds the index)"
+    print(f"{label:<50} p50 {statistics.median(runs):6.2f} s")
     return 0
 
 

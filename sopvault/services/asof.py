@@ -65,7 +65,7 @@ class AsOf:
             )
         found = self.repo.log(tip, first_parent=True, limit=1, until=moment.epoch)
         if not found:
-            first = self.repo.log(self.repo.first_commit(tip) or tip, limit=1)[0]
+            first = self.repo.log(tip, first_parent=True)[-1]  # only on this refusal
             raise NotInHistory(
                 f"{moment.asked} is before the vault's history: {ws.main}'s first commit is"
                 f" {first.sha[:7]} of {_when(first.commit_date)}"

@@ -153,14 +153,6 @@ def _literal(text: str) -> str:
     return _ERE_SPECIAL.sub(r"\\\1", text)
 
 
-def first_commit(runner: Runner, tip: str) -> str | None:
-    """The first commit of ``tip``'s own line (first parents back to a root), or None when
-    ``tip`` names no commit: where the history of main begins."""
-    done = runner.call(["rev-list", "--first-parent", "--max-parents=0", "--end-of-options", tip])
-    roots = done.stdout.decode().split() if done.returncode == 0 else []
-    return roots[-1] if roots else None
-
-
 def ahead_behind(runner: Runner, mine: str, theirs: str) -> tuple[int, int]:
     """(commits in ``mine`` not in ``theirs``, commits in ``theirs`` not in ``mine``), from
     one ``rev-list --left-right --count``, on first parents only: a landing's votes (its

@@ -308,10 +308,6 @@ class Repo(WorkTreeFiles):
             until=until,
         )
 
-    def first_commit(self, tip: str) -> str | None:
-        """The first commit of ``tip``'s first-parent line (None for no such commit)."""
-        return _log.first_commit(self._runner, tip)
-
     def ahead_behind(self, mine: str, theirs: str) -> tuple[int, int]:
         """(commits only ``mine`` holds, commits only ``theirs`` holds); raises GitError."""
         return _log.ahead_behind(self._runner, mine, theirs)

@@ -56,7 +56,6 @@ class BrowseScreen(PastDates):
         Binding("c", "propose", "Propose", show=False),
         Binding("o", "open_runs", "Open runs", show=False),
         Binding("s", "sync", "Sync", show=False),
-        Binding("at", "as_of", "As of", key_display="@", show=False),
     ]
 
     def __init__(
@@ -90,9 +89,7 @@ class BrowseScreen(PastDates):
     @background("load", "Could not load the vault")
     def load_vault(self, fresh: bool) -> None:
         """Read the vault (from the cache unless ``fresh``), and git's distance."""
-        if self.as_of is not None:  # the past does not change: nothing to reload
-            loaded = msg.Loaded(self.as_of.state, None, "", read_only=True)
-            self.post_message(msg.VaultLoaded(loaded))
+        if self.posted_past():  # a past date does not change: nothing to reload
             return
         state = self.vault.reload() if fresh else self.vault.state
         read_only = not self.vault.writable  # a probe of the disk: here, not in the UI
@@ -171,13 +168,10 @@ class BrowseScreen(PastDates):
     @background("open", "Cannot open")
     def read_document(self, doc_id: str) -> None:
         """Read the full document off the UI thread; a newer selection makes this one moot."""
-        past = self.as_of
-        source = past or self.vault
-        doc = source.get(doc_id)
-        deliver(self, msg.DocumentRead(doc, source.findings_for(doc.path)))
-        if past is not None:
-            deliver(self, self.in_force_read(past, doc_id))
+        if self.delivered_past(doc_id):  # a past date: its text and approval, not today's
             return
+        doc = self.vault.get(doc_id)
+        deliver(self, msg.DocumentRead(doc, self.vault.findings_for(doc.path)))
         try:  # git work, after the text is on screen
             standing = self.control().history.standing(doc_id)
         except NeedsGit:
@@ -329,10 +323,9 @@ class BrowseScreen(PastDates):
 
     def action_sync(self) -> None:
         """Sync with the team's git server and show what came in."""
-        if self.refused_in_past("sync"):
-            return
-        self.query_one(StatusBar).say("Syncing with the server…")
-        self.run_sync()
+        if not self.refused_in_past("sync"):
+            self.query_one(StatusBar).say("Syncing with the server…")
+            self.run_sync()
 
     @background("sync", "Sync failed")
     def run_sync(self) -> None:

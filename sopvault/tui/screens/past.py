@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 from sopvault.errors import SopvaultError
@@ -12,18 +13,21 @@ from sopvault.render.asof import in_force_lines
 from sopvault.services.asof import AsOf
 from sopvault.services.inforce import in_force
 from sopvault.services.review.control import DocumentControl
+from sopvault.tui import messages as msg
 from sopvault.tui.dialogs.asof import AsOfScreen
 from sopvault.tui.notices import notice
 from sopvault.tui.widgets.asof_banner import AsOfBanner, AsOfOpened, InForceRead
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.status_bar import StatusBar
-from sopvault.tui.workers import background
+from sopvault.tui.workers import background, deliver
 
 
 class PastDates(Screen[None]):
     """What the browse screen does with dates: ``@`` picks one, the vault of that date is
     read in a worker and shown until an empty date brings today back. ``as_of`` is the
     date shown (None: today); the browse screen reads documents from it while it is set."""
+
+    BINDINGS = [Binding("at", "as_of", "As of", key_display="@", show=False)]
 
     as_of: AsOf | None = None
     control: Callable[[], DocumentControl]
@@ -77,10 +81,27 @@ class PastDates(Screen[None]):
             notice(self, str(err), severity="warning")
         return True
 
-    def in_force_read(self, past: AsOf, doc_id: str) -> InForceRead:
-        """The auditor's answer for ``doc_id`` on ``past``'s date, as the message that
-        shows it (git work: call it in a worker). Raises SopvaultError as ``in_force``."""
-        return InForceRead(doc_id, in_force_lines(in_force(past, doc_id), past.moment.asked))
+    def posted_past(self) -> bool:
+        """While a past date is shown, post its loaded vault (read only) and return True;
+        False for today. Called in the load worker (the first call reads git)."""
+        if self.as_of is None:
+            return False
+        self.post_message(msg.VaultLoaded(msg.Loaded(self.as_of.state, None, "", read_only=True)))
+        return True
+
+    def delivered_past(self, doc_id: str) -> bool:
+        """While a past date is shown, deliver ``doc_id`` as it was then, with its findings,
+        then the auditor's answer (which revision was in force, its approval, its runs),
+        and return True; False for today. Git work: call it in a worker. Raises
+        SopvaultError as ``AsOf.get`` and ``in_force`` do."""
+        past = self.as_of
+        if past is None:
+            return False
+        doc = past.get(doc_id)
+        deliver(self, msg.DocumentRead(doc, past.findings_for(doc.path)))
+        lines = in_force_lines(in_force(past, doc_id), past.moment.asked)
+        deliver(self, InForceRead(doc_id, lines))
+        return True
 
     def on_in_force_read(self, event: InForceRead) -> None:
         """On a past date: the revision in force, its approval and runs, over the text."""
