@@ -18,11 +18,13 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
+from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from sopvault.model.document import Document
 from sopvault.model.search import SearchResponse
 from sopvault.search import query as squery
+from sopvault.search.candidates import candidates
 from sopvault.search.index import (
     FEW_HITS,
     DocumentLoader,
@@ -60,32 +62,39 @@ def search_overlay(
     Raises QueryError for a malformed query, IndexUnavailable when the live index cannot
     be read (the caller rebuilds it and asks again)."""
     parsed = squery.parse(text, kind=kind, status=status)
-    memory = RamStorage().create_index(SCHEMA)
-    writer = memory.writer()
-    for doc in then:
-        writer.add_document(**index_fields(doc))
-    writer.commit()
-    with memory.searcher() as past, _live(index) as live:
-        both = (live, past)
-        found = _merged(both, parsed, hidden, limit)
-        terms = _words(both, parsed)
+    docs = list(then)
+    with _memory(docs, parsed).searcher() as past, _live(index) as live:
+        found = _merged((live, past), parsed, hidden, limit)
+        terms = _words((live, past), parsed)
         did_you_mean: str | None = None
         corrected = False
         fixes = _corrections(live, parsed.words) if len(found) < FEW_HITS else {}
-        if fixes:
+        if fixes:  # today's words suggest the fix, as a search of today would
             did_you_mean = _apply(text, fixes)
             retry = squery.parse(did_you_mean, kind=kind, status=status)
             seen = {fields["path"] for fields, _ in found}
-            more = [h for h in _merged(both, retry, hidden, limit) if h[0]["path"] not in seen]
-            if more:
-                found += more[: limit - len(found)]
-                terms |= _words(both, retry)
-                corrected = True
+            with _memory(docs, retry).searcher() as again:
+                both = (live, again)
+                more = [h for h in _merged(both, retry, hidden, limit) if h[0]["path"] not in seen]
+                if more:
+                    found += more[: limit - len(found)]
+                    terms |= _words(both, retry)
+                    corrected = True
     stems = stem_all(terms)
     hits = tuple(_hit(fields, score, stems, load) for fields, score in found[:limit])
     return SearchResponse(
         query=text, hits=hits, did_you_mean=did_you_mean, corrected=corrected, notices=notices
     )
+
+
+def _memory(docs: list[Document], parsed: squery.ParsedQuery) -> Index:
+    """An index in memory (never on disk) of those of ``docs`` that could match."""
+    memory = RamStorage().create_index(SCHEMA)
+    writer = memory.writer()
+    for doc in candidates(docs, parsed):  # only texts holding a word asked for
+        writer.add_document(**index_fields(doc))
+    writer.commit()
+    return memory
 
 
 @contextmanager
