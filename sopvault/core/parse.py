@@ -114,8 +114,8 @@ def parse_head(path: str, raw: bytes) -> ParseResult:
     """A document's top-level fields only (id, title, kind, status, version, links, tags,
     owner ...), read with the same parser and checks as :func:`parse_bytes` from its front
     matter up to the first table header (``[[steps]]``), where TOML's top-level keys end:
-    what a listing needs, in about a third of the time on documents with steps. The steps
-    are not read, so the document is marked incomplete (``complete = False``).
+    what a listing needs, in about a third of the time on documents with steps. Neither
+    steps nor body are kept, so the document is marked incomplete (``complete = False``).
 
     Anything unusual is parsed whole instead, with exactly ``parse_bytes``'s findings: a
     file that is not UTF-8 text, a note, front matter in an HTML comment, no table header,
@@ -142,9 +142,9 @@ def parse_head(path: str, raw: bytes) -> ParseResult:
     out = FileFindings(path)
     _check_conflict_markers(text, out)
     keys = frontmatter.locate_keys(head, parts.front_start)
-    document = build_document(path, data, head, parts.body, keys, out)
+    document = build_document(path, data, head, "", keys, out)
     if document is not None:
-        document.complete = False
+        document.complete = False  # no steps, no body: ``Vault.get`` reads it whole
     return ParseResult(path, document, out.findings)
 
 

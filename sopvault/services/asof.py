@@ -130,11 +130,11 @@ class AsOf:
     @cached_property
     def state(self) -> VaultState:
         """Documents, findings and tree as a checkout of the commit would load them, with
-        review dates counted from the date asked. Without ``whole`` (a listing: ``list``,
-        ``tree``) each document is read up to its first table (``core.parse.parse_head``:
-        its top-level fields, in a third of the time) and only the parse findings are
-        kept; ``get`` still reads a document whole. Kept in the user's cache folder by
-        commit and date (a commit never changes, so neither does the answer)."""
+        review dates counted from the date asked, kept in the user's cache folder by commit
+        and date (a commit never changes, so neither does the answer). Without ``whole``
+        (a listing: ``list``, ``tree``) each document is read up to its first table
+        (``core.parse.parse_head``: its top-level fields, in a third of the time), only the
+        parse findings are kept, and nothing is cached; ``get`` still reads whole."""
         cache_dir = self.ws.vault.state_dir / "cache"
         key = repr((__version__, self.commit.sha, self.moment.day, self.whole, repr(self.config)))
         cached = loadcache.read_cached(cache_dir / SNAPSHOT_NAME)
@@ -149,8 +149,10 @@ class AsOf:
         finally:
             if was_enabled:
                 gc.enable()
-        light = loadcache.lighten(state.checked)
-        loadcache.write_cached(cache_dir, SNAPSHOT_NAME, (key, VaultState(light, state.tree, 0, 0)))
+        if self.whole:  # a listing is cheaper to read again than to pickle (0.8 s on 10k)
+            light = loadcache.lighten(state.checked)
+            snapshot = (key, VaultState(light, state.tree, 0, 0))
+            loadcache.write_cached(cache_dir, SNAPSHOT_NAME, snapshot)
         return state
 
     def _load(self) -> VaultState:

@@ -54,8 +54,8 @@ def test_what_is_not_a_date_is_refused(typed: str) -> None:
 
 def test_the_head_gives_the_same_top_level_fields_as_the_whole() -> None:
     """Issue 14 (the vault on any date): every sample document read up to its first table
-    has the fields a listing shows exactly as read whole, and is marked incomplete when
-    something (its steps) was left out."""
+    has the fields a listing shows exactly as read whole, and is marked incomplete (no
+    steps, no body: a reader asks for it whole)."""
     for path in sorted(SAMPLE.rglob("*.md")):
         raw = path.read_bytes()
         rel = path.relative_to(SAMPLE).as_posix()
@@ -66,7 +66,10 @@ def test_the_head_gives_the_same_top_level_fields_as_the_whole() -> None:
         assert head.document is not None
         for name in FIELDS:
             assert getattr(head.document, name) == getattr(whole.document, name), (rel, name)
-        assert head.document.complete == (not whole.document.steps)
+        if head.document.complete:  # no table: read whole
+            assert head.document.body == whole.document.body
+        else:
+            assert head.document.body == "" and whole.document.steps
 
 
 @pytest.mark.parametrize(
@@ -79,14 +82,14 @@ def test_the_head_gives_the_same_top_level_fields_as_the_whole() -> None:
 )
 def test_an_unusual_head_is_read_whole(front: str) -> None:
     """Issue 14 (the vault on any date): a ``[`` line inside a multi-line string or array,
-    a syntax error after the first table, or no table at all: the document is read whole,
-    with exactly the findings of a whole read."""
+    or no table at all: the document is read whole, with exactly the findings of a whole
+    read."""
     raw = f'+++\nid = "SOP-1"\ntitle = "T"\nkind = "procedure"\n{front}+++\nBody.\n'.encode()
     head, whole = parse_head("a.md", raw), parse_bytes("a.md", raw)
     assert head.findings == whole.findings
     assert (head.document is None) == (whole.document is None)
     if whole.document is not None and head.document is not None:
-        assert head.document.front == whole.document.front and head.document.complete
+        assert head.document.front == whole.document.front
 
 
 def test_an_error_past_the_first_table_is_for_a_whole_read() -> None:
