@@ -27,6 +27,8 @@ from sopvault.errors import DocumentNotFound, InvalidId, NotFound, ReadOnly
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import Document, Kind, is_valid_id
 from sopvault.model.finding import Finding, ParseResult
+from sopvault.model.search import SearchResponse
+from sopvault.services.indexing import Progress
 from sopvault.services.review.common import parse_config_bytes
 from sopvault.services.vault import DocumentFilter, VaultState
 from sopvault.services.workspace import Workspace
@@ -203,6 +205,21 @@ class AsOf:
         order = {kind: i for i, kind in enumerate(Kind)}
         found = [d for d in self.documents.values() if criteria.matches(d)]
         return sorted(found, key=lambda d: (order[d.kind], d.id))
+
+    def search(
+        self,
+        text: str,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        limit: int = 20,
+        progress: Progress | None = None,
+    ) -> SearchResponse:
+        """Search the texts of then, as ``Vault.search`` searches today's (see
+        ``services.asofsearch``); raises QueryError for a malformed query."""
+        from sopvault.services.asofsearch import search_as_of
+
+        return search_as_of(self, text, kind=kind, status=status, limit=limit, progress=progress)
 
     def findings_for(self, path: str) -> list[Finding]:
         """The findings in one file then (vault-relative ``path``)."""

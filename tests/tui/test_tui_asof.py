@@ -17,10 +17,11 @@ from textual.widgets import Input, Static
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.asof import AsOfScreen
 from sopvault.tui.screens.browse import BrowseScreen
+from sopvault.tui.screens.search import SearchScreen
 from sopvault.tui.widgets.asof_banner import AsOfBanner
 from sopvault.tui.widgets.doc_view import DocView
 from tests.conftest import workspace_at
-from tests.tui.helpers import loaded, open_document, plain, settle
+from tests.tui.helpers import loaded, open_document, plain, search_settled, settle
 
 SIZE = (120, 40)
 
@@ -111,6 +112,27 @@ async def test_the_dialog_refuses_what_is_not_a_date_and_a_date_before_history(
         assert isinstance(app.screen, BrowseScreen)
         assert "2025-06-01 is before the vault's history" in notices(app)
         assert browser.as_of is None and not browser.query_one(AsOfBanner).display
+
+
+async def test_search_on_a_past_date_searches_the_texts_of_then(demo_path: Path) -> None:
+    """Issue 14 (the vault on any date): "back order" entered SOP-003 on 12 March: as of
+    3 March search finds nothing; back to today it finds SOP-003."""
+    app = SopVaultApp(workspace_at(demo_path))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot)
+        await pick_date(pilot, "2026-03-03")
+        for date_shown, expected in (("2026-03-03", []), ("", ["SOP-003"])):
+            if not date_shown:
+                await pilot.press("escape")
+                await settle(pilot)
+                await pick_date(pilot, "")
+            await pilot.press("slash")
+            await settle(pilot)
+            assert isinstance(app.screen, SearchScreen)
+            app.screen.query_one(Input).value = '"back order"'
+            await search_settled(pilot)
+            response = app.screen.response
+            assert response is not None and [h.id for h in response.hits] == expected
 
 
 def test_the_banner_snapshot(snap_compare: Any, demo_path: Path) -> None:
