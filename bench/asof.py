@@ -13,7 +13,9 @@ Every run is cold: `SOPVAULT_CACHE_DIR` points at a fresh empty folder, so nothi
 from a cache (not the working copy's load cache, not an as-of snapshot, not a search
 index), except that `search --as-of` starts with today's search index built (a search of
 today builds it; the figure is what the date adds). The floor is `git ls-tree -r` of the
-commit in force, the least any answer must read. Prints p50.
+commit in force, the least any answer must read, and that listing piped into `git
+cat-file --batch` (every text of the commit read once), the least a listing must read.
+Prints p50.
 """
 
 from __future__ import annotations
@@ -154,6 +156,11 @@ def main() -> int:
         f"sopvault show {target} --as-of {day}": [*sopvault, "show", target, "--as-of", day],
         f"sopvault tree --as-of {day}": [*sopvault, "tree", "--as-of", day],
         f"git ls-tree -r {commit[:7]} (floor)": ["git", "ls-tree", "-r", commit],
+        "ls-tree | cat-file --batch, every blob (floor)": [
+            "sh",
+            "-c",
+            f"git ls-tree -r --object-only {commit} | git cat-file --batch >/dev/null",
+        ],
         "python -c pass (start-up floor)": [sys.executable, "-c", "pass"],
     }
     print(f"repository: {root} ({args.docs} documents, {args.commits} revisions); TZ=UTC")
