@@ -33,9 +33,14 @@ def candidates(documents: Iterable[Document], parsed: squery.ParsedQuery) -> lis
     queries = [q for q in (parsed.main, parsed.fallback) if q is not None]
     if not all(_judgeable(q) for q in queries):
         return docs
-    leaves = [leaf for q in queries for leaf in q.leaves()]
-    stems: dict[str, str | None] = {}
-    return [doc for doc in docs if any(_test(leaf)(_Words(doc, stems)) for leaf in leaves)]
+    tests = [_test(leaf) for q in queries for leaf in q.leaves()]
+    stems: dict[str, str | None] = {}  # each distinct word stemmed once, for all documents
+    kept = []
+    for doc in docs:
+        words = _Words(doc, stems)  # cut into words once, whatever the number of terms
+        if any(test(words) for test in tests):
+            kept.append(doc)
+    return kept
 
 
 def _nodes(q: wq.Query) -> Iterator[wq.Query]:
