@@ -68,9 +68,13 @@ class AsOf:
         found = self.repo.log(tip, first_parent=True, limit=1, until=moment.epoch)
         if not found:
             first = self.repo.log(tip, first_parent=True)[-1]  # only on this refusal
+            cut = self.repo.history_cut(tip)  # a shallow clone: older commits are elsewhere
             raise NotInHistory(
-                f"{moment.asked} is before the vault's history: {ws.main}'s first commit is"
-                f" {first.sha[:7]} of {_when(first.commit_date)}"
+                f"{moment.asked} is before the history here: {ws.main}'s first commit here is"
+                f" {first.sha[:7]} of {_when(first.commit_date)}; {cut}"
+                if cut
+                else f"{moment.asked} is before the vault's history: {ws.main}'s first commit"
+                f" is {first.sha[:7]} of {_when(first.commit_date)}"
             )
         self.commit: Commit = found[0]
 

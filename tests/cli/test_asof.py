@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -113,6 +114,24 @@ def test_dates_it_cannot_answer_for_are_one_line(
     code, _, err = run(capsys, *args, "--vault", str(demo_path))
     assert code == 1 and said in err and "Traceback" not in err
     assert len([x for x in err.splitlines() if x.startswith("sopvault: error")]) == 1
+
+
+def test_outside_git_and_on_a_shallow_clone(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 (the vault on any date): a vault outside git says history needs git; a
+    shallow clone says a date before what it holds may be older history, and how to
+    fetch it, rather than "before the vault's history"."""
+    bare = tmp_path / "plain"
+    shutil.copytree(demo_path, bare, ignore=shutil.ignore_patterns(".git"))
+    code, _, err = run(capsys, "list", "--as-of", "2026-03-03", "--vault", str(bare))
+    assert code == 1 and "not in a git repository" in err
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{demo_path}", str(shallow)], check=True
+    )
+    code, _, err = run(capsys, "list", "--as-of", "2026-03-03", "--vault", str(shallow))
+    assert code == 1 and "is before the history here" in err and "git fetch --unshallow" in err
 
 
 def test_as_of_and_at_do_not_mix(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

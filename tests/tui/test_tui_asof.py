@@ -112,6 +112,7 @@ async def test_the_dialog_refuses_what_is_not_a_date_and_a_date_before_history(
         assert isinstance(app.screen, BrowseScreen)
         assert "2025-06-01 is before the vault's history" in notices(app)
         assert browser.as_of is None and not browser.query_one(AsOfBanner).display
+        assert plain(browser.query_one("#status", Static)).startswith("38 documents")
 
 
 async def test_search_on_a_past_date_searches_the_texts_of_then(demo_path: Path) -> None:

@@ -126,7 +126,7 @@ class BrowseScreen(PastDates):
             self.query_one(StatusBar).say(
                 f"Could not load the vault: {event.error}", style="bold red"
             )
-        elif event.group == "sync":
+        elif event.group in ("sync", "asof"):  # the status line said what was under way
             self.refresh_status()
 
     def refresh_status(self) -> None:
