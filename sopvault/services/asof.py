@@ -162,18 +162,39 @@ class AsOf:
         return state
 
     def _load(self) -> VaultState:
-        contents = self.repo.read_blobs(list(self.blobs.values()))
+        reused = {} if self.whole else self._unchanged_today()
+        wanted = [sha for rel, sha in self.blobs.items() if rel not in reused]
+        contents = self.repo.read_blobs(wanted)
         parse = parse_bytes if self.whole else parse_head
         results: list[ParseResult] = []
         for rel, sha in sorted(self.blobs.items()):
             data = contents.get(sha)
-            if data is not None:
+            if rel in reused:
+                results.append(ParseResult(rel, reused[rel], []))
+            elif data is not None:
                 results.append(parse(rel, data))
         if self.whole:
             checked = check_vault(results, self.config, today=self.moment.day)
         else:
             checked = index_results(results)
-        return VaultState(checked, build_tree(checked.documents), 0, len(results))
+        tree = build_tree(checked.documents)
+        return VaultState(checked, tree, len(reused), len(results) - len(reused))
+
+    def _unchanged_today(self) -> dict[str, Document]:
+        """{vault path: today's light document} for the files whose text then is the text
+        today (the same blob id, and git's index says the work tree holds it), when
+        today's load is in the cache: a listing need not read those again. Empty when
+        it is not (nothing is parsed to find out)."""
+        today = self.ws.vault.snapshot_only()
+        if today is None:
+            return {}
+        clean = self.repo.clean_ids(self.ws.prefix)
+        by_path = {doc.path: doc for doc in today.documents.values()}
+        return {
+            rel: by_path[rel]
+            for rel, sha in self.blobs.items()
+            if rel in by_path and clean.get(self.ws.repo_path(rel)) == sha
+        }
 
     @property
     def documents(self) -> dict[str, Document]:

@@ -141,6 +141,31 @@ def test_a_date_reads_the_documents_in_force_then(dated: Path) -> None:
     assert ws.vault.get("POL-1").status.value == "retired"  # type: ignore[union-attr]
 
 
+def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) -> None:
+    """Issue 14 (the vault on any date): once today's vault was loaded, a listing of a
+    past date reads again only the texts that changed since (by blob id, the work tree
+    clean in git's index), and lists exactly what a cold listing lists."""
+    later(dated)
+    cold = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert (cold.state.reused, cold.state.parsed) == (0, 3)
+    ws = workspace_at(dated)
+    ws.vault.state  # noqa: B018 - today's load, now in the cache
+    warm = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert (warm.state.reused, warm.state.parsed) == (2, 1)  # POL-1 was retired since
+    listed = [
+        (d.id, d.version, d.status, d.title, d.parents) for d in warm.select(DocumentFilter())
+    ]
+    assert listed == [
+        (d.id, d.version, d.status, d.title, d.parents) for d in cold.select(DocumentFilter())
+    ]
+    assert warm.get("POL-1").status.value == "effective"  # type: ignore[union-attr]
+    (dated / "procedures/SOP-1-count.md").write_text(sop("1.2", "draft", "Edit"), encoding="utf-8")
+    assert AsOf.open(workspace_at(dated), "2026-03-15", whole=False).state.reused == 0  # stale
+    workspace_at(dated).vault.state  # noqa: B018 - today's load again, with the edit
+    edited = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert edited.state.reused == 1 and edited.get("SOP-1").steps[0].action.startswith("Count")
+
+
 def test_the_day_ends_at_midnight_and_timestamps_are_exact(dated: Path) -> None:
     """Issue 14 (the vault on any date): the approval of 10 February 10:00 is in force on
     10 February (a bare date is the whole day), not at 09:59:59, and is at 10:00:00."""

@@ -45,6 +45,11 @@ class WorkTreeFiles:
         """{path: (mode, id)} of every file of ``rev`` under the folder ``under``."""
         return objects.tree_entries(self._runner, rev, under)
 
+    def clean_ids(self, under: str = "") -> dict[str, str]:
+        """{path: blob id} of the files under ``under`` that git's index says are
+        unchanged in the work tree (cautious: stale stat data counts as changed)."""
+        return objects.clean_ids(self._runner, under)
+
     def worktree_ids(self, paths: list[str]) -> dict[str, str]:
         """The blob id git would store now for each of ``paths`` that is a file: how a
         work-tree file is compared with a blob (filters applied), never by raw bytes."""
