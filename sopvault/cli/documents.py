@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sopvault.cli.options import json_option, open_vault, vault_option, vault_path
+from sopvault.cli.options import (
+    as_of_option,
+    json_option,
+    open_as_of,
+    open_vault,
+    vault_option,
+    vault_path,
+)
 from sopvault.cli.output import note_skipped, print_json, say
 from sopvault.cli.params import DOCUMENT_ID, KIND, STATUS, resolve_id, suggesting
 from sopvault.core.wording import counted
@@ -21,6 +28,7 @@ from sopvault.services.vault import DocumentFilter, Vault, VaultState
 
 if TYPE_CHECKING:
     from sopvault.model.control import Standing
+    from sopvault.services.asof import AsOf
     from sopvault.services.review.history import History
 
 EXIT_OK, EXIT_ERRORS = 0, 1
@@ -63,14 +71,22 @@ def new(kind: Kind, title: str, parent: str | None) -> int:
 @click.option("--status", type=STATUS, help="only documents in this status")
 @click.option("--owner", help="owner handle")
 @click.option("--tag", help="only documents with this tag")
+@as_of_option
 @json_option()
 @vault_option
 def list_documents(
-    kind: Kind | None, status: Status | None, owner: str | None, tag: str | None, as_json: bool
+    kind: Kind | None,
+    status: Status | None,
+    owner: str | None,
+    tag: str | None,
+    as_of: str | None,
+    as_json: bool,
 ) -> int:
-    """List documents (id, kind, status, version, title), optionally filtered."""
+    """List documents (id, kind, status, version, title), optionally filtered; with
+    --as-of, as they were approved on that date."""
     vault = open_vault()
-    docs = vault.select(DocumentFilter(kind=kind, status=status, owner=owner, tag=tag))
+    source: Vault | AsOf = open_as_of(vault, as_of, whole=False) if as_of else vault
+    docs = source.select(DocumentFilter(kind=kind, status=status, owner=owner, tag=tag))
     if as_json:
         print_json([_summary(d) for d in docs])
     elif docs:
@@ -82,7 +98,7 @@ def list_documents(
         sys.stdout.write("\n".join(lines) + "\n")
     else:
         say("no documents match", err=True)
-    note_skipped(vault.state)
+    note_skipped(source.state)
     return EXIT_OK
 
 
@@ -112,14 +128,18 @@ def _summary(doc: Document) -> dict[str, Any]:
     "--at", metavar="VERSION_OR_REV", help="an old revision: a version (1.2) or git revision"
 )
 @click.option("--approved", is_flag=True, help="the latest approved revision, as main holds it")
+@as_of_option
 @vault_option
-def show(doc_id: str, as_json: bool, at: str | None, approved: bool) -> int:
+def show(doc_id: str, as_json: bool, at: str | None, approved: bool, as_of: str | None) -> int:
     """Print a document: metadata, numbered steps, body; and whether the working copy is
-    the approved text."""
+    the approved text. With --as-of: the revision in force that day, who approved it and
+    the runs that followed it."""
     vault = open_vault()
+    if sum(given is not None and given is not False for given in (at, approved, as_of)) > 1:
+        raise click.UsageError("give one of --at, --approved and --as-of")
+    if as_of is not None:
+        return _show_as_of(open_as_of(vault, as_of), doc_id, as_json)
     doc_id = resolve_id(vault, doc_id)
-    if at is not None and approved:
-        raise click.UsageError("give --at or --approved, not both")
     standing = None
     with suggesting(vault, doc_id):
         if at is None and not approved:
@@ -149,6 +169,27 @@ def show(doc_id: str, as_json: bool, at: str | None, approved: bool) -> int:
     return EXIT_OK
 
 
+def _show_as_of(asof: AsOf, doc_id: str, as_json: bool) -> int:
+    """``show --as-of``: the auditor's answer, then the text in force (never the working
+    copy: the id is taken as typed, then in any case, without loading today's vault)."""
+    from sopvault.render.asof import in_force_json, in_force_lines
+    from sopvault.services.inforce import in_force
+
+    info = in_force(asof, doc_id)
+    if as_json:
+        answer = in_force_json(info, asof.moment.asked, asof.commit.sha)
+        doc = info.document
+        print_json({**answer, "front_matter": doc.front, "body": doc.body})
+        return EXIT_OK
+    from sopvault.render.rich import document_renderable
+    from sopvault.render.terminal import console
+
+    sys.stdout.write("\n".join(in_force_lines(info, asof.moment.asked)) + "\n\n")
+    names = {handle: person.name for handle, person in asof.config.people.items()}
+    console().print(document_renderable(info.document, names))
+    return EXIT_OK
+
+
 def _history(vault: Vault) -> History:
     """The revisions service on this vault; raises NoRepository outside git."""
     from sopvault.services.review.history import History
@@ -169,16 +210,22 @@ def _standing(vault: Vault, doc_id: str) -> Standing | None:
 
 @click.command()
 @click.argument("doc_id", metavar="[ID]", type=DOCUMENT_ID, required=False)
+@as_of_option
 @vault_option
-def tree(doc_id: str | None) -> int:
-    """Print the hierarchy (related processes marked <->); with ID, only its branch."""
+def tree(doc_id: str | None, as_of: str | None) -> int:
+    """Print the hierarchy (related processes marked <->); with ID, only its branch; with
+    --as-of, as it was approved on that date."""
     vault = open_vault()
-    state = vault.state
+    source: Vault | AsOf = open_as_of(vault, as_of, whole=False) if as_of else vault
+    state = source.state
     out = []
     if doc_id:
-        doc_id = resolve_id(vault, doc_id)
-        with suggesting(vault, doc_id):
-            root = vault.get(doc_id)
+        if as_of is None:
+            doc_id = resolve_id(vault, doc_id)
+            with suggesting(vault, doc_id):
+                root = vault.get(doc_id)
+        else:
+            root = source.get(doc_id)
         out.append(_tree_label(state, root))
         out.extend(_branch(state, root.id, "", {root.id}))
     else:

@@ -13,6 +13,7 @@ import click
 from sopvault.errors import SopvaultError
 
 if TYPE_CHECKING:  # the services load only when a command runs
+    from sopvault.services.asof import AsOf
     from sopvault.services.vault import Vault
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,6 +58,32 @@ def open_vault(ctx: click.Context | None = None) -> Vault:
     from sopvault.services.vault import Vault
 
     return Vault.open(vault_path(ctx))
+
+
+def as_of_option(command: F) -> F:
+    """``--as-of DATE``: the vault as approved on main at the end of DATE (the user's
+    local time zone) or at an ISO timestamp; read only."""
+    option = click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help="the vault as approved on that date (YYYY-MM-DD, local time; or an ISO"
+        " timestamp), read from git; read only",
+    )
+    return option(command)
+
+
+def open_as_of(vault: Vault, asked: str, *, whole: bool = True) -> AsOf:
+    """The vault as of ``asked``, its banner said on stderr first (one line: the date,
+    main's commit then, read only); ``whole=False`` for a listing (``AsOf.state``).
+    Raises AsOfError, NotInHistory or NeedsGit."""
+    from sopvault.cli.output import say
+    from sopvault.services.asof import AsOf
+    from sopvault.services.workspace import Workspace
+
+    found = AsOf.open(Workspace.of(vault), asked, whole=whole)
+    say(found.banner(), err=True)
+    return found
 
 
 def json_option(help_text: str = "print JSON for scripts") -> Callable[[F], F]:

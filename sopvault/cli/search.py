@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from sopvault.cli.options import json_option, open_vault, vault_option
+from sopvault.cli.options import as_of_option, json_option, open_as_of, open_vault, vault_option
 from sopvault.cli.output import print_json, say
 from sopvault.cli.params import KIND, STATUS
 from sopvault.core.wording import counted
@@ -29,23 +29,40 @@ INDEX_LABEL = "Building the search index"
 @click.option("--kind", type=KIND, help="only documents of this kind")
 @click.option("--status", type=STATUS, help="only documents in this status")
 @click.option("--limit", type=int, default=10, help="at most this many results (default 10)")
+@as_of_option
 @json_option()
 @vault_option
 def search(
-    query: tuple[str, ...], kind: Kind | None, status: Status | None, limit: int, as_json: bool
+    query: tuple[str, ...],
+    kind: Kind | None,
+    status: Status | None,
+    limit: int,
+    as_of: str | None,
+    as_json: bool,
 ) -> int:
-    """Full-text search: words, phrases, field:value ...; exit 1 when nothing matches."""
+    """Full-text search: words, phrases, field:value ...; exit 1 when nothing matches.
+    With --as-of, in the texts as they were approved on that date."""
     vault = open_vault()
     if limit < 1:
         raise SopvaultError("--limit must be at least 1")
+    words = " ".join(query)
+    kind_value, status_value = kind.value if kind else None, status.value if status else None
     with _progress_bar(INDEX_LABEL) as progress:
-        response = vault.search(
-            " ".join(query),
-            kind=kind.value if kind else None,
-            status=status.value if status else None,
-            limit=limit,
-            progress=progress,
-        )
+        if as_of is not None:
+            from sopvault.services.asofsearch import search_as_of
+
+            response = search_as_of(
+                open_as_of(vault, as_of),
+                words,
+                kind=kind_value,
+                status=status_value,
+                limit=limit,
+                progress=progress,
+            )
+        else:
+            response = vault.search(
+                words, kind=kind_value, status=status_value, limit=limit, progress=progress
+            )
     for notice in response.notices:
         say(f"note: {notice}", err=True)
     if as_json:

@@ -41,28 +41,7 @@ def check_vault(
     Files that could not be parsed are listed in ``skipped``; of two documents sharing an id
     the one whose path sorts first is kept, so the result does not depend on disk order.
     """
-    ordered = sorted(results, key=lambda r: r.path)
-    checked = CheckedVault(documents={})
-    for result in ordered:
-        checked.findings.extend(result.findings)
-        doc = result.document
-        if doc is None:
-            if not result.ignored:
-                checked.skipped.append(result.path)
-            continue
-        first = checked.documents.get(doc.id)
-        if first is not None:
-            checked.findings.append(
-                _error(
-                    doc,
-                    doc.line_of("id"),
-                    "duplicate-id",
-                    f"id '{doc.id}' is already used by {first.path}",
-                )
-            )
-            checked.skipped.append(doc.path)
-            continue
-        checked.documents[doc.id] = doc
+    checked = index_results(results)
     extra = frozenset(config.extra_verbs)
     for doc in checked.documents.values():
         checked.findings.extend(_check_links(doc, checked.documents))
@@ -85,6 +64,35 @@ def check_vault(
             )
     checked.findings.extend(_check_cycles(checked.documents))
     checked.findings.sort(key=lambda f: (f.path, f.line, f.code))
+    return checked
+
+
+def index_results(results: Iterable[ParseResult]) -> CheckedVault:
+    """Parse results as documents by id, with every parse finding, before any check across
+    documents: files that could not be parsed are ``skipped``, and of two documents
+    sharing an id the one whose path sorts first is kept (a ``duplicate-id`` error names
+    the other), so the result does not depend on disk order."""
+    checked = CheckedVault(documents={})
+    for result in sorted(results, key=lambda r: r.path):
+        checked.findings.extend(result.findings)
+        doc = result.document
+        if doc is None:
+            if not result.ignored:
+                checked.skipped.append(result.path)
+            continue
+        first = checked.documents.get(doc.id)
+        if first is not None:
+            checked.findings.append(
+                _error(
+                    doc,
+                    doc.line_of("id"),
+                    "duplicate-id",
+                    f"id '{doc.id}' is already used by {first.path}",
+                )
+            )
+            checked.skipped.append(doc.path)
+            continue
+        checked.documents[doc.id] = doc
     return checked
 
 

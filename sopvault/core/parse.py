@@ -105,6 +105,49 @@ def parse_text(path: str, text: str) -> ParseResult:
     return ParseResult(path, document, out.findings)
 
 
+# A TOML table header (``[[steps]]``, ``[x]``) at the start of a line: top-level keys end
+# at the first one (TOML puts every later key in a table).
+_TABLE_HEADER = re.compile(r"^[ \t]*\[", re.M)
+
+
+def parse_head(path: str, raw: bytes) -> ParseResult:
+    """A document's top-level fields only (id, title, kind, status, version, links, tags,
+    owner ...), read with the same parser and checks as :func:`parse_bytes` from its front
+    matter up to the first table header (``[[steps]]``), where TOML's top-level keys end:
+    what a listing needs, in about a third of the time on documents with steps. Neither
+    steps nor body are kept, so the document is marked incomplete (``complete = False``).
+
+    Anything unusual is parsed whole instead, with exactly ``parse_bytes``'s findings: a
+    file that is not UTF-8 text, a note, front matter in an HTML comment, no table header,
+    or a cut that does not parse alone (a ``[`` line inside a multi-line string or array
+    leaves it unterminated, so it never reads as something else). What the head leaves
+    out it does not judge: a syntax error past the first table is found by a whole read
+    (``show``, ``check``), not here."""
+    try:
+        text = raw.decode("utf-8") if b"\x00" not in raw[:8192] else ""
+    except UnicodeDecodeError:
+        text = ""
+    found = delimiters.opening(text) if text else None
+    if found is None or found.format is not delimiters.Format.TOML or found.in_comment:
+        return parse_bytes(path, raw)
+    try:
+        parts = frontmatter.split(text)
+        cut = _TABLE_HEADER.search(parts.front)
+        head = parts.front[: cut.start()] if cut is not None else None
+        data = frontmatter.parse_toml(head, parts.front_start) if head is not None else None
+    except FrontMatterError:
+        data = None
+    if data is None or head is None:
+        return parse_text(path, text)
+    out = FileFindings(path)
+    _check_conflict_markers(text, out)
+    keys = frontmatter.locate_keys(head, parts.front_start)
+    document = build_document(path, data, head, "", keys, out)
+    if document is not None:
+        document.complete = False  # no steps, no body: ``Vault.get`` reads it whole
+    return ParseResult(path, document, out.findings)
+
+
 _DELIMITER_LINE = re.compile(r"^\+\+\+", re.M)
 
 

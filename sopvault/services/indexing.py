@@ -167,6 +167,11 @@ class Searchable:
                 documents.append(doc)
         return documents, removed
 
+    def document_in_file(self, rel: str) -> Document | None:
+        """The document in vault file ``rel`` as it is on disk now (None when gone or
+        unreadable): what a search hit's snippet is cut from."""
+        return self._document_at(rel)
+
     def _document_at(self, rel: str) -> Document | None:
         """The document in one file as it is on disk now, or None if gone or unreadable."""
         if stamp_of(self.root, rel) is None:

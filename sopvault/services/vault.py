@@ -210,6 +210,17 @@ class Vault(Searchable):
         loadcache.write_snapshot(cache_dir, key, checked, tree)
         return VaultState(checked, tree, report.reused, report.parsed)
 
+    def snapshot_only(self) -> VaultState | None:
+        """Today's load when the snapshot in the cache matches the files now (light
+        documents), else None: never parses, so a caller that only might use it (the vault
+        of a past date, for the texts unchanged since) never pays for a cold load."""
+        if "state" in self.__dict__:
+            return self.state
+        stamps, refused = scan_documents(self.root)
+        key = loadcache.snapshot_key(stamps, refused, self._config_text, self.today)
+        found = loadcache.read_snapshot(self.state_dir / "cache", key)
+        return None if found is None else VaultState(found[0], found[1], len(stamps), 0)
+
     def reload(self) -> VaultState:
         """Forget the loaded state and load again (cheap: unchanged files come from cache)."""
         self.__dict__.pop("state", None)

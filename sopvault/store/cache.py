@@ -142,10 +142,15 @@ def write_snapshot(cache_dir: Path, key: str, checked: CheckedVault, tree: Vault
     """Save the checked vault and tree for ``key``, documents made light (no steps, body
     or front text) so a warm start unpickles little.
     """
-    light = dataclasses.replace(
+    write_cached(cache_dir, SNAPSHOT_NAME, (key, lighten(checked), tree))
+
+
+def lighten(checked: CheckedVault) -> CheckedVault:
+    """``checked`` with every document made light (no steps, body or front text): what a
+    snapshot keeps, so a warm start unpickles little; the full text is read on demand."""
+    return dataclasses.replace(
         checked, documents={doc_id: _light(doc) for doc_id, doc in checked.documents.items()}
     )
-    write_cached(cache_dir, SNAPSHOT_NAME, (key, light, tree))
 
 
 def _light(doc: Document) -> Document:

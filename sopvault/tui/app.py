@@ -108,7 +108,9 @@ class SopVaultApp(App[None]):
             if doc_id is not None and browser is not None:
                 browser.reveal(doc_id)
 
-        self.push_screen(SearchScreen(self.vault), reveal)
+        browser = self._browser()
+        past = browser.as_of if browser is not None else None  # a past date: its texts
+        self.push_screen(SearchScreen(past or self.vault), reveal)
 
     def action_search_typing(self) -> None:
         """Search from Ctrl+F while typing (the / key is then hidden, so not checked)."""

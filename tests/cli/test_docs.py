@@ -10,6 +10,7 @@ from textual.binding import Binding
 
 from sopvault.cli.app import COMMANDS, cli
 from sopvault.tui.app import SopVaultApp
+from sopvault.tui.dialogs.asof import AsOfScreen
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.propose import ProposeScreen
@@ -17,6 +18,7 @@ from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.help import KEYS, HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
+from sopvault.tui.screens.past import PastDates
 from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.screens.runs import RunsScreen
@@ -70,17 +72,23 @@ def _keys(bindings: list[object]) -> set[str]:
     return keys
 
 
+# A key Textual names by a word, shown as its character (``at`` is ``@``): the doc and the
+# help show the character.
+SHOWN_AS = {"at": "@"}
+
+
 def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     doc = (DOCS / "tui.md").read_text(encoding="utf-8")
     owners = (SopVaultApp, BrowseScreen, DocTree, FilterScreen, HelpScreen, HistoryScreen)
     owners += (ReviewsScreen, ProposeScreen, CommentScreen, RunScreen, RunsScreen, TextScreen)
-    owners += (SearchScreen,)
+    owners += (SearchScreen, AsOfScreen, PastDates)
     for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
+            key = SHOWN_AS.get(key, key)
             assert f"`{key}`" in doc or f"(`{key}`)" in doc, f"{owner.__name__}: {key}"
     in_help = {key for key, _ in KEYS}
-    for key in _keys(list(BrowseScreen.BINDINGS)):
-        assert key in in_help, key
+    for key in _keys([*BrowseScreen.BINDINGS, *PastDates.BINDINGS]):
+        assert SHOWN_AS.get(key, key) in in_help, key
 
 
 def test_docs_link_only_to_existing_files() -> None:

@@ -32,17 +32,18 @@ from sopvault.store.git.repo import Commit
 class History(Scope):
     """Reading the past of documents on main; changes nothing."""
 
-    def revisions(self, doc_id: str) -> list[Revision]:
-        """Every approved revision of the document on main, newest first.
+    def revisions(self, doc_id: str, tip: str | None = None) -> list[Revision]:
+        """Every approved revision of the document on main (or on main's line up to commit
+        ``tip``: those in force by then, for ``--as-of``), newest first.
 
         Found by the ``SOP-Id`` trailer, so a renamed file keeps its history; run records
         and unreviewed commits are left out. Raises InvalidId for a malformed id."""
         if not is_valid_id(doc_id):
             raise InvalidId(f"{doc_id!r} is not a valid document id")
-        if self.repo.rev(self.ws.main_ref) is None:
+        if self.repo.rev(tip or self.ws.main_ref) is None:
             return []
         commits = self.repo.log(
-            self.ws.main_ref, first_parent=True, trailer=(SOP_ID, doc_id), names=True
+            tip or self.ws.main_ref, first_parent=True, trailer=(SOP_ID, doc_id), names=True
         )
         found = []
         for commit in commits:

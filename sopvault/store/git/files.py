@@ -24,6 +24,11 @@ class WorkTreeFiles:
         --batch``, in order; None for a missing one."""
         return objects.blobs(self._runner, names)
 
+    def read_blobs(self, ids: list[str]) -> dict[str, bytes]:
+        """{id: content} of many blob ids through one ``cat-file --batch`` process (a
+        whole tree's documents at once); ids git does not hold are left out."""
+        return objects.read_blobs(self._runner, ids)
+
     def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
         return objects.blob_ids(self._runner, rev, paths)
@@ -39,6 +44,11 @@ class WorkTreeFiles:
     def tree_entries(self, rev: str, under: str = "") -> dict[str, tuple[str, str]]:
         """{path: (mode, id)} of every file of ``rev`` under the folder ``under``."""
         return objects.tree_entries(self._runner, rev, under)
+
+    def clean_ids(self, under: str = "") -> dict[str, str]:
+        """{path: blob id} of the files under ``under`` that git's index says are
+        unchanged in the work tree (cautious: stale stat data counts as changed)."""
+        return objects.clean_ids(self._runner, under)
 
     def worktree_ids(self, paths: list[str]) -> dict[str, str]:
         """The blob id git would store now for each of ``paths`` that is a file: how a

@@ -73,6 +73,7 @@ def log(
     signatures: bool = False,
     raw: bool = False,
     limit: int | None = None,
+    until: int | None = None,
 ) -> list[Commit]:
     """Commits reachable from ``revs`` (revisions or ranges such as ``A..B`` and ``^A``,
     never options: they follow ``--end-of-options``) that touch ``paths``, newest first,
@@ -80,7 +81,9 @@ def log(
     ``trailer`` keeps only commits whose message has the line ``KEY: VALUE`` exactly (both
     matched literally); with ``names`` the changed paths, with ``raw`` the paths and their
     blob ids before and after, with ``signatures`` git's ``%G?`` letter; at most ``limit``
-    commits when given. Raises GitError when git refuses (an unknown revision)."""
+    commits when given; with ``until`` (Unix seconds) only commits committed at or before
+    it (git's ``--until``, a filter on the committer date: the walk goes on past newer
+    ones). Raises GitError when git refuses (an unknown revision)."""
     fields = list(_LOG_FIELDS) + (["%G?"] if signatures else [])
     # Field and record separators: control characters plus a token drawn now, so a
     # message (which may hold any control character) cannot end a record and forge one.
@@ -96,6 +99,8 @@ def log(
         extra += ["-E", trailer_grep(*trailer)]
     if limit is not None:
         extra.append(f"--max-count={limit}")
+    if until is not None:
+        extra.append(f"--until=@{int(until)}")
     args = ["log", f"--format={fmt}", *extra, "--end-of-options", *revs, "--", *paths]
     out = runner.run(["-c", "log.showSignature=false", *TRAILER_CONFIG, *args])
     records = out.decode("utf-8", "surrogateescape").split(rs)[1:]

@@ -28,6 +28,30 @@ def blobs(runner: Runner, names: list[str]) -> list[bytes | None]:
     return found
 
 
+def read_blobs(runner: Runner, ids: list[str]) -> dict[str, bytes]:
+    """{id: content} of each blob id in ``ids`` that git holds, from ONE ``cat-file
+    --batch`` process fed every id on its stdin: ten thousand blobs in one read, where the
+    persistent reader (:func:`blobs`) takes one pipe round trip each. Ids are hex object
+    names, never paths, so no name can hold the line break that ends a request."""
+    wanted = list(dict.fromkeys(i for i in ids if re.fullmatch(r"[0-9a-f]{40,64}", i)))
+    if not wanted:
+        return {}
+    out = runner.run(["cat-file", "--batch"], stdin=("\n".join(wanted) + "\n").encode())
+    found: dict[str, bytes] = {}
+    pos = 0
+    for _ in wanted:
+        end = out.index(b"\n", pos)
+        head = out[pos:end].split()
+        pos = end + 1
+        if len(head) != 3:  # "<id> missing": nothing follows
+            continue
+        size = int(head[2])
+        if head[1] == b"blob":
+            found[head[0].decode()] = out[pos : pos + size]
+        pos += size + 1  # the content, then one line feed
+    return found
+
+
 def blob_ids(runner: Runner, rev: str, paths: list[str]) -> dict[str, str]:
     """{path: blob id} for each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
     if not paths:
@@ -51,6 +75,24 @@ def tree_entries(runner: Runner, rev: str, under: str) -> dict[str, tuple[str, s
         mode, _, sha = meta.split()
         entries[path] = (mode, sha)
     return entries
+
+
+def clean_ids(runner: Runner, under: str) -> dict[str, str]:
+    """{path: blob id} of every file under folder ``under`` whose work-tree copy git's
+    index says is unchanged: the index's entries (``ls-files -s``) less those ``diff-files``
+    names (modified, deleted, or with stale stat data: only ever too cautious). Two
+    reads, no hashing and no index refresh (nothing is written)."""
+    where = ["--", under] if under else []
+    staged = runner.run(["ls-files", "-s", "-z", *where]).decode("utf-8", "surrogateescape")
+    dirty = runner.run(["diff-files", "--name-only", "-z", *where])
+    changed = set(dirty.decode("utf-8", "surrogateescape").split("\0"))
+    ids: dict[str, str] = {}
+    for entry in filter(None, staged.split("\0")):
+        meta, path = entry.split("\t", 1)
+        mode, sha, stage = meta.split()
+        if stage == "0" and path not in changed:
+            ids[path] = sha
+    return ids
 
 
 def worktree_ids(runner: Runner, paths: list[str]) -> dict[str, str]:

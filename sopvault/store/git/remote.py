@@ -60,3 +60,30 @@ def push(runner: Runner, remote: str, refspecs: list[str], leases: list[str]) ->
     rejected = [line for line in text.splitlines() if line.startswith("!")]
     reason = "; ".join(said) or "; ".join(r.split("\t")[-1] for r in rejected)
     raise GitError(reason or failure(done.stderr) or "git push failed")
+
+
+class RemoteOps:
+    """What :class:`~sopvault.store.git.repo.Repo` offers about remotes, over its runner."""
+
+    _runner: Runner
+
+    def remotes(self) -> list[str]:
+        """The names of the configured remotes."""
+        return remotes(self._runner)
+
+    def remote_url(self, name: str) -> str:
+        """Where remote ``name`` points, or ``name`` when git cannot say."""
+        return remote_url(self._runner, name)
+
+    def upstream_remote(self, branch: str) -> str | None:
+        """The remote branch ``branch`` (short name) tracks, or None when it tracks none."""
+        return upstream_remote(self._runner, branch)
+
+    def fetch(self, remote: str) -> None:
+        """Every branch of the remote into ``refs/remotes/<remote>/``, pruned; never prompts."""
+        fetch(self._runner, remote)
+
+    def push(self, remote: str, refspecs: list[str], leases: list[str]) -> None:
+        """Push all of ``refspecs`` or none, each with its lease; GitError with the
+        server's own words when it refuses."""
+        push(self._runner, remote, refspecs, leases)

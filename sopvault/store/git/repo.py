@@ -20,12 +20,12 @@ from pathlib import Path
 from sopvault.model.control import Identity
 from sopvault.store.git import cuts, objects
 from sopvault.store.git import log as _log
-from sopvault.store.git import remote as _remote
 from sopvault.store.git import signatures as _signatures
 from sopvault.store.git.discovery import find_work_tree
 from sopvault.store.git.errors import DetachedHead, GitError
 from sopvault.store.git.files import WorkTreeFiles
 from sopvault.store.git.log import ZERO, Commit, parse_trailer_lines
+from sopvault.store.git.remote import RemoteOps
 from sopvault.store.git.runner import LOCKED, Runner
 
 ON_BRANCH = "check out a branch first (git switch BRANCH)"
@@ -33,7 +33,7 @@ ON_BRANCH = "check out a branch first (git switch BRANCH)"
 __all__ = ["ZERO", "Commit", "GitError", "Repo", "parse_trailer_lines"]
 
 
-class Repo(WorkTreeFiles):
+class Repo(WorkTreeFiles, RemoteOps):
     """A git work tree, by its top folder; ``env`` is set for every call (who is acting and
     when: the demo plays several people). Methods raise GitError when git refuses."""
 
@@ -255,29 +255,6 @@ class Repo(WorkTreeFiles):
         """A commit's whole message, exactly as stored."""
         return _log.message_of(self._runner, sha)
 
-    # ---- remotes -----------------------------------------------------------------------
-
-    def remotes(self) -> list[str]:
-        """The names of the configured remotes."""
-        return _remote.remotes(self._runner)
-
-    def remote_url(self, name: str) -> str:
-        """Where remote ``name`` points, or ``name`` when git cannot say."""
-        return _remote.remote_url(self._runner, name)
-
-    def upstream_remote(self, branch: str) -> str | None:
-        """The remote branch ``branch`` (short name) tracks, or None when it tracks none."""
-        return _remote.upstream_remote(self._runner, branch)
-
-    def fetch(self, remote: str) -> None:
-        """Every branch of the remote into ``refs/remotes/<remote>/``, pruned; never prompts."""
-        _remote.fetch(self._runner, remote)
-
-    def push(self, remote: str, refspecs: list[str], leases: list[str]) -> None:
-        """Push all of ``refspecs`` or none, each with its lease; GitError with the
-        server's own words when it refuses."""
-        _remote.push(self._runner, remote, refspecs, leases)
-
     # ---- history -----------------------------------------------------------------------
 
     def log(
@@ -290,6 +267,7 @@ class Repo(WorkTreeFiles):
         signatures: bool = False,
         raw: bool = False,
         limit: int | None = None,
+        until: int | None = None,
     ) -> list[Commit]:
         """Commits of ``revs`` (revisions or ranges, never options), newest first, with their
         trailers as git reads them; the options as in :func:`log.log`. Raises GitError for
@@ -304,6 +282,7 @@ class Repo(WorkTreeFiles):
             signatures=signatures,
             raw=raw,
             limit=limit,
+            until=until,
         )
 
     def ahead_behind(self, mine: str, theirs: str) -> tuple[int, int]:

@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Tree
 
 from sopvault.errors import NeedsGit, SopvaultError
@@ -28,6 +27,8 @@ from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.second_run import SecondRunScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.notices import notice
+from sopvault.tui.screens.past import PastDates
+from sopvault.tui.widgets.asof_banner import AsOfBanner
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
@@ -37,7 +38,7 @@ from sopvault.tui.workers import background, deliver
 NO_GIT = "not in git: history, reviews and sync are unavailable"
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(PastDates):
     """Loads the vault in a thread worker so the first screen never waits on the disk.
 
     ``control`` and ``runs`` make (or return) the app's services; they are called in
@@ -70,6 +71,7 @@ class BrowseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Header, tree beside document, problems panel, status line, footer."""
         yield Header()
+        yield AsOfBanner(id="asof-banner")
         with Horizontal(id="browse"):
             yield DocTree(id="tree")
             yield DocView(id="doc")
@@ -87,6 +89,8 @@ class BrowseScreen(Screen[None]):
     @background("load", "Could not load the vault")
     def load_vault(self, fresh: bool) -> None:
         """Read the vault (from the cache unless ``fresh``), and git's distance."""
+        if self.posted_past():  # a past date does not change: nothing to reload
+            return
         state = self.vault.reload() if fresh else self.vault.state
         read_only = not self.vault.writable  # a probe of the disk: here, not in the UI
         self.runs()  # made here: it looks for the repository on disk
@@ -122,7 +126,7 @@ class BrowseScreen(Screen[None]):
             self.query_one(StatusBar).say(
                 f"Could not load the vault: {event.error}", style="bold red"
             )
-        elif event.group == "sync":
+        elif event.group in ("sync", "asof"):  # the status line said what was under way
             self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -164,6 +168,8 @@ class BrowseScreen(Screen[None]):
     @background("open", "Cannot open")
     def read_document(self, doc_id: str) -> None:
         """Read the full document off the UI thread; a newer selection makes this one moot."""
+        if self.delivered_past(doc_id):  # a past date: its text and approval, not today's
+            return
         doc = self.vault.get(doc_id)
         deliver(self, msg.DocumentRead(doc, self.vault.findings_for(doc.path)))
         try:  # git work, after the text is on screen
@@ -251,7 +257,7 @@ class BrowseScreen(Screen[None]):
     def action_edit(self) -> None:
         """Edit the document in $VISUAL / $EDITOR, then reload it."""
         doc = self.current_document()
-        if doc is not None:
+        if doc is not None and not self.refused_in_past(f"edit {doc.id}"):
             self.post_message(msg.EditDocument(doc))
 
     def action_reviews(self) -> None:
@@ -260,11 +266,13 @@ class BrowseScreen(Screen[None]):
 
     def action_open_runs(self) -> None:
         """The open runs, to resume one."""
-        self.post_message(msg.OpenRuns())
+        if not self.refused_in_past("resume a run"):
+            self.post_message(msg.OpenRuns())
 
     def action_propose(self) -> None:
         """Propose the local edits for review (the shown document ticked first)."""
-        self.find_edits(self._shown_id())
+        if not self.refused_in_past("propose"):
+            self.find_edits(self._shown_id())
 
     @background("edits", "Cannot propose")
     def find_edits(self, selected: str | None) -> None:
@@ -275,7 +283,7 @@ class BrowseScreen(Screen[None]):
     def action_run(self) -> None:
         """Run the document as a checklist."""
         doc = self.current_document()
-        if doc is None:
+        if doc is None or self.refused_in_past(f"run {doc.id}"):
             return
         if not doc.steps:
             notice(self, f"{doc.id} has no steps to run", severity="warning")
@@ -315,8 +323,9 @@ class BrowseScreen(Screen[None]):
 
     def action_sync(self) -> None:
         """Sync with the team's git server and show what came in."""
-        self.query_one(StatusBar).say("Syncing with the server…")
-        self.run_sync()
+        if not self.refused_in_past("sync"):
+            self.query_one(StatusBar).say("Syncing with the server…")
+            self.run_sync()
 
     @background("sync", "Sync failed")
     def run_sync(self) -> None:

@@ -30,6 +30,7 @@ KEYS = [
     ("k", "run the document as a checklist, step by step (recorded in git)"),
     ("o", "open runs: resume one"),
     ("s", "sync with the team's git server; shows what came in"),
+    ("@", "the vault as approved on a date (read only; an empty date: today)"),
     ("?", "this help"),
     ("Escape", "close this help or a dialog"),
     ("q", "quit"),

@@ -12,6 +12,7 @@ from textual.widgets import Header, Input, Static
 from sopvault.errors import SopvaultError
 from sopvault.model.search import SearchResponse
 from sopvault.render.safetext import inert_line
+from sopvault.services.asof import AsOf
 from sopvault.services.vault import Vault
 from sopvault.tui.keys import TypingKeysScreen, footer
 from sopvault.tui.messages import SearchAnswered
@@ -32,7 +33,7 @@ class SearchScreen(TypingKeysScreen[str | None]):
         Binding("down", "to_results", "Results", show=False),
     ]
 
-    def __init__(self, vault: Vault, query: str = "") -> None:
+    def __init__(self, vault: Vault | AsOf, query: str = "") -> None:
         super().__init__()
         self.vault = vault
         self.initial_query = query

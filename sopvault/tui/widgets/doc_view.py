@@ -82,6 +82,15 @@ class DocView(VerticalScroll):
         line.update(Text(standing_line(standing)))
         line.display = standing.differs
 
+    def show_in_force(self, doc_id: str, lines: list[str]) -> None:
+        """On a past date: which revision was in force, who approved it and the runs
+        that followed it (``lines``, inert, read in a worker for ``doc_id``)."""
+        if self.document is None or self.document.id != doc_id:
+            return
+        line = self.query_one("#doc-standing", Static)
+        line.update(Text("\n".join(lines)))
+        line.display = True
+
 
 def _findings_text(findings: list[Finding]) -> Group:
     lines = []

@@ -1,0 +1,107 @@
+"""Search as of a date: the words in the texts as they were approved then.
+
+The live index (today's working copy) answers for every file whose text then is the text
+now, compared by git blob id (``git hash-object`` through the file's filters, as ``git
+status`` compares); only the other documents, as they were, are parsed and indexed in
+memory (``search.overlay``), and files that did not exist then are left out. Nothing is
+written but the live index's usual update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sopvault.core.parse import parse_bytes
+from sopvault.errors import ReadOnly
+from sopvault.model.document import Document
+from sopvault.model.search import SearchResponse
+from sopvault.services.asof import AsOf
+from sopvault.services.indexing import Progress
+from sopvault.store.fs import scan_documents
+
+
+@dataclass
+class Difference:
+    """Today's files against the date's: ``past`` the documents whose text then differs
+    from today's (or that are gone), parsed from then, by vault path; ``same`` the paths
+    whose text is unchanged; ``hidden`` today's paths whose indexed text is not the text
+    of then (changed, or added since)."""
+
+    past: dict[str, Document]
+    same: set[str]
+    hidden: set[str]
+
+
+def difference(asof: AsOf) -> Difference:
+    """Compare today's document files with the date's by blob id (one ``hash-object`` for
+    today's, the tree for then's) and parse the texts of then that differ, read in one
+    ``cat-file --batch``."""
+    then = asof.blobs
+    today = [stamp.rel for stamp in scan_documents(asof.ws.root)[0]]
+    now_ids = asof.repo.worktree_ids([asof.ws.repo_path(rel) for rel in today])
+    same = {rel for rel, sha in then.items() if now_ids.get(asof.ws.repo_path(rel)) == sha}
+    changed = sorted(rel for rel in then if rel not in same)
+    contents = asof.repo.read_blobs([then[rel] for rel in changed])
+    past: dict[str, Document] = {}
+    for rel in changed:
+        data = contents.get(then[rel])
+        doc = parse_bytes(rel, data).document if data is not None else None
+        if doc is not None:
+            past[rel] = doc
+    return Difference(past, same, set(today) - same)
+
+
+def search_as_of(
+    asof: AsOf,
+    text: str,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    limit: int = 20,
+    progress: Progress | None = None,
+) -> SearchResponse:
+    """Search the texts in force at ``asof``'s moment, as ``Vault.search`` searches today's
+    (same query language, ranking, snippets; ``progress`` as there). Raises QueryError for
+    a malformed query before any work, ReadOnly when no index exists and none can be
+    written."""
+    from sopvault.search import IndexUnavailable, SearchIndex, query
+    from sopvault.search.overlay import search_overlay
+
+    query.tokenize(text)
+    vault = asof.ws.vault
+    notices = tuple(vault.refresh_index(progress=progress).notices)
+    diff = difference(asof)
+
+    def load(rel: str) -> Document | None:
+        if rel in diff.past:
+            return diff.past[rel]
+        return vault.document_in_file(rel) if rel in diff.same else None
+
+    index = SearchIndex(vault.index_dir)
+
+    def ask() -> SearchResponse:
+        return search_overlay(
+            index,
+            diff.past.values(),
+            diff.hidden,
+            text,
+            kind=kind,
+            status=status,
+            limit=limit,
+            load=load,
+        )
+
+    try:
+        try:
+            found = ask()
+        except IndexUnavailable:
+            rebuilt = vault.refresh_index(rebuild=True, progress=progress)
+            if rebuilt.failed:
+                raise ReadOnly(f"cannot write the search index: {rebuilt.failed}") from None
+            notices = ("the search index was unreadable; rebuilt it",)
+            found = ask()
+    finally:
+        index.close()
+    return SearchResponse(
+        found.query, found.hits, found.did_you_mean, found.corrected, notices=notices
+    )

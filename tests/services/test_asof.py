@@ -1,0 +1,270 @@
+"""The vault on any date, on hand-made repositories with dated commits (GIT_COMMITTER_DATE):
+what was in force, who approved it, which runs followed it, and that nothing is written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sopvault.core.asof import AsOfError, read_moment
+from sopvault.errors import DocumentNotFound, ReadOnly
+from sopvault.services.asof import AsOf, NotInHistory
+from sopvault.services.asofsearch import search_as_of
+from sopvault.services.inforce import in_force
+from sopvault.services.runs import Runs
+from sopvault.services.vault import DocumentFilter
+from sopvault.services.workspace import Workspace
+from tests.conftest import MINIMAL_CONFIG, workspace_at, write
+
+ALICE = "Alice Moreno <alice.moreno@harrowfinch.example>"
+BILAL = "Bilal Okafor <bilal.okafor@harrowfinch.example>"
+CARMEN = "Carmen Ruiz <carmen.ruiz@harrowfinch.example>"
+
+
+@pytest.fixture(autouse=True)
+def utc() -> Iterator[None]:
+    """Local time is UTC, so a bare date is a UTC day here whatever the machine's zone."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def sop(version: str, status: str, action: str, effective: str = "2026-01-10") -> str:
+    return (
+        f'+++\nid = "SOP-1"\ntitle = "Count the pallets"\nkind = "procedure"\n'
+        f'version = "{version}"\nstatus = "{status}"\neffective = {effective}\n'
+        f'parents = ["POL-1"]\n\n[[steps]]\naction = "{action}"\n+++\nCount them twice.\n'
+    )
+
+
+def policy(status: str, body: str) -> str:
+    front = 'id = "POL-1"\ntitle = "Stock policy"\nkind = "policy"\n'
+    return f'+++\n{front}status = "{status}"\n+++\n{body}\n'
+
+
+WI = '+++\nid = "WI-1"\ntitle = "Use the scanner"\nkind = "work_instruction"\n+++\nScan.\n'
+
+
+def commit(root: Path, when: str, message: str, *, author: str = ALICE, by: str = BILAL) -> str:
+    """Commit everything, authored by ``author`` and committed by ``by`` at ``when``."""
+    env = dict(os.environ)
+    for role, who in (("AUTHOR", author), ("COMMITTER", by)):
+        name, email = who[:-1].split(" <")
+        env |= {f"GIT_{role}_NAME": name, f"GIT_{role}_EMAIL": email, f"GIT_{role}_DATE": when}
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(root), "commit", "-qm", message], check=True, env=env)
+    out = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True
+    )
+    return out.stdout.strip()
+
+
+def approval(subject: str, version: str, reviewer: str, at: str, proposal: str = "") -> str:
+    number = f"SOP-Proposal: {proposal}\n" if proposal else ""
+    return (
+        f"{subject}\n\nSOP-Id: SOP-1\nSOP-Version: {version}\n{number}"
+        f"Proposed-by: {ALICE}\nReviewed-by: {reviewer}\nApproved-at: {at}\n"
+    )
+
+
+@pytest.fixture
+def dated(tmp_path: Path) -> Path:
+    """January: SOP-1 1.0 and POL-1 approved by Bilal. 10 February 10:00: SOP-1 1.1
+    approved by Carmen and WI-1 added. March: SOP-1 edited by a plain commit. April:
+    POL-1 retired."""
+    root = tmp_path / "v"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    write(root, "sopvault.toml", MINIMAL_CONFIG)
+    write(root, "procedures/SOP-1-count.md", sop("1.0", "effective", "Count the pallets"))
+    write(root, "policies/POL-1-stock.md", policy("effective", "Stock is counted weekly."))
+    commit(root, "2026-01-10T09:00:00Z", approval("First", "1.0", BILAL, "2026-01-10T09:00:00Z"))
+    return root
+
+
+def later(root: Path) -> dict[str, str]:
+    """The rest of the history of ``dated``; the commits by month."""
+    write(
+        root,
+        "procedures/SOP-1-count.md",
+        sop("1.1", "effective", "Count the full pallets", "2026-02-10"),
+    )
+    write(root, "work-instructions/WI-1-scanner.md", WI)
+    feb = commit(
+        root,
+        "2026-02-10T10:00:00Z",
+        approval("Full pallets", "1.1", CARMEN, "2026-02-10T10:00:00Z", "2"),
+        by=CARMEN,
+    )
+    write(
+        root,
+        "procedures/SOP-1-count.md",
+        sop("1.1", "effective", "Count the empty pallets", "2026-02-10"),
+    )
+    mar = commit(root, "2026-03-10T08:00:00Z", "Quick fix", by=ALICE)
+    write(root, "policies/POL-1-stock.md", policy("retired", "Replaced."))
+    apr = commit(root, "2026-04-10T08:00:00Z", "Retire POL-1\n\nReviewed-by: " + BILAL)
+    return {"feb": feb, "mar": mar, "apr": apr}
+
+
+def test_a_date_reads_the_documents_in_force_then(dated: Path) -> None:
+    """Issue 14 (the vault on any date): a document added after the date is absent, a
+    changed one shows its old text, a retired one its status then; the banner names
+    main's commit then and says read only."""
+    months = later(dated)
+    ws = workspace_at(dated)
+    january = AsOf.open(ws, "2026-01-20")
+    assert sorted(january.documents) == ["POL-1", "SOP-1"]
+    assert january.get("SOP-1").steps[0].action == "Count the pallets"
+    assert january.get("sop-1").version == "1.0"  # typed in another case, as today
+    assert january.banner().startswith("As of 2026-01-20: main at ")
+    assert january.banner().endswith("(2026-01-10 09:00, Bilal Okafor: First). Read only.")
+    with pytest.raises(DocumentNotFound, match="no document with id 'WI-1' as of 2026-01-20"):
+        january.get("WI-1")
+    march = AsOf.open(ws, "2026-03-15")
+    assert march.commit.sha == months["mar"]
+    assert march.get("POL-1").status.value == "effective"  # type: ignore[union-attr]
+    assert "weekly" in march.get("POL-1").body
+    assert [d.id for d in march.select(DocumentFilter())] == ["POL-1", "SOP-1", "WI-1"]
+    assert march.state.tree.children_of("POL-1") == ["SOP-1"]
+    assert ws.vault.get("POL-1").status.value == "retired"  # type: ignore[union-attr]
+
+
+def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) -> None:
+    """Issue 14 (the vault on any date): once today's vault was loaded, a listing of a
+    past date reads again only the texts that changed since (by blob id, the work tree
+    clean in git's index), and lists exactly what a cold listing lists."""
+    later(dated)
+    cold = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert (cold.state.reused, cold.state.parsed) == (0, 3)
+    ws = workspace_at(dated)
+    ws.vault.state  # noqa: B018 - today's load, now in the cache
+    warm = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert (warm.state.reused, warm.state.parsed) == (2, 1)  # POL-1 was retired since
+    listed = [
+        (d.id, d.version, d.status, d.title, d.parents) for d in warm.select(DocumentFilter())
+    ]
+    assert listed == [
+        (d.id, d.version, d.status, d.title, d.parents) for d in cold.select(DocumentFilter())
+    ]
+    assert warm.get("POL-1").status.value == "effective"  # type: ignore[union-attr]
+    (dated / "procedures/SOP-1-count.md").write_text(sop("1.2", "draft", "Edit"), encoding="utf-8")
+    assert AsOf.open(workspace_at(dated), "2026-03-15", whole=False).state.reused == 0  # stale
+    workspace_at(dated).vault.state  # noqa: B018 - today's load again, with the edit
+    edited = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert edited.state.reused == 1 and edited.get("SOP-1").steps[0].action.startswith("Count")
+
+
+def test_the_day_ends_at_midnight_and_timestamps_are_exact(dated: Path) -> None:
+    """Issue 14 (the vault on any date): the approval of 10 February 10:00 is in force on
+    10 February (a bare date is the whole day), not at 09:59:59, and is at 10:00:00."""
+    months = later(dated)
+    ws = workspace_at(dated)
+    assert AsOf.open(ws, "2026-02-10").commit.sha == months["feb"]
+    assert AsOf.open(ws, "2026-02-09").get("SOP-1").version == "1.0"
+    assert AsOf.open(ws, "2026-02-10T09:59:59Z").get("SOP-1").version == "1.0"
+    assert AsOf.open(ws, "2026-02-10T10:00:00+00:00").get("SOP-1").version == "1.1"
+    assert AsOf.open(ws, "2026-02-10T11:00:00+01:00").get("SOP-1").version == "1.1"
+
+
+def test_dates_outside_the_history_are_one_clear_line(dated: Path) -> None:
+    """Issue 14 (the vault on any date): before main's first commit, in the future, and
+    what is not a date at all."""
+    ws = workspace_at(dated)  # its clock says 2026-11-25
+    with pytest.raises(
+        NotInHistory,
+        match=r"^2025-12-31 is before the vault's history: main's first commit is \w{7}"
+        r" of 2026-01-10 09:00$",
+    ):
+        AsOf.open(ws, "2025-12-31")
+    with pytest.raises(NotInHistory, match=r"^2026-12-01 is in the future \(today is 2026-11-25\)"):
+        AsOf.open(ws, "2026-12-01")
+    with pytest.raises(AsOfError, match="is not a date; give a date"):
+        AsOf.open(ws, "last March")
+    with pytest.raises(AsOfError, match="not a real date"):
+        read_moment("2026-02-30")
+
+
+def test_show_answers_which_revision_who_approved_and_which_runs(dated: Path) -> None:
+    """Issue 14 (the vault on any date): SOP-1 in January is 1.0 approved by Bilal, and
+    the run started on 1.0 followed it; in February 1.1 by Carmen in proposal 2 with no
+    run; in March a text nobody approved, named by the commit that wrote it."""
+    ws = workspace_at(dated)
+    run = Runs(ws).start("SOP-1").run
+    months = later(dated)
+    ws = workspace_at(dated)
+    first = in_force(AsOf.open(ws, "2026-01-31"), "SOP-1")
+    assert (first.document.version, first.path) == ("1.0", "procedures/SOP-1-count.md")
+    assert first.revision is not None and first.revision.approvers[0].name == "Bilal Okafor"
+    assert [r.id for r in first.runs] == [run.id]
+    second = in_force(AsOf.open(ws, "2026-02-28"), "SOP-1")
+    assert second.revision is not None and second.revision.commit == months["feb"]
+    assert (second.revision.proposal, second.revision.approvers[0].name) == ("2", "Carmen Ruiz")
+    assert second.runs == []
+    third = in_force(AsOf.open(ws, "2026-03-31"), "SOP-1")
+    assert third.revision is None
+    assert third.changed_by is not None and third.changed_by.sha == months["mar"]
+    assert third.document.steps[0].action == "Count the empty pallets"
+
+
+def test_search_runs_over_the_text_of_the_date(dated: Path) -> None:
+    """Issue 14 (the vault on any date): a word only in the old text is found as of
+    January and not today; a word only in today's text is not found as of January; a
+    document added later is not found; an unchanged document comes from the live index."""
+    later(dated)
+    ws = workspace_at(dated)
+    january = AsOf.open(ws, "2026-01-20")
+    assert [h.id for h in search_as_of(january, "weekly").hits] == ["POL-1"]
+    assert ws.vault.search("weekly").hits == ()
+    assert search_as_of(january, "empty").hits == ()
+    assert search_as_of(january, "scanner").hits == ()
+    assert [h.id for h in ws.vault.search("scanner").hits] == ["WI-1"]
+    assert [h.id for h in search_as_of(january, "twice").hits] == ["SOP-1"]
+    march = AsOf.open(ws, "2026-03-15")
+    assert [h.id for h in search_as_of(march, "scanner").hits] == ["WI-1"]  # unchanged since
+
+
+def test_the_past_is_read_only_and_nothing_is_written(dated: Path) -> None:
+    """Issue 14 (the vault on any date): reading a date changes no file, no ref and not
+    git's index; every writer is refused with one line."""
+    later(dated)
+    (dated / "procedures/SOP-1-count.md").write_text(sop("1.2", "draft", "Count"), encoding="utf-8")
+
+    def fingerprint() -> tuple[str, ...]:
+        def git(*args: str) -> str:
+            quiet = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # this status writes nothing
+            return subprocess.run(
+                ["git", "-C", str(dated), *args], capture_output=True, text=True, env=quiet
+            ).stdout
+
+        index = dated / ".git" / "index"
+        return (
+            git("status", "--porcelain"),
+            git("show-ref"),
+            str(index.stat().st_mtime_ns),
+            (dated / "procedures/SOP-1-count.md").read_text(),
+        )
+
+    before = fingerprint()
+    ws = Workspace.open(dated)
+    past = AsOf.open(ws, "2026-01-20")
+    past.state  # noqa: B018
+    in_force(past, "SOP-1")
+    search_as_of(past, "pallets")
+    assert fingerprint() == before
+    with pytest.raises(
+        ReadOnly, match=r"^cannot propose: this is the vault as of 2026-01-20 \(read only\)"
+    ):
+        past.must_be_writable("propose")
+    assert datetime.now(UTC) > past.moment.until
