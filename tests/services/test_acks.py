@@ -10,7 +10,7 @@ import pytest
 
 from sopvault.errors import DocumentNotFound
 from sopvault.model.ack import AckState
-from sopvault.services.acks import AckRefused, Acknowledgements
+from sopvault.services.acks import Acknowledgements, AckRefused
 from sopvault.services.review.control import DocumentControl
 from tests.conftest import act_as, workspace_at
 
