@@ -133,3 +133,16 @@ class TrainingEntry:
         if self.current is not None and self.acknowledged is not None:
             return AckState.DONE if self.must_read else AckState.NOT_REQUIRED
         return AckState.OWED if self.must_read and self.current else AckState.NOT_REQUIRED
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The person acting (git's identity, one of ``[people]``) against one document's
+    current revision, for the reader's prompt: whether they must read it and their first
+    acknowledgement of that revision (None: not acknowledged)."""
+
+    doc_id: str
+    version: str
+    person: Person
+    must_read: bool
+    ack: Ack | None = None

@@ -19,13 +19,23 @@ from collections.abc import Iterable
 from sopvault.core.ackfile import AckFileError, loads
 from sopvault.core.config import CONFIG_FILE
 from sopvault.errors import DocumentNotFound
-from sopvault.model.ack import Ack, AckState, AckStatus, Current, Owed, Standing, TrainingEntry
+from sopvault.model.ack import (
+    Ack,
+    AckState,
+    AckStatus,
+    Current,
+    Owed,
+    Reading,
+    Standing,
+    TrainingEntry,
+)
 from sopvault.model.config import Person
 from sopvault.services.ackmain import MainView, main_view, readers_of
 from sopvault.services.ackrecord import AckRecorder, AckRefused
 from sopvault.services.review.common import in_force_by_default, parse_config_bytes
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
+from sopvault.store.git.repo import GitError
 
 __all__ = ["AckRefused", "Acknowledgements", "latest", "version_key"]
 
@@ -155,6 +165,30 @@ class Acknowledgements:
                 )
             )
         return entries
+
+    def reading(self, doc_id: str) -> Reading | None:
+        """The person git names against ``doc_id``'s current revision (the reader's
+        prompt): None outside git, without a current revision, or when git's e-mail is
+        not one of ``[people]`` (or git names nobody). Reads main again when it moved
+        since the last call. Raises GitError when git cannot read main."""
+        repo = self.ws.repo
+        if repo is None:
+            return None
+        if self._view is not None and repo.rev(self.ws.main_ref) != self._view.tip:
+            self.refresh()
+        current = self.current(doc_id)
+        if current is None:
+            return None
+        try:
+            email = repo.identity().email.lower()
+        except GitError:
+            return None  # git names nobody here: nobody to prompt
+        person = next((p for p in self.people() if (p.email or "").lower() == email), None)
+        if person is None:
+            return None
+        mine = self.acks_of(email, doc_id, current.version)
+        must = bool(readers_of(current, [person]))
+        return Reading(doc_id, current.version, person, must, mine[0] if mine else None)
 
     # ---- acknowledging --------------------------------------------------------------
 
