@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from sopvault.core.config import CONFIG_FILE
 from sopvault.errors import DocumentNotFound
@@ -143,7 +143,7 @@ class Acknowledgements:
     def record_of(self, person: Person) -> list[TrainingEntry]:
         """``person``'s training record: every document they must read (its current
         revision) and every document they ever acknowledged, with all their
-        acknowledgements of it, oldest first, by document id."""
+        acknowledgements of it, revision by revision (oldest first within one), by document id."""
         view = self.view()
         mine: dict[str, list[Ack]] = {}
         paths = [rel for _, rel in view.acks_of(person.email)]
@@ -157,7 +157,7 @@ class Acknowledgements:
         entries = []
         for doc_id in sorted(must | set(mine)):
             current = view.current_of(doc_id)
-            acks = tuple(sorted(mine.get(doc_id, []), key=lambda a: (a.at, a.path)))
+            acks = tuple(sorted(mine.get(doc_id, []), key=_in_order))
             entries.append(
                 TrainingEntry(
                     doc_id,
@@ -215,14 +215,14 @@ class Acknowledgements:
 
     def acks_of(self, email: str, doc_id: str, version: str | None = None) -> list[Ack]:
         """The acknowledgements by ``email`` of ``doc_id`` (of ``version`` when given), as
-        main holds them, oldest first."""
+        main holds them, revision by revision, oldest first."""
         view = self.view()
         paths = [
             rel
             for name, rel in view.acks_of(email)
             if name.doc_id == doc_id and (version is None or name.version == version)
         ]
-        return sorted(self._read(paths), key=lambda a: (a.at, a.path))
+        return sorted(self._read(paths), key=_in_order)
 
     def _paths(self, doc_id: str, version: str) -> list[str]:
         return [
@@ -255,6 +255,11 @@ def latest(versions: Iterable[str]) -> str | None:
 def version_key(version: str) -> tuple[tuple[int, str], ...]:
     """A sort key comparing versions part by part, numbers as numbers."""
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+
+
+def _in_order(ack: Ack) -> tuple[tuple[tuple[int, str], ...], datetime, str]:
+    """Revision by revision, then oldest first: clocks of two clones may disagree."""
+    return (version_key(ack.version), ack.at, ack.path)
 
 
 def _is(person: Person, ack: Ack) -> bool:
