@@ -169,6 +169,18 @@ class Acknowledgements:
             )
         return entries
 
+    def me(self) -> Person | None:
+        """The person of ``[people]`` git names (``user.email``, case ignored), None when
+        git names nobody or someone not in ``[people]`` (``due --mine``, the reader)."""
+        repo = self.ws.repo
+        if repo is None:
+            return None
+        try:
+            email = repo.identity().email.lower()
+        except GitError:
+            return None
+        return next((p for p in self.people() if (p.email or "").lower() == email), None)
+
     def reading(self, doc_id: str) -> Reading | None:
         """The person git names against ``doc_id``'s current revision (the reader's
         prompt): None outside git, without a current revision, or when git's e-mail is
@@ -182,14 +194,10 @@ class Acknowledgements:
         current = self.current(doc_id)
         if current is None:
             return None
-        try:
-            email = repo.identity().email.lower()
-        except GitError:
-            return None  # git names nobody here: nobody to prompt
-        person = next((p for p in self.people() if (p.email or "").lower() == email), None)
-        if person is None:
+        person = self.me()
+        if person is None or person.email is None:
             return None
-        mine = self.acks_of(email, doc_id, current.version)
+        mine = self.acks_of(person.email, doc_id, current.version)
         must = bool(readers_of(current, [person]))
         return Reading(doc_id, current.version, person, must, mine[0] if mine else None)
 

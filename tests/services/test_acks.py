@@ -96,8 +96,13 @@ def test_a_second_ack_of_one_revision_is_refused_saying_when(
 
 
 def test_someone_not_in_people_is_refused(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 14 (acknowledgements): an identity not in [people] acknowledges nothing."""
+    """Issue 14 (acknowledgements): an identity not in [people] acknowledges nothing; `me`
+    is the [people] entry git's e-mail names, None for a stranger."""
+    act_as(monkeypatch, "Carmen Ruiz")
+    me = acks(demo_path).me()
+    assert me is not None and me.handle == "carmen"
     act_as(monkeypatch, "Zoe Stranger")
+    assert acks(demo_path).me() is None
     with pytest.raises(AckRefused, match="not among \\[people\\]"):
         acks(demo_path).record("SOP-003")
 
