@@ -10,11 +10,13 @@ from textual.binding import Binding
 
 from sopvault.cli.app import COMMANDS, cli
 from sopvault.tui.app import SopVaultApp
+from sopvault.tui.dialogs.acknowledge import AcknowledgeScreen
 from sopvault.tui.dialogs.asof import AsOfScreen
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.propose import ProposeScreen
 from sopvault.tui.dialogs.text import TextScreen
+from sopvault.tui.screens.acknowledging import AcknowledgingScreen
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.help import KEYS, HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
@@ -81,7 +83,7 @@ def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     doc = (DOCS / "tui.md").read_text(encoding="utf-8")
     owners = (SopVaultApp, BrowseScreen, DocTree, FilterScreen, HelpScreen, HistoryScreen)
     owners += (ReviewsScreen, ProposeScreen, CommentScreen, RunScreen, RunsScreen, TextScreen)
-    owners += (SearchScreen, AsOfScreen, PastDates)
+    owners += (SearchScreen, AsOfScreen, PastDates, AcknowledgingScreen, AcknowledgeScreen)
     for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
             key = SHOWN_AS.get(key, key)

@@ -27,6 +27,7 @@ from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.second_run import SecondRunScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.notices import notice
+from sopvault.tui.screens.acknowledging import AcknowledgingScreen
 from sopvault.tui.screens.past import PastDates
 from sopvault.tui.widgets.asof_banner import AsOfBanner
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
@@ -38,7 +39,7 @@ from sopvault.tui.workers import background, deliver
 NO_GIT = "not in git: history, reviews and sync are unavailable"
 
 
-class BrowseScreen(PastDates):
+class BrowseScreen(PastDates, AcknowledgingScreen):
     """Loads the vault in a thread worker so the first screen never waits on the disk.
 
     ``control`` and ``runs`` make (or return) the app's services; they are called in
@@ -177,6 +178,7 @@ class BrowseScreen(PastDates):
         except NeedsGit:
             return  # outside git there is no approved text to compare with
         deliver(self, msg.StandingRead(doc_id, standing))
+        self.read_acknowledgement(doc_id)
 
     def on_document_read(self, event: msg.DocumentRead) -> None:
         """Show the document read in the reading pane."""
