@@ -1,0 +1,195 @@
+"""What is due, gathered: reviews coming up, proposals waiting, acknowledgements owed and
+open runs with the steps that fall to the acting person (``sopvault due``, the dashboard).
+
+Fast on a large vault by design: documents come from the load cache (main's text is read
+from git only for the few files whose working copy differs from main), runs from the runs
+cache, proposals from their refs; no history walk, no search index.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sopvault.core import due as rules
+from sopvault.core.parse import parse_text
+from sopvault.errors import SopvaultError
+from sopvault.model.config import Person
+from sopvault.model.control import Identity
+from sopvault.model.document import Document
+from sopvault.model.due import DueReport, ProposalDue, ReviewDue, RunDue, StepDue
+from sopvault.model.run import Run
+from sopvault.services.review.control import DocumentControl
+from sopvault.services.runs import Runs
+from sopvault.services.workspace import Workspace
+from sopvault.store.git import diffs
+
+DEFAULT_WITHIN = 30  # days ahead a review counts as coming up
+DEFAULT_STALE = 7  # days a proposal may wait before it is overdue
+
+
+class Due:
+    """What is due on one workspace, for the acting person (git's ``user.email`` matched
+    to ``[people]``). ``control`` and ``runs`` are the caller's services when it has them
+    (the TUI's), made here otherwise."""
+
+    def __init__(
+        self, ws: Workspace, control: DocumentControl | None = None, runs: Runs | None = None
+    ) -> None:
+        self.ws = ws
+        self._control = control
+        self.runs = runs or Runs(ws)
+
+    def report(
+        self, *, within: int = DEFAULT_WITHIN, stale: int = DEFAULT_STALE, mine: bool = False
+    ) -> DueReport:
+        """The four lists, each sorted by deadline then key, deterministic for a given
+        clock. ``within``: days ahead for reviews; ``stale``: days a proposal may wait;
+        ``mine``: only the reviews I own, the proposals I may approve (or made, once
+        stale) and the runs I started or fill a role in. What cannot be read (no git, a
+        broken run file) is a note, never a failure; raises SopvaultError only when the
+        vault itself cannot be loaded."""
+        now, today = self.ws.now(), self.ws.today
+        report = DueReport(today, now, within, stale, mine, None)
+        report.me = self._me(report.notes)
+        person = self._person(report.me)
+        report.reviews = self._reviews(today, within, mine, person, report)
+        report.proposals = self._proposals(now, stale, mine, report)
+        report.acknowledgements = None  # pending: the acknowledgements service
+        report.runs = self._runs(now, mine, person, report)
+        return report
+
+    # ---- who -------------------------------------------------------------------------
+
+    def _me(self, notes: list[str]) -> Identity | None:
+        if self.ws.repo is None:
+            notes.append("not in git: proposals are not listed and nobody is 'me'")
+            return None
+        try:
+            return self.ws.identity()
+        except SopvaultError as err:
+            notes.append(str(err))
+            return None
+
+    def _person(self, me: Identity | None) -> Person | None:
+        """The ``[people]`` entry with my e-mail (None when I am not listed)."""
+        if me is None:
+            return None
+        return next(
+            (
+                p
+                for p in self.ws.vault.config.people.values()
+                if p.email and p.email.lower() == me.email.lower()
+            ),
+            None,
+        )
+
+    # ---- reviews ---------------------------------------------------------------------
+
+    def _reviews(
+        self, today: date, within: int, mine: bool, person: Person | None, report: DueReport
+    ) -> list[ReviewDue]:
+        found = []
+        for doc in self.main_documents(report.notes):
+            item = rules.review_due(doc, today, within)
+            if item is None or (mine and not rules.names_person(doc.owner, person, report.me)):
+                continue
+            found.append(item)
+        return sorted(found, key=lambda r: (r.next_review, r.doc_id))
+
+    def main_documents(self, notes: list[str]) -> list[Document]:
+        """The documents as main holds them: the loaded working copy, except the few files
+        that differ from main (edited, proposed, new or removed here), which are read from
+        main's commit. Without git (or a main with no commits) the working copy."""
+        docs = self.ws.vault.state.documents
+        repo = self.ws.repo
+        tip = repo.rev(self.ws.main_ref) if repo is not None else None
+        if repo is None or tip is None:
+            return list(docs.values())
+        scope = self.ws.prefix or "."
+        changed = set(diffs.changed_since(repo, tip, scope)) | set(diffs.untracked(repo, scope))
+        if not changed:
+            return list(docs.values())
+        kept = {i: d for i, d in docs.items() if self.ws.repo_path(d.path) not in changed}
+        paths = sorted(p for p in changed if self.ws.is_document(p))
+        for path, data in zip(paths, repo.blobs([f"{tip}:{p}" for p in paths]), strict=True):
+            rel = self.ws.vault_path(path)
+            if data is None or rel is None:
+                continue  # not on main: a new file, or one moved here
+            doc = parse_text(rel, data.decode("utf-8", "replace")).document
+            if doc is not None:
+                kept.setdefault(doc.id, doc)
+        return list(kept.values())
+
+    # ---- proposals -------------------------------------------------------------------
+
+    def control(self) -> DocumentControl:
+        """The document control service (made on first use; NoRepository without git)."""
+        if self._control is None:
+            self._control = DocumentControl(self.ws)
+        return self._control
+
+    def _proposals(
+        self, now: datetime, stale: int, mine: bool, report: DueReport
+    ) -> list[ProposalDue]:
+        if self.ws.repo is None or self.ws.repo.rev(self.ws.main_ref) is None:
+            return []
+        control = self.control()
+        me = report.me
+        found = []
+        for prop in control.proposals.listing():
+            for_me = me is not None and control.approvals.check_approver(prop, me) is None
+            item = rules.proposal_due(prop, _moment(prop.date, now), now, stale, for_me)
+            mine_too = me is not None and prop.author.same_as(me) and item.overdue
+            if for_me or (item.overdue and (mine_too or not mine)):
+                found.append(item)
+        return sorted(found, key=lambda p: (p.deadline, p.number))
+
+    # ---- runs ------------------------------------------------------------------------
+
+    def _runs(
+        self, now: datetime, mine: bool, person: Person | None, report: DueReport
+    ) -> list[RunDue]:
+        listing = self.runs.listing(open_only=True)
+        for problem in listing.problems:
+            report.notes.append(f"cannot read {problem}")
+        me = report.me
+        found = []
+        for summary in listing.runs:
+            try:
+                run = self.runs.load(summary.id)
+            except SopvaultError as err:
+                report.notes.append(f"run {summary.id}: {err}")
+                continue
+            roles = rules.my_roles(run, person, me)
+            started = rules.names_person(run.started_by, person, me)
+            if mine and not (roles or started):
+                continue
+            steps = self._my_steps(run, roles, now, report.notes)
+            found.append(rules.run_due(summary, now, steps, mine=bool(roles or started)))
+        far = datetime.max.replace(tzinfo=UTC)
+        return sorted(found, key=lambda r: (r.deadline or far, r.started_at, r.run_id))
+
+    def _my_steps(
+        self, run: Run, roles: set[str], now: datetime, notes: list[str]
+    ) -> list[StepDue]:
+        """The pending steps of ``run`` that fall to my roles, by the text it follows."""
+        if not roles:
+            return []
+        try:
+            doc = self.runs.document(run)
+        except SopvaultError as err:
+            notes.append(f"run {run.id}: {err}")
+            return []
+        step_roles = {i: s.role for i, s in enumerate(doc.steps, start=1) if s.role}
+        return rules.steps_for(run, step_roles, roles, now)
+
+
+def _moment(iso: str, fallback: datetime) -> datetime:
+    """An ISO 8601 author date as an aware UTC datetime (``fallback`` when unreadable)."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return fallback
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
