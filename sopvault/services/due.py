@@ -8,20 +8,37 @@ cache, proposals from their refs; no history walk, no search index.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sopvault.core import due as rules
 from sopvault.core.parse import parse_text
 from sopvault.errors import SopvaultError
 from sopvault.model.config import Person
-from sopvault.model.control import Identity
+from sopvault.model.control import Identity, ProposalState
 from sopvault.model.document import Document
 from sopvault.model.due import DueReport, ProposalDue, ReviewDue, RunDue, StepDue
 from sopvault.model.run import Run
-from sopvault.services.review.control import DocumentControl
-from sopvault.services.runs import Runs
+from sopvault.services.runfiles import parse
+from sopvault.services.runlist import list_runs
 from sopvault.services.workspace import Workspace
-from sopvault.store.git import diffs
+from sopvault.store.git import diffs, refs
+
+if TYPE_CHECKING:  # made only when needed: `due` on a vault with no proposal loads less
+    from sopvault.services.review.control import DocumentControl
+    from sopvault.services.runs import Runs
+
+
+@dataclass(frozen=True)
+class FromMain:
+    """What differs from main here: repository paths, and main's text of the documents
+    among them (parsed)."""
+
+    changed: set[str]
+    documents: list[Document]
+
 
 DEFAULT_WITHIN = 30  # days ahead a review counts as coming up
 DEFAULT_STALE = 7  # days a proposal may wait before it is overdue
@@ -37,7 +54,7 @@ class Due:
     ) -> None:
         self.ws = ws
         self._control = control
-        self.runs = runs or Runs(ws)
+        self._runs = runs
 
     def report(
         self, *, within: int = DEFAULT_WITHIN, stale: int = DEFAULT_STALE, mine: bool = False
@@ -50,12 +67,19 @@ class Due:
         vault itself cannot be loaded."""
         now, today = self.ws.now(), self.ws.today
         report = DueReport(today, now, within, stale, mine, None)
-        report.me = self._me(report.notes)
+        # The load (Python work, mostly from the cache) runs beside the git questions (time
+        # spent waiting on git's processes): on a large vault both take about as long.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            loading = pool.submit(lambda: self.ws.vault.state)
+            report.me = self._me(report.notes)
+            from_main = self._from_main()
+            report.proposals = self._proposals(now, stale, mine, report)
+            loading.result()
         person = self._person(report.me)
-        report.reviews = self._reviews(today, within, mine, person, report)
-        report.proposals = self._proposals(now, stale, mine, report)
+        docs = self.main_documents(from_main)
+        report.reviews = self._reviews(docs, today, within, mine, person, report.me)
         report.acknowledgements = None  # pending: the acknowledgements service
-        report.runs = self._runs(now, mine, person, report)
+        report.runs = self._open_runs(now, mine, person, report)
         return report
 
     # ---- who -------------------------------------------------------------------------
@@ -86,38 +110,53 @@ class Due:
     # ---- reviews ---------------------------------------------------------------------
 
     def _reviews(
-        self, today: date, within: int, mine: bool, person: Person | None, report: DueReport
+        self,
+        docs: list[Document],
+        today: date,
+        within: int,
+        mine: bool,
+        person: Person | None,
+        me: Identity | None,
     ) -> list[ReviewDue]:
         found = []
-        for doc in self.main_documents(report.notes):
+        for doc in docs:
             item = rules.review_due(doc, today, within)
-            if item is None or (mine and not rules.names_person(doc.owner, person, report.me)):
+            if item is None or (mine and not rules.names_person(doc.owner, person, me)):
                 continue
             found.append(item)
         return sorted(found, key=lambda r: (r.next_review, r.doc_id))
 
-    def main_documents(self, notes: list[str]) -> list[Document]:
-        """The documents as main holds them: the loaded working copy, except the few files
-        that differ from main (edited, proposed, new or removed here), which are read from
-        main's commit. Without git (or a main with no commits) the working copy."""
-        docs = self.ws.vault.state.documents
+    def _from_main(self) -> FromMain | None:
+        """The repository paths whose working copy differs from main (edited, proposed,
+        new or removed here), with main's documents among them; None without git or
+        before main's first commit. Only git is asked (the load may run meanwhile)."""
         repo = self.ws.repo
         tip = repo.rev(self.ws.main_ref) if repo is not None else None
         if repo is None or tip is None:
-            return list(docs.values())
+            return None
         scope = self.ws.prefix or "."
         changed = set(diffs.changed_since(repo, tip, scope)) | set(diffs.untracked(repo, scope))
-        if not changed:
-            return list(docs.values())
-        kept = {i: d for i, d in docs.items() if self.ws.repo_path(d.path) not in changed}
         paths = sorted(p for p in changed if self.ws.is_document(p))
+        found = []
         for path, data in zip(paths, repo.blobs([f"{tip}:{p}" for p in paths]), strict=True):
             rel = self.ws.vault_path(path)
             if data is None or rel is None:
                 continue  # not on main: a new file, or one moved here
             doc = parse_text(rel, data.decode("utf-8", "replace")).document
             if doc is not None:
-                kept.setdefault(doc.id, doc)
+                found.append(doc)
+        return FromMain(changed, found)
+
+    def main_documents(self, from_main: FromMain | None) -> list[Document]:
+        """The documents as main holds them: the loaded working copy, except the files
+        that differ from main, taken from main's commit (``from_main``; None: the working
+        copy as it is)."""
+        docs = self.ws.vault.state.documents
+        if from_main is None or not from_main.changed:
+            return list(docs.values())
+        kept = {i: d for i, d in docs.items() if self.ws.repo_path(d.path) not in from_main.changed}
+        for doc in from_main.documents:
+            kept.setdefault(doc.id, doc)
         return list(kept.values())
 
     # ---- proposals -------------------------------------------------------------------
@@ -125,14 +164,27 @@ class Due:
     def control(self) -> DocumentControl:
         """The document control service (made on first use; NoRepository without git)."""
         if self._control is None:
+            from sopvault.services.review.control import DocumentControl
+
             self._control = DocumentControl(self.ws)
         return self._control
+
+    def runs(self) -> Runs:
+        """The Runs service, for the text a run follows (made on first use)."""
+        if self._runs is None:
+            from sopvault.services.runs import Runs
+
+            self._runs = Runs(self.ws)
+        return self._runs
 
     def _proposals(
         self, now: datetime, stale: int, mine: bool, report: DueReport
     ) -> list[ProposalDue]:
-        if self.ws.repo is None or self.ws.repo.rev(self.ws.main_ref) is None:
+        repo = self.ws.repo
+        if repo is None or repo.rev(self.ws.main_ref) is None:
             return []
+        if not refs.listing(repo, ProposalState.OPEN):
+            return []  # the usual morning: nothing to read, nothing more to load
         control = self.control()
         me = report.me
         found = []
@@ -146,18 +198,19 @@ class Due:
 
     # ---- runs ------------------------------------------------------------------------
 
-    def _runs(
+    def _open_runs(
         self, now: datetime, mine: bool, person: Person | None, report: DueReport
     ) -> list[RunDue]:
-        listing = self.runs.listing(open_only=True)
+        vault = self.ws.vault
+        listing = list_runs(vault, open_only=True)
         for problem in listing.problems:
             report.notes.append(f"cannot read {problem}")
         me = report.me
         found = []
         for summary in listing.runs:
             try:
-                run = self.runs.load(summary.id)
-            except SopvaultError as err:
+                run = parse((vault.root / summary.file).read_text(encoding="utf-8"), summary.file)
+            except (SopvaultError, OSError, UnicodeDecodeError) as err:
                 report.notes.append(f"run {summary.id}: {err}")
                 continue
             roles = rules.my_roles(run, person, me)
@@ -176,7 +229,7 @@ class Due:
         if not roles:
             return []
         try:
-            doc = self.runs.document(run)
+            doc = self.runs().document(run)
         except SopvaultError as err:
             notes.append(f"run {run.id}: {err}")
             return []

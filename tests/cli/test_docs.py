@@ -15,6 +15,7 @@ from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.propose import ProposeScreen
 from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.screens.browse import BrowseScreen
+from sopvault.tui.screens.dashboard import DashboardScreen
 from sopvault.tui.screens.help import KEYS, HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
 from sopvault.tui.screens.reviews import ReviewsScreen
@@ -74,7 +75,7 @@ def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     doc = (DOCS / "tui.md").read_text(encoding="utf-8")
     owners = (SopVaultApp, BrowseScreen, DocTree, FilterScreen, HelpScreen, HistoryScreen)
     owners += (ReviewsScreen, ProposeScreen, CommentScreen, RunScreen, RunsScreen, TextScreen)
-    owners += (SearchScreen,)
+    owners += (SearchScreen, DashboardScreen)
     for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
             assert f"`{key}`" in doc or f"(`{key}`)" in doc, f"{owner.__name__}: {key}"

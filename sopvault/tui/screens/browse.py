@@ -55,6 +55,7 @@ class BrowseScreen(Screen[None]):
         Binding("c", "propose", "Propose", show=False),
         Binding("o", "open_runs", "Open runs", show=False),
         Binding("s", "sync", "Sync", show=False),
+        Binding("d", "app.dashboard", "Due", show=False),
     ]
 
     def __init__(
@@ -182,7 +183,10 @@ class BrowseScreen(Screen[None]):
         self.query_one(DocView).show_standing(event.doc_id, event.standing)
 
     def reveal(self, doc_id: str) -> None:
-        """Show a document chosen elsewhere (search): select it in the tree and open it."""
+        """Show a document chosen elsewhere (search, the dashboard), now or once loaded."""
+        if self.loaded is None:
+            self._reopen = doc_id
+            return
         tree = self.query_one(DocTree)
         if tree.active_filter != DocumentFilter() and self.loaded is not None:
             tree.show_state(self.loaded.state, DocumentFilter())  # the filter may hide it

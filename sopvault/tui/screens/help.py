@@ -29,6 +29,7 @@ KEYS = [
     ("k", "run the document as a checklist, step by step (recorded in git)"),
     ("o", "open runs: resume one"),
     ("s", "sync with the team's git server; shows what came in"),
+    ("d", "what is due: reviews, proposals, acknowledgements, runs (t there: the tree)"),
     ("?", "this help"),
     ("Escape", "close this help or a dialog"),
     ("q", "quit"),
