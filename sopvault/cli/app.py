@@ -45,6 +45,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "history": ("review", "history", "approved revisions of a document, newest first"),
     "diff": ("review", "diff", "what changed between two revisions of a document"),
     "restore": ("review", "restore", "propose bringing back an old version's text"),
+    "ack": ("acks", "ack", "record that you have read and understood a document's revision"),
+    "acks": ("acks", "acks", "who has acknowledged a document and who must; --person: a record"),
     "sync": ("sync", "sync", "fetch, bring main up to date, push; report what came in"),
     "demo": ("review", "demo", "create a copy of the sample vault with a git history"),
     "run": ("runs", "run", "walk a procedure step by step at a line prompt"),

@@ -238,6 +238,7 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
                 "checked": report.checked,
                 "unverifiable_signatures": report.unverifiable_signatures,
                 "legacy": report.legacy,
+                "acknowledgements": report.acks,
                 "violations": [
                     {
                         "commit": v.commit,
@@ -270,6 +271,8 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
         )
     verdict = counted(len(report.violations), "violation") if report.violations else "ok"
     checked = counted(report.checked, "document change")
+    if report.acks:
+        checked += f", {counted(report.acks, 'acknowledgement')}"
     read = counted(report.commits, "commit")
     say(f"verify: {read} read, {checked} checked on {rev or control.ws.main}: {verdict}", err=True)
     return EXIT_FAILURE if report.violations else EXIT_OK

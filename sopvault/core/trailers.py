@@ -30,6 +30,10 @@ RUN_STATE = "Run-State"
 # ``SOP-Blob: <reviewed blob> <landed blob> <vault path>``: the content a landing ties to
 # its sign-off, one per controlled file the proposal changed (ZERO ids for a deletion).
 SOP_BLOB = "SOP-Blob"
+# An acknowledgement's commit: ``SOP-Ack: <document id>``, ``SOP-Version: <version>`` and
+# ``Acknowledged-by: Name <email>`` (who read and understood it, Part 11 §11.50).
+ACK = "SOP-Ack"
+ACKNOWLEDGED_BY = "Acknowledged-by"
 
 
 def trailer_block(pairs: Iterable[tuple[str, str]]) -> str:

@@ -47,6 +47,12 @@ class Refusal(StrEnum):
     # a sign-off typed into a plain commit once votes are kept in history (Trust §4)
     VOTES_MISSING = "sign-off without its votes"
     TRACKED_STATE = "local state committed"  # a cache or index file on main (Trust §3)
+    # Acknowledgements (issue 14): an ack file is added once, alone, by the person it names.
+    FORGED_ACK = "forged acknowledgement"
+    ACK_CHANGED = "acknowledgement changed"
+    ACK_NOT_APPROVED = "acknowledged revision not approved"
+    ACK_NOT_ALONE = "acknowledgement commit changes other files"
+    ACK_UNREADABLE = "not an acknowledgement"
 
 
 @dataclass(frozen=True)
@@ -149,13 +155,15 @@ class Violation:
 class VerifyReport:
     """The audit of main: commits read, changes to controlled files checked, what failed,
     and how many signatures git could not verify (no key at hand); ``legacy`` counts
-    sign-offs made before votes were kept in history, judged by their trailers alone."""
+    sign-offs made before votes were kept in history, judged by their trailers alone;
+    ``acks`` the acknowledgements checked."""
 
     commits: int = 0
     checked: int = 0
     violations: list[Violation] = field(default_factory=list)
     unverifiable_signatures: int = 0
     legacy: int = 0
+    acks: int = 0  # acknowledgements checked (issue 14)
 
 
 @dataclass(frozen=True)

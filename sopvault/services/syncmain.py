@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sopvault.core.trailers import (
+    ACK,
     PROPOSAL,
     PROPOSAL_COMMIT,
     REVIEWED_BY,
     RUN_ID,
+    SOP_VERSION,
     has_trailer,
     identities_of,
     pairs_of,
@@ -126,11 +128,15 @@ def _same_files(repo: Repo, commit: Commit, tree: str, where: str) -> None:
 def incoming(
     repo: Repo, old_main: str, theirs: str, my_email: str, report: SyncReport, runs: str
 ) -> None:
-    """What the server's main brought: approved revisions, and runs recorded by others
-    (``runs``: the repository path of the vault's ``runs/``; see
+    """What the server's main brought: approved revisions, acknowledgements and runs
+    recorded by others (``runs``: the repository path of the vault's ``runs/``; see
     ``syncruns.runs_brought``)."""
     for commit in reversed(repo.log(f"{old_main}..{theirs}", first_parent=True)):
         trailers = commit.trailers
+        acked = pairs_of(trailers, ACK)
+        if acked and commit.author.email.lower() != my_email.lower():
+            version = (pairs_of(trailers, SOP_VERSION) or ["?"])[0]
+            report.acks_in.append(f"{commit.author.name} acknowledged {acked[0]} {version}")
         if has_trailer(trailers, REVIEWED_BY) and not has_trailer(trailers, RUN_ID):
             approvers = ", ".join(a.name for a in identities_of(trailers, REVIEWED_BY))
             docs = versions_label(versions_of(trailers)) or commit.subject

@@ -89,6 +89,7 @@ class SyncReport:
     url: str
     revisions_in: list[str] = field(default_factory=list)
     runs_in: list[str] = field(default_factory=list)
+    acks_in: list[str] = field(default_factory=list)
     waiting_for_me: list[str] = field(default_factory=list)
     decided_elsewhere: list[str] = field(default_factory=list)
     landed_here: list[str] = field(default_factory=list)
@@ -103,6 +104,7 @@ class SyncReport:
         return (
             ("new approved revisions", self.revisions_in),
             ("runs recorded by others", self.runs_in),
+            ("acknowledged by others (read and understood)", self.acks_in),
             ("proposals waiting for your review", self.waiting_for_me),
             ("your proposals decided elsewhere", self.decided_elsewhere),
             ("landed by this sync (enough approvals met)", self.landed_here),

@@ -17,7 +17,7 @@ from sopvault.errors import InvalidId, VaultNotFound
 from sopvault.model.finding import Finding, Severity
 
 # Folders under the vault that hold things other than documents.
-EXCLUDED_DIRS = frozenset({"runs", "templates", ".sopvault"})
+EXCLUDED_DIRS = frozenset({"runs", "templates", ".sopvault", "acks"})
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,9 @@ class DialogScreen(ModalScreen[ResultType], TypingKeysScreen[ResultType]):
     async def action_dialog_quit(self) -> None:
         """Quit, from a dialog."""
         await self.action_typing_quit()
+
+
+# Acknowledge the shown document's current revision, "read and understood" (issue 14):
+# the reader's key, shared by every screen that shows what a person owes. Not in the
+# footer (the reader's prompt names it, and so does the help).
+ACKNOWLEDGE = Binding("a", "acknowledge", "Acknowledge", show=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich.console import RenderableType
 from textual.message import Message
 
+from sopvault.model.ack import Ack, Reading
 from sopvault.model.control import LocalEdit, Proposal, Standing
 from sopvault.model.document import Document
 from sopvault.model.due import DueReport
@@ -177,3 +178,23 @@ class Proposed(Message):
     """A proposal was made from the propose dialog."""
 
     proposal: Proposal
+
+
+# ---- acknowledgements (issue 14) -------------------------------------------------------
+
+
+@dataclass
+class AckRead(Message):
+    """Where the person acting stands on the shown document's current revision (None:
+    nothing to acknowledge, or not one of ``[people]``)."""
+
+    doc_id: str
+    reading: Reading | None
+
+
+@dataclass
+class Acknowledged(Message):
+    """An acknowledgement was committed on main; ``reading`` is the prompt's new state."""
+
+    ack: Ack
+    reading: Reading | None

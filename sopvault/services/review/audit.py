@@ -21,6 +21,7 @@ from sopvault.core.trailers import (
 from sopvault.model.config import VaultConfig
 from sopvault.model.control import Refusal, VerifyReport, Violation, Vote
 from sopvault.services.localstate import state_violations
+from sopvault.services.review.ackaudit import AckAudit
 from sopvault.services.review.common import (
     Scope,
     Unverifiable,
@@ -95,6 +96,8 @@ class Audit(Scope):
         for item in reversed(todo):
             self._check(item, texts, configs, report)
         report.violations.extend(state_violations(self.ws, tip, commits))
+        found, report.acks = AckAudit(self.ws).check(commits)
+        report.violations.extend(found)
         return report
 
     def _tip(self, rev: str | None) -> str:

@@ -27,6 +27,7 @@ KEYS = [
     ("c", "propose your local edits for review (summary, minor or major)"),
     ("i", "reviews inbox: approve (a) or reject (x) open proposals"),
     ("k", "run the document as a checklist, step by step (recorded in git)"),
+    ("a", "acknowledge the document's current revision: you have read and understood it"),
     ("o", "open runs: resume one"),
     ("s", "sync with the team's git server; shows what came in"),
     ("d", "what is due: reviews, proposals, acknowledgements, runs (t there: the tree)"),

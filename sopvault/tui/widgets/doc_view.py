@@ -9,11 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+from sopvault.model.ack import Reading
 from sopvault.model.control import Standing
 from sopvault.model.document import Document
 from sopvault.model.finding import Finding, Severity
+from sopvault.render.acks import reading_line
 from sopvault.render.rich import metadata_table, standing_line, steps_renderable
 from sopvault.render.safetext import inert, inert_line
+from sopvault.tui.keys import ACKNOWLEDGE
 from sopvault.tui.notices import notice
 
 
@@ -25,11 +28,14 @@ class DocView(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.document: Document | None = None
+        # Where the person acting stands on the shown document's current revision.
+        self.reading: Reading | None = None
 
     def compose(self) -> ComposeResult:
         """Title, findings, metadata, steps and the Markdown body."""
         yield Static(Text("Select a document in the tree.", style="dim"), id="doc-title")
         yield Static("", id="doc-standing")
+        yield Static("", id="doc-ack")
         yield Static("", id="doc-findings")
         yield Static("", id="doc-meta")
         yield Static("", id="doc-steps")
@@ -42,18 +48,21 @@ class DocView(VerticalScroll):
         line only when it is not the approved text."""
         self.query_one("#doc-findings").display = False
         self.query_one("#doc-standing").display = False
+        self.query_one("#doc-ack").display = False
 
     def show_document(
         self, doc: Document, findings: list[Finding], people_names: dict[str, str]
     ) -> None:
         """Show ``doc`` with its ``findings``; ``people_names`` maps handles to names."""
         self.document = doc
+        self.reading = None
         title = Text()
         title.append(inert_line(doc.id), style="bold")
         title.append("  ")
         title.append(inert_line(doc.title), style="bold")
         self.query_one("#doc-title", Static).update(title)
         self.query_one("#doc-standing").display = False  # until the worker says
+        self.query_one("#doc-ack").display = False
         problems = self.query_one("#doc-findings", Static)
         problems.display = bool(findings)
         problems.update(_findings_text(findings))
@@ -81,6 +90,21 @@ class DocView(VerticalScroll):
         line = self.query_one("#doc-standing", Static)
         line.update(Text(standing_line(standing)))
         line.display = standing.differs
+
+    def show_reading(self, doc_id: str, reading: Reading | None) -> None:
+        """Say whether the person acting has acknowledged the shown document's current
+        revision (``reading`` was read in a worker for ``doc_id``): "You have not
+        acknowledged v2.1 (a: acknowledge)", or when they did."""
+        if self.document is None or self.document.id != doc_id:
+            return
+        self.reading = reading
+        line = self.query_one("#doc-ack", Static)
+        text = reading_line(reading)
+        line.display = text is not None
+        owed = reading is not None and reading.ack is None
+        line.set_class(owed, "owed")
+        hint = f"  (press {ACKNOWLEDGE.key} to acknowledge)" if owed else ""
+        line.update(Text(inert_line(text or "") + hint))
 
 
 def _findings_text(findings: list[Finding]) -> Group:
