@@ -48,13 +48,13 @@ class ProposalDue:
 @dataclass(frozen=True)
 class AckDue:
     """A revision the acting person must still acknowledge (read and understood, ISO 9001
-    §7.2); ``since`` is when the revision became effective, when known."""
+    §7.2); ``since`` is when the revision became effective, when known. The vault sets
+    no deadline for reading, so it is never ``overdue``."""
 
     doc_id: str
     title: str
     version: str | None
     since: date | None = None
-    deadline: date | None = None
     overdue: bool = False
 
 

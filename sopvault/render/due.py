@@ -16,7 +16,7 @@ from sopvault.model.due import AckDue, DueReport, ProposalDue, ReviewDue, RunDue
 # What Enter opens, as the first part of a row's key: ``doc:SOP-001``, ``proposal:7``,
 # ``run:20261125-093000-1a2b``.
 DOC, PROPOSAL, RUN = "doc", "proposal", "run"
-ACK_PENDING = "not available yet (acknowledgements are not in this version)"
+ACK_PENDING = "not available here"
 
 
 @dataclass(frozen=True)
@@ -99,12 +99,12 @@ def _proposals(items: list[ProposalDue]) -> Section:
 
 
 def _acks(items: list[AckDue] | None) -> Section:
-    headers = ("BY", "DOCUMENT", "VERSION", "TITLE")
+    headers = ("SINCE", "DOCUMENT", "VERSION", "TITLE")
     if items is None:
         return Section("Acknowledgements I owe", headers, pending=ACK_PENDING)
     section = Section("Acknowledgements I owe", headers, count=len(items), late=_late(items))
     for a in items:
-        cells = (when(a.deadline or a.since), a.doc_id, a.version or "-", a.title)
+        cells = (when(a.since), a.doc_id, a.version or "-", a.title)
         section.rows.append(Row(f"{DOC}:{a.doc_id}", cells, a.overdue))
     return section
 
@@ -195,7 +195,6 @@ def as_json(report: DueReport) -> dict[str, Any]:
                 "title": a.title,
                 "version": a.version,
                 "since": _stamp(a.since),
-                "deadline": _stamp(a.deadline),
                 "overdue": a.overdue,
             }
             for a in report.acknowledgements

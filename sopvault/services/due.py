@@ -19,7 +19,7 @@ from sopvault.errors import SopvaultError
 from sopvault.model.config import Person
 from sopvault.model.control import Identity, ProposalState
 from sopvault.model.document import Document
-from sopvault.model.due import DueReport, ProposalDue, ReviewDue, RunDue, StepDue
+from sopvault.model.due import AckDue, DueReport, ProposalDue, ReviewDue, RunDue, StepDue
 from sopvault.model.run import Run
 from sopvault.services.runfiles import parse
 from sopvault.services.runlist import list_runs
@@ -78,7 +78,7 @@ class Due:
         person = self._person(report.me)
         docs = self.main_documents(from_main)
         report.reviews = self._reviews(docs, today, within, mine, person, report.me)
-        report.acknowledgements = None  # pending: the acknowledgements service
+        report.acknowledgements = self._owed(report)
         report.runs = self._open_runs(now, mine, person, report)
         return report
 
@@ -158,6 +158,28 @@ class Due:
         for doc in from_main.documents:
             kept.setdefault(doc.id, doc)
         return list(kept.values())
+
+    # ---- acknowledgements ------------------------------------------------------------
+
+    def _owed(self, report: DueReport) -> list[AckDue]:
+        """The current revisions I must read and have not acknowledged (ISO 9001 §7.2),
+        as ``services.acks`` finds them on main; none outside git or when ``[people]``
+        does not list my e-mail (said in a note). The vault sets no deadline for them:
+        they are listed, never overdue."""
+        me = report.me
+        if self.ws.repo is None or me is None:
+            return []
+        from sopvault.services.acks import Acknowledgements
+
+        acks = Acknowledgements(self.ws)
+        person = next(
+            (p for p in acks.people() if p.email and p.email.lower() == me.email.lower()), None
+        )
+        if person is None:
+            report.notes.append(f"{me.email} is not in [people]: no acknowledgements are owed")
+            return []
+        owed = acks.owed(person)
+        return [AckDue(o.doc_id, o.title, o.version, o.since) for o in owed]
 
     # ---- proposals -------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sopvault.cli import main
+from sopvault.services.acks import Acknowledgements
 from sopvault.services.due import Due
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
@@ -42,7 +43,7 @@ def test_demo_lists_overdue_reviews_and_the_waiting_proposal(
     [prop] = report.proposals
     assert (prop.label, prop.for_me, prop.overdue) == ("WI-004/6", True, True)
     assert prop.deadline == prop.proposed + timedelta(days=7)
-    assert report.acknowledgements is None  # pending until acknowledgements exist
+    assert report.acknowledgements == []  # Bilal must read nothing on the demo
     assert report.overdue() == 3
     fresh = due_at(demo_path).report(stale=30)
     assert not fresh.proposals[0].overdue and fresh.overdue() == 2
@@ -115,6 +116,28 @@ def test_runs_and_my_steps(sample_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert due_at(sample_path, START).report().runs[0].my_steps == ()
 
 
+def test_acknowledgements_i_owe(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14 (what is due): the current revisions I must read and have not acknowledged
+    (services.acks), listed with the date they took effect; acknowledging one removes it.
+    They carry no deadline, so they are never overdue."""
+    act_as(monkeypatch, "Dmitri Volkov")  # plant supervisor: the potash documents
+    owed = due_at(demo_path).report().acknowledgements
+    assert owed is not None
+    assert [(a.doc_id, a.version, a.overdue) for a in owed] == [
+        ("PRC-005", "3.0", False),
+        ("SOP-009", "3.2", False),
+        ("SOP-010", "2.4", False),
+    ]
+    assert owed[0].since is not None
+    Acknowledgements(workspace_at(demo_path)).record("SOP-010")
+    after = due_at(demo_path).report().acknowledgements
+    assert after is not None and [a.doc_id for a in after] == ["PRC-005", "SOP-009"]
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "stranger@example.com")
+    report = due_at(demo_path).report()
+    assert report.acknowledgements == []
+    assert any("not in [people]" in note for note in report.notes)
+
+
 def cli(root: Path, *args: str) -> int:
     return main(["--vault", str(root), "due", *args])
 
@@ -129,7 +152,7 @@ def test_cli_sections_and_exit_status(
     assert "Reviews (2, 2 overdue)" in out
     assert "LATE  2026-11-01  PRC-008" in out
     assert "Proposals (1, 1 overdue)" in out
-    assert "Acknowledgements I owe: not available yet" in out
+    assert "Acknowledgements I owe (3)" in out  # Alice, operations lead
     assert "Open runs (0)" in out
     quiet = tmp_path / "quiet"
     write(quiet, "sopvault.toml", MINIMAL_CONFIG)
@@ -151,7 +174,8 @@ def test_cli_json_is_deterministic(demo_path: Path, capsys: pytest.CaptureFixtur
     assert cli(demo_path, "--json", "--stale", "1w") == 1
     assert capsys.readouterr().out == first
     data = json.loads(first)
-    assert data["stale_days"] == 7 and data["acknowledgements"] is None
+    assert data["stale_days"] == 7
+    assert [a["document"] for a in data["acknowledgements"]] == ["SOP-001", "SOP-002", "SOP-004"]
     assert data["counts"]["overdue"] == 3
     assert data["proposals"][0]["proposed"].endswith("Z")
     assert [r["document"] for r in data["reviews"]] == ["PRC-008", "SOP-001"]

@@ -41,8 +41,8 @@ def rows(app: SopVaultApp, table_id: str) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-def start_run(root: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An open SOP-010 run started at 09:30 with Bilal as its plant operator."""
+def start_run(root: Path, monkeypatch: pytest.MonkeyPatch, operator: str = "bilal") -> str:
+    """An open SOP-010 run started at 09:30 with ``operator`` as its plant operator."""
     numbers = itertools.count(0x1A2B)
     monkeypatch.setattr(
         "sopvault.services.runs.secrets.token_hex",
@@ -50,7 +50,7 @@ def start_run(root: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     )
     runs = Runs(Workspace.open(root, clock=lambda: STARTED))
     who = "Dmitri Volkov <dmitri.volkov@harrowfinch.example>"
-    run = runs.start("SOP-010", who=who, roles={"plant operator": "bilal"}).run
+    run = runs.start("SOP-010", who=who, roles={"plant operator": operator}).run
     runs.mark(run.id, 1, "done", value="yes", who=who)
     return run.id
 
@@ -84,7 +84,7 @@ async def test_opens_on_the_dashboard_with_counts(demo_path: Path) -> None:
         assert rows(app, "due-proposals")[0][2] == "WI-004/6"
         headings = [plain(h) for h in app.screen.query(".due-heading").results(Static)]
         assert headings[0].startswith("Reviews (2, 2 overdue)")
-        assert headings[2].startswith("Acknowledgements I owe: not available yet")
+        assert headings[2].startswith("Acknowledgements I owe (3)")  # Alice's reading
         assert headings[3].startswith("Open runs (0)")
         status = plain(app.screen.query_one("#due-status", Static))
         assert "2 reviews · 1 proposal" in status and "3 overdue" in status
@@ -169,10 +169,11 @@ async def test_my_steps_and_enter_resumes_the_run(
 def test_dashboard_snapshot(
     snap_compare: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch, utc: None
 ) -> None:
-    """Issue 14 (what is due): the dashboard on the demo vault, as Bilal, an hour into an
-    open run whose operator he is (docs/tui.md shows this file)."""
-    start_run(demo_path, monkeypatch)
-    act_as(monkeypatch, "Bilal Okafor")
+    """Issue 14 (what is due): the dashboard on the demo vault, as Dmitri, an hour into an
+    open run whose operator he is, with the potash documents he must read
+    (docs/tui.md shows this file)."""
+    start_run(demo_path, monkeypatch, "dmitri")
+    act_as(monkeypatch, "Dmitri Volkov")
 
     async def wait(pilot: Pilot[None]) -> None:
         await settle(pilot)

@@ -82,9 +82,7 @@ class DashboardScreen(Screen[None]):
         self.shown = sections(report)
         who = f" for {inert_line(str(report.me))}" if report.me else ""
         title = Text(f"What is due on {report.today.isoformat()}{who}", style="bold")
-        title.append(
-            f"   reviews within {report.within_days} days · Enter opens · t tree", style="dim"
-        )
+        title.append(f"   reviews within {report.within_days} days", style="dim")
         self.query_one("#due-title", Static).update(title)
         for table_id, section in zip(TABLES, self.shown, strict=True):
             self._fill(table_id, section)
