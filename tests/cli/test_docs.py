@@ -10,10 +10,12 @@ from textual.binding import Binding
 
 from sopvault.cli.app import COMMANDS, cli
 from sopvault.tui.app import SopVaultApp
+from sopvault.tui.dialogs.acknowledge import AcknowledgeScreen
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.propose import ProposeScreen
 from sopvault.tui.dialogs.text import TextScreen
+from sopvault.tui.screens.acknowledging import AcknowledgingScreen
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.dashboard import DashboardScreen
 from sopvault.tui.screens.help import KEYS, HelpScreen
@@ -75,7 +77,7 @@ def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     doc = (DOCS / "tui.md").read_text(encoding="utf-8")
     owners = (SopVaultApp, BrowseScreen, DocTree, FilterScreen, HelpScreen, HistoryScreen)
     owners += (ReviewsScreen, ProposeScreen, CommentScreen, RunScreen, RunsScreen, TextScreen)
-    owners += (SearchScreen, DashboardScreen)
+    owners += (SearchScreen, AcknowledgingScreen, AcknowledgeScreen, DashboardScreen)
     for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
             assert f"`{key}`" in doc or f"(`{key}`)" in doc, f"{owner.__name__}: {key}"

@@ -12,24 +12,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Tree
 
 from sopvault.errors import NeedsGit, SopvaultError
 from sopvault.model.document import Document
 from sopvault.render.safetext import inert_lines
-from sopvault.services.acks import Acknowledgements
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.sync import Sync
 from sopvault.services.syncplan import Distance
 from sopvault.services.vault import DocumentFilter, Vault
 from sopvault.tui import messages as msg
-from sopvault.tui.dialogs.acknowledge import AcknowledgeScreen
 from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.second_run import SecondRunScreen
-from sopvault.tui.keys import ACKNOWLEDGE, footer
+from sopvault.tui.keys import footer
 from sopvault.tui.notices import notice
+from sopvault.tui.screens.acknowledging import AcknowledgingScreen
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
@@ -39,7 +37,7 @@ from sopvault.tui.workers import background, deliver
 NO_GIT = "not in git: history, reviews and sync are unavailable"
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(AcknowledgingScreen):
     """Loads the vault in a thread worker so the first screen never waits on the disk.
 
     ``control`` and ``runs`` make (or return) the app's services; they are called in
@@ -57,7 +55,6 @@ class BrowseScreen(Screen[None]):
         Binding("c", "propose", "Propose", show=False),
         Binding("o", "open_runs", "Open runs", show=False),
         Binding("s", "sync", "Sync", show=False),
-        ACKNOWLEDGE,
         Binding("d", "app.dashboard", "Due", show=False),
     ]
 
@@ -69,7 +66,6 @@ class BrowseScreen(Screen[None]):
         self.control = control
         self.runs = runs
         self.loaded: msg.Loaded | None = None
-        self._acks: Acknowledgements | None = None  # made in a worker: it reads git
         self._reopen: str | None = None  # the document to show again after a reload
 
     def compose(self) -> ComposeResult:
@@ -176,13 +172,7 @@ class BrowseScreen(Screen[None]):
         except NeedsGit:
             return  # outside git there is no approved text to compare with
         deliver(self, msg.StandingRead(doc_id, standing))
-        deliver(self, msg.AckRead(doc_id, self.acknowledgements().reading(doc_id)))
-
-    def acknowledgements(self) -> Acknowledgements:
-        """The acknowledgement service (made once, in a worker: it reads git)."""
-        if self._acks is None:
-            self._acks = Acknowledgements(self.control().ws)
-        return self._acks
+        self.read_acknowledgement(doc_id)
 
     def on_document_read(self, event: msg.DocumentRead) -> None:
         """Show the document read in the reading pane."""
@@ -192,43 +182,6 @@ class BrowseScreen(Screen[None]):
     def on_standing_read(self, event: msg.StandingRead) -> None:
         """Say whether the shown document's working copy is the approved text."""
         self.query_one(DocView).show_standing(event.doc_id, event.standing)
-
-    def on_ack_read(self, event: msg.AckRead) -> None:
-        """Say whether the person acting owes the shown document's current revision."""
-        self.query_one(DocView).show_reading(event.doc_id, event.reading)
-
-    def action_acknowledge(self) -> None:
-        """Acknowledge the shown document's current revision, once confirmed (the dialog
-        states the signature's meaning: read and understood)."""
-        doc = self.current_document()
-        if doc is None:
-            return
-        reading = self.query_one(DocView).reading
-        if reading is None or reading.doc_id != doc.id:
-            notice(self, f"{doc.id}: nothing for you to acknowledge", severity="warning")
-            return
-        if reading.ack is not None:
-            notice(self, f"You acknowledged {doc.id} v{reading.version} already.")
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.acknowledge(doc.id)
-
-        self.app.push_screen(AcknowledgeScreen(reading, doc.title), confirmed)
-
-    @background("ack", "Not acknowledged")
-    def acknowledge(self, doc_id: str) -> None:
-        """Record the acknowledgement (git work, so in a worker) and read the prompt again."""
-        acks = self.acknowledgements()
-        ack = acks.record(doc_id)
-        self.post_message(msg.Acknowledged(ack, acks.reading(doc_id)))
-
-    def on_acknowledged(self, event: msg.Acknowledged) -> None:
-        """Say it is recorded and update the prompt."""
-        ack = event.ack
-        notice(self, f"Acknowledged {ack.doc_id} v{ack.version} ({ack.meaning}): {ack.commit[:10]}")
-        self.query_one(DocView).show_reading(ack.doc_id, event.reading)
 
     def reveal(self, doc_id: str) -> None:
         """Show a document chosen elsewhere (search, the dashboard), now or once loaded."""
