@@ -33,16 +33,30 @@ def parse_days(text: str, what: str = "--within") -> int:
     return count * 7 if (match[2] or "d").startswith("w") else count
 
 
-def review_due(doc: Document, today: date, within: int) -> ReviewDue | None:
-    """``doc``'s periodic review when it is effective and its ``next_review`` is at most
-    ``within`` days away (or past); None otherwise. Late from the day after
-    ``next_review``, as ``check``'s ``review-overdue`` counts (ISO 9001 §7.5.3)."""
-    if doc.status is not Status.EFFECTIVE or doc.next_review is None:
+def review_due(
+    doc_id: str,
+    title: str,
+    owner: str | None,
+    next_review: date | None,
+    today: date,
+    within: int,
+) -> ReviewDue | None:
+    """The periodic review of an effective document (the caller passes only those) when
+    ``next_review`` is at most ``within`` days away (or past); None otherwise. Late from
+    the day after ``next_review``, as ``check``'s ``review-overdue`` counts (ISO 9001
+    §7.5.3)."""
+    if next_review is None:
         return None
-    days = (doc.next_review - today).days
+    days = (next_review - today).days
     if days > within:
         return None
-    return ReviewDue(doc.id, doc.title, doc.owner, doc.next_review, days < 0, days)
+    return ReviewDue(doc_id, title, owner, next_review, days < 0, days)
+
+
+def in_force(docs: Iterable[Document]) -> list[Document]:
+    """The effective documents: those whose periodic review is due (a draft is not
+    reviewed yet, a retired one no more)."""
+    return [d for d in docs if d.status is Status.EFFECTIVE]
 
 
 def names_person(text: str | None, person: Person | None, me: Identity | None) -> bool:

@@ -32,12 +32,24 @@ from sopvault.store.cache import read_cached, write_cached
 from sopvault.store.git.repo import ZERO
 
 CACHE_NAME = "acks-main.pickle"
-_SHAPE = ("acks-main", 2)
+_SHAPE = ("acks-main", 3)
 _FILE_MODES = ("100644", "100755")
 
-# Per blob id: (id, title, kind, version, status, effective, roles, readers), or None when
-# the blob is not a readable document.
-Facts = tuple[str, str, str, str, str, date | None, tuple[str, ...], tuple[str, ...]]
+# Per blob id: (id, title, kind, version, status, effective, roles, readers, next_review,
+# owner), or None when the blob is not a readable document.
+Facts = tuple[
+    str, str, str, str, str, date | None, tuple[str, ...], tuple[str, ...], date | None, str | None
+]
+
+
+@dataclass(frozen=True)
+class InForce:
+    """An effective document on main as periodic review sees it (``sopvault due``)."""
+
+    doc_id: str
+    title: str
+    next_review: date | None
+    owner: str | None
 
 
 @dataclass
@@ -52,6 +64,8 @@ class MainView:
     approved: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     acks: dict[str, list[tuple[AckName, str]]] = field(default_factory=dict)
+    # Every document whose status on main is effective, approved text or not (review).
+    in_force: dict[str, InForce] = field(default_factory=dict)
 
     def acked(self, email: str | None) -> dict[str, set[str]]:
         """{document id: versions acknowledged} by the person with ``email``, by name."""
@@ -85,8 +99,10 @@ def main_view(ws: Workspace) -> MainView:
     for rel, sha, facts in found:
         if facts is None:
             continue
-        doc_id, title, kind, version, status, effective, roles, readers = facts
+        doc_id, title, kind, version, status, effective, roles, readers, review, owner = facts
         view.titles.setdefault(doc_id, title)
+        if status == Status.EFFECTIVE.value:
+            view.in_force.setdefault(doc_id, InForce(doc_id, title, review, owner))
         if status == Status.EFFECTIVE.value and version and sha in view.approved:
             view.current[doc_id] = Current(
                 doc_id, title, Kind(kind), version, rel, sha, effective, roles, readers
@@ -174,4 +190,6 @@ def _read(rel: str, raw: bytes | None) -> Facts | None:
         doc.effective,
         tuple(doc.roles),
         tuple(doc.readers),
+        doc.next_review,
+        doc.owner,
     )

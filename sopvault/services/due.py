@@ -1,43 +1,32 @@
 """What is due, gathered: reviews coming up, proposals waiting, acknowledgements owed and
 open runs with the steps that fall to the acting person (``sopvault due``, the dashboard).
 
-Fast on a large vault by design: documents come from the load cache (main's text is read
-from git only for the few files whose working copy differs from main), runs from the runs
-cache, proposals from their refs; no history walk, no search index.
+Fast on a large vault by design: the documents in force and the acknowledgements owed
+come from one listing of main's tree and front matter cached by blob id
+(``services.ackmain``), never from a working copy nobody approved; runs from the runs
+cache; proposals from their refs. No history walk, no vault load, no search index.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from sopvault.core import due as rules
-from sopvault.core.parse import parse_text
 from sopvault.errors import SopvaultError
 from sopvault.model.config import Person
 from sopvault.model.control import Identity, ProposalState
-from sopvault.model.document import Document
-from sopvault.model.due import AckDue, DueReport, ProposalDue, ReviewDue, RunDue, StepDue
+from sopvault.model.due import AckDue, DueReport, ProposalDue, RunDue, StepDue
 from sopvault.model.run import Run
+from sopvault.services.acks import Acknowledgements
 from sopvault.services.runfiles import parse
 from sopvault.services.runlist import list_runs
 from sopvault.services.workspace import Workspace
-from sopvault.store.git import diffs, refs
+from sopvault.store.git import refs
 
 if TYPE_CHECKING:  # made only when needed: `due` on a vault with no proposal loads less
     from sopvault.services.review.control import DocumentControl
     from sopvault.services.runs import Runs
-
-
-@dataclass(frozen=True)
-class FromMain:
-    """What differs from main here: repository paths, and main's text of the documents
-    among them (parsed)."""
-
-    changed: set[str]
-    documents: list[Document]
 
 
 DEFAULT_WITHIN = 30  # days ahead a review counts as coming up
@@ -55,6 +44,7 @@ class Due:
         self.ws = ws
         self._control = control
         self._runs = runs
+        self._acks: Acknowledgements | None = None
 
     def report(
         self, *, within: int = DEFAULT_WITHIN, stale: int = DEFAULT_STALE, mine: bool = False
@@ -63,21 +53,19 @@ class Due:
         clock. ``within``: days ahead for reviews; ``stale``: days a proposal may wait;
         ``mine``: only the reviews I own, the proposals I may approve (or made, once
         stale) and the runs I started or fill a role in. What cannot be read (no git, a
-        broken run file) is a note, never a failure; raises SopvaultError only when the
-        vault itself cannot be loaded."""
+        broken run file) is a note, never a failure; raises SopvaultError (GitError) only
+        when git fails, or when the vault cannot be loaded outside git."""
         now, today = self.ws.now(), self.ws.today
         report = DueReport(today, now, within, stale, mine, None)
-        # The load (Python work, mostly from the cache) runs beside the git questions (time
-        # spent waiting on git's processes): on a large vault both take about as long.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            loading = pool.submit(lambda: self.ws.vault.state)
-            report.me = self._me(report.notes)
-            from_main = self._from_main()
-            report.proposals = self._proposals(now, stale, mine, report)
-            loading.result()
-        person = self._person(report.me)
-        docs = self.main_documents(from_main)
-        report.reviews = self._reviews(docs, today, within, mine, person, report.me)
+        report.me = me = self._me(report.notes)
+        person = self._person(me)
+        in_force = self._in_force()
+        found = [rules.review_due(*facts, today, within) for facts in in_force]
+        report.reviews = sorted(
+            (r for r in found if r and (not mine or rules.names_person(r.owner, person, me))),
+            key=lambda r: (r.next_review, r.doc_id),
+        )
+        report.proposals = self._proposals(now, stale, mine, report)
         report.acknowledgements = self._owed(report)
         report.runs = self._open_runs(now, mine, person, report)
         return report
@@ -109,55 +97,24 @@ class Due:
 
     # ---- reviews ---------------------------------------------------------------------
 
-    def _reviews(
-        self,
-        docs: list[Document],
-        today: date,
-        within: int,
-        mine: bool,
-        person: Person | None,
-        me: Identity | None,
-    ) -> list[ReviewDue]:
-        found = []
-        for doc in docs:
-            item = rules.review_due(doc, today, within)
-            if item is None or (mine and not rules.names_person(doc.owner, person, me)):
-                continue
-            found.append(item)
-        return sorted(found, key=lambda r: (r.next_review, r.doc_id))
+    def acknowledgements(self) -> Acknowledgements:
+        """The acknowledgements service: its one reading of main's tree serves both the
+        acknowledgements owed and the documents in force whose review is due."""
+        if self._acks is None:
+            self._acks = Acknowledgements(self.ws)
+        return self._acks
 
-    def _from_main(self) -> FromMain | None:
-        """The repository paths whose working copy differs from main (edited, proposed,
-        new or removed here), with main's documents among them; None without git or
-        before main's first commit. Only git is asked (the load may run meanwhile)."""
+    def _in_force(self) -> list[tuple[str, str, str | None, date | None]]:
+        """(id, title, owner, next_review) of each effective document on main, from one
+        tree listing and the front matter cached by blob id (``services.ackmain``): never
+        a working copy nobody approved, nor a history walk. Outside git (or before main's
+        first commit), the loaded working copy's."""
         repo = self.ws.repo
-        tip = repo.rev(self.ws.main_ref) if repo is not None else None
-        if repo is None or tip is None:
-            return None
-        scope = self.ws.prefix or "."
-        changed = set(diffs.changed_since(repo, tip, scope)) | set(diffs.untracked(repo, scope))
-        paths = sorted(p for p in changed if self.ws.is_document(p))
-        found = []
-        for path, data in zip(paths, repo.blobs([f"{tip}:{p}" for p in paths]), strict=True):
-            rel = self.ws.vault_path(path)
-            if data is None or rel is None:
-                continue  # not on main: a new file, or one moved here
-            doc = parse_text(rel, data.decode("utf-8", "replace")).document
-            if doc is not None:
-                found.append(doc)
-        return FromMain(changed, found)
-
-    def main_documents(self, from_main: FromMain | None) -> list[Document]:
-        """The documents as main holds them: the loaded working copy, except the files
-        that differ from main, taken from main's commit (``from_main``; None: the working
-        copy as it is)."""
-        docs = self.ws.vault.state.documents
-        if from_main is None or not from_main.changed:
-            return list(docs.values())
-        kept = {i: d for i, d in docs.items() if self.ws.repo_path(d.path) not in from_main.changed}
-        for doc in from_main.documents:
-            kept.setdefault(doc.id, doc)
-        return list(kept.values())
+        if repo is not None and repo.rev(self.ws.main_ref) is not None:
+            view = self.acknowledgements().view()
+            return [(d.doc_id, d.title, d.owner, d.next_review) for d in view.in_force.values()]
+        docs = rules.in_force(self.ws.vault.state.documents.values())
+        return [(d.id, d.title, d.owner, d.next_review) for d in docs]
 
     # ---- acknowledgements ------------------------------------------------------------
 
@@ -169,9 +126,7 @@ class Due:
         me = report.me
         if self.ws.repo is None or me is None:
             return []
-        from sopvault.services.acks import Acknowledgements
-
-        acks = Acknowledgements(self.ws)
+        acks = self.acknowledgements()
         person = next(
             (p for p in acks.people() if p.email and p.email.lower() == me.email.lower()), None
         )

@@ -17,7 +17,15 @@ from sopvault.services.acks import Acknowledgements
 from sopvault.services.due import Due
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
-from tests.conftest import MINIMAL_CONFIG, TODAY, act_as, commit_all, workspace_at, write
+from tests.conftest import (
+    MINIMAL_CONFIG,
+    TODAY,
+    act_as,
+    commit_all,
+    copy_sample,
+    workspace_at,
+    write,
+)
 
 SOP1 = "procedures/SOP-001-amazon-fba-shipment-plan.md"
 START = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -86,6 +94,16 @@ def test_review_dates_are_main_s(sample_path: Path) -> None:
     assert [r.doc_id for r in due_at(sample_path).report().reviews] == both
     write(sample_path, "procedures/SOP-099-new.md", path_text_due_now())
     assert [r.doc_id for r in due_at(sample_path).report().reviews] == both
+
+
+def test_outside_git_the_working_copy_is_reviewed(tmp_path: Path) -> None:
+    """Issue 14 (what is due): a vault outside git still lists its reviews and runs (from
+    the working copy); proposals and acknowledgements need git, and a note says so."""
+    root = copy_sample(tmp_path / "plain")
+    report = due_at(root).report()
+    assert [r.doc_id for r in report.reviews] == ["PRC-008", "SOP-001"]
+    assert report.proposals == [] and report.acknowledgements == [] and report.me is None
+    assert any("not in git" in note for note in report.notes)
 
 
 def path_text_due_now() -> str:

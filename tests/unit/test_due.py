@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from sopvault.core.due import names_person, parse_days, review_due, steps_for
+from sopvault.core.due import in_force, names_person, parse_days, review_due, steps_for
 from sopvault.errors import Invalid
 from sopvault.model.config import Person
 from sopvault.model.control import Identity
 from sopvault.model.document import Document, Kind, Status
+from sopvault.model.due import ReviewDue
 from sopvault.model.run import Run, RunState, StepEntry, StepState
 
 TODAY = date(2026, 11, 25)
@@ -25,6 +26,13 @@ def doc(next_review: date | None, status: Status | None = Status.EFFECTIVE) -> D
     return Document(
         "x.md", "SOP-1", "A title", Kind.PROCEDURE, "", "", status=status, next_review=next_review
     )
+
+
+def due(d: Document, today: date, within: int) -> ReviewDue | None:
+    """The review of ``d`` as `due` finds it: only documents in force are asked."""
+    if not in_force([d]):
+        return None
+    return review_due(d.id, d.title, d.owner, d.next_review, today, within)
 
 
 def test_spans_read_as_days() -> None:
@@ -41,16 +49,16 @@ def test_spans_read_as_days() -> None:
 def test_review_window_and_lateness() -> None:
     """Issue 14 (what is due): a review is listed from `within` days ahead and is late
     from the day after `next_review` (as check's review-overdue); only effective ones."""
-    assert review_due(doc(TODAY + timedelta(days=31)), TODAY, 30) is None
-    ahead = review_due(doc(TODAY + timedelta(days=30)), TODAY, 30)
+    assert due(doc(TODAY + timedelta(days=31)), TODAY, 30) is None
+    ahead = due(doc(TODAY + timedelta(days=30)), TODAY, 30)
     assert ahead is not None and not ahead.overdue and ahead.days == 30
-    on_the_day = review_due(doc(TODAY), TODAY, 30)
+    on_the_day = due(doc(TODAY), TODAY, 30)
     assert on_the_day is not None and not on_the_day.overdue
-    late = review_due(doc(TODAY - timedelta(days=1)), TODAY, 0)
+    late = due(doc(TODAY - timedelta(days=1)), TODAY, 0)
     assert late is not None and late.overdue and late.days == -1
-    assert review_due(doc(TODAY - timedelta(days=5), Status.DRAFT), TODAY, 30) is None
-    assert review_due(doc(TODAY - timedelta(days=5), Status.RETIRED), TODAY, 30) is None
-    assert review_due(doc(None), TODAY, 30) is None
+    assert due(doc(TODAY - timedelta(days=5), Status.DRAFT), TODAY, 30) is None
+    assert due(doc(TODAY - timedelta(days=5), Status.RETIRED), TODAY, 30) is None
+    assert due(doc(None), TODAY, 30) is None
 
 
 def test_names_person_by_handle_name_or_email() -> None:
