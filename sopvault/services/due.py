@@ -57,6 +57,7 @@ class Due:
         when git fails, or when the vault cannot be loaded outside git."""
         now, today = self.ws.now(), self.ws.today
         report = DueReport(today, now, within, stale, mine, None)
+        self._acks = None  # main is read afresh for every report (the dashboard's too)
         report.me = me = self._me(report.notes)
         person = self._person(me)
         in_force = self._in_force()

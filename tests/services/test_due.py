@@ -147,8 +147,10 @@ def test_acknowledgements_i_owe(demo_path: Path, monkeypatch: pytest.MonkeyPatch
         ("SOP-010", "2.4", False),
     ]
     assert owed[0].since is not None
+    service = due_at(demo_path)
+    assert service.report().acknowledgements == owed
     Acknowledgements(workspace_at(demo_path)).record("SOP-010")
-    after = due_at(demo_path).report().acknowledgements
+    after = service.report().acknowledgements  # the same service reads main again
     assert after is not None and [a.doc_id for a in after] == ["PRC-005", "SOP-009"]
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "stranger@example.com")
     report = due_at(demo_path).report()

@@ -125,7 +125,8 @@ async def test_enter_opens_the_document_and_the_proposal(
     demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 14 (what is due): Enter on a review opens the document in the reader; Enter on
-    a proposal opens the inbox on that proposal, which Bilal may approve."""
+    a proposal opens the inbox on that proposal, which Bilal may approve; once he has,
+    the dashboard he comes back to no longer lists it."""
     act_as(monkeypatch, "Bilal Okafor")
     app = dashboard_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -144,6 +145,15 @@ async def test_enter_opens_the_document_and_the_proposal(
         assert isinstance(app.screen, ReviewsScreen)
         review = app.screen.review
         assert review is not None and review.proposal.number == 6 and review.refusal is None
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Checked", "enter")  # the comment dialog
+        await settle(pilot)
+        await pilot.press("escape")  # back: the dashboard reads what is due again
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert rows(app, "due-proposals") == []
+        assert "0 proposals" in plain(app.screen.query_one("#due-status", Static))
 
 
 async def test_my_steps_and_enter_resumes_the_run(
