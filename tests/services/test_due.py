@@ -213,3 +213,16 @@ def test_cron_line_as_a_process(demo_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "SOP-001" in done.stdout and "Traceback" not in done.stderr
     assert TODAY.isoformat() <= done.stdout.split(" on ")[1][:10]
+
+
+def test_due_loads_no_search_index_nor_textual(demo_path: Path) -> None:
+    """Issue 14 (what is due): `due` stays fast by what it does not load: no Whoosh (the
+    search index) and no Textual."""
+    code = (
+        "import sys; from sopvault.cli import main; code = main(['due']);"
+        " print(code, 'whoosh' in sys.modules, 'textual' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=demo_path, capture_output=True, text=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "1 False False", done.stderr
