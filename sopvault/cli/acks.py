@@ -33,6 +33,14 @@ def _service() -> Acknowledgements:
     return Acknowledgements(Workspace.of(open_vault()))
 
 
+def _doc_id(service: Acknowledgements, typed: str) -> str:
+    """The id as main spells it, without loading the vault when main knows it as typed
+    (the usual case); else the vault's own spelling (``sop-003`` -> ``SOP-003``)."""
+    if typed in service.view().titles:
+        return typed
+    return resolve_id(service.vault, typed)
+
+
 def _when(ack: Ack | None) -> str:
     return ack.at.strftime("%Y-%m-%d %H:%M UTC") if ack else ""
 
@@ -60,7 +68,7 @@ def ack(doc_id: str, as_json: bool) -> int:
     """Record that you (your git identity, one of [people]) have read and understood the
     current approved revision of document ID: one file committed on main at once."""
     service = _service()
-    found = service.record(resolve_id(service.vault, doc_id))
+    found = service.record(_doc_id(service, doc_id))
     if as_json:
         print_json(ack_json(found))
         return EXIT_OK
@@ -93,7 +101,7 @@ def acks(doc_id: str | None, person: str | None, as_json: bool) -> int:
             _print_record(who.name, entries)
         return EXIT_OK
     assert doc_id is not None
-    status = service.status(resolve_id(service.vault, doc_id))
+    status = service.status(_doc_id(service, doc_id))
     if as_json:
         print_json(_status_json(status))
     else:

@@ -114,7 +114,8 @@ class AckStatus:
 class TrainingEntry:
     """One line of a person's training record: a document, its current version (None when
     not effective on main), whether they must read it, and every acknowledgement they made
-    of it, oldest first (earlier revisions' acknowledgements stay in the record)."""
+    of it, revision by revision, oldest first (earlier revisions' acknowledgements stay in
+    the record)."""
 
     doc_id: str
     title: str

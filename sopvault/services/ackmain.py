@@ -1,5 +1,5 @@
 """What main holds for acknowledgements, read fast: each document's current revision and
-the name of every ack file, from one tree listing of main.
+the name of every ack file.
 
 A document's current revision is its text on main while its status there is effective
 and an approval landed exactly that text (a commit of main's first-parent line with
@@ -7,39 +7,53 @@ and an approval landed exactly that text (a commit of main's first-parent line w
 whether each sign-off counts).
 
 "Who owes what" must answer in a fraction of a second on a vault of 10,000 documents
-(``sopvault due``): main's tree is listed once (``ls-tree``), ack files are known by their
-names alone (``core.ackfile``), and the vault's private state folder keeps
-(``cache/acks-main.pickle``) each document's front-matter facts by blob id (a blob never
-changes, so only documents changed on main are read again) and the blobs approvals
-landed, as of a main commit: only the commits main gained since are read.
+(``sopvault due``), so no history is walked for it. The vault's private state folder
+keeps one cache (``cache/acks-main.pickle``) as of a main commit: the document files and
+ack file names main holds (from ``ls-tree``), each document blob's front-matter facts (a
+blob never changes), and the blobs approvals landed. When main has not moved, that is the
+answer without reading anything else; when it moved, only what changed is read: the paths
+``git diff`` names between the two commits, the new blobs, and the commits main gained.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
-from sopvault.core.ackfile import ACKS_DIR, AckName, parse_path
-from sopvault.core.parse import parse_bytes
+from sopvault.core import frontmatter
+from sopvault.core.ackfile import ACKS_DIR, AckFileError, AckName, loads, parse_path
+from sopvault.core.frontmatter import KeyLines
+from sopvault.core.parse import build_document
 from sopvault.core.readers import must_read
 from sopvault.core.trailers import REVIEWED_BY, RUN_ID, has_trailer
-from sopvault.model.ack import Current
+from sopvault.model.ack import Ack, Current
 from sopvault.model.config import Person
 from sopvault.model.document import Document, Kind, Status
+from sopvault.model.finding import FileFindings
 from sopvault.services.workspace import Workspace
 from sopvault.store.cache import read_cached, write_cached
-from sopvault.store.git.repo import ZERO
+from sopvault.store.git import diffs
+from sopvault.store.git.repo import ZERO, Repo
 
 CACHE_NAME = "acks-main.pickle"
-_SHAPE = ("acks-main", 3)
+RECORDS_NAME = "acks-read.pickle"  # ack files read, by blob id: they never change
+_SHAPE = ("acks-main", 7)
 _FILE_MODES = ("100644", "100755")
 
-# Per blob id: (id, title, kind, version, status, effective, roles, readers, next_review,
-# owner), or None when the blob is not a readable document.
+# Per blob id: (id, title, kind, version, status, effective date (ISO 8601), roles,
+# readers, next review date (ISO 8601), owner), or None when the blob is not a readable
+# document. Plain strings and tuples: ten thousand of them unpickle in a few milliseconds.
 Facts = tuple[
-    str, str, str, str, str, date | None, tuple[str, ...], tuple[str, ...], date | None, str | None
+    str, str, str, str, str, str | None, tuple[str, ...], tuple[str, ...], str | None, str | None
 ]
+# An ack file as cached: (e-mail, document id, version, token) from its name, blob id.
+Named = tuple[str, str, str, str, str]
+_EFFECTIVE = Status.EFFECTIVE.value
+_KINDS = {kind.value: kind for kind in Kind}
 
 
 @dataclass(frozen=True)
@@ -54,25 +68,58 @@ class InForce:
 
 @dataclass
 class MainView:
-    """Main at ``tip`` (None: no main yet): every document on main by id (``current``
-    holds those whose status there is effective; ``titles`` all of them) and the ack
-    files, by the lower-case e-mail of whose they are, each with its vault path."""
+    """Main at ``tip`` (None: no main yet): every document on main by id (``effective``
+    holds those whose status there is effective and whose text an approval landed, as
+    (vault path, blob id, facts); ``titles`` all of them), the blobs approvals landed
+    (``approved``: blob id -> the landing commit) and the ack files (``named``; by
+    person with ``acks_of``)."""
 
     tip: str | None
-    current: dict[str, Current] = field(default_factory=dict)
-    # {blob id: the main commit whose approval landed it}, for document paths.
-    approved: dict[str, str] = field(default_factory=dict)
+    effective: dict[str, tuple[str, str, Facts]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
-    acks: dict[str, list[tuple[AckName, str]]] = field(default_factory=dict)
-    # Every document whose status on main is effective, approved text or not (review).
+    approved: dict[str, str] = field(default_factory=dict)
+    # Every ack file on main: vault path -> (e-mail, document id, version, token).
+    named: dict[str, Named] = field(default_factory=dict)
+    # Every document whose status on main is effective, approved text or not: periodic
+    # review (``sopvault due``) asks of each.
     in_force: dict[str, InForce] = field(default_factory=dict)
+
+    def acks_of(self, email: str | None) -> list[tuple[AckName, str]]:
+        """The ack files of the person with ``email`` (any case): (name, vault path)."""
+        wanted = (email or "").lower()
+        return [
+            (AckName(*named[:4]), rel) for rel, named in self.named.items() if named[0] == wanted
+        ]
+
+    def current_of(self, doc_id: str) -> Current | None:
+        """The document's current revision, None when it has none on main."""
+        found = self.effective.get(doc_id)
+        if found is None:
+            return None
+        rel, sha, (_, title, kind, version, _, effective, roles, readers, *_) = found
+        when = date.fromisoformat(effective) if effective else None
+        return Current(doc_id, title, _KINDS[kind], version, rel, sha, when, roles, readers)
 
     def acked(self, email: str | None) -> dict[str, set[str]]:
         """{document id: versions acknowledged} by the person with ``email``, by name."""
+        wanted = (email or "").lower()
         found: dict[str, set[str]] = {}
-        for name, _ in self.acks.get((email or "").lower(), []):
-            found.setdefault(name.doc_id, set()).add(name.version)
+        for who, doc_id, version, _, _ in self.named.values():
+            if who == wanted:
+                found.setdefault(doc_id, set()).add(version)
         return found
+
+
+@dataclass
+class _Cached:
+    """What the state folder keeps, as of main at ``tip``: document paths and ack file
+    names with their blob ids, facts by blob id, approved blobs."""
+
+    tip: str | None = None
+    docs: dict[str, str] = field(default_factory=dict)  # vault path -> blob id
+    acks: dict[str, Named] = field(default_factory=dict)  # vault path -> what it names
+    facts: dict[str, Facts | None] = field(default_factory=dict)
+    approved: dict[str, str] = field(default_factory=dict)
 
 
 def main_view(ws: Workspace) -> MainView:
@@ -82,31 +129,67 @@ def main_view(ws: Workspace) -> MainView:
     tip = repo.rev(ws.main_ref) if repo is not None else None
     if repo is None or tip is None:
         return MainView(tip)
-    entries = repo.tree_entries(tip, ws.prefix)
-    view = MainView(tip)
-    docs: dict[str, str] = {}
-    for path, (mode, sha) in entries.items():
-        rel = ws.vault_path(path)
-        if rel is None or mode not in _FILE_MODES:
+    cache_dir = ws.vault.state_dir / "cache"
+    loaded = read_cached(cache_dir / CACHE_NAME)
+    fresh = isinstance(loaded, tuple) and len(loaded) == 3 and loaded[:2] == (_SHAPE, ws.prefix)
+    state: _Cached = loaded[2] if fresh and isinstance(loaded[2], _Cached) else _Cached()
+    if state.tip != tip:
+        _move(ws, repo, state, tip)
+        write_cached(cache_dir, CACHE_NAME, (_SHAPE, ws.prefix, state))
+    return _view(state, tip)
+
+
+def _move(ws: Workspace, repo: Repo, state: _Cached, tip: str) -> None:
+    """Bring ``state`` from its tip to ``tip``: the changed paths only when it has one
+    (any commit: ``git diff`` between the two), else main's whole tree; then the facts of
+    new blobs and the approvals of the commits gained."""
+    if state.tip is None or repo.rev(state.tip) is None:
+        state.docs, state.acks = {}, {}
+        entries = repo.tree_entries(tip, ws.prefix)
+        changed = {p: sha for p, (mode, sha) in entries.items() if mode in _FILE_MODES}
+    else:
+        paths = [p for p in diffs.changed_between(repo, state.tip, tip) if p.startswith(ws.prefix)]
+        ids = repo.blob_ids(tip, paths)
+        changed = {p: ids.get(p, ZERO) for p in paths}
+    for path, sha in changed.items():
+        rel = ws.vault_path(path) or path
+        state.docs.pop(rel, None)
+        state.acks.pop(rel, None)
+        if sha == ZERO:
             continue
         if rel.startswith(f"{ACKS_DIR}/"):
             name = parse_path(rel)
             if name is not None:
-                view.acks.setdefault(name.email, []).append((name, rel))
+                state.acks[rel] = (name.email, name.doc_id, name.version, name.token, sha)
         elif ws.is_document(path):
-            docs[rel] = sha
-    found, view.approved = _cached(ws, docs, tip)
-    for rel, sha, facts in found:
+            state.docs[rel] = sha
+    missing = sorted({sha for sha in state.docs.values() if sha not in state.facts})
+    by_sha = {sha: rel for rel, sha in state.docs.items()}
+    for sha, raw in zip(missing, repo.blobs(missing), strict=True):
+        state.facts[sha] = _read(by_sha[sha], raw)
+    live = set(state.docs.values())
+    state.facts = {k: v for k, v in state.facts.items() if k in live}
+    since = state.tip if state.tip is not None and repo.is_ancestor(state.tip, tip) else None
+    if since is None:
+        state.approved = {}
+    state.approved = _landed(ws, repo, tip, since) | state.approved  # the older one wins
+    state.tip = tip
+
+
+def _view(state: _Cached, tip: str) -> MainView:
+    """The view ``state`` holds: current revisions, titles and acks by person."""
+    view = MainView(tip, approved=state.approved, named=state.acks)
+    titles, effective, approved = view.titles, view.effective, state.approved
+    for rel, sha in state.docs.items():
+        facts = state.facts.get(sha)
         if facts is None:
             continue
-        doc_id, title, kind, version, status, effective, roles, readers, review, owner = facts
-        view.titles.setdefault(doc_id, title)
-        if status == Status.EFFECTIVE.value:
-            view.in_force.setdefault(doc_id, InForce(doc_id, title, review, owner))
-        if status == Status.EFFECTIVE.value and version and sha in view.approved:
-            view.current[doc_id] = Current(
-                doc_id, title, Kind(kind), version, rel, sha, effective, roles, readers
-            )
+        titles.setdefault(facts[0], facts[1])
+        if facts[4] == _EFFECTIVE:
+            review = date.fromisoformat(facts[8]) if facts[8] else None
+            view.in_force.setdefault(facts[0], InForce(facts[0], facts[1], review, facts[9]))
+        if facts[4] == _EFFECTIVE and facts[3] and sha in approved:
+            effective[facts[0]] = (rel, sha, facts)
     return view
 
 
@@ -126,43 +209,37 @@ def readers_of(current: Current, people: Iterable[Person]) -> list[Person]:
     return must_read(doc, people)
 
 
-def _cached(
-    ws: Workspace, docs: dict[str, str], tip: str
-) -> tuple[list[tuple[str, str, Facts | None]], dict[str, str]]:
-    """(vault path, blob id, facts) for every document path on main, and the blobs
-    approvals landed, from the cache where it has them: blobs not read before are read in
-    one batch and parsed, approvals main gained since the cached tip are read from the
-    log; the cache is written again when either changed."""
-    repo = ws.repo
-    assert repo is not None
-    cache_dir = ws.vault.state_dir / "cache"
-    loaded = read_cached(cache_dir / CACHE_NAME)
-    fresh = isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == _SHAPE
-    facts: dict[str, Facts | None] = loaded[1] if fresh else {}
-    since: str | None = loaded[2] if fresh else None
-    approved: dict[str, str] = dict(loaded[3]) if fresh else {}
-    missing = sorted({sha for sha in docs.values() if sha not in facts})
-    if missing:
-        by_sha = {sha: rel for rel, sha in docs.items()}
-        for sha, raw in zip(missing, repo.blobs(missing), strict=True):
-            facts[sha] = _read(by_sha[sha], raw)
-    if since != tip:
-        if since is None or not repo.is_ancestor(since, tip):
-            since, approved = None, {}
-        approved = _landed(ws, tip, since) | approved  # the older landing wins
-    if missing or since != tip:
-        live = set(docs.values())
-        kept = {k: v for k, v in facts.items() if k in live}
-        write_cached(cache_dir, CACHE_NAME, (_SHAPE, kept, tip, approved))
-    return [(rel, sha, facts.get(sha)) for rel, sha in sorted(docs.items())], approved
+# A table header line (``[[steps]]``, ``[x]``): every top-level key comes before the first.
+_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 
 
-def _landed(ws: Workspace, tip: str, since: str | None) -> dict[str, str]:
+def _top_level(raw: bytes | None) -> dict[str, Any]:
+    """The top-level keys of a committed document's front matter, parsed from the text
+    before its first table header (the steps are most of the TOML, and ten thousand of
+    them take seconds to parse); the whole front matter when that part does not parse
+    alone (a header-like line inside a value). Empty when it has none or it is broken."""
+    if raw is None:
+        return {}
+    try:
+        front = frontmatter.split(raw.decode("utf-8")).front
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    data: dict[str, Any] = {}
+    for text in (_TABLE.split(front, maxsplit=1)[0], front):
+        try:
+            data = tomllib.loads(text)
+            break
+        except (tomllib.TOMLDecodeError, RecursionError):
+            continue
+    data.pop("steps", None)
+    return data
+
+
+def _landed(ws: Workspace, repo: Repo, tip: str, since: str | None) -> dict[str, str]:
     """{blob id: commit} of the document texts approvals put on main after ``since``
     (from the start when None) up to ``tip``; the oldest approval of a text wins."""
-    assert ws.repo is not None
     span = f"{since}..{tip}" if since else tip
-    commits = ws.repo.log(span, first_parent=True, raw=True, paths=(ws.prefix or ".",))
+    commits = repo.log(span, first_parent=True, raw=True, paths=(ws.prefix or ".",))
     found: dict[str, str] = {}
     for commit in commits:  # newest first: an older landing of the same text overwrites
         trailers = commit.trailers
@@ -175,10 +252,10 @@ def _landed(ws: Workspace, tip: str, since: str | None) -> dict[str, str]:
 
 
 def _read(rel: str, raw: bytes | None) -> Facts | None:
-    """The facts of one committed document, None when it does not parse as one."""
-    if raw is None:
-        return None
-    doc = parse_bytes(rel, raw).document
+    """The facts of one committed document (its front matter's top-level keys validated
+    by the parser's own ``build_document``), None when it is not a readable document."""
+    data = _top_level(raw)
+    doc = build_document(rel, data, "", "", KeyLines({}, []), FileFindings(rel)) if data else None
     if doc is None:
         return None
     return (
@@ -187,9 +264,34 @@ def _read(rel: str, raw: bytes | None) -> Facts | None:
         doc.kind.value,
         doc.version or "",
         doc.status.value if doc.status else "",
-        doc.effective,
+        doc.effective.isoformat() if doc.effective else None,
         tuple(doc.roles),
         tuple(doc.readers),
-        doc.next_review,
+        doc.next_review.isoformat() if doc.next_review else None,
         doc.owner,
     )
+
+
+def read_acks(ws: Workspace, view: MainView, paths: list[str]) -> list[Ack]:
+    """The acknowledgements in the ack files at ``paths`` (vault paths) on main, in
+    order; one that cannot be read is left out (``verify`` reports it). Each blob is read
+    and parsed once per machine (``cache/acks-read.pickle``). Raises GitError."""
+    repo = ws.repo
+    wanted = [(rel, view.named[rel][4]) for rel in paths if rel in view.named]
+    if repo is None or not wanted:
+        return []
+    cache_dir = ws.vault.state_dir / "cache"
+    loaded = read_cached(cache_dir / RECORDS_NAME)
+    fresh = isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == _SHAPE
+    records: dict[str, Ack | None] = loaded[1] if fresh else {}
+    missing = {sha: rel for rel, sha in wanted if sha not in records}
+    if missing:
+        shas = sorted(missing)
+        for sha, data in zip(shas, repo.blobs(shas), strict=True):
+            try:
+                records[sha] = loads((data or b"").decode("utf-8"), missing[sha])
+            except (AckFileError, UnicodeDecodeError):
+                records[sha] = None
+        write_cached(cache_dir, RECORDS_NAME, (_SHAPE, records))
+    found = [(rel, records.get(sha)) for rel, sha in wanted]
+    return [replace(ack, path=rel) for rel, ack in found if ack is not None]

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import date, datetime
 
-from sopvault.core.ackfile import AckFileError, loads
 from sopvault.core.config import CONFIG_FILE
 from sopvault.errors import DocumentNotFound
 from sopvault.model.ack import (
@@ -30,7 +30,7 @@ from sopvault.model.ack import (
     TrainingEntry,
 )
 from sopvault.model.config import Person
-from sopvault.services.ackmain import MainView, main_view, readers_of
+from sopvault.services.ackmain import MainView, main_view, read_acks, readers_of
 from sopvault.services.ackrecord import AckRecorder, AckRefused
 from sopvault.services.review.common import in_force_by_default, parse_config_bytes
 from sopvault.services.vault import Vault
@@ -98,29 +98,28 @@ class Acknowledgements:
         view = self.view()
         people = [person] if person is not None else self.people()
         acked = {p.handle: view.acked(p.email) for p in people}
+        # Documents share a few roles/readers lists: who must read is asked once per list.
+        asked: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Person]] = {}
         found: list[Owed] = []
-        for doc_id in sorted(view.current):
-            current = view.current[doc_id]
-            for who in readers_of(current, people):
+        for doc_id in sorted(view.effective):
+            _, _, facts = view.effective[doc_id]
+            key = (facts[6], facts[7])
+            if key not in asked:
+                current = view.current_of(doc_id)
+                asked[key] = readers_of(current, people) if current else []
+            version = facts[3]
+            for who in asked[key]:
                 versions = acked[who.handle].get(doc_id, set())
-                if current.version not in versions:
-                    found.append(
-                        Owed(
-                            doc_id,
-                            current.title,
-                            current.version,
-                            who,
-                            current.effective,
-                            latest(v for v in versions),
-                        )
-                    )
+                if version not in versions:
+                    since = date.fromisoformat(facts[5]) if facts[5] else None
+                    found.append(Owed(doc_id, facts[1], version, who, since, latest(versions)))
         return found
 
     def status(self, doc_id: str) -> AckStatus:
         """Who has acknowledged ``doc_id``'s current revision and who still must. Raises
         DocumentNotFound when neither main nor the vault has the document."""
         view = self.view()
-        current = view.current.get(doc_id)
+        current = view.current_of(doc_id)
         title = self._title(doc_id)
         if current is None:
             return AckStatus(doc_id, title, None)
@@ -144,17 +143,21 @@ class Acknowledgements:
     def record_of(self, person: Person) -> list[TrainingEntry]:
         """``person``'s training record: every document they must read (its current
         revision) and every document they ever acknowledged, with all their
-        acknowledgements of it, oldest first, by document id."""
+        acknowledgements of it, revision by revision (oldest first within one), by document id."""
         view = self.view()
         mine: dict[str, list[Ack]] = {}
-        paths = [rel for _, rel in view.acks.get((person.email or "").lower(), [])]
+        paths = [rel for _, rel in view.acks_of(person.email)]
         for ack in self._read(paths):
             mine.setdefault(ack.doc_id, []).append(ack)
-        must = {doc_id for doc_id, current in view.current.items() if readers_of(current, [person])}
+        must = {owed.doc_id for owed in self.owed(person)}
+        for doc_id in mine:
+            current = view.current_of(doc_id)
+            if current is not None and readers_of(current, [person]):
+                must.add(doc_id)
         entries = []
         for doc_id in sorted(must | set(mine)):
-            current = view.current.get(doc_id)
-            acks = tuple(sorted(mine.get(doc_id, []), key=lambda a: (a.at, a.path)))
+            current = view.current_of(doc_id)
+            acks = tuple(sorted(mine.get(doc_id, []), key=_in_order))
             entries.append(
                 TrainingEntry(
                     doc_id,
@@ -208,41 +211,30 @@ class Acknowledgements:
 
     def current(self, doc_id: str) -> Current | None:
         """The document's current revision on main (None when not effective there)."""
-        return self.view().current.get(doc_id)
+        return self.view().current_of(doc_id)
 
     def acks_of(self, email: str, doc_id: str, version: str | None = None) -> list[Ack]:
         """The acknowledgements by ``email`` of ``doc_id`` (of ``version`` when given), as
-        main holds them, oldest first."""
+        main holds them, revision by revision, oldest first."""
         view = self.view()
         paths = [
             rel
-            for name, rel in view.acks.get(email.lower(), [])
+            for name, rel in view.acks_of(email)
             if name.doc_id == doc_id and (version is None or name.version == version)
         ]
-        return sorted(self._read(paths), key=lambda a: (a.at, a.path))
+        return sorted(self._read(paths), key=_in_order)
 
     def _paths(self, doc_id: str, version: str) -> list[str]:
         return [
             rel
-            for found in self.view().acks.values()
-            for name, rel in found
-            if name.doc_id == doc_id and name.version == version
+            for rel, (_, named_id, named_version, _, _) in self.view().named.items()
+            if named_id == doc_id and named_version == version
         ]
 
     def _read(self, paths: list[str]) -> list[Ack]:
         """The ack files at ``paths`` (vault-relative) on main; one that cannot be read is
         left out (``verify`` reports it)."""
-        view, repo = self.view(), self.ws.repo
-        if not paths or view.tip is None or repo is None:
-            return []
-        names = [f"{view.tip}:{self.ws.repo_path(rel)}" for rel in paths]
-        found = []
-        for rel, data in zip(paths, repo.blobs(names), strict=True):
-            try:
-                found.append(loads((data or b"").decode("utf-8"), rel))
-            except (AckFileError, UnicodeDecodeError):
-                continue
-        return found
+        return read_acks(self.ws, self.view(), paths)
 
     def _title(self, doc_id: str) -> str:
         """The document's title on main, else in the vault; DocumentNotFound otherwise."""
@@ -263,6 +255,11 @@ def latest(versions: Iterable[str]) -> str | None:
 def version_key(version: str) -> tuple[tuple[int, str], ...]:
     """A sort key comparing versions part by part, numbers as numbers."""
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+
+
+def _in_order(ack: Ack) -> tuple[tuple[tuple[int, str], ...], datetime, str]:
+    """Revision by revision, then oldest first: clocks of two clones may disagree."""
+    return (version_key(ack.version), ack.at, ack.path)
 
 
 def _is(person: Person, ack: Ack) -> bool:

@@ -151,3 +151,44 @@ def test_anyone_in_people_may_acknowledge_without_owing_it(
     assert [s.person.handle for s in status.owed] == ["carmen"]
     record = acks(demo_path).record_of(acks(demo_path).person_of("bilal"))
     assert next(e for e in record if e.doc_id == "SOP-003").state is AckState.NOT_REQUIRED
+
+
+def test_the_cached_view_follows_main_however_it_moves(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (acknowledgements): what owed reads is cached as of a main commit; a new
+    approval, a plain commit that makes a document a draft, and main reset to an older
+    commit are each seen at once."""
+    carmen = acks(demo_path).person_of("carmen")
+
+    def owed() -> dict[str, str]:
+        return {o.doc_id: o.version for o in acks(demo_path).owed(carmen)}
+
+    assert owed()["SOP-003"] == "2.2"
+    start = git(demo_path, "rev-parse", "main").strip()
+    new_revision_of_sop3(demo_path, monkeypatch)
+    assert owed()["SOP-003"] == "2.3"
+    path = demo_path / "procedures/SOP-005-receive-and-put-away.md"
+    path.write_text(path.read_text().replace('status = "effective"', 'status = "draft"'))
+    git(demo_path, "commit", "-qm", "Draft again", "--", str(path))
+    assert "SOP-005" not in owed()
+    git(demo_path, "reset", "-q", "--hard", start)
+    assert owed()["SOP-003"] == "2.2" and "SOP-005" in owed()
+
+
+def test_a_vault_in_a_folder_of_its_repository(
+    tmp_path: Path, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (acknowledgements): with the vault in a subfolder, the ack file lives in
+    the vault's own acks/ and verify passes."""
+    outer = tmp_path / "outer"
+    git(tmp_path, "init", "-q", "-b", "main", str(outer))
+    git(outer, "fetch", "-q", str(demo_path), "main")
+    git(outer, "read-tree", "--prefix=quality/", "FETCH_HEAD")
+    git(outer, "commit", "-qm", "The vault, moved into quality/")
+    git(outer, "checkout", "-q", "--", ".")
+    act_as(monkeypatch, "Carmen Ruiz")
+    assert acks(outer / "quality").owed(acks(outer / "quality").person_of("carmen")) == []
+    # no approval landed there (one plain commit): nothing is owed, nothing to acknowledge
+    with pytest.raises(AckRefused, match="no effective approved revision"):
+        acks(outer / "quality").record("SOP-003")
