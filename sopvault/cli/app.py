@@ -19,6 +19,9 @@ from sopvault.errors import SopvaultError
 from sopvault.render.safetext import inert_line
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Commands whose exit 1 means "found something" (cron and CI act on it): any error they
+# meet exits 2, so a script can tell "overdue" from "could not tell".
+CHECKS = frozenset({"due"})
 
 # name -> (module under sopvault.cli, the command's attribute, its one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -50,6 +53,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("review", "demo", "create a copy of the sample vault with a git history"),
     "run": ("runs", "run", "walk a procedure step by step at a line prompt"),
     "runs": ("runs", "runs", "list runs; runs show|start|mark|complete|abort drive one"),
+    "due": (
+        "due",
+        "due",
+        "what is due: reviews, proposals, acknowledgements, runs; exit 1 if overdue, 2 on error",
+    ),
     "tui": ("documents", "tui", "open the terminal UI"),
     "completion": ("completion", "completion", "print the shell completion script"),
 }
@@ -76,14 +84,16 @@ class LazyGroup(click.Group):
         """Run the command; the one place a SopvaultError becomes a line and an exit code.
 
         A command returns its exit code (0, or 1 for "errors found"); an error exits with
-        its ``exit_code`` (1, or 2 when a check could not be made); a non-zero one ends
+        its ``exit_code`` (1, or 2 when a check could not be made; always 2 for the
+        commands in CHECKS, whose 1 means "overdue"); a non-zero one ends
         the process through ``ctx.exit`` so that Click's standalone mode (the CliRunner in
         tests) and ``main`` agree. Nothing but SopvaultError is caught."""
         try:
             code = super().invoke(ctx)
         except SopvaultError as err:
             click.echo(f"sopvault: error: {inert_line(str(err))}", err=True)
-            ctx.exit(err.exit_code)
+            checks = ctx.invoked_subcommand in CHECKS
+            ctx.exit(max(err.exit_code, EXIT_USAGE) if checks else err.exit_code)
         if isinstance(code, int) and code != EXIT_OK:
             ctx.exit(code)
         return EXIT_OK

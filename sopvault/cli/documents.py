@@ -304,9 +304,10 @@ def check(as_json: bool) -> int:
 @click.argument("path", metavar="[VAULT]", required=False, type=click.Path(path_type=Path))
 @vault_option
 def tui(path: Path | None) -> int:
-    """Open the terminal UI on VAULT (or --vault, or the vault found from here)."""
+    """Open the terminal UI on VAULT (or --vault, or the vault found from here), on the
+    dashboard of what is due (t shows the tree)."""
     from sopvault.services.workspace import Workspace
     from sopvault.tui.app import SopVaultApp
 
-    SopVaultApp(Workspace.open(path or vault_path())).run()
+    SopVaultApp(Workspace.open(path or vault_path()), first="dashboard").run()
     return EXIT_OK

@@ -41,17 +41,29 @@ from sopvault.store.git.repo import ZERO, Repo
 
 CACHE_NAME = "acks-main.pickle"
 RECORDS_NAME = "acks-read.pickle"  # ack files read, by blob id: they never change
-_SHAPE = ("acks-main", 6)
+_SHAPE = ("acks-main", 7)
 _FILE_MODES = ("100644", "100755")
 
 # Per blob id: (id, title, kind, version, status, effective date (ISO 8601), roles,
-# readers), or None when the blob is not a readable document. Plain strings and tuples:
-# ten thousand of them unpickle in a few milliseconds.
-Facts = tuple[str, str, str, str, str, str | None, tuple[str, ...], tuple[str, ...]]
+# readers, next review date (ISO 8601), owner), or None when the blob is not a readable
+# document. Plain strings and tuples: ten thousand of them unpickle in a few milliseconds.
+Facts = tuple[
+    str, str, str, str, str, str | None, tuple[str, ...], tuple[str, ...], str | None, str | None
+]
 # An ack file as cached: (e-mail, document id, version, token) from its name, blob id.
 Named = tuple[str, str, str, str, str]
 _EFFECTIVE = Status.EFFECTIVE.value
 _KINDS = {kind.value: kind for kind in Kind}
+
+
+@dataclass(frozen=True)
+class InForce:
+    """An effective document on main as periodic review sees it (``sopvault due``)."""
+
+    doc_id: str
+    title: str
+    next_review: date | None
+    owner: str | None
 
 
 @dataclass
@@ -68,6 +80,9 @@ class MainView:
     approved: dict[str, str] = field(default_factory=dict)
     # Every ack file on main: vault path -> (e-mail, document id, version, token).
     named: dict[str, Named] = field(default_factory=dict)
+    # Every document whose status on main is effective, approved text or not: periodic
+    # review (``sopvault due``) asks of each.
+    in_force: dict[str, InForce] = field(default_factory=dict)
 
     def acks_of(self, email: str | None) -> list[tuple[AckName, str]]:
         """The ack files of the person with ``email`` (any case): (name, vault path)."""
@@ -81,7 +96,7 @@ class MainView:
         found = self.effective.get(doc_id)
         if found is None:
             return None
-        rel, sha, (_, title, kind, version, _, effective, roles, readers) = found
+        rel, sha, (_, title, kind, version, _, effective, roles, readers, *_) = found
         when = date.fromisoformat(effective) if effective else None
         return Current(doc_id, title, _KINDS[kind], version, rel, sha, when, roles, readers)
 
@@ -170,6 +185,9 @@ def _view(state: _Cached, tip: str) -> MainView:
         if facts is None:
             continue
         titles.setdefault(facts[0], facts[1])
+        if facts[4] == _EFFECTIVE:
+            review = date.fromisoformat(facts[8]) if facts[8] else None
+            view.in_force.setdefault(facts[0], InForce(facts[0], facts[1], review, facts[9]))
         if facts[4] == _EFFECTIVE and facts[3] and sha in approved:
             effective[facts[0]] = (rel, sha, facts)
     return view
@@ -249,6 +267,8 @@ def _read(rel: str, raw: bytes | None) -> Facts | None:
         doc.effective.isoformat() if doc.effective else None,
         tuple(doc.roles),
         tuple(doc.readers),
+        doc.next_review.isoformat() if doc.next_review else None,
+        doc.owner,
     )
 
 

@@ -4,6 +4,7 @@ messages (open the history, a run is ready, ...) and the app pushes the screen."
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from textual import on
 from textual.app import App
@@ -15,6 +16,7 @@ from sopvault.errors import SopvaultError
 from sopvault.model.control import Proposal
 from sopvault.model.document import Document
 from sopvault.render.safetext import inert_line
+from sopvault.services.due import Due
 from sopvault.services.editor import editor_command, run_editor
 from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
@@ -24,6 +26,7 @@ from sopvault.tui.dialogs.propose import ProposeScreen
 from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.notices import notice
 from sopvault.tui.screens.browse import BrowseScreen
+from sopvault.tui.screens.dashboard import DashboardScreen
 from sopvault.tui.screens.help import HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
 from sopvault.tui.screens.reviews import ReviewsScreen
@@ -31,10 +34,14 @@ from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.screens.runs import RunsScreen
 from sopvault.tui.screens.search import SearchScreen
 
+# The screen the app opens on: `sopvault tui` opens the dashboard of what is due.
+FirstScreen = Literal["browse", "dashboard"]
+
 
 class SopVaultApp(App[None]):
     """The app takes an opened Workspace (vault, repository, identity, clock), so tests
-    build it from a temp vault with a fixed clock and no patching."""
+    build it from a temp vault with a fixed clock and no patching; ``first`` is the screen
+    it opens on (the tree by default; `sopvault tui` asks for the dashboard)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "sopvault"
@@ -46,14 +53,16 @@ class SopVaultApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, first: FirstScreen = "browse") -> None:
         super().__init__()
+        self.first = first
         self.workspace = workspace
         self.vault = vault = workspace.vault
         self.sub_title = inert_line(vault.config.name or str(vault.root))
         self._control: DocumentControl | None = None
         self._no_git: SopvaultError | None = None  # why there is no DocumentControl, once known
         self._runs: Runs | None = None
+        self._due: Due | None = None
 
     def control(self) -> DocumentControl:
         """The document-control service, made once (the browse screen's load worker makes
@@ -75,9 +84,23 @@ class SopVaultApp(App[None]):
             self._runs = Runs(self.workspace)
         return self._runs
 
+    def due(self) -> Due:
+        """The what-is-due service over the app's own services (made in a worker: it
+        looks for the repository on disk; without git it lists reviews and runs)."""
+        if self._due is None:
+            try:
+                control: DocumentControl | None = self.control()
+            except SopvaultError:
+                control = None
+            self._due = Due(self.workspace, control, self.runs())
+        return self._due
+
     def on_mount(self) -> None:
-        """Open the browse screen, which loads the vault in a worker."""
-        self.push_screen(BrowseScreen(self.vault, self.control, self.runs))
+        """Open the first screen (each reads in a worker): the dashboard or the tree. Both
+        are installed, so going from one to the other keeps each one's place."""
+        self.install_screen(BrowseScreen(self.vault, self.control, self.runs), "browse")
+        self.install_screen(DashboardScreen(self.due, self.runs), "dashboard")
+        self.push_screen(self.first)
 
     # ---- the one error path ------------------------------------------------------------
 
@@ -138,6 +161,32 @@ class SopVaultApp(App[None]):
             self._fail(err, "Needs git")
             return None
 
+    def _show(self, name: FirstScreen) -> None:
+        """Bring the tree or the dashboard to the top: back to it when it is under the
+        screen shown, else pushed over it (``t`` and ``d`` go back and forth)."""
+        target = self.get_screen(name)
+        if target in self.screen_stack:
+            while self.screen is not target:
+                self.pop_screen()
+        else:
+            self.push_screen(name)
+
+    def action_tree(self) -> None:
+        """The tree of documents (`t` on the dashboard)."""
+        self._show("browse")
+
+    def action_dashboard(self) -> None:
+        """The dashboard of what is due (`d` in the tree)."""
+        self._show("dashboard")
+
+    @on(msg.OpenDocument)
+    def open_document(self, event: msg.OpenDocument) -> None:
+        """One document in the tree and the reader (Enter on a dashboard row)."""
+        self._show("browse")
+        browser = self._browser()
+        if browser is not None:
+            browser.reveal(event.doc_id)
+
     @on(msg.OpenHistory)
     def open_history(self, event: msg.OpenHistory) -> None:
         """Push the history screen of one document (needs git)."""
@@ -156,7 +205,7 @@ class SopVaultApp(App[None]):
             if changed:
                 self._reload(event.reopen)
 
-        self.push_screen(ReviewsScreen(control, self.vault.today), closed)
+        self.push_screen(ReviewsScreen(control, self.vault.today, event.select), closed)
 
     @on(msg.OfferProposal)
     def offer_proposal(self, event: msg.OfferProposal) -> None:

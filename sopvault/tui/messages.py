@@ -11,6 +11,7 @@ from textual.message import Message
 from sopvault.model.ack import Ack, Reading
 from sopvault.model.control import LocalEdit, Proposal, Standing
 from sopvault.model.document import Document
+from sopvault.model.due import DueReport
 from sopvault.model.finding import Finding
 from sopvault.model.run import RunSummary
 from sopvault.model.search import SearchResponse
@@ -46,9 +47,18 @@ class OpenHistory(Message):
 
 @dataclass
 class OpenReviews(Message):
-    """Show the reviews inbox; ``reopen`` is the document to show again after a decision."""
+    """Show the reviews inbox; ``reopen`` is the document to show again after a decision,
+    ``select`` the proposal (``SOP-003/7``) to highlight first."""
 
     reopen: str | None
+    select: str | None = None
+
+
+@dataclass
+class OpenDocument(Message):
+    """Show one document in the tree and the reader (Enter on a dashboard row)."""
+
+    doc_id: str
 
 
 class OpenRuns(Message):
@@ -147,6 +157,13 @@ class SearchAnswered(Message):
     query: str
     response: SearchResponse | None
     problem: str
+
+
+@dataclass
+class DueRead(Message):
+    """What is due, read in a worker (documents, proposals, runs)."""
+
+    report: DueReport
 
 
 @dataclass

@@ -18,6 +18,7 @@ from sopvault.tui.dialogs.propose import ProposeScreen
 from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.screens.acknowledging import AcknowledgingScreen
 from sopvault.tui.screens.browse import BrowseScreen
+from sopvault.tui.screens.dashboard import DashboardScreen
 from sopvault.tui.screens.help import KEYS, HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
 from sopvault.tui.screens.past import PastDates
@@ -84,6 +85,7 @@ def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     owners = (SopVaultApp, BrowseScreen, DocTree, FilterScreen, HelpScreen, HistoryScreen)
     owners += (ReviewsScreen, ProposeScreen, CommentScreen, RunScreen, RunsScreen, TextScreen)
     owners += (SearchScreen, AsOfScreen, PastDates, AcknowledgingScreen, AcknowledgeScreen)
+    owners += (DashboardScreen,)
     for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
             key = SHOWN_AS.get(key, key)

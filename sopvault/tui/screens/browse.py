@@ -24,11 +24,11 @@ from sopvault.services.syncplan import Distance
 from sopvault.services.vault import DocumentFilter, Vault
 from sopvault.tui import messages as msg
 from sopvault.tui.dialogs.filter import FilterScreen
-from sopvault.tui.dialogs.second_run import SecondRunScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.notices import notice
 from sopvault.tui.screens.acknowledging import AcknowledgingScreen
 from sopvault.tui.screens.past import PastDates
+from sopvault.tui.screens.starting import StartingRuns
 from sopvault.tui.widgets.asof_banner import AsOfBanner
 from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
@@ -39,7 +39,7 @@ from sopvault.tui.workers import background, deliver
 NO_GIT = "not in git: history, reviews and sync are unavailable"
 
 
-class BrowseScreen(PastDates, AcknowledgingScreen):
+class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
     """Loads the vault in a thread worker so the first screen never waits on the disk.
 
     ``control`` and ``runs`` make (or return) the app's services; they are called in
@@ -57,6 +57,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen):
         Binding("c", "propose", "Propose", show=False),
         Binding("o", "open_runs", "Open runs", show=False),
         Binding("s", "sync", "Sync", show=False),
+        Binding("d", "app.dashboard", "Due", show=False),
     ]
 
     def __init__(
@@ -190,7 +191,10 @@ class BrowseScreen(PastDates, AcknowledgingScreen):
         self.query_one(DocView).show_standing(event.doc_id, event.standing)
 
     def reveal(self, doc_id: str) -> None:
-        """Show a document chosen elsewhere (search): select it in the tree and open it."""
+        """Show a document chosen elsewhere (search, the dashboard), now or once loaded."""
+        if self.loaded is None:
+            self._reopen = doc_id
+            return
         tree = self.query_one(DocTree)
         if tree.active_filter != DocumentFilter() and self.loaded is not None:
             tree.show_state(self.loaded.state, DocumentFilter())  # the filter may hide it
@@ -281,47 +285,6 @@ class BrowseScreen(PastDates, AcknowledgingScreen):
         """Which documents differ from main (git work, so in a worker)."""
         edits = self.control().proposals.local_edits()
         self.post_message(msg.OfferProposal(edits, selected))
-
-    def action_run(self) -> None:
-        """Run the document as a checklist."""
-        doc = self.current_document()
-        if doc is None or self.refused_in_past(f"run {doc.id}"):
-            return
-        if not doc.steps:
-            notice(self, f"{doc.id} has no steps to run", severity="warning")
-            return
-        self.start_run(doc.id)
-
-    @background("run", "Cannot start")
-    def start_run(self, doc_id: str, another: bool = False) -> None:
-        """Start in a worker: it reads main's text from git and fsyncs the new run file.
-        With a run of ``doc_id`` open, ask first unless ``another`` was chosen."""
-        runs = self.runs()
-        waiting = [] if another else runs.listing(doc_id, open_only=True).runs
-        if waiting:
-            self.post_message(msg.SecondRun(doc_id, waiting, runs))
-            return
-        started = runs.start(doc_id)
-        self.post_message(msg.RunReady(runs, started, runs.document(started.run)))
-
-    @on(msg.SecondRun)
-    def ask_second_run(self, event: msg.SecondRun) -> None:
-        """Resume the open run, start another, or nothing, as the person decides."""
-
-        def decided(choice: str | None) -> None:
-            if choice == "another":
-                self.start_run(event.doc_id, another=True)
-            elif choice is not None:
-                self.resume_run(choice)
-
-        self.app.push_screen(SecondRunScreen(event.doc_id, event.waiting, event.runs), decided)
-
-    @background("resume", "Cannot resume")
-    def resume_run(self, run_id: str) -> None:
-        """Resume an open run in a worker (it reads the pinned text from git)."""
-        runs = self.runs()
-        resumed = runs.resume(run_id)
-        self.post_message(msg.RunReady(runs, resumed, resumed.document))
 
     def action_sync(self) -> None:
         """Sync with the team's git server and show what came in."""

@@ -32,6 +32,7 @@ KEYS = [
     ("o", "open runs: resume one"),
     ("s", "sync with the team's git server; shows what came in"),
     ("@", "the vault as approved on a date (read only; an empty date: today)"),
+    ("d", "what is due: reviews, proposals, acknowledgements, runs (t there: the tree)"),
     ("?", "this help"),
     ("Escape", "close this help or a dialog"),
     ("q", "quit"),

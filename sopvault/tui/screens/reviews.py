@@ -91,10 +91,11 @@ class ReviewsScreen(Screen[bool]):
         RAW_DIFF,
     ]
 
-    def __init__(self, control: DocumentControl, today: date) -> None:
+    def __init__(self, control: DocumentControl, today: date, select: str | None = None) -> None:
         super().__init__()
         self.control = control
         self.today = today
+        self.select = select  # the proposal (``SOP-003/7``) to highlight first
         self.me: Identity | None = None
         self.proposals: list[Proposal] = []
         self.review: Review | None = None
@@ -168,7 +169,14 @@ class ReviewsScreen(Screen[bool]):
             self.query_one(RedlineView).show([])
             return
         table.focus()
-        self.load_review(found[0])
+        first = next(
+            (i for i, p in enumerate(found) if f"{p.first_id}/{p.number}" == self.select), 0
+        )
+        self.select = None
+        if first:
+            table.move_cursor(row=first)  # highlighting it reviews it
+        else:
+            self.load_review(found[0])
 
     @on(DataTable.RowHighlighted, "#reviews-table")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:

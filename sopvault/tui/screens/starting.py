@@ -1,0 +1,73 @@
+"""Starting and resuming runs from a screen that shows a document: ``k`` runs the shown
+procedure (asking first when a run of it is open) and a chosen open run resumes. Git and
+the disk are read in workers; the app opens the runner on ``RunReady``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.screen import Screen
+
+from sopvault.model.document import Document
+from sopvault.services.runs import Runs
+from sopvault.tui import messages as msg
+from sopvault.tui.dialogs.second_run import SecondRunScreen
+from sopvault.tui.notices import notice
+from sopvault.tui.workers import background
+
+
+class StartingRuns(Screen[None]):
+    """What the browse screen does to start a run. ``runs`` makes (or returns) the app's
+    run service and is called in workers only; ``current_document`` is the shown one."""
+
+    runs: Callable[[], Runs]
+
+    def current_document(self) -> Document | None:
+        """The document the run would follow (the browse screen's reading pane)."""
+        raise NotImplementedError
+
+    def refused_in_past(self, what: str) -> bool:
+        """Whether ``what`` is refused because a past date is shown (``PastDates``)."""
+        return False
+
+    def action_run(self) -> None:
+        """Run the document as a checklist."""
+        doc = self.current_document()
+        if doc is None or self.refused_in_past(f"run {doc.id}"):
+            return
+        if not doc.steps:
+            notice(self, f"{doc.id} has no steps to run", severity="warning")
+            return
+        self.start_run(doc.id)
+
+    @background("run", "Cannot start")
+    def start_run(self, doc_id: str, another: bool = False) -> None:
+        """Start in a worker: it reads main's text from git and fsyncs the new run file.
+        With a run of ``doc_id`` open, ask first unless ``another`` was chosen."""
+        runs = self.runs()
+        waiting = [] if another else runs.listing(doc_id, open_only=True).runs
+        if waiting:
+            self.post_message(msg.SecondRun(doc_id, waiting, runs))
+            return
+        started = runs.start(doc_id)
+        self.post_message(msg.RunReady(runs, started, runs.document(started.run)))
+
+    @on(msg.SecondRun)
+    def ask_second_run(self, event: msg.SecondRun) -> None:
+        """Resume the open run, start another, or nothing, as the person decides."""
+
+        def decided(choice: str | None) -> None:
+            if choice == "another":
+                self.start_run(event.doc_id, another=True)
+            elif choice is not None:
+                self.resume_run(choice)
+
+        self.app.push_screen(SecondRunScreen(event.doc_id, event.waiting, event.runs), decided)
+
+    @background("resume", "Cannot resume")
+    def resume_run(self, run_id: str) -> None:
+        """Resume an open run in a worker (it reads the pinned text from git)."""
+        runs = self.runs()
+        resumed = runs.resume(run_id)
+        self.post_message(msg.RunReady(runs, resumed, resumed.document))
