@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sopvault.model.document import Document, Status
 from sopvault.model.run import Run
 from sopvault.render.safetext import inert_line
 from sopvault.services.inforce import InForce
@@ -18,8 +19,8 @@ def in_force_lines(info: InForce, asked: str) -> list[str]:
     status = doc.status.value if doc.status else "no status"
     effective = f", effective {doc.effective}" if doc.effective else ""
     lines = [
-        f"In force on {asked}: {doc.id} version {doc.version or '-'} ({status}{effective}),"
-        f" {info.path} (blob {info.blob[:10]})"
+        f"{_standing(doc)} on {asked}: {doc.id} version {doc.version or '-'}"
+        f" ({status}{effective}), {info.path} (blob {info.blob[:10]})"
     ]
     rev = info.revision
     if rev is not None:
@@ -46,6 +47,17 @@ def in_force_lines(info: InForce, asked: str) -> list[str]:
     return [inert_line(line) for line in lines]
 
 
+def _standing(doc: Document) -> str:
+    """Only an effective text is in force (ISO 9001 §7.5.3.2 d): a retired one, a draft or
+    one in review that main held on the date is named as not in force, with its successor."""
+    if doc.status is Status.EFFECTIVE:
+        return "In force"
+    if doc.status is Status.RETIRED:
+        successor = f", superseded by {doc.superseded_by}" if doc.superseded_by else ""
+        return f"Not in force (retired{successor})"
+    return "Not in force (never approved as effective)"
+
+
 def _run_line(run: Run) -> str:
     """One run: id, when and by whom it started, its state and outcome."""
     outcome = f", {run.outcome.value}" if run.outcome is not None else ""
@@ -64,6 +76,7 @@ def in_force_json(info: InForce, asked: str, commit: str) -> dict[str, Any]:
         "id": doc.id,
         "version": doc.version,
         "status": doc.status.value if doc.status else None,
+        "in_force": doc.status is Status.EFFECTIVE,
         "effective": doc.effective.isoformat() if doc.effective else None,
         "path": info.path,
         "blob": info.blob,

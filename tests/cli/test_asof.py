@@ -17,6 +17,7 @@ import pytest
 from sopvault.cli import main
 from sopvault.store.git.objects import read_blobs
 from sopvault.store.git.repo import Repo
+from tests.conftest import act_as
 
 
 @pytest.fixture(autouse=True)
@@ -166,3 +167,33 @@ def test_blobs_are_read_in_one_batch(demo_path: Path) -> None:
     assert set(found) == set(ids)
     path = next(iter(entries))
     assert found[entries[path][1]] == (demo_path / path).read_bytes()
+
+
+def test_a_retired_or_draft_text_is_not_called_in_force(
+    demo_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (the vault on any date, versions and retirement): approving a retirement
+    says the document is retired, not effective, and on a later date `show --as-of` names
+    the retired text, and a draft main held, as not in force (ISO 9001 §7.5.3.2 d)."""
+    vault = str(demo_path)
+    code, out, _ = run(
+        capsys, "retire", "SOP-002", "-m", "Labels come from the FBA plan",
+        "--superseded-by", "SOP-001", "--vault", vault,
+    )  # fmt: skip
+    assert code == 0, out
+    number = out.split()[1].rstrip(":")
+    act_as(monkeypatch, "Bilal Okafor")
+    code, out, _ = run(capsys, "approve", number, "-m", "agreed", "--vault", vault)
+    assert code == 0
+    assert "SOP-002 1.2 is retired (superseded by SOP-001) on main" in out
+    assert "effective" not in out
+    code, out, _ = run(capsys, "show", "SOP-002", "--as-of", "2026-11-21", "--vault", vault)
+    assert out.splitlines()[0].startswith(
+        "Not in force (retired, superseded by SOP-001) on 2026-11-21: SOP-002 version 1.2"
+    )
+    _, out, _ = run(capsys, "show", "SOP-002", "--as-of", "2026-11-21", "--json", "--vault", vault)
+    assert json.loads(out)["in_force"] is False
+    _, out, _ = run(capsys, "show", "WI-005", "--as-of", "2026-06-01", "--vault", vault)
+    assert out.splitlines()[0].startswith("Not in force (never approved as effective)")
+    _, out, _ = run(capsys, "show", "SOP-003", "--as-of", "2026-06-01", "--json", "--vault", vault)
+    assert json.loads(out)["in_force"] is True

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
+from sopvault.core.lifecycle import landed_words
 from sopvault.core.trailers import versions_label
 from sopvault.core.wording import counted
 from sopvault.model.control import ApproveResult, Identity, Proposal
@@ -206,7 +207,8 @@ class ReviewsScreen(Screen[bool]):
             if after < review.needed:
                 verdict.append(f" It needs {review.needed} approvals; yours is {after}.")
             else:
-                verdict.append(" Approving puts it on main as effective.")
+                landed = landed_words(prop.documents, prop.retires)
+                verdict.append(f" Approving puts it on main: {inert_line(landed)}.")
         self.set_verdict(verdict)
         self._set_buttons()
         header = Text(f"proposal {prop.number}: ", style="bold")
