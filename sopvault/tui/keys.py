@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input
 ResultType = TypeVar("ResultType")
 
 # Where a change is shown (history, reviews inbox): the change in words or git's diff.
-RAW_DIFF = Binding("d", "toggle_raw", "Git diff / words")
+RAW_DIFF = Binding("d", "toggle_raw", "Raw diff")
 
 # The actions of the stand-in keys, shown (and working) only while an input has the focus.
 TYPING_ACTIONS = ("typing_search", "typing_help", "typing_quit")
