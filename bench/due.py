@@ -123,6 +123,7 @@ def build(out: Path, docs: int, commits: int) -> Path:
 
 def proposals_and_runs(out: Path) -> None:
     """Three open proposals by bilal (waiting for hana) and five open runs with roles."""
+    from sopvault.model.document import Status
     from sopvault.services.clock import running_from
     from sopvault.services.review.control import DocumentControl
     from sopvault.services.runs import Runs
@@ -130,7 +131,11 @@ def proposals_and_runs(out: Path) -> None:
 
     ws = Workspace.open(out, clock=running_from(TODAY))
     procedures = sorted(
-        (d for d in ws.vault.state.documents.values() if d.id.startswith("SOP-")),
+        (
+            d
+            for d in ws.vault.state.documents.values()
+            if d.id.startswith("SOP-") and d.status is not Status.RETIRED  # runs refuse it
+        ),
         key=lambda d: d.id,
     )
     env = {"GIT_AUTHOR_NAME": "Bilal Bench", "GIT_AUTHOR_EMAIL": "bilal@example.com"}
