@@ -86,7 +86,11 @@ def build(out: Path, docs: int, commits: int) -> tuple[Path, str, str]:
     from sopvault.services.vault import Vault
 
     state = Vault.open(out).state
-    procedures = [d for d in state.documents.values() if d.kind.value == "procedure"]
+    procedures = [  # a retired procedure may not be run, so it cannot be the target
+        d
+        for d in state.documents.values()
+        if d.kind.value == "procedure" and d.status is not None and d.status.value != "retired"
+    ]
     target = max(procedures, key=lambda d: (len(state.tree.children_of(d.id)), d.id))
     process = min(d.id for d in state.documents.values() if d.kind.value == "process")
     if marker.exists():
