@@ -1,0 +1,83 @@
+"""Issue 14 (hostile): document control attacked with plain git and odd input, on real
+repositories: every answer is the right one or one clear line, never a wrong record."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sopvault.cli import main
+
+
+@pytest.fixture(autouse=True)
+def utc() -> Iterator[None]:
+    """Local time is UTC: a bare date is a UTC day."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def one_line_error(code: int, err: str, *words: str) -> None:
+    """A refusal: exit status not 0, exactly one line on stderr, no traceback."""
+    assert code != 0
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err and all(w in err for w in words), err
+
+
+def test_as_of_a_date_before_1973_is_not_read_as_today(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 (hostile): git reads ``--until=@N`` with fewer than nine digits (a moment
+    before March 1973) as some other date, and a negative one as no limit at all, so
+    ``show --as-of 1900-01-01`` answered with today's revision as "in force on 1900-01-01".
+    A date before history is refused; a date far in the future is one line, not a
+    traceback; a vault whose history really starts in 1971 answers for 1972."""
+    vault = str(demo_path)
+    for day in ("1900-01-01", "0001-01-01", "1972-06-01"):
+        code, out, err = run(capsys, "show", "SOP-003", "--as-of", day, "--vault", vault)
+        one_line_error(code, err, "before the vault's history")
+        assert out == ""
+    for moment in ("9999-12-31", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00+14:00"):
+        code, out, err = run(capsys, "list", "--as-of", moment, "--vault", vault)
+        one_line_error(code, err, moment)
+    old = tmp_path / "old"
+    assert main(["init", str(old), "--name", "Old Ltd"]) == 0
+    when = {"GIT_AUTHOR_DATE": "1971-06-01T12:00:00Z", "GIT_COMMITTER_DATE": "1971-06-01T12:00:00Z"}
+    git(old, "add", "-A")
+    git(old, "commit", "-qm", "Founded in 1971", env=when)
+    (old / "note.txt").write_text("later\n")
+    git(old, "add", "-A")
+    git(old, "commit", "-qm", "A later commit")
+    capsys.readouterr()
+    code, _, err = run(capsys, "list", "--as-of", "1972-01-01", "--vault", str(old))
+    assert code == 0 and "Founded in 1971" in err, err
+    code, _, err = run(capsys, "list", "--as-of", "1970-06-01", "--vault", str(old))
+    one_line_error(code, err, "before the vault's history")
