@@ -97,7 +97,7 @@ class Acknowledgements:
         history (fast on 10,000 documents). Raises GitError when git fails."""
         view = self.view()
         people = [person] if person is not None else self.people()
-        acked = {p.handle: view.acked(p.email) for p in people}
+        acked = self._counted(people)
         # Documents share a few roles/readers lists: who must read is asked once per list.
         asked: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Person]] = {}
         found: list[Owed] = []
@@ -107,12 +107,23 @@ class Acknowledgements:
             if key not in asked:
                 current = view.current_of(doc_id)
                 asked[key] = readers_of(current, people) if current else []
-            version = facts[3]
+            version, blob = facts[3], view.effective[doc_id][1]
             for who in asked[key]:
-                versions = acked[who.handle].get(doc_id, set())
-                if version not in versions:
+                mine = acked.get((who.email or "").lower(), {}).get(doc_id, [])
+                if all(ack.blob != blob for ack in mine):
                     since = date.fromisoformat(facts[5]) if facts[5] else None
-                    found.append(Owed(doc_id, facts[1], version, who, since, latest(versions)))
+                    last = latest(ack.version for ack in mine)
+                    found.append(Owed(doc_id, facts[1], version, who, since, last))
+        return found
+
+    def _counted(self, people: list[Person]) -> dict[str, dict[str, list[Ack]]]:
+        """{e-mail (lower case): {document id: acknowledgements}} of ``people``: those
+        that count (``MainView.counts``), read from main's ack files."""
+        emails = {(p.email or "").lower() for p in people if p.email}
+        paths = [rel for rel, named in self.view().named.items() if named[0] in emails]
+        found: dict[str, dict[str, list[Ack]]] = {}
+        for ack in self._read(paths):
+            found.setdefault(ack.person.email.lower(), {}).setdefault(ack.doc_id, []).append(ack)
         return found
 
     def status(self, doc_id: str) -> AckStatus:
@@ -127,7 +138,7 @@ class Acknowledgements:
         of_revision = [
             ack
             for ack in self._read(self._paths(doc_id, current.version))
-            if ack.version == current.version
+            if ack.blob == current.blob
         ]
         standings: list[Standing] = []
         for person in self.people():
@@ -197,7 +208,7 @@ class Acknowledgements:
         person = self.me()
         if person is None or person.email is None:
             return None
-        mine = self.acks_of(person.email, doc_id, current.version)
+        mine = self.acks_of(person.email, doc_id, current)
         must = bool(readers_of(current, [person]))
         return Reading(doc_id, current.version, person, must, mine[0] if mine else None)
 
@@ -221,16 +232,19 @@ class Acknowledgements:
         """The document's current revision on main (None when not effective there)."""
         return self.view().current_of(doc_id)
 
-    def acks_of(self, email: str, doc_id: str, version: str | None = None) -> list[Ack]:
-        """The acknowledgements by ``email`` of ``doc_id`` (of ``version`` when given), as
-        main holds them, revision by revision, oldest first."""
+    def acks_of(self, email: str, doc_id: str, current: Current | None = None) -> list[Ack]:
+        """The acknowledgements by ``email`` of ``doc_id`` that count (of the revision
+        ``current``, its very text, when given), as main holds them, revision by revision,
+        oldest first."""
+        version = current.version if current is not None else None
         view = self.view()
         paths = [
             rel
             for name, rel in view.acks_of(email)
             if name.doc_id == doc_id and (version is None or name.version == version)
         ]
-        return sorted(self._read(paths), key=_in_order)
+        found = self._read(paths)
+        return sorted([a for a in found if not current or a.blob == current.blob], key=_in_order)
 
     def _paths(self, doc_id: str, version: str) -> list[str]:
         return [
@@ -240,9 +254,11 @@ class Acknowledgements:
         ]
 
     def _read(self, paths: list[str]) -> list[Ack]:
-        """The ack files at ``paths`` (vault-relative) on main; one that cannot be read is
-        left out (``verify`` reports it)."""
-        return read_acks(self.ws, self.view(), paths)
+        """The ack files at ``paths`` (vault-relative) on main that count (``MainView.counts``:
+        added by their person, unchanged, of an approved text); any other is left out
+        (``verify`` reports it)."""
+        view = self.view()
+        return [ack for ack in read_acks(self.ws, view, paths) if view.counts(ack)]
 
     def _title(self, doc_id: str) -> str:
         """The document's title on main, else in the vault; DocumentNotFound otherwise."""

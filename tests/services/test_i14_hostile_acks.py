@@ -1,0 +1,119 @@
+"""Issue 14 (hostile): acknowledgements written with plain git. ``acks``, ``acks --person``
+and ``due`` count only what ``verify`` would accept on its own (added once by the person
+it names, unchanged, of an approved text), so a forged training record never shows as
+done; ``verify`` names every such file."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sopvault.core.ackfile import ack_path, dumps
+from sopvault.model.ack import Ack, AckState
+from sopvault.model.control import Identity
+from sopvault.services.acks import Acknowledgements
+from sopvault.services.review.control import DocumentControl
+from tests.conftest import act_as, workspace_at
+from tests.services.conftest import clone
+
+ALICE = Identity("Alice Moreno", "alice.moreno@harrowfinch.example")
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def commit_file(root: Path, rel: str, text: str, message: str) -> None:
+    """Write ``rel`` and commit it alone with plain git, as whoever git names now."""
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(text, encoding="utf-8")
+    git(root, "add", rel)
+    git(root, "commit", "-qm", message)
+
+
+def perfect_forgery(root: Path, doc_id: str, token: str) -> str:
+    """Alice's acknowledgement of ``doc_id``'s current revision, every field right, as
+    sopvault would write it; returns its path (not yet written)."""
+    service = Acknowledgements(workspace_at(root))
+    current = service.current(doc_id)
+    assert current is not None
+    landed = service.view().approved[current.blob]
+    ack = Ack(doc_id, current.version, current.blob, landed, ALICE, datetime.now(UTC))
+    return ack_path(ALICE.email, doc_id, current.version, token) + "\n" + dumps(ack)
+
+
+def owed_by(root: Path, handle: str) -> list[str]:
+    service = Acknowledgements(workspace_at(root))
+    return [o.doc_id for o in service.owed(service.person_of(handle))]
+
+
+def reasons(root: Path) -> list[str]:
+    report = DocumentControl(workspace_at(root)).audit.verify()
+    return sorted(v.reason.value for v in report.violations)
+
+
+def test_forged_garbage_and_edited_ack_files_are_not_counted(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (hostile): Bilal commits a perfect acknowledgement file in Alice's name;
+    Alice commits a file of garbage under an ack's name; Carmen edits her own record.
+    Before, ``due`` and ``acks --person`` took all three by their file names (Alice owed
+    nothing, and could not acknowledge for real: "you acknowledged already"); now none
+    counts, Alice acknowledges herself, and verify names each file."""
+    assert {"SOP-001", "SOP-002"} <= set(owed_by(demo_path, "alice"))
+    act_as(monkeypatch, "Bilal Okafor")
+    rel, text = perfect_forgery(demo_path, "SOP-001", "0badc0de").split("\n", 1)
+    commit_file(demo_path, rel, text, "Acknowledge SOP-001")
+    act_as(monkeypatch, "Alice Moreno")
+    commit_file(
+        demo_path,
+        "acks/alice.moreno@harrowfinch.example/SOP-002@1.1-00000001.toml",
+        "garbage = [\n",
+        "Acknowledge SOP-002",
+    )
+    act_as(monkeypatch, "Carmen Ruiz")
+    carmen = Acknowledgements(workspace_at(demo_path)).record("SOP-003").path
+    assert "SOP-003" not in owed_by(demo_path, "carmen")
+    text = (demo_path / carmen).read_text().replace("meaning =", "# edited\nmeaning =")
+    commit_file(demo_path, carmen, text, "Fix my record")
+
+    assert {"SOP-001", "SOP-002"} <= set(owed_by(demo_path, "alice"))
+    assert "SOP-003" in owed_by(demo_path, "carmen")
+    service = Acknowledgements(workspace_at(demo_path))
+    standing = {s.person.handle: s.state for s in service.status("SOP-001").people}
+    assert standing["alice"] is AckState.OWED
+    record = {e.doc_id: e.acks for e in service.record_of(service.person_of("alice"))}
+    assert record["SOP-001"] == () and record["SOP-002"] == ()
+    assert reasons(demo_path) == [
+        "acknowledgement changed",
+        "forged acknowledgement",
+        "not an acknowledgement",
+    ]
+    act_as(monkeypatch, "Alice Moreno")
+    Acknowledgements(workspace_at(demo_path)).record("SOP-001")  # not "already"
+    assert "SOP-001" not in owed_by(demo_path, "alice")
+
+
+def test_an_ack_brought_by_a_plain_git_pull_merge_still_counts(
+    server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (hostile): the check above must not turn on honest teams: Carmen's
+    acknowledgement reaches Bilal's main in a merge he made with ``git pull``; it is
+    still Carmen's (judged by the commit that added it on the merged line)."""
+    carmen, bilal = clone(server, tmp_path, "carmen"), clone(server, tmp_path, "bilal")
+    act_as(monkeypatch, "Carmen Ruiz")
+    Acknowledgements(workspace_at(carmen)).record("SOP-003")
+    git(carmen, "push", "-q", "origin", "main")
+    act_as(monkeypatch, "Bilal Okafor")
+    Acknowledgements(workspace_at(bilal)).record("SOP-009")
+    assert "SOP-003" in owed_by(bilal, "carmen")
+    git(bilal, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    assert len(git(bilal, "log", "-1", "--format=%P").split()) == 2  # a merge
+    assert "SOP-003" not in owed_by(bilal, "carmen")
+    assert "SOP-009" not in owed_by(bilal, "bilal")
+    assert reasons(bilal) == []
