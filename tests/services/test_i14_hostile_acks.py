@@ -117,3 +117,24 @@ def test_an_ack_brought_by_a_plain_git_pull_merge_still_counts(
     assert "SOP-003" not in owed_by(bilal, "carmen")
     assert "SOP-009" not in owed_by(bilal, "bilal")
     assert reasons(bilal) == []
+
+
+def test_a_deeply_nested_or_huge_ack_file_is_a_finding_not_a_crash(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (hostile): an ack file of arrays nested thousands deep made ``verify``
+    die with a RecursionError (thousands of traceback lines); a file of megabytes was
+    parsed whole. Both are now ``not an acknowledgement``, and count for nobody."""
+    act_as(monkeypatch, "Alice Moreno")
+    folder = "acks/alice.moreno@harrowfinch.example"
+    deep = "x = " + "[" * 5000 + "]" * 5000 + "\n"
+    commit_file(demo_path, f"{folder}/SOP-001@1.4-00000001.toml", deep, "Deep")
+    huge = 'x = "' + "A" * 2_000_000 + '"\n'
+    commit_file(demo_path, f"{folder}/SOP-002@1.1-00000002.toml", huge, "Huge")
+    report = DocumentControl(workspace_at(demo_path)).audit.verify()
+    found = sorted((v.reason.value, v.detail) for v in report.violations)
+    assert found == [
+        ("not an acknowledgement", "2000007 characters: far too long for one"),
+        ("not an acknowledgement", "not TOML one can read: nested far too deeply"),
+    ]
+    assert {"SOP-001", "SOP-002"} <= set(owed_by(demo_path, "alice"))
