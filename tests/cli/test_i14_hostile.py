@@ -81,3 +81,31 @@ def test_as_of_a_date_before_1973_is_not_read_as_today(
     assert code == 0 and "Founded in 1971" in err, err
     code, _, err = run(capsys, "list", "--as-of", "1970-06-01", "--vault", str(old))
     one_line_error(code, err, "before the vault's history")
+
+
+def act(monkeypatch: pytest.MonkeyPatch, name: str, email: str) -> None:
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", name)
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", email)
+
+
+def test_approving_a_retirement_does_not_say_the_document_is_effective(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 (hostile): approving a retirement printed "SOP-004 1.3 is effective on
+    main", the opposite of what landed (the same words in the TUI and in sync's report).
+    It now says the revision is retired and names its successor."""
+    vault = str(demo_path)
+    act(monkeypatch, "Carmen Ruiz", "carmen.ruiz@harrowfinch.example")
+    code, out, _ = run(
+        capsys, "--vault", vault, "retire", "SOP-004", "-m", "Gone", "--superseded-by", "SOP-005"
+    )
+    assert code == 0
+    number = out.split()[1].rstrip(":")
+    act(monkeypatch, "Hana Sato", "hana.sato@harrowfinch.example")
+    code, out, _ = run(capsys, "--vault", vault, "approve", number, "-m", "ok")
+    assert code == 0
+    assert (
+        f"approved proposal {number}: SOP-004 1.3 is retired (superseded by SOP-005) on main" in out
+    )
+    assert "effective" not in out

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from sopvault.core.trailers import versions_label
+from sopvault.core.trailers import landed_label, versions_label
 from sopvault.core.wording import counted
 from sopvault.model.control import ApproveResult, Identity, Proposal
 from sopvault.model.redline import DocumentDiff
@@ -316,7 +316,7 @@ def _approved(result: ApproveResult, control: DocumentControl) -> str:
             f" {result.needed}; it lands on {control.ws.main} with the last approval."
         )
     text = (
-        f"Approved proposal {prop.number}: {versions_label(prop.documents)} is effective"
+        f"Approved proposal {prop.number}: {landed_label(prop.documents, prop.retires)}"
         f" on {control.ws.main} ({result.commit[:10]})."
     )
     for path in result.kept_local:
