@@ -109,3 +109,17 @@ def test_approving_a_retirement_does_not_say_the_document_is_effective(
         f"approved proposal {number}: SOP-004 1.3 is retired (superseded by SOP-005) on main" in out
     )
     assert "effective" not in out
+
+
+def test_due_with_an_enormous_span_is_one_line_not_a_traceback(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 (hostile): ``due --stale 99999999999999999999d`` died with an
+    OverflowError traceback (a deadline past year 9999); any span over 100 years is now
+    refused in one line with exit status 2, as a mistyped option is."""
+    for option, value in (("--stale", "99999999999999999999d"), ("--within", "5218w")):
+        code, out, err = run(capsys, "--vault", str(demo_path), "due", option, value)
+        one_line_error(code, err, option, "100 years")
+        assert code == 2 and out == ""
+    code, _, err = run(capsys, "--vault", str(demo_path), "due", "--within", "36525d")
+    assert code in (0, 1) and err == ""
