@@ -85,6 +85,9 @@ class MainView:
     in_force: dict[str, InForce] = field(default_factory=dict)
     # Every ack file main holds as it was added: vault path -> (blob id, adder's e-mail).
     adders: Adders = field(default_factory=dict)
+    # Why main's history here is not whole (a shallow clone, grafts), None when it is:
+    # approvals and who added which ack file cannot be known then.
+    cut: str | None = None
 
     def acks_of(self, email: str | None) -> list[tuple[AckName, str]]:
         """The ack files of the person with ``email`` (any case): (name, vault path)."""
@@ -143,7 +146,9 @@ def main_view(ws: Workspace) -> MainView:
     if state.tip != tip:
         _move(ws, repo, state, tip)
         write_cached(cache_dir, CACHE_NAME, (_SHAPE, ws.prefix, state))
-    return _view(state, tip)
+    view = _view(state, tip)
+    view.cut = repo.history_cut(tip)
+    return view
 
 
 def _move(ws: Workspace, repo: Repo, state: _Cached, tip: str) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sopvault.core.config import CONFIG_FILE
-from sopvault.errors import DocumentNotFound
+from sopvault.errors import DocumentNotFound, NeedsGit
 from sopvault.model.ack import (
     Ack,
     AckState,
@@ -37,7 +37,12 @@ from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import GitError
 
-__all__ = ["AckRefused", "Acknowledgements", "latest", "version_key"]
+__all__ = ["AckRefused", "Acknowledgements", "HistoryCut", "latest", "version_key"]
+
+
+class HistoryCut(NeedsGit):
+    """Main's history here is cut short (a shallow clone, grafts): who owes what cannot be
+    told from it."""
 
 
 class Acknowledgements:
@@ -57,6 +62,15 @@ class Acknowledgements:
         if self._view is None:
             self._view = main_view(self.ws)
         return self._view
+
+    def whole(self) -> MainView:
+        """``view``, when main's history here is whole. Raises HistoryCut on a shallow
+        clone (or grafts): the approvals and the commits that added ack files may be
+        missing, so "owed" and "done" cannot be told."""
+        view = self.view()
+        if view.cut is not None:
+            raise HistoryCut(f"cannot tell who has acknowledged what: {view.cut}")
+        return view
 
     def refresh(self) -> None:
         """Forget what was read of main (after an acknowledgement, a sync)."""
@@ -95,7 +109,7 @@ class Acknowledgements:
         each current revision they must read and have not acknowledged, by document id
         then handle. Reads main's tree listing and cached front matter only, never the
         history (fast on 10,000 documents). Raises GitError when git fails."""
-        view = self.view()
+        view = self.whole()
         people = [person] if person is not None else self.people()
         acked = self._counted(people)
         # Documents share a few roles/readers lists: who must read is asked once per list.
@@ -129,7 +143,7 @@ class Acknowledgements:
     def status(self, doc_id: str) -> AckStatus:
         """Who has acknowledged ``doc_id``'s current revision and who still must. Raises
         DocumentNotFound when neither main nor the vault has the document."""
-        view = self.view()
+        view = self.whole()
         current = view.current_of(doc_id)
         title = self._title(doc_id)
         if current is None:
@@ -155,7 +169,7 @@ class Acknowledgements:
         """``person``'s training record: every document they must read (its current
         revision) and every document they ever acknowledged, with all their
         acknowledgements of it, revision by revision (oldest first within one), by document id."""
-        view = self.view()
+        view = self.whole()
         mine: dict[str, list[Ack]] = {}
         paths = [rel for _, rel in view.acks_of(person.email)]
         for ack in self._read(paths):
@@ -203,7 +217,7 @@ class Acknowledgements:
         if self._view is not None and repo.rev(self.ws.main_ref) != self._view.tip:
             self.refresh()
         current = self.current(doc_id)
-        if current is None:
+        if current is None or self.view().cut is not None:
             return None
         person = self.me()
         if person is None or person.email is None:
@@ -221,6 +235,7 @@ class Acknowledgements:
         (not in ``[people]``, no effective approved revision, already acknowledged),
         DocumentNotFound, ReadOnly, NoRepository, GitError."""
         self.vault.must_be_writable("acknowledge")
+        self.whole()
         recorder = AckRecorder(self.ws, self)
         ack = recorder.record(doc_id, token=os.urandom(4).hex())
         self.refresh()

@@ -14,7 +14,8 @@ import pytest
 from sopvault.core.ackfile import ack_path, dumps
 from sopvault.model.ack import Ack, AckState
 from sopvault.model.control import Identity
-from sopvault.services.acks import Acknowledgements
+from sopvault.services.acks import Acknowledgements, HistoryCut
+from sopvault.services.due import Due
 from sopvault.services.review.control import DocumentControl
 from tests.conftest import act_as, workspace_at
 from tests.services.conftest import clone
@@ -138,3 +139,29 @@ def test_a_deeply_nested_or_huge_ack_file_is_a_finding_not_a_crash(
         ("not an acknowledgement", "not TOML one can read: nested far too deeply"),
     ]
     assert {"SOP-001", "SOP-002"} <= set(owed_by(demo_path, "alice"))
+
+
+def test_a_shallow_clone_cannot_tell_who_owes_what(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (hostile): on a shallow clone (CI's default) the approvals are out of
+    reach, so ``acks SOP-003`` said "no effective approved revision: nobody owes it yet"
+    and ``due`` listed nothing owed: a false all-clear. Now acks, acks --person and ack
+    refuse in one line naming the cut and the fix, and due says so in a note."""
+    act_as(monkeypatch, "Carmen Ruiz")
+    Acknowledgements(workspace_at(demo_path)).record("SOP-003")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{demo_path}", str(shallow))
+    service = Acknowledgements(workspace_at(shallow))
+    for call in (
+        lambda: service.status("SOP-003"),
+        lambda: service.owed(),
+        lambda: service.record_of(service.person_of("carmen")),
+        lambda: service.record("SOP-009"),
+    ):
+        with pytest.raises(HistoryCut, match="shallow clone.*git fetch --unshallow"):
+            call()
+    assert service.reading("SOP-003") is None
+    report = Due(workspace_at(shallow)).report(within=30, stale=7, mine=False)
+    assert report.acknowledgements == []
+    assert any("acknowledgements not listed" in note for note in report.notes)
