@@ -108,14 +108,15 @@ class MainView:
     def counts(self, ack: Ack) -> bool:
         """Whether ``ack`` (read from main, ``path`` its vault path) counts as its person's
         acknowledgement: its file holds what it was added with, by a commit its person
-        authored; it states its meaning; and it names a text an approval landed
-        (``services.ackorigin``). Anything else is ``verify``'s to report, never training."""
+        authored; it states its meaning; and it names a text an approval landed, in the
+        commit that landed it (``services.ackorigin``). Anything else is ``verify``'s to
+        report, never training."""
         named = self.named.get(ack.path)
         return (
             named is not None
             and self.adders.get(ack.path) == (named[4], named[0])
             and is_meaning(ack)
-            and ack.blob in self.approved
+            and self.approved.get(ack.blob) == ack.landed
         )
 
 

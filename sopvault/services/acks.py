@@ -124,7 +124,7 @@ class Acknowledgements:
             version, blob = facts[3], view.effective[doc_id][1]
             for who in asked[key]:
                 mine = acked.get((who.email or "").lower(), {}).get(doc_id, [])
-                if all(ack.blob != blob for ack in mine):
+                if all((ack.blob, ack.version) != (blob, version) for ack in mine):
                     since = date.fromisoformat(facts[5]) if facts[5] else None
                     last = latest(ack.version for ack in mine)
                     found.append(Owed(doc_id, facts[1], version, who, since, last))
@@ -152,7 +152,7 @@ class Acknowledgements:
         of_revision = [
             ack
             for ack in self._read(self._paths(doc_id, current.version))
-            if ack.blob == current.blob
+            if (ack.blob, ack.version) == (current.blob, current.version)
         ]
         standings: list[Standing] = []
         for person in self.people():
@@ -259,7 +259,9 @@ class Acknowledgements:
             if name.doc_id == doc_id and (version is None or name.version == version)
         ]
         found = self._read(paths)
-        return sorted([a for a in found if not current or a.blob == current.blob], key=_in_order)
+        if current is not None:
+            found = [a for a in found if (a.blob, a.version) == (current.blob, current.version)]
+        return sorted(found, key=_in_order)
 
     def _paths(self, doc_id: str, version: str) -> list[str]:
         return [

@@ -165,3 +165,33 @@ def test_a_shallow_clone_cannot_tell_who_owes_what(
     report = Due(workspace_at(shallow)).report(within=30, stale=7, mine=False)
     assert report.acknowledgements == []
     assert any("acknowledgements not listed" in note for note in report.notes)
+
+
+def test_an_ack_of_a_version_never_approved_is_not_counted(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (hostile): Carmen writes, in her own name, an acknowledgement of SOP-003
+    "2.3" (never approved) holding the blob of 2.2, and one of 2.2 naming a commit that
+    approved nothing; ``due`` took the first as 2.2 done (it compared the blob alone).
+    Neither counts: the version, the text and the landing commit must all be the
+    approval's; verify calls both "acknowledged revision not approved"."""
+    act_as(monkeypatch, "Carmen Ruiz")
+    service = Acknowledgements(workspace_at(demo_path))
+    current = service.current("SOP-003")
+    assert current is not None and current.version == "2.2"
+    landed = service.view().approved[current.blob]
+    carmen = Identity("Carmen Ruiz", "carmen.ruiz@harrowfinch.example")
+    at = datetime.now(UTC)
+    wrong_version = Ack("SOP-003", "2.3", current.blob, landed, carmen, at)
+    first = git(demo_path, "rev-list", "--max-parents=0", "main").split()[0]
+    wrong_landing = Ack("SOP-003", "2.2", current.blob, first, carmen, at)
+    for n, ack in enumerate((wrong_version, wrong_landing)):
+        rel = ack_path(carmen.email, "SOP-003", ack.version, f"0000000{n}")
+        commit_file(demo_path, rel, dumps(ack), f"Acknowledge SOP-003 {ack.version}")
+    assert "SOP-003" in owed_by(demo_path, "carmen")
+    service = Acknowledgements(workspace_at(demo_path))
+    standing = {s.person.handle: s.state for s in service.status("SOP-003").people}
+    assert standing["carmen"] is AckState.OWED
+    assert reasons(demo_path) == ["acknowledged revision not approved"] * 2
+    service.record("SOP-003")  # she can still acknowledge for real
+    assert "SOP-003" not in owed_by(demo_path, "carmen")
