@@ -167,7 +167,7 @@ def landed_label(documents: dict[str, str], retires: dict[str, str]) -> str:
     a retirement ``SOP-004 1.3 is retired (superseded by SOP-012)`` (never "effective":
     a retired revision is in force for nobody)."""
     effective = {d: v for d, v in documents.items() if d not in retires}
-    said = [f"{versions_label(effective)} {'is' if len(effective) == 1 else 'are'} effective"]
+    said = [f"{versions_label(effective)} is effective"]
     said = said if effective else []
     for doc_id, version in documents.items():
         if doc_id in retires:

@@ -123,3 +123,47 @@ def test_due_with_an_enormous_span_is_one_line_not_a_traceback(
         assert code == 2 and out == ""
     code, _, err = run(capsys, "--vault", str(demo_path), "due", "--within", "36525d")
     assert code in (0, 1) and err == ""
+
+
+def test_a_version_set_back_by_plain_git_never_repeats_a_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 (hostile): after 1.0 and 1.1 were approved, a plain commit set the
+    version on main to ``0.9`` (or ``abc``, or ``2``); the next proposal was numbered
+    ``1.0`` again, and history held two revisions called 1.0. The number now goes on
+    from the highest version ever approved: 1.2 (2.0 with --major); retirement too."""
+    root = tmp_path / "acme"
+    act(monkeypatch, "Ann Author", "ann@acme.example")
+    assert main(["init", str(root), "--name", "Acme"]) == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Start")
+    vault = ["--vault", str(root)]
+    assert main([*vault, "new", "procedure", "--title", "Take a phone order"]) == 0
+    doc = root / "procedures" / "SOP-001-take-a-phone-order.md"
+
+    def approve_next(summary: str, *extra: str) -> str:
+        act(monkeypatch, "Ann Author", "ann@acme.example")
+        capsys.readouterr()
+        code, out, err = run(capsys, *vault, "propose", "SOP-001", "-m", summary, *extra)
+        assert code == 0, err
+        act(monkeypatch, "Bob Boss", "bob@acme.example")
+        assert main([*vault, "approve", out.split()[1].rstrip(":")]) == 0
+        return out.split()[3]
+
+    assert approve_next("First") == "1.0"
+    doc.write_text(doc.read_text() + "\nMore.\n")
+    assert approve_next("Second") == "1.1"
+    act(monkeypatch, "Ann Author", "ann@acme.example")
+    for n, bad in enumerate(("0.9", "abc", "2")):
+        text = doc.read_text()
+        start = text.index('version = "')
+        end = text.index('"', start + 11)
+        doc.write_text(text[:start] + f'version = "{bad}"' + text[end + 1 :] + f"\nx{n}\n")
+        git(root, "commit", "-qam", f"Set the version to {bad} by hand")
+        doc.write_text(doc.read_text() + f"\ny{n}\n")
+        capsys.readouterr()
+        code, out, _ = run(capsys, *vault, "propose", "SOP-001", "-m", f"After {bad}")
+        assert code == 0 and out.startswith(f"proposal {n + 3}: SOP-001 1.2 "), out
+        code, out, _ = run(capsys, *vault, "reject", str(n + 3), "-m", "no")
+    code, out, _ = run(capsys, *vault, "retire", "SOP-001", "-m", "Gone")
+    assert code == 0 and "SOP-001 1.2 retires SOP-001" in out, out
