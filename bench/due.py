@@ -130,7 +130,11 @@ def proposals_and_runs(out: Path) -> None:
 
     ws = Workspace.open(out, clock=running_from(TODAY))
     procedures = sorted(
-        (d for d in ws.vault.state.documents.values() if d.id.startswith("SOP-")),
+        (
+            d
+            for d in ws.vault.state.documents.values()
+            if d.id.startswith("SOP-") and (d.status is None or d.status.value != "retired")
+        ),
         key=lambda d: d.id,
     )
     env = {"GIT_AUTHOR_NAME": "Bilal Bench", "GIT_AUTHOR_EMAIL": "bilal@example.com"}
