@@ -123,7 +123,6 @@ def build(out: Path, docs: int, commits: int) -> Path:
 
 def proposals_and_runs(out: Path) -> None:
     """Three open proposals by bilal (waiting for hana) and five open runs with roles."""
-    from sopvault.model.document import Status
     from sopvault.services.clock import running_from
     from sopvault.services.review.control import DocumentControl
     from sopvault.services.runs import Runs
@@ -134,7 +133,7 @@ def proposals_and_runs(out: Path) -> None:
         (
             d
             for d in ws.vault.state.documents.values()
-            if d.id.startswith("SOP-") and d.status is not Status.RETIRED  # runs refuse it
+            if d.id.startswith("SOP-") and (d.status is None or d.status.value != "retired")
         ),
         key=lambda d: d.id,
     )

@@ -23,8 +23,7 @@ from sopvault.cli.options import (
 )
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, require_id, resolve_id, unknown_id
-from sopvault.core.lifecycle import landed_words
-from sopvault.core.trailers import versions_label
+from sopvault.core.trailers import landed_label, versions_label
 from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.control import ProposalState
@@ -212,8 +211,8 @@ def approve(number: str, message: str) -> int:
             " when the last reviewer approves"
         )
         return EXIT_OK
-    landed = landed_words(prop.documents, prop.retires)
-    say(f"approved proposal {prop.number}: {landed} on {control.ws.main} ({result.commit[:10]})")
+    docs = landed_label(prop.documents, prop.retires)
+    say(f"approved proposal {prop.number}: {docs} on {control.ws.main} ({result.commit[:10]})")
     for path in result.kept_local:
         say(f"note: kept your own edits in {path}; it now differs from main", err=True)
     return EXIT_OK

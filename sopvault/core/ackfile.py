@@ -34,6 +34,9 @@ _EMAIL = re.compile(r"^[a-z0-9_%+=~-][a-z0-9._%+=~-]*@[a-z0-9-]+(\.[a-z0-9-]+)*$
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+]*$")
 _TOKEN = re.compile(r"^[0-9a-f]{8}$")
 _OID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+# An acknowledgement is a few hundred characters; anything much longer is not one, and is
+# not parsed (a file of megabytes, or of arrays nested thousands deep, is a finding).
+MAX_CHARS = 16 * 1024
 _HEADER = "# An acknowledgement (sopvault ack): added once, never edited or deleted.\n"
 
 
@@ -119,11 +122,16 @@ def dumps(ack: Ack) -> str:
 def loads(text: str, path: str) -> Ack:
     """An acknowledgement read from ``text`` (its file at vault path ``path``). Raises
     AckFileError when it is not TOML, lacks a field, or its fields disagree with its
-    path (whose folder, which document and version)."""
+    path (whose folder, which document and version), or it is longer than MAX_CHARS or
+    nested too deeply to read."""
+    if len(text) > MAX_CHARS:
+        raise AckFileError(f"{len(text)} characters: far too long for one", path=path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise AckFileError(f"not TOML: {err}", path=path) from None
+    except RecursionError:
+        raise AckFileError("not TOML one can read: nested far too deeply", path=path) from None
     name = parse_path(path)
     if name is None:
         raise AckFileError("not an acknowledgement's file name", path=path)

@@ -62,8 +62,11 @@ def read_moment(text: str, zone: tzinfo | None = None) -> AsOfMoment:
             day = date.fromisoformat(given)
         except ValueError:
             raise AsOfError(f"--as-of {given!r} is not a real date; give {FORMS}") from None
-        end = _in_zone(datetime.combine(day + timedelta(days=1), time(0)), zone)
-        end -= timedelta(seconds=1)
+        try:
+            end = _in_zone(datetime.combine(day + timedelta(days=1), time(0)), zone)
+            end -= timedelta(seconds=1)
+        except (OverflowError, ValueError):
+            raise AsOfError(f"--as-of {given!r} is out of range; give {FORMS}") from None
         return AsOfMoment(given, end, day, whole_day=True)
     try:
         moment = datetime.fromisoformat(given) if "T" in given or " " in given else None
@@ -71,7 +74,11 @@ def read_moment(text: str, zone: tzinfo | None = None) -> AsOfMoment:
         moment = None
     if moment is None:
         raise AsOfError(f"--as-of {given!r} is not a date; give {FORMS}")
-    if moment.tzinfo is None:
-        moment = _in_zone(moment, zone)
-    local = moment.astimezone(zone) if zone is not None else moment.astimezone()
+    try:
+        if moment.tzinfo is None:
+            moment = _in_zone(moment, zone)
+        local = moment.astimezone(zone) if zone is not None else moment.astimezone()
+        moment.timestamp()
+    except (OverflowError, ValueError, OSError):
+        raise AsOfError(f"--as-of {given!r} is out of range; give {FORMS}") from None
     return AsOfMoment(given, moment, local.date(), whole_day=False)

@@ -23,14 +23,20 @@ from sopvault.model.run import Run, RunState, RunSummary, StepState
 _SPAN = re.compile(r"^(\d+)\s*(d|day|days|w|week|weeks)?$")
 
 
+MAX_DAYS = 36_525
+
+
 def parse_days(text: str, what: str = "--within") -> int:
     """``"30d"``, ``"2w"`` or ``"30"`` as a number of days (``what`` names the option in
-    the message); Invalid for anything else."""
+    the message); Invalid for anything else, and for more than MAX_DAYS."""
     match = _SPAN.match(text.strip().lower())
     if match is None:
         raise Invalid(f"{what} wants a number of days like 30d or 2w, not {text!r}")
     count = int(match[1])
-    return count * 7 if (match[2] or "d").startswith("w") else count
+    days = count * 7 if (match[2] or "d").startswith("w") else count
+    if days > MAX_DAYS:  # beyond any calendar date arithmetic can reach (OverflowError)
+        raise Invalid(f"{what} {text!r} is more than {MAX_DAYS} days (100 years)")
+    return days
 
 
 def review_due(

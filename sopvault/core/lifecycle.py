@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sopvault.core.readers import unknown_readers
-from sopvault.core.trailers import versions_label
 from sopvault.model.config import Person
 from sopvault.model.document import Document, Status
 from sopvault.model.finding import Finding, Severity
@@ -94,21 +93,3 @@ def reader_problems(doc: Document, people: Iterable[Person]) -> list[Finding]:
 
 def _warning(doc: Document, line: int, code: str, message: str) -> Finding:
     return Finding(doc.path, line, Severity.WARNING, code, message)
-
-
-def landed_words(documents: dict[str, str], retires: dict[str, str]) -> str:
-    """What approving a proposal put on main, in words: ``SOP-003 2.3 is effective``,
-    ``SOP-002 1.2 is retired (superseded by SOP-001)``, or both kinds joined, for the
-    messages of ``approve``, ``sync`` and the reviews inbox. ``documents`` maps id to the
-    proposed version, ``retires`` id to successor ("" for none), as on a Proposal."""
-    effective = {i: v for i, v in documents.items() if i not in retires}
-    parts = []
-    if effective:
-        verb = "is" if len(effective) == 1 else "are"
-        parts.append(f"{versions_label(effective)} {verb} effective")
-    for doc_id, successor in retires.items():
-        instead = f" (superseded by {successor})" if successor else ""
-        version = documents.get(doc_id)
-        label = f"{doc_id} {version}" if version else doc_id
-        parts.append(f"{label} is retired{instead}")
-    return "; ".join(parts)

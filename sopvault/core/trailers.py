@@ -162,6 +162,20 @@ def versions_label(documents: dict[str, str]) -> str:
     return ", ".join(f"{doc_id} {version}" for doc_id, version in documents.items())
 
 
+def landed_label(documents: dict[str, str], retires: dict[str, str]) -> str:
+    """What a landed proposal put in force, in words: ``SOP-003 2.1 is effective``, and for
+    a retirement ``SOP-004 1.3 is retired (superseded by SOP-012)`` (never "effective":
+    a retired revision is in force for nobody)."""
+    effective = {d: v for d, v in documents.items() if d not in retires}
+    said = [f"{versions_label(effective)} is effective"]
+    said = said if effective else []
+    for doc_id, version in documents.items():
+        if doc_id in retires:
+            by = f" (superseded by {retires[doc_id]})" if retires[doc_id] else ""
+            said.append(f"{doc_id} {version} is retired{by}")
+    return "; ".join(said)
+
+
 def blob_trailers(blobs: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
     """``SOP-Blob`` pairs for {vault path: (reviewed blob id, landed blob id)}, in order."""
     return [(SOP_BLOB, f"{reviewed} {landed} {path}") for path, (reviewed, landed) in blobs.items()]

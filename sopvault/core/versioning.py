@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from datetime import date
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
@@ -47,6 +48,16 @@ def next_version(on_main: str | None, major: bool) -> str:
         return FIRST_APPROVED
     high, low = parsed
     return f"{high + 1}.0" if major else f"{high}.{low + 1}"
+
+
+def next_version_after(on_main: str | None, approved: Iterable[str], major: bool) -> str:
+    """``next_version`` counted from the highest of the version on main and every version
+    ``approved`` before (``history``), so no number is ever given twice: a commit made past
+    sopvault that set main's version back (``0.9``) or to something unreadable (``abc``,
+    ``2``) would otherwise make the next approval a second ``1.0``."""
+    known = [p for p in (parse_version(v) for v in (on_main, *approved)) if p is not None]
+    highest = max(known, default=None)
+    return next_version(f"{highest[0]}.{highest[1]}" if highest else on_main, major)
 
 
 def number_taken(proposed: str, on_main: str | None) -> bool:

@@ -25,15 +25,15 @@ from datetime import date
 from typing import Any
 
 from sopvault.core import frontmatter
-from sopvault.core.ackfile import ACKS_DIR, AckFileError, AckName, loads, parse_path
+from sopvault.core.ackfile import ACKS_DIR, AckFileError, AckName, is_meaning, loads, parse_path
 from sopvault.core.frontmatter import KeyLines
 from sopvault.core.parse import build_document
 from sopvault.core.readers import must_read
-from sopvault.core.trailers import REVIEWED_BY, RUN_ID, has_trailer
 from sopvault.model.ack import Ack, Current
 from sopvault.model.config import Person
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import FileFindings
+from sopvault.services.ackorigin import Adders, walk
 from sopvault.services.workspace import Workspace
 from sopvault.store.cache import read_cached, write_cached
 from sopvault.store.git import diffs
@@ -41,7 +41,7 @@ from sopvault.store.git.repo import ZERO, Repo
 
 CACHE_NAME = "acks-main.pickle"
 RECORDS_NAME = "acks-read.pickle"  # ack files read, by blob id: they never change
-_SHAPE = ("acks-main", 7)
+_SHAPE = ("acks-main", 8)
 _FILE_MODES = ("100644", "100755")
 
 # Per blob id: (id, title, kind, version, status, effective date (ISO 8601), roles,
@@ -83,6 +83,11 @@ class MainView:
     # Every document whose status on main is effective, approved text or not: periodic
     # review (``sopvault due``) asks of each.
     in_force: dict[str, InForce] = field(default_factory=dict)
+    # Every ack file main holds as it was added: vault path -> (blob id, adder's e-mail).
+    adders: Adders = field(default_factory=dict)
+    # Why main's history here is not whole (a shallow clone, grafts), None when it is:
+    # approvals and who added which ack file cannot be known then.
+    cut: str | None = None
 
     def acks_of(self, email: str | None) -> list[tuple[AckName, str]]:
         """The ack files of the person with ``email`` (any case): (name, vault path)."""
@@ -100,14 +105,19 @@ class MainView:
         when = date.fromisoformat(effective) if effective else None
         return Current(doc_id, title, _KINDS[kind], version, rel, sha, when, roles, readers)
 
-    def acked(self, email: str | None) -> dict[str, set[str]]:
-        """{document id: versions acknowledged} by the person with ``email``, by name."""
-        wanted = (email or "").lower()
-        found: dict[str, set[str]] = {}
-        for who, doc_id, version, _, _ in self.named.values():
-            if who == wanted:
-                found.setdefault(doc_id, set()).add(version)
-        return found
+    def counts(self, ack: Ack) -> bool:
+        """Whether ``ack`` (read from main, ``path`` its vault path) counts as its person's
+        acknowledgement: its file holds what it was added with, by a commit its person
+        authored; it states its meaning; and it names a text an approval landed, in the
+        commit that landed it (``services.ackorigin``). Anything else is ``verify``'s to
+        report, never training."""
+        named = self.named.get(ack.path)
+        return (
+            named is not None
+            and self.adders.get(ack.path) == (named[4], named[0])
+            and is_meaning(ack)
+            and self.approved.get(ack.blob) == ack.landed
+        )
 
 
 @dataclass
@@ -120,6 +130,7 @@ class _Cached:
     acks: dict[str, Named] = field(default_factory=dict)  # vault path -> what it names
     facts: dict[str, Facts | None] = field(default_factory=dict)
     approved: dict[str, str] = field(default_factory=dict)
+    adders: Adders = field(default_factory=dict)
 
 
 def main_view(ws: Workspace) -> MainView:
@@ -136,7 +147,9 @@ def main_view(ws: Workspace) -> MainView:
     if state.tip != tip:
         _move(ws, repo, state, tip)
         write_cached(cache_dir, CACHE_NAME, (_SHAPE, ws.prefix, state))
-    return _view(state, tip)
+    view = _view(state, tip)
+    view.cut = repo.history_cut(tip)
+    return view
 
 
 def _move(ws: Workspace, repo: Repo, state: _Cached, tip: str) -> None:
@@ -171,14 +184,14 @@ def _move(ws: Workspace, repo: Repo, state: _Cached, tip: str) -> None:
     state.facts = {k: v for k, v in state.facts.items() if k in live}
     since = state.tip if state.tip is not None and repo.is_ancestor(state.tip, tip) else None
     if since is None:
-        state.approved = {}
-    state.approved = _landed(ws, repo, tip, since) | state.approved  # the older one wins
+        state.approved, state.adders = {}, {}
+    state.approved = walk(ws, repo, tip, since, state.adders) | state.approved  # older wins
     state.tip = tip
 
 
 def _view(state: _Cached, tip: str) -> MainView:
     """The view ``state`` holds: current revisions, titles and acks by person."""
-    view = MainView(tip, approved=state.approved, named=state.acks)
+    view = MainView(tip, approved=state.approved, named=state.acks, adders=state.adders)
     titles, effective, approved = view.titles, view.effective, state.approved
     for rel, sha in state.docs.items():
         facts = state.facts.get(sha)
@@ -233,22 +246,6 @@ def _top_level(raw: bytes | None) -> dict[str, Any]:
             continue
     data.pop("steps", None)
     return data
-
-
-def _landed(ws: Workspace, repo: Repo, tip: str, since: str | None) -> dict[str, str]:
-    """{blob id: commit} of the document texts approvals put on main after ``since``
-    (from the start when None) up to ``tip``; the oldest approval of a text wins."""
-    span = f"{since}..{tip}" if since else tip
-    commits = repo.log(span, first_parent=True, raw=True, paths=(ws.prefix or ".",))
-    found: dict[str, str] = {}
-    for commit in commits:  # newest first: an older landing of the same text overwrites
-        trailers = commit.trailers
-        if not has_trailer(trailers, REVIEWED_BY) or has_trailer(trailers, RUN_ID):
-            continue
-        for path, _, after in commit.changes:
-            if after != ZERO and ws.is_document(path):
-                found[after] = commit.sha
-    return found
 
 
 def _read(rel: str, raw: bytes | None) -> Facts | None:

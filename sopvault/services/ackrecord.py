@@ -98,7 +98,7 @@ class AckRecorder:
 
     def _not_twice(self, me: Identity, current: Current) -> None:
         """AckRefused when ``me`` acknowledged this revision already, saying when."""
-        done = self.acks.acks_of(me.email, current.doc_id, current.version)
+        done = self.acks.acks_of(me.email, current.doc_id, current)
         if done:
             when = done[0].at.strftime("%Y-%m-%d %H:%M UTC")
             raise AckRefused(

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sopvault.core.config import CONFIG_FILE
-from sopvault.errors import DocumentNotFound
+from sopvault.errors import DocumentNotFound, NeedsGit
 from sopvault.model.ack import (
     Ack,
     AckState,
@@ -37,7 +37,12 @@ from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import GitError
 
-__all__ = ["AckRefused", "Acknowledgements", "latest", "version_key"]
+__all__ = ["AckRefused", "Acknowledgements", "HistoryCut", "latest", "version_key"]
+
+
+class HistoryCut(NeedsGit):
+    """Main's history here is cut short (a shallow clone, grafts): who owes what cannot be
+    told from it."""
 
 
 class Acknowledgements:
@@ -57,6 +62,15 @@ class Acknowledgements:
         if self._view is None:
             self._view = main_view(self.ws)
         return self._view
+
+    def whole(self) -> MainView:
+        """``view``, when main's history here is whole. Raises HistoryCut on a shallow
+        clone (or grafts): the approvals and the commits that added ack files may be
+        missing, so "owed" and "done" cannot be told."""
+        view = self.view()
+        if view.cut is not None:
+            raise HistoryCut(f"cannot tell who has acknowledged what: {view.cut}")
+        return view
 
     def refresh(self) -> None:
         """Forget what was read of main (after an acknowledgement, a sync)."""
@@ -95,9 +109,9 @@ class Acknowledgements:
         each current revision they must read and have not acknowledged, by document id
         then handle. Reads main's tree listing and cached front matter only, never the
         history (fast on 10,000 documents). Raises GitError when git fails."""
-        view = self.view()
+        view = self.whole()
         people = [person] if person is not None else self.people()
-        acked = {p.handle: view.acked(p.email) for p in people}
+        acked = self._counted(people)
         # Documents share a few roles/readers lists: who must read is asked once per list.
         asked: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Person]] = {}
         found: list[Owed] = []
@@ -107,18 +121,29 @@ class Acknowledgements:
             if key not in asked:
                 current = view.current_of(doc_id)
                 asked[key] = readers_of(current, people) if current else []
-            version = facts[3]
+            version, blob = facts[3], view.effective[doc_id][1]
             for who in asked[key]:
-                versions = acked[who.handle].get(doc_id, set())
-                if version not in versions:
+                mine = acked.get((who.email or "").lower(), {}).get(doc_id, [])
+                if all((ack.blob, ack.version) != (blob, version) for ack in mine):
                     since = date.fromisoformat(facts[5]) if facts[5] else None
-                    found.append(Owed(doc_id, facts[1], version, who, since, latest(versions)))
+                    last = latest(ack.version for ack in mine)
+                    found.append(Owed(doc_id, facts[1], version, who, since, last))
+        return found
+
+    def _counted(self, people: list[Person]) -> dict[str, dict[str, list[Ack]]]:
+        """{e-mail (lower case): {document id: acknowledgements}} of ``people``: those
+        that count (``MainView.counts``), read from main's ack files."""
+        emails = {(p.email or "").lower() for p in people if p.email}
+        paths = [rel for rel, named in self.view().named.items() if named[0] in emails]
+        found: dict[str, dict[str, list[Ack]]] = {}
+        for ack in self._read(paths):
+            found.setdefault(ack.person.email.lower(), {}).setdefault(ack.doc_id, []).append(ack)
         return found
 
     def status(self, doc_id: str) -> AckStatus:
         """Who has acknowledged ``doc_id``'s current revision and who still must. Raises
         DocumentNotFound when neither main nor the vault has the document."""
-        view = self.view()
+        view = self.whole()
         current = view.current_of(doc_id)
         title = self._title(doc_id)
         if current is None:
@@ -127,7 +152,7 @@ class Acknowledgements:
         of_revision = [
             ack
             for ack in self._read(self._paths(doc_id, current.version))
-            if ack.version == current.version
+            if (ack.blob, ack.version) == (current.blob, current.version)
         ]
         standings: list[Standing] = []
         for person in self.people():
@@ -144,7 +169,7 @@ class Acknowledgements:
         """``person``'s training record: every document they must read (its current
         revision) and every document they ever acknowledged, with all their
         acknowledgements of it, revision by revision (oldest first within one), by document id."""
-        view = self.view()
+        view = self.whole()
         mine: dict[str, list[Ack]] = {}
         paths = [rel for _, rel in view.acks_of(person.email)]
         for ack in self._read(paths):
@@ -192,12 +217,12 @@ class Acknowledgements:
         if self._view is not None and repo.rev(self.ws.main_ref) != self._view.tip:
             self.refresh()
         current = self.current(doc_id)
-        if current is None:
+        if current is None or self.view().cut is not None:
             return None
         person = self.me()
         if person is None or person.email is None:
             return None
-        mine = self.acks_of(person.email, doc_id, current.version)
+        mine = self.acks_of(person.email, doc_id, current)
         must = bool(readers_of(current, [person]))
         return Reading(doc_id, current.version, person, must, mine[0] if mine else None)
 
@@ -210,6 +235,7 @@ class Acknowledgements:
         (not in ``[people]``, no effective approved revision, already acknowledged),
         DocumentNotFound, ReadOnly, NoRepository, GitError."""
         self.vault.must_be_writable("acknowledge")
+        self.whole()
         recorder = AckRecorder(self.ws, self)
         ack = recorder.record(doc_id, token=os.urandom(4).hex())
         self.refresh()
@@ -221,16 +247,21 @@ class Acknowledgements:
         """The document's current revision on main (None when not effective there)."""
         return self.view().current_of(doc_id)
 
-    def acks_of(self, email: str, doc_id: str, version: str | None = None) -> list[Ack]:
-        """The acknowledgements by ``email`` of ``doc_id`` (of ``version`` when given), as
-        main holds them, revision by revision, oldest first."""
+    def acks_of(self, email: str, doc_id: str, current: Current | None = None) -> list[Ack]:
+        """The acknowledgements by ``email`` of ``doc_id`` that count (of the revision
+        ``current``, its very text, when given), as main holds them, revision by revision,
+        oldest first."""
+        version = current.version if current is not None else None
         view = self.view()
         paths = [
             rel
             for name, rel in view.acks_of(email)
             if name.doc_id == doc_id and (version is None or name.version == version)
         ]
-        return sorted(self._read(paths), key=_in_order)
+        found = self._read(paths)
+        if current is not None:
+            found = [a for a in found if (a.blob, a.version) == (current.blob, current.version)]
+        return sorted(found, key=_in_order)
 
     def _paths(self, doc_id: str, version: str) -> list[str]:
         return [
@@ -240,9 +271,11 @@ class Acknowledgements:
         ]
 
     def _read(self, paths: list[str]) -> list[Ack]:
-        """The ack files at ``paths`` (vault-relative) on main; one that cannot be read is
-        left out (``verify`` reports it)."""
-        return read_acks(self.ws, self.view(), paths)
+        """The ack files at ``paths`` (vault-relative) on main that count (``MainView.counts``:
+        added by their person, unchanged, of an approved text); any other is left out
+        (``verify`` reports it)."""
+        view = self.view()
+        return [ack for ack in read_acks(self.ws, view, paths) if view.counts(ack)]
 
     def _title(self, doc_id: str) -> str:
         """The document's title on main, else in the vault; DocumentNotFound otherwise."""

@@ -18,7 +18,7 @@ from sopvault.model.config import Person
 from sopvault.model.control import Identity, ProposalState
 from sopvault.model.due import AckDue, DueReport, ProposalDue, RunDue, StepDue
 from sopvault.model.run import Run
-from sopvault.services.acks import Acknowledgements
+from sopvault.services.acks import Acknowledgements, HistoryCut
 from sopvault.services.runfiles import parse
 from sopvault.services.runlist import list_runs
 from sopvault.services.workspace import Workspace
@@ -128,6 +128,11 @@ class Due:
         if self.ws.repo is None or me is None:
             return []
         acks = self.acknowledgements()
+        try:
+            acks.whole()
+        except HistoryCut as err:
+            report.notes.append(f"acknowledgements not listed: {err}")
+            return []
         person = next(
             (p for p in acks.people() if p.email and p.email.lower() == me.email.lower()), None
         )

@@ -13,8 +13,7 @@ committed before main moves and joined by event id wherever two texts meet
 
 from __future__ import annotations
 
-from sopvault.core.lifecycle import landed_words
-from sopvault.core.trailers import versions_label
+from sopvault.core.trailers import landed_label, versions_label
 from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.control import Proposal, ProposalState
@@ -226,8 +225,9 @@ class Sync:
                 continue
             if result is None:
                 continue
-            landed = landed_words(prop.documents, prop.retires)
-            report.landed_here.append(f"proposal {prop.number}: {landed}")
+            report.landed_here.append(
+                f"proposal {prop.number}: {landed_label(prop.documents, prop.retires)}"
+            )
             there = remote.get(ref_of(prop).key, {}).get(ref_of(prop))
             plan.delete(prop.ref, there, "landed here")
             plan.add(closed_ref(prop, APPROVED), None, prop.tip, "landed here")

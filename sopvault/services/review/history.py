@@ -21,6 +21,7 @@ from sopvault.core.trailers import (
     retirements_of,
     versions_of,
 )
+from sopvault.core.versioning import next_version_after
 from sopvault.core.wording import counted
 from sopvault.errors import InvalidId, SopvaultError
 from sopvault.model.control import Revision, Standing, TextAt, WorkingCopy
@@ -54,6 +55,12 @@ class History(Scope):
             if doc_id in versions:
                 found.append(self._revision(commit, doc_id, versions[doc_id]))
         return found
+
+    def next_number(self, doc_id: str, on_main: str | None, major: bool, tip: str) -> str:
+        """The number a proposal of ``doc_id`` gives it: above main's version ``on_main``
+        and above every revision approved up to ``tip`` (``versioning.next_version_after``)."""
+        approved = [rev.version for rev in self.revisions(doc_id, tip)]
+        return next_version_after(on_main, approved, major)
 
     def incomplete(self) -> str | None:
         """Why main's history here is not all of it (a shallow clone, grafts), one line

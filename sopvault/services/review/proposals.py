@@ -24,7 +24,6 @@ from sopvault.core.trailers import (
     retirements_of,
     versions_of,
 )
-from sopvault.core.versioning import next_version
 from sopvault.core.wording import counted
 from sopvault.model.control import Identity, LocalEdit, Proposal, ProposalState
 from sopvault.model.document import Status
@@ -182,7 +181,7 @@ class Proposals(Scope):
         already = self._proposed_as(doc_id, doc.path, waiting)
         if already is not None:
             raise _duplicate(doc_id, already)
-        version = next_version(front_text(old, "version"), major)
+        version = self.history.next_number(doc_id, front_text(old, "version"), major, tip)
         text = with_changes(
             disk.decode("utf-8"), {"version": version, "status": Status.IN_REVIEW.value}
         )
@@ -204,7 +203,7 @@ class Proposals(Scope):
             raise RevisionError(
                 f"{doc_id} at {to} is the text on {self.ws.main} now: nothing to restore"
             )
-        version = next_version(front_text(now, "version"), major)
+        version = self.history.next_number(doc_id, front_text(now, "version"), major, tip)
         text = with_changes(old.text, {"version": version, "status": Status.IN_REVIEW.value})
         data = text.encode("utf-8")
         self.refuse_duplicate(doc_id, current, data)

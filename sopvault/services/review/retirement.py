@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from sopvault.core.parse import with_changes
 from sopvault.core.trailers import retirement_trailers
-from sopvault.core.versioning import next_version
 from sopvault.model.control import Proposal
 from sopvault.model.document import Status
 from sopvault.services.review.common import RevisionError, Scope, front_text, refuse_link
@@ -53,7 +52,7 @@ class Retirements(Scope):
         if front_text(now, "status") == Status.RETIRED.value:
             raise RevisionError(f"{doc_id} is already retired on {self.ws.main}")
         successor = self._successor(doc_id, superseded_by.strip())
-        version = next_version(front_text(now, "version"), major=False)
+        version = self.proposals.history.next_number(doc_id, front_text(now, "version"), False, tip)
         changes: dict[str, object] = {"version": version, "status": Status.RETIRED.value}
         if successor:
             changes["superseded_by"] = successor

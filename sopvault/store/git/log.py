@@ -83,7 +83,10 @@ def log(
     blob ids before and after, with ``signatures`` git's ``%G?`` letter; at most ``limit``
     commits when given; with ``until`` (Unix seconds) only commits committed at or before
     it (git's ``--until``, a filter on the committer date: the walk goes on past newer
-    ones). Raises GitError when git refuses (an unknown revision)."""
+    ones; before 1970 nothing was committed). Raises GitError when git refuses (an
+    unknown revision)."""
+    if until is not None and until < 0:
+        return []  # git keeps commit dates as unsigned seconds: none is older than 1970
     fields = list(_LOG_FIELDS) + (["%G?"] if signatures else [])
     # Field and record separators: control characters plus a token drawn now, so a
     # message (which may hold any control character) cannot end a record and forge one.
@@ -100,7 +103,9 @@ def log(
     if limit is not None:
         extra.append(f"--max-count={limit}")
     if until is not None:
-        extra.append(f"--until=@{int(until)}")
+        # "@<seconds> +0000", git's own commit-header form: a bare "@<seconds>" of fewer
+        # than nine digits (before 1973) is read by approxidate as something else.
+        extra.append(f"--until=@{int(until)} +0000")
     args = ["log", f"--format={fmt}", *extra, "--end-of-options", *revs, "--", *paths]
     out = runner.run(["-c", "log.showSignature=false", *TRAILER_CONFIG, *args])
     records = out.decode("utf-8", "surrogateescape").split(rs)[1:]

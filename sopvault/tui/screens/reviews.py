@@ -20,8 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from sopvault.core.lifecycle import landed_words
-from sopvault.core.trailers import versions_label
+from sopvault.core.trailers import landed_label, versions_label
 from sopvault.core.wording import counted
 from sopvault.model.control import ApproveResult, Identity, Proposal
 from sopvault.model.redline import DocumentDiff
@@ -207,7 +206,7 @@ class ReviewsScreen(Screen[bool]):
             if after < review.needed:
                 verdict.append(f" It needs {review.needed} approvals; yours is {after}.")
             else:
-                landed = landed_words(prop.documents, prop.retires)
+                landed = landed_label(prop.documents, prop.retires)
                 verdict.append(f" Approving puts it on main: {inert_line(landed)}.")
         self.set_verdict(verdict)
         self._set_buttons()
@@ -318,7 +317,7 @@ def _approved(result: ApproveResult, control: DocumentControl) -> str:
             f" {result.needed}; it lands on {control.ws.main} with the last approval."
         )
     text = (
-        f"Approved proposal {prop.number}: {versions_label(prop.documents)} is effective"
+        f"Approved proposal {prop.number}: {landed_label(prop.documents, prop.retires)}"
         f" on {control.ws.main} ({result.commit[:10]})."
     )
     for path in result.kept_local:
