@@ -191,3 +191,20 @@ def blobs_of(trailers: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
         if len(parts) == 3 and all(len(p) == 40 for p in parts[:2]):
             found[parts[2]] = (parts[0], parts[1])
     return found
+
+
+def counts_as_approval(trailers: list[tuple[str, str]], parents: int, votes_kept: bool) -> bool:
+    """Whether a commit of main's own line put an approved text there, by the rule
+    ``verify`` judges (21 CFR Part 11 §11.10(e), §11.70: a signature is linked to its
+    record): a landing with its votes (a merge carrying ``SOP-Proposal-Commit``) does; a
+    one-parent commit with ``Reviewed-by`` names does only before any such landing
+    (``votes_kept`` False: sign-offs made before votes were kept) and only without what
+    only sopvault's landings carry; a run record never does. ``trailers`` as git parses
+    them, ``parents`` the commit's parent count."""
+    if not has_trailer(trailers, REVIEWED_BY) or has_trailer(trailers, RUN_ID):
+        return False
+    if parents >= 2:
+        return has_trailer(trailers, PROPOSAL_COMMIT)
+    if votes_kept:
+        return False
+    return not any(has_trailer(trailers, key) for key in (SOP_BLOB, PROPOSAL_COMMIT))

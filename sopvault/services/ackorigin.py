@@ -13,7 +13,7 @@ history, and these lists must answer in a fraction of a second.
 from __future__ import annotations
 
 from sopvault.core.ackfile import ACKS_DIR
-from sopvault.core.trailers import REVIEWED_BY, RUN_ID, has_trailer
+from sopvault.core.trailers import counts_as_approval
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import ZERO, Commit, Repo
 
@@ -29,9 +29,12 @@ def walk(ws: Workspace, repo: Repo, tip: str, since: str | None, adders: Adders)
     span = f"{since}..{tip}" if since else tip
     commits = repo.log(span, first_parent=True, raw=True, paths=(ws.prefix or ".",))
     landed: dict[str, str] = {}
+    first = repo.first_voted_landing(tip) if commits else None
+    # Whether votes were kept before the span: a Reviewed-by typed after proves nothing.
+    kept = first is not None and since is not None and repo.is_ancestor(first, since)
     for commit in reversed(commits):
-        approval = has_trailer(commit.trailers, REVIEWED_BY)
-        approval = approval and not has_trailer(commit.trailers, RUN_ID)
+        approval = counts_as_approval(commit.trailers, len(commit.parents), kept)
+        kept = kept or commit.sha == first
         for path, before, after in commit.changes:
             rel = ws.vault_path(path) or path
             if rel.startswith(f"{ACKS_DIR}/"):

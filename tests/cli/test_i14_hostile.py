@@ -167,3 +167,34 @@ def test_a_version_set_back_by_plain_git_never_repeats_a_number(
         code, out, _ = run(capsys, *vault, "reject", str(n + 3), "-m", "no")
     code, out, _ = run(capsys, *vault, "retire", "SOP-001", "-m", "Gone")
     assert code == 0 and "SOP-001 1.2 retires SOP-001" in out, out
+
+
+def test_a_reviewed_by_typed_into_a_plain_commit_is_no_approval(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 (hostile): after votes are kept in history, a ``Reviewed-by`` typed into a
+    plain commit proves nothing (``verify`` says so); ``history``, ``show --as-of`` and
+    the acknowledgements must not take it for an approval either (one rule,
+    ``core.trailers.counts_as_approval``)."""
+    vault = str(demo_path)
+    path = next((demo_path / "procedures").glob("SOP-003-*.md"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('version = "2.2"', 'version = "2.3"').replace("Export", "Download", 1),
+        encoding="utf-8",
+    )
+    bilal = "Bilal Okafor", "bilal.okafor@harrowfinch.example"
+    env = {f"GIT_{who}_{part}": value for who in ("AUTHOR", "COMMITTER")
+           for part, value in zip(("NAME", "EMAIL"), bilal, strict=True)}  # fmt: skip
+    message = "Tweak\n\nSOP-Id: SOP-003\nSOP-Version: 2.3\n"
+    message += "Reviewed-by: Hana Sato <hana.sato@harrowfinch.example>\n"
+    git(demo_path, "commit", "-qam", message, env=env)
+    code, out, _ = run(capsys, "history", "SOP-003", "--vault", vault)
+    assert code == 0 and "2.3" not in out.split("\n", 2)[1], out
+    _, out, _ = run(capsys, "show", "SOP-003", "--as-of", "2026-11-21", "--vault", vault)
+    assert out.splitlines()[1].startswith("Not an approved text: last changed by commit"), out
+    assert "Approved" not in out.splitlines()[1]
+    code, out, _ = run(capsys, "acks", "SOP-003", "--vault", vault)
+    assert "2.3" not in out, out
+    code, _, _ = run(capsys, "verify", "--vault", vault)
+    assert code == 1

@@ -13,9 +13,8 @@ from sopvault.core.trailers import (
     APPROVED_AT,
     PROPOSAL,
     REVIEWED_BY,
-    RUN_ID,
     SOP_ID,
-    has_trailer,
+    counts_as_approval,
     identities_of,
     pairs_of,
     retirements_of,
@@ -46,10 +45,16 @@ class History(Scope):
         commits = self.repo.log(
             tip or self.ws.main_ref, first_parent=True, trailer=(SOP_ID, doc_id), names=True
         )
+        first = self.repo.first_voted_landing(tip or self.ws.main_ref) if commits else None
         found = []
         for commit in commits:
             trailers = commit.trailers
-            if not has_trailer(trailers, REVIEWED_BY) or has_trailer(trailers, RUN_ID):
+            kept = (
+                len(commit.parents) < 2
+                and first is not None
+                and self.repo.is_ancestor(first, commit.sha)
+            )  # a Reviewed-by typed after votes were kept proves nothing (verify's rule)
+            if not counts_as_approval(trailers, len(commit.parents), kept):
                 continue
             versions = versions_of(trailers)
             if doc_id in versions:

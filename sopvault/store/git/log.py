@@ -252,3 +252,13 @@ def parse_trailer_lines(text: str) -> list[tuple[str, str]]:
         if sep and key and " " not in key:
             pairs.append((key, value.removeprefix(" ")))
     return pairs
+
+
+def first_voted_landing(runner: Runner, tip: str) -> str | None:
+    """The oldest commit of ``tip``'s own line (first parents) that is a landing with its
+    votes in history: a merge whose message carries ``SOP-Proposal-Commit``. From then on
+    a ``Reviewed-by`` typed into a one-parent commit proves nothing (verify's rule, see
+    ``core.trailers.counts_as_approval``). None when there is none. Raises GitError."""
+    args = ["rev-list", "--first-parent", "--merges", "--reverse", "-E"]
+    args += [f"--grep=^{_literal('SOP-Proposal-Commit')}: ", tip]
+    return runner.text(args).split("\n", 1)[0].strip() or None

@@ -298,6 +298,10 @@ class Repo(WorkTreeFiles, RemoteOps):
         """Whether ``older`` is on ``newer``'s own first-parent line; see ``log``."""
         return _log.on_first_parent_line(self._runner, older, newer)
 
+    def first_voted_landing(self, tip: str) -> str | None:
+        """The oldest landing with its votes on ``tip``'s line; see ``log``."""
+        return _log.first_voted_landing(self._runner, tip)
+
     def history_cut(self, tip: str, since: str | None = None) -> str | None:
         """Why ``tip``'s history (after ``since``) is not all here; see ``cuts``."""
         return cuts.history_cut(self._runner, tip, since)
