@@ -193,16 +193,22 @@ def blobs_of(trailers: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return found
 
 
-def counts_as_approval(trailers: list[tuple[str, str]], parents: int, votes_kept: bool) -> bool:
+def counts_as_approval(
+    trailers: list[tuple[str, str]], parents: int | None, votes_kept: bool
+) -> bool:
     """Whether a commit of main's own line put an approved text there, by the rule
     ``verify`` judges (21 CFR Part 11 §11.10(e), §11.70: a signature is linked to its
     record): a landing with its votes (a merge carrying ``SOP-Proposal-Commit``) does; a
     one-parent commit with ``Reviewed-by`` names does only before any such landing
     (``votes_kept`` False: sign-offs made before votes were kept) and only without what
     only sopvault's landings carry; a run record never does. ``trailers`` as git parses
-    them, ``parents`` the commit's parent count."""
+    them, ``parents`` the commit's parent count, None where a shallow clone cut them off
+    (its trailers are then taken as they read: such a history is called partial, and
+    ``verify`` refuses to judge it)."""
     if not has_trailer(trailers, REVIEWED_BY) or has_trailer(trailers, RUN_ID):
         return False
+    if parents is None:
+        return True
     if parents >= 2:
         return has_trailer(trailers, PROPOSAL_COMMIT)
     if votes_kept:

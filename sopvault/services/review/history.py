@@ -46,15 +46,15 @@ class History(Scope):
             tip or self.ws.main_ref, first_parent=True, trailer=(SOP_ID, doc_id), names=True
         )
         first = self.repo.first_voted_landing(tip or self.ws.main_ref) if commits else None
+        cut = set(self.repo.shallow_cuts()) if commits else set()
         found = []
         for commit in commits:
             trailers = commit.trailers
+            parents = None if commit.sha in cut else len(commit.parents)
             kept = (
-                len(commit.parents) < 2
-                and first is not None
-                and self.repo.is_ancestor(first, commit.sha)
+                parents == 1 and first is not None and self.repo.is_ancestor(first, commit.sha)
             )  # a Reviewed-by typed after votes were kept proves nothing (verify's rule)
-            if not counts_as_approval(trailers, len(commit.parents), kept):
+            if not counts_as_approval(trailers, parents, kept):
                 continue
             versions = versions_of(trailers)
             if doc_id in versions:

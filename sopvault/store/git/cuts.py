@@ -32,11 +32,7 @@ def history_cut(runner: Runner, tip: str, since: str | None = None) -> str | Non
             " commits as they were made; move it away (git replace --convert-graft-file"
             " shows what it does)"
         )
-    shallow = _git_path(runner, "shallow")
-    cuts = (
-        shallow.read_text(encoding="ascii", errors="replace").split() if shallow.is_file() else []
-    )
-    for cut in cuts:
+    for cut in shallow_cuts(runner):
         inside = _is_ancestor(runner, cut, tip)
         if inside and not (since is not None and _is_ancestor(runner, cut, since)):
             return (
@@ -44,6 +40,15 @@ def history_cut(runner: Runner, tip: str, since: str | None = None) -> str | Non
                 f" fetch the rest with `{UNSHALLOW}` (in CI: a full clone, fetch-depth: 0)"
             )
     return None
+
+
+def shallow_cuts(runner: Runner) -> list[str]:
+    """The commits a shallow clone was cut at (git shows them without parents); empty for
+    a whole clone. Raises GitError when git fails."""
+    shallow = _git_path(runner, "shallow")
+    if not shallow.is_file():
+        return []
+    return shallow.read_text(encoding="ascii", errors="replace").split()
 
 
 def _is_ancestor(runner: Runner, older: str, newer: str) -> bool:

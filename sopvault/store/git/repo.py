@@ -302,6 +302,10 @@ class Repo(WorkTreeFiles, RemoteOps):
         """The oldest landing with its votes on ``tip``'s line; see ``log``."""
         return _log.first_voted_landing(self._runner, tip)
 
+    def shallow_cuts(self) -> list[str]:
+        """The commits a shallow clone was cut at; see ``cuts``."""
+        return cuts.shallow_cuts(self._runner)
+
     def history_cut(self, tip: str, since: str | None = None) -> str | None:
         """Why ``tip``'s history (after ``since``) is not all here; see ``cuts``."""
         return cuts.history_cut(self._runner, tip, since)
