@@ -195,8 +195,12 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
         if self.loaded is None:
             self._reopen = doc_id
             return
+        if doc_id not in self.loaded.state.documents:  # a past date, or gone since
+            when = f" as of {self.as_of.moment.asked} (@ picks another date)" if self.as_of else ""
+            notice(self, f"{doc_id} is not in the vault{when}", severity="warning")
+            return
         tree = self.query_one(DocTree)
-        if tree.active_filter != DocumentFilter() and self.loaded is not None:
+        if tree.active_filter != DocumentFilter():
             tree.show_state(self.loaded.state, DocumentFilter())  # the filter may hide it
             self.refresh_status()
         tree.select_document(doc_id)
