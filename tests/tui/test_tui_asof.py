@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,3 +179,35 @@ async def test_a_dashboard_row_missing_on_the_date_shown_says_so(demo_path: Path
         assert isinstance(app.screen, BrowseScreen)
         assert "SOP-099 is not in the vault as of 2026-06-01" in notices(app)
         assert app.screen.query_one(DocView).document is None
+
+
+async def test_today_picked_while_a_date_is_read_stays_today(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (TUI hostile): a date picked, then today (an empty date) picked before that
+    date's vault was read, showed the past date anyway once read, read only; and a slow
+    older date could land over a newer one. The late answer is now dropped."""
+    from sopvault.services.asof import AsOf
+
+    release = threading.Event()
+    opened = AsOf.open.__func__  # type: ignore[attr-defined]
+
+    def held(cls: type[AsOf], *args: Any, **kwargs: Any) -> AsOf:
+        release.wait(10)
+        return opened(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(AsOf, "open", classmethod(held))
+    app = SopVaultApp(workspace_at(demo_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("at")
+        app.screen.query_one(Input).value = "2026-06-01"
+        await pilot.press("enter", "at")
+        assert isinstance(app.screen, AsOfScreen)
+        assert app.screen.query_one(Input).value == ""
+        await pilot.press("enter")
+        release.set()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen) and screen.as_of is None
+        assert not screen.query_one(AsOfBanner).display
