@@ -14,7 +14,7 @@ from sopvault.services.runs import Runs
 from sopvault.tui import messages as msg
 from sopvault.tui.dialogs.second_run import SecondRunScreen
 from sopvault.tui.notices import notice
-from sopvault.tui.workers import background
+from sopvault.tui.workers import background, deliver
 
 
 class StartingRuns(Screen[None]):
@@ -70,4 +70,4 @@ class StartingRuns(Screen[None]):
         """Resume an open run in a worker (it reads the pinned text from git)."""
         runs = self.runs()
         resumed = runs.resume(run_id)
-        self.post_message(msg.RunReady(runs, resumed, resumed.document))
+        deliver(self, msg.RunReady(runs, resumed, resumed.document))  # once: Enter twice
