@@ -34,7 +34,7 @@ from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
 from sopvault.tui.widgets.status_bar import StatusBar
-from sopvault.tui.workers import background, deliver
+from sopvault.tui.workers import background, busy, deliver
 
 NO_GIT = "not in git: history, reviews and sync are unavailable"
 
@@ -281,8 +281,8 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
 
     def action_propose(self) -> None:
         """Propose the local edits for review (the shown document ticked first)."""
-        if not self.refused_in_past("propose"):
-            self.find_edits(self._shown_id())
+        if not self.refused_in_past("propose") and not busy(self, "edits"):
+            self.find_edits(self._shown_id())  # once: c again would open a second dialog
 
     @background("edits", "Cannot propose")
     def find_edits(self, selected: str | None) -> None:
