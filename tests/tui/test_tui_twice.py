@@ -8,16 +8,19 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import git
 import pytest
 
+from sopvault.services.review.approvals import Approvals
 from sopvault.services.review.proposals import Proposals
 from sopvault.services.runs import Runs
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.propose import ProposeScreen
 from sopvault.tui.screens.browse import BrowseScreen
+from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.screens.run import RunScreen
-from tests.conftest import workspace_at
-from tests.tui.helpers import open_document, settle
+from tests.conftest import act_as, workspace_at
+from tests.tui.helpers import loaded, open_document, settle
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 
@@ -65,3 +68,26 @@ async def test_c_twice_opens_one_propose_dialog(
         release.set()
         await settle(pilot)
         assert [type(s) for s in app.screen_stack[1:]] == [BrowseScreen, ProposeScreen]
+
+
+async def test_no_second_decision_while_one_is_recorded(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (TUI hostile): r pressed while an approval was being recorded opened the
+    reject dialog for the same proposal, racing the approval in git; now it is refused
+    with one line until the approval is done."""
+    act_as(monkeypatch, "Bilal Okafor")
+    release = held(monkeypatch, Approvals, "approve")
+    app = SopVaultApp(workspace_at(demo_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("a", "enter", "r", "a")
+        assert isinstance(app.screen, ReviewsScreen)
+        assert any("A decision is being recorded" in n.message for n in app._notifications)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewsScreen)
+    heads = git.Repo(demo_path).git.for_each_ref("--format=%(refname)", "refs/heads/")
+    assert "refs/heads/approved/WI-004/6" in heads.split()
