@@ -50,3 +50,10 @@ def deliver(node: DOMNode, message: Message) -> None:
     from inside a worker only."""
     if not get_current_worker().is_cancelled:
         node.post_message(message)
+
+
+def busy(node: DOMNode, group: str) -> bool:
+    """Whether a worker of ``node`` in ``group`` is still at work: a key pressed again
+    meanwhile must not start the same write (or open the same dialog) twice, since a
+    cancelled thread worker still runs to its end."""
+    return any(w.node is node and w.group == group and not w.is_finished for w in node.workers)

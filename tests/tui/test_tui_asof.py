@@ -4,6 +4,8 @@ as approved then under a banner, read only, and an empty date comes back to toda
 from __future__ import annotations
 
 import os
+import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.asof import AsOfScreen
@@ -150,3 +152,62 @@ def test_the_banner_snapshot(snap_compare: Any, demo_path: Path) -> None:
 
     app = SopVaultApp(workspace_at(demo_path))
     assert snap_compare(app, terminal_size=SIZE, run_before=as_of_march)
+
+
+async def test_a_dashboard_row_missing_on_the_date_shown_says_so(demo_path: Path) -> None:
+    """Issue 14 (TUI hostile): Enter on the dashboard's row of a document added after the
+    date the tree shows opened the tree on nothing, without a word; it now says that the
+    document is not in the vault as of that date."""
+    sop = (demo_path / "procedures/SOP-001-amazon-fba-shipment-plan.md").read_text()
+    added = sop.replace('id = "SOP-001"', 'id = "SOP-099"')
+    (demo_path / "procedures/SOP-099-added-later.md").write_text(added)
+    subprocess.run(["git", "-C", str(demo_path), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(demo_path), "commit", "-qm", "Add SOP-099"], check=True)
+    app = SopVaultApp(workspace_at(demo_path), first="dashboard")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await loaded(pilot)
+        await pick_date(pilot, "2026-06-01")
+        await pilot.press("d")
+        await settle(pilot)
+        table = app.screen.query_one("#due-reviews", DataTable)
+        keys = [str(row.value) for row in table.rows]
+        table.move_cursor(row=next(i for i, k in enumerate(keys) if k.endswith("SOP-099")))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        assert "SOP-099 is not in the vault as of 2026-06-01" in notices(app)
+        assert app.screen.query_one(DocView).document is None
+
+
+async def test_today_picked_while_a_date_is_read_stays_today(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (TUI hostile): a date picked, then today (an empty date) picked before that
+    date's vault was read, showed the past date anyway once read, read only; and a slow
+    older date could land over a newer one. The late answer is now dropped."""
+    from sopvault.services.asof import AsOf
+
+    release = threading.Event()
+    opened = AsOf.open.__func__  # type: ignore[attr-defined]
+
+    def held(cls: type[AsOf], *args: Any, **kwargs: Any) -> AsOf:
+        release.wait(10)
+        return opened(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(AsOf, "open", classmethod(held))
+    app = SopVaultApp(workspace_at(demo_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("at")
+        app.screen.query_one(Input).value = "2026-06-01"
+        await pilot.press("enter", "at")
+        assert isinstance(app.screen, AsOfScreen)
+        assert app.screen.query_one(Input).value == ""
+        await pilot.press("enter")
+        release.set()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen) and screen.as_of is None
+        assert not screen.query_one(AsOfBanner).display

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -174,6 +175,30 @@ async def test_my_steps_and_enter_resumes_the_run(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RunScreen)
+
+
+async def test_enter_twice_on_a_run_opens_one_runner(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (TUI hostile): Enter pressed twice on a run row while the run was read
+    stacked two runners (Escape left the second one); the older read is now dropped."""
+    start_run(demo_path, monkeypatch)
+    release = threading.Event()
+    resume = Runs.resume
+
+    def held(self: Runs, run_id: str) -> Any:
+        release.wait(10)
+        return resume(self, run_id)
+
+    monkeypatch.setattr(Runs, "resume", held)
+    app = dashboard_app(demo_path, clock=lambda: STARTED + timedelta(hours=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#due-runs", DataTable).focus()
+        await pilot.press("enter", "enter")
+        release.set()
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack[1:]] == [DashboardScreen, RunScreen]
 
 
 def test_dashboard_snapshot(

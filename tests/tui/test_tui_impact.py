@@ -3,6 +3,7 @@ headless with Pilot on the demo, and its SVG snapshot (docs/tui.md shows it)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,42 @@ def test_propose_impact_snapshot(
 
     app = SopVaultApp(workspace_at(demo_path))
     assert snap_compare(app, terminal_size=SIZE, run_before=show_dialog)
+
+
+async def test_enter_twice_or_escape_while_proposing_makes_one_proposal(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (TUI hostile): Enter pressed again while the proposal was being made made
+    a second, identical proposal, and Escape then closed the dialog as if cancelled while
+    the proposal was made all the same; now the second Enter does nothing and Escape says
+    it cannot cancel, then the one proposal is reported."""
+    from sopvault.services.review.proposals import Proposals
+
+    release = threading.Event()
+    made = Proposals.propose
+
+    def held(self: Proposals, *args: Any, **kwargs: Any) -> Any:
+        release.wait(10)
+        return made(self, *args, **kwargs)
+
+    monkeypatch.setattr(Proposals, "propose", held)
+    path = demo_path / SOP3
+    path.write_text(path.read_text("utf-8").replace("Export the", "Download the", 1), "utf-8")
+    app = SopVaultApp(workspace_at(demo_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_document(pilot, "SOP-003")
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ProposeScreen)
+        dialog.query_one(Input).value = "Download the report"
+        await pilot.press("enter", "enter", "escape")
+        assert app.screen is dialog
+        assert "cannot be cancelled" in plain(dialog.query_one("#propose-error", Static))
+        release.set()
+        await settle(pilot)
+        assert not isinstance(app.screen, ProposeScreen)
+    import git
+
+    heads = git.Repo(demo_path).git.for_each_ref("--format=%(refname)", "refs/heads/review/")
+    assert heads.split() == ["refs/heads/review/SOP-003/7", "refs/heads/review/WI-004/6"]

@@ -102,7 +102,10 @@ class ProposeScreen(DialogScreen[Proposal | None]):
     @on(Input.Submitted, "#propose-summary")
     @on(Button.Pressed, "#propose-ok")
     def submit(self) -> None:
-        """Check what is typed here, then propose in a worker."""
+        """Check what is typed here, then propose in a worker (once: Enter again while it
+        is made would make a second proposal)."""
+        if self.proposing:
+            return
         ids = self.chosen()
         summary = self.query_one("#propose-summary", Input).value
         if not ids:
@@ -135,9 +138,18 @@ class ProposeScreen(DialogScreen[Proposal | None]):
         """Say in the dialog why the proposal cannot be made (inert text)."""
         self.query_one("#propose-error", Static).update(Text(inert_line(message), style="bold red"))
 
+    @property
+    def proposing(self) -> bool:
+        """True while the proposal is being made (Propose is disabled meanwhile)."""
+        return self.query_one("#propose-ok", Button).disabled
+
     @on(Button.Pressed, "#propose-cancel")
     def action_cancel(self) -> None:
-        """Return None: nothing is proposed."""
+        """Return None: nothing is proposed. Refused while the proposal is being made: it
+        would be made all the same, behind a dialog that said it was cancelled."""
+        if self.proposing:
+            self.show_error("The proposal is being made; it cannot be cancelled now.")
+            return
         self.dismiss(None)
 
 

@@ -34,7 +34,7 @@ from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
 from sopvault.tui.widgets.status_bar import StatusBar
-from sopvault.tui.workers import background, deliver
+from sopvault.tui.workers import background, busy, deliver
 
 NO_GIT = "not in git: history, reviews and sync are unavailable"
 
@@ -195,8 +195,12 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
         if self.loaded is None:
             self._reopen = doc_id
             return
+        if doc_id not in self.loaded.state.documents:  # a past date, or gone since
+            when = f" as of {self.as_of.moment.asked} (@ picks another date)" if self.as_of else ""
+            notice(self, f"{doc_id} is not in the vault{when}", severity="warning")
+            return
         tree = self.query_one(DocTree)
-        if tree.active_filter != DocumentFilter() and self.loaded is not None:
+        if tree.active_filter != DocumentFilter():
             tree.show_state(self.loaded.state, DocumentFilter())  # the filter may hide it
             self.refresh_status()
         tree.select_document(doc_id)
@@ -277,8 +281,8 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
 
     def action_propose(self) -> None:
         """Propose the local edits for review (the shown document ticked first)."""
-        if not self.refused_in_past("propose"):
-            self.find_edits(self._shown_id())
+        if not self.refused_in_past("propose") and not busy(self, "edits"):
+            self.find_edits(self._shown_id())  # once: c again would open a second dialog
 
     @background("edits", "Cannot propose")
     def find_edits(self, selected: str | None) -> None:

@@ -140,7 +140,7 @@ class DashboardScreen(Screen[None]):
         """Read the run and its procedure for the runner (git, so in a worker)."""
         runs = self.runs()
         resumed = runs.resume(run_id)
-        self.post_message(msg.RunReady(runs, resumed, resumed.document))
+        deliver(self, msg.RunReady(runs, resumed, resumed.document))  # once: Enter twice
 
     def action_refresh(self) -> None:
         """Read what is due again."""

@@ -45,7 +45,8 @@ class PastDates(Screen[None]):
         def chosen(asked: str | None) -> None:
             if asked is None:
                 return
-            if not asked:
+            if not asked:  # today: a date still being read is not shown after all
+                self.workers.cancel_group(self, "asof")
                 self.show_past(None)
             else:
                 self.query_one(StatusBar).say(f"Reading the vault as of {asked}…")
@@ -59,7 +60,7 @@ class PastDates(Screen[None]):
         """Read main's commit in force at ``asked`` and its documents (git work)."""
         past = AsOf.open(self.control().ws, asked)
         past.state  # noqa: B018 - loaded here, off the UI thread
-        self.post_message(AsOfOpened(past))
+        deliver(self, AsOfOpened(past))  # unless another date, or today, was picked since
 
     def on_as_of_opened(self, event: AsOfOpened) -> None:
         """Show the vault of the date picked."""

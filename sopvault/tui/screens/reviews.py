@@ -34,7 +34,7 @@ from sopvault.tui.notices import notice
 from sopvault.tui.widgets.impact_panel import ImpactPanel
 from sopvault.tui.widgets.redline_view import RedlineView
 from sopvault.tui.widgets.tables import add_rows
-from sopvault.tui.workers import background, deliver
+from sopvault.tui.workers import background, busy, deliver
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,11 @@ class ReviewsScreen(Screen[bool]):
 
     def _ask(self, number: int, *, approve: bool) -> None:
         """The comment (approve) or reason (reject) dialog, holding what was typed for a
-        decision that failed before; then the decision."""
+        decision that failed before; then the decision. Not while a decision is being
+        recorded: a second one would race it in git."""
+        if busy(self, "decide"):
+            notice(self, "A decision is being recorded; wait for it.", severity="warning")
+            return
         verb = "Approve" if approve else "Reject"
         prompt = (
             "Comment (optional), kept in the sign-off commit:"

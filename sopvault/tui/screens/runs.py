@@ -17,7 +17,7 @@ from sopvault.services.runs import Runs
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import RunReady, RunsListed, WorkFailed
 from sopvault.tui.widgets.tables import add_rows
-from sopvault.tui.workers import background
+from sopvault.tui.workers import background, deliver
 
 
 class RunsScreen(Screen[None]):
@@ -109,7 +109,7 @@ class RunsScreen(Screen[None]):
     def resume(self, run_id: str) -> None:
         """Read the run and its procedure (and any newer revision) for the runner."""
         resumed = self.runs.resume(run_id)
-        self.post_message(RunReady(self.runs, resumed, resumed.document))
+        deliver(self, RunReady(self.runs, resumed, resumed.document))  # once: Enter twice
 
     def action_refresh(self) -> None:
         """Read the runs again."""

@@ -14,7 +14,7 @@ from sopvault.services.runs import Runs
 from sopvault.tui import messages as msg
 from sopvault.tui.dialogs.second_run import SecondRunScreen
 from sopvault.tui.notices import notice
-from sopvault.tui.workers import background
+from sopvault.tui.workers import background, busy, deliver
 
 
 class StartingRuns(Screen[None]):
@@ -39,7 +39,8 @@ class StartingRuns(Screen[None]):
         if not doc.steps:
             notice(self, f"{doc.id} has no steps to run", severity="warning")
             return
-        self.start_run(doc.id)
+        if not busy(self, "run"):  # k again while a run starts would start two
+            self.start_run(doc.id)
 
     @background("run", "Cannot start")
     def start_run(self, doc_id: str, another: bool = False) -> None:
@@ -70,4 +71,4 @@ class StartingRuns(Screen[None]):
         """Resume an open run in a worker (it reads the pinned text from git)."""
         runs = self.runs()
         resumed = runs.resume(run_id)
-        self.post_message(msg.RunReady(runs, resumed, resumed.document))
+        deliver(self, msg.RunReady(runs, resumed, resumed.document))  # once: Enter twice
