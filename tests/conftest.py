@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,21 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "GIT_COMMITTER_DATE": FIXED_DATE,
     }.items():
         monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+def utc() -> Iterator[None]:
+    """Local time is UTC while the test runs: a bare date is a UTC day and times show in
+    UTC, whatever the machine's zone (snapshots, ``--as-of``, deadlines)."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
 
 
 def act_as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:

@@ -8,8 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,19 +17,8 @@ from sopvault.store.git.objects import read_blobs
 from sopvault.store.git.repo import Repo
 from tests.conftest import act_as
 
-
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    """Local time is UTC: a bare date is a UTC day, the banner shows UTC times."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+# Local time is UTC in every test here (the shared ``utc`` fixture).
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

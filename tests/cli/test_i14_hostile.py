@@ -5,27 +5,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sopvault.cli import main
 
-
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    """Local time is UTC: a bare date is a UTC day."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+# Local time is UTC in every test here (the shared ``utc`` fixture).
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,18 +25,8 @@ BILAL = "Bilal Okafor <bilal.okafor@harrowfinch.example>"
 CARMEN = "Carmen Ruiz <carmen.ruiz@harrowfinch.example>"
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    """Local time is UTC, so a bare date is a UTC day here whatever the machine's zone."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+# Local time is UTC in every test here (the shared ``utc`` fixture).
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def sop(version: str, status: str, action: str, effective: str = "2026-01-10") -> str:

@@ -7,9 +7,6 @@ and look at the SVGs before committing them.
 from __future__ import annotations
 
 import itertools
-import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,21 +43,6 @@ def stable_ids(monkeypatch: pytest.MonkeyPatch) -> None:
         "sopvault.services.runs.secrets.token_hex",
         lambda size: "1a2b" if size == 2 else f"{next(numbers):0{2 * size}x}",
     )
-
-
-@pytest.fixture
-def utc() -> Iterator[None]:
-    """Local time is UTC for the test (the runner shows times in local time), whatever
-    the machine's zone; the zone is put back afterwards."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 def test_browse_procedure(snap_compare: Any, sample_path: Path) -> None:

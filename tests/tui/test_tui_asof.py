@@ -3,11 +3,8 @@ as approved then under a banner, read only, and an empty date comes back to toda
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +25,8 @@ from tests.tui.helpers import loaded, open_document, plain, search_settled, sett
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    """Local time is UTC (a bare date is a day in the user's zone; the banner shows local
-    times), whatever the machine's zone; put back afterwards."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+# Local time is UTC in every test here (the shared ``utc`` fixture).
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def notices(app: App[None]) -> str:

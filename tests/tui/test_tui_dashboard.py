@@ -5,10 +5,7 @@ tree one key away and back; and its SVG snapshot (docs/tui.md shows it)."""
 from __future__ import annotations
 
 import itertools
-import os
 import threading
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,20 +51,6 @@ def start_run(root: Path, monkeypatch: pytest.MonkeyPatch, operator: str = "bila
     run = runs.start("SOP-010", who=who, roles={"plant operator": operator}).run
     runs.mark(run.id, 1, "done", value="yes", who=who)
     return run.id
-
-
-@pytest.fixture
-def utc() -> Iterator[None]:
-    """Local time is UTC for the snapshot (deadlines show in local time)."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 async def test_opens_on_the_dashboard_with_counts(demo_path: Path) -> None:
