@@ -17,12 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,7 +29,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from gen_vault import OWNERS, generate  # noqa: E402
+from gen_vault import OWNERS, generate, timed_process  # noqa: E402
 
 ME = ("Hana Sato", "hana@example.com")
 TODAY = date(2026, 11, 25)
@@ -159,18 +157,6 @@ def proposals_and_runs(out: Path) -> None:
         runs.start(doc.id, roles=roles)
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds, and CPU seconds (user + system, the process and its children: git):
-    on a shared machine the CPU time says more than the wall time."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -196,7 +182,7 @@ def main() -> int:
     }
     print(f"{'':<38} {'wall p50':>9} {'CPU p50':>9}")
     for label, command in figures.items():
-        runs = [timed(command, root) for _ in range(args.repeat)]
+        runs = [timed_process(command, root) for _ in range(args.repeat)]
         wall = statistics.median(r[0] for r in runs) * 1000
         cpu = statistics.median(r[1] for r in runs) * 1000
         print(f"{label:<38} {wall:6.0f} ms {cpu:6.0f} ms")

@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import tomli_w
@@ -321,3 +323,16 @@ def main() -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def timed_process(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, the process and its children such as git) of
+    one whole process, its output discarded: on a shared machine the CPU time says what
+    the command costs when the wall time waits for other work."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu

@@ -16,12 +16,10 @@ questions impact asks (`git ls-tree`).
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,7 +27,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from gen_vault import ROLES, generate  # noqa: E402
+from gen_vault import ROLES, generate, timed_process  # noqa: E402
 
 from sopvault.services.runs import Runs  # noqa: E402
 from sopvault.services.workspace import Workspace  # noqa: E402
@@ -122,18 +120,6 @@ def build(out: Path, docs: int, commits: int) -> tuple[Path, str, str]:
     return out, target.id, process
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system) of one whole process: on a shared machine the
-    CPU time says what the command costs when the wall time waits for other work."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -161,13 +147,13 @@ def main() -> int:
         "floor: git ls-tree main -- PATH": ["git", "ls-tree", "main", "--", path],
     }
     for command in figures.values():
-        timed(command, root)  # warm-up: caches written, files in the page cache
+        timed_process(command, root)  # warm-up: caches written, files in the page cache
     # Round robin, so a neighbour's burst of work on a shared machine falls on every
     # figure alike rather than on whichever was being timed then.
     samples: dict[str, list[tuple[float, float]]] = {label: [] for label in figures}
     for _ in range(args.repeat):
         for label, command in figures.items():
-            samples[label].append(timed(command, root))
+            samples[label].append(timed_process(command, root))
     for label, runs in samples.items():
         walls = sorted(wall for wall, _ in runs)
         p95 = walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
