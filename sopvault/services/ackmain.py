@@ -17,22 +17,16 @@ answer without reading anything else; when it moved, only what changed is read: 
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
-from sopvault.core import frontmatter
 from sopvault.core.ackfile import ACKS_DIR, AckFileError, AckName, is_meaning, loads, parse_path
-from sopvault.core.frontmatter import KeyLines
-from sopvault.core.parse import build_document
+from sopvault.core.parse import parse_head
 from sopvault.core.readers import must_read
 from sopvault.model.ack import Ack, Current
 from sopvault.model.config import Person
 from sopvault.model.document import Document, Kind, Status
-from sopvault.model.finding import FileFindings
 from sopvault.services.ackorigin import Adders, walk
 from sopvault.services.workspace import Workspace
 from sopvault.store.cache import read_cached, write_cached
@@ -222,37 +216,11 @@ def readers_of(current: Current, people: Iterable[Person]) -> list[Person]:
     return must_read(doc, people)
 
 
-# A table header line (``[[steps]]``, ``[x]``): every top-level key comes before the first.
-_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
-
-
-def _top_level(raw: bytes | None) -> dict[str, Any]:
-    """The top-level keys of a committed document's front matter, parsed from the text
-    before its first table header (the steps are most of the TOML, and ten thousand of
-    them take seconds to parse); the whole front matter when that part does not parse
-    alone (a header-like line inside a value). Empty when it has none or it is broken."""
-    if raw is None:
-        return {}
-    try:
-        front = frontmatter.split(raw.decode("utf-8")).front
-    except (UnicodeDecodeError, ValueError):
-        return {}
-    data: dict[str, Any] = {}
-    for text in (_TABLE.split(front, maxsplit=1)[0], front):
-        try:
-            data = tomllib.loads(text)
-            break
-        except (tomllib.TOMLDecodeError, RecursionError):
-            continue
-    data.pop("steps", None)
-    return data
-
-
 def _read(rel: str, raw: bytes | None) -> Facts | None:
-    """The facts of one committed document (its front matter's top-level keys validated
-    by the parser's own ``build_document``), None when it is not a readable document."""
-    data = _top_level(raw)
-    doc = build_document(rel, data, "", "", KeyLines({}, []), FileFindings(rel)) if data else None
+    """The facts of one committed document, read as a listing reads it (its top-level
+    fields only, ``core.parse.parse_head``: the steps are most of the TOML, and ten
+    thousand of them take seconds), None when it is not a readable document."""
+    doc = parse_head(rel, raw).document if raw is not None else None
     if doc is None:
         return None
     return (
