@@ -20,7 +20,7 @@ from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.widgets.impact_panel import ImpactPanel
 from tests.conftest import act_as, workspace_at
 from tests.tui.helpers import loaded, open_document, plain, settle
-from tests.tui.test_snapshots import SIZE, stable_ids, utc  # noqa: F401 - utc: a fixture
+from tests.tui.test_snapshots import SIZE, stable_ids
 
 SOP3 = "procedures/SOP-003-review-stock-and-reorder-points.md"
 
