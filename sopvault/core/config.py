@@ -8,6 +8,7 @@ from typing import Any
 import tomli_w
 
 from sopvault.core.frontmatter import FrontMatterError, parse_toml
+from sopvault.core.localtime import zone_of
 from sopvault.core.readback import mismatch
 from sopvault.errors import ConfigError
 from sopvault.model.config import (
@@ -92,6 +93,7 @@ def _build(data: dict[str, Any], path: str) -> VaultConfig:
         runs_table.get("deviation_approvers", []), "runs.deviation_approvers", path
     )
     return VaultConfig(
+        timezone=_timezone(_table(data, "vault", path), path),
         name=name,
         people=people,
         review=review,
@@ -112,6 +114,19 @@ def _signing(table: dict[str, Any], rules: ReviewRules, path: str) -> ReviewRule
     if not isinstance(signers, str) or not _safe_folder(signers):
         raise _fail(path, "[review] 'allowed_signers' must be a relative file inside the vault")
     return replace(rules, require_signatures=required, allowed_signers=signers.strip("/"))
+
+
+def _timezone(table: dict[str, Any], path: str) -> str | None:
+    """``[vault] timezone`` when it names a zone of the IANA database; ConfigError else."""
+    name = table.get("timezone")
+    if name is None:
+        return None
+    if not isinstance(name, str) or zone_of(name) is None:
+        raise _fail(
+            path,
+            f"[vault] 'timezone' must name a time zone such as \"Europe/Berlin\", not {name!r}",
+        )
+    return name
 
 
 def _kind(name: str, table: str, path: str) -> Kind:

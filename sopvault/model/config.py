@@ -68,3 +68,7 @@ class VaultConfig:
     # person who recorded it) must accept a run's deviations before it completes; empty:
     # deviations need no acceptance.
     deviation_approvers: tuple[str, ...] = ()
+    # ``[vault] timezone``: the IANA zone (``Europe/Berlin``) times are shown in, for a team
+    # whose machines run in UTC; None: each user's own local time zone. Times are always
+    # recorded in UTC.
+    timezone: str | None = None
