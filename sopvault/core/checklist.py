@@ -185,6 +185,11 @@ def _done(
 ) -> tuple[str | float | None, str]:
     """The value ``done`` records for ``entry`` and its deviation ("" when none), if the
     step's condition lets it apply."""
+    if step.command:  # its evidence is what ran (issue 15): core.commandstep
+        raise RunError(
+            f"step {entry.number} runs a command: it is done by running it"
+            f" (`sopvault runs exec {run.id} {entry.number}`, or r in the runner)"
+        )
     if entry.auto:
         raise RunError(
             f"step {entry.number} does not apply: its condition ({step.when}) is false;"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sopvault.core.commandstep import read_command
 from sopvault.core.conditions import ConditionError, due_seconds, parse_condition
 from sopvault.core.frontmatter import KeyLines
 from sopvault.model.document import EvidenceSpec, EvidenceType, Step
@@ -25,6 +26,8 @@ STEP_FIELDS = frozenset(
         "when",
         "due",
         "on_fail",
+        "command",
+        "timeout",
     )
 )
 EVIDENCE_FIELDS = frozenset(("type", "label", "min", "max", "unit", "choices", "pass"))
@@ -132,6 +135,13 @@ def _build_step(
         step.evidence = _build_evidence(number, item["record"], line("record"), out)
     if "on_fail" in item:
         step.stops_work = _stops_work(number, item["on_fail"], line("on_fail"), out)
+    step.command, step.timeout = read_command(number, item, (line("command"), line("timeout")), out)
+    if step.command and step.evidence is not None:
+        out.error(
+            line("record"),
+            "bad-value",
+            f"step {number}: a step that runs a command records its result; remove 'record'",
+        )
     for key in item:
         if key not in STEP_FIELDS:
             out.warn(

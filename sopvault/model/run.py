@@ -77,7 +77,9 @@ class Event:
     deviation events it accepts), ``outcome`` to a completion, ``seen`` to a revision
     change (the newer version main holds). ``imported`` marks events converted from a
     format 1 run file. ``entered_by`` is who typed an event recorded for someone else
-    (``--as``): they may not accept its deviation either.
+    (``--as``): they may not accept its deviation either. ``command`` is the argument
+    list a command step ran, with its ``exit_status`` (None when ``timed_out``), the last
+    lines of its ``output`` as text (shown inert, never raw) and the ``seconds`` it took.
     """
 
     id: str
@@ -98,6 +100,11 @@ class Event:
     seen: str = ""
     imported: bool = False
     entered_by: str = ""
+    command: tuple[str, ...] = ()
+    exit_status: int | None = None
+    timed_out: bool = False
+    output: str = ""
+    seconds: float | None = None
 
 
 def new_event_id() -> str:

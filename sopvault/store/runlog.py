@@ -293,7 +293,30 @@ def event_from(data: dict[str, Any]) -> Event:
         seen=text_field(data, "seen", ""),
         imported=data.get("imported") is True,
         entered_by=text_field(data, "entered_by", ""),
+        **_command_result(data),
     )
+
+
+def _command_result(data: dict[str, Any]) -> dict[str, Any]:
+    """What a command step's answer adds (issue 15): the argument list that ran, its exit
+    status (absent when it timed out), the end of its output and the seconds it took;
+    nothing for every other event, so older logs read exactly as before."""
+    command = data.get("command", [])
+    if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
+        raise TypeError("'command' must be a list of arguments")
+    status = data.get("exit_status")
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+        raise TypeError("'exit_status' must be a whole number")
+    seconds = data.get("seconds")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)):
+        raise TypeError("'seconds' must be a number")
+    return {
+        "command": tuple(command),
+        "exit_status": status,
+        "timed_out": data.get("timed_out") is True,
+        "output": text_field(data, "output", ""),
+        "seconds": float(seconds) if seconds is not None else None,
+    }
 
 
 def field_problem(err: Exception) -> str:
