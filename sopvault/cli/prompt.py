@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from sopvault.cli.promptcommand import command_lines, run_command
 from sopvault.core.checklist import NoteRequired
-from sopvault.core.evidence import accept, deviation, shown
+from sopvault.core.evidence import departure, shown
 from sopvault.core.wording import counted
 from sopvault.errors import RunError, SopvaultError
 from sopvault.model.document import Document, Step
@@ -185,6 +186,8 @@ class LinePrompt:
                     note = rest or self._ask("note> ")
                     run = self._mark(run, number, "note", note=note)
                     self.say(f"note kept (#{len(run.events)})")
+                elif action == "done" and step.command:
+                    return run_command(self, run, number)
                 elif action == "done":
                     value = rest or (
                         self._ask(f"{step.evidence.describe()}> ") if step.evidence else ""
@@ -205,7 +208,7 @@ class LinePrompt:
             run = self._mark(run, number, action, **fields)
         except NoteRequired as err:
             self.say(
-                inert_line(f"! {_departure(step, fields.get('value')) or err}: this is a deviation")
+                inert_line(f"! {departure(step, fields.get('value')) or err}: this is a deviation")
             )
             note = self._ask(NOTE_REQUIRED).strip()
             if not note:
@@ -373,6 +376,7 @@ def step_lines(run: Run, step: Step, number: int, now: datetime) -> list[str]:
         lines.append(f"  work instruction: {step.instruction} (w shows it)")
     if step.evidence is not None:
         lines.append(f"  records: {step.evidence.describe()}")
+    lines += command_lines(step)
     entry = run.steps[number - 1]
     if entry.note:
         lines.append(f"  note: {entry.note}")
@@ -390,11 +394,3 @@ def _flag(entry: StepEntry) -> str:
     """What the summary line (``render.runs.summary_lines``, which marks a deviation
     ``! <why>``) adds: that a failed control point stops the work."""
     return "; the work stops here" if entry.stops else ""
-
-
-def _departure(step: Step, value: str | None) -> str:
-    """Why ``value`` departs from ``step`` (``core.evidence.deviation``, the rule
-    ``checklist.mark`` applies), for the line that asks for the note."""
-    if step.evidence is None:
-        return ""
-    return deviation(step, accept(step.evidence, value or ""))

@@ -20,6 +20,7 @@ from sopvault.cli.options import (
 )
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, RUN_ID, require_id, resolve_id, suggesting
+from sopvault.cli.runexec import exec_step
 from sopvault.core.wording import name_of
 from sopvault.errors import SopvaultError
 
@@ -326,3 +327,6 @@ def _event_json(event: Event) -> dict[str, Any]:
 
     data: dict[str, Any] = json.loads(event_line(event))
     return data
+
+
+runs.add_command(exec_step)  # a step's command (issue 15), kept in a module of its own

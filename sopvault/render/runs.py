@@ -19,6 +19,7 @@ from sopvault.model.run import (
     StepEntry,
     StepState,
 )
+from sopvault.render.runcommand import entry_command_lines, event_command_text
 
 BOXES = {
     StepState.DONE: "[x]",
@@ -89,6 +90,7 @@ def _entry_lines(
         lines.append(f"       {entry.state.value} {_when(entry.at)} by {entry.by}{spent}")
     if entry.value is not None:
         lines.append(f"       value: {shown(entry.value, spec)}")
+    lines += entry_command_lines(entry, "       ")
     if entry.deviation:
         lines.append(f"       deviation: {entry.deviation}")
     if entry.reason:
@@ -125,6 +127,7 @@ def event_text(run: Run, event: Event, doc: Document | None) -> str:
     text = f"{_VERBS.get(kind, kind.value)}{step}"
     if event.value is not None:
         text += f" = {shown(event.value, _spec(doc, event.step))}"
+    text += event_command_text(event)
     if event.deviation:
         text += f" (DEVIATION: {event.deviation}{', work stopped' if event.stops else ''})"
     if kind is EventType.UNDO:
