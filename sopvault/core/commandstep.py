@@ -15,6 +15,7 @@ operator's confirmation) is ``services.runcommand``'s question.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from dataclasses import dataclass
@@ -160,9 +161,10 @@ def span(seconds: float) -> str:
 
 
 def shown(argv: tuple[str, ...]) -> str:
-    """The command in full, each argument quoted where it must be so its bounds show
-    (``python -c 'print(1)'``): what the operator confirms. Not yet inert."""
-    return shlex.join(argv)
+    """The command in full as the procedure writes it, every argument quoted so its
+    bounds show (``["python", "-c", "print('x')"]``): what the operator confirms. Not yet
+    inert (a character that could act is shown by ``render.safetext``)."""
+    return json.dumps(list(argv), ensure_ascii=False)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.notices import notice
-from sopvault.tui.screens.run_record import Mark, RecordingScreen, StepMarked
+from sopvault.tui.screens.run_command import CommandRunner
+from sopvault.tui.screens.run_record import Mark, StepMarked
 from sopvault.tui.widgets.run_view import revised_notices, run_status, run_title, summary
 from sopvault.tui.widgets.step_list import StepList
 from sopvault.tui.widgets.step_panel import StepPanel
@@ -50,7 +51,7 @@ class RunFinished(Message):
     message: str
 
 
-class RunScreen(RecordingScreen):
+class RunScreen(CommandRunner):
     """Dismissed when the run ends or the person leaves it open (Escape). While the
     evidence input has the focus, Ctrl+F, F1 and Ctrl+Q stand in for /, ? and q."""
 
@@ -66,6 +67,7 @@ class RunScreen(RecordingScreen):
         Binding("n", "note", "Note", show=False),
         Binding("u", "undo", "Undo", show=False),
         Binding("v", "changes", "What changed", show=False),
+        Binding("r", "run_command", "Run command", show=False),
     ]
 
     def __init__(
@@ -151,6 +153,9 @@ class RunScreen(RecordingScreen):
         record = self.run.steps[self.index]
         if record.state is not StepState.PENDING:
             notice(self, f"step {record.number} is {record.state.value}; u reopens it")
+            return
+        if step.command:
+            self.action_run_command()
             return
         if step.evidence is not None:
             self.query_one(StepPanel).field.focus()

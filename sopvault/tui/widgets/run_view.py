@@ -15,10 +15,12 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from sopvault.core.commandstep import shown as shown_command
 from sopvault.core.evidence import shown
 from sopvault.core.wording import counted, name_of
 from sopvault.model.document import Document, Step
 from sopvault.model.run import Outcome, Run, StepEntry, StepState
+from sopvault.render.runcommand import entry_command_lines
 from sopvault.render.runs import span
 from sopvault.render.safetext import inert_line
 from sopvault.services.runs import Resumed
@@ -150,6 +152,8 @@ def step_detail(run: Run, step: Step, entry: StepEntry, now: datetime) -> Render
         rows.add("record", step.evidence.describe())
     if step.instruction:
         rows.add("instruction", f"{step.instruction} (w opens it)", "underline")
+    if step.command:
+        rows.add("command", f"{shown_command(step.command)}  (r runs it, asks first)", "bold")
     for sub in step.substeps:
         lines.append(Text(f"  {'☑' if entry.state is StepState.DONE else '☐'} {inert_line(sub)}"))
     if step.details:
@@ -169,6 +173,7 @@ def _recorded(rows: _Rows, run: Run, step: Step, entry: StepEntry) -> None:
     rows.lines.append(state)
     if entry.value is not None:
         rows.add("value", shown(entry.value, step.evidence), "cyan")
+    rows.lines.extend(Text(inert_line(x), style="cyan") for x in entry_command_lines(entry, ""))
     if entry.reason:
         rows.add("reason", entry.reason)
     if entry.note:
