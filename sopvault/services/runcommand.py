@@ -71,7 +71,7 @@ class CommandSteps:
             step.command,
             shown(step.command),
             timeout_of(step),
-            self.refusal(run) or "",
+            self.refusal(run, step.command) or "",
         )
 
     def run(
@@ -93,7 +93,7 @@ class CommandSteps:
             doc = self.runs.document(run)
             step = _step(doc, number)
             must_be_runnable(run, step, number, note)
-            refusal = self.refusal(run)
+            refusal = self.refusal(run, step.command)
             if refusal:
                 raise RunError(f"step {number}'s command was not run: {refusal}")
             limit = timeout_of(step)
@@ -112,9 +112,10 @@ class CommandSteps:
             self.runs.files.append(run, event)
         return run, event
 
-    def refusal(self, run: Run) -> str | None:
+    def refusal(self, run: Run, argv: tuple[str, ...] = ()) -> str | None:
         """Why the text ``run`` follows is not the approved, effective revision on main
-        that a command may run from (one line), or None when it is."""
+        that a command may run from, or a file of the vault that ``argv`` names differs
+        from main's (one line); None when it may run."""
         history, repo = self.runs.history, self.ws.repo
         if history is None or repo is None:
             return "the vault is not in git, so no text of it is approved"
@@ -125,7 +126,7 @@ class CommandSteps:
             on_main = history.main_text(doc_id)
         except RevisionError:
             return f"{doc_id} is not on {main}"
-        _, blob = self.runs.texts.on_main(on_main.path)
+        tip, blob = self.runs.texts.on_main(on_main.path)
         if blob != run.blob:
             return (
                 f"run {run.id} follows a text of {doc_id} that is no longer the one on {main}"
@@ -146,6 +147,29 @@ class CommandSteps:
                 f"your working copy of {doc_id} differs from its approved text on {main};"
                 " restore it or have the change approved first"
             )
+        return self._named_file_refusal(argv, tip)
+
+    def _named_file_refusal(self, argv: tuple[str, ...], tip: str) -> str | None:
+        """A file of the vault that an argument names (``tools/export.py``, as a path of
+        its own) must be committed on main and unchanged in the working copy: the approved
+        step says what runs, and an edited script would run something else."""
+        repo, root = self.ws.git(), self.ws.root.resolve()
+        named: dict[str, str] = {}  # repository path -> the argument naming it
+        for arg in argv:
+            try:
+                full = (self.ws.root / arg).resolve()
+            except (OSError, ValueError):
+                continue
+            if full.is_file() and full.is_relative_to(root):
+                named.setdefault(self.ws.repo_path(full.relative_to(root).as_posix()), arg)
+        if not named:
+            return None
+        here, there = repo.worktree_ids(list(named)), repo.blob_ids(tip, list(named))
+        for path, arg in named.items():
+            if path not in there:
+                return f"{arg}, which the command names, is not committed on {self.ws.main}"
+            if here.get(path) != there[path]:
+                return f"{arg}, which the command names, differs from {self.ws.main}'s"
         return None
 
 

@@ -242,3 +242,30 @@ def test_an_old_log_reads_as_before() -> None:
     assert event.command == () and event.exit_status is None and event.output == ""
     assert not event.timed_out and event.seconds is None
     assert sys.executable  # the real interpreter the other tests run
+
+
+def test_a_script_of_the_vault_the_command_names_must_be_as_main_holds_it(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (command steps): an argument naming a file of the vault (a script) runs
+    only while that file is committed on main and unchanged: an edited or uncommitted
+    script would run something nobody approved."""
+    from tests.conftest import commit_all
+
+    script = demo_path / "tools" / "export.py"
+    script.parent.mkdir()
+    script.write_text("print('exported')\n", encoding="utf-8")
+    approve_command_step(demo_path, monkeypatch, [sys.executable, "tools/export.py"])
+    runs, steps = commands(demo_path)
+    run_id = runs.start("SOP-010").run.id
+    with pytest.raises(RunError, match="tools/export.py, which the command names, is not"):
+        steps.run(run_id, COMMAND_STEP, confirmed=True)
+    commit_all(demo_path, "Add the export script")
+    script.write_text("print('something else')\n", encoding="utf-8")
+    runs, steps = commands(demo_path)
+    assert "tools/export.py, which the command names, differs" in (
+        steps.prepare(run_id, COMMAND_STEP).refusal
+    )
+    script.write_text("print('exported')\n", encoding="utf-8")
+    _, event = steps.run(run_id, COMMAND_STEP, confirmed=True)
+    assert event.output == "exported"
