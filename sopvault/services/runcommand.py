@@ -8,7 +8,8 @@
    an unapproved edit, a proposal, a vault outside git or a run following an older
    revision (ISO 9001 §7.5.3.2: only the approved version in force is used);
 3. with the step's time limit, from the vault's root, by ``store.process.run_program``:
-   an argument list, never a shell.
+   an argument list, never a shell; ``SOPVAULT_RUN``, ``SOPVAULT_DOCUMENT`` and
+   ``SOPVAULT_STEP`` in its environment say which run and step it serves.
 
 The result (argv, exit status, the end of its output, seconds) is one ``done`` event
 (``core.commandstep.result_event``), appended under the run's turn, which is held while
@@ -97,7 +98,9 @@ class CommandSteps:
             if refusal:
                 raise RunError(f"step {number}'s command was not run: {refusal}")
             limit = timeout_of(step)
-            done = run_program(step.command, timeout=limit, cwd=self.ws.root)
+            about = {"SOPVAULT_RUN": run.id, "SOPVAULT_DOCUMENT": run.doc_id}
+            about["SOPVAULT_STEP"] = str(number)
+            done = run_program(step.command, timeout=limit, cwd=self.ws.root, env=about)
             ran = Ran(
                 done.argv,
                 done.status,

@@ -41,7 +41,11 @@ def test_an_approved_command_runs_once_confirmed_and_its_result_is_the_evidence(
     """Issue 15 (command steps): confirmation required; the argv, exit status, output tail
     and seconds are recorded in one done event that reads back from the log; the command
     runs from the vault's root."""
-    code = "import os; print('exported'); print(os.getcwd())"
+    code = (
+        "import os; print('exported'); print(os.getcwd());"
+        " print(os.environ['SOPVAULT_DOCUMENT'], os.environ['SOPVAULT_STEP'],"
+        " os.environ['SOPVAULT_RUN'])"
+    )
     approve_command_step(demo_path, monkeypatch, python(code))
     runs, steps = commands(demo_path)
     run_id = runs.start("SOP-010").run.id
@@ -50,7 +54,7 @@ def test_an_approved_command_runs_once_confirmed_and_its_result_is_the_evidence(
     assert prepared.argv == tuple(python(code))
     assert prepared.refusal == ""
     assert prepared.limit == DEFAULT_TIMEOUT and prepared.limit_text == "10m"
-    assert "import os; print" in prepared.shown
+    assert "import os; print('exported')" in prepared.shown
 
     with pytest.raises(RunError, match="runs only once you confirm it"):
         steps.run(run_id, COMMAND_STEP, confirmed=False)
@@ -59,7 +63,11 @@ def test_an_approved_command_runs_once_confirmed_and_its_result_is_the_evidence(
     run, event = steps.run(run_id, COMMAND_STEP, confirmed=True)
     assert event.type is EventType.DONE and event.exit_status == 0 and not event.deviation
     assert event.command == tuple(python(code))
-    assert event.output.splitlines() == ["exported", str(demo_path.resolve())]
+    assert event.output.splitlines() == [
+        "exported",
+        str(demo_path.resolve()),
+        f"SOP-010 {COMMAND_STEP} {run_id}",
+    ]
     assert event.seconds is not None and event.seconds >= 0
     assert run.step(COMMAND_STEP).state is StepState.DONE
 
