@@ -97,3 +97,23 @@ async def test_a_changed_working_copy_is_refused_in_one_notice(
         assert app.screen is screen
         assert "was not run: your working copy of SOP-010 differs" in notices(app)
         assert not marker.exists()
+
+
+async def test_complete_waits_while_a_command_runs(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (command steps): while the command runs in its worker, c says it is
+    still running instead of completing; the runner stays usable."""
+    approve_command_step(demo_path, monkeypatch, python("import time; time.sleep(2)"))
+    app = SopVaultApp(workspace_at(demo_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await on_command_step(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.click("#command-run")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert "still running" in notices(app)
+        await settle(pilot)
+        assert screen.run.step(COMMAND_STEP).state is StepState.DONE

@@ -49,13 +49,21 @@ class CommandRunner(RecordingScreen):
 
     doc: Document
 
+    def recording(self) -> bool:
+        """True (with a notice) while a command or answers are on their way to disk:
+        completing or aborting waits for them."""
+        if busy(self, GROUP):
+            notice(self, "a step's command is still running…", severity="warning")
+            return True
+        return super().recording()
+
     def action_run_command(self) -> None:
         """Run the highlighted step's command, after asking."""
         number = self.query_one(StepList).index + 1
         if not self.doc.steps[number - 1].command:
             notice(self, f"step {number} runs no command", severity="warning")
             return
-        if busy(self, GROUP) or self.recording():
+        if self.recording():
             return
         entry = self.run.steps[number - 1]
         if not entry.deviation:
