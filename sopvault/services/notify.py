@@ -26,7 +26,13 @@ from sopvault.errors import ConfigError
 from sopvault.model.config import Person
 from sopvault.model.notify import Channel, Notification, NotifySettings
 from sopvault.services.due import Due
-from sopvault.services.notifysend import credentials, plain_address, run_command, send_email
+from sopvault.services.notifysend import (
+    Failed,
+    credentials,
+    plain_address,
+    run_command,
+    send_email,
+)
 from sopvault.services.workspace import Workspace
 from sopvault.store.notifystate import load_sent, mark_sent, state_file, taking_turns
 from sopvault.store.userconfig import read_user_file
@@ -87,6 +93,7 @@ class Notify:
     def __init__(self, ws: Workspace, due: Due | None = None) -> None:
         self.ws = ws
         self.due = due or Due(ws)
+        self._unreachable: Failed | None = None  # the SMTP server could not be reached
 
     def settings(self) -> NotifySettings:
         """The vault's ``[notify]`` with the user's own command added. Raises ConfigError
@@ -166,9 +173,12 @@ class Notify:
         that succeeded as soon as it did (in order, stopping at the first failure)."""
         if batch.channel is Channel.EMAIL:
             subject, body = writer.email(batch.person, batch.items)
-            error = send_email(
+            failed = self._unreachable or send_email(
                 settings, batch.address, subject, body, self.ws.now(), credentials(settings)
             )
+            if failed and failed.unreachable:
+                self._unreachable = failed  # not waited for again for the next person
+            error = failed.reason if failed else None
             if not error:
                 mark_sent(path, batch.who, [i.key for i in batch.items], self.ws.now())
                 batch.delivered = [i.key for i in batch.items]

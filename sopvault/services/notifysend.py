@@ -16,6 +16,7 @@ import os
 import re
 import smtplib
 import ssl
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -36,6 +37,16 @@ def plain_address(text: str | None) -> bool:
     """Whether ``text`` is one plain e-mail address (``name@example.com``): what ``To``
     and the envelope take, so a ``[people]`` entry cannot add recipients or headers."""
     return bool(text) and _ADDRESS.match(text or "") is not None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Why an e-mail was not sent (``host:port: reason``); ``unreachable`` when no
+    connection could be made at all (the server is down or unreachable), so the run need
+    not wait for it again for every person."""
+
+    reason: str
+    unreachable: bool = False
 
 
 def credentials(settings: NotifySettings) -> tuple[str, str] | None:
@@ -62,7 +73,7 @@ def send_email(
     body: str,
     now: datetime,
     login: tuple[str, str] | None = None,
-) -> str | None:
+) -> Failed | None:
     """Send one message (``subject`` and ``body`` already inert, one line and lines) from
     ``settings.sender`` to ``to`` over ``settings``' server; None when the server took it,
     else ``host:port: reason`` (refused, down, authentication failed, STARTTLS missing)."""
@@ -75,20 +86,25 @@ def send_email(
     message.set_content(body)
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT)
+    except (OSError, smtplib.SMTPException) as err:  # refused, unreachable, timed out
+        reason = getattr(err, "strerror", None) or str(err)
+        return Failed(f"{where}: {reason}", unreachable=True)
+    try:
+        with smtp:
             if settings.starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if login is not None:
                 smtp.login(*login)
             smtp.send_message(message, from_addr=settings.sender, to_addrs=[to])
     except smtplib.SMTPRecipientsRefused as err:
-        return f"{where}: {_refusals(err.recipients)}"
+        return Failed(f"{where}: {_refusals(err.recipients)}")
     except smtplib.SMTPResponseException as err:
-        return f"{where}: {_reply(err.smtp_code, err.smtp_error)}"
+        return Failed(f"{where}: {_reply(err.smtp_code, err.smtp_error)}")
     except smtplib.SMTPException as err:
-        return f"{where}: {err}"
-    except OSError as err:  # refused, unreachable, timed out, a TLS failure
-        return f"{where}: {err.strerror or err}"
+        return Failed(f"{where}: {err}")
+    except OSError as err:  # the connection lost, timed out, a TLS failure
+        return Failed(f"{where}: {err.strerror or err}")
     return None
 
 
