@@ -73,7 +73,7 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
 def notify_toml(port: int, *, channels: str = '["email"]', extra: str = "") -> str:
     """A ``[notify]`` section sending to 127.0.0.1:``port`` without STARTTLS."""
     return (
-        f"\n[notify]\nchannels = {channels}\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {port}\n"
+        f'\n[notify]\nchannels = {channels}\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
         f'from = "sopvault@harrowfinch.example"\nsite_url = "https://sops.example/"\n{extra}'
     )
 

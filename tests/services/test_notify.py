@@ -122,8 +122,7 @@ def test_a_refused_recipient_keeps_their_events(demo_path: Path) -> None:
         [failed] = outcome.failed()
         assert failed.address == BILAL
         assert failed.error == (
-            f"127.0.0.1:{port}: {BILAL} refused: the server answered 550 5.1.1 mailbox"
-            " unavailable"
+            f"127.0.0.1:{port}: {BILAL} refused: the server answered 550 5.1.1 mailbox unavailable"
         )
         assert f"email:{BILAL}" not in sent_file(outcome)
         assert ALICE in box.recipients() and BILAL not in box.recipients()
@@ -184,7 +183,7 @@ def test_a_vault_names_no_secret_and_no_program(demo_path: Path, line: str, says
     """Issue 15 (notify): [notify] is validated when the vault opens; a password, a user
     name or a program to run in it is refused, naming the key."""
     path = demo_path / "sopvault.toml"
-    path.write_text(path.read_text() + f"\n[notify]\nfrom = \"a@b.example\"\n{line}\n")
+    path.write_text(path.read_text() + f'\n[notify]\nfrom = "a@b.example"\n{line}\n')
     with pytest.raises(ConfigError, match=says):
         Workspace.open(demo_path)
 
