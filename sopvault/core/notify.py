@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from sopvault.model.config import Person
-from sopvault.model.due import DueReport, RunDue, StepDue
+from sopvault.model.due import DueReport, ProposalDue, ReviewDue, RunDue, StepDue
 from sopvault.model.notify import Kind, Notification
 
 
@@ -39,27 +39,7 @@ def notifications(
     found: list[Notification] = []
     for run in report.runs:
         found += _steps(run, run.my_steps, person, site_url)
-    for prop in report.proposals:
-        if not prop.for_me:
-            continue
-        proposed = ",".join(f"{d}@{v}" for d, v in sorted(prop.documents.items()))
-        doc_id = prop.label.split("/")[0]
-        found.append(
-            Notification(
-                person,
-                Kind.REVIEW_WAITING,
-                f"{Kind.REVIEW_WAITING}:{prop.number}:{proposed}",
-                doc_id,
-                prop.summary,
-                prop.documents.get(doc_id),
-                f"sopvault reviews show {prop.number}",
-                page_url(site_url, doc_id),
-                proposal=prop.label,
-                summary=prop.summary,
-                due=prop.deadline,
-                late=prop.overdue,
-            )
-        )
+    found += [_proposal(p, person, site_url) for p in report.proposals if p.for_me]
     for ack in report.acknowledgements or []:
         found.append(
             Notification(
@@ -73,23 +53,47 @@ def notifications(
                 page_url(site_url, ack.doc_id),
             )
         )
-    for review in report.reviews:
-        kind = Kind.REVIEW_LATE if review.overdue else Kind.REVIEW_DUE
-        found.append(
-            Notification(
-                person,
-                kind,
-                f"{kind}:{review.doc_id}:{review.next_review.isoformat()}",
-                review.doc_id,
-                review.title,
-                versions.get(review.doc_id),
-                f"sopvault show {review.doc_id}",
-                page_url(site_url, review.doc_id),
-                due_date=review.next_review.isoformat(),
-                late=review.overdue,
-            )
-        )
+    found += [_review(r, person, site_url, versions.get(r.doc_id)) for r in report.reviews]
     return found
+
+
+def _proposal(prop: ProposalDue, person: Person, site_url: str) -> Notification:
+    """A proposal ``person`` may approve: its key names the proposed revisions, so a
+    proposal that moves to other versions is told again."""
+    proposed = ",".join(f"{d}@{v}" for d, v in sorted(prop.documents.items()))
+    doc_id = prop.label.split("/")[0]
+    return Notification(
+        person,
+        Kind.REVIEW_WAITING,
+        f"{Kind.REVIEW_WAITING}:{prop.number}:{proposed}",
+        doc_id,
+        prop.summary,
+        prop.documents.get(doc_id),
+        f"sopvault reviews show {prop.number}",
+        page_url(site_url, doc_id),
+        proposal=prop.label,
+        summary=prop.summary,
+        due=prop.deadline,
+        late=prop.overdue,
+    )
+
+
+def _review(review: ReviewDue, person: Person, site_url: str, version: str | None) -> Notification:
+    """A periodic review coming up or late: its key names the date, so a new
+    ``next_review`` (after the review) is a new event, and lateness another."""
+    kind = Kind.REVIEW_LATE if review.overdue else Kind.REVIEW_DUE
+    return Notification(
+        person,
+        kind,
+        f"{kind}:{review.doc_id}:{review.next_review.isoformat()}",
+        review.doc_id,
+        review.title,
+        version,
+        f"sopvault show {review.doc_id}",
+        page_url(site_url, review.doc_id),
+        due_date=review.next_review.isoformat(),
+        late=review.overdue,
+    )
 
 
 def _steps(
