@@ -154,7 +154,7 @@ class Notify:
     def send(self, writer: Writer, *, dry_run: bool = False) -> Outcome:
         """Plan and deliver, holding the state folder's lock; with ``dry_run`` only plan
         (nothing is sent, nothing marked). Raises ConfigError (settings), NotifyStateError
-        (an unreadable state file), TimeoutError (another notify holds the lock), GitError;
+        (an unreadable state file), NotifyBusy (another notify holds the lock), GitError;
         delivery failures are in the outcome, never raised."""
         settings = self.settings()
         path = state_file(self.ws.root)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sopvault.errors import Invalid
+from sopvault.errors import Conflict, Invalid
 from sopvault.store.fs import folder_lock, write_atomic
 from sopvault.store.statedir import state_dir_for
 
@@ -27,21 +27,38 @@ Sent = dict[str, dict[str, str]]  # "<channel>:<person>" -> {event key: UTC ISO 
 
 
 class NotifyStateError(Invalid):
-    """The file of what was sent cannot be read as such; deleting it starts afresh."""
+    """The file of what was sent cannot be read or written; deleting it starts afresh."""
+
+
+class NotifyBusy(Conflict):
+    """Another ``sopvault notify`` on this vault held the record for too long."""
 
 
 def state_file(root: Path) -> Path:
-    """Where the vault at ``root`` keeps what was sent (the folder is created 0700)."""
+    """Where the vault at ``root`` keeps what was sent (the folder is created 0700).
+    Raises NotifyStateError when the folder cannot be made."""
     folder = state_dir_for(root) / "notify"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError as err:
+        raise NotifyStateError(f"{folder}: cannot be made ({err.strerror or err})") from None
     return folder / "sent.json"
 
 
 @contextmanager
 def taking_turns(path: Path, wait: float = 120.0) -> Iterator[None]:
     """Hold the lock on ``path``'s folder for a whole ``notify`` (a second run waits, then
-    finds the events sent). Raises TimeoutError after ``wait`` seconds."""
-    with folder_lock(path.parent, wait):
+    finds the events sent). Raises NotifyBusy after ``wait`` seconds, NotifyStateError
+    when the folder cannot be opened."""
+    with ExitStack() as held:
+        try:
+            held.enter_context(folder_lock(path.parent, wait))
+        except TimeoutError:
+            raise NotifyBusy(
+                f"another sopvault notify has been sending for {wait:.0f} s; try again"
+            ) from None
+        except OSError as err:
+            raise NotifyStateError(f"{path.parent}: {err.strerror or err}") from None
         yield
 
 
@@ -76,5 +93,10 @@ def mark_sent(path: Path, who: str, keys: Iterable[str], at: datetime) -> None:
     for key in keys:
         mine.setdefault(key, stamp)
     text = json.dumps({"format": FORMAT, "sent": sent}, indent=1, sort_keys=True)
-    write_atomic(path, text.encode("utf-8") + b"\n")
-    path.chmod(0o600)
+    try:
+        write_atomic(path, text.encode("utf-8") + b"\n")
+        path.chmod(0o600)
+    except OSError as err:  # delivered but not recorded: said, so the user knows
+        raise NotifyStateError(
+            f"{path}: delivered to {who} but not recorded ({err.strerror or err})"
+        ) from None
