@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -57,12 +58,27 @@ class Mailbox:
         return [r for _, rcpt, _ in self.received for r in rcpt]
 
 
+def password_check(user: str, password: str) -> Any:
+    """An aiosmtpd authenticator accepting ``user``/``password`` alone (AUTH over a
+    connection to this machine, as the loopback tests make)."""
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            user.encode(),
+            password.encode(),
+        )
+        return AuthResult(success=ok, handled=False)
+
+    return check
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[Mailbox, int]]:
-    """A real SMTP server on 127.0.0.1 (a free port) for the block: (mailbox, port)."""
+def smtp_server(**options: Any) -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server on 127.0.0.1 (a free port) for the block: (mailbox, port);
+    ``options`` go to aiosmtpd's SMTP (an ``authenticator``...)."""
     box = Mailbox()
     port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller = Controller(box, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield box, port

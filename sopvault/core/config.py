@@ -211,4 +211,15 @@ form = "forms"
 [checks]
 # Trade verbs your steps start with that the built-in list lacks.
 extra_verbs = []
+
+# `sopvault notify` tells each person what they must act on now (docs/notifications.md).
+# Credentials come from the environment (SOPVAULT_SMTP_USER, SOPVAULT_SMTP_PASSWORD), never
+# from this file; a command channel's program from your own notify.toml, never from here.
+# [notify]
+# channels = ["email"]
+# smtp_host = "mail.example.com"
+# smtp_port = 587
+# starttls = true
+# from = "sopvault@example.com"
+# site_url = "https://sops.example.com"
 """

@@ -42,8 +42,8 @@ def plain_address(text: str | None) -> bool:
 @dataclass(frozen=True)
 class Failed:
     """Why an e-mail was not sent (``host:port: reason``); ``unreachable`` when no
-    connection could be made at all (the server is down or unreachable), so the run need
-    not wait for it again for every person."""
+    connection could be made at all (the server is down or unreachable) or the server
+    stopped answering, so the run need not wait for it again for every person."""
 
     reason: str
     unreachable: bool = False
@@ -101,9 +101,13 @@ def send_email(
         return Failed(f"{where}: {_refusals(err.recipients)}")
     except smtplib.SMTPResponseException as err:
         return Failed(f"{where}: {_reply(err.smtp_code, err.smtp_error)}")
+    except smtplib.SMTPServerDisconnected as err:  # it stopped answering: not again this run
+        return Failed(f"{where}: {err}", unreachable=True)
     except smtplib.SMTPException as err:
         return Failed(f"{where}: {err}")
-    except OSError as err:  # the connection lost, timed out, a TLS failure
+    except TimeoutError as err:
+        return Failed(f"{where}: {err.strerror or err or 'timed out'}", unreachable=True)
+    except OSError as err:  # the connection lost, a TLS failure
         return Failed(f"{where}: {err.strerror or err}")
     return None
 

@@ -16,7 +16,7 @@ from sopvault.services.notify import Notify, Outcome
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
 from tests.conftest import act_as, commit_all, workspace_at
-from tests.notifyhelp import configure, free_port, smtp_server
+from tests.notifyhelp import configure, free_port, password_check, smtp_server
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -167,6 +167,26 @@ def test_starttls_is_asked_for_and_credentials_guarded(
     )
     with pytest.raises(ConfigError, match="in clear"):
         send(demo_path)
+
+
+def test_credentials_from_the_environment_log_in(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (notify): SOPVAULT_SMTP_USER and SOPVAULT_SMTP_PASSWORD log in (to this
+    machine, without STARTTLS); a wrong password is each person's one-line failure with
+    the server's reply, and nothing is marked."""
+    check = password_check("sopvault", "right")
+    with smtp_server(authenticator=check, auth_require_tls=False) as (box, port):
+        configure(demo_path, port)
+        monkeypatch.setenv("SOPVAULT_SMTP_USER", "sopvault")
+        monkeypatch.setenv("SOPVAULT_SMTP_PASSWORD", "wrong")
+        refused = send(demo_path)
+        assert refused.failed() == refused.batches and box.received == []
+        assert refused.batches[0].error.startswith(f"127.0.0.1:{port}: the server answered 535")
+        assert not refused.state.exists()
+        monkeypatch.setenv("SOPVAULT_SMTP_PASSWORD", "right")
+        accepted = send(demo_path)
+        assert not accepted.failed() and len(box.received) == len(accepted.batches)
 
 
 @pytest.mark.parametrize(
