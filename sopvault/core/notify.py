@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from sopvault.model.config import Person
 from sopvault.model.due import DueReport, ProposalDue, ReviewDue, RunDue, StepDue
-from sopvault.model.notify import Kind, Notification
+from sopvault.model.notify import NoticeKind, Notification
 
 
 def page_url(site_url: str, doc_id: str) -> str:
@@ -44,8 +44,8 @@ def notifications(
         found.append(
             Notification(
                 person,
-                Kind.ACK_OWED,
-                f"{Kind.ACK_OWED}:{ack.doc_id}@{ack.version}",
+                NoticeKind.ACK_OWED,
+                f"{NoticeKind.ACK_OWED}:{ack.doc_id}@{ack.version}",
                 ack.doc_id,
                 ack.title,
                 ack.version,
@@ -64,8 +64,8 @@ def _proposal(prop: ProposalDue, person: Person, site_url: str) -> Notification:
     doc_id = prop.label.split("/")[0]
     return Notification(
         person,
-        Kind.REVIEW_WAITING,
-        f"{Kind.REVIEW_WAITING}:{prop.number}:{proposed}",
+        NoticeKind.REVIEW_WAITING,
+        f"{NoticeKind.REVIEW_WAITING}:{prop.number}:{proposed}",
         doc_id,
         prop.summary,
         prop.documents.get(doc_id),
@@ -81,7 +81,7 @@ def _proposal(prop: ProposalDue, person: Person, site_url: str) -> Notification:
 def _review(review: ReviewDue, person: Person, site_url: str, version: str | None) -> Notification:
     """A periodic review coming up or late: its key names the date, so a new
     ``next_review`` (after the review) is a new event, and lateness another."""
-    kind = Kind.REVIEW_LATE if review.overdue else Kind.REVIEW_DUE
+    kind = NoticeKind.REVIEW_LATE if review.overdue else NoticeKind.REVIEW_DUE
     return Notification(
         person,
         kind,
@@ -105,7 +105,7 @@ def _steps(
     for step in steps:
         if not (step.overdue or step.actionable):
             continue
-        kind = Kind.STEP_LATE if step.overdue else Kind.STEP_ACTIONABLE
+        kind = NoticeKind.STEP_LATE if step.overdue else NoticeKind.STEP_ACTIONABLE
         found.append(
             Notification(
                 person,

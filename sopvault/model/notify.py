@@ -24,7 +24,7 @@ class Channel(StrEnum):
     COMMAND = "command"
 
 
-class Kind(StrEnum):
+class NoticeKind(StrEnum):
     """What a notification asks for; ``late`` and ``actionable`` of one step are two
     events, so a step that becomes late is told again."""
 
@@ -67,7 +67,7 @@ class Notification:
     """
 
     person: Person
-    kind: Kind
+    kind: NoticeKind
     key: str
     doc_id: str
     title: str

@@ -15,7 +15,7 @@ from typing import Any
 from sopvault.core.localtime import shown
 from sopvault.core.wording import counted
 from sopvault.model.config import Person
-from sopvault.model.notify import Kind, Notification
+from sopvault.model.notify import NoticeKind, Notification
 from sopvault.render.safetext import inert_line, inert_lines
 
 SUBJECT_TITLE = 60  # characters of a title kept in a subject
@@ -35,17 +35,17 @@ class NotifyWriter:
         to do now``; made inert."""
         doc = f'{item.doc_id} "{item.title}"'
         rev = f" (revision {item.revision})" if item.revision else ""
-        if item.kind is Kind.REVIEW_WAITING and item.revision:
+        if item.kind is NoticeKind.REVIEW_WAITING and item.revision:
             rev = f" ({item.doc_id} {item.revision} proposed)"
-        if item.kind is Kind.STEP_LATE:
+        if item.kind is NoticeKind.STEP_LATE:
             text = f"Step {item.step} of {doc}{rev} is late"
-        elif item.kind is Kind.STEP_ACTIONABLE:
+        elif item.kind is NoticeKind.STEP_ACTIONABLE:
             text = f"Step {item.step} of {doc}{rev} is yours to do now"
-        elif item.kind is Kind.REVIEW_WAITING:
+        elif item.kind is NoticeKind.REVIEW_WAITING:
             text = f'Proposal {item.proposal}{rev} waits for your review: "{item.summary}"'
-        elif item.kind is Kind.ACK_OWED:
+        elif item.kind is NoticeKind.ACK_OWED:
             text = f"Read and acknowledge {doc}{rev}"
-        elif item.kind is Kind.REVIEW_LATE:
+        elif item.kind is NoticeKind.REVIEW_LATE:
             text = f"The periodic review of {doc}{rev} was due on {item.due_date}"
         else:
             text = f"The periodic review of {doc}{rev} is due on {item.due_date}"
@@ -58,7 +58,7 @@ class NotifyWriter:
         if item.step is not None:
             lines.append(f"{item.step}. {item.action}  (run {item.run_id}, role {item.role})")
         if item.due is not None:
-            word = "Decision wanted by" if item.kind is Kind.REVIEW_WAITING else "Due"
+            word = "Decision wanted by" if item.kind is NoticeKind.REVIEW_WAITING else "Due"
             late = " (late)" if item.late else ""
             lines.append(f"{word} {shown(item.due, self.zone)}{late}")
         lines.append(f"Open it: {item.command}")

@@ -14,7 +14,7 @@ from sopvault.core.notifyconfig import user_command
 from sopvault.errors import ConfigError
 from sopvault.model.config import Person
 from sopvault.model.due import AckDue, DueReport, ReviewDue, RunDue, StepDue
-from sopvault.model.notify import Channel, Kind
+from sopvault.model.notify import Channel, NoticeKind
 from sopvault.render.notify import NotifyWriter
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -52,7 +52,8 @@ def test_steps_told_when_actionable_or_late_with_distinct_keys() -> None:
     found = notifications(
         report((step(2, actionable=True), step(3, actionable=False))), DMITRI, "https://x/"
     )
-    assert [n.kind for n in found] == [Kind.STEP_ACTIONABLE, Kind.ACK_OWED, Kind.REVIEW_LATE]
+    kinds = [NoticeKind.STEP_ACTIONABLE, NoticeKind.ACK_OWED, NoticeKind.REVIEW_LATE]
+    assert [n.kind for n in found] == kinds
     first = found[0]
     assert first.key == "step-actionable:20261125-080000-ab12:2@2.4"
     assert first.command == "sopvault run --resume 20261125-080000-ab12"
