@@ -158,11 +158,17 @@ class Notify:
         delivery failures are in the outcome, never raised."""
         settings = self.settings()
         path = state_file(self.ws.root)
+        self._unreachable = None
+        self.due.acknowledgements().refresh()  # main as it is now, for every run
         with taking_turns(path):
             batches, notes = self.plan(settings, path)
             for batch in batches:
                 if batch.channel is Channel.EMAIL and not plain_address(batch.address):
-                    batch.skipped = "no e-mail address in [people]"
+                    batch.skipped = (
+                        f"[people] e-mail {batch.address!r} is not one plain address"
+                        if batch.address
+                        else "no e-mail address in [people]"
+                    )
                 if dry_run or batch.skipped:
                     continue
                 self._deliver(settings, batch, writer, path)
