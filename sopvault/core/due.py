@@ -129,6 +129,7 @@ def run_due(
         late=tuple(sorted(late)),
         my_steps=tuple(my_steps),
         mine=mine,
+        version=summary.version,
     )
 
 
@@ -141,9 +142,11 @@ def steps_for(
     run: Run, step_roles: dict[int, str], roles: set[str], now: datetime
 ) -> list[StepDue]:
     """The pending steps of an open ``run`` whose role (``step_roles``: step number to the
-    role the followed text gives it) is one of ``roles``, with their deadlines."""
+    role the followed text gives it) is one of ``roles``, with their deadlines; a step is
+    ``actionable`` when no earlier step is pending (the previous steps are answered)."""
     if run.state is not RunState.OPEN or not roles:
         return []
+    first = min((e.number for e in run.steps if e.state is StepState.PENDING), default=0)
     return [
         StepDue(
             entry.number,
@@ -151,6 +154,7 @@ def steps_for(
             step_roles[entry.number],
             entry.due_at,
             entry.due_at is not None and now > entry.due_at,
+            actionable=entry.number == first,
         )
         for entry in run.steps
         if entry.state is StepState.PENDING and step_roles.get(entry.number) in roles
