@@ -5,8 +5,10 @@ notification piped to the user's own program through ``store.process.run_program
 Each delivery returns None or one line saying why it failed, naming the server
 (``host:port``) or the program; the caller records nothing as sent for a failure.
 Credentials come from the environment only (``SOPVAULT_SMTP_USER``,
-``SOPVAULT_SMTP_PASSWORD``) and are refused over a connection without STARTTLS except to
-this machine, so a password never crosses a network in clear.
+``SOPVAULT_SMTP_PASSWORD``, and ``SOPVAULT_SMTP_HOST`` naming the server they are for), are
+sent only to that server, whatever the vault's ``smtp_host`` says (a vault may come from
+anyone: it must not choose where a password goes), and are refused over a connection
+without STARTTLS except to this machine, so a password never crosses a network in clear.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sopvault.model.notify import NotifySettings
 from sopvault.store.process import ProgramError, last_lines, run_program
 
 USER_ENV, PASSWORD_ENV = "SOPVAULT_SMTP_USER", "SOPVAULT_SMTP_PASSWORD"
+HOST_ENV = "SOPVAULT_SMTP_HOST"  # the one server the credentials are for (the user's word)
 SMTP_TIMEOUT = 30.0  # seconds for the connection and each reply
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 # One plain address: no display name, no list, nothing a header could be split on.
@@ -51,13 +54,23 @@ class Failed:
 
 def credentials(settings: NotifySettings) -> tuple[str, str] | None:
     """(user, password) from the environment, None when neither is set. Raises
-    ConfigError when only one is set, or when STARTTLS is off and the server is not this
-    machine (the password would cross the network in clear)."""
+    ConfigError when only one is set; when ``SOPVAULT_SMTP_HOST`` does not name the
+    vault's ``smtp_host`` (the user says which server their password is for, so a vault
+    cannot send it elsewhere); or when STARTTLS is off and the server is not this machine
+    (the password would cross the network in clear)."""
     user, password = os.environ.get(USER_ENV, ""), os.environ.get(PASSWORD_ENV, "")
     if not user and not password:
         return None
     if not (user and password):
         raise ConfigError(f"set both {USER_ENV} and {PASSWORD_ENV}, or neither")
+    meant = os.environ.get(HOST_ENV, "").strip().lower()
+    if meant != settings.smtp_host.strip().lower():
+        said = f"{HOST_ENV}={meant}" if meant else f"{HOST_ENV} is not set"
+        raise ConfigError(
+            f"the SMTP credentials are sent only to the server you name: {said}, and the"
+            f" vault's [notify] 'smtp_host' is {settings.smtp_host}; set {HOST_ENV} to the"
+            " server your password is for"
+        )
     if not settings.starttls and settings.smtp_host.lower() not in LOOPBACK:
         raise ConfigError(
             f"[notify] 'starttls' is off: the SMTP password would go to {settings.smtp_host}"

@@ -160,6 +160,7 @@ def test_starttls_is_asked_for_and_credentials_guarded(
         send(demo_path)
     monkeypatch.setenv("SOPVAULT_SMTP_PASSWORD", "secret")
     text = (demo_path / "sopvault.toml").read_text()
+    monkeypatch.setenv("SOPVAULT_SMTP_HOST", "mail.example")
     (demo_path / "sopvault.toml").write_text(
         text.replace('smtp_host = "127.0.0.1"', 'smtp_host = "mail.example"').replace(
             "starttls = true", "starttls = false"
@@ -180,6 +181,9 @@ def test_credentials_from_the_environment_log_in(
         configure(demo_path, port)
         monkeypatch.setenv("SOPVAULT_SMTP_USER", "sopvault")
         monkeypatch.setenv("SOPVAULT_SMTP_PASSWORD", "wrong")
+        with pytest.raises(ConfigError, match="SOPVAULT_SMTP_HOST is not set"):
+            send(demo_path)
+        monkeypatch.setenv("SOPVAULT_SMTP_HOST", "127.0.0.1")
         refused = send(demo_path)
         assert refused.failed() == refused.batches and box.received == []
         assert refused.batches[0].error.startswith(f"127.0.0.1:{port}: the server answered 535")
@@ -187,6 +191,25 @@ def test_credentials_from_the_environment_log_in(
         monkeypatch.setenv("SOPVAULT_SMTP_PASSWORD", "right")
         accepted = send(demo_path)
         assert not accepted.failed() and len(box.received) == len(accepted.batches)
+
+
+def test_a_vault_cannot_send_the_password_to_a_server_of_its_choosing(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (notify): the credentials are the user's, for the server the user names
+    (SOPVAULT_SMTP_HOST); a vault whose smtp_host names another server (a pulled change, a
+    vault from anyone) is refused before any connection, naming both, and nothing is sent."""
+    check = password_check("sopvault", "right")
+    with smtp_server(authenticator=check, auth_require_tls=False) as (box, port):
+        configure(demo_path, port)
+        monkeypatch.setenv("SOPVAULT_SMTP_USER", "sopvault")
+        monkeypatch.setenv("SOPVAULT_SMTP_PASSWORD", "right")
+        monkeypatch.setenv("SOPVAULT_SMTP_HOST", "mail.harrowfinch.example")
+        with pytest.raises(
+            ConfigError, match=r"SOPVAULT_SMTP_HOST=mail\.harrowfinch\.example.*127\.0\.0\.1"
+        ):
+            send(demo_path)
+        assert box.received == []
 
 
 @pytest.mark.parametrize(
