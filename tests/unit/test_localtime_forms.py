@@ -1,17 +1,13 @@
 """Issue 15 (time): the forms ``core.localtime`` gives besides ``shown``: the day a moment
 falls on in a zone, the zone's name, the time of day to the second, and git's ISO 8601
-dates read and shown; and the vault's "today" in its own zone."""
+dates read and shown."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, date, datetime
 
 from sopvault.core.localtime import clock, day, day_iso, moment_of, shown_iso, zone_of
 from sopvault.core.localtime import zone_name as name_of_zone
-from sopvault.services.clock import stopped_at
-from sopvault.services.workspace import Workspace
-from tests.timezones import process_zone, set_vault_zone
 
 NEW_YORK = zone_of("America/New_York")
 TOKYO = zone_of("Asia/Tokyo")
@@ -46,15 +42,3 @@ def test_git_dates_are_read_and_shown_in_the_zone() -> None:
     assert day_iso("2026-11-26T02:00:00Z", NEW_YORK) == "2026-11-25"
     assert shown_iso("not a date", NEW_YORK) == "not a date"
     assert day_iso("not a date at all") == "not a date"
-
-
-def test_today_is_the_vaults_day(sample_path: Path) -> None:
-    """Issue 15 (time): with ``[vault] timezone`` the vault's "today" (review due dates,
-    what is due) is its zone's date, whatever the process's zone."""
-    with process_zone("Asia/Tokyo"):
-        moment = stopped_at(LATE_UTC)
-        assert Workspace.open(sample_path, clock=moment).today == date(2026, 11, 26)
-        set_vault_zone(sample_path, "America/New_York")
-        ws = Workspace.open(sample_path, clock=moment)
-        assert ws.zone is not None and ws.today == date(2026, 11, 25)
-        assert ws.today + timedelta(days=1) == day(LATE_UTC, TOKYO)
