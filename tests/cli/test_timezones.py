@@ -5,12 +5,14 @@ Tokyo while the vault says New York, so the vault's zone visibly wins."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sopvault.cli import main
+from tests.conftest import act_as
 from tests.timezones import process_zone, set_vault_zone, start_sop10
 
 
@@ -92,3 +94,24 @@ def test_without_the_key_the_users_zone_decides(
     assert "2026-11-25 23:30 JST" in out
     _, out, _ = run(capsys, sample_path, "due")
     assert "2026-11-26 00:00 JST" in next(line for line in out.splitlines() if run_id in line)
+
+
+def test_acknowledgements_and_proposals_in_the_vault_zone(
+    demo_path: Path,
+    tokyo: None,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 15 (time): when an acknowledgement was made, and when a proposal was made
+    (a git date, 08:45 UTC), are shown in New York's zone with its name; JSON keeps UTC."""
+    set_vault_zone(demo_path, "America/New_York")
+    act_as(monkeypatch, "Carmen Ruiz")
+    assert run(capsys, demo_path, "ack", "SOP-003")[0] == 0
+    _, out, _ = run(capsys, demo_path, "acks", "SOP-003")
+    assert re.search(r"carmen\s+Carmen Ruiz\s+done\s+\d{4}-\d\d-\d\d \d\d:\d\d EST", out), out
+    _, _, err = run(capsys, demo_path, "ack", "SOP-003")
+    assert re.search(r"already, on \d{4}-\d\d-\d\d \d\d:\d\d EST$", err.strip()), err
+    _, out, _ = run(capsys, demo_path, "acks", "SOP-003", "--json")
+    assert json.loads(out)["people"][0]["ack"]["at"].endswith("+00:00")
+    _, out, _ = run(capsys, demo_path, "reviews", "show", "6")
+    assert "date:     2026-11-18 03:45 EST" in out
