@@ -30,14 +30,13 @@ def notify(dry_run: bool, as_json: bool) -> int:
     actionable or late, proposals waiting for their review, acknowledgements they owe,
     periodic reviews of documents they own. One e-mail per person (and one JSON object
     per notification to your own command), each event once. Exit 2 if a delivery failed."""
-    from sopvault.core.localtime import zone_of
     from sopvault.render.notify import NotifyWriter
     from sopvault.services.notify import Notify
     from sopvault.services.workspace import Workspace
 
     ws = Workspace.of(open_vault())
     config = ws.vault.config
-    writer = NotifyWriter(config.name or ws.root.name, zone_of(config.timezone), ws.now())
+    writer = NotifyWriter(config.name or ws.root.name, ws.zone, ws.now())
     outcome = Notify(ws).send(writer, dry_run=dry_run)
     for note in outcome.notes:
         say(f"sopvault: note: {note}", err=True)

@@ -95,7 +95,7 @@ class LinePrompt:
             return None
         self.say(inert_line(f"{doc_id} already has {counted(len(waiting), 'open run')}:"))
         for summary in waiting:
-            self.say("  " + inert_line(open_run_line(summary)))
+            self.say("  " + inert_line(open_run_line(summary, self.runs.ws.zone)))
         while True:
             try:
                 answer = self.ask("[r]esume the newest, start [a]nother, or [q]uit? ")

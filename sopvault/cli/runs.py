@@ -21,6 +21,7 @@ from sopvault.cli.options import (
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, RUN_ID, require_id, resolve_id, suggesting
 from sopvault.cli.runexec import exec_step
+from sopvault.core.localtime import shown
 from sopvault.core.wording import name_of
 from sopvault.errors import SopvaultError
 
@@ -88,7 +89,7 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
     vault = open_vault()  # listing needs no git: the Runs service would load GitPython
     doc_id = require_id(vault, doc_id) if doc_id else None
     listing = listed(vault, doc_id, open_only=open_only, full=as_json)
-    now = vault.clock()
+    now, zone = vault.clock(), vault.zone
     for problem in listing.problems:
         say(f"sopvault: warning: {problem}", err=True)
     if as_json:
@@ -112,14 +113,13 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
         by = names.get(one.started_by)
         if by is None:
             by = names[one.started_by] = name_of(one.started_by)
-        stamp = one.started_at.astimezone().isoformat(" ", "minutes")[:16]
         rows.append(
             [
                 one.id,
                 one.doc_id,
                 one.state,  # a StrEnum: its word, without an enum lookup per row
                 f"{one.done}/{one.total}",
-                stamp,
+                shown(one.started_at, zone),
                 by,
                 "; ".join(flags),
             ]
@@ -148,7 +148,8 @@ def show_run(run_id: str, events: bool, as_json: bool) -> int:
         doc = service.document(one)
     except SopvaultError:
         doc = None  # the report still reads without the procedure's text
-    lines = event_lines(one, doc) if events else report_lines(one, doc, service.now())
+    zone = service.ws.zone
+    lines = event_lines(one, doc, zone) if events else report_lines(one, doc, service.now(), zone)
     for line in lines:
         say(line)
     return EXIT_OK

@@ -1,11 +1,13 @@
 """A run as text: the full report (``runs show``), its log of events (``runs show
 --events``) and the one-line-per-step summary that the line prompt and the TUI runner show
-before completing. Times are shown in local time (they are recorded in UTC)."""
+before completing. Times are recorded in UTC and shown in ``zone`` (``[vault] timezone``,
+None: the user's local zone) with the zone's name."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from sopvault.core import localtime
 from sopvault.core.evidence import shown
 from sopvault.core.wording import name_of
 from sopvault.model.document import Document, EvidenceSpec
@@ -29,14 +31,17 @@ BOXES = {
 }
 
 
-def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
+def report_lines(
+    run: Run, doc: Document | None, now: datetime, zone: tzinfo | None = None
+) -> list[str]:
     """The run as a readable report, one string per line: who did what when, evidence,
     deviations, times. ``doc`` (the text followed) formats evidence with its unit; None
-    when it cannot be read. ``now`` dates what is late and the elapsed time of an open run."""
+    when it cannot be read. ``now`` dates what is late and the elapsed time of an open run;
+    times are shown in ``zone`` (None: the local zone)."""
     lines = [
         f"run {run.id}: {run.doc_id} {run.title} (version {run.version or '?'})",
         f"followed: commit {run.commit[:10] or '(not in git)'} blob {run.blob[:10]} {run.path}",
-        f"started:  {_when(run.started_at)} by {run.started_by}",
+        f"started:  {_when(run.started_at, zone)} by {run.started_by}",
         f"state:    {run.state.value}",
     ]
     if run.outcome is not None:
@@ -50,7 +55,7 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
         lines.append("format:   converted from a run file written before runs kept every event")
     if run.ended_at is not None:
         verb = "completed" if run.state is RunState.COMPLETED else "aborted"
-        lines.append(f"{verb + ':':<9} {_when(run.ended_at)} by {run.ended_by}")
+        lines.append(f"{verb + ':':<9} {_when(run.ended_at, zone)} by {run.ended_by}")
     if run.reason:
         lines.append(f"reason:   {run.reason}")
     for role, person in run.roles.items():
@@ -61,10 +66,10 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
     took = _time_per_step(run)
     lines.append("")
     for entry in run.steps:
-        lines += _entry_lines(entry, doc, entry.number in late, took.get(entry.number))
-        lines += _correction_lines(run, entry, doc)
+        lines += _entry_lines(entry, doc, entry.number in late, took.get(entry.number), zone)
+        lines += _correction_lines(run, entry, doc, zone)
     for note in run.notes:
-        lines.append(f"note: {note.note} ({_when(note.at)} by {note.by})")
+        lines.append(f"note: {note.note} ({_when(note.at, zone)} by {note.by})")
     for event in run.late_events:
         lines.append(f"after the run closed: {event_text(run, event, doc)} (kept, not applied)")
     end = run.ended_at or (now if run.state is RunState.OPEN else None)
@@ -76,7 +81,11 @@ def report_lines(run: Run, doc: Document | None, now: datetime) -> list[str]:
 
 
 def _entry_lines(
-    entry: StepEntry, doc: Document | None, late: bool, took: timedelta | None
+    entry: StepEntry,
+    doc: Document | None,
+    late: bool,
+    took: timedelta | None,
+    zone: tzinfo | None = None,
 ) -> list[str]:
     """One step of the report: its box line, then when, value, reason and note."""
     known = doc is not None and entry.number <= len(doc.steps)
@@ -87,7 +96,7 @@ def _entry_lines(
     lines = [f"{BOXES[entry.state]} {entry.number:>2}. {entry.action}{flag}"]
     if entry.at is not None:
         spent = f", took {span(took)}" if took is not None else ""
-        lines.append(f"       {entry.state.value} {_when(entry.at)} by {entry.by}{spent}")
+        lines.append(f"       {entry.state.value} {_when(entry.at, zone)} by {entry.by}{spent}")
     if entry.value is not None:
         lines.append(f"       value: {shown(entry.value, spec)}")
     lines += entry_command_lines(entry, "       ")
@@ -100,22 +109,26 @@ def _entry_lines(
     return lines
 
 
-def _correction_lines(run: Run, entry: StepEntry, doc: Document | None) -> list[str]:
+def _correction_lines(
+    run: Run, entry: StepEntry, doc: Document | None, zone: tzinfo | None = None
+) -> list[str]:
     """What was recorded on the step before the answer in force, and acceptances of its
     deviation: a correction never hides what it corrects (21 CFR Part 11 §11.10(e))."""
     earlier = [e for e in entry.history if e.id != entry.event and e.type is not EventType.NOTE]
     lines = [f"       earlier: {event_text(run, e, doc)}" for e in earlier]
     for accepted in run.accepted.get(entry.event, []):
-        lines.append(f"       accepted: {_when(accepted.at)} by {accepted.by}{_said(accepted)}")
+        lines.append(
+            f"       accepted: {_when(accepted.at, zone)} by {accepted.by}{_said(accepted)}"
+        )
     return lines
 
 
-def event_lines(run: Run, doc: Document | None) -> list[str]:
+def event_lines(run: Run, doc: Document | None, zone: tzinfo | None = None) -> list[str]:
     """The run's whole log, one line per event in the order applied: ``#N`` (how other
-    events and people refer to it), local time, who, and what."""
+    events and people refer to it), the time in ``zone`` (None: local), who, and what."""
     width = len(str(len(run.events)))
     return [
-        f"#{n:<{width}} {_when(e.at)}  {e.by}  {event_text(run, e, doc)}"
+        f"#{n:<{width}} {_when(e.at, zone)}  {e.by}  {event_text(run, e, doc)}"
         for n, e in enumerate(run.events, start=1)
     ]
 
@@ -188,19 +201,21 @@ def _time_per_step(run: Run) -> dict[int, timedelta]:
     return took
 
 
-def open_run_line(summary: RunSummary) -> str:
+def open_run_line(summary: RunSummary, zone: tzinfo | None = None) -> str:
     """One open run as the second-run question shows it: ``run 20261125-093000-ab12,
-    started by Dmitri Volkov on 2026-11-25 09:30 UTC, 2 of 5 steps done``."""
-    when = summary.started_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+    started by Dmitri Volkov on 2026-11-25 10:30 CET, 2 of 5 steps done`` (in ``zone``,
+    None: the local zone)."""
+    when = localtime.shown(summary.started_at, zone)
     return (
         f"run {summary.id}, started by {name_of(summary.started_by)} on {when},"
         f" {summary.done} of {summary.total} steps done"
     )
 
 
-def _when(moment: datetime) -> str:
-    """A recorded time (UTC) in the local time zone, with its name."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+def _when(moment: datetime, zone: tzinfo | None) -> str:
+    """A recorded time (UTC) in ``zone`` (None: the local zone), to the second, with the
+    zone's name: ``2026-11-25 10:30:05 CET``."""
+    return localtime.shown(moment, zone, seconds=True)
 
 
 def span(delta: timedelta) -> str:

@@ -66,8 +66,9 @@ class SecondRunScreen(DialogScreen[str | None]):
         with Vertical(id="second-run-dialog", classes="dialog"):
             title = f"{self.doc_id} already has {counted(len(self.waiting), 'open run')}"
             yield Label(Text(inert_line(title)), classes="dialog-title")
+            zone = self.runs.ws.zone if self.runs is not None else None
             for summary in self.waiting:
-                yield Label(Text(inert_line(open_run_line(summary))))
+                yield Label(Text(inert_line(open_run_line(summary, zone))))
             yield Label(
                 "The newest is yours and recorded nothing: it can be discarded (no commit).",
                 id="second-run-empty",

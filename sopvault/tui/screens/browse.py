@@ -188,7 +188,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
 
     def on_standing_read(self, event: msg.StandingRead) -> None:
         """Say whether the shown document's working copy is the approved text."""
-        self.query_one(DocView).show_standing(event.doc_id, event.standing)
+        self.query_one(DocView).show_standing(event.doc_id, event.standing, self.vault.zone)
 
     def reveal(self, doc_id: str) -> None:
         """Show a document chosen elsewhere (search, the dashboard), now or once loaded."""

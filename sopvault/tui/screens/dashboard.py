@@ -79,7 +79,7 @@ class DashboardScreen(Screen[None]):
     def on_due_read(self, event: msg.DueRead) -> None:
         """Fill the four tables; the status line counts them."""
         report = event.report
-        self.shown = sections(report)
+        self.shown = sections(report, self.due().ws.zone)  # made by the worker
         who = f" for {inert_line(str(report.me))}" if report.me else ""
         title = Text(f"What is due on {report.today.isoformat()}{who}", style="bold")
         title.append(f"   reviews within {report.within_days} days", style="dim")

@@ -93,7 +93,7 @@ class RunScreen(CommandRunner):
     def compose(self) -> ComposeResult:
         """Title, notices, the steps beside the step panel, progress and status."""
         yield Header()
-        yield Static(run_title(self.run), id="run-title")
+        yield Static(run_title(self.run, self.runs.ws.zone), id="run-title")
         yield Static(Text(inert_lines(self.notices), style="yellow"), id="run-notices")
         with Horizontal(id="run-body"):
             yield StepList(self.run, self.runs.now(), id="run-steps")
@@ -136,7 +136,8 @@ class RunScreen(CommandRunner):
         """The highlighted step in the panel beside the list."""
         index = self.index
         entry = self.run.steps[index]
-        self.query_one(StepPanel).show_step(self.run, self.doc.steps[index], entry, self.runs.now())
+        step, now, zone = self.doc.steps[index], self.runs.now(), self.runs.ws.zone
+        self.query_one(StepPanel).show_step(self.run, step, entry, now, zone)
 
     # ---- recording -------------------------------------------------------------------
 
