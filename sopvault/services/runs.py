@@ -110,7 +110,10 @@ class Runs:
         roles: dict[str, str] | None = None,
     ) -> Started:
         """A new run of the text on main; what is odd about it is said, or refused when
-        ``strict``; RunError naming the successor when that text is retired."""
+        ``strict``; RunError naming the successor when that text is retired. ``roles``
+        (role to handle, e-mail or name) become assign events right after the start, each
+        judged by ``core.assignment`` first: RunError, and no run, for a role the document
+        lacks or a person not in ``[people]``."""
         if not is_valid_id(doc_id):
             raise InvalidId(f"{doc_id!r} is not a valid document id")
         self.vault.must_be_writable("start a run")
@@ -129,18 +132,20 @@ class Runs:
             warnings.append(f"{doc_id} is {state}, not effective")
         if strict and warnings:
             raise RunError(f"refused (--strict): {warnings[0]}")
-        now = self.ws.now()
+        now, by = self.ws.now(), self.who(who)
         run = checklist.new_run(
-            self._new_id(doc_id, now),
-            doc,
-            commit=commit,
-            blob=blob,
-            who=self.who(who),
-            now=now,
-            roles=roles,
+            self._new_id(doc_id, now), doc, commit=commit, blob=blob, who=by, now=now
         )
+        people = self.vault.config.people
+        assigned = [
+            checklist.assign(run, doc, role, person, people=people, who=by, now=now)
+            for role, person in (roles or {}).items()
+        ]  # judged before anything is written: a refused assignment starts nothing
         self.texts.known[blob] = doc
         self.files.create(run)
+        with taking_turns(self.files.path(doc_id, run.id).parent, run.id):
+            for event in assigned:
+                self.files.append(run, self._as(event))
         return Started(run, warnings)
 
     def _new_id(self, doc_id: str, now: datetime) -> str:
@@ -203,11 +208,13 @@ class Runs:
         return run
 
     def assign(self, run_id: str, role: str, person: str, who: str | None = None) -> Run:
-        """Record that ``person`` fills ``role`` in the run from now on."""
+        """Record that ``person`` (a handle, e-mail or name from ``[people]``) fills
+        ``role`` in the run from now on; RunError for a closed run, a role the document
+        lacks or a person not listed (``core.assignment``, naming the valid ones)."""
         with self._turn(run_id) as run:
-            now = self.ws.now()
+            now, people = self.ws.now(), self.vault.config.people
             event = checklist.assign(
-                run, self.document(run), role, person, who=self.who(who), now=now
+                run, self.document(run), role, person, people=people, who=self.who(who), now=now
             )
             self.files.append(run, self._as(event))
         return run
