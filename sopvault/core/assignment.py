@@ -17,6 +17,7 @@ from sopvault.errors import RunError
 from sopvault.model.config import Person
 from sopvault.model.control import Identity
 from sopvault.model.document import Document
+from sopvault.model.run import Event, EventType, Run
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,13 @@ def assignee(
     """The role (as ``doc`` spells it) and the person of one assignment; RunError from
     ``check_role`` or ``find_person``."""
     return check_role(doc, role), find_person(text, people)
+
+
+def recorded_work(run: Run) -> list[Event]:
+    """The events of ``run`` that record work: all but its start and its assignments
+    (who fills a role). A run whose log holds none recorded nothing, and its starter may
+    still discard it (the dialog at the start assigns roles by itself)."""
+    return [e for e in run.events if e.type not in (EventType.START, EventType.ASSIGN)]
 
 
 def holders(role: str, people: Mapping[str, Person]) -> list[Person]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sopvault.core.localtime import shown
 from sopvault.core.wording import name_of
+from sopvault.model.document import Document
 from sopvault.model.run import Event, EventType, Run
 
 
@@ -57,3 +58,16 @@ def role_lines(run: Run) -> list[str]:
 
 def _by(event: Event) -> str:
     return f"assigned {shown(event.at, seconds=True)} by {name_of(event.by)}"
+
+
+def assignees(run: Run, doc: Document | None) -> dict[int, str]:
+    """Step number to the name of the person filling its role in ``run`` (by the roles of
+    ``doc``, the text followed); steps without a role, or whose role nobody fills, are
+    left out."""
+    if doc is None:
+        return {}
+    return {
+        number: name_of(run.roles[step.role])
+        for number, step in enumerate(doc.steps, start=1)
+        if step.role and step.role in run.roles
+    }

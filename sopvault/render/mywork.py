@@ -10,7 +10,7 @@ from typing import Any
 from sopvault.core.localtime import shown
 from sopvault.model.mywork import MyWork, WorkItem
 
-HEADERS = ("DUE", "RUN", "DOCUMENT", "STEP", "ROLE", "OPEN WITH")
+HEADERS = ("DUE", "RUN", "DOCUMENT", "ROLE", "STEP", "OPEN WITH")
 NO_DEADLINE = "-"
 
 
@@ -21,20 +21,23 @@ def due_text(item: WorkItem, zone: tzinfo | None) -> str:
     return shown(item.due_at, zone) + (" LATE" if item.overdue else "")
 
 
-def step_text(item: WorkItem) -> str:
-    """``3. Record the brine temperature``."""
-    return f"{item.number}. {item.action}"
+def step_text(item: WorkItem, width: int | None = None) -> str:
+    """``3. Record the brine temperature``, cut to ``width`` characters (with ``…``)."""
+    text = f"{item.number}. {item.action}"
+    if width is not None and len(text) > width:
+        return text[: width - 1] + "…"
+    return text
 
 
-def work_row(item: WorkItem, zone: tzinfo | None) -> list[str]:
+def work_row(item: WorkItem, zone: tzinfo | None, width: int | None = None) -> list[str]:
     """One step as the cells of ``HEADERS`` (a step mine as the run's starter shows the
-    role as ``(starter)`` when it has none)."""
+    role as ``(starter)`` when it has none); ``width`` cuts the step's action."""
     return [
         due_text(item, zone),
         item.run_id,
         item.doc_id,
-        step_text(item),
         item.role or "(starter)",
+        step_text(item, width),
         item.command,
     ]
 

@@ -118,7 +118,7 @@ def test_runs_mine_and_assign_on_the_command_line(
     assert mine[0]["due_at"].endswith("+00:00") and mine[1]["due_at"] is None
     assert cli(sample_path, "runs", "--mine") == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[0].split() == ["DUE", "RUN", "DOCUMENT", "STEP", "ROLE", "OPEN", "WITH"]
+    assert table[0].split() == ["DUE", "RUN", "DOCUMENT", "ROLE", "STEP", "OPEN", "WITH"]
     assert "2. Check the hot water temperature before filling" in table[1]
     assert table[1].rstrip().endswith(f"sopvault run --resume {run_id}")
     assert table[2].startswith("-")

@@ -34,7 +34,8 @@ from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.notices import notice
-from sopvault.tui.screens.run_record import Mark, RecordingScreen, StepMarked
+from sopvault.tui.screens.run_assign import AssigningScreen
+from sopvault.tui.screens.run_record import Mark, StepMarked
 from sopvault.tui.widgets.run_view import revised_notices, run_status, run_title, summary
 from sopvault.tui.widgets.step_list import StepList
 from sopvault.tui.widgets.step_panel import StepPanel
@@ -50,7 +51,7 @@ class RunFinished(Message):
     message: str
 
 
-class RunScreen(RecordingScreen):
+class RunScreen(AssigningScreen):
     """Dismissed when the run ends or the person leaves it open (Escape). While the
     evidence input has the focus, Ctrl+F, F1 and Ctrl+Q stand in for /, ? and q."""
 
@@ -66,6 +67,7 @@ class RunScreen(RecordingScreen):
         Binding("n", "note", "Note", show=False),
         Binding("u", "undo", "Undo", show=False),
         Binding("v", "changes", "What changed", show=False),
+        Binding("g", "assign", "Assign", show=False),
     ]
 
     def __init__(
@@ -94,7 +96,7 @@ class RunScreen(RecordingScreen):
         yield Static(run_title(self.run), id="run-title")
         yield Static(Text(inert_lines(self.notices), style="yellow"), id="run-notices")
         with Horizontal(id="run-body"):
-            yield StepList(self.run, self.runs.now(), id="run-steps")
+            yield StepList(self.run, self.runs.now(), id="run-steps", doc=self.doc)
             yield StepPanel(id="run-side")
         yield ProgressBar(total=len(self.run.steps), show_eta=False, id="run-progress")
         yield Static("", id="run-status")
