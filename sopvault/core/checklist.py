@@ -317,6 +317,20 @@ def assign(
     )
 
 
+def assign_all(
+    run: Run,
+    doc: Document,
+    roles: Mapping[str, str],
+    *,
+    people: Mapping[str, Person],
+    who: str,
+    now: datetime,
+) -> list[Event]:
+    """The assign events of ``roles`` (role to person) at a run's start, each judged by
+    ``assign``: RunError at the first refused, before anything is recorded."""
+    return [assign(run, doc, r, p, people=people, who=who, now=now) for r, p in roles.items()]
+
+
 def taken_up(run: Run, *, who: str, now: datetime, seen: str = "") -> Event:
     """The event a resumed run records: ``resume``, or ``revision`` when main holds a newer
     text (``seen``, its version) and the run keeps following its own."""
