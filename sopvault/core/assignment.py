@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sopvault.core.hidden import BIDI, ZERO_WIDTH
 from sopvault.errors import RunError
 from sopvault.model.config import Person
 from sopvault.model.control import Identity
@@ -56,7 +57,8 @@ def find_person(text: str, people: Mapping[str, Person]) -> Assignee:
     the valid handles when it names nobody in ``people``; with ``people`` empty, RunError
     unless ``text`` is ``Name <email>``."""
     said = text.strip()
-    if not said or any(ord(c) < 32 or c == "\x7f" for c in said):
+    unseen = BIDI.search(said) or ZERO_WIDTH.search(said)
+    if not said or unseen or any(ord(c) < 32 or c == "\x7f" for c in said):
         raise RunError(f"name a person to assign, not {text!r}")
     if not people:
         ident = Identity.parse(said)

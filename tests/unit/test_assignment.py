@@ -81,8 +81,9 @@ def test_roles_and_people_are_judged_by_one_rule() -> None:
         assert (event.role, event.handle) == ("lab technician", "erin")
         assert event.person == "Erin Walsh <erin.walsh@harrowfinch.example>"
     assert find_person("nomail", PEOPLE).person == "No Mail"
-    with pytest.raises(RunError, match="name a person"):
-        find_person("erin\x1b[2J", PEOPLE)
+    for hostile in ("erin\x1b[2J", "Eve <eve@x.example>\u202e", "e\u200brin", " "):
+        with pytest.raises(RunError, match="name a person"):
+            find_person(hostile, {})
 
 
 def test_without_people_a_name_and_email_is_needed() -> None:
