@@ -123,3 +123,19 @@ def test_runs_mine_and_assign_on_the_command_line(
     assert table[1].rstrip().endswith(f"sopvault run --resume {run_id}")
     assert table[2].startswith("-")
     assert cli(sample_path, "runs", "SOP-010", "--mine") == 1
+
+
+def test_a_run_with_only_assignments_may_be_discarded(
+    sample_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (assignment): who fills a role is no work done: the starter may still
+    discard a run that recorded only assignments; one answer makes it part of the record."""
+    act_as(monkeypatch, "Hana Sato")
+    runs = runs_at(sample_path)
+    empty = runs.start("SOP-010", roles={"lab technician": "erin"}).run
+    runs.discard(empty.id)
+    assert not (sample_path / empty.file).exists()
+    kept = runs.start("SOP-010", roles={"lab technician": "erin"}).run
+    runs.mark(kept.id, 1, "done", value="yes")
+    with pytest.raises(RunError, match="has recorded 1 event"):
+        runs.discard(kept.id)
