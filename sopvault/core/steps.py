@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from sopvault.core.commandstep import read_command
-from sopvault.core.conditions import ConditionError, due_seconds, parse_condition
+from sopvault.core.conditions import ConditionError, parse_condition, parse_due
 from sopvault.core.frontmatter import KeyLines
 from sopvault.model.document import EvidenceSpec, EvidenceType, Step
 from sopvault.model.finding import FileFindings
@@ -160,9 +160,17 @@ def _check_times(step: Step, number: int, duration: int, due: int, out: FileFind
         )
     if step.due is not None:
         try:
-            due_seconds(step.due)
+            after = parse_due(step.due).after
         except ConditionError as err:
             out.error(due, "bad-value", f"step {number}: {err.message}")
+            return
+        if after is not None and not 1 <= after < number:
+            where = "does not exist" if after < 1 else f"is not earlier than step {number}"
+            out.error(
+                due,
+                "bad-value",
+                f"step {number}: due {step.due!r} counts from step {after}, which {where}",
+            )
 
 
 def _stops_work(number: int, raw: Any, line: int, out: FileFindings) -> bool:

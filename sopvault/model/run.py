@@ -73,9 +73,11 @@ class Event:
     event an undo takes back, or the answer a new answer for the same step replaces.
     ``deviation`` says in one line why an answer departs from the procedure ("" when it
     does not); ``stops`` marks a failed control point after which the work stops.
-    ``role``/``person`` belong to an assignment, ``accepts`` to an acceptance (the
-    deviation events it accepts), ``outcome`` to a completion, ``seen`` to a revision
-    change (the newer version main holds). ``imported`` marks events converted from a
+    ``role``/``person``/``handle`` belong to an assignment (``person`` is ``Name
+    <email>``, ``handle`` the ``[people]`` entry; older logs hold free text and no
+    handle), ``accepts`` to an acceptance (the deviation events it accepts),
+    ``outcome`` to a completion, ``seen`` to a revision change (the newer version main
+    holds). ``imported`` marks events converted from a
     format 1 run file. ``entered_by`` is who typed an event recorded for someone else
     (``--as``): they may not accept its deviation either. ``command`` is the argument
     list a command step ran, with its ``exit_status`` (None when ``timed_out``), the last
@@ -95,6 +97,7 @@ class Event:
     stops: bool = False
     role: str = ""
     person: str = ""
+    handle: str = ""
     accepts: tuple[str, ...] = ()
     outcome: str = ""
     seen: str = ""
@@ -127,7 +130,9 @@ class StepEntry:
 
     ``number`` is 1-based; ``at``/``due_at`` are aware datetimes; ``value`` is the evidence
     as accepted (a number as float, yes/no or text); ``auto`` marks an n/a that the step's
-    condition (``when``, copied from the procedure at start) decided. ``event`` is the id
+    condition (``when``, copied from the procedure at start) decided. ``due_after`` is a
+    deadline relative to another step, ``(step number, seconds)``: ``due_at`` is derived
+    from that step's answer and is None while it has none. ``event`` is the id
     of the answer in force ("" while pending or auto); ``deviation``/``stops`` are that
     answer's. ``history`` holds every answer, note and undo about the step, in order.
     """
@@ -144,6 +149,7 @@ class StepEntry:
     due_at: datetime | None = None
     auto: bool = False
     when: str | None = None
+    due_after: tuple[int, int] | None = None
     event: str = ""
     deviation: str = ""
     stops: bool = False

@@ -97,7 +97,8 @@ def step_text(number: int, step: Step) -> Text:
         text.append(inert_line(step.when), style="magenta")
     if step.due:
         text.append("\n    due: ", style="dim")
-        text.append(f"{inert_line(step.due)} after the run starts")
+        said = inert_line(step.due)
+        text.append(said if " after " in said.lower() else f"{said} after the run starts")
     if step.evidence is not None:
         text.append("\n    record: ", style="dim")
         text.append(inert_line(step.evidence.describe()))

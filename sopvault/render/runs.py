@@ -21,6 +21,7 @@ from sopvault.model.run import (
     StepEntry,
     StepState,
 )
+from sopvault.render.assignments import assign_text, role_lines
 from sopvault.render.runcommand import entry_command_lines, event_command_text
 
 BOXES = {
@@ -58,8 +59,7 @@ def report_lines(
         lines.append(f"{verb + ':':<9} {_when(run.ended_at, zone)} by {run.ended_by}")
     if run.reason:
         lines.append(f"reason:   {run.reason}")
-    for role, person in run.roles.items():
-        lines.append(f"role:     {role}: {person}")
+    lines += role_lines(run)
     done, total = run.progress()
     lines.append(f"progress: {done} of {total} steps")
     late = set(run.late(now))
@@ -148,7 +148,7 @@ def event_text(run: Run, event: Event, doc: Document | None) -> str:
     elif kind in ANSWERS and event.corrects:
         text += f" (corrects #{run.number_of(event.corrects)})"
     if kind is EventType.ASSIGN:
-        text += f" {event.role} to {event.person}"
+        text += f" {assign_text(run, event)}"
     if kind is EventType.ACCEPT:
         text += " deviations " + ", ".join(f"#{run.number_of(a)}" for a in event.accepts)
     if kind is EventType.COMPLETE and event.outcome:

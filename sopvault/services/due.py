@@ -101,16 +101,7 @@ class Due:
 
     def _person(self, me: Identity | None) -> Person | None:
         """The ``[people]`` entry with my e-mail (None when I am not listed)."""
-        if me is None:
-            return None
-        return next(
-            (
-                p
-                for p in self.ws.vault.config.people.values()
-                if p.email and p.email.lower() == me.email.lower()
-            ),
-            None,
-        )
+        return rules.person_of(me, self.ws.vault.config.people.values())
 
     # ---- reviews ---------------------------------------------------------------------
 

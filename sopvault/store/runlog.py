@@ -73,6 +73,8 @@ def _step_data(entry: StepEntry) -> dict[str, Any]:
         data["due_at"] = _time_text(entry.due_at)
     if entry.when:
         data["when"] = entry.when
+    if entry.due_after is not None:
+        data["due_after"] = {"step": entry.due_after[0], "seconds": entry.due_after[1]}
     return data
 
 
@@ -255,7 +257,21 @@ def _step_from(number: int, raw: dict[str, Any]) -> StepEntry:
         control_point=raw.get("critical") is True,
         due_at=_time(raw, "due_at") if due is not None else None,
         when=when or None,
+        due_after=_due_after(number, raw.get("due_after")),
     )
+
+
+def _due_after(number: int, raw: object) -> tuple[int, int] | None:
+    """A step's deadline relative to another step, ``{"step": 3, "seconds": 1800}``."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TypeError(f"step {number}: 'due_after' must be an object")
+    step, seconds = raw.get("step"), raw.get("seconds")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (step, seconds)):
+        raise TypeError(f"step {number}: 'due_after' needs whole numbers 'step' and 'seconds'")
+    assert isinstance(step, int) and isinstance(seconds, int)
+    return step, seconds
 
 
 def event_from(data: dict[str, Any]) -> Event:
@@ -288,6 +304,7 @@ def event_from(data: dict[str, Any]) -> Event:
         stops=data.get("stops") is True,
         role=text_field(data, "role", ""),
         person=text_field(data, "person", ""),
+        handle=text_field(data, "handle", ""),
         accepts=tuple(accepts),
         outcome=text_field(data, "outcome", ""),
         seen=text_field(data, "seen", ""),

@@ -18,6 +18,7 @@ from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
+from sopvault.tui.dialogs.assign import AssignScreen
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.deviation import DeviationNoteScreen
 from sopvault.tui.dialogs.text import TextScreen
@@ -46,9 +47,18 @@ async def start_run(pilot: Pilot[None], doc_id: str = "SOP-010") -> RunScreen:
     await open_document(pilot, doc_id)
     await pilot.press("k")
     await settle(pilot)
+    await accept_assignment(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, RunScreen)
     return screen
+
+
+async def accept_assignment(pilot: Pilot[None]) -> None:
+    """Issue 15 (assignment): a procedure with roles asks who fills them first; Enter
+    accepts the people offered."""
+    if isinstance(pilot.app.screen, AssignScreen):
+        await pilot.press("enter")
+        await settle(pilot)
 
 
 async def type_value(pilot: Pilot[None], value: str) -> None:
@@ -277,6 +287,7 @@ async def test_k_on_a_procedure_with_an_open_run_asks_first(demo_path: Path) -> 
             assert "SOP-010 already has" in shown and f"run {first}, started by" in shown
             await pilot.click(button)
             await settle(pilot)
+            await accept_assignment(pilot)
             runner = app.screen
             assert isinstance(runner, RunScreen)
             assert (runner.run.id == first) is (expect == "resume")

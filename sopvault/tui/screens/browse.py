@@ -58,6 +58,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
         Binding("o", "open_runs", "Open runs", show=False),
         Binding("s", "sync", "Sync", show=False),
         Binding("d", "app.dashboard", "Due", show=False),
+        Binding("m", "app.my_work", "My work", show=False),
     ]
 
     def __init__(

@@ -38,6 +38,7 @@ class DashboardScreen(Screen[None]):
     BINDINGS = [
         Binding("t", "app.tree", "Tree"),
         Binding("r", "refresh", "Refresh"),
+        Binding("m", "app.my_work", "My work", show=False),
     ]
 
     def __init__(self, due: Callable[[], Due], runs: Callable[[], Runs]) -> None:

@@ -34,6 +34,7 @@ from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.notices import notice
+from sopvault.tui.screens.run_assign import AssigningScreen
 from sopvault.tui.screens.run_command import CommandRunner
 from sopvault.tui.screens.run_record import Mark, StepMarked
 from sopvault.tui.widgets.run_view import revised_notices, run_status, run_title, summary
@@ -51,7 +52,7 @@ class RunFinished(Message):
     message: str
 
 
-class RunScreen(CommandRunner):
+class RunScreen(CommandRunner, AssigningScreen):
     """Dismissed when the run ends or the person leaves it open (Escape). While the
     evidence input has the focus, Ctrl+F, F1 and Ctrl+Q stand in for /, ? and q."""
 
@@ -68,6 +69,7 @@ class RunScreen(CommandRunner):
         Binding("u", "undo", "Undo", show=False),
         Binding("v", "changes", "What changed", show=False),
         Binding("r", "run_command", "Run command", show=False),
+        Binding("g", "assign", "Assign", show=False),
     ]
 
     def __init__(
@@ -96,7 +98,7 @@ class RunScreen(CommandRunner):
         yield Static(run_title(self.run, self.runs.ws.zone), id="run-title")
         yield Static(Text(inert_lines(self.notices), style="yellow"), id="run-notices")
         with Horizontal(id="run-body"):
-            yield StepList(self.run, self.runs.now(), id="run-steps")
+            yield StepList(self.run, self.runs.now(), id="run-steps", doc=self.doc)
             yield StepPanel(id="run-side")
         yield ProgressBar(total=len(self.run.steps), show_eta=False, id="run-progress")
         yield Static("", id="run-status")

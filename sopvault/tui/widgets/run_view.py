@@ -92,8 +92,9 @@ def revised_notices(resumed: Resumed) -> list[str]:
     ]
 
 
-def step_line(entry: StepEntry, late: bool) -> Text:
-    """One line of the step list: box, number, action, ◆ on a control point, the value."""
+def step_line(entry: StepEntry, late: bool, who: str = "") -> Text:
+    """One line of the step list: box, number, action, ◆ on a control point, the value,
+    and ``who`` fills the step's role (issue 15; "" when nobody is assigned)."""
     box, style = BOXES[entry.state]
     line = Text(f"{box} ", style=style or "bold")
     line.append(f"{entry.number:>2}. ", style="bold")
@@ -108,6 +109,8 @@ def step_line(entry: StepEntry, late: bool) -> Text:
         line.append(" STOPS THE WORK", style=STOPS)
     if late:
         line.append(" LATE", style="bold red")
+    if who:
+        line.append(f"  → {inert_line(who)}", style="dim cyan")
     return line
 
 
