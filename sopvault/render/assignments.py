@@ -5,6 +5,8 @@ a reassignment never hides the person before (21 CFR Part 11 §11.10(e))."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from sopvault.core.localtime import shown
 from sopvault.core.wording import name_of
 from sopvault.model.document import Document
@@ -39,9 +41,9 @@ def assign_text(run: Run, event: Event) -> str:
     return f"{event.role} to {event.person}" + (f" (was {was})" if was else "")
 
 
-def role_lines(run: Run) -> list[str]:
+def role_lines(run: Run, zone: tzinfo | None = None) -> list[str]:
     """The report's roles: each role's person now, then each earlier holder, with who
-    assigned them and when (shown in the local zone)."""
+    assigned them and when (shown in ``zone``, None: the local zone)."""
     events = assignments(run)
     lines = []
     for role, person in run.roles.items():
@@ -50,14 +52,14 @@ def role_lines(run: Run) -> list[str]:
             lines.append(f"role:     {role}: {person}")
             continue
         last = history[-1]
-        lines.append(f"role:     {role}: {person} ({_by(last)})")
+        lines.append(f"role:     {role}: {person} ({_by(last, zone)})")
         for earlier in reversed(history[:-1]):
-            lines.append(f"          before: {earlier.person} ({_by(earlier)})")
+            lines.append(f"          before: {earlier.person} ({_by(earlier, zone)})")
     return lines
 
 
-def _by(event: Event) -> str:
-    return f"assigned {shown(event.at, seconds=True)} by {name_of(event.by)}"
+def _by(event: Event, zone: tzinfo | None) -> str:
+    return f"assigned {shown(event.at, zone, seconds=True)} by {name_of(event.by)}"
 
 
 def assignees(run: Run, doc: Document | None) -> dict[int, str]:

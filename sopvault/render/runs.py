@@ -59,7 +59,7 @@ def report_lines(
         lines.append(f"{verb + ':':<9} {_when(run.ended_at, zone)} by {run.ended_by}")
     if run.reason:
         lines.append(f"reason:   {run.reason}")
-    lines += role_lines(run)
+    lines += role_lines(run, zone)
     done, total = run.progress()
     lines.append(f"progress: {done} of {total} steps")
     late = set(run.late(now))

@@ -18,7 +18,7 @@ from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.widgets.step_list import StepList
 from tests.services.commandvault import COMMAND_STEP, approve_command_step
-from tests.tui.helpers import open_document, settle
+from tests.tui.helpers import accept_assignment, open_document, settle
 from tests.tui.test_snapshots import stable_ids
 
 SIZE = (120, 40)
@@ -39,6 +39,7 @@ def test_command_step_awaiting_confirmation(
         await open_document(pilot, "SOP-010")
         await pilot.press("k")
         await settle(pilot)
+        await accept_assignment(pilot)
         pilot.app.screen.query_one(StepList).highlighted = COMMAND_STEP - 1
         await settle(pilot)
         await pilot.press("r")

@@ -19,7 +19,7 @@ from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.widgets.step_list import StepList
 from tests.conftest import workspace_at
 from tests.services.commandvault import COMMAND_STEP, SOP10, approve_command_step, python
-from tests.tui.helpers import open_document, plain, settle
+from tests.tui.helpers import accept_assignment, open_document, plain, settle
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -34,6 +34,7 @@ async def on_command_step(pilot: Pilot[None]) -> RunScreen:
     await open_document(pilot, "SOP-010")
     await pilot.press("k")
     await settle(pilot)
+    await accept_assignment(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, RunScreen)
     screen.query_one(StepList).highlighted = COMMAND_STEP - 1

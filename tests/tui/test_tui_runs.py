@@ -18,7 +18,6 @@ from sopvault.services.review.control import DocumentControl
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
-from sopvault.tui.dialogs.assign import AssignScreen
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.deviation import DeviationNoteScreen
 from sopvault.tui.dialogs.text import TextScreen
@@ -26,7 +25,7 @@ from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.screens.runs import RunsScreen
 from tests.conftest import act_as, workspace_at
-from tests.tui.helpers import loaded, open_document, plain, settle
+from tests.tui.helpers import accept_assignment, loaded, open_document, plain, settle
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
 
@@ -51,14 +50,6 @@ async def start_run(pilot: Pilot[None], doc_id: str = "SOP-010") -> RunScreen:
     screen = pilot.app.screen
     assert isinstance(screen, RunScreen)
     return screen
-
-
-async def accept_assignment(pilot: Pilot[None]) -> None:
-    """Issue 15 (assignment): a procedure with roles asks who fills them first; Enter
-    accepts the people offered."""
-    if isinstance(pilot.app.screen, AssignScreen):
-        await pilot.press("enter")
-        await settle(pilot)
 
 
 async def type_value(pilot: Pilot[None], value: str) -> None:
