@@ -54,7 +54,8 @@ def test_bash_completes_document_ids(sample_path: Path) -> None:
     assert tab(sample_path, "history", "wi-00") == [f"WI-00{n}" for n in range(1, 6)]
     assert tab(sample_path, "list", "--kind", "work") == ["work_instruction"]
     assert tab(sample_path, "runs", "") == [
-        *("list", "show", "start", "mark", "assign", "accept", "complete", "abort", "discard")
+        *("list", "show", "start", "mark", "assign", "accept", "complete", "abort", "discard"),
+        "exec",
     ]
 
 
