@@ -1,11 +1,13 @@
 """The one way sopvault runs git: an argument list, never a shell, under one environment
-policy, through GitPython's ``Git.execute`` (its persistent ``cat-file --batch`` for objects).
+policy, as a plain ``subprocess`` (objects through one persistent ``cat-file --batch``,
+``store.git.batch``).
 
-User text reaches git only as arguments or on stdin. The read-only queries on the search
-path (``git status``, ``git diff --name-only``) and of ``impact`` (``peek.py``: ``ls-tree``,
-``cat-file``, ``hash-object``) go through :func:`query`: the same policy and argument
-list, started without importing GitPython, which alone costs more (~0.12 s) than the
-query.
+User text reaches git only as arguments or on stdin. Running git needs no GitPython: its
+import alone costs more (~0.08-0.12 s) than most commands' git work, and ``due`` and
+``impact`` must answer in 0.5 s (issue 14). GitPython stays for finding an unusual
+repository (``discovery``) and ``init``. The read-only queries on the search path (``git
+status``, ``git diff --name-only``) and of ``impact`` (``peek.py``) go through
+:func:`query`: the same policy, and a failure is an answer (None), never an exception.
 """
 
 from __future__ import annotations
@@ -19,12 +21,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import BinaryIO, cast
 
-from sopvault.store.git.errors import DubiousOwnership, GitError, GitUnavailable
-
-if TYPE_CHECKING:
-    import git
+from sopvault.store.git.batch import BatchReader
+from sopvault.store.git.errors import NO_GIT, DubiousOwnership, GitError, GitUnavailable
 
 TIMEOUT = 300.0  # seconds a single git command may take before it is killed
 
@@ -57,12 +57,6 @@ POLICY: Mapping[str, str] = {
 # Left behind by a git hook or a shell, it would make git read another index than the
 # repository's own; a private index is always asked for explicitly.
 INDEX_VARIABLE = "GIT_INDEX_FILE"
-
-
-NO_GIT = (
-    "cannot run git: it is not installed or not on your PATH; install git (apt install git,"
-    " brew install git, or git-scm.com) and try again"
-)
 
 
 def gitpython() -> ModuleType:
@@ -119,7 +113,7 @@ def query(root: Path, *args: str) -> bytes | None:
 
 
 class Runner:
-    """git for one work tree (``root``), through one GitPython ``Git`` object.
+    """git for one work tree (``root``).
 
     ``env`` is set for every call on top of the policy (who is acting and when: the demo
     plays several people). Safe to share between threads: each call is its own process,
@@ -129,17 +123,9 @@ class Runner:
     def __init__(self, root: Path, env: dict[str, str]) -> None:
         self.root = root
         self.env = env
-        self._cmd: git.Git | None = None
+        self._batch: BatchReader | None = None
         self._git_dir: str | None = None
         self._reading = threading.Lock()
-
-    def _gitpython(self) -> git.Git:
-        if self._cmd is None:
-            git = gitpython()  # here, not at the top: the headless read paths never pay for it
-            cmd = git.Git(self.root)
-            cmd.update_environment(**POLICY)  # for the persistent cat-file as well
-            self._cmd = cmd
-        return self._cmd
 
     def call(
         self,
@@ -151,10 +137,6 @@ class Runner:
 
         Raises GitUnavailable when git cannot be started, GitError when it ran past TIMEOUT."""
         extra = {**self.env, **(env or {})}
-        if INDEX_VARIABLE in os.environ and INDEX_VARIABLE not in extra:
-            # GitPython always starts from os.environ, so an inherited index can only be
-            # outvoted, not removed: name the repository's own index instead.
-            extra[INDEX_VARIABLE] = str(Path(self.git_dir()) / "index")
         return self._execute(list(args), stdin, environment(extra))
 
     def _execute(
@@ -162,31 +144,42 @@ class Runner:
     ) -> subprocess.CompletedProcess[bytes]:
         """Run git; raises GitUnavailable without git, DubiousOwnership when git refuses
         a repository owned by another user (whatever the caller accepts as a status)."""
-        git = gitpython()
         argv = ["git", "-C", str(self.root), *args]
         try:
             with _stdin_file(stdin) as istream:
-                status, out, err = self._gitpython().execute(
+                done = subprocess.run(  # an argument list: user text is never shell syntax
                     argv,
-                    istream=istream,
-                    with_extended_output=True,
-                    with_exceptions=False,
-                    stdout_as_string=False,
-                    strip_newline_in_stdout=False,
-                    kill_after_timeout=TIMEOUT,
-                    shell=False,  # whatever Git.USE_SHELL says: user text is never shell syntax
+                    stdin=istream if istream is not None else subprocess.DEVNULL,
+                    capture_output=True,
                     env=env,
+                    timeout=TIMEOUT,
+                    check=False,
                 )
-        except git.GitCommandNotFound:
+        except FileNotFoundError:
+            raise GitUnavailable(NO_GIT) from None
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} did not finish in {TIMEOUT / 60:g} minutes") from None
+        except OSError as error:
+            raise GitError(f"cannot run git: {error.strerror or error}") from None
+        if done.returncode != 0:
+            refuse_dubious(done.stderr)
+        return done
+
+    def _start(self, args: list[str]) -> subprocess.Popen[bytes]:
+        """A long-lived ``git -C root ARGS`` with pipes to and from it (stderr dropped).
+        Raises GitUnavailable without git."""
+        try:
+            return subprocess.Popen(
+                ["git", "-C", str(self.root), *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=environment(self.env),
+            )
+        except FileNotFoundError:
             raise GitUnavailable(NO_GIT) from None
         except OSError as error:
             raise GitError(f"cannot run git: {error.strerror or error}") from None
-        if status < 0 and err.startswith("Timeout:"):
-            raise GitError(f"git {args[0]} did not finish in {TIMEOUT / 60:g} minutes")
-        stderr = err.encode("utf-8", "surrogateescape")
-        if status != 0:
-            refuse_dubious(stderr)
-        return subprocess.CompletedProcess(argv, status, out, stderr)
 
     def run(
         self,
@@ -223,30 +216,30 @@ class Runner:
         persistent ``cat-file --batch``, or None when there is no such object. Names go on
         its stdin, never on a command line.
 
-        Raises GitError when the reader itself failed (it is restarted on the next read)."""
+        Raises GitError when the reader itself failed (it is restarted on the next read),
+        GitUnavailable without git."""
         with self._reading:
-            cmd = self._gitpython()
-            try:  # a missing git or a refused repository failed an earlier command first
-                _, kind, _, data = cmd.get_object_data(name)
-            except ValueError as error:
-                if "could not be resolved" in str(error) or "line feed" in str(error):
-                    return None
-                cmd.clear_cache()
-                raise GitError(f"cannot read {name} from git: {error}") from None
-            # GitPython hands the type back as bytes, whatever its annotation says.
-            return (kind.decode() if isinstance(kind, bytes) else kind), data
+            if self._batch is None:
+                self._batch = BatchReader(self._start(["cat-file", "--batch"]))
+            try:
+                return self._batch.read(name)
+            except GitError:
+                self._batch.close()
+                self._batch = None
+                raise
 
     def close(self) -> None:
         """Stop the persistent ``cat-file`` now (it stops anyway when this is collected)."""
         with self._reading:
-            if self._cmd is not None:
-                self._cmd.clear_cache()
+            if self._batch is not None:
+                self._batch.close()
+                self._batch = None
 
 
 @contextmanager
 def _stdin_file(data: bytes | None) -> Iterator[BinaryIO | None]:
-    """``data`` in an unnamed temporary file, at its start: GitPython hands the child a
-    file (not bytes) as stdin, and a file cannot fill up and block like a pipe."""
+    """``data`` in an unnamed temporary file, at its start: a file (not a pipe) as the
+    child's stdin cannot fill up and block while its output is read."""
     if data is None:
         yield None
         return

@@ -1,0 +1,98 @@
+"""Issue 14 (speed): git without GitPython's import. The quick discovery of an ordinary
+``.git`` folder agrees with GitPython's and steps aside for anything unusual; the one
+persistent ``cat-file --batch`` reads objects, answers None for what git lacks, and
+restarts after its process died."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sopvault.store.git.discovery import discover, plain_work_tree
+from sopvault.store.git.errors import GitError
+from sopvault.store.git.repo import Repo
+
+
+def test_an_ordinary_work_tree_is_found_without_gitpython(work_tree: Path) -> None:
+    """Issue 14 (speed): the quick path gives what GitPython's discovery gives, for the
+    top and a subfolder, and a fresh process finding it imports no GitPython."""
+    assert plain_work_tree(work_tree) == work_tree.resolve()
+    assert plain_work_tree(work_tree / "docs") == work_tree.resolve() == discover(work_tree)
+    code = (
+        "import sys; from pathlib import Path; from sopvault.store.git.repo import Repo;"
+        f" r = Repo.at(Path({str(work_tree / 'docs')!r})); print(r.root, 'git' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == [str(work_tree.resolve()), "False"], done.stderr
+
+
+@pytest.mark.parametrize(
+    "config",
+    ["[core]\n\tbare = true\n", "[core]\n\tworktree = /elsewhere\n", "[include]\n\tpath = x\n"],
+)
+def test_unusual_config_is_left_to_gitpython(work_tree: Path, config: str) -> None:
+    """Issue 14 (speed): a bare flag, a moved work tree or an included file: GitPython
+    decides (the quick path answers None)."""
+    with open(work_tree / ".git" / "config", "a", encoding="utf-8") as handle:
+        handle.write(config)
+    assert plain_work_tree(work_tree) is None
+
+
+def test_steering_variables_and_git_files_are_left_to_gitpython(
+    work_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (speed): GIT_DIR in the environment, a ``.git`` file (a linked work
+    tree, a submodule) and a folder inside ``.git`` are GitPython's to judge."""
+    monkeypatch.setenv("GIT_DIR", str(work_tree / ".git"))
+    assert plain_work_tree(work_tree) is None
+    monkeypatch.delenv("GIT_DIR")
+    assert plain_work_tree(work_tree / ".git" / "refs") is None
+    linked = tmp_path / "linked"
+    subprocess.run(
+        ["git", "-C", str(work_tree), "worktree", "add", "-q", "-b", "side", str(linked)],
+        check=True,
+    )
+    assert plain_work_tree(linked) is None
+    assert discover(linked) == linked.resolve()
+
+
+def test_a_head_that_is_not_git_s_is_left_to_gitpython(work_tree: Path) -> None:
+    """Issue 14 (speed): a ``.git`` whose HEAD git would not take is not taken here."""
+    (work_tree / ".git" / "HEAD").write_text("garbage\n", encoding="utf-8")
+    assert plain_work_tree(work_tree) is None
+
+
+def test_objects_are_read_through_one_process(repo: Repo, work_tree: Path) -> None:
+    """Issue 14 (speed): blobs by id and by ``rev:path`` through one ``cat-file``;
+    a missing object, an ambiguous or line-broken name is None, never an error."""
+    assert repo.blob("HEAD", "b.md") == b"beta\n"
+    assert repo.blob("HEAD", "docs/a.md") == b"alpha\n"
+    assert repo.blob("HEAD", "nowhere.md") is None
+    runner = repo._runner
+    assert runner.read_object("HEAD:b.md\nHEAD:docs/a.md") is None
+    assert runner.read_object("0" * 40) is None
+    kind, data = runner.read_object("HEAD") or ("", b"")
+    assert kind == "commit" and b"First" in data
+    batch = runner._batch
+    assert batch is not None
+    pid = batch._process.pid
+    assert runner.read_object("HEAD:b.md") == ("blob", b"beta\n")
+    assert runner._batch is batch and batch._process.pid == pid  # the same process
+
+
+def test_a_reader_that_died_is_reported_then_restarted(repo: Repo) -> None:
+    """Issue 14 (speed): the reader's process killed under it: one GitError, then the
+    next read starts another and answers."""
+    assert repo.blob("HEAD", "b.md") == b"beta\n"
+    batch = repo._runner._batch
+    assert batch is not None
+    batch._process.kill()
+    batch._process.wait()
+    with pytest.raises(GitError, match="cat-file"):
+        repo._runner.read_object("HEAD:b.md")
+    assert repo.blob("HEAD", "b.md") == b"beta\n"
+    repo.close()
+    assert repo._runner._batch is None
