@@ -18,6 +18,7 @@ from sopvault.services.inforce import in_force
 from sopvault.services.runs import Runs
 from sopvault.services.vault import DocumentFilter
 from sopvault.services.workspace import Workspace
+from sopvault.store.heads import HEADS_NAME
 from tests.conftest import MINIMAL_CONFIG, workspace_at, write
 
 ALICE = "Alice Moreno <alice.moreno@harrowfinch.example>"
@@ -129,6 +130,12 @@ def test_a_date_reads_the_documents_in_force_then(dated: Path) -> None:
     assert ws.vault.get("POL-1").status.value == "retired"  # type: ignore[union-attr]
 
 
+def forget_heads(ws: Workspace) -> None:
+    """Drop the blob-keyed cache of parsed heads (``store.heads``), which would answer
+    every text a listing read before: what is left to test is today's load."""
+    (ws.vault.state_dir / "cache" / HEADS_NAME).unlink(missing_ok=True)
+
+
 def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) -> None:
     """Issue 14 (the vault on any date): once today's vault was loaded, a listing of a
     past date reads again only the texts that changed since (by blob id, the work tree
@@ -138,6 +145,7 @@ def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) ->
     assert (cold.state.reused, cold.state.parsed) == (0, 3)
     ws = workspace_at(dated)
     ws.vault.state  # noqa: B018 - today's load, now in the cache
+    forget_heads(ws)
     warm = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     assert (warm.state.reused, warm.state.parsed) == (2, 1)  # POL-1 was retired since
     listed = [
@@ -148,8 +156,10 @@ def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) ->
     ]
     assert warm.get("POL-1").status.value == "effective"  # type: ignore[union-attr]
     (dated / "procedures/SOP-1-count.md").write_text(sop("1.2", "draft", "Edit"), encoding="utf-8")
+    forget_heads(ws)
     assert AsOf.open(workspace_at(dated), "2026-03-15", whole=False).state.reused == 0  # stale
     workspace_at(dated).vault.state  # noqa: B018 - today's load again, with the edit
+    forget_heads(ws)
     edited = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     assert edited.state.reused == 1 and edited.get("SOP-1").steps[0].action.startswith("Count")
 
