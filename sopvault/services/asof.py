@@ -183,12 +183,17 @@ class AsOf:
         missing = set(heads.missing(self.blobs.values()))
         reused = self._unchanged_today(missing) if missing else {}
         wanted = {rel: sha for rel, sha in self.blobs.items() if rel not in reused}
-        contents = self.repo.read_blobs([sha for sha in wanted.values() if sha in missing])
-        results = heads.results(wanted, contents)
-        results += [ParseResult(rel, doc, []) for rel, doc in reused.items()]
+        todo: dict[str, str] = {}
+        for rel, sha in wanted.items():
+            if sha in missing:
+                todo.setdefault(sha, rel)
+        for sha, data in self.repo.stream_blobs(list(todo)):
+            heads.add(sha, todo[sha], data)  # while git reads the next one
+        results = heads.results(wanted, {})
         heads.save()
+        parsed = sum(1 for result in results if wanted[result.path] in todo)
+        results += [ParseResult(rel, doc, []) for rel, doc in reused.items()]
         checked = index_results(results)
-        parsed = len(results) - len(reused) - heads.hits
         return VaultState(checked, build_tree(checked.documents), len(results) - parsed, parsed)
 
     def _unchanged_today(self, missing: set[str]) -> dict[str, Document]:

@@ -99,9 +99,12 @@ class HeadCache:
     def parse(self, blob_id: str, path: str, raw: bytes) -> ParseResult:
         """``parse_head`` of ``raw`` (blob ``blob_id`` at ``path``), made light and
         remembered (the same result a later ``known`` gives)."""
-        entry = _encode(parse_head(path, raw))
-        self._entries[blob_id] = self._added[blob_id] = entry
-        return _decode(path, entry)
+        self.add(blob_id, path, raw)
+        return _decode(path, self._entries[blob_id])
+
+    def add(self, blob_id: str, path: str, raw: bytes) -> None:
+        """Parse and remember blob ``blob_id`` (``known`` answers it from now on)."""
+        self._entries[blob_id] = self._added[blob_id] = _encode(parse_head(path, raw))
 
     def results(self, wanted: dict[str, str], contents: dict[str, bytes]) -> list[ParseResult]:
         """The parse of each file in ``wanted`` ({path: blob id}), by path order: cached,
@@ -183,7 +186,8 @@ def _encode(result: ParseResult) -> Entry:
 
 def _decode(path: str, entry: Entry) -> ParseResult:
     """The light result an entry holds; raises TypeError, ValueError, KeyError or
-    IndexError when it is not an entry this module wrote."""
+    IndexError when it is not an entry this module wrote (``marshal`` gives plain values
+    only, so checking each value's type is the whole check)."""
     fields, found, ignored = entry
     findings = [
         Finding(path, _int(line), _SEVERITIES[severity], _str(code), _str(message))
@@ -192,6 +196,17 @@ def _decode(path: str, entry: Entry) -> ParseResult:
     if fields is None:
         return ParseResult(path, None, findings, ignored=bool(ignored))
     doc_id, title, kind, status, texts, lists, dates, lines = fields
+    if type(lines) is not dict or not all(type(n) is int for n in lines.values()):
+        raise TypeError("not field lines")
+    values: dict[str, Any] = dict(zip(TEXT_FIELDS, texts, strict=True))
+    for key, items in zip(LIST_FIELDS, lists, strict=True):
+        values[key] = list(items)
+        if not all(type(item) is str for item in items):
+            raise TypeError("not a list of strings")
+    for key, value in zip(DATE_FIELDS, dates, strict=True):
+        values[key] = date.fromisoformat(value) if value else None
+    if not all(value is None or type(value) is str for value in texts):
+        raise TypeError("not a text field")
     doc = Document(
         path=path,
         id=_str(doc_id),
@@ -200,15 +215,10 @@ def _decode(path: str, entry: Entry) -> ParseResult:
         front_text="",
         body="",
         status=_STATUSES[status] if status else None,
-        field_lines={_str(k): _int(v) for k, v in lines.items()},
+        field_lines=dict(lines),
         complete=False,
+        **values,
     )
-    for key, value in zip(TEXT_FIELDS, texts, strict=True):
-        setattr(doc, key, None if value is None else _str(value))
-    for key, values in zip(LIST_FIELDS, lists, strict=True):
-        setattr(doc, key, [_str(v) for v in values])
-    for key, value in zip(DATE_FIELDS, dates, strict=True):
-        setattr(doc, key, date.fromisoformat(value) if value else None)
     return ParseResult(path, doc, findings, ignored=bool(ignored))
 
 

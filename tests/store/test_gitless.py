@@ -96,3 +96,19 @@ def test_a_reader_that_died_is_reported_then_restarted(repo: Repo) -> None:
     assert repo.blob("HEAD", "b.md") == b"beta\n"
     repo.close()
     assert repo._runner._batch is None
+
+
+def test_blobs_stream_in_order_and_an_early_stop_ends_git(repo: Repo, work_tree: Path) -> None:
+    """Issue 14 (speed): many blobs through one ``cat-file`` fed from a thread, read as
+    they come: ids git lacks are left out, and a caller that stops early leaves no
+    process behind."""
+    ids = repo.blob_ids("HEAD", ["b.md", "docs/a.md"])
+    wanted = [ids["b.md"], "f" * 40, ids["docs/a.md"], "not an id"]
+    assert list(repo.stream_blobs(wanted)) == [
+        (ids["b.md"], b"beta\n"),
+        (ids["docs/a.md"], b"alpha\n"),
+    ]
+    stream = repo.stream_blobs([ids["b.md"], ids["docs/a.md"]])
+    assert next(stream) == (ids["b.md"], b"beta\n")
+    stream.close()  # the generator's finally: git killed and waited for
+    assert list(repo.stream_blobs([])) == []
