@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from sopvault import __version__
-from sopvault.core import delimiters, frontmatter, parse, steps
+from sopvault.core import conditions, delimiters, frontmatter, parse, steps
 from sopvault.core.parse import DATE_FIELDS, LIST_FIELDS, TEXT_FIELDS, parse_head
 from sopvault.model import document as document_model
+from sopvault.model import finding as finding_model
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.statedir import owned_by_me
@@ -52,10 +53,19 @@ Entry = tuple[Any, tuple[tuple[int, str, str, str], ...], bool]
 
 def parser_version() -> str:
     """sopvault's version and a digest of the source of the modules a head parse runs
-    (``core.parse``, ``frontmatter``, ``delimiters``, ``steps``, ``model.document``)."""
+    (``core.parse``, ``frontmatter``, ``delimiters``, ``steps``, ``conditions``, and the
+    models ``document`` and ``finding``): a new rule in any of them is a new version."""
     digest = hashlib.blake2b(digest_size=12)
     digest.update(f"{__version__}\0{[f.name for f in dataclasses.fields(Document)]}".encode())
-    for module in (parse, frontmatter, delimiters, steps, document_model):
+    for module in (
+        parse,
+        frontmatter,
+        delimiters,
+        steps,
+        conditions,
+        document_model,
+        finding_model,
+    ):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:

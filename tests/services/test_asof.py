@@ -12,6 +12,7 @@ import pytest
 
 from sopvault.core.asof import AsOfError, read_moment
 from sopvault.errors import DocumentNotFound, ReadOnly
+from sopvault.services.acks import Acknowledgements
 from sopvault.services.asof import AsOf, NotInHistory
 from sopvault.services.asofsearch import search_as_of
 from sopvault.services.inforce import in_force
@@ -162,6 +163,29 @@ def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) ->
     forget_heads(ws)
     edited = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     assert edited.state.reused == 1 and edited.get("SOP-1").steps[0].action.startswith("Count")
+
+
+def test_texts_parsed_once_serve_every_date_and_due(dated: Path) -> None:
+    """Issue 14 (speed): a text read once on this machine, by a listing of any date or by
+    main's view that ``due`` and the acknowledgements read, is never parsed again: a
+    listing of another date parses only the texts no earlier command read, and lists
+    exactly what a listing with an empty cache lists."""
+    later(dated)
+    Acknowledgements(workspace_at(dated)).view()  # main's texts, as `due` reads them
+    march = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert (march.state.reused, march.state.parsed) == (2, 1)  # POL-1 retired since
+    january = AsOf.open(workspace_at(dated), "2026-01-20", whole=False)
+    assert (january.state.reused, january.state.parsed) == (1, 1)  # SOP-1 1.0 is new
+    again = AsOf.open(workspace_at(dated), "2026-01-20", whole=False)
+    assert (again.state.reused, again.state.parsed) == (2, 0)
+    listed = [(d.id, d.version, d.status, d.title, d.parents) for d in again.documents.values()]
+    forget_heads(workspace_at(dated))
+    cold = AsOf.open(workspace_at(dated), "2026-01-20", whole=False)
+    assert cold.state.parsed == 2
+    assert listed == [
+        (d.id, d.version, d.status, d.title, d.parents) for d in cold.documents.values()
+    ]
+    assert again.get("SOP-1").steps[0].action == "Count the pallets"  # read whole
 
 
 def test_the_day_ends_at_midnight_and_timestamps_are_exact(dated: Path) -> None:

@@ -112,3 +112,19 @@ def test_blobs_stream_in_order_and_an_early_stop_ends_git(repo: Repo, work_tree:
     assert next(stream) == (ids["b.md"], b"beta\n")
     stream.close()  # the generator's finally: git killed and waited for
     assert list(repo.stream_blobs([])) == []
+
+
+@pytest.mark.usefixtures("utc")
+@pytest.mark.parametrize("args", [["due"], ["due", "--json"], ["show", "SOP-003"]])
+def test_due_and_show_import_no_gitpython(demo_path: Path, args: list[str]) -> None:
+    """Issue 14 (speed): ``due`` (0.5 s on 10,000 documents) and ``show`` run git
+    without GitPython's import (0.08-0.12 s alone), and without Textual or Whoosh."""
+    code = (
+        f"import sys; from sopvault.cli import main; code = main({args!r});"
+        " print('MODS', *[m for m in ('git', 'textual', 'whoosh') if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=demo_path, capture_output=True, text=True
+    )
+    line = next(row for row in done.stdout.splitlines() if row.startswith("MODS"))
+    assert line == "MODS", done.stderr
