@@ -40,6 +40,9 @@ from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.statedir import owned_by_me
 
 HEADS_NAME = "heads.marshal"
+# Every text of ten years of a 10,000-document vault fits (about 50 MB); beyond that the
+# entries added longest ago go first, and a text they held is simply parsed again.
+MAX_ENTRIES = 100_000
 _MAGIC = "sopvault-heads"
 _KINDS = {kind.value: kind for kind in Kind}
 _STATUSES = {status.value: status for status in Status}
@@ -141,6 +144,8 @@ class HeadCache:
             return
         merged = _read(self.cache_dir, self.version)
         merged.update(self._added)
+        if len(merged) > MAX_ENTRIES:  # the oldest first out: a dict keeps its order
+            merged = dict(list(merged.items())[-MAX_ENTRIES:])
         _write(self.cache_dir, (_MAGIC, self.version, merged))
         self._added = {}
 

@@ -174,3 +174,18 @@ def test_a_file_another_user_owns_is_not_read(
     cache.save()
     monkeypatch.setattr(heads_module, "owned_by_me", lambda fd: False)
     assert HeadCache(tmp_path).known(sha, rel) is None
+
+
+def test_the_file_keeps_the_newest_entries_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (speed): the cache does not grow without end: past ``MAX_ENTRIES`` the
+    entries added longest ago are dropped (and parsed again if ever needed)."""
+    monkeypatch.setattr(heads_module, "MAX_ENTRIES", 3)
+    for n in range(5):
+        cache = HeadCache(tmp_path)
+        raw = f'+++\nid = "F-{n}"\ntitle = "Form {n}"\nkind = "form"\n+++\n'.encode()
+        cache.parse(f"{n:040x}", "f.md", raw)
+        cache.save()
+    kept = HeadCache(tmp_path)
+    assert [n for n in range(5) if f"{n:040x}" in kept] == [2, 3, 4]
