@@ -28,6 +28,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from sopvault import __version__
@@ -47,6 +48,7 @@ _MAGIC = "sopvault-heads"
 _KINDS = {kind.value: kind for kind in Kind}
 _STATUSES = {status.value: status for status in Status}
 _SEVERITIES = {severity.value: severity for severity in Severity}
+_INT, _STR, _TEXT = {int}, {str}, {str, type(None)}  # the types a value may have
 # One entry: (document or None, findings, ignored). A document: (id, title, kind,
 # status or "", text fields, list fields, date fields (ISO 8601 or ""), field lines);
 # a finding: (line, severity, code, message). The path is the caller's: a blob's parse
@@ -194,7 +196,7 @@ def _encode(result: ParseResult) -> Entry:
         tuple(getattr(doc, key) for key in TEXT_FIELDS),
         tuple(tuple(getattr(doc, key)) for key in LIST_FIELDS),
         tuple(_iso(getattr(doc, key)) for key in DATE_FIELDS),
-        dict(doc.field_lines),
+        {intern(key): line for key, line in doc.field_lines.items()},  # marshal refs
     )
     return (fields, findings, result.ignored)
 
@@ -211,17 +213,16 @@ def _decode(path: str, entry: Entry) -> ParseResult:
     if fields is None:
         return ParseResult(path, None, findings, ignored=bool(ignored))
     doc_id, title, kind, status, texts, lists, dates, lines = fields
-    if type(lines) is not dict or not all(type(n) is int for n in lines.values()):
+    if type(lines) is not dict or not set(map(type, lines.values())) <= _INT:
         raise TypeError("not field lines")
+    if not set(map(type, lines)) <= _STR:
+        raise TypeError("not field lines")
+    if not set(map(type, texts)) <= _TEXT or not {type(v) for vs in lists for v in vs} <= _STR:
+        raise TypeError("not a text or a list of texts")
     values: dict[str, Any] = dict(zip(TEXT_FIELDS, texts, strict=True))
-    for key, items in zip(LIST_FIELDS, lists, strict=True):
-        values[key] = list(items)
-        if not all(type(item) is str for item in items):
-            raise TypeError("not a list of strings")
+    values.update(zip(LIST_FIELDS, map(list, lists), strict=True))
     for key, value in zip(DATE_FIELDS, dates, strict=True):
         values[key] = date.fromisoformat(value) if value else None
-    if not all(value is None or type(value) is str for value in texts):
-        raise TypeError("not a text field")
     doc = Document(
         path=path,
         id=_str(doc_id),
