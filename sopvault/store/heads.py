@@ -90,6 +90,7 @@ class HeadCache:
     def __init__(self, cache_dir: Path | None) -> None:
         self.cache_dir = cache_dir
         self.version = parser_version()
+        self._stamp = _stamp(cache_dir) if cache_dir is not None else None
         self._entries = _read(cache_dir, self.version) if cache_dir is not None else {}
         self._added: dict[str, Entry] = {}
         self.hits = 0  # answered from the cache (for benchmarks and tests)
@@ -144,12 +145,24 @@ class HeadCache:
         or the folder cannot be written (the cache is then simply without them)."""
         if not self._added or self.cache_dir is None:
             return
-        merged = _read(self.cache_dir, self.version)
+        unchanged = self._stamp is not None and _stamp(self.cache_dir) == self._stamp
+        merged = dict(self._entries) if unchanged else _read(self.cache_dir, self.version)
         merged.update(self._added)
         if len(merged) > MAX_ENTRIES:  # the oldest first out: a dict keeps its order
             merged = dict(list(merged.items())[-MAX_ENTRIES:])
         _write(self.cache_dir, (_MAGIC, self.version, merged))
         self._added = {}
+
+
+def _stamp(cache_dir: Path) -> tuple[int, int, int] | None:
+    """The cache file's (inode, size, mtime in ns), None when there is none: when it is
+    the same at saving as at opening, nobody else wrote it meanwhile and what was read
+    need not be read again to merge."""
+    try:
+        found = os.stat(cache_dir / HEADS_NAME)
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 def _read(cache_dir: Path, version: str) -> dict[str, Entry]:

@@ -189,3 +189,18 @@ def test_the_file_keeps_the_newest_entries_only(
         cache.save()
     kept = HeadCache(tmp_path)
     assert [n for n in range(5) if f"{n:040x}" in kept] == [2, 3, 4]
+
+
+def test_a_save_keeps_what_another_writer_added_meanwhile(tmp_path: Path) -> None:
+    """Issue 14 (speed): two caches open on one folder; the one saving last still keeps
+    the other's entries (the file changed since it was read, so it is read again and
+    merged), and a third sees both."""
+    files = [(rel, raw) for rel, raw in texts() if parse_head(rel, raw).document][:2]
+    (rel_a, raw_a), (rel_b, raw_b) = files
+    first, second = HeadCache(tmp_path), HeadCache(tmp_path)
+    first.parse(blob_id(raw_a), rel_a, raw_a)
+    second.parse(blob_id(raw_b), rel_b, raw_b)
+    first.save()
+    second.save()
+    third = HeadCache(tmp_path)
+    assert blob_id(raw_a) in third and blob_id(raw_b) in third
