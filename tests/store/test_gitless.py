@@ -14,6 +14,7 @@ import pytest
 from sopvault.store.git.discovery import discover, plain_work_tree
 from sopvault.store.git.errors import GitError
 from sopvault.store.git.repo import Repo
+from sopvault.store.git.runner import only_reads
 
 
 def test_an_ordinary_work_tree_is_found_without_gitpython(work_tree: Path) -> None:
@@ -128,3 +129,41 @@ def test_due_and_show_import_no_gitpython(demo_path: Path, args: list[str]) -> N
     )
     line = next(row for row in done.stdout.splitlines() if row.startswith("MODS"))
     assert line == "MODS", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "reads"),
+    [
+        (["rev-parse", "HEAD"], True),
+        (["-c", "log.showSignature=false", "-c", "core.quotePath=false", "log", "-1"], True),
+        (["hash-object", "--stdin-paths"], True),
+        (["hash-object", "-w", "--stdin"], False),
+        (["commit-tree", "abc"], False),
+        (["update-ref", "refs/heads/main", "abc"], False),
+        (["-c", "x=y", "merge", "topic"], False),
+        (["push", "origin", "main"], False),
+        ([], False),
+    ],
+)
+def test_only_commands_that_read_skip_gitpython(args: list[str], reads: bool) -> None:
+    """Issue 14 (speed): a command that only reads runs as a plain process; every command
+    that changes a repository goes through GitPython, the project's way to git."""
+    assert only_reads(args) is reads
+
+
+def test_a_commit_goes_through_gitpython(demo_path: Path) -> None:
+    """Issue 14 (speed): writing (a run's commit, a proposal) still uses GitPython."""
+    code = (
+        "import sys; from pathlib import Path;"
+        " from sopvault.services.workspace import Workspace;"
+        " from sopvault.services.runs import Runs;"
+        " runs = Runs(Workspace.open(Path('.')));"
+        " print('BEFORE', 'git' in sys.modules);"
+        " started = runs.start('SOP-003');"
+        " done = runs.abort(started.run.id, 'a test')[1];"
+        " print('COMMIT', done is not None, 'git' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=demo_path, capture_output=True, text=True, check=False
+    )
+    assert "BEFORE False" in done.stdout and "COMMIT True True" in done.stdout, done.stderr

@@ -1,13 +1,14 @@
 """The one way sopvault runs git: an argument list, never a shell, under one environment
-policy, as a plain ``subprocess`` (objects through one persistent ``cat-file --batch``,
-``store.git.batch``).
+policy. Every command that changes a repository runs through GitPython's ``Git.execute``;
+the commands that only read (``READS``: ``rev-parse``, ``log``, ``ls-tree``, objects through
+one persistent ``cat-file --batch`` in ``store.git.batch``...) run as plain processes under
+the same policy, because GitPython's import alone costs more (~0.08-0.12 s) than most of
+their git work and ``due`` and ``impact`` must answer in 0.5 s (issue 14). GitPython also
+finds an unusual repository (``discovery``) and makes new ones (``init``).
 
-User text reaches git only as arguments or on stdin. Running git needs no GitPython: its
-import alone costs more (~0.08-0.12 s) than most commands' git work, and ``due`` and
-``impact`` must answer in 0.5 s (issue 14). GitPython stays for finding an unusual
-repository (``discovery``) and ``init``. The read-only queries on the search path (``git
-status``, ``git diff --name-only``) and of ``impact`` (``peek.py``) go through
-:func:`query`: the same policy, and a failure is an answer (None), never an exception.
+The read-only queries on the search path (``git status``, ``git diff --name-only``) and
+of ``impact`` (``peek.py``) go through :func:`query`: the same policy, and a failure is
+an answer (None), never an exception.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from sopvault.store.git.batch import BatchReader
 from sopvault.store.git.errors import NO_GIT, DubiousOwnership, GitError, GitUnavailable
+
+if TYPE_CHECKING:
+    import git
 
 TIMEOUT = 300.0  # seconds a single git command may take before it is killed
 
@@ -57,6 +61,32 @@ POLICY: Mapping[str, str] = {
 # Left behind by a git hook or a shell, it would make git read another index than the
 # repository's own; a private index is always asked for explicitly.
 INDEX_VARIABLE = "GIT_INDEX_FILE"
+
+# The git commands that only read a repository: run as a plain process, without importing
+# GitPython (its import costs more than most of these commands, and `due`, `impact` and the
+# search path only read). Every command that changes a repository (commit, update-ref,
+# merge, fetch, push, hash-object -w, read-tree into an index...) goes through GitPython.
+READS = frozenset(
+    {
+        "cat-file",
+        "check-attr",
+        "check-ignore",
+        "diff",
+        "diff-tree",
+        "for-each-ref",
+        "log",
+        "ls-files",
+        "ls-tree",
+        "merge-base",
+        "rev-list",
+        "rev-parse",
+        "show",
+        "show-ref",
+        "status",
+        "var",
+        "verify-commit",
+    }
+)
 
 
 def gitpython() -> ModuleType:
@@ -112,6 +142,19 @@ def query(root: Path, *args: str) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def only_reads(args: Sequence[str]) -> bool:
+    """Whether ``git ARGS`` only reads the repository: its command (after leading ``-c
+    key=value`` options) is one of ``READS``, or ``hash-object`` without ``-w``."""
+    rest = list(args)
+    while rest[:1] == ["-c"]:
+        rest = rest[2:]
+    if not rest:
+        return False
+    if rest[0] == "hash-object":
+        return "-w" not in rest
+    return rest[0] in READS
+
+
 class Runner:
     """git for one work tree (``root``).
 
@@ -124,6 +167,7 @@ class Runner:
         self.root = root
         self.env = env
         self._batch: BatchReader | None = None
+        self._gitpython: git.Git | None = None
         self._git_dir: str | None = None
         self._reading = threading.Lock()
 
@@ -137,13 +181,60 @@ class Runner:
 
         Raises GitUnavailable when git cannot be started, GitError when it ran past TIMEOUT."""
         extra = {**self.env, **(env or {})}
+        if only_reads(args):
+            return self._read(list(args), stdin, environment(extra))
+        if INDEX_VARIABLE in os.environ and INDEX_VARIABLE not in extra:
+            # GitPython always starts from os.environ, so an inherited index can only be
+            # outvoted, not removed: name the repository's own index instead.
+            extra[INDEX_VARIABLE] = str(Path(self.git_dir()) / "index")
         return self._execute(list(args), stdin, environment(extra))
+
+    def _cmd(self) -> git.Git:
+        if self._gitpython is None:
+            git = gitpython()  # here, not at the top: the read-only paths never pay for it
+            cmd = git.Git(self.root)
+            cmd.update_environment(**POLICY)
+            self._gitpython = cmd
+        return self._gitpython
 
     def _execute(
         self, args: list[str], stdin: bytes | None, env: dict[str, str]
     ) -> subprocess.CompletedProcess[bytes]:
-        """Run git; raises GitUnavailable without git, DubiousOwnership when git refuses
-        a repository owned by another user (whatever the caller accepts as a status)."""
+        """Run a git command that may change the repository, through GitPython's
+        ``Git.execute``; raises GitUnavailable without git, DubiousOwnership when git
+        refuses a repository owned by another user (whatever the caller accepts as a
+        status)."""
+        git = gitpython()
+        argv = ["git", "-C", str(self.root), *args]
+        try:
+            with _stdin_file(stdin) as istream:
+                status, out, err = self._cmd().execute(
+                    argv,
+                    istream=istream,
+                    with_extended_output=True,
+                    with_exceptions=False,
+                    stdout_as_string=False,
+                    strip_newline_in_stdout=False,
+                    kill_after_timeout=TIMEOUT,
+                    shell=False,  # whatever Git.USE_SHELL says: user text is never shell syntax
+                    env=env,
+                )
+        except git.GitCommandNotFound:
+            raise GitUnavailable(NO_GIT) from None
+        except OSError as error:
+            raise GitError(f"cannot run git: {error.strerror or error}") from None
+        if status < 0 and err.startswith("Timeout:"):
+            raise GitError(f"git {args[0]} did not finish in {TIMEOUT / 60:g} minutes")
+        stderr = err.encode("utf-8", "surrogateescape")
+        if status != 0:
+            refuse_dubious(stderr)
+        return subprocess.CompletedProcess(argv, status, out, stderr)
+
+    def _read(
+        self, args: list[str], stdin: bytes | None, env: dict[str, str]
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run a git command that only reads (``READS``) without importing GitPython;
+        the same argument list, policy and errors as ``_execute``."""
         argv = ["git", "-C", str(self.root), *args]
         try:
             with _stdin_file(stdin) as istream:
@@ -205,7 +296,7 @@ class Runner:
         """The absolute git folder of this work tree (a linked work tree has its own);
         raises GitError outside a repository."""
         if self._git_dir is None:
-            done = self._execute(["rev-parse", "--absolute-git-dir"], None, environment(self.env))
+            done = self._read(["rev-parse", "--absolute-git-dir"], None, environment(self.env))
             if done.returncode != 0:
                 raise GitError(failure(done.stderr) or "not a git repository")
             self._git_dir = done.stdout.decode("utf-8", "surrogateescape").strip()
