@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 from sopvault.core.ackfile import ACKS_DIR, AckFileError, AckName, is_meaning, loads, parse_path
-from sopvault.core.parse import parse_head
 from sopvault.core.readers import must_read
 from sopvault.model.ack import Ack, Current
 from sopvault.model.config import Person
@@ -32,6 +32,7 @@ from sopvault.services.workspace import Workspace
 from sopvault.store.cache import read_cached, write_cached
 from sopvault.store.git import diffs
 from sopvault.store.git.repo import ZERO, Repo
+from sopvault.store.heads import HeadCache
 
 CACHE_NAME = "acks-main.pickle"
 RECORDS_NAME = "acks-read.pickle"  # ack files read, by blob id: they never change
@@ -50,9 +51,10 @@ _EFFECTIVE = Status.EFFECTIVE.value
 _KINDS = {kind.value: kind for kind in Kind}
 
 
-@dataclass(frozen=True)
-class InForce:
-    """An effective document on main as periodic review sees it (``sopvault due``)."""
+class InForce(NamedTuple):
+    """An effective document on main as periodic review sees it (``sopvault due``): a
+    named tuple, as ten thousand of them are made on every ``due`` (a frozen dataclass
+    costs several times as much to make)."""
 
     doc_id: str
     title: str
@@ -170,10 +172,8 @@ def _move(ws: Workspace, repo: Repo, state: _Cached, tip: str) -> None:
                 state.acks[rel] = (name.email, name.doc_id, name.version, name.token, sha)
         elif ws.is_document(path):
             state.docs[rel] = sha
-    missing = sorted({sha for sha in state.docs.values() if sha not in state.facts})
-    by_sha = {sha: rel for rel, sha in state.docs.items()}
-    for sha, raw in zip(missing, repo.blobs(missing), strict=True):
-        state.facts[sha] = _read(by_sha[sha], raw)
+    by_sha = {sha: rel for rel, sha in state.docs.items() if sha not in state.facts}
+    state.facts.update(_facts(ws, repo, {rel: sha for sha, rel in by_sha.items()}))
     live = set(state.docs.values())
     state.facts = {k: v for k, v in state.facts.items() if k in live}
     since = state.tip if state.tip is not None and repo.is_ancestor(state.tip, tip) else None
@@ -216,11 +216,24 @@ def readers_of(current: Current, people: Iterable[Person]) -> list[Person]:
     return must_read(doc, people)
 
 
-def _read(rel: str, raw: bytes | None) -> Facts | None:
-    """The facts of one committed document, read as a listing reads it (its top-level
-    fields only, ``core.parse.parse_head``: the steps are most of the TOML, and ten
-    thousand of them take seconds), None when it is not a readable document."""
-    doc = parse_head(rel, raw).document if raw is not None else None
+def _facts(ws: Workspace, repo: Repo, wanted: dict[str, str]) -> dict[str, Facts | None]:
+    """{blob id: facts} of the documents ``wanted`` ({vault path: blob id}), read as a
+    listing reads them (their top-level fields only, ``core.parse.parse_head``: the steps
+    are most of the TOML, and ten thousand of them take seconds) through the blob-keyed
+    cache every reader of committed texts shares (``store.heads``): a text the vault on
+    any date already read is not read again. None for a blob that is not a readable
+    document."""
+    heads = HeadCache(ws.vault.state_dir / "cache")
+    contents = repo.read_blobs(heads.missing(wanted.values()))
+    found: dict[str, Facts | None] = dict.fromkeys(wanted.values())
+    for result in heads.results(wanted, contents):
+        found[wanted[result.path]] = _read(result.document)
+    heads.save()
+    return found
+
+
+def _read(doc: Document | None) -> Facts | None:
+    """The facts of one committed document (None: not a readable document)."""
     if doc is None:
         return None
     return (

@@ -21,7 +21,7 @@ from sopvault.core.asof import AsOfMoment, read_moment
 from sopvault.core.checks import check_vault, index_results
 from sopvault.core.config import CONFIG_FILE
 from sopvault.core.localtime import shown_iso
-from sopvault.core.parse import parse_bytes, parse_head
+from sopvault.core.parse import parse_bytes
 from sopvault.core.tree import build_tree
 from sopvault.errors import DocumentNotFound, InvalidId, NotFound, ReadOnly
 from sopvault.model.config import VaultConfig
@@ -35,6 +35,7 @@ from sopvault.services.workspace import Workspace
 from sopvault.store import cache as loadcache
 from sopvault.store.git.log import LINK_MODE
 from sopvault.store.git.repo import Commit, Repo
+from sopvault.store.heads import HeadCache
 
 FILE_MODES = ("100644", "100755")
 SNAPSHOT_NAME = "asof.pickle"
@@ -163,29 +164,45 @@ class AsOf:
         return state
 
     def _load(self) -> VaultState:
-        reused = {} if self.whole else self._unchanged_today()
-        wanted = [sha for rel, sha in self.blobs.items() if rel not in reused]
-        contents = self.repo.read_blobs(wanted)
-        parse = parse_bytes if self.whole else parse_head
-        results: list[ParseResult] = []
-        for rel, sha in sorted(self.blobs.items()):
-            data = contents.get(sha)
-            if rel in reused:
-                results.append(ParseResult(rel, reused[rel], []))
-            elif data is not None:
-                results.append(parse(rel, data))
-        if self.whole:
-            checked = check_vault(results, self.config, today=self.moment.day)
-        else:
-            checked = index_results(results)
-        tree = build_tree(checked.documents)
-        return VaultState(checked, tree, len(reused), len(results) - len(reused))
+        if not self.whole:
+            return self._listing()
+        contents = self.repo.read_blobs(list(self.blobs.values()))
+        results = [
+            parse_bytes(rel, contents[sha])
+            for rel, sha in sorted(self.blobs.items())
+            if sha in contents
+        ]
+        checked = check_vault(results, self.config, today=self.moment.day)
+        return VaultState(checked, build_tree(checked.documents), 0, len(results))
 
-    def _unchanged_today(self) -> dict[str, Document]:
+    def _listing(self) -> VaultState:
+        """A listing's state: each text's top-level fields from the blob-keyed cache
+        (``store.heads``: a text any earlier command read on this machine, for any date or
+        for ``due``), else from today's cached load when the work tree still holds that
+        text, else read from git and parsed (and remembered)."""
+        heads = HeadCache(self.ws.vault.state_dir / "cache")
+        missing = set(heads.missing(self.blobs.values()))
+        reused = self._unchanged_today(missing) if missing else {}
+        wanted = {rel: sha for rel, sha in self.blobs.items() if rel not in reused}
+        todo: dict[str, str] = {}
+        for rel, sha in wanted.items():
+            if sha in missing:
+                todo.setdefault(sha, rel)
+        for sha, data in self.repo.stream_blobs(list(todo)):
+            heads.add(sha, todo[sha], data)  # while git reads the next one
+        results = heads.results(wanted, {})
+        heads.save()
+        parsed = sum(1 for result in results if wanted[result.path] in todo)
+        results += [ParseResult(rel, doc, []) for rel, doc in reused.items()]
+        checked = index_results(results)
+        return VaultState(checked, build_tree(checked.documents), len(results) - parsed, parsed)
+
+    def _unchanged_today(self, missing: set[str]) -> dict[str, Document]:
         """{vault path: today's light document} for the files whose text then is the text
-        today (the same blob id, and git's index says the work tree holds it), when
-        today's load is in the cache: a listing need not read those again. Empty when
-        it is not (nothing is parsed to find out)."""
+        today (the same blob id, and git's index says the work tree holds it) among the
+        blob ids ``missing`` from the blob-keyed cache, when today's load is in the cache:
+        a listing need not read those again. Empty when it is not (nothing is parsed to
+        find out)."""
         today = self.ws.vault.snapshot_only()
         if today is None:
             return {}
@@ -194,7 +211,7 @@ class AsOf:
         return {
             rel: by_path[rel]
             for rel, sha in self.blobs.items()
-            if rel in by_path and clean.get(self.ws.repo_path(rel)) == sha
+            if sha in missing and rel in by_path and clean.get(self.ws.repo_path(rel)) == sha
         }
 
     @property

@@ -117,10 +117,10 @@ class Due:
         tree listing and the front matter cached by blob id (``services.ackmain``): never
         a working copy nobody approved, nor a history walk. Outside git (or before main's
         first commit), the loaded working copy's."""
-        repo = self.ws.repo
-        if repo is not None and repo.rev(self.ws.main_ref) is not None:
-            view = self.acknowledgements().view()
-            return [(d.doc_id, d.title, d.owner, d.next_review) for d in view.in_force.values()]
+        if self.ws.repo is not None:
+            view = self.acknowledgements().view()  # main's tip read once, there
+            if view.tip is not None:
+                return [(d.doc_id, d.title, d.owner, d.next_review) for d in view.in_force.values()]
         docs = rules.in_force(self.ws.vault.state.documents.values())
         return [(d.id, d.title, d.owner, d.next_review) for d in docs]
 
@@ -176,7 +176,7 @@ class Due:
         self, now: datetime, stale: int, mine: bool, report: DueReport
     ) -> list[ProposalDue]:
         repo = self.ws.repo
-        if repo is None or repo.rev(self.ws.main_ref) is None:
+        if repo is None or self.acknowledgements().view().tip is None:  # main read once
             return []
         if not refs.listing(repo, ProposalState.OPEN):
             return []  # the usual morning: nothing to read, nothing more to load

@@ -223,6 +223,8 @@ class Vault(Searchable):
         of a past date, for the texts unchanged since) never pays for a cold load."""
         if "state" in self.__dict__:
             return self.state
+        if not (self.state_dir / "cache" / loadcache.SNAPSHOT_NAME).is_file():
+            return None  # no snapshot at all: no need to scan 10,000 files to say so
         stamps, refused = scan_documents(self.root)
         key = loadcache.snapshot_key(stamps, refused, self._config_text, self.today)
         found = loadcache.read_snapshot(self.state_dir / "cache", key)

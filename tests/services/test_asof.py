@@ -12,12 +12,14 @@ import pytest
 
 from sopvault.core.asof import AsOfError, read_moment
 from sopvault.errors import DocumentNotFound, ReadOnly
+from sopvault.services.acks import Acknowledgements
 from sopvault.services.asof import AsOf, NotInHistory
 from sopvault.services.asofsearch import search_as_of
 from sopvault.services.inforce import in_force
 from sopvault.services.runs import Runs
 from sopvault.services.vault import DocumentFilter
 from sopvault.services.workspace import Workspace
+from sopvault.store.heads import HEADS_NAME
 from tests.conftest import MINIMAL_CONFIG, workspace_at, write
 
 ALICE = "Alice Moreno <alice.moreno@harrowfinch.example>"
@@ -129,6 +131,12 @@ def test_a_date_reads_the_documents_in_force_then(dated: Path) -> None:
     assert ws.vault.get("POL-1").status.value == "retired"  # type: ignore[union-attr]
 
 
+def forget_heads(ws: Workspace) -> None:
+    """Drop the blob-keyed cache of parsed heads (``store.heads``), which would answer
+    every text a listing read before: what is left to test is today's load."""
+    (ws.vault.state_dir / "cache" / HEADS_NAME).unlink(missing_ok=True)
+
+
 def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) -> None:
     """Issue 14 (the vault on any date): once today's vault was loaded, a listing of a
     past date reads again only the texts that changed since (by blob id, the work tree
@@ -138,6 +146,7 @@ def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) ->
     assert (cold.state.reused, cold.state.parsed) == (0, 3)
     ws = workspace_at(dated)
     ws.vault.state  # noqa: B018 - today's load, now in the cache
+    forget_heads(ws)
     warm = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     assert (warm.state.reused, warm.state.parsed) == (2, 1)  # POL-1 was retired since
     listed = [
@@ -148,10 +157,35 @@ def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) ->
     ]
     assert warm.get("POL-1").status.value == "effective"  # type: ignore[union-attr]
     (dated / "procedures/SOP-1-count.md").write_text(sop("1.2", "draft", "Edit"), encoding="utf-8")
+    forget_heads(ws)
     assert AsOf.open(workspace_at(dated), "2026-03-15", whole=False).state.reused == 0  # stale
     workspace_at(dated).vault.state  # noqa: B018 - today's load again, with the edit
+    forget_heads(ws)
     edited = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     assert edited.state.reused == 1 and edited.get("SOP-1").steps[0].action.startswith("Count")
+
+
+def test_texts_parsed_once_serve_every_date_and_due(dated: Path) -> None:
+    """Issue 14 (speed): a text read once on this machine, by a listing of any date or by
+    main's view that ``due`` and the acknowledgements read, is never parsed again: a
+    listing of another date parses only the texts no earlier command read, and lists
+    exactly what a listing with an empty cache lists."""
+    later(dated)
+    Acknowledgements(workspace_at(dated)).view()  # main's texts, as `due` reads them
+    march = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert (march.state.reused, march.state.parsed) == (2, 1)  # POL-1 retired since
+    january = AsOf.open(workspace_at(dated), "2026-01-20", whole=False)
+    assert (january.state.reused, january.state.parsed) == (1, 1)  # SOP-1 1.0 is new
+    again = AsOf.open(workspace_at(dated), "2026-01-20", whole=False)
+    assert (again.state.reused, again.state.parsed) == (2, 0)
+    listed = [(d.id, d.version, d.status, d.title, d.parents) for d in again.documents.values()]
+    forget_heads(workspace_at(dated))
+    cold = AsOf.open(workspace_at(dated), "2026-01-20", whole=False)
+    assert cold.state.parsed == 2
+    assert listed == [
+        (d.id, d.version, d.status, d.title, d.parents) for d in cold.documents.values()
+    ]
+    assert again.get("SOP-1").steps[0].action == "Count the pallets"  # read whole
 
 
 def test_the_day_ends_at_midnight_and_timestamps_are_exact(dated: Path) -> None:

@@ -15,9 +15,12 @@ from sopvault.store.git.runner import Runner
 UNSHALLOW = "git fetch --unshallow"
 
 
-def _git_path(runner: Runner, name: str) -> Path:
-    """A file in the repository's git folder (the common one for a linked work tree)."""
-    return runner.root / runner.text(["rev-parse", "--git-path", name])
+def _git_paths(runner: Runner, *names: str) -> list[Path]:
+    """Files in the repository's git folder (the common one for a linked work tree), as
+    git names them (``GIT_GRAFT_FILE`` and the like applied), from one ``rev-parse``."""
+    args = [arg for name in names for arg in ("--git-path", name)]
+    lines = runner.run(["rev-parse", *args]).decode("utf-8", "surrogateescape").splitlines()
+    return [runner.root / line for line in lines]
 
 
 def history_cut(runner: Runner, tip: str, since: str | None = None) -> str | None:
@@ -25,14 +28,14 @@ def history_cut(runner: Runner, tip: str, since: str | None = None) -> str | Non
     of it, as one line with the fix; None when it is whole. A shallow clone counts only
     when one of its cut commits lies in that history: ``--since`` on a clone deep enough
     is whole. Raises GitError when git fails."""
-    grafts = _git_path(runner, "info/grafts")
+    grafts, shallow = _git_paths(runner, "info/grafts", "shallow")
     if grafts.is_file() and grafts.read_bytes().strip():
         return (
             f"the history is rewritten by {grafts} (grafts): verify and history read only"
             " commits as they were made; move it away (git replace --convert-graft-file"
             " shows what it does)"
         )
-    for cut in shallow_cuts(runner):
+    for cut in _cuts_in(shallow):
         inside = _is_ancestor(runner, cut, tip)
         if inside and not (since is not None and _is_ancestor(runner, cut, since)):
             return (
@@ -45,7 +48,11 @@ def history_cut(runner: Runner, tip: str, since: str | None = None) -> str | Non
 def shallow_cuts(runner: Runner) -> list[str]:
     """The commits a shallow clone was cut at (git shows them without parents); empty for
     a whole clone. Raises GitError when git fails."""
-    shallow = _git_path(runner, "shallow")
+    return _cuts_in(_git_paths(runner, "shallow")[0])
+
+
+def _cuts_in(shallow: Path) -> list[str]:
+    """The commit ids git's ``shallow`` file lists (none when there is no such file)."""
     if not shallow.is_file():
         return []
     return shallow.read_text(encoding="ascii", errors="replace").split()

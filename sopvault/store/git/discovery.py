@@ -1,25 +1,71 @@
 """Finding the repository a folder is in, and the two read-only questions the search
 path asks of it (what changed since HEAD, what changed between two commits).
 
-:func:`discover` is the one discovery through GitPython, with its errors mapped to ours;
-:func:`find_repo_root` stays a cheap walk for ``.git`` so that ``list``, ``show``, ``check``
-and search never import GitPython.
+:func:`discover` is the one discovery: an ordinary ``.git`` folder is recognised by a
+few file checks (GitPython's own rules, without its import: ``due`` must answer in 0.5 s,
+issue 14); anything unusual (``GIT_DIR``, a ``.git`` file, ``core.worktree``, a bare or
+broken repository) goes through GitPython, with its errors mapped to ours.
+:func:`find_repo_root` stays a cheap walk for ``.git`` so that ``list``, ``show``,
+``check`` and search never import GitPython.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from sopvault.store.git.errors import (
+    NO_GIT,
     BareRepository,
     BrokenRepository,
     GitError,
     GitUnavailable,
     NoRepository,
 )
-from sopvault.store.git.runner import NO_GIT, environment, gitpython, query
+from sopvault.store.git.runner import environment, gitpython, query
+
+# Environment variables that change where git looks: with any of them set, GitPython decides.
+_STEERING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY")
+_VALID_HEAD = re.compile(rb"ref:\s*refs/|[0-9A-Fa-f]{40}")
+# Config that moves the work tree or makes the repository bare (or pulls in other files
+# that might): GitPython reads it, so the quick path steps aside.
+_UNUSUAL_CONFIG = re.compile(rb"(?im)^\s*(worktree|\[include)")
+_BARE = re.compile(rb"(?im)^[ \t]*bare[ \t]*=[ \t]*(\S*)")
+
+
+def plain_work_tree(path: Path) -> Path | None:
+    """The top of the work tree holding ``path`` when it is an ordinary one (a ``.git``
+    folder with HEAD, objects and refs, no ``core.worktree``, not bare, no steering
+    variable), as a real path; None when that is not certain (GitPython decides then).
+    Only a few ``stat``s and two small reads: no process, no import."""
+    if any(name in os.environ for name in _STEERING):
+        return None
+    try:
+        real = path.resolve()
+        if not real.is_dir():
+            return None
+        for folder in (real, *real.parents):
+            if (folder / "HEAD").exists() and (folder / "refs").is_dir():
+                return None  # a git folder itself (bare, or inside .git): GitPython's case
+            dot = folder / ".git"
+            if not os.path.lexists(dot):
+                continue
+            if dot.is_symlink() or not dot.is_dir() or (dot / "commondir").exists():
+                return None
+            if not ((dot / "objects").is_dir() and (dot / "refs").is_dir()):
+                return None
+            head = (dot / "HEAD").read_bytes()[:256]
+            config = (dot / "config").read_bytes()
+            if not _VALID_HEAD.match(head) or _UNUSUAL_CONFIG.search(config):
+                return None
+            if any(value.lower() != b"false" for value in _BARE.findall(config)):
+                return None
+            return folder
+    except OSError:
+        return None
+    return None
 
 
 def discover(path: Path) -> Path:
@@ -32,6 +78,9 @@ def discover(path: Path) -> Path:
     bare one (history without a work tree), BrokenRepository when a ``.git`` is there but
     git cannot use it; each message carries the cause. Runs no git command.
     """
+    plain = plain_work_tree(path)
+    if plain is not None:
+        return plain
     git = gitpython()  # here, not at the top: the headless read paths never pay for it
     named = os.environ.get("GIT_DIR") or None
     try:

@@ -25,6 +25,13 @@ class DetachedHead(GitError):
     be lost at the next checkout; the message says to check out a branch."""
 
 
+# The one line when git cannot be started at all.
+NO_GIT = (
+    "cannot run git: it is not installed or not on your PATH; install git (apt install git,"
+    " brew install git, or git-scm.com) and try again"
+)
+
+
 class NoRepository(GitError, NeedsGit):
     """The folder is in no git work tree: not in a repository, or it does not exist; also
     raised by services that need git (history, proposals, sync) on a vault outside git."""

@@ -3,6 +3,8 @@ through git's filters and line-ending conversion, never as raw bytes (Trust §7)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sopvault.store.git import objects
 from sopvault.store.git.runner import Runner
 
@@ -28,6 +30,11 @@ class WorkTreeFiles:
         """{id: content} of many blob ids through one ``cat-file --batch`` process (a
         whole tree's documents at once); ids git does not hold are left out."""
         return objects.read_blobs(self._runner, ids)
+
+    def stream_blobs(self, ids: list[str]) -> Iterator[tuple[str, bytes]]:
+        """(id, content) of many blob ids as git reads them, in order, while the caller
+        works on each (``objects.stream_blobs``); ids git does not hold are left out."""
+        return objects.stream_blobs(self._runner, ids)
 
     def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""

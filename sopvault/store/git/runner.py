@@ -1,11 +1,14 @@
 """The one way sopvault runs git: an argument list, never a shell, under one environment
-policy, through GitPython's ``Git.execute`` (its persistent ``cat-file --batch`` for objects).
+policy. Every command that changes a repository runs through GitPython's ``Git.execute``;
+the commands that only read (``READS``: ``rev-parse``, ``log``, ``ls-tree``, objects through
+one persistent ``cat-file --batch`` in ``store.git.batch``...) run as plain processes under
+the same policy, because GitPython's import alone costs more (~0.08-0.12 s) than most of
+their git work and ``due`` and ``impact`` must answer in 0.5 s (issue 14). GitPython also
+finds an unusual repository (``discovery``) and makes new ones (``init``).
 
-User text reaches git only as arguments or on stdin. The read-only queries on the search
-path (``git status``, ``git diff --name-only``) and of ``impact`` (``peek.py``: ``ls-tree``,
-``cat-file``, ``hash-object``) go through :func:`query`: the same policy and argument
-list, started without importing GitPython, which alone costs more (~0.12 s) than the
-query.
+The read-only queries on the search path (``git status``, ``git diff --name-only``) and
+of ``impact`` (``peek.py``) go through :func:`query`: the same policy, and a failure is
+an answer (None), never an exception.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, BinaryIO, cast
 
-from sopvault.store.git.errors import DubiousOwnership, GitError, GitUnavailable
+from sopvault.store.git.batch import BatchReader
+from sopvault.store.git.errors import NO_GIT, DubiousOwnership, GitError, GitUnavailable
 
 if TYPE_CHECKING:
     import git
@@ -58,10 +62,30 @@ POLICY: Mapping[str, str] = {
 # repository's own; a private index is always asked for explicitly.
 INDEX_VARIABLE = "GIT_INDEX_FILE"
 
-
-NO_GIT = (
-    "cannot run git: it is not installed or not on your PATH; install git (apt install git,"
-    " brew install git, or git-scm.com) and try again"
+# The git commands that only read a repository: run as a plain process, without importing
+# GitPython (its import costs more than most of these commands, and `due`, `impact` and the
+# search path only read). Every command that changes a repository (commit, update-ref,
+# merge, fetch, push, hash-object -w, read-tree into an index...) goes through GitPython.
+READS = frozenset(
+    {
+        "cat-file",
+        "check-attr",
+        "check-ignore",
+        "diff",
+        "diff-tree",
+        "for-each-ref",
+        "log",
+        "ls-files",
+        "ls-tree",
+        "merge-base",
+        "rev-list",
+        "rev-parse",
+        "show",
+        "show-ref",
+        "status",
+        "var",
+        "verify-commit",
+    }
 )
 
 
@@ -118,8 +142,21 @@ def query(root: Path, *args: str) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def only_reads(args: Sequence[str]) -> bool:
+    """Whether ``git ARGS`` only reads the repository: its command (after leading ``-c
+    key=value`` options) is one of ``READS``, or ``hash-object`` without ``-w``."""
+    rest = list(args)
+    while rest[:1] == ["-c"]:
+        rest = rest[2:]
+    if not rest:
+        return False
+    if rest[0] == "hash-object":
+        return "-w" not in rest
+    return rest[0] in READS
+
+
 class Runner:
-    """git for one work tree (``root``), through one GitPython ``Git`` object.
+    """git for one work tree (``root``).
 
     ``env`` is set for every call on top of the policy (who is acting and when: the demo
     plays several people). Safe to share between threads: each call is its own process,
@@ -129,17 +166,10 @@ class Runner:
     def __init__(self, root: Path, env: dict[str, str]) -> None:
         self.root = root
         self.env = env
-        self._cmd: git.Git | None = None
+        self._batch: BatchReader | None = None
+        self._gitpython: git.Git | None = None
         self._git_dir: str | None = None
         self._reading = threading.Lock()
-
-    def _gitpython(self) -> git.Git:
-        if self._cmd is None:
-            git = gitpython()  # here, not at the top: the headless read paths never pay for it
-            cmd = git.Git(self.root)
-            cmd.update_environment(**POLICY)  # for the persistent cat-file as well
-            self._cmd = cmd
-        return self._cmd
 
     def call(
         self,
@@ -151,22 +181,34 @@ class Runner:
 
         Raises GitUnavailable when git cannot be started, GitError when it ran past TIMEOUT."""
         extra = {**self.env, **(env or {})}
+        if only_reads(args):
+            return self._read(list(args), stdin, environment(extra))
         if INDEX_VARIABLE in os.environ and INDEX_VARIABLE not in extra:
             # GitPython always starts from os.environ, so an inherited index can only be
             # outvoted, not removed: name the repository's own index instead.
             extra[INDEX_VARIABLE] = str(Path(self.git_dir()) / "index")
         return self._execute(list(args), stdin, environment(extra))
 
+    def _cmd(self) -> git.Git:
+        if self._gitpython is None:
+            git = gitpython()  # here, not at the top: the read-only paths never pay for it
+            cmd = git.Git(self.root)
+            cmd.update_environment(**POLICY)
+            self._gitpython = cmd
+        return self._gitpython
+
     def _execute(
         self, args: list[str], stdin: bytes | None, env: dict[str, str]
     ) -> subprocess.CompletedProcess[bytes]:
-        """Run git; raises GitUnavailable without git, DubiousOwnership when git refuses
-        a repository owned by another user (whatever the caller accepts as a status)."""
+        """Run a git command that may change the repository, through GitPython's
+        ``Git.execute``; raises GitUnavailable without git, DubiousOwnership when git
+        refuses a repository owned by another user (whatever the caller accepts as a
+        status)."""
         git = gitpython()
         argv = ["git", "-C", str(self.root), *args]
         try:
             with _stdin_file(stdin) as istream:
-                status, out, err = self._gitpython().execute(
+                status, out, err = self._cmd().execute(
                     argv,
                     istream=istream,
                     with_extended_output=True,
@@ -187,6 +229,48 @@ class Runner:
         if status != 0:
             refuse_dubious(stderr)
         return subprocess.CompletedProcess(argv, status, out, stderr)
+
+    def _read(
+        self, args: list[str], stdin: bytes | None, env: dict[str, str]
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run a git command that only reads (``READS``) without importing GitPython;
+        the same argument list, policy and errors as ``_execute``."""
+        argv = ["git", "-C", str(self.root), *args]
+        try:
+            with _stdin_file(stdin) as istream:
+                done = subprocess.run(  # an argument list: user text is never shell syntax
+                    argv,
+                    stdin=istream if istream is not None else subprocess.DEVNULL,
+                    capture_output=True,
+                    env=env,
+                    timeout=TIMEOUT,
+                    check=False,
+                )
+        except FileNotFoundError:
+            raise GitUnavailable(NO_GIT) from None
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} did not finish in {TIMEOUT / 60:g} minutes") from None
+        except OSError as error:
+            raise GitError(f"cannot run git: {error.strerror or error}") from None
+        if done.returncode != 0:
+            refuse_dubious(done.stderr)
+        return done
+
+    def _start(self, args: list[str]) -> subprocess.Popen[bytes]:
+        """A long-lived ``git -C root ARGS`` with pipes to and from it (stderr dropped).
+        Raises GitUnavailable without git."""
+        try:
+            return subprocess.Popen(
+                ["git", "-C", str(self.root), *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=environment(self.env),
+            )
+        except FileNotFoundError:
+            raise GitUnavailable(NO_GIT) from None
+        except OSError as error:
+            raise GitError(f"cannot run git: {error.strerror or error}") from None
 
     def run(
         self,
@@ -212,7 +296,7 @@ class Runner:
         """The absolute git folder of this work tree (a linked work tree has its own);
         raises GitError outside a repository."""
         if self._git_dir is None:
-            done = self._execute(["rev-parse", "--absolute-git-dir"], None, environment(self.env))
+            done = self._read(["rev-parse", "--absolute-git-dir"], None, environment(self.env))
             if done.returncode != 0:
                 raise GitError(failure(done.stderr) or "not a git repository")
             self._git_dir = done.stdout.decode("utf-8", "surrogateescape").strip()
@@ -223,30 +307,30 @@ class Runner:
         persistent ``cat-file --batch``, or None when there is no such object. Names go on
         its stdin, never on a command line.
 
-        Raises GitError when the reader itself failed (it is restarted on the next read)."""
+        Raises GitError when the reader itself failed (it is restarted on the next read),
+        GitUnavailable without git."""
         with self._reading:
-            cmd = self._gitpython()
-            try:  # a missing git or a refused repository failed an earlier command first
-                _, kind, _, data = cmd.get_object_data(name)
-            except ValueError as error:
-                if "could not be resolved" in str(error) or "line feed" in str(error):
-                    return None
-                cmd.clear_cache()
-                raise GitError(f"cannot read {name} from git: {error}") from None
-            # GitPython hands the type back as bytes, whatever its annotation says.
-            return (kind.decode() if isinstance(kind, bytes) else kind), data
+            if self._batch is None:
+                self._batch = BatchReader(self._start(["cat-file", "--batch"]))
+            try:
+                return self._batch.read(name)
+            except GitError:
+                self._batch.close()
+                self._batch = None
+                raise
 
     def close(self) -> None:
         """Stop the persistent ``cat-file`` now (it stops anyway when this is collected)."""
         with self._reading:
-            if self._cmd is not None:
-                self._cmd.clear_cache()
+            if self._batch is not None:
+                self._batch.close()
+                self._batch = None
 
 
 @contextmanager
 def _stdin_file(data: bytes | None) -> Iterator[BinaryIO | None]:
-    """``data`` in an unnamed temporary file, at its start: GitPython hands the child a
-    file (not bytes) as stdin, and a file cannot fill up and block like a pipe."""
+    """``data`` in an unnamed temporary file, at its start: a file (not a pipe) as the
+    child's stdin cannot fill up and block while its output is read."""
     if data is None:
         yield None
         return

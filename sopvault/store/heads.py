@@ -1,0 +1,267 @@
+"""Documents' top-level fields by git blob id, parsed once per machine: a content-addressed
+cache of ``core.parse.parse_head`` shared by every reader of committed texts (the vault on
+any date, ``services.asof``; main's documents for acknowledgements and ``due``,
+``services.ackmain``).
+
+A blob id names its bytes, so an entry can never go stale; the key is the blob id and the
+parser's version (sopvault's version and a digest of the parsing code's source: a changed
+rule in a development checkout is a new version too). Most texts of a date are the texts
+of every other date (a document changes a few times in years), so a listing of one date
+reads and parses only what no earlier command has.
+
+The cache is one file in the vault's private state folder (the user's cache folder, never
+the vault; ``store.statedir``), ``heads.marshal``: ``marshal`` of plain values only
+(strings, integers, tuples, one dict), never a pickle: nothing in it can name a class or
+run code. Every entry is checked on read; a file another user owns, one that is truncated,
+corrupt or of another version, or an entry of the wrong shape, is ignored and rebuilt.
+Writers replace the file atomically after merging what is on disk, so two processes
+writing at once lose at most each other's new entries, never a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from sys import intern
+from typing import Any
+
+from sopvault import __version__
+from sopvault.core import conditions, delimiters, frontmatter, parse, steps
+from sopvault.core.parse import DATE_FIELDS, LIST_FIELDS, TEXT_FIELDS, parse_head
+from sopvault.model import document as document_model
+from sopvault.model import finding as finding_model
+from sopvault.model.document import Document, Kind, Status
+from sopvault.model.finding import Finding, ParseResult, Severity
+from sopvault.store.statedir import owned_by_me
+
+HEADS_NAME = "heads.marshal"
+# Every text of ten years of a 10,000-document vault fits (about 50 MB); beyond that the
+# entries added longest ago go first, and a text they held is simply parsed again.
+MAX_ENTRIES = 100_000
+_MAGIC = "sopvault-heads"
+_KINDS = {kind.value: kind for kind in Kind}
+_STATUSES = {status.value: status for status in Status}
+_SEVERITIES = {severity.value: severity for severity in Severity}
+_INT, _STR, _TEXT = {int}, {str}, {str, type(None)}  # the types a value may have
+# One entry: (document or None, findings, ignored). A document: (id, title, kind,
+# status or "", text fields, list fields, date fields (ISO 8601 or ""), field lines);
+# a finding: (line, severity, code, message). The path is the caller's: a blob's parse
+# does not depend on where it lies, except the path it names.
+Entry = tuple[Any, tuple[tuple[int, str, str, str], ...], bool]
+
+
+def parser_version() -> str:
+    """sopvault's version and a digest of the source of the modules a head parse runs
+    (``core.parse``, ``frontmatter``, ``delimiters``, ``steps``, ``conditions``, and the
+    models ``document`` and ``finding``): a new rule in any of them is a new version."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{__version__}\0{[f.name for f in dataclasses.fields(Document)]}".encode())
+    for module in (
+        parse,
+        frontmatter,
+        delimiters,
+        steps,
+        conditions,
+        document_model,
+        finding_model,
+    ):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            digest.update(module.__name__.encode())  # no source (a frozen install): the version
+    return digest.hexdigest()
+
+
+class HeadCache:
+    """The cache of one state folder (``cache_dir``; None: remember for this process only).
+
+    ``known(blob_id, path)`` answers from it; ``parse(blob_id, path, raw)`` parses and
+    remembers; ``save()`` writes what was added. Results are *light* documents, as the load
+    snapshot keeps them (no steps, body or front-matter text; ``complete = False``, so a
+    reader that needs the whole text reads it, as ``Vault.get`` does), with the parse
+    findings of the head read."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.cache_dir = cache_dir
+        self.version = parser_version()
+        self._stamp = _stamp(cache_dir) if cache_dir is not None else None
+        self._entries = _read(cache_dir, self.version) if cache_dir is not None else {}
+        self._added: dict[str, Entry] = {}
+        self.hits = 0  # answered from the cache (for benchmarks and tests)
+
+    def __contains__(self, blob_id: str) -> bool:
+        return blob_id in self._entries
+
+    def known(self, blob_id: str, path: str) -> ParseResult | None:
+        """The cached parse of blob ``blob_id`` as the file ``path``; None when it is not
+        cached or its entry does not read as one (then it is parsed again)."""
+        entry = self._entries.get(blob_id)
+        if entry is None:
+            return None
+        try:
+            result = _decode(path, entry)
+        except (TypeError, ValueError, KeyError, IndexError):
+            del self._entries[blob_id]
+            return None
+        self.hits += 1
+        return result
+
+    def parse(self, blob_id: str, path: str, raw: bytes) -> ParseResult:
+        """``parse_head`` of ``raw`` (blob ``blob_id`` at ``path``), made light and
+        remembered (the same result a later ``known`` gives)."""
+        self.add(blob_id, path, raw)
+        return _decode(path, self._entries[blob_id])
+
+    def add(self, blob_id: str, path: str, raw: bytes) -> None:
+        """Parse and remember blob ``blob_id`` (``known`` answers it from now on)."""
+        self._entries[blob_id] = self._added[blob_id] = _encode(parse_head(path, raw))
+
+    def results(self, wanted: dict[str, str], contents: dict[str, bytes]) -> list[ParseResult]:
+        """The parse of each file in ``wanted`` ({path: blob id}), by path order: cached,
+        else parsed from ``contents`` ({blob id: bytes}); a blob missing from both is
+        left out."""
+        found = []
+        for path, blob_id in sorted(wanted.items()):
+            result = self.known(blob_id, path)
+            if result is None and blob_id in contents:
+                result = self.parse(blob_id, path, contents[blob_id])
+            if result is not None:
+                found.append(result)
+        return found
+
+    def missing(self, blob_ids: Iterable[str]) -> list[str]:
+        """The ids of ``blob_ids`` not cached, each once, in order."""
+        return [b for b in dict.fromkeys(blob_ids) if b not in self._entries]
+
+    def save(self) -> None:
+        """Write the entries added since opening, merged with the file as it is now on disk
+        (another process may have added its own), atomically; nothing when none were added
+        or the folder cannot be written (the cache is then simply without them)."""
+        if not self._added or self.cache_dir is None:
+            return
+        unchanged = self._stamp is not None and _stamp(self.cache_dir) == self._stamp
+        merged = dict(self._entries) if unchanged else _read(self.cache_dir, self.version)
+        merged.update(self._added)
+        if len(merged) > MAX_ENTRIES:  # the oldest first out: a dict keeps its order
+            merged = dict(list(merged.items())[-MAX_ENTRIES:])
+        _write(self.cache_dir, (_MAGIC, self.version, merged))
+        self._added = {}
+
+
+def _stamp(cache_dir: Path) -> tuple[int, int, int] | None:
+    """The cache file's (inode, size, mtime in ns), None when there is none: when it is
+    the same at saving as at opening, nobody else wrote it meanwhile and what was read
+    need not be read again to merge."""
+    try:
+        found = os.stat(cache_dir / HEADS_NAME)
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+def _read(cache_dir: Path, version: str) -> dict[str, Entry]:
+    """The entries of ``cache_dir``'s file; empty when it is missing, another user's,
+    unreadable, truncated, corrupt or of another parser version."""
+    try:
+        with open(cache_dir / HEADS_NAME, "rb") as handle:
+            if not owned_by_me(handle.fileno()):
+                return {}
+            loaded = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not (isinstance(loaded, tuple) and len(loaded) == 3 and loaded[:2] == (_MAGIC, version)):
+        return {}
+    entries = loaded[2]
+    return entries if isinstance(entries, dict) else {}
+
+
+def _write(cache_dir: Path, payload: tuple[str, str, dict[str, Entry]]) -> None:
+    try:
+        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{HEADS_NAME}.")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps(payload))
+            os.replace(tmp, cache_dir / HEADS_NAME)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        return
+
+
+def _encode(result: ParseResult) -> Entry:
+    doc = result.document
+    findings = tuple((f.line, f.severity.value, f.code, f.message) for f in result.findings)
+    if doc is None:
+        return (None, findings, result.ignored)
+    fields = (
+        doc.id,
+        doc.title,
+        doc.kind.value,
+        doc.status.value if doc.status is not None else "",
+        tuple(getattr(doc, key) for key in TEXT_FIELDS),
+        tuple(tuple(getattr(doc, key)) for key in LIST_FIELDS),
+        tuple(_iso(getattr(doc, key)) for key in DATE_FIELDS),
+        {intern(key): line for key, line in doc.field_lines.items()},  # marshal refs
+    )
+    return (fields, findings, result.ignored)
+
+
+def _decode(path: str, entry: Entry) -> ParseResult:
+    """The light result an entry holds; raises TypeError, ValueError, KeyError or
+    IndexError when it is not an entry this module wrote (``marshal`` gives plain values
+    only, so checking each value's type is the whole check)."""
+    fields, found, ignored = entry
+    findings = [
+        Finding(path, _int(line), _SEVERITIES[severity], _str(code), _str(message))
+        for line, severity, code, message in found
+    ]
+    if fields is None:
+        return ParseResult(path, None, findings, ignored=bool(ignored))
+    doc_id, title, kind, status, texts, lists, dates, lines = fields
+    if type(lines) is not dict or not set(map(type, lines.values())) <= _INT:
+        raise TypeError("not field lines")
+    if not set(map(type, lines)) <= _STR:
+        raise TypeError("not field lines")
+    if not set(map(type, texts)) <= _TEXT or not {type(v) for vs in lists for v in vs} <= _STR:
+        raise TypeError("not a text or a list of texts")
+    values: dict[str, Any] = dict(zip(TEXT_FIELDS, texts, strict=True))
+    values.update(zip(LIST_FIELDS, map(list, lists), strict=True))
+    for key, value in zip(DATE_FIELDS, dates, strict=True):
+        values[key] = date.fromisoformat(value) if value else None
+    doc = Document(
+        path=path,
+        id=_str(doc_id),
+        title=_str(title),
+        kind=_KINDS[kind],
+        front_text="",
+        body="",
+        status=_STATUSES[status] if status else None,
+        field_lines=dict(lines),
+        complete=False,
+        **values,
+    )
+    return ParseResult(path, doc, findings, ignored=bool(ignored))
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("not an integer")
+    return value
