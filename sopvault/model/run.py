@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sopvault.errors import RunError
+from sopvault.model.instruction import Pin
 
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{4}$")
 EVENT_ID = re.compile(r"^[0-9a-f]{8}$")
@@ -57,6 +58,7 @@ class EventType(StrEnum):
     ACCEPT = "accept"
     COMPLETE = "complete"
     ABORT = "abort"
+    INSTRUCTION = "instruction"  # a step's work instruction opened in place (issue 15)
 
 
 # The events that record an answer for a step (and so can be undone or corrected).
@@ -77,7 +79,9 @@ class Event:
     deviation events it accepts), ``outcome`` to a completion, ``seen`` to a revision
     change (the newer version main holds). ``imported`` marks events converted from a
     format 1 run file. ``entered_by`` is who typed an event recorded for someone else
-    (``--as``): they may not accept its deviation either.
+    (``--as``): they may not accept its deviation either. ``within`` is the parent step
+    of an event about a step of a work instruction run in place (``step`` is then the
+    instruction's own step: ``3.2``); ``pin`` is what an ``instruction`` event opens.
     """
 
     id: str
@@ -98,6 +102,8 @@ class Event:
     seen: str = ""
     imported: bool = False
     entered_by: str = ""
+    within: int | None = None
+    pin: Pin | None = None
 
 
 def new_event_id() -> str:
@@ -123,6 +129,9 @@ class StepEntry:
     condition (``when``, copied from the procedure at start) decided. ``event`` is the id
     of the answer in force ("" while pending or auto); ``deviation``/``stops`` are that
     answer's. ``history`` holds every answer, note and undo about the step, in order.
+    ``within`` is the parent step of a step of a work instruction run in place; a parent
+    holds the instruction it opened (``instruction``) and its steps (``nested``), and its
+    own state is derived from theirs (``core.nested``).
     """
 
     number: int
@@ -141,6 +150,15 @@ class StepEntry:
     deviation: str = ""
     stops: bool = False
     history: list[Event] = field(default_factory=list)
+    within: int | None = None
+    instruction: Pin | None = None
+    nested: list[StepEntry] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How people name the step: ``3``, or ``3.2`` for step 2 of the work instruction
+        run inside step 3."""
+        return f"{self.within}.{self.number}" if self.within is not None else str(self.number)
 
 
 @dataclass

@@ -19,11 +19,10 @@ from pathlib import Path
 
 from sopvault.core import checklist
 from sopvault.core.approval import Rules
-from sopvault.core.lifecycle import refusal_to_run
-from sopvault.core.parse import parse_text
+from sopvault.core.nestedrun import mark_nested
 from sopvault.errors import InvalidId, RunError
 from sopvault.model.control import Identity
-from sopvault.model.document import Document, Status, is_valid_id
+from sopvault.model.document import Document, is_valid_id
 from sopvault.model.run import Event, Run, RunState
 from sopvault.services.review.history import History
 from sopvault.services.runaccept import (
@@ -37,6 +36,7 @@ from sopvault.services.runaccept import (
 from sopvault.services.runcommit import commit_run
 from sopvault.services.runfiles import RunFiles, rewritten, taking_turns
 from sopvault.services.runlist import Listing, list_runs
+from sopvault.services.runnested import Opened, instruction_of, open_in_step, text_to_run
 from sopvault.services.runtext import FollowedTexts
 from sopvault.services.runtext import Resumed as Resumed  # where runners import it from
 from sopvault.services.workspace import Workspace
@@ -114,21 +114,7 @@ class Runs:
         if not is_valid_id(doc_id):
             raise InvalidId(f"{doc_id!r} is not a valid document id")
         self.vault.must_be_writable("start a run")
-        warnings: list[str] = []
-        text, path, commit, blob = self.texts.to_follow(doc_id, warnings)
-        result = parse_text(path, text)
-        doc = result.document
-        if doc is None:
-            problem = result.findings[0].message if result.findings else "not a document"
-            raise RunError(f"{doc_id} cannot be read: {problem}")
-        refused = refusal_to_run(doc)  # a retired text: no new run (ISO 9001 §7.5.3.2 d)
-        if refused:
-            raise RunError(refused)
-        if doc.status is not Status.EFFECTIVE:
-            state = doc.status.value.replace("_", " ") if doc.status else "without a status"
-            warnings.append(f"{doc_id} is {state}, not effective")
-        if strict and warnings:
-            raise RunError(f"refused (--strict): {warnings[0]}")
+        doc, commit, blob, warnings = text_to_run(self.texts, doc_id, strict)
         now = self.ws.now()
         run = checklist.new_run(
             self._new_id(doc_id, now),
@@ -139,7 +125,6 @@ class Runs:
             now=now,
             roles=roles,
         )
-        self.texts.known[blob] = doc
         self.files.create(run)
         return Started(run, warnings)
 
@@ -182,25 +167,49 @@ class Runs:
         note: str = "",
         reason: str = "",
         who: str | None = None,
+        within: int | None = None,
     ) -> Run:
         """Record one action on a step (``done``, ``skip``, ``na``, ``note``, ``undo``; see
         ``checklist.mark``) by ``who`` (default: the acting person) at the clock's time,
-        appended at once. Raises RunError (NoteRequired for a deviation without its note)
-        when the run rules refuse it, EvidenceError for a value that is no answer."""
+        appended at once; ``within``: on step ``number`` of the work instruction open in
+        that step (``core.nestedrun.mark_nested``, the same rules). Raises RunError
+        (NoteRequired for a deviation without its note) when the run rules refuse it,
+        EvidenceError for a value that is no answer."""
         with self._turn(run_id) as run:
-            event = checklist.mark(
-                run,
-                self.document(run),
-                number,
-                action,
-                who=self.who(who),
-                now=self.ws.now(),
-                value=value,
-                note=note,
-                reason=reason,
-            )
+            by, now = self.who(who), self.ws.now()
+            if within is None:
+                doc = self.document(run)
+                event = checklist.mark(
+                    run, doc, number, action, who=by, now=now, value=value, note=note, reason=reason
+                )
+            else:
+                wi = instruction_of(self, run, within)
+                event = mark_nested(
+                    run,
+                    wi,
+                    within,
+                    number,
+                    action,
+                    who=by,
+                    now=now,
+                    value=value,
+                    note=note,
+                    reason=reason,
+                )
             self.files.append(run, self._as(event))
         return run
+
+    def open_instruction(
+        self, run_id: str, number: int, *, strict: bool = False, who: str | None = None
+    ) -> Opened:
+        """Run step ``number``'s work instruction in place (``runnested.open_in_step``):
+        main's approved text pinned in the run's log, warned about (or refused under
+        ``strict``) as a run's own text; RunError when the rules refuse it."""
+        return open_in_step(self, run_id, number, strict=strict, who=who)
+
+    def instruction(self, run: Run, number: int) -> Document:
+        """The pinned text of the work instruction open in step ``number`` of ``run``."""
+        return instruction_of(self, run, number)
 
     def assign(self, run_id: str, role: str, person: str, who: str | None = None) -> Run:
         """Record that ``person`` fills ``role`` in the run from now on."""

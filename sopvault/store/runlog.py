@@ -23,6 +23,7 @@ from typing import Any
 from sopvault.core.runlog import replay
 from sopvault.errors import Invalid
 from sopvault.model.document import is_valid_id
+from sopvault.model.instruction import Pin, PlannedStep
 from sopvault.model.run import (
     EVENT_ID,
     Event,
@@ -35,7 +36,7 @@ from sopvault.model.run import (
 FORMAT = 2
 # Event fields written only when they hold something, in this order after the fixed ones.
 _OPTIONAL = tuple(
-    f.name for f in fields(Event) if f.name not in ("id", "type", "by", "at", "imported")
+    f.name for f in fields(Event) if f.name not in ("id", "type", "by", "at", "imported", "pin")
 )
 
 
@@ -76,6 +77,41 @@ def _step_data(entry: StepEntry) -> dict[str, Any]:
     return data
 
 
+def _pin_data(pin: Pin) -> dict[str, Any]:
+    """The text an ``instruction`` event opens, keyed as the start line keys the run's."""
+    data: dict[str, Any] = {
+        "document": pin.doc_id,
+        "title": pin.title,
+        "version": pin.version or "",
+        "commit": pin.commit,
+        "blob": pin.blob,
+        "path": pin.path,
+    }
+    data["steps"] = [
+        _step_data(StepEntry(i, s.action, s.control_point, due_at=s.due_at, when=s.when))
+        for i, s in enumerate(pin.steps, start=1)
+    ]
+    return data
+
+
+def _pin_from(raw: object) -> Pin:
+    """A pin from its object in an ``instruction`` line; TypeError or ValueError."""
+    if not isinstance(raw, dict):
+        raise TypeError("'instruction' must be an object")
+    doc_id = text_field(raw, "document")
+    if not is_valid_id(doc_id):
+        raise ValueError(f"instruction {doc_id!r} is not a valid id")
+    raw_steps = raw.get("steps")
+    if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
+        raise TypeError("the instruction's 'steps' must be a list of objects")
+    entries = [_step_from(i, one) for i, one in enumerate(raw_steps, start=1)]
+    return Pin(
+        doc_id=doc_id,
+        **followed(raw),
+        steps=tuple(PlannedStep(e.action, e.control_point, e.due_at, e.when) for e in entries),
+    )
+
+
 def event_line(event: Event) -> str:
     """One event as its line of the log (ends in a newline), read back before it is
     returned (Trust §1): RunFileError, and nothing to write, when the line would not
@@ -92,6 +128,8 @@ def event_line(event: Event) -> str:
             data[name] = list(value) if isinstance(value, tuple) else value
     if event.imported:
         data["imported"] = True
+    if event.pin is not None:
+        data["instruction"] = _pin_data(event.pin)
     try:
         line = _line(data)
         same = event_from(json.loads(line)) == event
@@ -271,6 +309,9 @@ def event_from(data: dict[str, Any]) -> Event:
         raise TypeError("'value' must be text or a number")
     if isinstance(value, int | float) and not math.isfinite(value):
         raise ValueError("'value' must be a finite number")
+    within = data.get("within")
+    if within is not None and (isinstance(within, bool) or not isinstance(within, int)):
+        raise TypeError("'within' must be a whole number")
     accepts = data.get("accepts", [])
     if not isinstance(accepts, list) or not all(isinstance(a, str) for a in accepts):
         raise TypeError("'accepts' must be a list of event ids")
@@ -293,6 +334,8 @@ def event_from(data: dict[str, Any]) -> Event:
         seen=text_field(data, "seen", ""),
         imported=data.get("imported") is True,
         entered_by=text_field(data, "entered_by", ""),
+        within=within,
+        pin=_pin_from(data["instruction"]) if "instruction" in data else None,
     )
 
 
