@@ -24,7 +24,8 @@ from sopvault.core.wording import name_of
 from sopvault.errors import SopvaultError
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
-    from sopvault.model.run import Event, Run
+    from sopvault.model.document import Document
+    from sopvault.model.run import Event, Run, StepEntry
     from sopvault.services.runs import Runs
 
 EXIT_OK = 0
@@ -147,7 +148,11 @@ def show_run(run_id: str, events: bool, as_json: bool) -> int:
         doc = service.document(one)
     except SopvaultError:
         doc = None  # the report still reads without the procedure's text
-    lines = event_lines(one, doc) if events else report_lines(one, doc, service.now())
+    texts = _instructions(service, one)
+    if events:
+        lines = event_lines(one, doc, texts)
+    else:
+        lines = report_lines(one, doc, service.now(), texts)
     for line in lines:
         say(line)
     return EXIT_OK
@@ -182,27 +187,50 @@ def start(doc_id: str, as_json: bool, strict: bool, who: str | None, roles: dict
 @click.option("--value", help="the evidence the step records")
 @click.option("--note", default="", help="a note kept with the step (a deviation needs one)")
 @click.option("--reason", default="", help="why skipped or n/a (a control point needs one)")
+@click.option("--strict", is_flag=True, help=f"for a work instruction's step: {STRICT_HELP}")
 @who_option
 @vault_option
 def mark(
-    run_id: str, step: str, what: str, value: str | None, note: str, reason: str, who: str | None
+    run_id: str,
+    step: str,
+    what: str,
+    value: str | None,
+    note: str,
+    reason: str,
+    strict: bool,
+    who: str | None,
 ) -> int:
-    """Record step STEP (from 1) of run RUN as done, skip or na, add a note to it, or undo
-    its answer (kept in the log). A value out of range or a failing answer is recorded as
-    a deviation, with the --note that must say what happened."""
-    if not step.isdigit():
-        raise SopvaultError(f"STEP is a step number (from 1), not {step!r}")
+    """Record step STEP (from 1; 3.2 is step 2 of the work instruction run inside step 3)
+    of run RUN as done, skip or na, add a note to it, or undo its answer (kept in the
+    log). A value out of range or a failing answer is recorded as a deviation, with the
+    --note that must say what happened. The first 3.N opens step 3's work instruction in
+    place, pinned to its text on main."""
+    from sopvault.core.nested import address
+
+    number, within = address(step)
     if what.lower() not in MARKS:
         raise SopvaultError(f"mark a step done, skip, na, note or undo, not {what!r}")
     service = _runs()
+    if within is not None and service.load(run_id).step(within).instruction is None:
+        for warning in service.open_instruction(run_id, within, strict=strict, who=who).warnings:
+            say(f"note: {warning}", err=True)
     one = service.mark(
-        run_id, int(step), MARKS[what.lower()], value=value, note=note, reason=reason, who=who
+        run_id,
+        number,
+        MARKS[what.lower()],
+        value=value,
+        note=note,
+        reason=reason,
+        who=who,
+        within=within,
     )
     done, total = one.progress()
-    entry = one.step(int(step))
+    entry = one.step(number) if within is None else one.step(within).nested[number - 1]
     departs = f", DEVIATION: {entry.deviation}" if entry.deviation else ""
     stops = "; the work stops here: complete the run (it fails)" if entry.stops else ""
-    say(f"step {step}: {entry.state.value}{departs} ({done} of {total} steps){stops}")
+    say(f"step {entry.label}: {entry.state.value}{departs} ({done} of {total} steps){stops}")
+    if within is not None and one.step(within).state.value == "done":
+        say(f"step {within}: done (every step of its work instruction is dealt with)")
     return EXIT_OK
 
 
@@ -264,6 +292,19 @@ def discard(run_id: str) -> int:
     return EXIT_OK
 
 
+def _instructions(service: Runs, one: Run) -> dict[int, Document]:
+    """The texts of the work instructions run inside the run's steps, by parent step
+    (those that can no longer be read are left out: the report reads without them)."""
+    texts: dict[int, Document] = {}
+    for entry in one.steps:
+        if entry.instruction is not None:
+            try:
+                texts[entry.number] = service.instruction(one, entry.number)
+            except SopvaultError:
+                continue
+    return texts
+
+
 def _ended(one: Run, commit: str | None) -> str:
     where = f"committed as {commit[:10]}" if commit else f"saved in {one.file} (not in git)"
     outcome = f" ({one.outcome.value})" if one.outcome is not None else ""
@@ -291,31 +332,46 @@ def run_json(one: Run, now: datetime) -> dict[str, Any]:
         "outcome": one.outcome.value if one.outcome else None,
         "deviations": [
             {"event": e.id, "step": e.step, "deviation": e.deviation}
+            | ({"within": e.within} if e.within is not None else {})
             for e in one.recorded_deviations()
         ],
         "roles": one.roles,
         "progress": [done, total],
         "late_steps": one.late(now),
         "file": one.file,
-        "steps": [
-            {
-                "number": s.number,
-                "action": s.action,
-                "critical": s.control_point,
-                "state": s.state.value,
-                "by": s.by or None,
-                "at": s.at.isoformat() if s.at else None,
-                "value": s.value,
-                "note": s.note or None,
-                "reason": s.reason or None,
-                "due_at": s.due_at.isoformat() if s.due_at else None,
-                "deviation": s.deviation or None,
-                "event": s.event or None,
-            }
-            for s in one.steps
-        ],
+        "steps": [_step_json(s) for s in one.steps],
         "events": [_event_json(e) for e in one.events],
     }
+
+
+def _step_json(s: StepEntry) -> dict[str, Any]:
+    """One step entry as JSON; a step running a work instruction in place also holds
+    ``instruction`` (the text followed) and its ``nested`` steps (issue 15)."""
+    data: dict[str, Any] = {
+        "number": s.number,
+        "action": s.action,
+        "critical": s.control_point,
+        "state": s.state.value,
+        "by": s.by or None,
+        "at": s.at.isoformat() if s.at else None,
+        "value": s.value,
+        "note": s.note or None,
+        "reason": s.reason or None,
+        "due_at": s.due_at.isoformat() if s.due_at else None,
+        "deviation": s.deviation or None,
+        "event": s.event or None,
+    }
+    if s.instruction is not None:
+        pin = s.instruction
+        data["instruction"] = {
+            "document": pin.doc_id,
+            "version": pin.version,
+            "commit": pin.commit or None,
+            "blob": pin.blob,
+            "path": pin.path,
+        }
+        data["nested"] = [_step_json(n) for n in s.nested]
+    return data
 
 
 def _event_json(event: Event) -> dict[str, Any]:

@@ -154,6 +154,15 @@ class StepEntry:
     instruction: Pin | None = None
     nested: list[StepEntry] = field(default_factory=list)
 
+    def is_late(self, now: datetime, running: bool) -> bool:
+        """Whether the step is past its ``due``: still pending after it while the run is
+        ``running`` (open), or done after it."""
+        if self.due_at is None:
+            return False
+        if self.state is StepState.PENDING:
+            return running and now > self.due_at
+        return self.state is StepState.DONE and self.at is not None and self.at > self.due_at
+
     @property
     def label(self) -> str:
         """How people name the step: ``3``, or ``3.2`` for step 2 of the work instruction
@@ -252,15 +261,8 @@ class Run:
 
     def late(self, now: datetime) -> list[int]:
         """Numbers of the steps past their ``due``: still pending after it, or done after it."""
-        return [
-            s.number
-            for s in self.steps
-            if s.due_at is not None
-            and (
-                (s.state is StepState.PENDING and self.state is RunState.OPEN and now > s.due_at)
-                or (s.state is StepState.DONE and s.at is not None and s.at > s.due_at)
-            )
-        ]
+        running = self.state is RunState.OPEN
+        return [s.number for s in self.steps if s.is_late(now, running)]
 
 
 @dataclass(frozen=True)
