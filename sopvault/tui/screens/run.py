@@ -34,6 +34,7 @@ from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.notices import notice
+from sopvault.tui.screens.in_place import InstructionReady, enter
 from sopvault.tui.screens.run_record import Mark, RecordingScreen, StepMarked
 from sopvault.tui.widgets.run_view import revised_notices, run_status, run_title, summary
 from sopvault.tui.widgets.step_list import StepList
@@ -61,6 +62,7 @@ class RunScreen(RecordingScreen):
         Binding("c", "complete", "Complete"),
         Binding("x", "abort", "Abort"),
         Binding("w", "instruction", "Work instr.", show=False),
+        Binding("i", "in_place", "Run in place", show=False),
         Binding("s", "skip", "Skip", show=False),
         Binding("a", "not_applicable", "N/A", show=False),
         Binding("n", "note", "Note", show=False),
@@ -149,6 +151,9 @@ class RunScreen(RecordingScreen):
         """Enter on a step: done, or to the evidence input first when the step asks for it."""
         step = self.doc.steps[self.index]
         record = self.run.steps[self.index]
+        if record.instruction is not None:  # answered by its work instruction's steps
+            self.action_in_place()
+            return
         if record.state is not StepState.PENDING:
             notice(self, f"step {record.number} is {record.state.value}; u reopens it")
             return
@@ -265,6 +270,37 @@ class RunScreen(RecordingScreen):
         """Read a work instruction from the vault and ask the app to show it."""
         wi = self.runs.vault.get(doc_id)
         self.post_message(ShowText(f"{wi.id} {wi.title}", document_renderable(wi)))
+
+    def action_in_place(self) -> None:
+        """Run the step's work instruction in place (issue 15): opened in the run's log,
+        pinned to main's text, its steps shown in the runner (``NestedRunScreen``)."""
+        if not self.doc.steps[self.index].instruction:
+            notice(self, "this step names no work instruction", severity="warning")
+        elif not self.recording():
+            self.enter_instruction(self.index + 1)
+
+    @background("in-place", "Cannot run in place")
+    def enter_instruction(self, number: int) -> None:
+        """Open the instruction (when not yet open) and read the text it follows."""
+        self.post_message(enter(self.runs, self.run.id, number))
+
+    def on_instruction_ready(self, event: InstructionReady) -> None:
+        """The instruction's steps in the runner; back here, the run as they left it."""
+        from sopvault.tui.screens.nested_run import NestedRunScreen
+
+        self.run, self.generation = event.run, self.generation + 1
+        self.refresh_run()
+        inner = NestedRunScreen(self.runs, event.run, event.within, event.wi, event.warnings)
+
+        def back(_: None) -> None:
+            self.run, self.generation = inner.real, self.generation + 1
+            if self.run.step(event.within).state is not StepState.PENDING:
+                self.query_one(StepList).move_on(self.run, event.within)
+            self.refresh_run()
+            if self.run.stopped() is not None:
+                self.action_complete()
+
+        self.app.push_screen(inner, back)
 
     def action_changes(self) -> None:
         """What changed in the procedure since the run began (texts read on resume)."""
