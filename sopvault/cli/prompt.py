@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sopvault.cli.prompt_lines import answer as _answer
 from sopvault.cli.prompt_lines import departure as _departure
 from sopvault.cli.prompt_lines import flag as _flag
-from sopvault.cli.prompt_lines import step_lines, summary
+from sopvault.cli.prompt_lines import instruction_text, step_lines, summary
 from sopvault.core.checklist import NoteRequired
 from sopvault.core.wording import counted
 from sopvault.errors import RunError, SopvaultError
@@ -341,17 +341,4 @@ class LinePrompt:
 
     def show_instruction(self, step: Step) -> None:
         """Print the work instruction the step names, or one line saying why not."""
-        if not step.instruction:
-            self.say("this step names no work instruction")
-            return
-        try:
-            wi = self.runs.vault.get(step.instruction)
-        except SopvaultError as err:
-            self.say(f"cannot open {inert_line(step.instruction)}: {inert_line(str(err))}")
-            return
-        lines = [f"{wi.id} {wi.title}"]
-        lines += [f"  {i}. {s.action}" for i, s in enumerate(wi.steps, start=1)]
-        text = inert_lines(lines)
-        if wi.body.strip():
-            text += "\n" + inert(wi.body.strip())
-        self.say(text)
+        self.say(instruction_text(self.runs.vault, step))

@@ -1,6 +1,7 @@
 """What the line prompt prints about steps: one step as it is asked, an answer in one
-phrase, the summary before completing, and why a value departs (``cli.prompt`` and the
-nested prompt of a work instruction run in place, ``cli.prompt_nested``, share them)."""
+phrase, the summary before completing, why a value departs and a work instruction (``w``);
+``cli.prompt`` and the nested prompt of a work instruction run in place
+(``cli.prompt_nested``) share them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from datetime import datetime
 
 from sopvault.core.evidence import accept, deviation, shown
 from sopvault.core.wording import counted
+from sopvault.errors import SopvaultError
 from sopvault.model.document import Step
 from sopvault.model.run import Run, StepEntry
 from sopvault.render.runs import summary_lines
+from sopvault.render.safetext import inert, inert_line, inert_lines
+from sopvault.services.vault import Vault
 
 
 def summary(run: Run) -> list[str]:
@@ -74,3 +78,20 @@ def departure(step: Step, value: str | None) -> str:
     if step.evidence is None:
         return ""
     return deviation(step, accept(step.evidence, value or ""))
+
+
+def instruction_text(vault: Vault, step: Step) -> str:
+    """The work instruction ``step`` names as the prompt prints it (``w``): its id and
+    title, its steps and its body, inert; or one line saying why it cannot be shown."""
+    if not step.instruction:
+        return "this step names no work instruction"
+    try:
+        wi = vault.get(step.instruction)
+    except SopvaultError as err:
+        return f"cannot open {inert_line(step.instruction)}: {inert_line(str(err))}"
+    lines = [f"{wi.id} {wi.title}"]
+    lines += [f"  {i}. {s.action}" for i, s in enumerate(wi.steps, start=1)]
+    text = inert_lines(lines)
+    if wi.body.strip():
+        text += "\n" + inert(wi.body.strip())
+    return text

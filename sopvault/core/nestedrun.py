@@ -72,30 +72,33 @@ def open_instruction(
     return Event(new_event_id(), EventType.INSTRUCTION, who, now, step=number, pin=pin)
 
 
-def mark_nested(
+def mark_at(
     run: Run,
-    wi: Document,
-    within: int,
+    doc: Document,
     number: int,
     action: str,
     *,
+    within: int | None,
     who: str,
     now: datetime,
     value: str | None = None,
     note: str = "",
     reason: str = "",
 ) -> Event:
-    """The event recording ``action`` on step ``number`` of the work instruction ``wi``
-    open in step ``within``: ``checklist.mark``'s rules on the instruction's checklist,
-    the event naming its parent. Raises as ``checklist.mark``; RunError when the parent
-    does not exist, has no instruction open or does not apply."""
-    parent = run.step(within)
-    inside(parent, number)
-    if parent.auto:
-        raise RunError(f"step {within} does not apply: its condition ({parent.when}) is false")
-    view = replace(run, steps=parent.nested)  # the same rules on the nested checklist
+    """The event recording ``action`` on step ``number`` of ``run`` (``doc`` the text it
+    follows: ``checklist.mark``), or, with ``within``, on step ``number`` of the work
+    instruction open in that step (``doc`` its text): the same rules on the instruction's
+    checklist, the event naming its parent. Raises as ``checklist.mark``; RunError when
+    the parent does not exist, has no instruction open or does not apply."""
+    checklist = run
+    if within is not None:
+        parent = run.step(within)
+        inside(parent, number)
+        if parent.auto:
+            raise RunError(f"step {within} does not apply: its condition ({parent.when}) is false")
+        checklist = replace(run, steps=parent.nested)  # the same rules on its steps
     event = mark_step(
-        view, wi, number, action, who=who, now=now, value=value, note=note, reason=reason
+        checklist, doc, number, action, who=who, now=now, value=value, note=note, reason=reason
     )
     return replace(event, within=within)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sopvault.core import checklist
 from sopvault.core.approval import Rules
-from sopvault.core.nestedrun import mark_nested
+from sopvault.core.nestedrun import mark_at
 from sopvault.errors import InvalidId, RunError
 from sopvault.model.control import Identity
 from sopvault.model.document import Document, is_valid_id
@@ -172,30 +172,15 @@ class Runs:
         """Record one action on a step (``done``, ``skip``, ``na``, ``note``, ``undo``; see
         ``checklist.mark``) by ``who`` (default: the acting person) at the clock's time,
         appended at once; ``within``: on step ``number`` of the work instruction open in
-        that step (``core.nestedrun.mark_nested``, the same rules). Raises RunError
+        that step (``core.nestedrun.mark_at``, the same rules). Raises RunError
         (NoteRequired for a deviation without its note) when the run rules refuse it,
         EvidenceError for a value that is no answer."""
         with self._turn(run_id) as run:
-            by, now = self.who(who), self.ws.now()
-            if within is None:
-                doc = self.document(run)
-                event = checklist.mark(
-                    run, doc, number, action, who=by, now=now, value=value, note=note, reason=reason
-                )
-            else:
-                wi = instruction_of(self, run, within)
-                event = mark_nested(
-                    run,
-                    wi,
-                    within,
-                    number,
-                    action,
-                    who=by,
-                    now=now,
-                    value=value,
-                    note=note,
-                    reason=reason,
-                )
+            doc = self.document(run) if within is None else instruction_of(self, run, within)
+            event = mark_at(
+                run, doc, number, action, within=within, who=self.who(who), now=self.ws.now(),
+                value=value, note=note, reason=reason,
+            )  # fmt: skip
             self.files.append(run, self._as(event))
         return run
 

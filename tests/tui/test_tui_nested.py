@@ -85,6 +85,7 @@ async def test_i_runs_the_work_instruction_in_place_in_the_runner(demo_path: Pat
         assert "WI-001 done: step 3 is done" in notices(app)
         assert runner.run.step(3).state is StepState.DONE
         assert runner.query_one(OptionList).highlighted == 3
+        assert "elsewhere" not in notices(app)  # its own answers are no news to the runner
     kinds = [e.type for e in runner.run.events]
     assert kinds.count(EventType.INSTRUCTION) == 1
     assert sum(1 for e in runner.run.events if e.within == 3) == 6

@@ -10,7 +10,7 @@ import pytest
 
 from sopvault.core.checklist import completion_problem, mark, new_run
 from sopvault.core.nested import address
-from sopvault.core.nestedrun import mark_nested, open_instruction
+from sopvault.core.nestedrun import mark_at, open_instruction
 from sopvault.core.parse import parse_text
 from sopvault.core.runlog import apply
 from sopvault.errors import RunError
@@ -112,24 +112,24 @@ def test_nested_steps_follow_the_same_rules_and_the_parent_is_derived() -> None:
     run, _, wi = _opened()
     later = T0 + timedelta(minutes=20)
     with pytest.raises(RunError, match="step 2.1 is a control point: say why"):
-        mark_nested(run, wi, 2, 1, "skip", who=WHO, now=T0)
-    apply(run, mark_nested(run, wi, 2, 1, "done", who=WHO, now=T0, value="yes"))
+        mark_at(run, wi, 1, "skip", within=2, who=WHO, now=T0)
+    apply(run, mark_at(run, wi, 1, "done", within=2, who=WHO, now=T0, value="yes"))
     with pytest.raises(RunError, match="step 2.2 not recorded: 18 cm is above"):
-        mark_nested(run, wi, 2, 2, "done", who=WHO, now=later, value="18")
-    done = mark_nested(run, wi, 2, 2, "done", who=WHO, now=later, value="18", note="air")
+        mark_at(run, wi, 2, "done", within=2, who=WHO, now=later, value="18")
+    done = mark_at(run, wi, 2, "done", within=2, who=WHO, now=later, value="18", note="air")
     assert done.within == 2 and done.step == 2
     apply(run, done)
     parent = run.step(2)
     assert parent.nested[2].state is StepState.PENDING  # 18 > 14: the supervisor is called
     assert parent.state is StepState.PENDING and run.step(3).state is StepState.PENDING
-    apply(run, mark_nested(run, wi, 2, 3, "done", who=WHO, now=later))
+    apply(run, mark_at(run, wi, 3, "done", within=2, who=WHO, now=later))
     assert parent.state is StepState.DONE and (parent.by, parent.at) == (WHO, later)
     assert parent.deviation == "step 2.2: 18 cm is above the maximum (allowed 10 to 15 cm)"
     assert [e.id for e in run.recorded_deviations()] == [done.id]
     assert run.progress() == (2, 3) and run.late(later) == []
     assert parent.nested[1].is_late(later, True)  # done after its 15 minutes
     assert run.step(3).state is StepState.PENDING  # its condition holds: step 2 is done
-    undo = mark_nested(run, wi, 2, 3, "undo", who=WHO, now=later)
+    undo = mark_at(run, wi, 3, "undo", within=2, who=WHO, now=later)
     apply(run, undo)
     assert parent.state is StepState.PENDING and parent.at is None
     assert run.judged_outcome() is Outcome.PASSED_WITH_DEVIATIONS
@@ -149,9 +149,9 @@ def test_the_parent_is_not_answered_by_hand_once_its_instruction_is_open() -> No
     with pytest.raises(RunError, match="step 1 names no work instruction"):
         open_instruction(run, sop, 1, wi, commit="", blob="e" * 40, who=WHO, now=T0)
     with pytest.raises(RunError, match=r"step 2\.4 does not exist: WI-900 has steps 2\.1 to"):
-        mark_nested(run, wi, 2, 4, "done", who=WHO, now=T0)
+        mark_at(run, wi, 4, "done", within=2, who=WHO, now=T0)
     with pytest.raises(RunError, match="step 1 has no work instruction open in it"):
-        mark_nested(run, wi, 1, 1, "done", who=WHO, now=T0)
+        mark_at(run, wi, 1, "done", within=1, who=WHO, now=T0)
     assert completion_problem(run) == "steps 2, 3 are still pending: mark each done, skip or na"
     fresh = new_run("20261125-093000-1a2c", sop, commit="", blob="b" * 40, who=WHO, now=T0)
     apply(fresh, mark(fresh, sop, 2, "done", who=WHO, now=T0))
@@ -187,7 +187,7 @@ def test_old_logs_read_exactly_as_before_and_new_lines_read_back() -> None:
     assert '"within"' not in text and '"instruction"' not in text
     assert dumps(loads(text, plain.file)) == text
     run, _, wi = _opened()
-    apply(run, mark_nested(run, wi, 2, 1, "done", who=WHO, now=T0, value="yes"))
+    apply(run, mark_at(run, wi, 1, "done", within=2, who=WHO, now=T0, value="yes"))
     opening = next(e for e in run.events if e.type is EventType.INSTRUCTION)
     assert '"instruction": {"document": "WI-900"' in event_line(opening)
     assert '"within": 2' in event_line(run.events[-1])
@@ -199,7 +199,7 @@ def test_the_report_and_the_log_show_the_nesting() -> None:
     step with the id, version and text followed, its steps indented as 2.1, 2.2; the
     event log names nested steps 2.N; the summary before completing indents them."""
     run, _, wi = _opened()
-    apply(run, mark_nested(run, wi, 2, 1, "done", who=WHO, now=T0, value="yes"))
+    apply(run, mark_at(run, wi, 1, "done", within=2, who=WHO, now=T0, value="yes"))
     lines = report_lines(run, _doc("procedures/SOP-900.md", SOP), T0, {2: wi})
     at = lines.index("[ ]  2. Start the cell")
     assert lines[at + 1].startswith("       work instruction WI-900 Operate the cell (version 2.0)")

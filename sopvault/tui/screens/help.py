@@ -51,6 +51,7 @@ MORE = """\
 `Enter` marks the highlighted step done (a step that records evidence opens the input
 first, which checks the value as you type), `s` skips, `a` marks n/a (a control point
 needs a reason), `n` adds a note, `u` reopens a step, `w` shows its work instruction,
+`i` runs it in place (its steps, 3.1, 3.2..., recorded in the same run),
 `c` completes and commits the run, `x` aborts it, `Escape` leaves it open to resume later.
 
 ## The tree

@@ -34,8 +34,8 @@ from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.notices import notice
-from sopvault.tui.screens.in_place import InstructionReady, enter
-from sopvault.tui.screens.run_record import Mark, RecordingScreen, StepMarked
+from sopvault.tui.screens.in_place import InPlaceScreen
+from sopvault.tui.screens.run_record import Mark, StepMarked
 from sopvault.tui.widgets.run_view import revised_notices, run_status, run_title, summary
 from sopvault.tui.widgets.step_list import StepList
 from sopvault.tui.widgets.step_panel import StepPanel
@@ -51,7 +51,7 @@ class RunFinished(Message):
     message: str
 
 
-class RunScreen(RecordingScreen):
+class RunScreen(InPlaceScreen):
     """Dismissed when the run ends or the person leaves it open (Escape). While the
     evidence input has the focus, Ctrl+F, F1 and Ctrl+Q stand in for /, ? and q."""
 
@@ -270,37 +270,6 @@ class RunScreen(RecordingScreen):
         """Read a work instruction from the vault and ask the app to show it."""
         wi = self.runs.vault.get(doc_id)
         self.post_message(ShowText(f"{wi.id} {wi.title}", document_renderable(wi)))
-
-    def action_in_place(self) -> None:
-        """Run the step's work instruction in place (issue 15): opened in the run's log,
-        pinned to main's text, its steps shown in the runner (``NestedRunScreen``)."""
-        if not self.doc.steps[self.index].instruction:
-            notice(self, "this step names no work instruction", severity="warning")
-        elif not self.recording():
-            self.enter_instruction(self.index + 1)
-
-    @background("in-place", "Cannot run in place")
-    def enter_instruction(self, number: int) -> None:
-        """Open the instruction (when not yet open) and read the text it follows."""
-        self.post_message(enter(self.runs, self.run.id, number))
-
-    def on_instruction_ready(self, event: InstructionReady) -> None:
-        """The instruction's steps in the runner; back here, the run as they left it."""
-        from sopvault.tui.screens.nested_run import NestedRunScreen
-
-        self.run, self.generation = event.run, self.generation + 1
-        self.refresh_run()
-        inner = NestedRunScreen(self.runs, event.run, event.within, event.wi, event.warnings)
-
-        def back(_: None) -> None:
-            self.run, self.generation = inner.real, self.generation + 1
-            if self.run.step(event.within).state is not StepState.PENDING:
-                self.query_one(StepList).move_on(self.run, event.within)
-            self.refresh_run()
-            if self.run.stopped() is not None:
-                self.action_complete()
-
-        self.app.push_screen(inner, back)
 
     def action_changes(self) -> None:
         """What changed in the procedure since the run began (texts read on resume)."""
