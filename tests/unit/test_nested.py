@@ -17,7 +17,7 @@ from sopvault.errors import RunError
 from sopvault.model.document import Document
 from sopvault.model.run import EventType, Outcome, Run, StepState
 from sopvault.render.runs import event_lines, report_lines, summary_lines
-from sopvault.store.runlog import dumps, event_line, loads
+from sopvault.store.runlog import dumps, event_line, loads, merged
 
 SOP = """+++
 id = "SOP-900"
@@ -210,3 +210,21 @@ def test_the_report_and_the_log_show_the_nesting() -> None:
     assert "work instruction opened in step 2: runs WI-900 version 2.0 in place" in events[2]
     assert events[3].endswith("done step 2.1 = yes")
     assert "    [x] 2.1. Check the guard is fitted = yes" in summary_lines(run)
+
+
+def test_two_clones_logs_join_into_one_nested_checklist() -> None:
+    """Issue 15 (nested work instruction): two clones that each answered a step of the
+    instruction after it was opened join into one log (sync's merge by event id) that
+    derives both answers inside step 2."""
+    run, _, wi = _opened()
+    shared = dumps(run)
+    here = loads(shared, run.file)
+    apply(here, mark_at(here, wi, 1, "done", within=2, who=WHO, now=T0, value="yes"))
+    there = loads(shared, run.file)
+    apply(there, mark_at(there, wi, 2, "done", within=2, who=WHO, now=T0, value="12"))
+    joined = loads(merged(dumps(here), dumps(there), run.file), run.file)
+    nested = joined.step(2).nested
+    assert [(s.state, s.value) for s in nested[:2]] == [
+        (StepState.DONE, "yes"),
+        (StepState.DONE, 12.0),
+    ]
