@@ -20,12 +20,12 @@ from sopvault.cli.options import (
 )
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, RUN_ID, require_id, resolve_id, suggesting
+from sopvault.cli.runs_nested import address, instruction_texts, open_first, step_json
 from sopvault.core.wording import name_of
 from sopvault.errors import SopvaultError
 
 if TYPE_CHECKING:  # imported when a command runs, so `list` and `show` start faster
-    from sopvault.model.document import Document
-    from sopvault.model.run import Event, Run, StepEntry
+    from sopvault.model.run import Event, Run
     from sopvault.services.runs import Runs
 
 EXIT_OK = 0
@@ -148,7 +148,7 @@ def show_run(run_id: str, events: bool, as_json: bool) -> int:
         doc = service.document(one)
     except SopvaultError:
         doc = None  # the report still reads without the procedure's text
-    texts = _instructions(service, one)
+    texts = instruction_texts(service, one)
     if events:
         lines = event_lines(one, doc, texts)
     else:
@@ -205,15 +205,12 @@ def mark(
     log). A value out of range or a failing answer is recorded as a deviation, with the
     --note that must say what happened. The first 3.N opens step 3's work instruction in
     place, pinned to its text on main."""
-    from sopvault.core.nested import address
-
     number, within = address(step)
     if what.lower() not in MARKS:
         raise SopvaultError(f"mark a step done, skip, na, note or undo, not {what!r}")
     service = _runs()
-    if within is not None and service.load(run_id).step(within).instruction is None:
-        for warning in service.open_instruction(run_id, within, strict=strict, who=who).warnings:
-            say(f"note: {warning}", err=True)
+    if within is not None:
+        open_first(service, run_id, within, strict=strict, who=who)
     one = service.mark(
         run_id,
         number,
@@ -292,19 +289,6 @@ def discard(run_id: str) -> int:
     return EXIT_OK
 
 
-def _instructions(service: Runs, one: Run) -> dict[int, Document]:
-    """The texts of the work instructions run inside the run's steps, by parent step
-    (those that can no longer be read are left out: the report reads without them)."""
-    texts: dict[int, Document] = {}
-    for entry in one.steps:
-        if entry.instruction is not None:
-            try:
-                texts[entry.number] = service.instruction(one, entry.number)
-            except SopvaultError:
-                continue
-    return texts
-
-
 def _ended(one: Run, commit: str | None) -> str:
     where = f"committed as {commit[:10]}" if commit else f"saved in {one.file} (not in git)"
     outcome = f" ({one.outcome.value})" if one.outcome is not None else ""
@@ -339,39 +323,9 @@ def run_json(one: Run, now: datetime) -> dict[str, Any]:
         "progress": [done, total],
         "late_steps": one.late(now),
         "file": one.file,
-        "steps": [_step_json(s) for s in one.steps],
+        "steps": [step_json(s) for s in one.steps],
         "events": [_event_json(e) for e in one.events],
     }
-
-
-def _step_json(s: StepEntry) -> dict[str, Any]:
-    """One step entry as JSON; a step running a work instruction in place also holds
-    ``instruction`` (the text followed) and its ``nested`` steps (issue 15)."""
-    data: dict[str, Any] = {
-        "number": s.number,
-        "action": s.action,
-        "critical": s.control_point,
-        "state": s.state.value,
-        "by": s.by or None,
-        "at": s.at.isoformat() if s.at else None,
-        "value": s.value,
-        "note": s.note or None,
-        "reason": s.reason or None,
-        "due_at": s.due_at.isoformat() if s.due_at else None,
-        "deviation": s.deviation or None,
-        "event": s.event or None,
-    }
-    if s.instruction is not None:
-        pin = s.instruction
-        data["instruction"] = {
-            "document": pin.doc_id,
-            "version": pin.version,
-            "commit": pin.commit or None,
-            "blob": pin.blob,
-            "path": pin.path,
-        }
-        data["nested"] = [_step_json(n) for n in s.nested]
-    return data
 
 
 def _event_json(event: Event) -> dict[str, Any]:

@@ -79,37 +79,24 @@ def _step_data(entry: StepEntry) -> dict[str, Any]:
 
 def _pin_data(pin: Pin) -> dict[str, Any]:
     """The text an ``instruction`` event opens, keyed as the start line keys the run's."""
-    data: dict[str, Any] = {
-        "document": pin.doc_id,
-        "title": pin.title,
-        "version": pin.version or "",
-        "commit": pin.commit,
-        "blob": pin.blob,
-        "path": pin.path,
-    }
-    data["steps"] = [
-        _step_data(StepEntry(i, s.action, s.control_point, due_at=s.due_at, when=s.when))
-        for i, s in enumerate(pin.steps, start=1)
-    ]
-    return data
+    steps = [StepEntry(i, s.action, s.control_point, due_at=s.due_at, when=s.when) for i, s in
+             enumerate(pin.steps, start=1)]  # fmt: skip
+    return {"document": pin.doc_id, "title": pin.title, "version": pin.version or "",
+            "commit": pin.commit, "blob": pin.blob, "path": pin.path,
+            "steps": [_step_data(s) for s in steps]}  # fmt: skip
 
 
 def _pin_from(raw: object) -> Pin:
     """A pin from its object in an ``instruction`` line; TypeError or ValueError."""
-    if not isinstance(raw, dict):
-        raise TypeError("'instruction' must be an object")
-    doc_id = text_field(raw, "document")
-    if not is_valid_id(doc_id):
-        raise ValueError(f"instruction {doc_id!r} is not a valid id")
-    raw_steps = raw.get("steps")
-    if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
-        raise TypeError("the instruction's 'steps' must be a list of objects")
-    entries = [_step_from(i, one) for i, one in enumerate(raw_steps, start=1)]
-    return Pin(
-        doc_id=doc_id,
-        **followed(raw),
-        steps=tuple(PlannedStep(e.action, e.control_point, e.due_at, e.when) for e in entries),
-    )
+    if not isinstance(raw, dict) or not isinstance(raw.get("steps"), list):
+        raise TypeError("'instruction' must be an object with a list of 'steps'")
+    if not is_valid_id(text_field(raw, "document")):
+        raise ValueError(f"instruction {raw['document']!r} is not a valid id")
+    if not all(isinstance(one, dict) for one in raw["steps"]):
+        raise TypeError("the instruction's 'steps' must be objects")
+    entries = [_step_from(i, one) for i, one in enumerate(raw["steps"], start=1)]
+    planned = tuple(PlannedStep(e.action, e.control_point, e.due_at, e.when) for e in entries)
+    return Pin(doc_id=raw["document"], **followed(raw), steps=planned)
 
 
 def event_line(event: Event) -> str:
