@@ -14,6 +14,7 @@ from sopvault.errors import RunError
 from sopvault.model.document import Document
 from sopvault.model.run import Run, StepState
 from sopvault.render.safetext import inert_line
+from sopvault.services.runnested import instruction_of, open_in_step
 
 
 class NestedPrompt(LinePrompt):
@@ -64,7 +65,7 @@ def walk_in_place(prompt: LinePrompt, run: Run, number: int) -> Run:
     main pinned; what is odd about it said, refused under ``prompt.strict``) and walk its
     steps; the run as saved afterwards. RunError when the rules refuse it."""
     if run.step(number).instruction is None:
-        opened = prompt.runs.open_instruction(run.id, number, strict=prompt.strict, who=prompt.who)
+        opened = open_in_step(prompt.runs, run.id, number, strict=prompt.strict, who=prompt.who)
         for warning in opened.warnings:
             prompt.say(f"note: {inert_line(warning)}")
         run = opened.run
@@ -77,7 +78,7 @@ def walk_in_place(prompt: LinePrompt, run: Run, number: int) -> Run:
                 f" following {where}"
             )
         )
-    wi = prompt.runs.instruction(run, number)
+    wi = instruction_of(prompt.runs, run, number)
     run = NestedPrompt(prompt, number, wi).walk_steps(run)
     if run.step(number).state is StepState.DONE:
         prompt.say(inert_line(f"{wi.id} done: step {number} is done"))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sopvault.cli.output import say
 from sopvault.core.nested import address as address  # ``3`` or ``3.2``, for ``runs mark``
 from sopvault.errors import SopvaultError
+from sopvault.services.runnested import instruction_of, open_in_step
 
 if TYPE_CHECKING:
     from sopvault.model.document import Document
@@ -20,7 +21,7 @@ def open_first(service: Runs, run_id: str, within: int, *, strict: bool, who: st
     """Open step ``within``'s work instruction in run ``run_id`` unless it is open, saying
     what is odd about its text on stderr; RunError when refused (``strict``, retired)."""
     if service.load(run_id).step(within).instruction is None:
-        for warning in service.open_instruction(run_id, within, strict=strict, who=who).warnings:
+        for warning in open_in_step(service, run_id, within, strict=strict, who=who).warnings:
             say(f"note: {warning}", err=True)
 
 
@@ -31,7 +32,7 @@ def instruction_texts(service: Runs, one: Run) -> dict[int, Document]:
     for entry in one.steps:
         if entry.instruction is not None:
             try:
-                texts[entry.number] = service.instruction(one, entry.number)
+                texts[entry.number] = instruction_of(service, one, entry.number)
             except SopvaultError:
                 continue
     return texts

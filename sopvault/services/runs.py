@@ -36,7 +36,7 @@ from sopvault.services.runaccept import (
 from sopvault.services.runcommit import commit_run
 from sopvault.services.runfiles import RunFiles, rewritten, taking_turns
 from sopvault.services.runlist import Listing, list_runs
-from sopvault.services.runnested import Opened, instruction_of, open_in_step, text_to_run
+from sopvault.services.runnested import instruction_of, text_to_run
 from sopvault.services.runtext import FollowedTexts
 from sopvault.services.runtext import Resumed as Resumed  # where runners import it from
 from sopvault.services.workspace import Workspace
@@ -183,18 +183,6 @@ class Runs:
             )  # fmt: skip
             self.files.append(run, self._as(event))
         return run
-
-    def open_instruction(
-        self, run_id: str, number: int, *, strict: bool = False, who: str | None = None
-    ) -> Opened:
-        """Run step ``number``'s work instruction in place (``runnested.open_in_step``):
-        main's approved text pinned in the run's log, warned about (or refused under
-        ``strict``) as a run's own text; RunError when the rules refuse it."""
-        return open_in_step(self, run_id, number, strict=strict, who=who)
-
-    def instruction(self, run: Run, number: int) -> Document:
-        """The pinned text of the work instruction open in step ``number`` of ``run``."""
-        return instruction_of(self, run, number)
 
     def assign(self, run_id: str, role: str, person: str, who: str | None = None) -> Run:
         """Record that ``person`` fills ``role`` in the run from now on."""

@@ -12,6 +12,7 @@ import pytest
 
 from sopvault.errors import RunError
 from sopvault.model.run import EventType, RunState, StepState
+from sopvault.services.runnested import instruction_of, open_in_step
 from sopvault.services.runs import Runs
 from tests.conftest import commit_all, workspace_at
 
@@ -47,7 +48,7 @@ def test_a_work_instruction_runs_in_place_pinned_to_main(repo_root: Path) -> Non
     run_id = runs.start("SOP-009").run.id
     runs.mark(run_id, 1, "done", value="yes")
     runs.mark(run_id, 2, "done", value="100")
-    opened = runs.open_instruction(run_id, 3)
+    opened = open_in_step(runs, run_id, 3)
     assert opened.warnings == ["WI-001's text on main carries no sign-off (see `sopvault verify`)"]
     pin = opened.run.step(3).instruction
     assert pin is not None and (pin.doc_id, pin.version, pin.path) == ("WI-001", "2.0", WI)
@@ -63,7 +64,7 @@ def test_a_work_instruction_runs_in_place_pinned_to_main(repo_root: Path) -> Non
     _edit(repo_root, WI, "to the level mark", "to the new level mark")
     commit_all(repo_root, "WI-001 2.1")
     again = Runs(workspace_at(repo_root))
-    followed = again.instruction(again.load(run_id), 3)
+    followed = instruction_of(again, again.load(run_id), 3)
     assert followed.version == "2.0" and "to the level mark" in followed.steps[1].action
     for number in (4, 5, 6):
         again.mark(run_id, number, "done", value="1" if number == 5 else None)
@@ -83,16 +84,16 @@ def test_a_retired_work_instruction_is_refused_and_a_draft_is_warned(repo_root: 
     run_id = runs.start("SOP-009").run.id
     before = len(runs.load(run_id).events)
     with pytest.raises(RunError, match=r"refused \(--strict\): WI-001"):
-        runs.open_instruction(run_id, 3, strict=True)
+        open_in_step(runs, run_id, 3, strict=True)
     assert len(runs.load(run_id).events) == before
-    opened = runs.open_instruction(run_id, 3)
+    opened = open_in_step(runs, run_id, 3)
     assert "WI-001 is draft, not effective" in opened.warnings
     second = runs.start("SOP-009").run.id
     _edit(repo_root, WI, 'status = "draft"', 'status = "retired"\nsuperseded_by = "WI-002"')
     commit_all(repo_root, "WI-001 retired")
     runs = Runs(workspace_at(repo_root))
     with pytest.raises(RunError, match=r"WI-001 is retired \(superseded by WI-002\): run WI-002"):
-        runs.open_instruction(second, 3)
+        open_in_step(runs, second, 3)
     assert runs.load(second).step(3).instruction is None
     runs.mark(second, 3, "done")  # not run in place: the step is answered as any step
     assert runs.load(second).step(3).state is StepState.DONE
@@ -105,12 +106,12 @@ def test_refusals_name_the_step(repo_root: Path) -> None:
     runs = Runs(workspace_at(repo_root))
     run_id = runs.start("SOP-009").run.id
     with pytest.raises(RunError, match="step 1 names no work instruction to run in place"):
-        runs.open_instruction(run_id, 1)
+        open_in_step(runs, run_id, 1)
     with pytest.raises(RunError, match="step 3 has no work instruction open in it"):
         runs.mark(run_id, 1, "done", value="yes", within=3)
-    runs.open_instruction(run_id, 3)
+    open_in_step(runs, run_id, 3)
     with pytest.raises(RunError, match="step 3 already runs WI-001 in place"):
-        runs.open_instruction(run_id, 3)
+        open_in_step(runs, run_id, 3)
     runs.abort(run_id, "line down")
     with pytest.raises(RunError, match="aborted"):
         runs.mark(run_id, 1, "done", value="yes", within=3)

@@ -11,6 +11,7 @@ from textual.message import Message
 
 from sopvault.model.document import Document
 from sopvault.model.run import Run, StepState
+from sopvault.services.runnested import instruction_of, open_in_step
 from sopvault.services.runs import Runs
 from sopvault.tui.notices import notice
 from sopvault.tui.screens.run_record import RecordingScreen
@@ -36,9 +37,9 @@ def enter(runs: Runs, run_id: str, number: int) -> InstructionReady:
     run = runs.load(run_id)
     warnings: list[str] = []
     if run.step(number).instruction is None:
-        opened = runs.open_instruction(run_id, number)
+        opened = open_in_step(runs, run_id, number)
         run, warnings = opened.run, opened.warnings
-    return InstructionReady(run, number, runs.instruction(run, number), warnings)
+    return InstructionReady(run, number, instruction_of(runs, run, number), warnings)
 
 
 class InPlaceScreen(RecordingScreen):

@@ -152,8 +152,7 @@ class RunScreen(InPlaceScreen):
         step = self.doc.steps[self.index]
         record = self.run.steps[self.index]
         if record.instruction is not None:  # answered by its work instruction's steps
-            self.action_in_place()
-            return
+            return self.action_in_place()
         if record.state is not StepState.PENDING:
             notice(self, f"step {record.number} is {record.state.value}; u reopens it")
             return
