@@ -10,6 +10,7 @@ person); 2 for a command line that cannot be read (neither ID nor ``--person``).
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -17,6 +18,7 @@ import click
 from sopvault.cli.options import json_option, open_vault, vault_option
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, resolve_id
+from sopvault.core.localtime import shown
 
 if TYPE_CHECKING:
     from sopvault.model.ack import Ack, AckStatus, TrainingEntry
@@ -41,8 +43,8 @@ def _doc_id(service: Acknowledgements, typed: str) -> str:
     return resolve_id(service.vault, typed)
 
 
-def _when(ack: Ack | None) -> str:
-    return ack.at.strftime("%Y-%m-%d %H:%M UTC") if ack else ""
+def _when(ack: Ack | None, zone: tzinfo | None) -> str:
+    return shown(ack.at, zone) if ack else ""
 
 
 def ack_json(ack: Ack) -> dict[str, Any]:
@@ -98,18 +100,18 @@ def acks(doc_id: str | None, person: str | None, as_json: bool) -> int:
         if as_json:
             print_json({"person": who.handle, "name": who.name, "documents": _record_json(entries)})
         else:
-            _print_record(who.name, entries)
+            _print_record(who.name, entries, service.ws.zone)
         return EXIT_OK
     assert doc_id is not None
     status = service.status(_doc_id(service, doc_id))
     if as_json:
         print_json(_status_json(status))
     else:
-        _print_status(status, service.ws.main)
+        _print_status(status, service.ws.main, service.ws.zone)
     return EXIT_OK
 
 
-def _print_status(status: AckStatus, main: str) -> None:
+def _print_status(status: AckStatus, main: str, zone: tzinfo | None) -> None:
     current = status.current
     if current is None:
         say(f"{status.doc_id} has no effective approved revision on {main}: nobody owes it yet")
@@ -119,7 +121,9 @@ def _print_status(status: AckStatus, main: str) -> None:
         f"{status.doc_id} {current.version}  {status.title}:"
         f" {len(status.done)} of {must} acknowledged"
     )
-    rows = [[s.person.handle, s.person.name, s.state.value, _when(s.ack)] for s in status.people]
+    rows = [
+        [s.person.handle, s.person.name, s.state.value, _when(s.ack, zone)] for s in status.people
+    ]
     if rows:
         print_table(["PERSON", "NAME", "STATE", "ACKNOWLEDGED"], rows)
 
@@ -143,7 +147,7 @@ def _status_json(status: AckStatus) -> dict[str, Any]:
     }
 
 
-def _print_record(name: str, entries: list[TrainingEntry]) -> None:
+def _print_record(name: str, entries: list[TrainingEntry], zone: tzinfo | None) -> None:
     if not entries:
         say(f"{name} must read no effective document and acknowledged none")
         return
@@ -156,7 +160,7 @@ def _print_record(name: str, entries: list[TrainingEntry]) -> None:
                 entry.doc_id,
                 entry.current or "-",
                 entry.state.value,
-                _when(done),
+                _when(done, zone),
                 ", ".join(dict.fromkeys(earlier)),
                 entry.title,
             ]

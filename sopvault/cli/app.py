@@ -58,6 +58,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "due",
         "what is due: reviews, proposals, acknowledgements, runs; exit 1 if overdue, 2 on error",
     ),
+    "notify": (
+        "notify",
+        "notify",
+        "send each person what they must act on now, once per event (e-mail, command)",
+    ),
     "tui": ("documents", "tui", "open the terminal UI"),
     "completion": ("completion", "completion", "print the shell completion script"),
 }

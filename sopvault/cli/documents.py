@@ -163,7 +163,7 @@ def show(doc_id: str, as_json: bool, at: str | None, approved: bool, as_of: str 
     names = {handle: person.name for handle, person in vault.config.people.items()}
     out = console()
     if standing is not None and standing.differs:  # first: read before the text it is about
-        out.print(Text(standing_line(standing), style="bold yellow"))
+        out.print(Text(standing_line(standing, vault.zone), style="bold yellow"))
     out.print(document_renderable(doc, names))
     note_skipped(vault.state)
     return EXIT_OK
@@ -184,7 +184,7 @@ def _show_as_of(asof: AsOf, doc_id: str, as_json: bool) -> int:
     from sopvault.render.rich import document_renderable
     from sopvault.render.terminal import console
 
-    sys.stdout.write("\n".join(in_force_lines(info, asof.moment.asked)) + "\n\n")
+    sys.stdout.write("\n".join(in_force_lines(info, asof.moment.asked, asof.ws.zone)) + "\n\n")
     names = {handle: person.name for handle, person in asof.config.people.items()}
     console().print(document_renderable(info.document, names))
     return EXIT_OK

@@ -35,7 +35,8 @@ def due(within: str, stale: str, mine: bool, as_json: bool) -> int:
     from sopvault.services.workspace import Workspace
 
     days, stale_days = parse_days(within, "--within"), parse_days(stale, "--stale")
-    report = Due(Workspace.of(open_vault())).report(within=days, stale=stale_days, mine=mine)
+    ws = Workspace.of(open_vault())
+    report = Due(ws).report(within=days, stale=stale_days, mine=mine)
     for note in report.notes:
         say(f"sopvault: note: {note}", err=True)
     if as_json:
@@ -45,7 +46,7 @@ def due(within: str, stale: str, mine: bool, as_json: bool) -> int:
         return EXIT_OVERDUE if report.overdue() else EXIT_OK
     who = f" for {report.me}" if report.me else ""
     say(f"What is due on {when(report.today)}{who} (reviews within {days} days)")
-    for section in sections(report):
+    for section in sections(report, ws.zone):
         say("")
         say(section.heading())
         if section.rows:

@@ -12,6 +12,8 @@ from sopvault.cli.output import print_json, say, say_block
 from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, require_id, resolve_label
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from sopvault.services.impact import Impact
 
 EXIT_OK = 0
@@ -49,19 +51,20 @@ def impact(doc_id: str | None, proposal: str | None, as_json: bool) -> int:
         for number, one in enumerate(found):
             if number:
                 say("")
-            _print(one)
+            _print(one, vault.zone)
         return EXIT_OK
     assert doc_id is not None
     one = impacts.of_document(require_id(vault, doc_id))
     if as_json:
         print_json(impact_json(one))
     else:
-        _print(one)
+        _print(one, vault.zone)
     return EXIT_OK
 
 
-def _print(one: Impact) -> None:
-    """The report's lines, plain (styles are the TUI's), written at once."""
+def _print(one: Impact, zone: tzinfo | None) -> None:
+    """The report's lines, plain (styles are the TUI's), written at once; times in
+    ``zone``."""
     from sopvault.render.impact import impact_lines
 
-    say_block("\n".join(line for _, line in impact_lines(one)))
+    say_block("\n".join(line for _, line in impact_lines(one, zone=zone)))

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sopvault.cli.prompt_lines import answer as _answer
-from sopvault.cli.prompt_lines import departure as _departure
 from sopvault.cli.prompt_lines import flag as _flag
 from sopvault.cli.prompt_lines import instruction_text, step_lines, summary
+from sopvault.cli.promptcommand import run_command
 from sopvault.core.checklist import NoteRequired
+from sopvault.core.evidence import departure
 from sopvault.core.wording import counted
 from sopvault.errors import RunError, SopvaultError
 from sopvault.model.document import Document, Step
@@ -99,7 +100,7 @@ class LinePrompt:
             return None
         self.say(inert_line(f"{doc_id} already has {counted(len(waiting), 'open run')}:"))
         for one in waiting:
-            self.say("  " + inert_line(open_run_line(one)))
+            self.say("  " + inert_line(open_run_line(one, self.runs.ws.zone)))
         while True:
             try:
                 answer = self.ask("[r]esume the newest, start [a]nother, or [q]uit? ")
@@ -195,6 +196,8 @@ class LinePrompt:
                     note = rest or self._ask("note> ")
                     run = self._mark(run, number, "note", note=note)
                     self.say(f"note kept (#{len(run.events)})")
+                elif action == "done" and step.command:
+                    return run_command(self, run, number)
                 elif action == "done":
                     value = rest or (
                         self._ask(f"{step.evidence.describe()}> ") if step.evidence else ""
@@ -215,7 +218,7 @@ class LinePrompt:
             run = self._mark(run, number, action, **fields)
         except NoteRequired as err:
             self.say(
-                inert_line(f"! {_departure(step, fields.get('value')) or err}: this is a deviation")
+                inert_line(f"! {departure(step, fields.get('value')) or err}: this is a deviation")
             )
             note = self._ask(NOTE_REQUIRED).strip()
             if not note:

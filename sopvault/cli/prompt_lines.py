@@ -1,5 +1,5 @@
 """What the line prompt prints about steps: one step as it is asked, an answer in one
-phrase, the summary before completing, why a value departs and a work instruction (``w``);
+phrase, the summary before completing and a work instruction (``w``);
 ``cli.prompt`` and the nested prompt of a work instruction run in place
 (``cli.prompt_nested``) share them."""
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sopvault.core.evidence import accept, deviation, shown
+from sopvault.cli.promptcommand import command_lines
+from sopvault.core.evidence import shown
 from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
 from sopvault.model.document import Step
@@ -54,6 +55,7 @@ def step_lines(run: Run, step: Step, number: int, now: datetime) -> list[str]:
         lines.append(f"  work instruction: {step.instruction}{opens}")
     if step.evidence is not None:
         lines.append(f"  records: {step.evidence.describe()}")
+    lines += command_lines(step)
     if entry.note:
         lines.append(f"  note: {entry.note}")
     return lines
@@ -70,14 +72,6 @@ def flag(entry: StepEntry) -> str:
     """What the summary line (``render.runs.summary_lines``, which marks a deviation
     ``! <why>``) adds: that a failed control point stops the work."""
     return "; the work stops here" if entry.stops else ""
-
-
-def departure(step: Step, value: str | None) -> str:
-    """Why ``value`` departs from ``step`` (``core.evidence.deviation``, the rule
-    ``checklist.mark`` applies), for the line that asks for the note."""
-    if step.evidence is None:
-        return ""
-    return deviation(step, accept(step.evidence, value or ""))
 
 
 def instruction_text(vault: Vault, step: Step) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from sopvault.cli.options import (
 )
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, PROPOSAL, require_id, resolve_id, unknown_id
+from sopvault.core.localtime import day_iso, shown_iso
 from sopvault.core.trailers import landed_label, versions_label
 from sopvault.core.wording import counted
 from sopvault.errors import SopvaultError
@@ -150,7 +151,7 @@ def show_review(number: str, raw: bool, as_json: bool) -> int:
         changes = [redline_json(d) for d in Redlines(control.ws).proposal(prop)]
         print_json({**_proposal_json(prop), "changes": changes})
         return EXIT_OK
-    sys.stdout.write(_proposal_header(prop) + "\n\n")
+    sys.stdout.write(_proposal_header(prop, control.ws.zone) + "\n\n")
     if raw:
         sys.stdout.write(inert(control.proposals.diff(prop)))
     else:
@@ -158,11 +159,11 @@ def show_review(number: str, raw: bool, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _proposal_header(prop: Proposal) -> str:
+def _proposal_header(prop: Proposal, zone: tzinfo | None) -> str:
     lines = [
         f"proposal {prop.number} ({prop.state}): {versions_label(prop.documents)}",
         f"author:   {prop.author}",
-        f"date:     {prop.date}",
+        f"date:     {shown_iso(prop.date, zone)}",
         f"summary:  {prop.summary}",
     ]
     for doc_id, successor in prop.retires.items():  # a retirement says so first
@@ -265,7 +266,8 @@ def verify(since: str | None, rev: str | None, as_json: bool) -> int:
     for v in report.violations:
         more = f" (+{len(v.paths) - 3} more)" if len(v.paths) > 3 else ""
         shown = ", ".join(v.paths[:3]) + more
-        say(f"{v.commit[:10]} {v.date[:10]} {v.reason.value}: {shown}: {v.detail}")
+        when = day_iso(v.date, control.ws.zone)
+        say(f"{v.commit[:10]} {when} {v.reason.value}: {shown}: {v.detail}")
     if report.unverifiable_signatures:
         signed = counted(report.unverifiable_signatures, "signed commit")
         sys.stderr.write(
@@ -310,7 +312,7 @@ def history(doc_id: str, as_json: bool) -> int:
     rows = [
         [
             rev.version,
-            rev.date[:10],
+            day_iso(rev.date, control.ws.zone),
             rev.commit[:10],
             rev.author.name,
             ", ".join(a.name for a in rev.approvers),

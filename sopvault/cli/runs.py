@@ -20,7 +20,9 @@ from sopvault.cli.options import (
 )
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, RUN_ID, require_id, resolve_id, suggesting
+from sopvault.cli.runexec import exec_step
 from sopvault.cli.runs_nested import address, instruction_texts, open_first, step_json
+from sopvault.core.localtime import shown
 from sopvault.core.wording import name_of
 from sopvault.errors import SopvaultError
 
@@ -78,17 +80,24 @@ def runs() -> None:
 @runs.command("list")
 @click.argument("doc_id", metavar="[ID]", type=DOCUMENT_ID, required=False)
 @click.option("--open", "open_only", is_flag=True, help="only runs still open")
+@click.option("--mine", is_flag=True, help="the pending steps assigned to me, by deadline")
 @json_option()
 @vault_option
-def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
+def list_runs(doc_id: str | None, open_only: bool, mine: bool, as_json: bool) -> int:
     """List runs newest first, of every procedure or of ID; LATE marks overdue steps,
-    the note gives a completed run's outcome and an open run's deviations."""
+    the note gives a completed run's outcome and an open run's deviations. With --mine,
+    the pending steps of open runs that fall to me (my roles; steps without a role in
+    runs I started), by deadline, each with the command that opens it."""
     from sopvault.services.runlist import list_runs as listed
 
+    if mine:
+        if doc_id or open_only:
+            raise SopvaultError("--mine lists my steps across all open runs: give no ID or --open")
+        return _my_work(as_json)
     vault = open_vault()  # listing needs no git: the Runs service would load GitPython
     doc_id = require_id(vault, doc_id) if doc_id else None
     listing = listed(vault, doc_id, open_only=open_only, full=as_json)
-    now = vault.clock()
+    now, zone = vault.clock(), vault.zone
     for problem in listing.problems:
         say(f"sopvault: warning: {problem}", err=True)
     if as_json:
@@ -112,20 +121,40 @@ def list_runs(doc_id: str | None, open_only: bool, as_json: bool) -> int:
         by = names.get(one.started_by)
         if by is None:
             by = names[one.started_by] = name_of(one.started_by)
-        stamp = one.started_at.astimezone().isoformat(" ", "minutes")[:16]
         rows.append(
             [
                 one.id,
                 one.doc_id,
                 one.state,  # a StrEnum: its word, without an enum lookup per row
                 f"{one.done}/{one.total}",
-                stamp,
+                shown(one.started_at, zone),
                 by,
                 "; ".join(flags),
             ]
         )
     headers = ["RUN", "DOCUMENT", "STATE", "STEPS", "STARTED", "BY", "NOTE"]
     print_table(headers, rows, right=(3,))
+    return EXIT_OK
+
+
+def _my_work(as_json: bool) -> int:
+    """``runs --mine``: my pending steps as a table (or JSON); notes go to stderr."""
+    from sopvault.core.localtime import zone_of
+    from sopvault.render.mywork import HEADERS, work_json, work_row
+    from sopvault.services.mywork import my_work
+
+    service = _runs()
+    work = my_work(service)
+    for note in work.notes:
+        say(f"sopvault: note: {note}", err=True)
+    if as_json:
+        print_json(work_json(work))
+        return EXIT_OK
+    if not work.items:
+        say("no pending steps assigned to you in open runs", err=True)
+        return EXIT_OK
+    zone = zone_of(service.vault.config.timezone)
+    print_table(HEADERS, [work_row(item, zone) for item in work.items])
     return EXIT_OK
 
 
@@ -148,11 +177,11 @@ def show_run(run_id: str, events: bool, as_json: bool) -> int:
         doc = service.document(one)
     except SopvaultError:
         doc = None  # the report still reads without the procedure's text
-    texts = instruction_texts(service, one)
+    texts, zone = instruction_texts(service, one), service.ws.zone
     if events:
-        lines = event_lines(one, doc, texts)
+        lines = event_lines(one, doc, zone, texts)
     else:
-        lines = report_lines(one, doc, service.now(), texts)
+        lines = report_lines(one, doc, service.now(), zone, texts)
     for line in lines:
         say(line)
     return EXIT_OK
@@ -238,9 +267,10 @@ def mark(
 @who_option
 @vault_option
 def assign(run_id: str, role: str, person: str, who: str | None) -> int:
-    """Record that PERSON fills ROLE in run RUN from now on (an event in its log)."""
-    _runs().assign(run_id, role, person, who=who)
-    say(f"run {run_id}: {role} is {person}")
+    """Record that PERSON (a handle, e-mail or name from [people]) fills ROLE in run RUN
+    from now on: an event in its log, which keeps whoever filled it before."""
+    last = _runs().assign(run_id, role, person, who=who).events[-1]
+    say(f"run {run_id}: {last.role} is {last.person}")
     return EXIT_OK
 
 
@@ -336,3 +366,6 @@ def _event_json(event: Event) -> dict[str, Any]:
 
     data: dict[str, Any] = json.loads(event_line(event))
     return data
+
+
+runs.add_command(exec_step)  # a step's command (issue 15), kept in a module of its own

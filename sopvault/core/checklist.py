@@ -9,16 +9,19 @@ here, so the rules are the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sopvault.core.conditions import due_seconds, evaluate, parse_condition
+from sopvault.core.assignment import assignee
+from sopvault.core.conditions import evaluate, parse_condition, parse_due
 from sopvault.core.evidence import accept as accepted_value
 from sopvault.core.evidence import deviation
 from sopvault.core.nested import refusal as parent_refusal
 from sopvault.core.runlog import apply, apply_conditions, outcomes
 from sopvault.core.wording import numbered
 from sopvault.errors import RunError
+from sopvault.model.config import Person
 from sopvault.model.document import Document, Step
 from sopvault.model.run import (
     Event,
@@ -109,17 +112,27 @@ def new_run(
 
 
 def fresh_steps(doc: Document, started: datetime) -> list[StepEntry]:
-    """The pending entries of ``doc``'s steps for a run started at ``started``."""
-    return [
-        StepEntry(
-            number=i,
-            action=step.action,
-            control_point=step.control_point,
-            due_at=started + timedelta(seconds=due_seconds(step.due)) if step.due else None,
-            when=step.when,
+    """The pending entries of ``doc``'s steps for a run started at ``started``: a ``due``
+    from the start becomes a deadline now, one after another step (``"30m after 3"``) is
+    kept as ``due_after`` and derived by the fold once that step is answered."""
+    entries = []
+    for i, step in enumerate(doc.steps, start=1):
+        due = parse_due(step.due) if step.due else None
+        entries.append(
+            StepEntry(
+                number=i,
+                action=step.action,
+                control_point=step.control_point,
+                due_at=started + timedelta(seconds=due.seconds)
+                if due is not None and due.after is None
+                else None,
+                due_after=(due.after, due.seconds)
+                if due is not None and due.after is not None
+                else None,
+                when=step.when,
+            )
         )
-        for i, step in enumerate(doc.steps, start=1)
-    ]
+    return entries
 
 
 def mark(
@@ -189,6 +202,11 @@ def _done(
 ) -> tuple[str | float | None, str]:
     """The value ``done`` records for ``entry`` and its deviation ("" when none), if the
     step's condition lets it apply."""
+    if step.command:  # its evidence is what ran (issue 15): core.commandstep
+        raise RunError(
+            f"step {entry.number} runs a command: it is done by running it"
+            f" (`sopvault runs exec {run.id} {entry.number}`, or r in the runner)"
+        )
     if entry.auto:
         raise RunError(
             f"step {entry.label} does not apply: its condition ({step.when}) is false;"
@@ -281,15 +299,45 @@ def accept(run: Run, waiting: list[Event], *, who: str, now: datetime, note: str
     )
 
 
-def assign(run: Run, doc: Document, role: str, person: str, *, who: str, now: datetime) -> Event:
-    """The assignment of ``role`` to ``person``; RunError when the run is closed or the
-    document names no such role."""
+def assign(
+    run: Run,
+    doc: Document,
+    role: str,
+    person: str,
+    *,
+    people: Mapping[str, Person],
+    who: str,
+    now: datetime,
+) -> Event:
+    """The assignment of ``role`` to ``person`` (a handle, e-mail or name from
+    ``people``, the vault's ``[people]``), recorded with the handle and ``Name <email>``;
+    RunError when the run is closed, the document names no such role or the person is
+    not listed (``core.assignment``: the one rule, with the valid choices)."""
     _must_be_open(run)
-    roles = {s.role for s in doc.steps if s.role} | set(doc.roles)
-    if role not in roles:
-        valid = ", ".join(sorted(roles)) or "none"
-        raise RunError(f"{doc.id} has no role {role!r} (its roles: {valid})")
-    return Event(new_event_id(), EventType.ASSIGN, who, now, role=role, person=person)
+    role, chosen = assignee(doc, role, person, people)
+    return Event(
+        new_event_id(),
+        EventType.ASSIGN,
+        who,
+        now,
+        role=role,
+        person=chosen.person,
+        handle=chosen.handle,
+    )
+
+
+def assign_all(
+    run: Run,
+    doc: Document,
+    roles: Mapping[str, str],
+    *,
+    people: Mapping[str, Person],
+    who: str,
+    now: datetime,
+) -> list[Event]:
+    """The assign events of ``roles`` (role to person) at a run's start, each judged by
+    ``assign``: RunError at the first refused, before anything is recorded."""
+    return [assign(run, doc, r, p, people=people, who=who, now=now) for r, p in roles.items()]
 
 
 def taken_up(run: Run, *, who: str, now: datetime, seen: str = "") -> Event:

@@ -217,3 +217,30 @@ def due_seconds(text: str) -> int:
     if match is None:
         raise ConditionError(f"due {text!r} must read like '30m', '2h' or '1d'")
     return int(float(match[1]) * _SECONDS[match[2]])
+
+
+@dataclass(frozen=True)
+class Due:
+    """A step's deadline as written: ``seconds`` after the run's start, or after step
+    ``after`` was answered (``due = "30m after 3"``; no deadline until it is)."""
+
+    seconds: int
+    after: int | None = None
+
+
+_DUE_AFTER = re.compile(r"^(?P<span>.+?)\s+after\s+(?:step\s+)?(?P<step>\d+)$", re.IGNORECASE)
+
+
+def parse_due(text: str) -> Due:
+    """``"2h"`` (from the run's start) or ``"30m after 3"`` / ``"30m after step 3"`` (from
+    step 3's answer); ConditionError for anything else. Whether step 3 is an earlier step
+    is ``core.steps``' check."""
+    match = _DUE_AFTER.match(text.strip())
+    if match is None:
+        return Due(due_seconds(text))
+    try:
+        return Due(due_seconds(match["span"]), int(match["step"]))
+    except ConditionError:
+        raise ConditionError(
+            f"due {text!r} must read like '2h' or '30m after 3' (a step number)"
+        ) from None

@@ -9,6 +9,7 @@ import tomli_w
 
 from sopvault.core.frontmatter import FrontMatterError, parse_toml
 from sopvault.core.localtime import zone_of
+from sopvault.core.notifyconfig import notify_settings
 from sopvault.core.readback import mismatch
 from sopvault.errors import ConfigError
 from sopvault.model.config import (
@@ -20,6 +21,7 @@ from sopvault.model.config import (
     VaultConfig,
 )
 from sopvault.model.document import Kind, is_valid_id
+from sopvault.model.notify import NotifySettings
 
 CONFIG_FILE = "sopvault.toml"
 
@@ -102,6 +104,7 @@ def _build(data: dict[str, Any], path: str) -> VaultConfig:
         main_branch=branch,
         extra_verbs=tuple(v.lower() for v in extra_verbs),
         deviation_approvers=deviation_approvers,
+        notify=notify_settings(data["notify"], path) if "notify" in data else NotifySettings(),
     )
 
 
@@ -208,4 +211,15 @@ form = "forms"
 [checks]
 # Trade verbs your steps start with that the built-in list lacks.
 extra_verbs = []
+
+# `sopvault notify` tells each person what they must act on now (docs/notifications.md).
+# Credentials come from the environment (SOPVAULT_SMTP_USER, SOPVAULT_SMTP_PASSWORD), never
+# from this file; a command channel's program from your own notify.toml, never from here.
+# [notify]
+# channels = ["email"]
+# smtp_host = "mail.example.com"
+# smtp_port = 587
+# starttls = true
+# from = "sopvault@example.com"
+# site_url = "https://sops.example.com"
 """

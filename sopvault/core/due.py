@@ -129,6 +129,7 @@ def run_due(
         late=tuple(sorted(late)),
         my_steps=tuple(my_steps),
         mine=mine,
+        version=summary.version,
     )
 
 
@@ -137,21 +138,44 @@ def my_roles(run: Run, person: Person | None, me: Identity | None) -> set[str]:
     return {role for role, who in run.roles.items() if names_person(who, person, me)}
 
 
+def person_of(me: Identity | None, people: Iterable[Person]) -> Person | None:
+    """The ``[people]`` entry with ``me``'s e-mail (None when I am not listed)."""
+    if me is None:
+        return None
+    mail = me.email.lower()
+    return next((p for p in people if p.email and p.email.lower() == mail), None)
+
+
 def steps_for(
-    run: Run, step_roles: dict[int, str], roles: set[str], now: datetime
+    run: Run,
+    step_roles: dict[int, str],
+    roles: set[str],
+    now: datetime,
+    *,
+    starter: bool = False,
 ) -> list[StepDue]:
     """The pending steps of an open ``run`` whose role (``step_roles``: step number to the
-    role the followed text gives it) is one of ``roles``, with their deadlines."""
-    if run.state is not RunState.OPEN or not roles:
+    role the followed text gives it) is one of ``roles``, with their deadlines; a step is
+    ``actionable`` when no earlier step is pending (the previous steps are answered). With
+    ``starter`` (the acting person started the run), also the steps without a role and
+    those whose role nobody fills yet: someone must answer for them (issue 15)."""
+    if run.state is not RunState.OPEN or not (roles or starter):
         return []
+    first = min((e.number for e in run.steps if e.state is StepState.PENDING), default=0)
+
+    def falls_to_me(number: int) -> bool:
+        role = step_roles.get(number)
+        return role in roles or (starter and (role is None or role not in run.roles))
+
     return [
         StepDue(
             entry.number,
             entry.action,
-            step_roles[entry.number],
+            step_roles.get(entry.number, ""),
             entry.due_at,
             entry.due_at is not None and now > entry.due_at,
+            actionable=entry.number == first,
         )
         for entry in run.steps
-        if entry.state is StepState.PENDING and step_roles.get(entry.number) in roles
+        if entry.state is StepState.PENDING and falls_to_me(entry.number)
     ]

@@ -115,3 +115,12 @@ def shown(value: str | float | None, spec: EvidenceSpec | None = None) -> str:
         unit = f" {spec.unit}" if spec is not None and spec.unit else ""
         return f"{value:g}{unit}"
     return value
+
+
+def departure(step: Step, raw: str | None) -> str:
+    """Why the typed answer ``raw`` departs from ``step`` (``deviation`` of the value
+    ``accept`` makes of it, the rule ``checklist.mark`` applies), "" when it does not or
+    the step records no evidence; for the line that asks for the note."""
+    if step.evidence is None:
+        return ""
+    return deviation(step, accept(step.evidence, raw or ""))

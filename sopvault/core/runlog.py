@@ -11,7 +11,7 @@ answer recorded on another clone after the run was closed here) is kept aside in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sopvault.core.conditions import Condition, Outcome, evaluate, parse_condition
@@ -158,7 +158,8 @@ def apply_conditions(run: RunRecord, now: datetime) -> None:
     """Mark steps whose ``when`` is false as n/a by themselves, and bring them back to
     pending when an earlier answer changes. Earlier steps first, so chains settle; a work
     instruction run inside a step first, its conditions on its own steps, so the parent
-    it derives is settled before the steps whose conditions look at it.
+    it derives is settled before the steps whose conditions look at it. Then derive the
+    deadlines that count from another step's answer (``apply_deadlines``).
 
     Raises ConditionError (from ``core.conditions``) for a condition that does not parse:
     a run file that names one was not written by sopvault."""
@@ -169,6 +170,7 @@ def apply_conditions(run: RunRecord, now: datetime) -> None:
     _settle(run.steps, now)
     for parent in opened:
         derive_parent(parent)
+    apply_deadlines(run)
 
 
 def _settle(steps: list[StepEntry], now: datetime) -> None:
@@ -182,3 +184,18 @@ def _settle(steps: list[StepEntry], now: datetime) -> None:
         elif decided is not False and entry.auto:
             entry.state, entry.auto, entry.at, entry.by = StepState.PENDING, False, None, ""
             entry.reason = ""
+
+
+def apply_deadlines(run: RunRecord) -> None:
+    """Each step due a span after another (``due = "30m after 3"``, kept as
+    ``due_after``) is due that long after the answer in force on that step (done,
+    skipped or n/a); it has no deadline while that step is pending, again after an undo."""
+    for entry in run.steps:
+        if entry.due_after is None:
+            continue
+        number, seconds = entry.due_after
+        base = run.steps[number - 1] if 1 <= number <= len(run.steps) else None
+        if base is None or base.state is StepState.PENDING or base.at is None:
+            entry.due_at = None
+        else:
+            entry.due_at = base.at + timedelta(seconds=seconds)

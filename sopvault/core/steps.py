@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sopvault.core.conditions import ConditionError, due_seconds, parse_condition
+from sopvault.core.commandstep import read_command
+from sopvault.core.conditions import ConditionError, parse_condition, parse_due
 from sopvault.core.frontmatter import KeyLines
 from sopvault.model.document import EvidenceSpec, EvidenceType, Step
 from sopvault.model.finding import FileFindings
@@ -25,6 +26,8 @@ STEP_FIELDS = frozenset(
         "when",
         "due",
         "on_fail",
+        "command",
+        "timeout",
     )
 )
 EVIDENCE_FIELDS = frozenset(("type", "label", "min", "max", "unit", "choices", "pass"))
@@ -132,6 +135,13 @@ def _build_step(
         step.evidence = _build_evidence(number, item["record"], line("record"), out)
     if "on_fail" in item:
         step.stops_work = _stops_work(number, item["on_fail"], line("on_fail"), out)
+    step.command, step.timeout = read_command(number, item, (line("command"), line("timeout")), out)
+    if step.command and step.evidence is not None:
+        out.error(
+            line("record"),
+            "bad-value",
+            f"step {number}: a step that runs a command records its result; remove 'record'",
+        )
     for key in item:
         if key not in STEP_FIELDS:
             out.warn(
@@ -150,9 +160,17 @@ def _check_times(step: Step, number: int, duration: int, due: int, out: FileFind
         )
     if step.due is not None:
         try:
-            due_seconds(step.due)
+            after = parse_due(step.due).after
         except ConditionError as err:
             out.error(due, "bad-value", f"step {number}: {err.message}")
+            return
+        if after is not None and not 1 <= after < number:
+            where = "does not exist" if after < 1 else f"is not earlier than step {number}"
+            out.error(
+                due,
+                "bad-value",
+                f"step {number}: due {step.due!r} counts from step {after}, which {where}",
+            )
 
 
 def _stops_work(number: int, raw: Any, line: int, out: FileFindings) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sopvault.model.document import Kind
+from sopvault.model.notify import NotifySettings
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,5 @@ class VaultConfig:
     # whose machines run in UTC; None: each user's own local time zone. Times are always
     # recorded in UTC.
     timezone: str | None = None
+    # ``[notify]``: channels, SMTP server and the export's address (issue 15).
+    notify: NotifySettings = field(default_factory=NotifySettings)

@@ -172,6 +172,10 @@ class Step:
     when: str | None = None  # a condition on earlier steps (sopvault.core.conditions)
     due: str | None = None  # how long after a run's start it is due: "30m", "2h"
     stops_work: bool = False  # ``on_fail = "stop"``: a failed answer stops the run
+    # ``command = ["prog", "arg"]``: the program the step runs (an argument list, never a
+    # shell), and its time limit (``timeout = "5m"``; None: the default, core.commandstep)
+    command: tuple[str, ...] = ()
+    timeout: str | None = None
     line: int = 0
 
     def passing(self) -> tuple[str, ...]:

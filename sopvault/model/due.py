@@ -68,6 +68,9 @@ class StepDue:
     role: str
     due_at: datetime | None
     overdue: bool
+    # No earlier step is pending: the previous steps are answered, so it can be done now
+    # (what a notification tells its person, issue 15).
+    actionable: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class RunDue:
     late: tuple[int, ...] = ()
     my_steps: tuple[StepDue, ...] = ()
     mine: bool = False  # started by me or a role assigned to me
+    version: str | None = None  # the revision the run follows
 
 
 @dataclass

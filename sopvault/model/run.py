@@ -75,13 +75,18 @@ class Event:
     event an undo takes back, or the answer a new answer for the same step replaces.
     ``deviation`` says in one line why an answer departs from the procedure ("" when it
     does not); ``stops`` marks a failed control point after which the work stops.
-    ``role``/``person`` belong to an assignment, ``accepts`` to an acceptance (the
-    deviation events it accepts), ``outcome`` to a completion, ``seen`` to a revision
-    change (the newer version main holds). ``imported`` marks events converted from a
+    ``role``/``person``/``handle`` belong to an assignment (``person`` is ``Name
+    <email>``, ``handle`` the ``[people]`` entry; older logs hold free text and no
+    handle), ``accepts`` to an acceptance (the deviation events it accepts),
+    ``outcome`` to a completion, ``seen`` to a revision change (the newer version main
+    holds). ``imported`` marks events converted from a
     format 1 run file. ``entered_by`` is who typed an event recorded for someone else
     (``--as``): they may not accept its deviation either. ``within`` is the parent step
     of an event about a step of a work instruction run in place (``step`` is then the
     instruction's own step: ``3.2``); ``pin`` is what an ``instruction`` event opens.
+    ``command`` is the argument list a command step ran, with its ``exit_status`` (None
+    when ``timed_out``), the last lines of its ``output`` as text (shown inert, never
+    raw) and the ``seconds`` it took.
     """
 
     id: str
@@ -97,6 +102,7 @@ class Event:
     stops: bool = False
     role: str = ""
     person: str = ""
+    handle: str = ""
     accepts: tuple[str, ...] = ()
     outcome: str = ""
     seen: str = ""
@@ -104,6 +110,11 @@ class Event:
     entered_by: str = ""
     within: int | None = None
     pin: Pin | None = None
+    command: tuple[str, ...] = ()
+    exit_status: int | None = None
+    timed_out: bool = False
+    output: str = ""
+    seconds: float | None = None
 
 
 def new_event_id() -> str:
@@ -126,7 +137,9 @@ class StepEntry:
 
     ``number`` is 1-based; ``at``/``due_at`` are aware datetimes; ``value`` is the evidence
     as accepted (a number as float, yes/no or text); ``auto`` marks an n/a that the step's
-    condition (``when``, copied from the procedure at start) decided. ``event`` is the id
+    condition (``when``, copied from the procedure at start) decided. ``due_after`` is a
+    deadline relative to another step, ``(step number, seconds)``: ``due_at`` is derived
+    from that step's answer and is None while it has none. ``event`` is the id
     of the answer in force ("" while pending or auto); ``deviation``/``stops`` are that
     answer's. ``history`` holds every answer, note and undo about the step, in order.
     ``within`` is the parent step of a step of a work instruction run in place; a parent
@@ -146,6 +159,7 @@ class StepEntry:
     due_at: datetime | None = None
     auto: bool = False
     when: str | None = None
+    due_after: tuple[int, int] | None = None
     event: str = ""
     deviation: str = ""
     stops: bool = False

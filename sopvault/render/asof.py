@@ -4,17 +4,20 @@ the revision in force, who approved it, and the runs that followed it (ISO 9001
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
+from sopvault.core.localtime import shown, shown_iso
 from sopvault.model.document import Document, Status
 from sopvault.model.run import Run
 from sopvault.render.safetext import inert_line
 from sopvault.services.inforce import InForce
 
 
-def in_force_lines(info: InForce, asked: str) -> list[str]:
+def in_force_lines(info: InForce, asked: str, zone: tzinfo | None = None) -> list[str]:
     """Three to a few dozen plain lines: what was in force on ``asked``, its approval (or
-    that nobody approved that text), then one line per run that followed it. Inert."""
+    that nobody approved that text), then one line per run that followed it; times in
+    ``zone`` (None: the local zone) with its name. Inert."""
     doc = info.document
     status = doc.status.value if doc.status else "no status"
     effective = f", effective {doc.effective}" if doc.effective else ""
@@ -27,14 +30,16 @@ def in_force_lines(info: InForce, asked: str) -> list[str]:
         approvers = ", ".join(a.name for a in rev.approvers) or "nobody named"
         proposal = f" in proposal {rev.proposal}" if rev.proposal else ""
         lines.append(
-            f"Approved {rev.date} by {approvers}; proposed by {rev.author.name}{proposal};"
+            f"Approved {shown_iso(rev.date, zone)} by {approvers};"
+            f" proposed by {rev.author.name}{proposal};"
             f" commit {rev.commit[:10]} ({rev.summary})"
         )
     elif info.changed_by is not None:
         commit = info.changed_by
         lines.append(
             f"Not an approved text: last changed by commit {commit.sha[:10]} of"
-            f" {commit.commit_date} ({commit.author.name}: {commit.subject}) with no sign-off"
+            f" {shown_iso(commit.commit_date, zone)} ({commit.author.name}: {commit.subject})"
+            " with no sign-off"
             f" for {doc.id}"
         )
     else:
@@ -43,7 +48,7 @@ def in_force_lines(info: InForce, asked: str) -> list[str]:
         lines.append("Runs that followed this text: none")
     else:
         lines.append(f"Runs that followed this text ({len(info.runs)}):")
-        lines.extend(f"  {_run_line(run)}" for run in info.runs)
+        lines.extend(f"  {_run_line(run, zone)}" for run in info.runs)
     return [inert_line(line) for line in lines]
 
 
@@ -58,10 +63,10 @@ def _standing(doc: Document) -> str:
     return "Not in force (never approved as effective)"
 
 
-def _run_line(run: Run) -> str:
-    """One run: id, when and by whom it started, its state and outcome."""
+def _run_line(run: Run, zone: tzinfo | None) -> str:
+    """One run: id, when (in ``zone``) and by whom it started, its state and outcome."""
     outcome = f", {run.outcome.value}" if run.outcome is not None else ""
-    started = run.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    started = shown(run.started_at, zone)
     return f"{run.id}  started {started} by {run.started_by}, {run.state.value}{outcome}"
 
 

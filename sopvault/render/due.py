@@ -1,14 +1,16 @@
 """What is due, as the CLI and the dashboard both show it: four sections of rows (plain
 cells, a key saying what Enter opens, whether the row is overdue) and the JSON form.
-Dates are days; deadlines with a time are shown in local time (they are kept in UTC)."""
+Dates are days; deadlines with a time are kept in UTC and shown in ``zone`` (``[vault]
+timezone``; None: the user's local zone) with the zone's name."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
+from sopvault.core.localtime import shown
 from sopvault.core.trailers import versions_label
 from sopvault.core.wording import counted, name_of
 from sopvault.model.due import AckDue, DueReport, ProposalDue, ReviewDue, RunDue
@@ -48,13 +50,13 @@ class Section:
         return f"{self.name} ({self.count}{late})"
 
 
-def when(moment: date | datetime | None) -> str:
-    """A deadline as shown: ``2026-11-01`` for a day, ``2026-11-25 14:30`` (local time)
-    for a moment, ``-`` for none."""
+def when(moment: date | datetime | None, zone: tzinfo | None = None) -> str:
+    """A deadline as shown: ``2026-11-01`` for a day, ``2026-11-25 14:30 CET`` for a
+    moment (in ``zone``, None: the local zone), ``-`` for none."""
     if moment is None:
         return "-"
     if isinstance(moment, datetime):
-        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+        return shown(moment, zone)
     return moment.isoformat()
 
 
@@ -68,13 +70,14 @@ def _days(days: int) -> str:
     return "today" if days == 0 else f"in {counted(days, 'day')}"
 
 
-def sections(report: DueReport) -> list[Section]:
-    """The four lists in order: reviews, proposals, acknowledgements, runs."""
+def sections(report: DueReport, zone: tzinfo | None = None) -> list[Section]:
+    """The four lists in order: reviews, proposals, acknowledgements, runs; deadlines with
+    a time in ``zone`` (None: the local zone)."""
     return [
         _reviews(report.reviews),
-        _proposals(report.proposals),
+        _proposals(report.proposals, zone),
         _acks(report.acknowledgements),
-        _runs(report.runs),
+        _runs(report.runs, zone),
     ]
 
 
@@ -87,13 +90,13 @@ def _reviews(items: list[ReviewDue]) -> Section:
     return section
 
 
-def _proposals(items: list[ProposalDue]) -> Section:
+def _proposals(items: list[ProposalDue], zone: tzinfo | None) -> Section:
     headers = ("WAITS UNTIL", "PROPOSAL", "DOCUMENTS", "BY", "NOTE")
     section = Section("Proposals", headers, count=len(items), late=_late(items))
     for p in items:
         note = f"waiting {counted(p.waiting_days, 'day')}"
         note += "; yours to review" if p.for_me else "; waiting for a reviewer"
-        cells = (when(p.deadline), p.label, versions_label(p.documents), p.author.name, note)
+        cells = (when(p.deadline, zone), p.label, versions_label(p.documents), p.author.name, note)
         section.rows.append(Row(f"{PROPOSAL}:{p.label}", cells, p.overdue))
     return section
 
@@ -109,17 +112,17 @@ def _acks(items: list[AckDue] | None) -> Section:
     return section
 
 
-def _runs(items: list[RunDue]) -> Section:
+def _runs(items: list[RunDue], zone: tzinfo | None) -> Section:
     headers = ("NEXT DEADLINE", "RUN", "DOCUMENT", "STEPS", "NOTE")
     section = Section("Open runs", headers, count=len(items), late=_late(items))
     for r in items:
         note = f"started by {name_of(r.started_by)}"
         if r.late:
             note += f"; late: step{'s' if len(r.late) > 1 else ''} {', '.join(map(str, r.late))}"
-        cells = (when(r.deadline), r.run_id, r.doc_id, f"{r.done}/{r.total}", note)
+        cells = (when(r.deadline, zone), r.run_id, r.doc_id, f"{r.done}/{r.total}", note)
         section.rows.append(Row(f"{RUN}:{r.run_id}", cells, r.overdue))
         for s in r.my_steps:
-            cells = (when(s.due_at), f"step {s.number}", s.role, "yours", s.action)
+            cells = (when(s.due_at, zone), f"step {s.number}", s.role, "yours", s.action)
             section.rows.append(Row(f"{RUN}:{r.run_id}", cells, s.overdue))
     return section
 

@@ -6,8 +6,10 @@ the config is made inert here, one line each."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 from typing import Any
 
+from sopvault.core.localtime import shown
 from sopvault.core.wording import counted
 from sopvault.model.config import Person
 from sopvault.model.control import Identity
@@ -28,13 +30,13 @@ def headline(impact: Impact) -> str:
     return inert_line(f"{doc.id} {doc.title}: {change} ({now})")
 
 
-def impact_lines(impact: Impact, most: int | None = None) -> list[Line]:
+def impact_lines(impact: Impact, most: int | None = None, zone: tzinfo | None = None) -> list[Line]:
     """The whole report: the headline, the documents reached (the ``most`` nearest when
-    given, then how many more), the open runs, who will owe an acknowledgement, then
-    notes."""
+    given, then how many more), the open runs (started when, in ``zone``; None: the local
+    zone), who will owe an acknowledgement, then notes."""
     lines: list[Line] = [("heading", headline(impact))]
     lines += document_lines(impact, most)
-    lines += run_lines(impact.runs, impact.document.id)
+    lines += run_lines(impact.runs, impact.document.id, zone)
     lines += reader_lines(impact)
     lines += [("dim", f"note: {inert_line(n)}") for n in impact.notes]
     return lines
@@ -67,9 +69,9 @@ def document_lines(impact: Impact, most: int | None = None) -> list[Line]:
     return lines
 
 
-def run_lines(runs: Sequence[OpenRun], doc_id: str) -> list[Line]:
+def run_lines(runs: Sequence[OpenRun], doc_id: str, zone: tzinfo | None = None) -> list[Line]:
     """The open runs and the version each follows; after approval all follow an older
-    revision (a run keeps the text it started with)."""
+    revision (a run keeps the text it started with). Start times in ``zone``."""
     if not runs:
         return [("dim", f"Open runs of {inert_line(doc_id)}: none")]
     older = sum(1 for r in runs if r.older)
@@ -81,7 +83,7 @@ def run_lines(runs: Sequence[OpenRun], doc_id: str) -> list[Line]:
         [
             r.id,
             f"follows {r.version or '?'}",
-            f"started {r.started_at.astimezone():%Y-%m-%d %H:%M} by {_name(r.started_by)}",
+            f"started {shown(r.started_at, zone)} by {_name(r.started_by)}",
             "older than main" if r.older else "main's text",
         ]
         for r in runs

@@ -6,13 +6,14 @@ sequences to a terminal, and all text is built as ``Text`` objects (never parsed
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from sopvault.core.localtime import day_iso
 from sopvault.core.wordiff import unified_diff as unified_diff  # shown as before, made in core
 from sopvault.model.control import Standing, WorkingCopy
 from sopvault.model.document import Document, Status, Step
@@ -96,7 +97,8 @@ def step_text(number: int, step: Step) -> Text:
         text.append(inert_line(step.when), style="magenta")
     if step.due:
         text.append("\n    due: ", style="dim")
-        text.append(f"{inert_line(step.due)} after the run starts")
+        said = inert_line(step.due)
+        text.append(said if " after " in said.lower() else f"{said} after the run starts")
     if step.evidence is not None:
         text.append("\n    record: ", style="dim")
         text.append(inert_line(step.evidence.describe()))
@@ -159,16 +161,17 @@ def age(iso: str, now: datetime) -> str:
     return "just now"
 
 
-def standing_line(standing: Standing) -> str:
+def standing_line(standing: Standing, zone: tzinfo | None = None) -> str:
     """One line on how the working copy stands against main, e.g. ``working copy: edited,
     not approved; approved v1.6 on 2026-03-02 by Bilal Okafor`` (ISO 9001 §7.5.3.2 c:
-    the reader must know whether the text in front of them is the approved one)."""
+    the reader must know whether the text in front of them is the approved one); the day
+    of approval is the one in ``zone`` (None: the local zone)."""
     rev = standing.approved
     state = standing.working_copy
     approved = ""
     if rev is not None:
         who = ", ".join(a.name for a in rev.approvers) or "nobody"
-        approved = f"approved v{rev.version} on {rev.date[:10]} by {who}"
+        approved = f"approved v{rev.version} on {day_iso(rev.date, zone)} by {who}"
     if state is WorkingCopy.APPROVED:
         return inert_line(f"working copy: the {approved}")
     if state is WorkingCopy.EDITED:

@@ -1,12 +1,14 @@
 """A run as text: the full report (``runs show``), its log of events (``runs show
 --events``) and the one-line-per-step summary that the line prompt and the TUI runner show
-before completing. Times are shown in local time (they are recorded in UTC)."""
+before completing. Times are recorded in UTC and shown in ``zone`` (``[vault] timezone``,
+None: the user's local zone) with the zone's name."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from sopvault.core import localtime
 from sopvault.core.evidence import shown
 from sopvault.core.wording import name_of
 from sopvault.model.document import Document, EvidenceSpec
@@ -20,6 +22,8 @@ from sopvault.model.run import (
     StepEntry,
     StepState,
 )
+from sopvault.render.assignments import assign_text, role_lines
+from sopvault.render.runcommand import entry_command_lines, event_command_text
 
 BOXES = {
     StepState.DONE: "[x]",
@@ -33,18 +37,20 @@ def report_lines(
     run: Run,
     doc: Document | None,
     now: datetime,
+    zone: tzinfo | None = None,
     instructions: Mapping[int, Document] | None = None,
 ) -> list[str]:
     """The run as a readable report, one string per line: who did what when, evidence,
     deviations, times. ``doc`` (the text followed) formats evidence with its unit; None
-    when it cannot be read. ``now`` dates what is late and the elapsed time of an open run.
-    A work instruction run inside a step (issue 15) is shown under it, its steps indented
-    (``3.1``, ``3.2``), with the id, version and commit followed; ``instructions`` holds
-    their texts by parent step (evidence units), when they can be read."""
+    when it cannot be read. ``now`` dates what is late and the elapsed time of an open run;
+    times are shown in ``zone`` (None: the local zone). A work instruction run inside a
+    step (issue 15) is shown under it, its steps indented (``3.1``, ``3.2``), with the id,
+    version and commit followed; ``instructions`` holds their texts by parent step
+    (evidence units), when they can be read."""
     lines = [
         f"run {run.id}: {run.doc_id} {run.title} (version {run.version or '?'})",
         f"followed: commit {run.commit[:10] or '(not in git)'} blob {run.blob[:10]} {run.path}",
-        f"started:  {_when(run.started_at)} by {run.started_by}",
+        f"started:  {_when(run.started_at, zone)} by {run.started_by}",
         f"state:    {run.state.value}",
     ]
     if run.outcome is not None:
@@ -58,28 +64,27 @@ def report_lines(
         lines.append("format:   converted from a run file written before runs kept every event")
     if run.ended_at is not None:
         verb = "completed" if run.state is RunState.COMPLETED else "aborted"
-        lines.append(f"{verb + ':':<9} {_when(run.ended_at)} by {run.ended_by}")
+        lines.append(f"{verb + ':':<9} {_when(run.ended_at, zone)} by {run.ended_by}")
     if run.reason:
         lines.append(f"reason:   {run.reason}")
-    for role, person in run.roles.items():
-        lines.append(f"role:     {role}: {person}")
+    lines += role_lines(run, zone)
     done, total = run.progress()
     lines.append(f"progress: {done} of {total} steps")
     late = set(run.late(now))
     took = _time_per_step(run)
     lines.append("")
     for entry in run.steps:
-        lines += _entry_lines(entry, doc, entry.number in late, took.get(entry.number))
-        lines += _correction_lines(run, entry, doc)
+        lines += _entry_lines(entry, doc, entry.number in late, took.get(entry.number), zone)
+        lines += _correction_lines(run, entry, doc, zone)
         wi = (instructions or {}).get(entry.number)
         for nested in entry.nested if entry.instruction else ():
             if nested is entry.nested[0]:
                 lines.append(f"       {_pin_text(entry)}")
             late_here = nested.is_late(now, run.state is RunState.OPEN)
-            lines += _entry_lines(nested, wi, late_here, None, indent="    ")
-            lines += _correction_lines(run, nested, wi, indent="    ")
+            lines += _entry_lines(nested, wi, late_here, None, zone, indent="    ")
+            lines += _correction_lines(run, nested, wi, zone, indent="    ")
     for note in run.notes:
-        lines.append(f"note: {note.note} ({_when(note.at)} by {note.by})")
+        lines.append(f"note: {note.note} ({_when(note.at, zone)} by {note.by})")
     for event in run.late_events:
         lines.append(f"after the run closed: {event_text(run, event, doc)} (kept, not applied)")
     end = run.ended_at or (now if run.state is RunState.OPEN else None)
@@ -91,7 +96,12 @@ def report_lines(
 
 
 def _entry_lines(
-    entry: StepEntry, doc: Document | None, late: bool, took: timedelta | None, indent: str = ""
+    entry: StepEntry,
+    doc: Document | None,
+    late: bool,
+    took: timedelta | None,
+    zone: tzinfo | None = None,
+    indent: str = "",
 ) -> list[str]:
     """One step of the report: its box line, then when, value, reason and note
     (``indent``: a step of a work instruction run inside its parent)."""
@@ -104,9 +114,10 @@ def _entry_lines(
     pad = "       " + indent
     if entry.at is not None:
         spent = f", took {span(took)}" if took is not None else ""
-        lines.append(f"{pad}{entry.state.value} {_when(entry.at)} by {entry.by}{spent}")
+        lines.append(f"{pad}{entry.state.value} {_when(entry.at, zone)} by {entry.by}{spent}")
     if entry.value is not None:
         lines.append(f"{pad}value: {shown(entry.value, spec)}")
+    lines += entry_command_lines(entry, pad)
     if entry.deviation:
         lines.append(f"{pad}deviation: {entry.deviation}")
     if entry.reason:
@@ -128,7 +139,11 @@ def _pin_text(entry: StepEntry) -> str:
 
 
 def _correction_lines(
-    run: Run, entry: StepEntry, doc: Document | None, indent: str = ""
+    run: Run,
+    entry: StepEntry,
+    doc: Document | None,
+    zone: tzinfo | None = None,
+    indent: str = "",
 ) -> list[str]:
     """What was recorded on the step before the answer in force, and acceptances of its
     deviation: a correction never hides what it corrects (21 CFR Part 11 §11.10(e))."""
@@ -140,21 +155,24 @@ def _correction_lines(
     pad = "       " + indent
     lines = [f"{pad}earlier: {event_text(run, e, doc)}" for e in earlier]
     for accepted in run.accepted.get(entry.event, []):
-        lines.append(f"{pad}accepted: {_when(accepted.at)} by {accepted.by}{_said(accepted)}")
+        lines.append(f"{pad}accepted: {_when(accepted.at, zone)} by {accepted.by}{_said(accepted)}")
     return lines
 
 
 def event_lines(
-    run: Run, doc: Document | None, instructions: Mapping[int, Document] | None = None
+    run: Run,
+    doc: Document | None,
+    zone: tzinfo | None = None,
+    instructions: Mapping[int, Document] | None = None,
 ) -> list[str]:
     """The run's whole log, one line per event in the order applied: ``#N`` (how other
-    events and people refer to it), local time, who, and what; an event on a step of a
-    work instruction run in place names it ``3.2`` (``instructions``: their texts by
-    parent step, for units)."""
+    events and people refer to it), the time in ``zone`` (None: local), who, and what; an
+    event on a step of a work instruction run in place names it ``3.2`` (``instructions``:
+    their texts by parent step, for units)."""
     width = len(str(len(run.events)))
     texts = instructions or {}
     return [
-        f"#{n:<{width}} {_when(e.at)}  {e.by}  "
+        f"#{n:<{width}} {_when(e.at, zone)}  {e.by}  "
         + event_text(run, e, texts.get(e.within) if e.within is not None else doc)
         for n, e in enumerate(run.events, start=1)
     ]
@@ -173,6 +191,7 @@ def event_text(run: Run, event: Event, doc: Document | None) -> str:
         text += f" (commit {pin.commit[:10] or '(not in git)'} blob {pin.blob[:10]})"
     if event.value is not None:
         text += f" = {shown(event.value, _spec(doc, event.step))}"
+    text += event_command_text(event)
     if event.deviation:
         text += f" (DEVIATION: {event.deviation}{', work stopped' if event.stops else ''})"
     if kind is EventType.UNDO:
@@ -180,7 +199,7 @@ def event_text(run: Run, event: Event, doc: Document | None) -> str:
     elif kind in ANSWERS and event.corrects:
         text += f" (corrects #{run.number_of(event.corrects)})"
     if kind is EventType.ASSIGN:
-        text += f" {event.role} to {event.person}"
+        text += f" {assign_text(run, event)}"
     if kind is EventType.ACCEPT:
         text += " deviations " + ", ".join(f"#{run.number_of(a)}" for a in event.accepts)
     if kind is EventType.COMPLETE and event.outcome:
@@ -234,19 +253,21 @@ def _time_per_step(run: Run) -> dict[int, timedelta]:
     return took
 
 
-def open_run_line(summary: RunSummary) -> str:
+def open_run_line(summary: RunSummary, zone: tzinfo | None = None) -> str:
     """One open run as the second-run question shows it: ``run 20261125-093000-ab12,
-    started by Dmitri Volkov on 2026-11-25 09:30 UTC, 2 of 5 steps done``."""
-    when = summary.started_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+    started by Dmitri Volkov on 2026-11-25 10:30 CET, 2 of 5 steps done`` (in ``zone``,
+    None: the local zone)."""
+    when = localtime.shown(summary.started_at, zone)
     return (
         f"run {summary.id}, started by {name_of(summary.started_by)} on {when},"
         f" {summary.done} of {summary.total} steps done"
     )
 
 
-def _when(moment: datetime) -> str:
-    """A recorded time (UTC) in the local time zone, with its name."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+def _when(moment: datetime, zone: tzinfo | None) -> str:
+    """A recorded time (UTC) in ``zone`` (None: the local zone), to the second, with the
+    zone's name: ``2026-11-25 10:30:05 CET``."""
+    return localtime.shown(moment, zone, seconds=True)
 
 
 def span(delta: timedelta) -> str:

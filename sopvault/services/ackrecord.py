@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sopvault.core.ackfile import ack_path, dumps
+from sopvault.core.localtime import shown
 from sopvault.core.trailers import ACK, ACKNOWLEDGED_BY, SOP_VERSION, message
 from sopvault.errors import DocumentNotFound, Refused
 from sopvault.model.ack import MEANING, Ack, Current
@@ -100,7 +101,7 @@ class AckRecorder:
         """AckRefused when ``me`` acknowledged this revision already, saying when."""
         done = self.acks.acks_of(me.email, current.doc_id, current)
         if done:
-            when = done[0].at.strftime("%Y-%m-%d %H:%M UTC")
+            when = shown(done[0].at, self.ws.zone)
             raise AckRefused(
                 f"you acknowledged {current.doc_id} {current.version} already, on {when}"
             )

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import gc
 import posixpath
-from datetime import datetime
 from functools import cached_property
 
 from sopvault import __version__
 from sopvault.core.asof import AsOfMoment, read_moment
 from sopvault.core.checks import check_vault, index_results
 from sopvault.core.config import CONFIG_FILE
+from sopvault.core.localtime import shown_iso
 from sopvault.core.parse import parse_bytes, parse_head
 from sopvault.core.tree import build_tree
 from sopvault.errors import DocumentNotFound, InvalidId, NotFound, ReadOnly
@@ -71,31 +71,32 @@ class AsOf:
             cut = self.repo.history_cut(tip)  # a shallow clone: older commits are elsewhere
             raise NotInHistory(
                 f"{moment.asked} is before the history here: {ws.main}'s first commit here is"
-                f" {first.sha[:7]} of {_when(first.commit_date)}; {cut}"
+                f" {first.sha[:7]} of {shown_iso(first.commit_date, ws.zone)}; {cut}"
                 if cut
                 else f"{moment.asked} is before the vault's history: {ws.main}'s first commit"
-                f" is {first.sha[:7]} of {_when(first.commit_date)}"
+                f" is {first.sha[:7]} of {shown_iso(first.commit_date, ws.zone)}"
             )
         self.commit: Commit = found[0]
 
     @classmethod
     def open(cls, ws: Workspace, asked: str, *, whole: bool = True) -> AsOf:
-        """The vault as of ``asked`` (a date, or an ISO timestamp), in the user's local
-        time zone; ``whole=False`` for a listing (below). Raises AsOfError for a malformed
-        value, NotInHistory as ``AsOf``."""
-        return cls(ws, read_moment(asked), whole=whole)
+        """The vault as of ``asked`` (a date, or an ISO timestamp), in the vault's time
+        zone (``[vault] timezone``, else the user's); ``whole=False`` for a listing
+        (below). Raises AsOfError for a malformed value, NotInHistory as ``AsOf``."""
+        return cls(ws, read_moment(asked, ws.zone), whole=whole)
 
     # ---- what the reader is told ---------------------------------------------------------
 
     def banner(self) -> str:
         """One line saying what is shown: ``As of 2026-03-03: main at 3f1c2e0 (2026-03-01
-        10:15, Carmen Ruiz: Include back-ordered ...). Read only.`` (text from git: the
+        10:15 CET, Carmen Ruiz: Include back-ordered ...). Read only.`` (text from git: the
         caller makes it inert)."""
         commit = self.commit
         subject = commit.subject if len(commit.subject) <= 60 else commit.subject[:57] + "..."
         return (
             f"As of {self.moment.asked}: {self.ws.main} at {commit.sha[:7]}"
-            f" ({_when(commit.commit_date)}, {commit.committer.name}: {subject}). Read only."
+            f" ({shown_iso(commit.commit_date, self.ws.zone)}, {commit.committer.name}:"
+            f" {subject}). Read only."
         )
 
     def must_be_writable(self, what: str) -> None:
@@ -264,11 +265,6 @@ def _link_target(
     )
     entry = entries.get(target)
     return target if entry is not None and entry[0] in FILE_MODES else None
-
-
-def _when(iso: str) -> str:
-    """A git date (``%cI``) as ``YYYY-MM-DD HH:MM`` in the user's local time."""
-    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def opened(ws: Workspace, asked: str | None) -> AsOf | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 
 Clock = Callable[[], datetime]
 
@@ -13,10 +13,11 @@ def system_clock() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def local_date(clock: Clock) -> date:
-    """The clock's date where the user is (their time zone): what "today" means to a
-    person setting an effective date or a review due date, as ``date.today()`` does."""
-    return clock().astimezone().date()
+def local_date(clock: Clock, zone: tzinfo | None = None) -> date:
+    """The clock's date in ``zone`` (``[vault] timezone``), or where the user is (their
+    time zone) when None: what "today" means to a person setting an effective date or a
+    review due date, as ``date.today()`` does."""
+    return clock().astimezone(zone).date()
 
 
 def running_from(moment: datetime | date) -> Clock:

@@ -55,11 +55,27 @@ class Due:
         stale) and the runs I started or fill a role in. What cannot be read (no git, a
         broken run file) is a note, never a failure; raises SopvaultError (GitError) only
         when git fails, or when the vault cannot be loaded outside git."""
+        self._acks = None  # main is read afresh for every report (the dashboard's too)
+        return self._gather(within, stale, mine, None)
+
+    def for_person(
+        self, person: Person, *, within: int = DEFAULT_WITHIN, stale: int = DEFAULT_STALE
+    ) -> DueReport:
+        """``report(mine=True)`` for ``person`` of ``[people]`` instead of the acting
+        person (``sopvault notify``, issue 15): the same rules, ``person``'s e-mail as
+        their identity (without one, no proposal waits for them). Main is read once per
+        service for every person asked; raises as ``report``."""
+        return self._gather(within, stale, True, person)
+
+    def _gather(self, within: int, stale: int, mine: bool, given: Person | None) -> DueReport:
         now, today = self.ws.now(), self.ws.today
         report = DueReport(today, now, within, stale, mine, None)
-        self._acks = None  # main is read afresh for every report (the dashboard's too)
-        report.me = me = self._me(report.notes)
-        person = self._person(me)
+        if given is None:
+            report.me = me = self._me(report.notes)
+            person = self._person(me)
+        else:
+            person = given
+            report.me = me = Identity(given.name, given.email) if given.email else None
         in_force = self._in_force()
         found = [rules.review_due(*facts, today, within) for facts in in_force]
         report.reviews = sorted(
@@ -67,7 +83,7 @@ class Due:
             key=lambda r: (r.next_review, r.doc_id),
         )
         report.proposals = self._proposals(now, stale, mine, report)
-        report.acknowledgements = self._owed(report)
+        report.acknowledgements = self._owed(report, given)
         report.runs = self._open_runs(now, mine, person, report)
         return report
 
@@ -85,16 +101,7 @@ class Due:
 
     def _person(self, me: Identity | None) -> Person | None:
         """The ``[people]`` entry with my e-mail (None when I am not listed)."""
-        if me is None:
-            return None
-        return next(
-            (
-                p
-                for p in self.ws.vault.config.people.values()
-                if p.email and p.email.lower() == me.email.lower()
-            ),
-            None,
-        )
+        return rules.person_of(me, self.ws.vault.config.people.values())
 
     # ---- reviews ---------------------------------------------------------------------
 
@@ -119,13 +126,13 @@ class Due:
 
     # ---- acknowledgements ------------------------------------------------------------
 
-    def _owed(self, report: DueReport) -> list[AckDue]:
-        """The current revisions I must read and have not acknowledged (ISO 9001 §7.2),
-        as ``services.acks`` finds them on main; none outside git or when ``[people]``
-        does not list my e-mail (said in a note). The vault sets no deadline for them:
-        they are listed, never overdue."""
+    def _owed(self, report: DueReport, given: Person | None = None) -> list[AckDue]:
+        """The current revisions I (or ``given``) must read and have not acknowledged
+        (ISO 9001 §7.2), as ``services.acks`` finds them on main; none outside git or
+        when ``[people]`` does not list my e-mail (said in a note). The vault sets no
+        deadline for them: they are listed, never overdue."""
         me = report.me
-        if self.ws.repo is None or me is None:
+        if self.ws.repo is None or (me is None and given is None):
             return []
         acks = self.acknowledgements()
         try:
@@ -133,11 +140,16 @@ class Due:
         except HistoryCut as err:
             report.notes.append(f"acknowledgements not listed: {err}")
             return []
-        person = next(
-            (p for p in acks.people() if p.email and p.email.lower() == me.email.lower()), None
-        )
+        person = given
+        if person is None and me is not None:
+            person = next(
+                (p for p in acks.people() if p.email and p.email.lower() == me.email.lower()),
+                None,
+            )
+            if person is None:
+                report.notes.append(f"{me.email} is not in [people]: no acknowledgements are owed")
+                return []
         if person is None:
-            report.notes.append(f"{me.email} is not in [people]: no acknowledgements are owed")
             return []
         owed = acks.owed(person)
         return [AckDue(o.doc_id, o.title, o.version, o.since) for o in owed]

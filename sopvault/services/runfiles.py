@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from sopvault.core.assignment import recorded_work
 from sopvault.core.runlog import apply
 from sopvault.errors import RunError, RunNotFound
 from sopvault.model.control import Identity
@@ -116,9 +117,10 @@ class RunFiles:
             raise RunError(f"run {run.id} is {run.state.value}: it stays in the record")
         if who is None or starter is None or not who.same_as(starter):
             raise RunError(f"only {run.started_by}, who started run {run.id}, may discard it")
-        if len(run.events) > 1:
+        work = recorded_work(run)  # who fills a role is no work done (issue 15)
+        if work:
             raise RunError(
-                f"run {run.id} has recorded {len(run.events) - 1} event(s):"
+                f"run {run.id} has recorded {len(work)} event(s):"
                 " it is part of the record; abort it with a reason instead"
             )
         if committed:

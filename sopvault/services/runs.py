@@ -51,6 +51,14 @@ class Started:
     warnings: list[str] = field(default_factory=list)
 
 
+def _new_id(files: RunFiles, doc_id: str, now: datetime) -> str:
+    """A run id for a run of ``doc_id`` started at ``now`` that no file holds yet."""
+    while True:
+        run_id = f"{now.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+        if not files.path(doc_id, run_id).exists():
+            return run_id
+
+
 class Runs:
     """Run work on one vault; git is used when the vault is in a repository."""
 
@@ -110,29 +118,23 @@ class Runs:
         roles: dict[str, str] | None = None,
     ) -> Started:
         """A new run of the text on main; what is odd about it is said, or refused when
-        ``strict``; RunError naming the successor when that text is retired."""
+        ``strict``; RunError naming the successor when that text is retired. ``roles`` become
+        assign events after the start; one refused (``checklist.assign``) starts nothing."""
         if not is_valid_id(doc_id):
             raise InvalidId(f"{doc_id!r} is not a valid document id")
         self.vault.must_be_writable("start a run")
         doc, commit, blob, warnings = text_to_run(self.texts, doc_id, strict)
-        now = self.ws.now()
+        now, by = self.ws.now(), self.who(who)
         run = checklist.new_run(
-            self._new_id(doc_id, now),
-            doc,
-            commit=commit,
-            blob=blob,
-            who=self.who(who),
-            now=now,
-            roles=roles,
+            _new_id(self.files, doc_id, now), doc, commit=commit, blob=blob, who=by, now=now
         )
+        people = self.vault.config.people  # judged before anything is written:
+        assigned = checklist.assign_all(run, doc, roles or {}, people=people, who=by, now=now)
         self.files.create(run)
+        with taking_turns(self.files.path(doc_id, run.id).parent, run.id):
+            for event in assigned:
+                self.files.append(run, self._as(event))
         return Started(run, warnings)
-
-    def _new_id(self, doc_id: str, now: datetime) -> str:
-        while True:
-            run_id = f"{now.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
-            if not self.files.path(doc_id, run_id).exists():
-                return run_id
 
     # ---- reading ---------------------------------------------------------------------
 
@@ -185,11 +187,12 @@ class Runs:
         return run
 
     def assign(self, run_id: str, role: str, person: str, who: str | None = None) -> Run:
-        """Record that ``person`` fills ``role`` in the run from now on."""
+        """Record that ``person`` (of ``[people]``) fills ``role`` from now on; RunError
+        as ``checklist.assign`` (closed run, unknown role or person, naming valid ones)."""
         with self._turn(run_id) as run:
-            now = self.ws.now()
+            doc, people, by = self.document(run), self.vault.config.people, self.who(who)
             event = checklist.assign(
-                run, self.document(run), role, person, who=self.who(who), now=now
+                run, doc, role, person, people=people, who=by, now=self.ws.now()
             )
             self.files.append(run, self._as(event))
         return run

@@ -6,13 +6,14 @@ import gc
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from sopvault.core.checks import CheckedVault, check_vault
 from sopvault.core.config import CONFIG_FILE, parse_config
+from sopvault.core.localtime import zone_of
 from sopvault.core.parse import parse_text, with_changes
 from sopvault.core.tree import VaultTree, ancestors, build_tree
 from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, ReadOnly, SopvaultError
@@ -90,10 +91,16 @@ class Vault(Searchable):
         self._config_text = repr(config)
 
     @property
+    def zone(self) -> tzinfo | None:
+        """The zone times are shown in: ``[vault] timezone``, or None for the user's own
+        local zone (``core.localtime`` reads None so)."""
+        return zone_of(self.config.timezone)
+
+    @property
     def today(self) -> date:
         """The date checks and approvals use: the clock's (the workspace's) date in the
-        user's time zone."""
-        return local_date(self.clock)
+        vault's time zone, else the user's."""
+        return local_date(self.clock, self.zone)
 
     @classmethod
     def open(cls, path: Path | None = None, *, clock: Clock | None = None) -> Vault:

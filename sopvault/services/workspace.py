@@ -7,7 +7,7 @@ share one answer to "which repository, which main branch, what time is it".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 
 from sopvault.core.config import CONFIG_FILE
@@ -71,9 +71,15 @@ class Workspace:
         return self.clock()
 
     @property
+    def zone(self) -> tzinfo | None:
+        """The zone every time a person reads is shown in: ``[vault] timezone``, else None
+        (the user's local zone). Render functions take it as ``zone``."""
+        return self.vault.zone
+
+    @property
     def today(self) -> date:
-        """The clock's date in the user's time zone: what effective dates and review due
-        dates count from (the vault's, which checks use too)."""
+        """The clock's date in the vault's time zone (else the user's): what effective
+        dates and review due dates count from (the vault's, which checks use too)."""
         return self.vault.today
 
     def git(self) -> Repo:

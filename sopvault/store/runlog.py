@@ -74,6 +74,8 @@ def _step_data(entry: StepEntry) -> dict[str, Any]:
         data["due_at"] = _time_text(entry.due_at)
     if entry.when:
         data["when"] = entry.when
+    if entry.due_after is not None:
+        data["due_after"] = {"step": entry.due_after[0], "seconds": entry.due_after[1]}
     return data
 
 
@@ -280,7 +282,21 @@ def _step_from(number: int, raw: dict[str, Any]) -> StepEntry:
         control_point=raw.get("critical") is True,
         due_at=_time(raw, "due_at") if due is not None else None,
         when=when or None,
+        due_after=_due_after(number, raw.get("due_after")),
     )
+
+
+def _due_after(number: int, raw: object) -> tuple[int, int] | None:
+    """A step's deadline relative to another step, ``{"step": 3, "seconds": 1800}``."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TypeError(f"step {number}: 'due_after' must be an object")
+    step, seconds = raw.get("step"), raw.get("seconds")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (step, seconds)):
+        raise TypeError(f"step {number}: 'due_after' needs whole numbers 'step' and 'seconds'")
+    assert isinstance(step, int) and isinstance(seconds, int)
+    return step, seconds
 
 
 def event_from(data: dict[str, Any]) -> Event:
@@ -316,6 +332,7 @@ def event_from(data: dict[str, Any]) -> Event:
         stops=data.get("stops") is True,
         role=text_field(data, "role", ""),
         person=text_field(data, "person", ""),
+        handle=text_field(data, "handle", ""),
         accepts=tuple(accepts),
         outcome=text_field(data, "outcome", ""),
         seen=text_field(data, "seen", ""),
@@ -323,7 +340,30 @@ def event_from(data: dict[str, Any]) -> Event:
         entered_by=text_field(data, "entered_by", ""),
         within=within,
         pin=_pin_from(data["instruction"]) if "instruction" in data else None,
+        **_command_result(data),
     )
+
+
+def _command_result(data: dict[str, Any]) -> dict[str, Any]:
+    """What a command step's answer adds (issue 15): the argument list that ran, its exit
+    status (absent when it timed out), the end of its output and the seconds it took;
+    nothing for every other event, so older logs read exactly as before."""
+    command = data.get("command", [])
+    if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
+        raise TypeError("'command' must be a list of arguments")
+    status = data.get("exit_status")
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+        raise TypeError("'exit_status' must be a whole number")
+    seconds = data.get("seconds")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)):
+        raise TypeError("'seconds' must be a number")
+    return {
+        "command": tuple(command),
+        "exit_status": status,
+        "timed_out": data.get("timed_out") is True,
+        "output": text_field(data, "output", ""),
+        "seconds": float(seconds) if seconds is not None else None,
+    }
 
 
 def field_problem(err: Exception) -> str:

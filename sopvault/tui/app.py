@@ -29,6 +29,7 @@ from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.dashboard import DashboardScreen
 from sopvault.tui.screens.help import HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
+from sopvault.tui.screens.mywork import MyWorkScreen
 from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.screens.runs import RunsScreen
@@ -178,6 +179,11 @@ class SopVaultApp(App[None]):
     def action_dashboard(self) -> None:
         """The dashboard of what is due (`d` in the tree)."""
         self._show("dashboard")
+
+    def action_my_work(self) -> None:
+        """The steps assigned to me across open runs (`m` in the tree and the dashboard)."""
+        if not isinstance(self.screen, MyWorkScreen):
+            self.push_screen(MyWorkScreen(self.runs))
 
     @on(msg.OpenDocument)
     def open_document(self, event: msg.OpenDocument) -> None:

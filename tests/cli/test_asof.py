@@ -57,7 +57,7 @@ def test_show_as_of_answers_the_auditor(
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("In force on 2026-03-03: SOP-003 version 2.0 (effective")
-    assert lines[1].startswith("Approved 2026-01-05T09:00:00Z by Hana Sato; proposed by Bilal")
+    assert lines[1].startswith("Approved 2026-01-05 09:00 UTC by Hana Sato; proposed by Bilal")
     assert lines[2] == "Runs that followed this text: none"
     assert "Export the stock report from the inventory system" in out
     code, out, _ = run(

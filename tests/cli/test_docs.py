@@ -12,6 +12,7 @@ from sopvault.cli.app import COMMANDS, cli
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.dialogs.acknowledge import AcknowledgeScreen
 from sopvault.tui.dialogs.asof import AsOfScreen
+from sopvault.tui.dialogs.assign import AssignScreen
 from sopvault.tui.dialogs.comment import CommentScreen
 from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.dialogs.propose import ProposeScreen
@@ -21,6 +22,7 @@ from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.dashboard import DashboardScreen
 from sopvault.tui.screens.help import KEYS, HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
+from sopvault.tui.screens.mywork import MyWorkScreen
 from sopvault.tui.screens.past import PastDates
 from sopvault.tui.screens.reviews import ReviewsScreen
 from sopvault.tui.screens.run import RunScreen
@@ -86,6 +88,7 @@ def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     owners += (ReviewsScreen, ProposeScreen, CommentScreen, RunScreen, RunsScreen, TextScreen)
     owners += (SearchScreen, AsOfScreen, PastDates, AcknowledgingScreen, AcknowledgeScreen)
     owners += (DashboardScreen,)
+    owners += (MyWorkScreen, AssignScreen)  # issue 15 (assignment)
     for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
             key = SHOWN_AS.get(key, key)

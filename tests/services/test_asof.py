@@ -117,7 +117,7 @@ def test_a_date_reads_the_documents_in_force_then(dated: Path) -> None:
     assert january.get("SOP-1").steps[0].action == "Count the pallets"
     assert january.get("sop-1").version == "1.0"  # typed in another case, as today
     assert january.banner().startswith("As of 2026-01-20: main at ")
-    assert january.banner().endswith("(2026-01-10 09:00, Bilal Okafor: First). Read only.")
+    assert january.banner().endswith("(2026-01-10 09:00 UTC, Bilal Okafor: First). Read only.")
     with pytest.raises(DocumentNotFound, match="no document with id 'WI-1' as of 2026-01-20"):
         january.get("WI-1")
     march = AsOf.open(ws, "2026-03-15")
@@ -173,7 +173,7 @@ def test_dates_outside_the_history_are_one_clear_line(dated: Path) -> None:
     with pytest.raises(
         NotInHistory,
         match=r"^2025-12-31 is before the vault's history: main's first commit is \w{7}"
-        r" of 2026-01-10 09:00$",
+        r" of 2026-01-10 09:00 UTC$",
     ):
         AsOf.open(ws, "2025-12-31")
     with pytest.raises(NotInHistory, match=r"^2026-12-01 is in the future \(today is 2026-11-25\)"):

@@ -159,7 +159,7 @@ def test_script_a_whole_run_and_commit_exactly_one_file(
     started = json.loads(capsys.readouterr().out)
     run_id = started["id"]
     assert started["commit"] == head and started["state"] == "open"
-    assert started["roles"] == {"lab technician": "Erin Walsh"}
+    assert started["roles"] == {"lab technician": "Erin Walsh <erin.walsh@harrowfinch.example>"}
     blob = repo.git.rev_parse(f"{head}:{SOP10}")
     assert started["blob"] == blob
 

@@ -10,6 +10,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from sopvault.tui.dialogs.assign import AssignScreen
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.widgets.doc_tree import DocTree
 from sopvault.tui.widgets.doc_view import DocView
@@ -126,3 +127,11 @@ def propose_rules_change(root: Path) -> int:
     path.write_text(text, "utf-8")
     control = DocumentControl(workspace_at(root))
     return control.proposals.propose(["SOP-003"], "Stop on a failed count").number
+
+
+async def accept_assignment(pilot: Pilot[None]) -> None:
+    """Issue 15 (assignment): a procedure with roles asks who fills them first; Enter
+    accepts the people offered."""
+    if isinstance(pilot.app.screen, AssignScreen):
+        await pilot.press("enter")
+        await settle(pilot)

@@ -165,6 +165,8 @@ def test_run_screen(
         await open_document(pilot, "SOP-010")
         await pilot.press("k")
         await settle(pilot)
+        await pilot.press("enter")  # issue 15: the assignment dialog, Enter accepts
+        await settle(pilot)
         now[0] += timedelta(minutes=12)  # before any answer, so every redraw shows 12m
         await pilot.press("enter", *"yes", "enter")
         await settle(pilot)
@@ -218,6 +220,8 @@ def test_run_screen_deviation(
     async def record_a_deviation(pilot: Pilot[None]) -> None:
         await open_document(pilot, "SOP-010")
         await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("enter")  # issue 15: the assignment dialog, Enter accepts
         await settle(pilot)
         now[0] += timedelta(minutes=4)
         await pilot.press("enter", *"yes", "enter")

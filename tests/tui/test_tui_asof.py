@@ -56,7 +56,7 @@ async def test_a_date_shows_the_vault_then_read_only_and_empty_comes_back(
         await pick_date(pilot, "2026-03-03")
         banner = browser.query_one(AsOfBanner)
         assert banner.display
-        assert plain(banner).startswith("As of 2026-03-03: main at c29208e (2026-01-05 09:00,")
+        assert plain(banner).startswith("As of 2026-03-03: main at c29208e (2026-01-05 09:00 UTC,")
         assert "Read only." in plain(banner)
         browser.reveal("SOP-003")
         await settle(pilot)

@@ -151,7 +151,7 @@ async def test_my_steps_and_enter_resumes_the_run(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         found = rows(app, "due-runs")
-        assert found[0][:3] == ["LATE", "2026-11-25 10:00", run_id]
+        assert found[0][:3] == ["LATE", "2026-11-25 10:00 UTC", run_id]
         assert found[1][2:5] == ["step 2", "plant operator", "yours"]
         assert found[1][0] == "LATE"
         app.screen.query_one("#due-runs", DataTable).focus()

@@ -89,6 +89,7 @@ async def test_footer_keeps_search_help_quit_at_80_columns(demo_path: Path) -> N
         seen["help"] = footer_text(app)
         await press(pilot, "escape")
         await press(pilot, "k")
+        await press(pilot, "enter")  # issue 15: the assignment dialog, Enter accepts
         assert isinstance(app.screen, RunScreen)
         seen["run"] = footer_text(app)
         await press(pilot, "enter")  # step 1 records evidence: the input takes the focus
@@ -124,7 +125,9 @@ async def test_footer_keys_work_in_dialogs_and_while_typing(demo_path: Path) -> 
         assert ALWAYS <= footer_keys(app) and "^f" not in footer_text(app)
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        await press(pilot, "escape", "escape", "k", "enter", "f1")  # from the run's evidence
+        await press(pilot, "escape", "escape", "k")
+        await press(pilot, "enter")  # issue 15: the assignment dialog, Enter accepts
+        await press(pilot, "enter", "f1")  # from the run's evidence
         assert isinstance(app.screen, HelpScreen)
         await press(pilot, "escape")
         assert isinstance(app.screen, RunScreen) and isinstance(app.focused, Input)

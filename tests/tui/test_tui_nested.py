@@ -19,7 +19,7 @@ from sopvault.tui.app import SopVaultApp
 from sopvault.tui.screens.nested_run import NestedRunScreen
 from sopvault.tui.screens.run import RunScreen
 from tests.conftest import workspace_at
-from tests.tui.helpers import open_document, settle
+from tests.tui.helpers import accept_assignment, open_document, settle
 from tests.tui.test_snapshots import SIZE, stable_ids
 
 pytestmark = pytest.mark.usefixtures("utc")
@@ -42,6 +42,7 @@ async def to_step_3(pilot: Pilot[None]) -> RunScreen:
     await open_document(pilot, "SOP-009")
     await pilot.press("k")
     await settle(pilot)
+    await accept_assignment(pilot)
     runner = pilot.app.screen
     assert isinstance(runner, RunScreen)
     await answer(pilot, "yes")

@@ -25,7 +25,7 @@ from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.run import RunScreen
 from sopvault.tui.screens.runs import RunsScreen
 from tests.conftest import act_as, workspace_at
-from tests.tui.helpers import loaded, open_document, plain, settle
+from tests.tui.helpers import accept_assignment, loaded, open_document, plain, settle
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
 
@@ -46,6 +46,7 @@ async def start_run(pilot: Pilot[None], doc_id: str = "SOP-010") -> RunScreen:
     await open_document(pilot, doc_id)
     await pilot.press("k")
     await settle(pilot)
+    await accept_assignment(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, RunScreen)
     return screen
@@ -277,6 +278,7 @@ async def test_k_on_a_procedure_with_an_open_run_asks_first(demo_path: Path) -> 
             assert "SOP-010 already has" in shown and f"run {first}, started by" in shown
             await pilot.click(button)
             await settle(pilot)
+            await accept_assignment(pilot)
             runner = app.screen
             assert isinstance(runner, RunScreen)
             assert (runner.run.id == first) is (expect == "resume")

@@ -46,6 +46,8 @@ async def test_k_twice_starts_one_run(demo_path: Path, monkeypatch: pytest.Monke
     async with app.run_test(size=(120, 40)) as pilot:
         await open_document(pilot, "SOP-003")
         await pilot.press("k", "k")
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # issue 15: the assignment dialog accepted
         release.set()
         await settle(pilot)
         assert [type(s) for s in app.screen_stack[1:]] == [BrowseScreen, RunScreen]

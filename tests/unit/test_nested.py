@@ -200,13 +200,13 @@ def test_the_report_and_the_log_show_the_nesting() -> None:
     event log names nested steps 2.N; the summary before completing indents them."""
     run, _, wi = _opened()
     apply(run, mark_at(run, wi, 1, "done", within=2, who=WHO, now=T0, value="yes"))
-    lines = report_lines(run, _doc("procedures/SOP-900.md", SOP), T0, {2: wi})
+    lines = report_lines(run, _doc("procedures/SOP-900.md", SOP), T0, instructions={2: wi})
     at = lines.index("[ ]  2. Start the cell")
     assert lines[at + 1].startswith("       work instruction WI-900 Operate the cell (version 2.0)")
     assert "commit dddddddddd blob eeeeeeeeee work-instructions/WI-900.md" in lines[at + 1]
     assert lines[at + 2] == "    [x] 2.1. Check the guard is fitted  CONTROL POINT"
     assert "    [ ] 2.2. Set the froth depth" in lines
-    events = event_lines(run, None, {2: wi})
+    events = event_lines(run, None, instructions={2: wi})
     assert "work instruction opened in step 2: runs WI-900 version 2.0 in place" in events[2]
     assert events[3].endswith("done step 2.1 = yes")
     assert "    [x] 2.1. Check the guard is fitted = yes" in summary_lines(run)

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Label
 
+from sopvault.core.assignment import recorded_work
 from sopvault.core.wording import counted
 from sopvault.model.control import Identity
 from sopvault.model.run import Run, RunState, RunSummary
@@ -28,11 +29,11 @@ from sopvault.tui.workers import background
 
 def discardable(run: Run, me: str) -> bool:
     """Whether ``me`` (``Name <email>``) may discard ``run`` without a trace: it is open,
-    recorded nothing after its start, and ``me`` started it (``Runs.discard`` checks the
-    same again, and that it is not in git)."""
+    recorded nothing after its start but assignments, and ``me`` started it
+    (``Runs.discard`` checks the same again, and that it is not in git)."""
     mine, starter = Identity.parse(me), Identity.parse(run.started_by)
     same = mine is not None and starter is not None and mine.same_as(starter)
-    return same and len(run.events) == 1 and run.state is RunState.OPEN
+    return same and not recorded_work(run) and run.state is RunState.OPEN
 
 
 @dataclass
@@ -66,8 +67,9 @@ class SecondRunScreen(DialogScreen[str | None]):
         with Vertical(id="second-run-dialog", classes="dialog"):
             title = f"{self.doc_id} already has {counted(len(self.waiting), 'open run')}"
             yield Label(Text(inert_line(title)), classes="dialog-title")
+            zone = self.runs.ws.zone if self.runs is not None else None
             for summary in self.waiting:
-                yield Label(Text(inert_line(open_run_line(summary))))
+                yield Label(Text(inert_line(open_run_line(summary, zone))))
             yield Label(
                 "The newest is yours and recorded nothing: it can be discarded (no commit).",
                 id="second-run-empty",

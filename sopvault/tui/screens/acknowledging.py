@@ -42,7 +42,8 @@ class AcknowledgingScreen(Screen[None]):
 
     def on_ack_read(self, event: msg.AckRead) -> None:
         """Say whether the person acting owes the shown document's current revision."""
-        self.query_one(DocView).show_reading(event.doc_id, event.reading)
+        zone = self.acknowledgements().ws.zone  # made by the worker that read it
+        self.query_one(DocView).show_reading(event.doc_id, event.reading, zone)
 
     def refused_in_past(self, what: str) -> bool:
         """Whether ``what`` is refused because a past date is shown: never here; a screen
@@ -82,4 +83,5 @@ class AcknowledgingScreen(Screen[None]):
         """Say it is recorded, and update the prompt."""
         ack = event.ack
         notice(self, f"Acknowledged {ack.doc_id} v{ack.version} ({ack.meaning}): {ack.commit[:10]}")
-        self.query_one(DocView).show_reading(ack.doc_id, event.reading)
+        zone = self.acknowledgements().ws.zone
+        self.query_one(DocView).show_reading(ack.doc_id, event.reading, zone)

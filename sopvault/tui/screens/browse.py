@@ -58,6 +58,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
         Binding("o", "open_runs", "Open runs", show=False),
         Binding("s", "sync", "Sync", show=False),
         Binding("d", "app.dashboard", "Due", show=False),
+        Binding("m", "app.my_work", "My work", show=False),
     ]
 
     def __init__(
@@ -188,7 +189,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
 
     def on_standing_read(self, event: msg.StandingRead) -> None:
         """Say whether the shown document's working copy is the approved text."""
-        self.query_one(DocView).show_standing(event.doc_id, event.standing)
+        self.query_one(DocView).show_standing(event.doc_id, event.standing, self.vault.zone)
 
     def reveal(self, doc_id: str) -> None:
         """Show a document chosen elsewhere (search, the dashboard), now or once loaded."""

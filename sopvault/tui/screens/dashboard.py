@@ -38,6 +38,7 @@ class DashboardScreen(Screen[None]):
     BINDINGS = [
         Binding("t", "app.tree", "Tree"),
         Binding("r", "refresh", "Refresh"),
+        Binding("m", "app.my_work", "My work", show=False),
     ]
 
     def __init__(self, due: Callable[[], Due], runs: Callable[[], Runs]) -> None:
@@ -79,7 +80,7 @@ class DashboardScreen(Screen[None]):
     def on_due_read(self, event: msg.DueRead) -> None:
         """Fill the four tables; the status line counts them."""
         report = event.report
-        self.shown = sections(report)
+        self.shown = sections(report, self.due().ws.zone)  # made by the worker
         who = f" for {inert_line(str(report.me))}" if report.me else ""
         title = Text(f"What is due on {report.today.isoformat()}{who}", style="bold")
         title.append(f"   reviews within {report.within_days} days", style="dim")

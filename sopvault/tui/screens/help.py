@@ -30,6 +30,7 @@ KEYS = [
     ("k", "run the document as a checklist, step by step (recorded in git)"),
     ("a", "acknowledge the document's current revision: you have read and understood it"),
     ("o", "open runs: resume one"),
+    ("m", "my work: the steps assigned to me in open runs (Enter resumes one)"),
     ("s", "sync with the team's git server; shows what came in"),
     ("@", "the vault as approved on a date (read only; an empty date: today)"),
     ("d", "what is due: reviews, proposals, acknowledgements, runs (t there: the tree)"),
@@ -52,6 +53,8 @@ MORE = """\
 first, which checks the value as you type), `s` skips, `a` marks n/a (a control point
 needs a reason), `n` adds a note, `u` reopens a step, `w` shows its work instruction,
 `c` completes and commits the run, `x` aborts it, `Escape` leaves it open to resume later.
+Starting a run asks who fills each role (Enter accepts the people offered); `g` in the
+runner reassigns a role.
 
 ## The tree
 Policies are at the top, their processes under them, procedures under processes and work

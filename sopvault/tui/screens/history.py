@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from sopvault.core.localtime import day_iso
 from sopvault.core.redline import compare
 from sopvault.model.control import Revision, TextAt
 from sopvault.model.redline import DocumentDiff
@@ -137,7 +138,7 @@ class HistoryScreen(Screen[None]):
                 cells = [
                     "",
                     rev.version,
-                    rev.date[:10],
+                    day_iso(rev.date, self.control.ws.zone),
                     rev.author.name,
                     approvers,
                     rev.summary,

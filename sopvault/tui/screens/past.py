@@ -100,7 +100,7 @@ class PastDates(Screen[None]):
             return False
         doc = past.get(doc_id)
         deliver(self, msg.DocumentRead(doc, past.findings_for(doc.path)))
-        lines = in_force_lines(in_force(past, doc_id), past.moment.asked)
+        lines = in_force_lines(in_force(past, doc_id), past.moment.asked, past.ws.zone)
         deliver(self, InForceRead(doc_id, lines))
         return True
 

@@ -8,7 +8,7 @@ the service checks it again when you do.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 
 from rich.console import Group
 from rich.text import Text
@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
+from sopvault.core.localtime import day_iso, shown_iso
 from sopvault.core.trailers import landed_label, versions_label
 from sopvault.core.wording import counted
 from sopvault.model.control import ApproveResult, Identity, Proposal
@@ -70,14 +71,16 @@ class Decided(Message):
     message: str
 
 
-def days_ago(iso: str, today: date) -> str:
-    """``YYYY-MM-DD (3d ago)`` from an ISO date or timestamp; the input when unreadable."""
+def days_ago(iso: str, today: date, zone: tzinfo | None = None) -> str:
+    """``YYYY-MM-DD (3d ago)`` from an ISO date or timestamp (its day in ``zone``; None:
+    the local zone); the input when unreadable."""
+    shown = day_iso(iso, zone)
     try:
-        then = date.fromisoformat(iso[:10])
+        then = date.fromisoformat(shown)
     except ValueError:
         return iso
     days = (today - then).days
-    return f"{iso[:10]} ({'today' if days <= 0 else f'{days}d ago'})"
+    return f"{shown} ({'today' if days <= 0 else f'{days}d ago'})"
 
 
 class ReviewsScreen(Screen[bool]):
@@ -153,7 +156,7 @@ class ReviewsScreen(Screen[bool]):
                 str(prop.number),
                 versions_label(prop.documents),
                 prop.author.name,
-                days_ago(prop.date, self.today),
+                days_ago(prop.date, self.today, self.control.ws.zone),
                 str(len(prop.approvals)),
                 prop.summary,
             ]
@@ -212,7 +215,8 @@ class ReviewsScreen(Screen[bool]):
         self._set_buttons()
         header = Text(f"proposal {prop.number}: ", style="bold")
         header.append(inert_line(versions_label(prop.documents)), style="bold cyan")
-        header.append(f"\nby {inert_line(str(prop.author))} on {inert_line(prop.date)}\n")
+        when = shown_iso(prop.date, self.control.ws.zone)
+        header.append(f"\nby {inert_line(str(prop.author))} on {inert_line(when)}\n")
         header.append(inert_line(prop.summary), style="bold")
         if prop.body:
             header.append(f"\n{inert(prop.body)}")

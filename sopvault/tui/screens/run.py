@@ -35,6 +35,8 @@ from sopvault.tui.keys import footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.notices import notice
 from sopvault.tui.screens.in_place import InPlaceScreen
+from sopvault.tui.screens.run_assign import AssigningScreen
+from sopvault.tui.screens.run_command import CommandRunner
 from sopvault.tui.screens.run_record import Mark, StepMarked
 from sopvault.tui.widgets.run_view import revised_notices, run_status, run_title, summary
 from sopvault.tui.widgets.step_list import StepList
@@ -51,7 +53,7 @@ class RunFinished(Message):
     message: str
 
 
-class RunScreen(InPlaceScreen):
+class RunScreen(InPlaceScreen, CommandRunner, AssigningScreen):
     """Dismissed when the run ends or the person leaves it open (Escape). While the
     evidence input has the focus, Ctrl+F, F1 and Ctrl+Q stand in for /, ? and q."""
 
@@ -68,6 +70,8 @@ class RunScreen(InPlaceScreen):
         Binding("n", "note", "Note", show=False),
         Binding("u", "undo", "Undo", show=False),
         Binding("v", "changes", "What changed", show=False),
+        Binding("r", "run_command", "Run command", show=False),
+        Binding("g", "assign", "Assign", show=False),
     ]
 
     def __init__(
@@ -93,10 +97,10 @@ class RunScreen(InPlaceScreen):
     def compose(self) -> ComposeResult:
         """Title, notices, the steps beside the step panel, progress and status."""
         yield Header()
-        yield Static(run_title(self.run), id="run-title")
+        yield Static(run_title(self.run, self.runs.ws.zone), id="run-title")
         yield Static(Text(inert_lines(self.notices), style="yellow"), id="run-notices")
         with Horizontal(id="run-body"):
-            yield StepList(self.run, self.runs.now(), id="run-steps")
+            yield StepList(self.run, self.runs.now(), id="run-steps", doc=self.doc)
             yield StepPanel(id="run-side")
         yield ProgressBar(total=len(self.run.steps), show_eta=False, id="run-progress")
         yield Static("", id="run-status")
@@ -136,7 +140,8 @@ class RunScreen(InPlaceScreen):
         """The highlighted step in the panel beside the list."""
         index = self.index
         entry = self.run.steps[index]
-        self.query_one(StepPanel).show_step(self.run, self.doc.steps[index], entry, self.runs.now())
+        step, now, zone = self.doc.steps[index], self.runs.now(), self.runs.ws.zone
+        self.query_one(StepPanel).show_step(self.run, step, entry, now, zone)
 
     # ---- recording -------------------------------------------------------------------
 
@@ -155,6 +160,9 @@ class RunScreen(InPlaceScreen):
             return self.action_in_place()
         if record.state is not StepState.PENDING:
             notice(self, f"step {record.number} is {record.state.value}; u reopens it")
+            return
+        if step.command:
+            self.action_run_command()
             return
         if step.evidence is not None:
             self.query_one(StepPanel).field.focus()

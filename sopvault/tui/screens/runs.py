@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from sopvault.core.localtime import shown
 from sopvault.core.wording import counted, name_of
 from sopvault.render.safetext import inert_line
 from sopvault.services.runlist import Listing
@@ -45,7 +46,7 @@ class RunsScreen(Screen[None]):
     def on_mount(self) -> None:
         """The columns, then the runs (read in a worker)."""
         self.query_one(DataTable).add_columns(
-            "Run", "Document", "Title", "Steps", "Started (UTC)", "By", "Late"
+            "Run", "Document", "Title", "Steps", "Started", "By", "Late"
         )
         self.load()
 
@@ -64,7 +65,7 @@ class RunsScreen(Screen[None]):
     def on_runs_listed(self, event: RunsListed) -> None:
         """Fill the table, and list the run files that cannot be read."""
         listing = self.listing = event.listing
-        now = self.runs.now()
+        now, zone = self.runs.now(), self.runs.ws.zone
         table = self.query_one(DataTable)
         table.clear()
         rows = []
@@ -76,7 +77,7 @@ class RunsScreen(Screen[None]):
                 run.doc_id,
                 run.title,
                 f"{done}/{total}",
-                run.started_at.strftime("%Y-%m-%d %H:%M"),
+                shown(run.started_at, zone),
                 name_of(run.started_by),
                 ", ".join(map(str, late)),
             ]

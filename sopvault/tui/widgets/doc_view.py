@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from rich.console import Group
 from rich.text import Text
 from textual import on
@@ -82,13 +84,14 @@ class DocView(VerticalScroll):
             return
         notice(self, f"link to {event.href} (sopvault does not open links from documents)")
 
-    def show_standing(self, doc_id: str, standing: Standing) -> None:
+    def show_standing(self, doc_id: str, standing: Standing, zone: tzinfo | None = None) -> None:
         """Say how the shown document's working copy stands against main, when it is
-        not the approved text (``standing`` was read in a worker for ``doc_id``)."""
+        not the approved text (``standing`` was read in a worker for ``doc_id``; its
+        day in ``zone``)."""
         if self.document is None or self.document.id != doc_id:
             return  # another document was opened meanwhile
         line = self.query_one("#doc-standing", Static)
-        line.update(Text(standing_line(standing)))
+        line.update(Text(standing_line(standing, zone)))
         line.display = standing.differs
 
     def show_in_force(self, doc_id: str, lines: list[str]) -> None:
@@ -100,15 +103,17 @@ class DocView(VerticalScroll):
         line.update(Text("\n".join(lines)))
         line.display = True
 
-    def show_reading(self, doc_id: str, reading: Reading | None) -> None:
+    def show_reading(
+        self, doc_id: str, reading: Reading | None, zone: tzinfo | None = None
+    ) -> None:
         """Say whether the person acting has acknowledged the shown document's current
         revision (``reading`` was read in a worker for ``doc_id``): "You have not
-        acknowledged v2.1 (a: acknowledge)", or when they did."""
+        acknowledged v2.1 (a: acknowledge)", or when they did (the day in ``zone``)."""
         if self.document is None or self.document.id != doc_id:
             return
         self.reading = reading
         line = self.query_one("#doc-ack", Static)
-        text = reading_line(reading)
+        text = reading_line(reading, zone)
         line.display = text is not None
         owed = reading is not None and reading.ack is None
         line.set_class(owed, "owed")

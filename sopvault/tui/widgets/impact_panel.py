@@ -81,9 +81,9 @@ class ImpactPanel(VerticalScroll):
         """Show the reports, one after the other, under the panel's title."""
         event.stop()
         self.impacts = event.impacts
-        text = Text()
+        text, zone = Text(), self.control.ws.zone
         for number, impact in enumerate(event.impacts):
-            for index, (style, line) in enumerate(impact_lines(impact, MOST)):
+            for index, (style, line) in enumerate(impact_lines(impact, MOST, zone)):
                 if number or index:
                     text.append("\n\n" if number and not index else "\n")
                 text.append(line, style=STYLES.get(style, ""))

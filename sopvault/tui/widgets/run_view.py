@@ -10,19 +10,22 @@ identified).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from sopvault.core import localtime
+from sopvault.core.commandstep import shown as shown_command
 from sopvault.core.evidence import shown
 from sopvault.core.wording import counted, name_of
 from sopvault.model.document import Document, Step
 from sopvault.model.run import Outcome, Run, StepEntry, StepState
+from sopvault.render.runcommand import entry_command_lines
 from sopvault.render.runs import span
 from sopvault.render.safetext import inert_line
 from sopvault.services.runs import Resumed
-from sopvault.tui.widgets.step_history import history_lines, local
+from sopvault.tui.widgets.step_history import history_lines, named
 
 # The box and style of each step state, in the list and in the run's summary.
 BOXES = {
@@ -40,8 +43,9 @@ OUTCOME_STYLES = {
 }
 
 
-def run_title(run: Run) -> Text:
-    """Two lines: the run, its document and version; what it follows, when and who."""
+def run_title(run: Run, zone: tzinfo | None = None) -> Text:
+    """Two lines: the run, its document and version; what it follows, when (in ``zone``,
+    None: the local zone) and who."""
     text = Text("Run ", style="bold")
     text.append(inert_line(run.id), style="bold")
     text.append("  ")
@@ -50,7 +54,7 @@ def run_title(run: Run) -> Text:
     if run.version:
         text.append(f"  v{inert_line(run.version)}", style="cyan")
     pinned = f"commit {run.commit[:8]}" if run.commit else "the working copy (not in git)"
-    text.append(f"\nfollowing {pinned}, started {run.started_at:%Y-%m-%d %H:%M} UTC by ")
+    text.append(f"\nfollowing {pinned}, started {localtime.shown(run.started_at, zone)} by ")
     text.append(inert_line(run.started_by))
     return text
 
@@ -88,9 +92,10 @@ def revised_notices(resumed: Resumed) -> list[str]:
     ]
 
 
-def step_line(entry: StepEntry, late: bool) -> Text:
-    """One line of the step list: box, number, action, ◆ on a control point, the value;
-    ``▸ WI-001 2/6`` on a step running its work instruction in place (issue 15)."""
+def step_line(entry: StepEntry, late: bool, who: str = "") -> Text:
+    """One line of the step list: box, number, action, ◆ on a control point, the value,
+    and ``who`` fills the step's role ("" when nobody is assigned); ``▸ WI-001 2/6`` on a
+    step running its work instruction in place (issue 15)."""
     box, style = BOXES[entry.state]
     line = Text(f"{box} ", style=style or "bold")
     line.append(f"{entry.label:>2}. ", style="bold")
@@ -109,6 +114,8 @@ def step_line(entry: StepEntry, late: bool) -> Text:
         line.append(" STOPS THE WORK", style=STOPS)
     if late:
         line.append(" LATE", style="bold red")
+    if who:
+        line.append(f"  → {inert_line(who)}", style="dim cyan")
     return line
 
 
@@ -131,9 +138,12 @@ class _Rows:
         self.lines.append(line)
 
 
-def step_detail(run: Run, step: Step, entry: StepEntry, now: datetime) -> RenderableType:
+def step_detail(
+    run: Run, step: Step, entry: StepEntry, now: datetime, zone: tzinfo | None = None
+) -> RenderableType:
     """The highlighted step: what it asks (role, timing, control point, condition,
-    evidence, work instruction, sub-steps, details), then what was recorded for it."""
+    evidence, work instruction, sub-steps, details), then what was recorded for it; times
+    in ``zone`` (None: the local zone) with its name."""
     head = Text(f"Step {entry.label}  ", style="bold")
     head.append(inert_line(step.action), style="bold")
     lines: list[Text] = [head]
@@ -145,7 +155,7 @@ def step_detail(run: Run, step: Step, entry: StepEntry, now: datetime) -> Render
         rows.add("takes", step.duration)
     if entry.due_at is not None:
         late = entry.number in run.late(now)
-        when = f"{step.due} after the start ({entry.due_at:%H:%M} UTC)"
+        when = f"{step.due} after the start ({_deadline(entry.due_at, run, zone)})"
         rows.add("due", when + ("  LATE" if late else ""), "bold red" if late else "")
     if step.control_point:
         rows.add("control", "CONTROL POINT: evidence or a reason is required", "bold red")
@@ -155,13 +165,15 @@ def step_detail(run: Run, step: Step, entry: StepEntry, now: datetime) -> Render
         rows.add("record", step.evidence.describe())
     if step.instruction:
         rows.add("instruction", instruction_row(step.instruction, entry), "underline")
+    if step.command:
+        rows.add("command", f"{shown_command(step.command)}  (r runs it, asks first)", "bold")
     for sub in step.substeps:
         lines.append(Text(f"  {'☑' if entry.state is StepState.DONE else '☐'} {inert_line(sub)}"))
     if step.details:
         lines.append(Text(""))
         lines.extend(Text(inert_line(x), style="italic") for x in step.details.strip().splitlines())
     lines.append(Text(""))
-    _recorded(rows, run, step, entry)
+    _recorded(rows, run, step, entry, zone)
     return Group(*lines)
 
 
@@ -180,15 +192,25 @@ def instruction_row(instruction: str, entry: StepEntry) -> str:
     )
 
 
-def _recorded(rows: _Rows, run: Run, step: Step, entry: StepEntry) -> None:
+def _deadline(due_at: datetime, run: Run, zone: tzinfo | None) -> str:
+    """``10:30 CET`` for a deadline on the day the run started (there), else the date too."""
+    if localtime.day(due_at, zone) == localtime.day(run.started_at, zone):
+        return localtime.clock(due_at, zone)
+    return localtime.shown(due_at, zone)
+
+
+def _recorded(
+    rows: _Rows, run: Run, step: Step, entry: StepEntry, zone: tzinfo | None = None
+) -> None:
     """What is in force for the step, its deviation, then every event about it."""
     state = Text(f"{'state':<12}", style="dim")
     state.append(entry.state.value, style=BOXES[entry.state][1] or "bold")
     if entry.at is not None:
-        state.append(f"  {local(entry.at, run.started_at)} by {inert_line(entry.by)}")
+        state.append(f"  {named(entry.at, run.started_at, zone)} by {inert_line(entry.by)}")
     rows.lines.append(state)
     if entry.value is not None:
         rows.add("value", shown(entry.value, step.evidence), "cyan")
+    rows.lines.extend(Text(inert_line(x), style="cyan") for x in entry_command_lines(entry, ""))
     if entry.reason:
         rows.add("reason", entry.reason)
     if entry.note:
@@ -201,7 +223,7 @@ def _recorded(rows: _Rows, run: Run, step: Step, entry: StepEntry) -> None:
             rows.add("accepted", f"by {who}", "green")
     if entry.stops:
         rows.add("stops", "this failed control point stops the work: c completes as failed", STOPS)
-    rows.lines.extend(history_lines(run, step, entry))
+    rows.lines.extend(history_lines(run, step, entry, zone))
 
 
 def summary(run: Run, doc: Document) -> Text:

@@ -4,15 +4,17 @@ shown (events made elsewhere).
 Every answer, undo and note about a step stays in the run's log, and the runner shows
 them all, numbered as people refer to them (``#4``), so a corrected value stays visible
 beside its correction (21 CFR Part 11 §11.10(e): changes must not obscure what was
-recorded before). Times are shown in local time; the log keeps them in UTC.
+recorded before). The log keeps times in UTC; they are shown in the vault's time zone
+(``[vault] timezone``, else the user's), named once in the history's heading.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from rich.text import Text
 
+from sopvault.core import localtime
 from sopvault.core.evidence import shown
 from sopvault.core.wording import name_of
 from sopvault.model.document import Step
@@ -43,33 +45,36 @@ ELSEWHERE = {
 }
 
 
-def local(moment: datetime, day: datetime | None = None) -> str:
-    """``moment`` (aware) in the local time zone: ``10:30:12`` when it falls on the local
-    date of ``day`` (the run's start), else ``2026-11-26 10:30:12``."""
-    here = moment.astimezone()
-    if day is not None and here.date() == day.astimezone().date():
+def local(moment: datetime, day: datetime | None = None, zone: tzinfo | None = None) -> str:
+    """``moment`` (aware) in ``zone`` (None: the local zone), without the zone's name (a
+    heading names it): ``10:30:12`` when it falls on the date of ``day`` (the run's start)
+    there, else ``2026-11-26 10:30:12``."""
+    here = localtime.local(moment, zone)
+    if day is not None and here.date() == localtime.day(day, zone):
         return f"{here:%H:%M:%S}"
     return f"{here:%Y-%m-%d %H:%M:%S}"
 
 
-def zone(moment: datetime) -> str:
-    """The name of the local time zone at ``moment``: ``CET``, ``UTC``."""
-    return moment.astimezone().tzname() or "local time"
+def named(moment: datetime, day: datetime | None = None, zone: tzinfo | None = None) -> str:
+    """``local`` with the zone's name: ``10:30:12 CET``, for a time shown on its own."""
+    return f"{local(moment, day, zone)} {localtime.zone_name(moment, zone)}"
 
 
-def history_lines(run: Run, step: Step, entry: StepEntry) -> list[Text]:
+def history_lines(run: Run, step: Step, entry: StepEntry, zone: tzinfo | None = None) -> list[Text]:
     """``history`` and one line per event about ``entry``'s step, oldest first: ``#4``,
-    when, what (value, the event an undo takes back), who, then its note or reason on
-    the next line. An answer no longer in force says which event took it back or
-    replaced it, and is dimmed, never struck out. [] when nothing was recorded."""
+    when (in ``zone``, named in the heading), what (value, the event an undo takes back),
+    who, then its note or reason on the next line. An answer no longer in force says
+    which event took it back or replaced it, and is dimmed, never struck out. [] when
+    nothing was recorded."""
     if not entry.history:
         return []
     later = _superseded(run, entry.history)
-    lines = [Text(""), Text(f"history (times in {zone(run.started_at)})", style="dim")]
+    heading = f"history (times in {localtime.zone_name(run.started_at, zone)})"
+    lines = [Text(""), Text(heading, style="dim")]
     for event in entry.history:
         number = run.number_of(event.id)
         line = Text(f"#{number:<3}", style="bold")
-        line.append(f" {local(event.at, run.started_at)}  ")
+        line.append(f" {local(event.at, run.started_at, zone)}  ")
         what = inert_line(_what(run, step, event))
         line.append(what, style="bold" if event.id == entry.event else "")
         line.append(f"  {inert_line(name_of(event.by))}", style="cyan")

@@ -9,7 +9,7 @@ answer at all (a typo) is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from rich.text import Text
 from textual import on
@@ -52,13 +52,16 @@ class StepPanel(Vertical):
         """The evidence input."""
         return self.query_one("#run-value", Input)
 
-    def show_step(self, run: Run, step: Step, entry: StepEntry, now: datetime) -> None:
-        """The step's detail; the input while the step is pending and asks for evidence,
-        and also while it holds what was typed (a redraw never loses it: when the step was
-        recorded elsewhere meanwhile, Enter records this value as a correction)."""
+    def show_step(
+        self, run: Run, step: Step, entry: StepEntry, now: datetime, zone: tzinfo | None = None
+    ) -> None:
+        """The step's detail (times in ``zone``; None: the local zone); the input while the
+        step is pending and asks for evidence, and also while it holds what was typed (a
+        redraw never loses it: when the step was recorded elsewhere meanwhile, Enter
+        records this value as a correction)."""
         self.spec = step.evidence
         self.step = step
-        self.query_one("#run-detail", Static).update(step_detail(run, step, entry, now))
+        self.query_one("#run-detail", Static).update(step_detail(run, step, entry, now, zone))
         field = self.field
         pending = entry.state is StepState.PENDING
         field.display = step.evidence is not None and (pending or bool(field.value))

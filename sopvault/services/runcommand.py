@@ -1,0 +1,183 @@
+"""Running a step's command in a run (issue 15), under three guards:
+
+1. the operator confirms, having been shown the command in full (``Prepared.shown``:
+   every argument); the service refuses an unconfirmed call;
+2. the text the run follows is the approved, effective revision on main: the run's pinned
+   blob is main's current blob for the document, main's text is effective, its latest
+   approval landed exactly that blob, and the working copy does not differ. Never a draft,
+   an unapproved edit, a proposal, a vault outside git or a run following an older
+   revision (ISO 9001 §7.5.3.2: only the approved version in force is used);
+3. with the step's time limit, from the vault's root, by ``store.process.run_program``:
+   an argument list, never a shell; ``SOPVAULT_RUN``, ``SOPVAULT_DOCUMENT`` and
+   ``SOPVAULT_STEP`` in its environment say which run and step it serves.
+
+The result (argv, exit status, the end of its output, seconds) is one ``done`` event
+(``core.commandstep.result_event``), appended under the run's turn, which is held while
+the command runs so no other process records on the run meanwhile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sopvault.core.commandstep import Ran, must_be_runnable, result_event, shown, span, timeout_of
+from sopvault.core.parse import parse_text
+from sopvault.errors import RunError
+from sopvault.model.document import Document, Status, Step
+from sopvault.model.run import Event, Run
+from sopvault.services.review.common import RevisionError
+from sopvault.services.runfiles import taking_turns
+from sopvault.services.runs import Runs
+from sopvault.store.process import last_lines, run_program
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A step's command as the operator confirms it: ``argv`` exactly as it will run,
+    ``shown`` the same in one line (arguments quoted where needed; not yet inert),
+    ``limit`` its time limit in seconds. ``refusal`` says in one line why it may not run
+    from this run's text ("" when it may)."""
+
+    run_id: str
+    number: int
+    argv: tuple[str, ...]
+    shown: str
+    limit: int
+    refusal: str = ""
+
+    @property
+    def limit_text(self) -> str:
+        """The time limit as people write it (``10m``)."""
+        return span(self.limit)
+
+
+class CommandSteps:
+    """Command steps of the runs of one workspace, through its Runs service."""
+
+    def __init__(self, runs: Runs) -> None:
+        self.runs = runs
+        self.ws = runs.ws
+
+    def prepare(self, run_id: str, number: int, note: str = "") -> Prepared:
+        """Step ``number``'s command in run ``run_id``, to show before confirming, with
+        why it may not run (``refusal``) when the text is not the approved one. RunError
+        when the run rules refuse it (closed run, a step without a command...)."""
+        run = self.runs.load(run_id)
+        doc = self.runs.document(run)
+        step = _step(doc, number)
+        must_be_runnable(run, step, number, note)
+        return Prepared(
+            run.id,
+            number,
+            step.command,
+            shown(step.command),
+            timeout_of(step),
+            self.refusal(run, step.command) or "",
+        )
+
+    def run(
+        self, run_id: str, number: int, *, confirmed: bool, note: str = ""
+    ) -> tuple[Run, Event]:
+        """Run step ``number``'s command and record its result as the step's answer;
+        returns the run and that event (a deviation when it exited non-zero or timed
+        out). RunError, and nothing run, without ``confirmed``, when the text is not the
+        approved one, or the run rules refuse; ProgramError (recorded as nothing) when
+        the program cannot be started."""
+        if not confirmed:
+            raise RunError(
+                f"step {number}'s command was not run: it runs only once you confirm it"
+                " (--yes, having read it)"
+            )
+        self.ws.vault.must_be_writable("run a step's command")
+        with taking_turns(self.runs.find(run_id).parent, run_id):
+            run = self.runs.load(run_id)
+            doc = self.runs.document(run)
+            step = _step(doc, number)
+            must_be_runnable(run, step, number, note)
+            refusal = self.refusal(run, step.command)
+            if refusal:
+                raise RunError(f"step {number}'s command was not run: {refusal}")
+            limit = timeout_of(step)
+            about = {"SOPVAULT_RUN": run.id, "SOPVAULT_DOCUMENT": run.doc_id}
+            about["SOPVAULT_STEP"] = str(number)
+            done = run_program(step.command, timeout=limit, cwd=self.ws.root, env=about)
+            ran = Ran(
+                done.argv,
+                done.status,
+                "\n".join(last_lines(done.output)),
+                done.seconds,
+                limit,
+                done.timed_out,
+            )
+            event = result_event(
+                run, step, number, ran, who=self.runs.who(), now=self.ws.now(), note=note
+            )
+            self.runs.files.append(run, event)
+        return run, event
+
+    def refusal(self, run: Run, argv: tuple[str, ...] = ()) -> str | None:
+        """Why the text ``run`` follows is not the approved, effective revision on main
+        that a command may run from, or a file of the vault that ``argv`` names differs
+        from main's (one line); None when it may run."""
+        history, repo = self.runs.history, self.ws.repo
+        if history is None or repo is None:
+            return "the vault is not in git, so no text of it is approved"
+        if not run.commit:
+            return f"run {run.id} follows a working copy, pinned to no approved commit"
+        doc_id, main = run.doc_id, self.ws.main
+        try:
+            on_main = history.main_text(doc_id)
+        except RevisionError:
+            return f"{doc_id} is not on {main}"
+        tip, blob = self.runs.texts.on_main(on_main.path)
+        if blob != run.blob:
+            return (
+                f"run {run.id} follows a text of {doc_id} that is no longer the one on {main}"
+                " (start a new run to follow the current revision)"
+            )
+        parsed = parse_text(on_main.path, on_main.text).document
+        status = parsed.status if parsed is not None else None
+        if status is not Status.EFFECTIVE:
+            word = status.value.replace("_", " ") if status else "without a status"
+            return f"{doc_id} is {word} on {main}, not effective"
+        revisions = history.revisions(doc_id)
+        there = self.ws.repo_path(revisions[0].path) if revisions and revisions[0].path else ""
+        if not there or repo.blob_ids(revisions[0].commit, [there]).get(there) != run.blob:
+            return f"{doc_id}'s text on {main} is not an approved revision (see `sopvault verify`)"
+        here = self.ws.repo_path(self.ws.vault.get(doc_id).path)
+        if repo.worktree_ids([here]).get(here) != run.blob:
+            return (
+                f"your working copy of {doc_id} differs from its approved text on {main};"
+                " restore it or have the change approved first"
+            )
+        return self._named_file_refusal(argv, tip)
+
+    def _named_file_refusal(self, argv: tuple[str, ...], tip: str) -> str | None:
+        """A file of the vault that an argument names (``tools/export.py``, as a path of
+        its own) must be committed on main and unchanged in the working copy: the approved
+        step says what runs, and an edited script would run something else."""
+        repo, root = self.ws.git(), self.ws.root.resolve()
+        named: dict[str, str] = {}  # repository path -> the argument naming it
+        for arg in argv:
+            try:
+                full = (self.ws.root / arg).resolve()
+            except (OSError, ValueError):
+                continue
+            if full.is_file() and full.is_relative_to(root):
+                named.setdefault(self.ws.repo_path(full.relative_to(root).as_posix()), arg)
+        if not named:
+            return None
+        here, there = repo.worktree_ids(list(named)), repo.blob_ids(tip, list(named))
+        for path, arg in named.items():
+            if path not in there:
+                return f"{arg}, which the command names, is not committed on {self.ws.main}"
+            if here.get(path) != there[path]:
+                return f"{arg}, which the command names, differs from {self.ws.main}'s"
+        return None
+
+
+def _step(doc: Document, number: int) -> Step:
+    """Step ``number`` of ``doc``; RunError naming the valid range."""
+    if not 1 <= number <= len(doc.steps):
+        raise RunError(f"step {number} does not exist: the steps are 1 to {len(doc.steps)}")
+    return doc.steps[number - 1]
