@@ -54,6 +54,8 @@ class LinePrompt:
     ``ask`` and ``say`` default to ``input`` and ``print``; tests pass their own. Methods
     that walk return the process exit code (0, or 130 after Ctrl-C)."""
 
+    within: int | None = None  # the parent step when asking a work instruction's steps
+
     def __init__(
         self,
         runs: Runs,

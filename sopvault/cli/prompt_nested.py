@@ -22,6 +22,8 @@ class NestedPrompt(LinePrompt):
     view of the run whose steps are the instruction's (progress, deadlines, undo and
     back then count them), and records each answer on the real run, naming the parent."""
 
+    within: int
+
     def __init__(self, outer: LinePrompt, within: int, wi: Document) -> None:
         super().__init__(outer.runs, who=outer.who, ask=outer.ask, say=outer.say)
         self.within = within

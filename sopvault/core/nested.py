@@ -55,6 +55,7 @@ def fresh(pin: Pin, parent: int) -> list[StepEntry]:
             control_point=planned.control_point,
             due_at=planned.due_at,
             when=planned.when,
+            due_after=planned.due_after,
             within=parent,
         )
         for i, planned in enumerate(pin.steps, start=1)

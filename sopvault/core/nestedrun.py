@@ -66,7 +66,8 @@ def open_instruction(
     if not wi.steps:
         raise RunError(f"{wi.id} has no steps to run")
     planned = tuple(
-        PlannedStep(s.action, s.control_point, s.due_at, s.when) for s in fresh_steps(wi, now)
+        PlannedStep(s.action, s.control_point, s.due_at, s.when, s.due_after)
+        for s in fresh_steps(wi, now)
     )
     pin = Pin(wi.id, wi.title, wi.version, commit, blob, wi.path, planned)
     return Event(new_event_id(), EventType.INSTRUCTION, who, now, step=number, pin=pin)

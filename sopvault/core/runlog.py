@@ -189,12 +189,21 @@ def _settle(steps: list[StepEntry], now: datetime) -> None:
 def apply_deadlines(run: RunRecord) -> None:
     """Each step due a span after another (``due = "30m after 3"``, kept as
     ``due_after``) is due that long after the answer in force on that step (done,
-    skipped or n/a); it has no deadline while that step is pending, again after an undo."""
+    skipped or n/a); it has no deadline while that step is pending, again after an undo.
+    A step of a work instruction run in place counts from the instruction's own steps
+    (``30m after 2`` inside step 3 is after step 3.2)."""
+    _deadlines(run.steps)
     for entry in run.steps:
+        if entry.instruction is not None:
+            _deadlines(entry.nested)
+
+
+def _deadlines(steps: list[StepEntry]) -> None:
+    for entry in steps:
         if entry.due_after is None:
             continue
         number, seconds = entry.due_after
-        base = run.steps[number - 1] if 1 <= number <= len(run.steps) else None
+        base = steps[number - 1] if 1 <= number <= len(steps) else None
         if base is None or base.state is StepState.PENDING or base.at is None:
             entry.due_at = None
         else:

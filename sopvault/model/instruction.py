@@ -19,12 +19,15 @@ from datetime import datetime
 class PlannedStep:
     """One step of a work instruction as it was when it was opened in a run: its action,
     whether it is a control point, its deadline (aware, UTC; from the moment it was
-    opened) and its condition (``when``, on the instruction's own steps)."""
+    opened), or ``due_after`` (``(step, seconds)``: a span after another of the
+    instruction's own steps is answered), and its condition (``when``, on the
+    instruction's own steps)."""
 
     action: str
     control_point: bool = False
     due_at: datetime | None = None
     when: str | None = None
+    due_after: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,9 @@ def _step_data(entry: StepEntry) -> dict[str, Any]:
 
 def _pin_data(pin: Pin) -> dict[str, Any]:
     """The text an ``instruction`` event opens, keyed as the start line keys the run's."""
-    steps = [StepEntry(i, s.action, s.control_point, due_at=s.due_at, when=s.when) for i, s in
-             enumerate(pin.steps, start=1)]  # fmt: skip
+    steps = [StepEntry(i, s.action, s.control_point, due_at=s.due_at, when=s.when,
+                       due_after=s.due_after)
+             for i, s in enumerate(pin.steps, start=1)]  # fmt: skip
     return {"document": pin.doc_id, "title": pin.title, "version": pin.version or "",
             "commit": pin.commit, "blob": pin.blob, "path": pin.path,
             "steps": [_step_data(s) for s in steps]}  # fmt: skip
@@ -97,7 +98,9 @@ def _pin_from(raw: object) -> Pin:
     if not all(isinstance(one, dict) for one in raw["steps"]):
         raise TypeError("the instruction's 'steps' must be objects")
     entries = [_step_from(i, one) for i, one in enumerate(raw["steps"], start=1)]
-    planned = tuple(PlannedStep(e.action, e.control_point, e.due_at, e.when) for e in entries)
+    planned = tuple(
+        PlannedStep(e.action, e.control_point, e.due_at, e.when, e.due_after) for e in entries
+    )
     return Pin(doc_id=raw["document"], **followed(raw), steps=planned)
 
 

@@ -16,6 +16,7 @@ from sopvault.cli.app import main
 from sopvault.model.run import RunState, StepState
 from sopvault.services.runs import Runs
 from tests.conftest import ROOT, commit_all, workspace_at, write
+from tests.services.commandvault import approve_wi, edit_wi, python, step_toml
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -138,3 +139,32 @@ def test_the_line_prompt_runs_the_work_instruction_in_place(sample_path: Path) -
     run = Runs(workspace_at(sample_path)).load(run_id)
     assert run.state is RunState.OPEN and run.step(3).state is StepState.DONE
     assert run.step(4).state is StepState.DONE
+
+
+def test_the_line_prompt_runs_a_command_step_of_the_work_instruction(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (nested work instruction, command steps): WI-001 approved with a command
+    step 7; at the line prompt inside step 3, `d` on step 3.7 shows the command, runs it
+    once `y` is typed and records it on 3.7, which completes WI-001 and step 3."""
+    edit_wi(demo_path, extra=step_toml(python("print('cell logged')")))
+    approve_wi(demo_path, monkeypatch)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    answers = "d yes\nd 100\ni\nd yes\nd\nd\nd 12\nd\nd\nd\ny\nq\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "sopvault", "--vault", str(demo_path), "run", "SOP-009"],
+        input=answers,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "step 3.7 of 7 (6 done)" in out and "This step runs a command:" in out
+    assert "result: exit status 0" in out and "| cell logged" in out
+    assert "step 3.7 done (#" in out and "WI-001 done: step 3 is done" in out
+    run_id = out.split("sopvault run --resume ")[1].split()[0]
+    run = Runs(workspace_at(demo_path)).load(run_id)
+    assert run.step(3).state is StepState.DONE
+    assert (run.events[-1].step, run.events[-1].within, run.events[-1].exit_status) == (7, 3, 0)

@@ -11,15 +11,17 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from sopvault.model.run import EventType, StepState
 from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
+from sopvault.tui.dialogs.command import CommandScreen
 from sopvault.tui.screens.nested_run import NestedRunScreen
 from sopvault.tui.screens.run import RunScreen
 from tests.conftest import workspace_at
-from tests.tui.helpers import accept_assignment, open_document, settle
+from tests.services.commandvault import approve_wi, edit_wi, python, step_toml
+from tests.tui.helpers import accept_assignment, open_document, plain, settle
 from tests.tui.test_snapshots import SIZE, stable_ids
 
 pytestmark = pytest.mark.usefixtures("utc")
@@ -90,6 +92,39 @@ async def test_i_runs_the_work_instruction_in_place_in_the_runner(demo_path: Pat
     kinds = [e.type for e in runner.run.events]
     assert kinds.count(EventType.INSTRUCTION) == 1
     assert sum(1 for e in runner.run.events if e.within == 3) == 6
+
+
+async def test_r_runs_a_command_step_of_the_work_instruction_in_place(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (nested work instruction, command steps): WI-001 approved with a command
+    step 7; in the nested runner `r` on 3.7 asks in the dialog naming step 3.7, and "Run
+    command" records its result on step 3.7 (the event names its parent), so step 3 is
+    done."""
+    edit_wi(demo_path, extra=step_toml(python("print('cell logged')")))
+    approve_wi(demo_path, monkeypatch)
+    app = SopVaultApp(workspace_at(demo_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_step_3(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        inner = app.screen
+        assert isinstance(inner, NestedRunScreen) and len(inner.run.steps) == 7
+        for value in ("yes", "", "", "12", "", ""):
+            await answer(pilot, value)
+        assert inner.query_one(OptionList).highlighted == 6
+        await pilot.press("r")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CommandScreen)
+        assert "Run the command of step 3.7?" in plain(dialog.query_one(".dialog-title", Static))
+        await pilot.click("#command-run")
+        await settle(pilot)
+        assert app.screen is inner
+        assert inner.run.steps[6].state is StepState.DONE
+        assert inner.real.step(3).state is StepState.DONE
+        last = inner.real.events[-1]
+        assert (last.step, last.within, last.exit_status) == (7, 3, 0)
 
 
 async def test_i_on_a_step_naming_no_instruction_says_so(demo_path: Path) -> None:

@@ -21,6 +21,7 @@ from sopvault.render.safetext import inert_line
 from sopvault.services.runs import Runs
 from sopvault.tui.notices import notice
 from sopvault.tui.screens.run import RunScreen
+from sopvault.tui.screens.run_command import CommandRan
 from sopvault.tui.screens.run_record import Mark, RunReloaded, StepMarked
 from sopvault.tui.widgets.run_view import run_title
 from sopvault.tui.widgets.step_list import StepList
@@ -37,6 +38,8 @@ def inside(run: Run, within: int) -> Run:
 class NestedRunScreen(RunScreen):
     """The steps of the work instruction open in step ``within`` of ``run``; ``real``
     is the whole run as last recorded, which the runner takes back when this closes."""
+
+    within: int
 
     BINDINGS = [
         Binding("escape", "leave", "Back to the run"),
@@ -79,6 +82,12 @@ class NestedRunScreen(RunScreen):
         event.run = inside(event.run, self.within)
         if was_open and event.run.current() is None and len(self.marks) <= 1:
             self.call_later(self._all_dealt_with)
+
+    def on_command_ran(self, message: CommandRan) -> None:
+        """A step's command ran: the real run kept, the view drawn (the runner's handler,
+        called next, shows its result)."""
+        self.real = message.run
+        message.run = inside(message.run, self.within)
 
     def on_run_reloaded(self, event: RunReloaded) -> None:
         """A reload of the real run, shown as the view (when it is not stale)."""
