@@ -11,29 +11,32 @@ as the report and ``runs show --events`` do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
-from sopvault.cli.promptcommand import command_lines, run_command
+from sopvault.cli.prompt_lines import answer as _answer
+from sopvault.cli.prompt_lines import flag as _flag
+from sopvault.cli.prompt_lines import instruction_text, step_lines, summary
+from sopvault.cli.promptcommand import run_command
 from sopvault.core.checklist import NoteRequired
-from sopvault.core.evidence import departure, shown
+from sopvault.core.evidence import departure
 from sopvault.core.wording import counted
 from sopvault.errors import RunError, SopvaultError
 from sopvault.model.document import Document, Step
-from sopvault.model.run import Run, StepEntry, StepState
+from sopvault.model.run import Run, StepState
 from sopvault.render.rich import unified_diff
-from sopvault.render.runs import open_run_line, summary_lines
+from sopvault.render.runs import open_run_line
 from sopvault.render.safetext import inert, inert_line, inert_lines
 from sopvault.services.runs import Runs
 
 EXIT_OK, EXIT_INTERRUPTED = 0, 130
 HELP = (
     "d done · s skip · a n/a · n note · u undo · b back · w work instruction"
-    " · q quit (run stays open)"
+    " · i run it in place · q quit (run stays open)"
 )
 # What a person may type at a step, by the action it means.
 _SPELLINGS = {
     "done": ("d", "done", "v", "value"), "skip": ("s", "skip"), "na": ("a", "na", "n/a"),
     "note": ("n", "note"), "undo": ("u", "undo"), "back": ("b", "back"), "wi": ("w", "wi"),
+    "inplace": ("i", "in"),
     "quit": ("q", "quit"), "help": ("?", "h", "help"),
 }  # fmt: skip
 WORDS = {word: action for action, words in _SPELLINGS.items() for word in words}
@@ -51,6 +54,8 @@ class LinePrompt:
     ``ask`` and ``say`` default to ``input`` and ``print``; tests pass their own. Methods
     that walk return the process exit code (0, or 130 after Ctrl-C)."""
 
+    within: int | None = None  # the parent step when asking a work instruction's steps
+
     def __init__(
         self,
         runs: Runs,
@@ -63,6 +68,7 @@ class LinePrompt:
         self.who = who
         self.ask = ask
         self.say = say
+        self.strict = False  # `run --strict`: a work instruction run in place too
 
     # ---- entry points ------------------------------------------------------------------
 
@@ -76,6 +82,7 @@ class LinePrompt:
             return 0
         if choice is not None:
             return self.resume(choice)
+        self.strict = strict
         started = self.runs.start(doc_id, strict=strict, who=self.who, roles=roles)
         for warning in started.warnings:
             self.say(f"note: {inert_line(warning)}")
@@ -94,8 +101,8 @@ class LinePrompt:
         if not waiting:
             return None
         self.say(inert_line(f"{doc_id} already has {counted(len(waiting), 'open run')}:"))
-        for summary in waiting:
-            self.say("  " + inert_line(open_run_line(summary, self.runs.ws.zone)))
+        for one in waiting:
+            self.say("  " + inert_line(open_run_line(one, self.runs.ws.zone)))
         while True:
             try:
                 answer = self.ask("[r]esume the newest, start [a]nother, or [q]uit? ")
@@ -145,7 +152,10 @@ class LinePrompt:
                         return EXIT_OK
                     run = left
                     continue
-                run = self.one_step(run, doc, current.number)
+                if current.instruction is not None:  # open in place: carry on inside it
+                    run = self.in_place(run, current.number)
+                else:
+                    run = self.one_step(run, doc, current.number)
         except Quit:
             self.say(f"run {run.id} kept open: sopvault run --resume {run.id}")
             return EXIT_OK
@@ -178,6 +188,8 @@ class LinePrompt:
                     self.say(HELP)
                 elif action == "wi":
                     self.show_instruction(step)
+                elif action == "inplace":
+                    return self.in_place(run, number)
                 elif action == "back":
                     return self.back(run, doc, number)
                 elif action == "undo":
@@ -243,14 +255,22 @@ class LinePrompt:
         entry = run.step(number)
         undone, what = entry.event, _answer(entry, doc.steps[number - 1])
         note = self._ask(NOTE_CORRECTION).strip() if entry.deviation else ""
-        run = self.runs.mark(run.id, number, "undo", note=note, who=self.who)
+        run = self._mark(run, number, "undo", note=note)
         self.say(
             inert_line(
                 f"undone #{run.number_of(undone)} ({what}) as"
-                f" #{len(run.events)}: step {number} is open again"
+                f" #{len(run.events)}: step {entry.label} is open again"
             )
         )
         return run
+
+    def in_place(self, run: Run, number: int) -> Run:
+        """Run step ``number``'s work instruction in place (``cli.prompt_nested``): its
+        steps asked one by one, then back to this run's next step. Returns the run as
+        saved; raises Quit on q, RunError when the rules refuse it."""
+        from sopvault.cli.prompt_nested import walk_in_place
+
+        return walk_in_place(self, run, number)
 
     def undo_latest(self, run: Run, doc: Document, which: str) -> Run:
         """``u``: undo the answer recorded last, or (``u 3``) step 3's; RunError when
@@ -326,71 +346,4 @@ class LinePrompt:
 
     def show_instruction(self, step: Step) -> None:
         """Print the work instruction the step names, or one line saying why not."""
-        if not step.instruction:
-            self.say("this step names no work instruction")
-            return
-        try:
-            wi = self.runs.vault.get(step.instruction)
-        except SopvaultError as err:
-            self.say(f"cannot open {inert_line(step.instruction)}: {inert_line(str(err))}")
-            return
-        lines = [f"{wi.id} {wi.title}"]
-        lines += [f"  {i}. {s.action}" for i, s in enumerate(wi.steps, start=1)]
-        text = inert_lines(lines)
-        if wi.body.strip():
-            text += "\n" + inert(wi.body.strip())
-        self.say(text)
-
-
-def summary(run: Run) -> list[str]:
-    """One line per step (``render.runs.summary_lines``), each deviation marked ``!``
-    with its reason, then the outcome the run will have if completed now."""
-    lines = [line + _flag(entry) for line, entry in zip(summary_lines(run), run.steps, strict=True)]
-    outcome = run.judged_outcome().value
-    departed = run.recorded_deviations()
-    if departed:
-        outcome += f" ({counted(len(departed), 'deviation')})"
-    return [*lines, f"outcome if completed now: {outcome}"]
-
-
-def step_lines(run: Run, step: Step, number: int, now: datetime) -> list[str]:
-    """Step ``number`` as the prompt shows it: role and person, duration, CONTROL POINT,
-    LATE (against ``now``), the action, sub-steps, details, the work instruction and
-    evidence it names, its note."""
-    done, total = run.progress()
-    head = f"step {number} of {total} ({done} done)"
-    if step.role:
-        person = run.roles.get(step.role)
-        head += f"  [{step.role}{f': {person}' if person else ''}]"
-    if step.duration:
-        head += f"  ({step.duration})"
-    if step.control_point:
-        head += "  CONTROL POINT"
-    if number in run.late(now):
-        head += "  LATE"
-    lines = ["", head, f"  {step.action}"]
-    lines += [f"  - {sub}" for sub in step.substeps]
-    if step.details:
-        lines += [f"    {line}" for line in step.details.strip().splitlines()]
-    if step.instruction:
-        lines.append(f"  work instruction: {step.instruction} (w shows it)")
-    if step.evidence is not None:
-        lines.append(f"  records: {step.evidence.describe()}")
-    lines += command_lines(step)
-    entry = run.steps[number - 1]
-    if entry.note:
-        lines.append(f"  note: {entry.note}")
-    return lines
-
-
-def _answer(entry: StepEntry, step: Step) -> str:
-    """``step 2 done = 80 °C``: a step's answer in force, in one phrase."""
-    value = f" = {shown(entry.value, step.evidence)}" if entry.value is not None else ""
-    why = f" ({entry.reason})" if entry.reason else ""
-    return f"step {entry.number} {entry.state.value}{value}{why}"
-
-
-def _flag(entry: StepEntry) -> str:
-    """What the summary line (``render.runs.summary_lines``, which marks a deviation
-    ``! <why>``) adds: that a failed control point stops the work."""
-    return "; the work stops here" if entry.stops else ""
+        self.say(instruction_text(self.runs.vault, step))

@@ -5,6 +5,7 @@ shown is inert; anything but ``y`` runs nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sopvault.errors import RunError
@@ -27,14 +28,16 @@ def command_lines(step: Step) -> list[str]:
 
 
 def run_command(prompt: LinePrompt, run: Run, number: int) -> Run:
-    """Show step ``number``'s command, ask for confirmation, run it and say how it ended;
-    returns the run as saved (unchanged when not confirmed). RunError, and nothing run,
-    when the text is not the approved one or the run rules refuse."""
+    """Show step ``number``'s command (of the work instruction open in ``prompt.within``
+    when the prompt asks its steps), ask for confirmation, run it and say how it ended;
+    returns the run as saved, seen as the prompt walks it (unchanged when not confirmed).
+    RunError, and nothing run, when the text is not the approved one or the run rules
+    refuse."""
     note = ""
     if run.step(number).deviation:
         note = _ask(prompt, CORRECTION).strip()
-    steps = CommandSteps(prompt.runs)
-    prepared = steps.prepare(run.id, number, note)
+    steps, within = CommandSteps(prompt.runs), prompt.within
+    prepared = steps.prepare(run.id, number, note, within)
     lines = confirm_lines(prepared)
     if prepared.refusal:  # said once, as the refusal
         prompt.say(inert_lines(lines[:-1]))
@@ -44,16 +47,24 @@ def run_command(prompt: LinePrompt, run: Run, number: int) -> Run:
         prompt.say("not run: the step stays as it was")
         return run
     prompt.say(inert_line(f"running (time limit {prepared.limit_text})..."))
-    run, event = steps.run(run.id, number, confirmed=True, note=note)
+    run, event = steps.run(run.id, number, confirmed=True, note=note, within=within)
+    run = _seen(run, within)
     prompt.say(inert_lines(result_lines(event, "  ")))
     departs = f"  ! {event.deviation}: a deviation" if event.deviation else ""
-    prompt.say(inert_line(f"step {number} done (#{run.number_of(event.id)}){departs}"))
+    prompt.say(inert_line(f"step {prepared.label} done (#{run.number_of(event.id)}){departs}"))
     if event.deviation:
         said = _ask(prompt, "note (what happened; Enter for none)> ").strip()
         if said:
-            run = prompt.runs.mark(run.id, number, "note", note=said, who=prompt.who)
+            run = prompt.runs.mark(run.id, number, "note", note=said, who=prompt.who, within=within)
+            run = _seen(run, within)
             prompt.say(f"note kept (#{len(run.events)})")
     return run
+
+
+def _seen(run: Run, within: int | None) -> Run:
+    """``run`` as the prompt walks it: inside step ``within``, its steps are the work
+    instruction's (``cli.prompt_nested``)."""
+    return run if within is None else replace(run, steps=run.step(within).nested)
 
 
 def _ask(prompt: LinePrompt, question: str) -> str:

@@ -1,5 +1,7 @@
 """``sopvault runs exec RUN STEP``: run a step's command and record its result (issue 15),
-the scriptable twin of ``d`` on a command step at the line prompt.
+the scriptable twin of ``d`` on a command step at the line prompt. ``STEP`` ``3.2`` is
+step 2 of the work instruction run in place inside step 3 (its pinned text must be the
+instruction's approved, effective revision on main).
 
 The command is printed in full first. It runs only when confirmed: ``--yes`` (a script
 that has read the command: it is the approved text's), or ``y`` typed at the question
@@ -17,7 +19,8 @@ import click
 from sopvault.cli.options import json_option, open_vault, vault_option
 from sopvault.cli.output import print_json, say
 from sopvault.cli.params import RUN_ID
-from sopvault.errors import RunError, SopvaultError
+from sopvault.core.nested import address
+from sopvault.errors import RunError
 
 
 @click.command("exec")
@@ -36,10 +39,9 @@ def exec_step(run_id: str, step: str, confirmed: bool, note: str, as_json: bool)
     from sopvault.services.runs import Runs
     from sopvault.services.workspace import Workspace
 
-    if not step.isdigit():
-        raise SopvaultError(f"STEP is a step number (from 1), not {step!r}")
+    number, within = address(step)  # 3, or 3.2: step 2 of the instruction run in step 3
     steps = CommandSteps(Runs(Workspace.of(open_vault())))
-    prepared = steps.prepare(run_id, int(step), note)
+    prepared = steps.prepare(run_id, number, note, within)
     lines = confirm_lines(prepared)
     if prepared.refusal:
         for line in lines[:-1]:
@@ -51,7 +53,7 @@ def exec_step(run_id: str, step: str, confirmed: bool, note: str, as_json: bool)
         confirmed = sys.stdin.isatty() and click.confirm("run it?", default=False, err=True)
     if not confirmed:
         raise RunError("the command was not run: confirm with --yes once you have read it")
-    run, event = steps.run(run_id, int(step), confirmed=True, note=note)
+    run, event = steps.run(run_id, number, confirmed=True, note=note, within=within)
     if as_json:
         import json
 

@@ -21,6 +21,7 @@ from sopvault.cli.options import (
 from sopvault.cli.output import print_json, print_table, say
 from sopvault.cli.params import DOCUMENT_ID, RUN_ID, require_id, resolve_id, suggesting
 from sopvault.cli.runexec import exec_step
+from sopvault.cli.runs_nested import address, instruction_texts, open_first, step_json
 from sopvault.core.localtime import shown
 from sopvault.core.wording import name_of
 from sopvault.errors import SopvaultError
@@ -176,8 +177,11 @@ def show_run(run_id: str, events: bool, as_json: bool) -> int:
         doc = service.document(one)
     except SopvaultError:
         doc = None  # the report still reads without the procedure's text
-    zone = service.ws.zone
-    lines = event_lines(one, doc, zone) if events else report_lines(one, doc, service.now(), zone)
+    texts, zone = instruction_texts(service, one), service.ws.zone
+    if events:
+        lines = event_lines(one, doc, zone, texts)
+    else:
+        lines = report_lines(one, doc, service.now(), zone, texts)
     for line in lines:
         say(line)
     return EXIT_OK
@@ -212,27 +216,47 @@ def start(doc_id: str, as_json: bool, strict: bool, who: str | None, roles: dict
 @click.option("--value", help="the evidence the step records")
 @click.option("--note", default="", help="a note kept with the step (a deviation needs one)")
 @click.option("--reason", default="", help="why skipped or n/a (a control point needs one)")
+@click.option("--strict", is_flag=True, help=f"for a work instruction's step: {STRICT_HELP}")
 @who_option
 @vault_option
 def mark(
-    run_id: str, step: str, what: str, value: str | None, note: str, reason: str, who: str | None
+    run_id: str,
+    step: str,
+    what: str,
+    value: str | None,
+    note: str,
+    reason: str,
+    strict: bool,
+    who: str | None,
 ) -> int:
-    """Record step STEP (from 1) of run RUN as done, skip or na, add a note to it, or undo
-    its answer (kept in the log). A value out of range or a failing answer is recorded as
-    a deviation, with the --note that must say what happened."""
-    if not step.isdigit():
-        raise SopvaultError(f"STEP is a step number (from 1), not {step!r}")
+    """Record step STEP (from 1; 3.2 is step 2 of the work instruction run inside step 3)
+    of run RUN as done, skip or na, add a note to it, or undo its answer (kept in the
+    log). A value out of range or a failing answer is recorded as a deviation, with the
+    --note that must say what happened. The first 3.N opens step 3's work instruction in
+    place, pinned to its text on main."""
+    number, within = address(step)
     if what.lower() not in MARKS:
         raise SopvaultError(f"mark a step done, skip, na, note or undo, not {what!r}")
     service = _runs()
+    if within is not None:
+        open_first(service, run_id, within, strict=strict, who=who)
     one = service.mark(
-        run_id, int(step), MARKS[what.lower()], value=value, note=note, reason=reason, who=who
+        run_id,
+        number,
+        MARKS[what.lower()],
+        value=value,
+        note=note,
+        reason=reason,
+        who=who,
+        within=within,
     )
     done, total = one.progress()
-    entry = one.step(int(step))
+    entry = one.step(number) if within is None else one.step(within).nested[number - 1]
     departs = f", DEVIATION: {entry.deviation}" if entry.deviation else ""
     stops = "; the work stops here: complete the run (it fails)" if entry.stops else ""
-    say(f"step {step}: {entry.state.value}{departs} ({done} of {total} steps){stops}")
+    say(f"step {entry.label}: {entry.state.value}{departs} ({done} of {total} steps){stops}")
+    if within is not None and one.step(within).state.value == "done":
+        say(f"step {within}: done (every step of its work instruction is dealt with)")
     return EXIT_OK
 
 
@@ -322,29 +346,14 @@ def run_json(one: Run, now: datetime) -> dict[str, Any]:
         "outcome": one.outcome.value if one.outcome else None,
         "deviations": [
             {"event": e.id, "step": e.step, "deviation": e.deviation}
+            | ({"within": e.within} if e.within is not None else {})
             for e in one.recorded_deviations()
         ],
         "roles": one.roles,
         "progress": [done, total],
         "late_steps": one.late(now),
         "file": one.file,
-        "steps": [
-            {
-                "number": s.number,
-                "action": s.action,
-                "critical": s.control_point,
-                "state": s.state.value,
-                "by": s.by or None,
-                "at": s.at.isoformat() if s.at else None,
-                "value": s.value,
-                "note": s.note or None,
-                "reason": s.reason or None,
-                "due_at": s.due_at.isoformat() if s.due_at else None,
-                "deviation": s.deviation or None,
-                "event": s.event or None,
-            }
-            for s in one.steps
-        ],
+        "steps": [step_json(s) for s in one.steps],
         "events": [_event_json(e) for e in one.events],
     }
 

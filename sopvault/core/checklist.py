@@ -17,6 +17,7 @@ from sopvault.core.assignment import assignee
 from sopvault.core.conditions import evaluate, parse_condition, parse_due
 from sopvault.core.evidence import accept as accepted_value
 from sopvault.core.evidence import deviation
+from sopvault.core.nested import refusal as parent_refusal
 from sopvault.core.runlog import apply, apply_conditions, outcomes
 from sopvault.core.wording import numbered
 from sopvault.errors import RunError
@@ -160,6 +161,9 @@ def mark(
     entry = run.step(number)
     step = doc.steps[number - 1]
     note, reason = note.strip(), reason.strip()
+    refused = parent_refusal(entry, action)  # a work instruction runs in it (issue 15)
+    if refused:
+        raise RunError(refused)
     made = Event(new_event_id(), EventType.NOTE, who, now, step=number)
     if action == "note":
         if not note:
@@ -167,12 +171,12 @@ def mark(
         return replace(made, note=note)
     if entry.deviation and action != "note" and not (note or reason):
         raise NoteRequired(
-            f"step {number} not recorded: its answer is a deviation ({entry.deviation});"
+            f"step {entry.label} not recorded: its answer is a deviation ({entry.deviation});"
             " correcting it needs a note saying why (--note); it stays in the record"
         )
     if action == "undo":
         if not entry.event:
-            raise RunError(f"step {number} has no answer to undo")
+            raise RunError(f"step {entry.label} has no answer to undo")
         return replace(made, type=EventType.UNDO, corrects=entry.event, note=note)
     if action == "done":
         value_kept, departs = _done(run, entry, step, value)
@@ -187,7 +191,7 @@ def mark(
         raise RunError(f"unknown step action {action!r}: use done, skip, na, note or undo")
     if made.deviation and made.type is EventType.DONE and not note:
         raise NoteRequired(
-            f"step {number} not recorded: {made.deviation} is a deviation;"
+            f"step {entry.label} not recorded: {made.deviation} is a deviation;"
             " record it with a note saying what happened (--note)"
         )
     return replace(made, note=note, corrects=entry.event)
@@ -205,12 +209,12 @@ def _done(
         )
     if entry.auto:
         raise RunError(
-            f"step {entry.number} does not apply: its condition ({step.when}) is false;"
+            f"step {entry.label} does not apply: its condition ({step.when}) is false;"
             " change the step it looks at to make it apply"
         )
     if step.when and evaluate(parse_condition(step.when), outcomes(run)) is None:
         raise RunError(
-            f"step {entry.number} applies only when {step.when}: record the steps it looks at first"
+            f"step {entry.label} applies only when {step.when}: record the steps it looks at first"
         )
     if step.evidence is not None:
         stored: str | float = accepted_value(step.evidence, value or "")
@@ -228,7 +232,7 @@ def _skip_or_na(
         raise RunError(f"a value is recorded with done, not with {action}")
     if step.control_point and not reason:
         raise RunError(
-            f"step {entry.number} is a control point: say why it is "
+            f"step {entry.label} is a control point: say why it is "
             f"{'skipped' if action == 'skip' else 'not applicable'} (--reason)"
         )
     return EventType.SKIP if action == "skip" else EventType.NA

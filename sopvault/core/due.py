@@ -10,7 +10,7 @@ review at ``next_review``; ``check`` reports the same date as ``review-overdue``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from sopvault.errors import Invalid
@@ -18,7 +18,7 @@ from sopvault.model.config import Person
 from sopvault.model.control import Identity, Proposal
 from sopvault.model.document import Document, Status
 from sopvault.model.due import ProposalDue, ReviewDue, RunDue, StepDue
-from sopvault.model.run import Run, RunState, RunSummary, StepState
+from sopvault.model.run import Run, RunState, RunSummary, StepEntry, StepState
 
 _SPAN = re.compile(r"^(\d+)\s*(d|day|days|w|week|weeks)?$")
 
@@ -153,29 +153,54 @@ def steps_for(
     now: datetime,
     *,
     starter: bool = False,
+    nested_roles: Mapping[int, Mapping[int, str]] | None = None,
 ) -> list[StepDue]:
     """The pending steps of an open ``run`` whose role (``step_roles``: step number to the
     role the followed text gives it) is one of ``roles``, with their deadlines; a step is
     ``actionable`` when no earlier step is pending (the previous steps are answered). With
     ``starter`` (the acting person started the run), also the steps without a role and
-    those whose role nobody fills yet: someone must answer for them (issue 15)."""
+    those whose role nobody fills yet: someone must answer for them (issue 15).
+
+    A step running its work instruction in place is listed as the instruction's pending
+    steps (``3.2``), their roles in ``nested_roles`` (parent step to the instruction's
+    step roles) and filled by the run's assignments (``nested_role``)."""
     if run.state is not RunState.OPEN or not (roles or starter):
         return []
     first = min((e.number for e in run.steps if e.state is StepState.PENDING), default=0)
 
-    def falls_to_me(number: int) -> bool:
-        role = step_roles.get(number)
+    def falls_to_me(role: str | None) -> bool:
         return role in roles or (starter and (role is None or role not in run.roles))
 
-    return [
-        StepDue(
-            entry.number,
-            entry.action,
-            step_roles.get(entry.number, ""),
-            entry.due_at,
-            entry.due_at is not None and now > entry.due_at,
-            actionable=entry.number == first,
-        )
-        for entry in run.steps
-        if entry.state is StepState.PENDING and falls_to_me(entry.number)
-    ]
+    found: list[StepDue] = []
+    for entry in run.steps:
+        if entry.state is not StepState.PENDING:
+            continue
+        parent_role = step_roles.get(entry.number)
+        if entry.instruction is None:
+            if falls_to_me(parent_role):
+                found.append(_step_due(entry, parent_role, now, entry.number == first))
+            continue
+        own = (nested_roles or {}).get(entry.number, {})
+        waiting = min((s.number for s in entry.nested if s.state is StepState.PENDING), default=0)
+        for step in entry.nested:
+            role = nested_role(own.get(step.number), parent_role, run)
+            if step.state is StepState.PENDING and falls_to_me(role):
+                ready = entry.number == first and step.number == waiting
+                found.append(_step_due(step, role, now, ready))
+    return found
+
+
+def nested_role(own: str | None, parent: str | None, run: Run) -> str | None:
+    """The role a step of a work instruction run in place falls to: its own role when the
+    run assigns it (the run's roles are filled by one set of assignments, whichever
+    document names them), else the parent step's role: a work instruction says how its
+    parent step is done, so whoever does that step does its steps, even when the
+    instruction names roles of its own that the procedure does not."""
+    return own if own and own in run.roles else parent
+
+
+def _step_due(entry: StepEntry, role: str | None, now: datetime, actionable: bool) -> StepDue:
+    overdue = entry.due_at is not None and now > entry.due_at
+    return StepDue(
+        entry.number, entry.action, role or "", entry.due_at, overdue, actionable, entry.within
+    )

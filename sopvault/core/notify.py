@@ -110,7 +110,7 @@ def _steps(
             Notification(
                 person,
                 kind,
-                f"{kind}:{run.run_id}:{step.number}@{run.version or '-'}",
+                f"{kind}:{run.run_id}:{step.label}@{run.version or '-'}",
                 run.doc_id,
                 run.title,
                 run.version,
@@ -118,6 +118,7 @@ def _steps(
                 page_url(site_url, run.doc_id),
                 run_id=run.run_id,
                 step=step.number,
+                within=step.within,
                 action=step.action,
                 role=step.role,
                 due=step.due_at,

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sopvault.core.conditions import Condition, Outcome, evaluate, parse_condition
+from sopvault.core.nested import derive_parent, open_in
 from sopvault.model.run import (
     ANSWERS,
     Event,
@@ -73,6 +74,9 @@ def apply(run: RunRecord, event: Event) -> None:
         return
     if kind in ANSWERS or kind in (EventType.UNDO, EventType.NOTE):
         _apply_to_step(run, event)
+    elif kind is EventType.INSTRUCTION and event.step is not None:
+        if 1 <= event.step <= len(run.steps) and open_in(run.steps[event.step - 1], event):
+            apply_conditions(run, event.at)
     elif kind is EventType.ASSIGN and event.role:
         run.roles[event.role] = event.person
     elif kind is EventType.ACCEPT:
@@ -91,13 +95,16 @@ def _apply_to_step(run: RunRecord, event: Event) -> None:
         if event.type is EventType.NOTE:
             run.notes.append(event)
         return
-    if not 1 <= event.step <= len(run.steps):
+    steps = _steps_of(run, event.within)
+    if not 1 <= event.step <= len(steps):
         return
-    entry = run.steps[event.step - 1]
+    entry = steps[event.step - 1]
     entry.history.append(event)
     if event.type is EventType.NOTE:
         entry.note = f"{entry.note}; {event.note}" if entry.note else event.note
         return
+    if entry.instruction is not None:
+        return  # answered by its work instruction's steps (a joined log's hand answer)
     if event.type is EventType.UNDO:
         if event.corrects and event.corrects == entry.event:
             _clear(entry)
@@ -109,6 +116,14 @@ def _apply_to_step(run: RunRecord, event: Event) -> None:
         if event.deviation:
             run.deviation_log.append(event)
     apply_conditions(run, event.at)
+
+
+def _steps_of(run: RunRecord, within: int | None) -> list[StepEntry]:
+    """The checklist an event's ``step`` counts in: the run's own steps, or those of the
+    work instruction opened in step ``within`` (none when it is not open there)."""
+    if within is None:
+        return run.steps
+    return run.steps[within - 1].nested if 1 <= within <= len(run.steps) else []
 
 
 def _clear(entry: StepEntry) -> None:
@@ -131,38 +146,64 @@ def _condition(text: str) -> Condition:
 
 def outcomes(run: RunRecord) -> dict[int, Outcome]:
     """What the conditions look at: each step number's state word and value."""
-    return {s.number: Outcome(s.state.value, s.value) for s in run.steps}
+    return outcomes_of(run.steps)
+
+
+def outcomes_of(steps: list[StepEntry]) -> dict[int, Outcome]:
+    """Each of ``steps``' numbers with its state word and value (one checklist's)."""
+    return {s.number: Outcome(s.state.value, s.value) for s in steps}
 
 
 def apply_conditions(run: RunRecord, now: datetime) -> None:
     """Mark steps whose ``when`` is false as n/a by themselves, and bring them back to
-    pending when an earlier answer changes. Earlier steps first, so chains settle. Then
-    derive the deadlines that count from another step's answer (``apply_deadlines``).
+    pending when an earlier answer changes. Earlier steps first, so chains settle; a work
+    instruction run inside a step first, its conditions on its own steps, so the parent
+    it derives is settled before the steps whose conditions look at it. Then derive the
+    deadlines that count from another step's answer (``apply_deadlines``).
 
     Raises ConditionError (from ``core.conditions``) for a condition that does not parse:
     a run file that names one was not written by sopvault."""
-    for entry in run.steps:
+    opened = [e for e in run.steps if e.instruction is not None]
+    for parent in opened:
+        _settle(parent.nested, now)
+        derive_parent(parent)
+    _settle(run.steps, now)
+    for parent in opened:
+        derive_parent(parent)
+    apply_deadlines(run)
+
+
+def _settle(steps: list[StepEntry], now: datetime) -> None:
+    for entry in steps:
         if not entry.when:
             continue
-        decided = evaluate(_condition(entry.when), outcomes(run))
+        decided = evaluate(_condition(entry.when), outcomes_of(steps))
         if decided is False and entry.state is StepState.PENDING:
             entry.state, entry.auto, entry.at, entry.by = StepState.NA, True, now, AUTO_BY
             entry.reason = f"condition false: {entry.when}"
         elif decided is not False and entry.auto:
             entry.state, entry.auto, entry.at, entry.by = StepState.PENDING, False, None, ""
             entry.reason = ""
-    apply_deadlines(run)
 
 
 def apply_deadlines(run: RunRecord) -> None:
     """Each step due a span after another (``due = "30m after 3"``, kept as
     ``due_after``) is due that long after the answer in force on that step (done,
-    skipped or n/a); it has no deadline while that step is pending, again after an undo."""
+    skipped or n/a); it has no deadline while that step is pending, again after an undo.
+    A step of a work instruction run in place counts from the instruction's own steps
+    (``30m after 2`` inside step 3 is after step 3.2)."""
+    _deadlines(run.steps)
     for entry in run.steps:
+        if entry.instruction is not None:
+            _deadlines(entry.nested)
+
+
+def _deadlines(steps: list[StepEntry]) -> None:
+    for entry in steps:
         if entry.due_after is None:
             continue
         number, seconds = entry.due_after
-        base = run.steps[number - 1] if 1 <= number <= len(run.steps) else None
+        base = steps[number - 1] if 1 <= number <= len(steps) else None
         if base is None or base.state is StepState.PENDING or base.at is None:
             entry.due_at = None
         else:

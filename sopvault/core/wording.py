@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sopvault.model.control import Identity
 
 
@@ -11,7 +13,7 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
-def numbered(things: str, numbers: list[int]) -> str:
+def numbered(things: str, numbers: Sequence[int | str]) -> str:
     """``step 3`` or ``steps 3, 5``: a noun and the numbers it applies to."""
     listed = ", ".join(str(n) for n in numbers)
     return f"{things if len(numbers) == 1 else things + 's'} {listed}"

@@ -71,6 +71,13 @@ class StepDue:
     # No earlier step is pending: the previous steps are answered, so it can be done now
     # (what a notification tells its person, issue 15).
     actionable: bool = False
+    # The parent step of a step of a work instruction run in place (``3.2``: within 3).
+    within: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How people name the step: ``3``, or ``3.2`` inside step 3."""
+        return f"{self.within}.{self.number}" if self.within is not None else str(self.number)
 
 
 @dataclass(frozen=True)

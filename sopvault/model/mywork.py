@@ -17,7 +17,8 @@ class WorkItem:
     ``title``, step ``number`` and ``action``), why it is mine (``role``; "" for a step
     that falls to me as the run's starter), its deadline (aware UTC, None when the
     procedure sets none or it counts from a step not answered yet) and whether it has
-    passed (``overdue``)."""
+    passed (``overdue``). ``within`` is the parent step of a step of a work instruction
+    run in place (``3.2``: ``number`` 2 within 3)."""
 
     run_id: str
     doc_id: str
@@ -27,6 +28,17 @@ class WorkItem:
     role: str
     due_at: datetime | None
     overdue: bool
+    within: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How people name the step: ``3``, or ``3.2`` inside step 3."""
+        return f"{self.within}.{self.number}" if self.within is not None else str(self.number)
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """Where the step comes in its run: ``(3, 0)`` for step 3, ``(3, 2)`` for 3.2."""
+        return (self.within, self.number) if self.within is not None else (self.number, 0)
 
     @property
     def command(self) -> str:

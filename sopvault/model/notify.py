@@ -76,6 +76,7 @@ class Notification:
     url: str = ""
     run_id: str = ""
     step: int | None = None
+    within: int | None = None  # the parent step of a work instruction's step (3.2)
     action: str = ""
     role: str = ""
     proposal: str = ""
@@ -83,3 +84,10 @@ class Notification:
     due: datetime | None = None
     due_date: str = ""  # ISO date of a periodic review
     late: bool = False
+
+    @property
+    def step_label(self) -> str:
+        """How people name the step: ``3``, or ``3.2`` inside step 3 ("" for none)."""
+        if self.step is None:
+            return ""
+        return f"{self.within}.{self.step}" if self.within is not None else str(self.step)

@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sopvault.errors import RunError
+from sopvault.model.instruction import Pin
 
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{4}$")
 EVENT_ID = re.compile(r"^[0-9a-f]{8}$")
@@ -57,6 +58,7 @@ class EventType(StrEnum):
     ACCEPT = "accept"
     COMPLETE = "complete"
     ABORT = "abort"
+    INSTRUCTION = "instruction"  # a step's work instruction opened in place (issue 15)
 
 
 # The events that record an answer for a step (and so can be undone or corrected).
@@ -79,9 +81,12 @@ class Event:
     ``outcome`` to a completion, ``seen`` to a revision change (the newer version main
     holds). ``imported`` marks events converted from a
     format 1 run file. ``entered_by`` is who typed an event recorded for someone else
-    (``--as``): they may not accept its deviation either. ``command`` is the argument
-    list a command step ran, with its ``exit_status`` (None when ``timed_out``), the last
-    lines of its ``output`` as text (shown inert, never raw) and the ``seconds`` it took.
+    (``--as``): they may not accept its deviation either. ``within`` is the parent step
+    of an event about a step of a work instruction run in place (``step`` is then the
+    instruction's own step: ``3.2``); ``pin`` is what an ``instruction`` event opens.
+    ``command`` is the argument list a command step ran, with its ``exit_status`` (None
+    when ``timed_out``), the last lines of its ``output`` as text (shown inert, never
+    raw) and the ``seconds`` it took.
     """
 
     id: str
@@ -103,6 +108,8 @@ class Event:
     seen: str = ""
     imported: bool = False
     entered_by: str = ""
+    within: int | None = None
+    pin: Pin | None = None
     command: tuple[str, ...] = ()
     exit_status: int | None = None
     timed_out: bool = False
@@ -135,6 +142,9 @@ class StepEntry:
     from that step's answer and is None while it has none. ``event`` is the id
     of the answer in force ("" while pending or auto); ``deviation``/``stops`` are that
     answer's. ``history`` holds every answer, note and undo about the step, in order.
+    ``within`` is the parent step of a step of a work instruction run in place; a parent
+    holds the instruction it opened (``instruction``) and its steps (``nested``), and its
+    own state is derived from theirs (``core.nested``).
     """
 
     number: int
@@ -154,6 +164,24 @@ class StepEntry:
     deviation: str = ""
     stops: bool = False
     history: list[Event] = field(default_factory=list)
+    within: int | None = None
+    instruction: Pin | None = None
+    nested: list[StepEntry] = field(default_factory=list)
+
+    def is_late(self, now: datetime, running: bool) -> bool:
+        """Whether the step is past its ``due``: still pending after it while the run is
+        ``running`` (open), or done after it."""
+        if self.due_at is None:
+            return False
+        if self.state is StepState.PENDING:
+            return running and now > self.due_at
+        return self.state is StepState.DONE and self.at is not None and self.at > self.due_at
+
+    @property
+    def label(self) -> str:
+        """How people name the step: ``3``, or ``3.2`` for step 2 of the work instruction
+        run inside step 3."""
+        return f"{self.within}.{self.number}" if self.within is not None else str(self.number)
 
 
 @dataclass
@@ -247,15 +275,8 @@ class Run:
 
     def late(self, now: datetime) -> list[int]:
         """Numbers of the steps past their ``due``: still pending after it, or done after it."""
-        return [
-            s.number
-            for s in self.steps
-            if s.due_at is not None
-            and (
-                (s.state is StepState.PENDING and self.state is RunState.OPEN and now > s.due_at)
-                or (s.state is StepState.DONE and s.at is not None and s.at > s.due_at)
-            )
-        ]
+        running = self.state is RunState.OPEN
+        return [s.number for s in self.steps if s.is_late(now, running)]
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def _runs(items: list[RunDue], zone: tzinfo | None) -> Section:
         cells = (when(r.deadline, zone), r.run_id, r.doc_id, f"{r.done}/{r.total}", note)
         section.rows.append(Row(f"{RUN}:{r.run_id}", cells, r.overdue))
         for s in r.my_steps:
-            cells = (when(s.due_at, zone), f"step {s.number}", s.role, "yours", s.action)
+            cells = (when(s.due_at, zone), f"step {s.label}", s.role, "yours", s.action)
             section.rows.append(Row(f"{RUN}:{r.run_id}", cells, s.overdue))
     return section
 
@@ -223,6 +223,7 @@ def _run_json(r: RunDue) -> dict[str, Any]:
         "my_steps": [
             {
                 "step": s.number,
+                **({"within": s.within} if s.within is not None else {}),
                 "action": s.action,
                 "role": s.role,
                 "due_at": _stamp(s.due_at),

@@ -23,7 +23,7 @@ def due_text(item: WorkItem, zone: tzinfo | None) -> str:
 
 def step_text(item: WorkItem, width: int | None = None) -> str:
     """``3. Record the brine temperature``, cut to ``width`` characters (with ``…``)."""
-    text = f"{item.number}. {item.action}"
+    text = f"{item.label}. {item.action}"
     if width is not None and len(text) > width:
         return text[: width - 1] + "…"
     return text
@@ -51,6 +51,7 @@ def work_json(work: MyWork) -> list[dict[str, Any]]:
             "document": item.doc_id,
             "title": item.title,
             "step": item.number,
+            **({"within": item.within} if item.within is not None else {}),
             "action": item.action,
             "role": item.role or None,
             "due_at": item.due_at.isoformat() if item.due_at else None,

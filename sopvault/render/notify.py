@@ -38,9 +38,9 @@ class NotifyWriter:
         if item.kind is NoticeKind.REVIEW_WAITING and item.revision:
             rev = f" ({item.doc_id} {item.revision} proposed)"
         if item.kind is NoticeKind.STEP_LATE:
-            text = f"Step {item.step} of {doc}{rev} is late"
+            text = f"Step {item.step_label} of {doc}{rev} is late"
         elif item.kind is NoticeKind.STEP_ACTIONABLE:
-            text = f"Step {item.step} of {doc}{rev} is yours to do now"
+            text = f"Step {item.step_label} of {doc}{rev} is yours to do now"
         elif item.kind is NoticeKind.REVIEW_WAITING:
             text = f'Proposal {item.proposal}{rev} waits for your review: "{item.summary}"'
         elif item.kind is NoticeKind.ACK_OWED:
@@ -56,7 +56,7 @@ class NotifyWriter:
         that opens it and the exported page; each made inert."""
         lines = []
         if item.step is not None:
-            lines.append(f"{item.step}. {item.action}  (run {item.run_id}, role {item.role})")
+            lines.append(f"{item.step_label}. {item.action}  (run {item.run_id}, role {item.role})")
         if item.due is not None:
             word = "Decision wanted by" if item.kind is NoticeKind.REVIEW_WAITING else "Due"
             late = " (late)" if item.late else ""
@@ -115,6 +115,7 @@ class NotifyWriter:
             "step": (
                 {
                     "number": item.step,
+                    **({"within": item.within} if item.within is not None else {}),
                     "action": inert_line(item.action),
                     "role": inert_line(item.role),
                 }

@@ -5,6 +5,7 @@ None: the user's local zone) with the zone's name."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
 from sopvault.core import localtime
@@ -33,12 +34,19 @@ BOXES = {
 
 
 def report_lines(
-    run: Run, doc: Document | None, now: datetime, zone: tzinfo | None = None
+    run: Run,
+    doc: Document | None,
+    now: datetime,
+    zone: tzinfo | None = None,
+    instructions: Mapping[int, Document] | None = None,
 ) -> list[str]:
     """The run as a readable report, one string per line: who did what when, evidence,
     deviations, times. ``doc`` (the text followed) formats evidence with its unit; None
     when it cannot be read. ``now`` dates what is late and the elapsed time of an open run;
-    times are shown in ``zone`` (None: the local zone)."""
+    times are shown in ``zone`` (None: the local zone). A work instruction run inside a
+    step (issue 15) is shown under it, its steps indented (``3.1``, ``3.2``), with the id,
+    version and commit followed; ``instructions`` holds their texts by parent step
+    (evidence units), when they can be read."""
     lines = [
         f"run {run.id}: {run.doc_id} {run.title} (version {run.version or '?'})",
         f"followed: commit {run.commit[:10] or '(not in git)'} blob {run.blob[:10]} {run.path}",
@@ -68,6 +76,13 @@ def report_lines(
     for entry in run.steps:
         lines += _entry_lines(entry, doc, entry.number in late, took.get(entry.number), zone)
         lines += _correction_lines(run, entry, doc, zone)
+        wi = (instructions or {}).get(entry.number)
+        for nested in entry.nested if entry.instruction else ():
+            if nested is entry.nested[0]:
+                lines.append(f"       {_pin_text(entry)}")
+            late_here = nested.is_late(now, run.state is RunState.OPEN)
+            lines += _entry_lines(nested, wi, late_here, None, zone, indent="    ")
+            lines += _correction_lines(run, nested, wi, zone, indent="    ")
     for note in run.notes:
         lines.append(f"note: {note.note} ({_when(note.at, zone)} by {note.by})")
     for event in run.late_events:
@@ -86,58 +101,94 @@ def _entry_lines(
     late: bool,
     took: timedelta | None,
     zone: tzinfo | None = None,
+    indent: str = "",
 ) -> list[str]:
-    """One step of the report: its box line, then when, value, reason and note."""
+    """One step of the report: its box line, then when, value, reason and note
+    (``indent``: a step of a work instruction run inside its parent)."""
     known = doc is not None and entry.number <= len(doc.steps)
     spec = doc.steps[entry.number - 1].evidence if doc is not None and known else None
     flag = "  CONTROL POINT" if entry.control_point else ""
     flag += "  LATE" if late else ""
     flag += "  FAILED, WORK STOPPED" if entry.stops else "  DEVIATION" if entry.deviation else ""
-    lines = [f"{BOXES[entry.state]} {entry.number:>2}. {entry.action}{flag}"]
+    lines = [f"{indent}{BOXES[entry.state]} {entry.label:>2}. {entry.action}{flag}"]
+    pad = "       " + indent
     if entry.at is not None:
         spent = f", took {span(took)}" if took is not None else ""
-        lines.append(f"       {entry.state.value} {_when(entry.at, zone)} by {entry.by}{spent}")
+        lines.append(f"{pad}{entry.state.value} {_when(entry.at, zone)} by {entry.by}{spent}")
     if entry.value is not None:
-        lines.append(f"       value: {shown(entry.value, spec)}")
-    lines += entry_command_lines(entry, "       ")
+        lines.append(f"{pad}value: {shown(entry.value, spec)}")
+    lines += entry_command_lines(entry, pad)
     if entry.deviation:
-        lines.append(f"       deviation: {entry.deviation}")
+        lines.append(f"{pad}deviation: {entry.deviation}")
     if entry.reason:
-        lines.append(f"       reason: {entry.reason}")
+        lines.append(f"{pad}reason: {entry.reason}")
     if entry.note:
-        lines.append(f"       note: {entry.note}")
+        lines.append(f"{pad}note: {entry.note}")
     return lines
+
+
+def _pin_text(entry: StepEntry) -> str:
+    """The work instruction run inside ``entry`` and the exact text followed."""
+    pin = entry.instruction
+    assert pin is not None
+    where = f"commit {pin.commit[:10]}" if pin.commit else "(not in git)"
+    return (
+        f"work instruction {pin.doc_id} {pin.title} (version {pin.version or '?'}),"
+        f" followed: {where} blob {pin.blob[:10]} {pin.path}"
+    )
 
 
 def _correction_lines(
-    run: Run, entry: StepEntry, doc: Document | None, zone: tzinfo | None = None
+    run: Run,
+    entry: StepEntry,
+    doc: Document | None,
+    zone: tzinfo | None = None,
+    indent: str = "",
 ) -> list[str]:
     """What was recorded on the step before the answer in force, and acceptances of its
     deviation: a correction never hides what it corrects (21 CFR Part 11 §11.10(e))."""
-    earlier = [e for e in entry.history if e.id != entry.event and e.type is not EventType.NOTE]
-    lines = [f"       earlier: {event_text(run, e, doc)}" for e in earlier]
+    earlier = [
+        e
+        for e in entry.history
+        if e.id != entry.event and e.type not in (EventType.NOTE, EventType.INSTRUCTION)
+    ]
+    pad = "       " + indent
+    lines = [f"{pad}earlier: {event_text(run, e, doc)}" for e in earlier]
     for accepted in run.accepted.get(entry.event, []):
-        lines.append(
-            f"       accepted: {_when(accepted.at, zone)} by {accepted.by}{_said(accepted)}"
-        )
+        lines.append(f"{pad}accepted: {_when(accepted.at, zone)} by {accepted.by}{_said(accepted)}")
     return lines
 
 
-def event_lines(run: Run, doc: Document | None, zone: tzinfo | None = None) -> list[str]:
+def event_lines(
+    run: Run,
+    doc: Document | None,
+    zone: tzinfo | None = None,
+    instructions: Mapping[int, Document] | None = None,
+) -> list[str]:
     """The run's whole log, one line per event in the order applied: ``#N`` (how other
-    events and people refer to it), the time in ``zone`` (None: local), who, and what."""
+    events and people refer to it), the time in ``zone`` (None: local), who, and what; an
+    event on a step of a work instruction run in place names it ``3.2`` (``instructions``:
+    their texts by parent step, for units)."""
     width = len(str(len(run.events)))
+    texts = instructions or {}
     return [
-        f"#{n:<{width}} {_when(e.at, zone)}  {e.by}  {event_text(run, e, doc)}"
+        f"#{n:<{width}} {_when(e.at, zone)}  {e.by}  "
+        + event_text(run, e, texts.get(e.within) if e.within is not None else doc)
         for n, e in enumerate(run.events, start=1)
     ]
 
 
 def event_text(run: Run, event: Event, doc: Document | None) -> str:
-    """What one event records, in words: ``done step 3 = 80 °C (DEVIATION: ...)``."""
+    """What one event records, in words: ``done step 3 = 80 °C (DEVIATION: ...)``, ``done
+    step 3.2`` on a step of a work instruction run in place (``doc`` is then its text)."""
     kind = event.type
-    step = f" step {event.step}" if event.step is not None else ""
+    inside = f"{event.within}." if event.within is not None else ""
+    step = f" step {inside}{event.step}" if event.step is not None else ""
     text = f"{_VERBS.get(kind, kind.value)}{step}"
+    if event.pin is not None:
+        pin = event.pin
+        text += f": runs {pin.doc_id} version {pin.version or '?'} in place"
+        text += f" (commit {pin.commit[:10] or '(not in git)'} blob {pin.blob[:10]})"
     if event.value is not None:
         text += f" = {shown(event.value, _spec(doc, event.step))}"
     text += event_command_text(event)
@@ -172,6 +223,7 @@ _VERBS = {
     EventType.ACCEPT: "accepted",
     EventType.COMPLETE: "completed",
     EventType.ABORT: "aborted",
+    EventType.INSTRUCTION: "work instruction opened in",
 }
 
 
@@ -236,8 +288,12 @@ def summary_lines(run: Run, boxes: dict[StepState, str] = BOXES) -> list[str]:
     ``boxes`` maps each state to its box (the TUI passes its own glyphs)."""
     lines = []
     for entry in run.steps:
-        value = f" = {shown(entry.value)}" if entry.value is not None else ""
-        why = f" ({entry.reason})" if entry.reason else ""
-        departs = f"  ! {entry.deviation}" if entry.deviation else ""
-        lines.append(f"{boxes[entry.state]} {entry.number:>2}. {entry.action}{value}{why}{departs}")
+        for one in [entry, *entry.nested]:
+            value = f" = {shown(one.value)}" if one.value is not None else ""
+            why = f" ({one.reason})" if one.reason else ""
+            departs = f"  ! {one.deviation}" if one.deviation and one.event else ""
+            indent = "    " if one.within is not None else ""
+            lines.append(
+                f"{indent}{boxes[one.state]} {one.label:>2}. {one.action}{value}{why}{departs}"
+            )
     return lines

@@ -220,16 +220,21 @@ class Due:
     def _my_steps(
         self, run: Run, roles: set[str], now: datetime, notes: list[str]
     ) -> list[StepDue]:
-        """The pending steps of ``run`` that fall to my roles, by the text it follows."""
+        """The pending steps of ``run`` that fall to my roles, by the text it follows (and
+        the steps of a work instruction open in one of its steps, by the instruction's)."""
         if not roles:
             return []
+        from sopvault.services.runnested import nested_step_roles
+
         try:
-            doc = self.runs().document(run)
+            runs = self.runs()
+            doc = runs.document(run)
+            nested = nested_step_roles(runs, run)  # a work instruction run in place
         except SopvaultError as err:
             notes.append(f"run {run.id}: {err}")
             return []
         step_roles = {i: s.role for i, s in enumerate(doc.steps, start=1) if s.role}
-        return rules.steps_for(run, step_roles, roles, now)
+        return rules.steps_for(run, step_roles, roles, now, nested_roles=nested)
 
 
 def _moment(iso: str, fallback: datetime) -> datetime:

@@ -18,6 +18,7 @@ from sopvault.model.mywork import MyWork, WorkItem
 from sopvault.model.run import Run
 from sopvault.services.runfiles import parse
 from sopvault.services.runlist import list_runs
+from sopvault.services.runnested import nested_step_roles
 from sopvault.services.runs import Runs
 
 
@@ -45,7 +46,7 @@ def my_work(runs: Runs) -> MyWork:
         if roles or started:
             found += [(run.started_at, item) for item in _items(runs, run, roles, started, work)]
     far = datetime.max.replace(tzinfo=UTC)
-    found.sort(key=lambda p: (p[1].due_at or far, p[0], p[1].run_id, p[1].number))
+    found.sort(key=lambda p: (p[1].due_at or far, p[0], p[1].run_id, p[1].order))
     work.items = [item for _, item in found]
     return work
 
@@ -68,8 +69,15 @@ def _items(runs: Runs, run: Run, roles: set[str], started: bool, work: MyWork) -
         work.notes.append(f"run {run.id}: {err}")
         return []
     step_roles = {i: s.role for i, s in enumerate(doc.steps, start=1) if s.role}
-    steps = rules.steps_for(run, step_roles, roles, work.now, starter=started)
+    try:
+        nested = nested_step_roles(runs, run)
+    except SopvaultError as err:
+        work.notes.append(f"run {run.id}: {err}")
+        nested = {}
+    steps = rules.steps_for(run, step_roles, roles, work.now, starter=started, nested_roles=nested)
     return [
-        WorkItem(run.id, run.doc_id, run.title, s.number, s.action, s.role, s.due_at, s.overdue)
+        WorkItem(
+            run.id, run.doc_id, run.title, s.number, s.action, s.role, s.due_at, s.overdue, s.within
+        )
         for s in steps
     ]

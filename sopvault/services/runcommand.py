@@ -14,19 +14,25 @@
 The result (argv, exit status, the end of its output, seconds) is one ``done`` event
 (``core.commandstep.result_event``), appended under the run's turn, which is held while
 the command runs so no other process records on the run meanwhile.
+
+A step of a work instruction run in place (``3.2``: ``within`` step 3) runs its command
+under the same guards, the text judged being the instruction's pinned text: it must be
+main's approved, effective revision of the instruction; the event names its parent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sopvault.core.commandstep import Ran, must_be_runnable, result_event, shown, span, timeout_of
+from sopvault.core.nested import inside
 from sopvault.core.parse import parse_text
 from sopvault.errors import RunError
 from sopvault.model.document import Document, Status, Step
 from sopvault.model.run import Event, Run
 from sopvault.services.review.common import RevisionError
 from sopvault.services.runfiles import taking_turns
+from sopvault.services.runnested import instruction_of
 from sopvault.services.runs import Runs
 from sopvault.store.process import last_lines, run_program
 
@@ -36,7 +42,8 @@ class Prepared:
     """A step's command as the operator confirms it: ``argv`` exactly as it will run,
     ``shown`` the same in one line (arguments quoted where needed; not yet inert),
     ``limit`` its time limit in seconds. ``refusal`` says in one line why it may not run
-    from this run's text ("" when it may)."""
+    from this run's text ("" when it may). ``within`` is the parent step of a step of a
+    work instruction run in place (None for the run's own steps)."""
 
     run_id: str
     number: int
@@ -44,11 +51,30 @@ class Prepared:
     shown: str
     limit: int
     refusal: str = ""
+    within: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How people name the step: ``8``, or ``3.2`` inside step 3."""
+        return f"{self.within}.{self.number}" if self.within is not None else str(self.number)
 
     @property
     def limit_text(self) -> str:
         """The time limit as people write it (``10m``)."""
         return span(self.limit)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The step a command runs for: ``checklist`` is the run, or the run seen from inside
+    a step (its steps the work instruction's), ``step`` the step's text, and
+    ``doc_id``/``commit``/``blob`` the pinned text it comes from."""
+
+    checklist: Run
+    step: Step
+    doc_id: str
+    commit: str
+    blob: str
 
 
 class CommandSteps:
@@ -58,48 +84,58 @@ class CommandSteps:
         self.runs = runs
         self.ws = runs.ws
 
-    def prepare(self, run_id: str, number: int, note: str = "") -> Prepared:
-        """Step ``number``'s command in run ``run_id``, to show before confirming, with
-        why it may not run (``refusal``) when the text is not the approved one. RunError
-        when the run rules refuse it (closed run, a step without a command...)."""
+    def prepare(
+        self, run_id: str, number: int, note: str = "", within: int | None = None
+    ) -> Prepared:
+        """Step ``number``'s command in run ``run_id`` (with ``within``: step ``number`` of
+        the work instruction open in that step), to show before confirming, with why it
+        may not run (``refusal``) when the text is not the approved one. RunError when
+        the run rules refuse it (closed run, a step without a command...)."""
         run = self.runs.load(run_id)
-        doc = self.runs.document(run)
-        step = _step(doc, number)
-        must_be_runnable(run, step, number, note)
+        target = self._target(run, number, within)
+        must_be_runnable(target.checklist, target.step, number, note)
         return Prepared(
             run.id,
             number,
-            step.command,
-            shown(step.command),
-            timeout_of(step),
-            self.refusal(run, step.command) or "",
+            target.step.command,
+            shown(target.step.command),
+            timeout_of(target.step),
+            self.refusal(run, target.step.command, target) or "",
+            within,
         )
 
     def run(
-        self, run_id: str, number: int, *, confirmed: bool, note: str = ""
+        self,
+        run_id: str,
+        number: int,
+        *,
+        confirmed: bool,
+        note: str = "",
+        within: int | None = None,
     ) -> tuple[Run, Event]:
-        """Run step ``number``'s command and record its result as the step's answer;
-        returns the run and that event (a deviation when it exited non-zero or timed
-        out). RunError, and nothing run, without ``confirmed``, when the text is not the
-        approved one, or the run rules refuse; ProgramError (recorded as nothing) when
-        the program cannot be started."""
+        """Run step ``number``'s command (``within`` as ``prepare``) and record its result
+        as the step's answer; returns the run and that event (a deviation when it exited
+        non-zero or timed out). RunError, and nothing run, without ``confirmed``, when the
+        text is not the approved one, or the run rules refuse; ProgramError (recorded as
+        nothing) when the program cannot be started."""
+        label = f"{within}.{number}" if within is not None else str(number)
         if not confirmed:
             raise RunError(
-                f"step {number}'s command was not run: it runs only once you confirm it"
+                f"step {label}'s command was not run: it runs only once you confirm it"
                 " (--yes, having read it)"
             )
         self.ws.vault.must_be_writable("run a step's command")
         with taking_turns(self.runs.find(run_id).parent, run_id):
             run = self.runs.load(run_id)
-            doc = self.runs.document(run)
-            step = _step(doc, number)
-            must_be_runnable(run, step, number, note)
-            refusal = self.refusal(run, step.command)
+            target = self._target(run, number, within)
+            step = target.step
+            must_be_runnable(target.checklist, step, number, note)
+            refusal = self.refusal(run, step.command, target)
             if refusal:
-                raise RunError(f"step {number}'s command was not run: {refusal}")
+                raise RunError(f"step {label}'s command was not run: {refusal}")
             limit = timeout_of(step)
-            about = {"SOPVAULT_RUN": run.id, "SOPVAULT_DOCUMENT": run.doc_id}
-            about["SOPVAULT_STEP"] = str(number)
+            about = {"SOPVAULT_RUN": run.id, "SOPVAULT_DOCUMENT": target.doc_id}
+            about["SOPVAULT_STEP"] = label
             done = run_program(step.command, timeout=limit, cwd=self.ws.root, env=about)
             ran = Ran(
                 done.argv,
@@ -109,28 +145,51 @@ class CommandSteps:
                 limit,
                 done.timed_out,
             )
-            event = result_event(
-                run, step, number, ran, who=self.runs.who(), now=self.ws.now(), note=note
-            )
+            who, now = self.runs.who(), self.ws.now()
+            event = result_event(target.checklist, step, number, ran, who=who, now=now, note=note)
+            event = replace(event, within=within)
             self.runs.files.append(run, event)
         return run, event
 
-    def refusal(self, run: Run, argv: tuple[str, ...] = ()) -> str | None:
-        """Why the text ``run`` follows is not the approved, effective revision on main
-        that a command may run from, or a file of the vault that ``argv`` names differs
-        from main's (one line); None when it may run."""
+    def _target(self, run: Run, number: int, within: int | None) -> _Target:
+        """Step ``number`` of ``run``, or of the work instruction open in step ``within``
+        (its pinned text); RunError when there is no such step or the parent does not
+        apply."""
+        if within is None:
+            step = _step(self.runs.document(run), number)
+            return _Target(run, step, run.doc_id, run.commit, run.blob)
+        parent = run.step(within)
+        inside(parent, number)  # RunError: nothing open there, or no such step
+        if parent.auto:
+            raise RunError(f"step {within} does not apply: its condition ({parent.when}) is false")
+        pin = parent.instruction
+        assert pin is not None  # inside() refuses a parent with none open
+        step = _step(instruction_of(self.runs, run, within), number)
+        view = replace(run, steps=parent.nested)  # the run rules on the instruction's steps
+        return _Target(view, step, pin.doc_id, pin.commit, pin.blob)
+
+    def refusal(
+        self, run: Run, argv: tuple[str, ...] = (), target: _Target | None = None
+    ) -> str | None:
+        """Why the text ``run`` follows (or ``target``'s: a work instruction's text pinned
+        inside a step) is not the approved, effective revision on main that a command may
+        run from, or a file of the vault that ``argv`` names differs from main's (one
+        line); None when it may run."""
         history, repo = self.runs.history, self.ws.repo
         if history is None or repo is None:
             return "the vault is not in git, so no text of it is approved"
-        if not run.commit:
-            return f"run {run.id} follows a working copy, pinned to no approved commit"
-        doc_id, main = run.doc_id, self.ws.main
+        doc_id, commit, blob = run.doc_id, run.commit, run.blob
+        if target is not None:
+            doc_id, commit, blob = target.doc_id, target.commit, target.blob
+        if not commit:
+            return f"run {run.id} follows a working copy of {doc_id}, pinned to no approved commit"
+        main = self.ws.main
         try:
             on_main = history.main_text(doc_id)
         except RevisionError:
             return f"{doc_id} is not on {main}"
-        tip, blob = self.runs.texts.on_main(on_main.path)
-        if blob != run.blob:
+        tip, main_blob = self.runs.texts.on_main(on_main.path)
+        if main_blob != blob:
             return (
                 f"run {run.id} follows a text of {doc_id} that is no longer the one on {main}"
                 " (start a new run to follow the current revision)"
@@ -142,10 +201,10 @@ class CommandSteps:
             return f"{doc_id} is {word} on {main}, not effective"
         revisions = history.revisions(doc_id)
         there = self.ws.repo_path(revisions[0].path) if revisions and revisions[0].path else ""
-        if not there or repo.blob_ids(revisions[0].commit, [there]).get(there) != run.blob:
+        if not there or repo.blob_ids(revisions[0].commit, [there]).get(there) != blob:
             return f"{doc_id}'s text on {main} is not an approved revision (see `sopvault verify`)"
         here = self.ws.repo_path(self.ws.vault.get(doc_id).path)
-        if repo.worktree_ids([here]).get(here) != run.blob:
+        if repo.worktree_ids([here]).get(here) != blob:
             return (
                 f"your working copy of {doc_id} differs from its approved text on {main};"
                 " restore it or have the change approved first"

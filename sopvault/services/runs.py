@@ -19,11 +19,10 @@ from pathlib import Path
 
 from sopvault.core import checklist
 from sopvault.core.approval import Rules
-from sopvault.core.lifecycle import refusal_to_run
-from sopvault.core.parse import parse_text
+from sopvault.core.nestedrun import mark_at
 from sopvault.errors import InvalidId, RunError
 from sopvault.model.control import Identity
-from sopvault.model.document import Document, Status, is_valid_id
+from sopvault.model.document import Document, is_valid_id
 from sopvault.model.run import Event, Run, RunState
 from sopvault.services.review.history import History
 from sopvault.services.runaccept import (
@@ -37,6 +36,7 @@ from sopvault.services.runaccept import (
 from sopvault.services.runcommit import commit_run
 from sopvault.services.runfiles import RunFiles, rewritten, taking_turns
 from sopvault.services.runlist import Listing, list_runs
+from sopvault.services.runnested import instruction_of, text_to_run
 from sopvault.services.runtext import FollowedTexts
 from sopvault.services.runtext import Resumed as Resumed  # where runners import it from
 from sopvault.services.workspace import Workspace
@@ -123,28 +123,13 @@ class Runs:
         if not is_valid_id(doc_id):
             raise InvalidId(f"{doc_id!r} is not a valid document id")
         self.vault.must_be_writable("start a run")
-        warnings: list[str] = []
-        text, path, commit, blob = self.texts.to_follow(doc_id, warnings)
-        result = parse_text(path, text)
-        doc = result.document
-        if doc is None:
-            problem = result.findings[0].message if result.findings else "not a document"
-            raise RunError(f"{doc_id} cannot be read: {problem}")
-        refused = refusal_to_run(doc)  # a retired text: no new run (ISO 9001 §7.5.3.2 d)
-        if refused:
-            raise RunError(refused)
-        if doc.status is not Status.EFFECTIVE:
-            state = doc.status.value.replace("_", " ") if doc.status else "without a status"
-            warnings.append(f"{doc_id} is {state}, not effective")
-        if strict and warnings:
-            raise RunError(f"refused (--strict): {warnings[0]}")
+        doc, commit, blob, warnings = text_to_run(self.texts, doc_id, strict)
         now, by = self.ws.now(), self.who(who)
         run = checklist.new_run(
             _new_id(self.files, doc_id, now), doc, commit=commit, blob=blob, who=by, now=now
         )
         people = self.vault.config.people  # judged before anything is written:
         assigned = checklist.assign_all(run, doc, roles or {}, people=people, who=by, now=now)
-        self.texts.known[blob] = doc
         self.files.create(run)
         with taking_turns(self.files.path(doc_id, run.id).parent, run.id):
             for event in assigned:
@@ -184,23 +169,20 @@ class Runs:
         note: str = "",
         reason: str = "",
         who: str | None = None,
+        within: int | None = None,
     ) -> Run:
         """Record one action on a step (``done``, ``skip``, ``na``, ``note``, ``undo``; see
         ``checklist.mark``) by ``who`` (default: the acting person) at the clock's time,
-        appended at once. Raises RunError (NoteRequired for a deviation without its note)
-        when the run rules refuse it, EvidenceError for a value that is no answer."""
+        appended at once; ``within``: on step ``number`` of the work instruction open in
+        that step (``core.nestedrun.mark_at``, the same rules). Raises RunError
+        (NoteRequired for a deviation without its note) when the run rules refuse it,
+        EvidenceError for a value that is no answer."""
         with self._turn(run_id) as run:
-            event = checklist.mark(
-                run,
-                self.document(run),
-                number,
-                action,
-                who=self.who(who),
-                now=self.ws.now(),
-                value=value,
-                note=note,
-                reason=reason,
-            )
+            doc = self.document(run) if within is None else instruction_of(self, run, within)
+            event = mark_at(
+                run, doc, number, action, within=within, who=self.who(who), now=self.ws.now(),
+                value=value, note=note, reason=reason,
+            )  # fmt: skip
             self.files.append(run, self._as(event))
         return run
 

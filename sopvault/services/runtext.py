@@ -10,6 +10,7 @@ from sopvault.core.parse import parse_text
 from sopvault.errors import RunError
 from sopvault.model.control import TextAt
 from sopvault.model.document import Document
+from sopvault.model.instruction import Pin
 from sopvault.model.run import Run
 from sopvault.services.review.common import RevisionError
 from sopvault.services.review.history import History
@@ -85,24 +86,36 @@ class FollowedTexts:
 
     def document(self, run: Run) -> Document:
         """The exact text the run follows, parsed: from git by blob id when pinned."""
-        if run.blob in self.known:
-            return self.known[run.blob]
+        return self.pinned(run.blob, run.commit, run.path, f"run {run.id}", run.doc_id)
+
+    def instruction(self, run: Run, pin: Pin) -> Document:
+        """The exact text of the work instruction ``pin`` names, open inside a step of
+        ``run`` (issue 15), parsed: read by blob id exactly as the run's own text."""
+        return self.pinned(pin.blob, pin.commit, pin.path, f"run {run.id}", pin.doc_id)
+
+    def pinned(self, blob: str, commit: str, path: str, reader: str, doc_id: str) -> Document:
+        """The text with blob id ``blob`` (at vault path ``path``), parsed: from git when
+        it was pinned to a ``commit``, else the working copy when it still holds exactly
+        that text. RunError (naming ``reader`` and ``doc_id``) when it is gone or does
+        not parse."""
+        if blob in self.known:
+            return self.known[blob]
         data: bytes | None = None
-        if self.repo is not None and run.commit:
-            data = self.repo.blobs([run.blob])[0]
+        if self.repo is not None and commit:
+            data = self.repo.blobs([blob])[0]
         if data is None:
-            path = self.ws.vault.root / run.path
-            current = path.read_bytes() if path.is_file() else b""
-            if _blob_id(current) != run.blob:
+            where = self.ws.vault.root / path
+            current = where.read_bytes() if where.is_file() else b""
+            if _blob_id(current) != blob:
                 raise RunError(
-                    f"run {run.id} follows a text of {run.doc_id} that is no longer"
+                    f"{reader} follows a text of {doc_id} that is no longer"
                     " available (it was not committed)"
                 )
             data = current
-        result = parse_text(run.path, data.decode("utf-8", "replace"))
+        result = parse_text(path, data.decode("utf-8", "replace"))
         if result.document is None:
-            raise RunError(f"the text run {run.id} follows cannot be read any more")
-        self.known[run.blob] = result.document
+            raise RunError(f"the text of {doc_id} {reader} follows cannot be read any more")
+        self.known[blob] = result.document
         return result.document
 
     def resume(self, run: Run) -> Resumed:

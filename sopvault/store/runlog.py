@@ -23,6 +23,7 @@ from typing import Any
 from sopvault.core.runlog import replay
 from sopvault.errors import Invalid
 from sopvault.model.document import is_valid_id
+from sopvault.model.instruction import Pin, PlannedStep
 from sopvault.model.run import (
     EVENT_ID,
     Event,
@@ -35,7 +36,7 @@ from sopvault.model.run import (
 FORMAT = 2
 # Event fields written only when they hold something, in this order after the fixed ones.
 _OPTIONAL = tuple(
-    f.name for f in fields(Event) if f.name not in ("id", "type", "by", "at", "imported")
+    f.name for f in fields(Event) if f.name not in ("id", "type", "by", "at", "imported", "pin")
 )
 
 
@@ -78,6 +79,31 @@ def _step_data(entry: StepEntry) -> dict[str, Any]:
     return data
 
 
+def _pin_data(pin: Pin) -> dict[str, Any]:
+    """The text an ``instruction`` event opens, keyed as the start line keys the run's."""
+    steps = [StepEntry(i, s.action, s.control_point, due_at=s.due_at, when=s.when,
+                       due_after=s.due_after)
+             for i, s in enumerate(pin.steps, start=1)]  # fmt: skip
+    return {"document": pin.doc_id, "title": pin.title, "version": pin.version or "",
+            "commit": pin.commit, "blob": pin.blob, "path": pin.path,
+            "steps": [_step_data(s) for s in steps]}  # fmt: skip
+
+
+def _pin_from(raw: object) -> Pin:
+    """A pin from its object in an ``instruction`` line; TypeError or ValueError."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("steps"), list):
+        raise TypeError("'instruction' must be an object with a list of 'steps'")
+    if not is_valid_id(text_field(raw, "document")):
+        raise ValueError(f"instruction {raw['document']!r} is not a valid id")
+    if not all(isinstance(one, dict) for one in raw["steps"]):
+        raise TypeError("the instruction's 'steps' must be objects")
+    entries = [_step_from(i, one) for i, one in enumerate(raw["steps"], start=1)]
+    planned = tuple(
+        PlannedStep(e.action, e.control_point, e.due_at, e.when, e.due_after) for e in entries
+    )
+    return Pin(doc_id=raw["document"], **followed(raw), steps=planned)
+
+
 def event_line(event: Event) -> str:
     """One event as its line of the log (ends in a newline), read back before it is
     returned (Trust §1): RunFileError, and nothing to write, when the line would not
@@ -94,6 +120,8 @@ def event_line(event: Event) -> str:
             data[name] = list(value) if isinstance(value, tuple) else value
     if event.imported:
         data["imported"] = True
+    if event.pin is not None:
+        data["instruction"] = _pin_data(event.pin)
     try:
         line = _line(data)
         same = event_from(json.loads(line)) == event
@@ -287,6 +315,9 @@ def event_from(data: dict[str, Any]) -> Event:
         raise TypeError("'value' must be text or a number")
     if isinstance(value, int | float) and not math.isfinite(value):
         raise ValueError("'value' must be a finite number")
+    within = data.get("within")
+    if within is not None and (isinstance(within, bool) or not isinstance(within, int)):
+        raise TypeError("'within' must be a whole number")
     accepts = data.get("accepts", [])
     if not isinstance(accepts, list) or not all(isinstance(a, str) for a in accepts):
         raise TypeError("'accepts' must be a list of event ids")
@@ -310,6 +341,8 @@ def event_from(data: dict[str, Any]) -> Event:
         seen=text_field(data, "seen", ""),
         imported=data.get("imported") is True,
         entered_by=text_field(data, "entered_by", ""),
+        within=within,
+        pin=_pin_from(data["instruction"]) if "instruction" in data else None,
         **_command_result(data),
     )
 

@@ -12,6 +12,7 @@ from sopvault.services.review.control import DocumentControl
 from tests.conftest import act_as, workspace_at
 
 SOP10 = "procedures/SOP-010-leach-sop.md"
+WI1 = "work-instructions/WI-001-operate-flotation-cell.md"
 COMMAND_STEP = 8  # SOP-010 has seven steps; the command step comes after them
 
 
@@ -54,3 +55,22 @@ def approve_command_step(
 def python(code: str) -> list[str]:
     """An argument list running ``code`` in this Python."""
     return [sys.executable, "-c", code]
+
+
+def edit_wi(root: Path, old: str = "", new: str = "", extra: str = "") -> None:
+    """Issue 15 (nested work instruction): WI-001's working copy with ``old`` replaced by
+    ``new`` and ``extra`` (a ``[[steps]]`` table, as ``step_toml`` makes) appended to its
+    steps."""
+    path = root / WI1
+    text = path.read_text(encoding="utf-8").replace(old, new, 1)
+    head, close, body = text.partition("\n+++\n")
+    path.write_text(head + "\n" + extra + close + body, encoding="utf-8")
+
+
+def approve_wi(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WI-001's working copy proposed by Dmitri Volkov and approved by Hana Sato."""
+    act_as(monkeypatch, "Dmitri Volkov")
+    proposal = DocumentControl(workspace_at(root)).proposals.propose(["WI-001"], "WI-001 edit")
+    act_as(monkeypatch, "Hana Sato")
+    assert DocumentControl(workspace_at(root)).approvals.approve(str(proposal.number)).landed
+    act_as(monkeypatch, "Alice Moreno")

@@ -32,7 +32,7 @@ class CommandScreen(DialogScreen[bool]):
         """The question, the command as it will run, and the buttons."""
         with VerticalScroll(id="command-dialog", classes="dialog"):
             yield Label(
-                Text(f"Run the command of step {self.prepared.number}?"), classes="dialog-title"
+                Text(f"Run the command of step {self.prepared.label}?"), classes="dialog-title"
             )
             yield Static(Text(inert_lines(confirm_lines(self.prepared))), id="command-body")
             with Horizontal(classes="dialog-buttons"):

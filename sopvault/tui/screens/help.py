@@ -52,6 +52,8 @@ MORE = """\
 `Enter` marks the highlighted step done (a step that records evidence opens the input
 first, which checks the value as you type), `s` skips, `a` marks n/a (a control point
 needs a reason), `n` adds a note, `u` reopens a step, `w` shows its work instruction,
+`i` runs that work instruction in place (its steps in the runner, recorded in the same
+run; `Escape` goes back to the run's steps), `r` runs a step's command after asking,
 `c` completes and commits the run, `x` aborts it, `Escape` leaves it open to resume later.
 Starting a run asks who fills each role (Enter accepts the people offered); `g` in the
 runner reassigns a role.

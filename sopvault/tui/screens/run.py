@@ -34,6 +34,7 @@ from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.messages import ShowText, WorkFailed
 from sopvault.tui.notices import notice
+from sopvault.tui.screens.in_place import InPlaceScreen
 from sopvault.tui.screens.run_assign import AssigningScreen
 from sopvault.tui.screens.run_command import CommandRunner
 from sopvault.tui.screens.run_record import Mark, StepMarked
@@ -52,7 +53,7 @@ class RunFinished(Message):
     message: str
 
 
-class RunScreen(CommandRunner, AssigningScreen):
+class RunScreen(InPlaceScreen, CommandRunner, AssigningScreen):
     """Dismissed when the run ends or the person leaves it open (Escape). While the
     evidence input has the focus, Ctrl+F, F1 and Ctrl+Q stand in for /, ? and q."""
 
@@ -63,6 +64,7 @@ class RunScreen(CommandRunner, AssigningScreen):
         Binding("c", "complete", "Complete"),
         Binding("x", "abort", "Abort"),
         Binding("w", "instruction", "Work instr.", show=False),
+        Binding("i", "in_place", "Run in place", show=False),
         Binding("s", "skip", "Skip", show=False),
         Binding("a", "not_applicable", "N/A", show=False),
         Binding("n", "note", "Note", show=False),
@@ -154,6 +156,8 @@ class RunScreen(CommandRunner, AssigningScreen):
         """Enter on a step: done, or to the evidence input first when the step asks for it."""
         step = self.doc.steps[self.index]
         record = self.run.steps[self.index]
+        if record.instruction is not None:  # answered by its work instruction's steps
+            return self.action_in_place()
         if record.state is not StepState.PENDING:
             notice(self, f"step {record.number} is {record.state.value}; u reopens it")
             return

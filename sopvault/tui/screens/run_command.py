@@ -45,9 +45,11 @@ class CommandRan(Message):
 
 
 class CommandRunner(RecordingScreen):
-    """A RecordingScreen that runs its steps' commands; the subclass sets ``doc``."""
+    """A RecordingScreen that runs its steps' commands; the subclass sets ``doc``, and
+    ``within`` when its steps are those of a work instruction run in place in that step."""
 
     doc: Document
+    within: int | None = None
 
     def recording(self) -> bool:
         """True (with a notice) while a command or answers are on their way to disk:
@@ -61,7 +63,8 @@ class CommandRunner(RecordingScreen):
         """Run the highlighted step's command, after asking."""
         number = self.query_one(StepList).index + 1
         if not self.doc.steps[number - 1].command:
-            notice(self, f"step {number} runs no command", severity="warning")
+            label = f"{self.within}.{number}" if self.within is not None else str(number)
+            notice(self, f"step {label} runs no command", severity="warning")
             return
         if self.recording():
             return
@@ -87,7 +90,7 @@ class CommandRunner(RecordingScreen):
     @background(GROUP, "Command not run")
     def prepare_command(self, number: int, note: str) -> None:
         """Read the command and whether this run's text lets it run."""
-        prepared = CommandSteps(self.runs).prepare(self.run.id, number, note)
+        prepared = CommandSteps(self.runs).prepare(self.run.id, number, note, self.within)
         deliver(self, CommandReady(prepared, note))
 
     def on_command_ready(self, message: CommandReady) -> None:
@@ -96,7 +99,7 @@ class CommandRunner(RecordingScreen):
         if prepared.refusal:
             notice(
                 self,
-                f"the command of step {prepared.number} was not run: {prepared.refusal}",
+                f"the command of step {prepared.label} was not run: {prepared.refusal}",
                 title="Command not run",
                 severity="error",
             )
@@ -104,7 +107,7 @@ class CommandRunner(RecordingScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                notice(self, f"running step {prepared.number}'s command…")
+                notice(self, f"running step {prepared.label}'s command…")
                 self.execute_command(prepared.number, message.note)
 
         self.app.push_screen(CommandScreen(prepared), answered)
@@ -112,7 +115,8 @@ class CommandRunner(RecordingScreen):
     @background(GROUP, "Command not run")
     def execute_command(self, number: int, note: str) -> None:
         """Run it and record its result (the service holds the run's turn meanwhile)."""
-        run, event = CommandSteps(self.runs).run(self.run.id, number, confirmed=True, note=note)
+        steps = CommandSteps(self.runs)
+        run, event = steps.run(self.run.id, number, confirmed=True, note=note, within=self.within)
         deliver(self, CommandRan(run, event))
 
     def on_command_ran(self, message: CommandRan) -> None:

@@ -32,11 +32,13 @@ NAMED = 4
 @dataclass(frozen=True)
 class Mark:
     """One answer to record: step ``number``, the service's action ("done", "skip", "na",
-    "note", "undo") and its fields (value, reason, note)."""
+    "note", "undo") and its fields (value, reason, note); ``within`` the parent step when
+    the step is one of a work instruction run in place (issue 15)."""
 
     number: int
     action: str
     fields: dict[str, str] = field(default_factory=dict)
+    within: int | None = None
 
 
 @dataclass
@@ -83,14 +85,20 @@ class RecordingScreen(TypingKeysScreen[None]):
 
     def mark_step(self, number: int, action: str, **fields: str) -> None:
         """Queue one answer; answers reach the service one at a time, in order."""
-        self.marks.append(Mark(number, action, fields))
+        self.queue(Mark(number, action, fields))
+
+    def queue(self, mark: Mark) -> None:
+        """Queue ``mark`` (one on a nested step too: ``Mark.within``), sent in order."""
+        self.marks.append(mark)
         if len(self.marks) == 1:
             self.record(self.marks[0])
 
     @background("mark", "Refused", exclusive=False)
     def record(self, mark: Mark) -> None:
         """Record one answer through the service: check, append and fsync it."""
-        run = self.runs.mark(self.run.id, mark.number, mark.action, **mark.fields)
+        run = self.runs.mark(
+            self.run.id, mark.number, mark.action, within=mark.within, **mark.fields
+        )
         self.post_message(StepMarked(mark, run))
 
     def next_mark(self) -> Mark:

@@ -94,13 +94,18 @@ def revised_notices(resumed: Resumed) -> list[str]:
 
 def step_line(entry: StepEntry, late: bool, who: str = "") -> Text:
     """One line of the step list: box, number, action, ◆ on a control point, the value,
-    and ``who`` fills the step's role (issue 15; "" when nobody is assigned)."""
+    and ``who`` fills the step's role ("" when nobody is assigned); ``▸ WI-001 2/6`` on a
+    step running its work instruction in place (issue 15)."""
     box, style = BOXES[entry.state]
     line = Text(f"{box} ", style=style or "bold")
-    line.append(f"{entry.number:>2}. ", style="bold")
+    line.append(f"{entry.label:>2}. ", style="bold")
     line.append(inert_line(entry.action), style=style)
     if entry.control_point:
         line.append(" ◆", style="bold red")
+    if entry.instruction is not None:
+        dealt = sum(1 for s in entry.nested if s.state is not StepState.PENDING)
+        where = f" ▸ {inert_line(entry.instruction.doc_id)} {dealt}/{len(entry.nested)}"
+        line.append(where, style="bold cyan")
     if entry.value is not None:
         line.append(f" = {inert_line(shown(entry.value))}", style="cyan")
     if entry.deviation:
@@ -139,7 +144,7 @@ def step_detail(
     """The highlighted step: what it asks (role, timing, control point, condition,
     evidence, work instruction, sub-steps, details), then what was recorded for it; times
     in ``zone`` (None: the local zone) with its name."""
-    head = Text(f"Step {entry.number}  ", style="bold")
+    head = Text(f"Step {entry.label}  ", style="bold")
     head.append(inert_line(step.action), style="bold")
     lines: list[Text] = [head]
     rows = _Rows(lines)
@@ -159,7 +164,7 @@ def step_detail(
     if step.evidence is not None:
         rows.add("record", step.evidence.describe())
     if step.instruction:
-        rows.add("instruction", f"{step.instruction} (w opens it)", "underline")
+        rows.add("instruction", instruction_row(step.instruction, entry), "underline")
     if step.command:
         rows.add("command", f"{shown_command(step.command)}  (r runs it, asks first)", "bold")
     for sub in step.substeps:
@@ -170,6 +175,21 @@ def step_detail(
     lines.append(Text(""))
     _recorded(rows, run, step, entry, zone)
     return Group(*lines)
+
+
+def instruction_row(instruction: str, entry: StepEntry) -> str:
+    """What the detail says of a step's work instruction: how to read it or run it in
+    place, or (once open) the version followed and how far it is."""
+    pin = entry.instruction
+    if entry.within is not None:
+        return f"{instruction} (w shows it)"
+    if pin is None:
+        return f"{instruction} (w shows it, i runs it in place)"
+    dealt = sum(1 for s in entry.nested if s.state is not StepState.PENDING)
+    return (
+        f"{pin.doc_id} {pin.version or ''} runs in place: {dealt} of {len(entry.nested)}"
+        " steps dealt with (Enter or i opens it)"
+    )
 
 
 def _deadline(due_at: datetime, run: Run, zone: tzinfo | None) -> str:
@@ -211,18 +231,20 @@ def summary(run: Run, doc: Document) -> Text:
     deviation), then the outcome it will have (passed, passed with deviations, failed)
     and how many deviations no one has accepted yet."""
     text = Text()
-    for entry in run.steps:
+    for entry in [one for step in run.steps for one in (step, *step.nested)]:
         box, style = BOXES[entry.state]
-        text.append(f"{box} {entry.number:>2}. ", style=style or "bold")
+        indent = "    " if entry.within is not None else ""  # a work instruction's step
+        text.append(f"{indent}{box} {entry.label:>2}. ", style=style or "bold")
         text.append(inert_line(entry.action))
         if entry.value is not None:
-            spec = doc.steps[entry.number - 1].evidence if entry.number <= len(doc.steps) else None
+            known = entry.within is None and entry.number <= len(doc.steps)
+            spec = doc.steps[entry.number - 1].evidence if known else None
             text.append(f" = {inert_line(shown(entry.value, spec))}", style="cyan")
         if entry.reason:
             text.append(f" ({inert_line(entry.reason)})", style="dim")
-        if entry.deviation:
+        if entry.deviation and not entry.nested:  # a parent's are its steps'
             text.append(f"  {DEVIATION[0]} {inert_line(entry.deviation)}", DEVIATION[1])
-        if entry.stops:
+        if entry.stops and not entry.nested:
             text.append(" STOPS THE WORK", style=STOPS)
         text.append("\n")
     outcome = run.judged_outcome()

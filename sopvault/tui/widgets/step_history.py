@@ -41,6 +41,7 @@ ELSEWHERE = {
     EventType.ACCEPT: "the deviations accepted",
     EventType.COMPLETE: "the run completed",
     EventType.ABORT: "the run aborted",
+    EventType.INSTRUCTION: "the work instruction of step {n} opened",
 }
 
 
@@ -120,7 +121,8 @@ def news(old: Run, new: Run, me: str = "") -> list[str]:
     for event in new.events:
         if event.id in known or event.type not in ELSEWHERE:
             continue
-        what = ELSEWHERE[event.type].format(n=event.step)
+        where = f"{event.within}.{event.step}" if event.within is not None else event.step
+        what = ELSEWHERE[event.type].format(n=where)
         who = "you" if me and event.by == me else name_of(event.by)
         lines.append(f"{what} by {who} elsewhere")
     return lines
