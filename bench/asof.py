@@ -131,18 +131,19 @@ def p50(runs: list[tuple[float, float]]) -> str:
 
 def seeded(root: Path, what: str) -> Path:
     """A cache folder holding what ``sopvault WHAT`` leaves of today's vault (``index``:
-    its search index; ``list``: its load; ``due``: main's texts parsed), made once and
-    kept; runs use copies."""
+    its search index; ``list``: its load; ``due``: main's texts parsed), made afresh by
+    each run of this script (a cache another version of sopvault left would not be used:
+    its entries are keyed by the parser's version); runs use copies."""
     seed = root.parent / f"{root.name}-{what}"
-    if not seed.exists():
-        env = {**os.environ, "SOPVAULT_CACHE_DIR": str(seed)}
-        subprocess.run(
-            [sys.executable, "-m", "sopvault", what],
-            cwd=root,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    shutil.rmtree(seed, ignore_errors=True)
+    env = {**os.environ, "SOPVAULT_CACHE_DIR": str(seed)}
+    subprocess.run(
+        [sys.executable, "-m", "sopvault", what],
+        cwd=root,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return seed
 
 
