@@ -21,6 +21,7 @@ from pathlib import Path
 from sopvault.errors import Refused
 
 KEEP_BYTES = 64 * 1024  # of each stream, the end kept: what a record shows is the last lines
+DRAIN_SECONDS = 2  # after the time limit ended a program, its output is awaited no longer
 
 
 class ProgramError(Refused):
@@ -79,9 +80,23 @@ def run_program(
         out, _ = proc.communicate(stdin, timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-        out, _ = proc.communicate()
+        out = _rest(proc)
         return Finished(tuple(args), None, out[-KEEP_BYTES:], time.monotonic() - started, True)
     return Finished(tuple(args), proc.returncode, out[-KEEP_BYTES:], time.monotonic() - started)
+
+
+def _rest(proc: subprocess.Popen[bytes]) -> bytes:
+    """What ``proc`` wrote after its group was killed, waiting at most ``DRAIN_SECONDS``:
+    a process that left its session (``setsid``) survives the kill and may hold the
+    output open for ever, and the time limit must hold all the same (issue 15)."""
+    try:
+        out, _ = proc.communicate(timeout=DRAIN_SECONDS)
+    except subprocess.TimeoutExpired as err:
+        if proc.stdout is not None:
+            proc.stdout.close()  # the escaped process keeps writing into nothing
+        proc.wait()
+        return bytes(err.output or b"")  # everything read so far
+    return out
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -1,0 +1,105 @@
+"""Issue 15 (command steps), a hostile tester's findings: a command must not run a file of
+the working copy that nobody approved, whether the command names it or reaches it
+another way (a script's import, ``python -m``, a link retargeted outside the vault), and
+its time limit holds even when the program leaves a process behind that keeps its output
+open. Real git repositories, real programs."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sopvault.errors import RunError
+from sopvault.model.run import StepState
+from sopvault.services.runcommand import CommandSteps
+from sopvault.services.runs import Runs
+from sopvault.store.process import last_lines, run_program
+from tests.conftest import commit_all, workspace_at
+from tests.services.commandvault import COMMAND_STEP, approve_command_step
+
+pytestmark = pytest.mark.usefixtures("utc")
+
+
+def _tools(root: Path) -> Path:
+    """An approved script that imports a helper module, both committed on main."""
+    tools = root / "tools"
+    tools.mkdir()
+    (tools / "export.py").write_text("import helper\nprint('export', helper.X)\n", "utf-8")
+    (tools / "helper.py").write_text("X = 'approved'\n", encoding="utf-8")
+    (tools / "mod.py").write_text("print('approved module')\n", encoding="utf-8")
+    commit_all(root, "Add the export tools")
+    return tools
+
+
+def _refused(root: Path, run_id: str, marker: Path, why: str) -> None:
+    runs = Runs(workspace_at(root))
+    steps = CommandSteps(runs)
+    assert why in steps.prepare(run_id, COMMAND_STEP).refusal
+    with pytest.raises(RunError, match="working copy differs from main's"):
+        steps.run(run_id, COMMAND_STEP, confirmed=True)
+    assert not marker.exists()
+    assert runs.load(run_id).step(COMMAND_STEP).state is StepState.PENDING
+
+
+def test_a_module_the_approved_script_imports_edited_in_the_working_copy_refuses_it(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 15 (command steps): the script the command names is unchanged, but the
+    helper it imports was edited, or a new file shadows a module: nothing runs, the
+    refusal names the file, and the step records nothing."""
+    tools = _tools(demo_path)
+    approve_command_step(demo_path, monkeypatch, [sys.executable, "tools/export.py"])
+    runs = Runs(workspace_at(demo_path))
+    run_id = runs.start("SOP-010").run.id
+    marker = tmp_path / "ran"
+    evil = f"open({str(marker)!r}, 'w').write('x'); X = 'edited'\n"
+
+    (tools / "helper.py").write_text(evil, encoding="utf-8")
+    _refused(demo_path, run_id, marker, "tools/helper.py")
+
+    (tools / "helper.py").write_text("X = 'approved'\n", encoding="utf-8")
+    (tools / "json.py").write_text(evil, encoding="utf-8")  # untracked, shadows a module
+    _refused(demo_path, run_id, marker, "tools/json.py")
+
+    (tools / "json.py").unlink()  # back to main's files: it runs, the run logs aside
+    _, event = CommandSteps(Runs(workspace_at(demo_path))).run(run_id, COMMAND_STEP, confirmed=True)
+    assert event.output == "export approved" and not event.deviation
+
+
+def test_python_m_and_a_link_retargeted_outside_the_vault_refuse_it(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 15 (command steps): ``python -m tools.mod`` with tools/mod.py edited, and an
+    approved script replaced by a link to a file outside the vault (so the named file
+    resolves outside and was never compared), both refuse the command."""
+    tools = _tools(demo_path)
+    approve_command_step(demo_path, monkeypatch, [sys.executable, "-m", "tools.mod"])
+    run_id = Runs(workspace_at(demo_path)).start("SOP-010").run.id
+    marker = tmp_path / "ran"
+    evil = f"open({str(marker)!r}, 'w').write('x')\n"
+    (tools / "mod.py").write_text(evil, encoding="utf-8")
+    _refused(demo_path, run_id, marker, "tools/mod.py")
+
+    outside = tmp_path / "evil.py"
+    outside.write_text(evil, encoding="utf-8")
+    (tools / "mod.py").unlink()
+    (tools / "mod.py").symlink_to(outside)
+    _refused(demo_path, run_id, marker, "tools/mod.py")
+
+
+def test_the_time_limit_holds_when_a_process_leaves_the_session_holding_the_output() -> None:
+    """Issue 15 (command steps): a program that starts a child in a session of its own
+    (``setsid``), out of reach of the group kill, which keeps the output open, still ends
+    at its time limit (plus a short wait for the output), with what it printed kept."""
+    code = (
+        "import subprocess; subprocess.Popen(['setsid', 'sleep', '60']);"
+        " print('left a daemon', flush=True)"
+    )
+    began = time.monotonic()
+    done = run_program([sys.executable, "-c", code], timeout=1)
+    assert time.monotonic() - began < 10
+    assert done.timed_out and done.status is None and not done.ok
+    assert last_lines(done.output) == ["left a daemon"]
