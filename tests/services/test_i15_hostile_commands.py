@@ -6,6 +6,7 @@ open. Real git repositories, real programs."""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -103,3 +104,25 @@ def test_the_time_limit_holds_when_a_process_leaves_the_session_holding_the_outp
     assert time.monotonic() - began < 10
     assert done.timed_out and done.status is None and not done.ok
     assert last_lines(done.output) == ["left a daemon"]
+
+
+def test_a_non_zero_exit_stays_a_deviation_when_its_line_is_edited_to_drop_it(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (command steps): the log says exit status 3; a hand edit that deletes the
+    line's ``deviation`` cannot make the step pass: the run still reads it as a deviation
+    that waits for acceptance."""
+    approve_command_step(demo_path, monkeypatch, [sys.executable, "-c", "raise SystemExit(3)"])
+    runs = Runs(workspace_at(demo_path))
+    run_id = runs.start("SOP-010").run.id
+    CommandSteps(runs).run(run_id, COMMAND_STEP, confirmed=True)
+    log = runs.find(run_id)
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    edited = [json.loads(line) for line in lines]
+    assert edited[-1]["deviation"] == "exit status 3"
+    del edited[-1]["deviation"]
+    lines[-1] = json.dumps(edited[-1], ensure_ascii=False) + "\n"
+    log.write_text("".join(lines), encoding="utf-8")
+
+    entry = Runs(workspace_at(demo_path)).load(run_id).step(COMMAND_STEP)
+    assert entry.state is StepState.DONE and entry.deviation == "exit status 3"
