@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -32,14 +31,6 @@ USER_ENV, PASSWORD_ENV = "SOPVAULT_SMTP_USER", "SOPVAULT_SMTP_PASSWORD"
 HOST_ENV = "SOPVAULT_SMTP_HOST"  # the one server the credentials are for (the user's word)
 SMTP_TIMEOUT = 30.0  # seconds for the connection and each reply
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-# One plain address: no display name, no list, nothing a header could be split on.
-_ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+$")
-
-
-def plain_address(text: str | None) -> bool:
-    """Whether ``text`` is one plain e-mail address (``name@example.com``): what ``To``
-    and the envelope take, so a ``[people]`` entry cannot add recipients or headers."""
-    return bool(text) and _ADDRESS.match(text or "") is not None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,85 @@
+"""Issue 15 (notify), a hostile tester's findings: a vault's ``from`` holding a line break
+(or a list) is one clear configuration error before anything is sent, never a traceback;
+when the command channel delivers some of a person's notifications and then fails, the
+report counts what was sent and what was not. A real SMTP server, a real program."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from sopvault.cli import main
+from tests.notifyhelp import configure, smtp_server, user_command
+
+pytestmark = pytest.mark.usefixtures("utc")
+
+# Fails its second run (a count kept in the file named by argv[1]), echoing an escape.
+FLAKY = """\
+import pathlib, sys
+sys.stdin.read()
+count = pathlib.Path(sys.argv[1])
+seen = int(count.read_text()) if count.exists() else 0
+count.write_text(str(seen + 1))
+if seen == 1:
+    print("\\x1b[31mboom")
+    sys.exit(4)
+"""
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "sopvault@harrowfinch.example\\r\\nRCPT TO:<evil@attacker.example>",
+        "sopvault@harrowfinch.example, evil@attacker.example",
+    ],
+)
+def test_a_from_with_a_line_break_or_a_list_is_one_clear_error(
+    demo_path: Path, capsys: pytest.CaptureFixture[str], sender: str
+) -> None:
+    """Issue 15 (notify): ``from = "a@b\\r\\nRCPT TO:<...>"`` was a traceback from the
+    e-mail library; now it, and a list of addresses, is one line naming the key, exit 1,
+    and the server receives nothing."""
+    with smtp_server() as (box, port):
+        configure(demo_path, port)
+        path = demo_path / "sopvault.toml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace('from = "sopvault@harrowfinch.example"', f'from = "{sender}"'),
+            encoding="utf-8",
+        )
+        assert main(["--vault", str(demo_path), "notify"]) == 1
+        err = capsys.readouterr().err
+        assert "[notify] 'from' must be one plain e-mail address" in err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+        assert box.received == []
+
+
+def test_a_command_channel_failing_midway_counts_what_was_sent(
+    demo_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 15 (notify): the program takes a person's first notification and fails on
+    the second: the report says 1 sent and the rest not sent (it said all of them were
+    not sent), the failure line is inert, and the next run sends only the rest."""
+    config_dir = tmp_path / "user-config"
+    monkeypatch.setenv("SOPVAULT_CONFIG_DIR", str(config_dir))
+    script, count = tmp_path / "flaky.py", tmp_path / "count"
+    script.write_text(FLAKY, encoding="utf-8")
+    user_command(config_dir, [sys.executable, str(script), str(count)])
+    configure(demo_path, 1, channels='["command"]')
+    assert main(["--vault", str(demo_path), "notify"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == "sent 1 notification to alice (command alice)"
+    first = captured.err.splitlines()[0]
+    assert first == (
+        "sopvault: error: alice (command alice): 4 notifications not sent:"
+        f" {sys.executable} exited with status 4: ^[[31mboom"
+    )
+    assert "\x1b" not in captured.err
+
+    assert main(["--vault", str(demo_path), "notify"]) == 0
+    assert "sent 4 notifications to alice (command alice)" in capsys.readouterr().out
