@@ -54,7 +54,8 @@ def notify_settings(table: Any, path: str) -> NotifySettings:
     sender = _text(table, "from", "", path)
     if Channel.EMAIL in channels and not plain_address(sender):
         raise ConfigError(
-            "[notify] 'from' must be one plain e-mail address (name@example.com) to send e-mail",
+            "[notify] 'from' must be an e-mail address, one plain address"
+            " (name@example.com: no name, list or line break), to send e-mail",
             path=path,
         )
     site = _text(table, "site_url", "", path).rstrip("/")

@@ -51,7 +51,7 @@ def test_a_from_with_a_line_break_or_a_list_is_one_clear_error(
         )
         assert main(["--vault", str(demo_path), "notify"]) == 1
         err = capsys.readouterr().err
-        assert "[notify] 'from' must be one plain e-mail address" in err
+        assert "[notify] 'from' must be an e-mail address, one plain address" in err
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1
         assert box.received == []
 
