@@ -1,7 +1,8 @@
 """Issue 15 (assignment), a hostile tester's findings: a ``due`` so long that the run's
 start (or the step it counts from) plus it leaves the calendar made every command that
 read the run fail with a traceback once that step was answered; now ``check`` refuses a
-span over 100 years, and a log already holding one still reads (no deadline)."""
+span over 100 years, and a log already holding one still reads (no deadline). A name two
+people share is refused naming both."""
 
 from __future__ import annotations
 
@@ -46,3 +47,19 @@ def test_a_log_holding_a_span_past_the_calendar_still_reads() -> None:
     assert run.step(3).due_at is None
     again = loads(dumps(run), "runs/SOP-901/20261125-093000-1a2b.jsonl")
     assert again.step(2).state.value == "done" and again.step(3).due_at is None
+
+
+def test_a_name_two_people_share_is_refused_naming_both() -> None:
+    """Issue 15 (assignment): a name two people of [people] share said it was "not in
+    [people]"; now the refusal names both handles and asks for a handle or e-mail."""
+    from sopvault.core.assignment import find_person
+    from sopvault.errors import RunError
+    from sopvault.model.config import Person
+
+    people = {
+        h: Person(h, "Alex Smith", f"{h}@harrowfinch.example", ("plant operator",))
+        for h in ("alex1", "alex2")
+    }
+    with pytest.raises(RunError, match=r"'alex SMITH' is the name of 2 people .*alex1, alex2"):
+        find_person("alex SMITH", people)
+    assert find_person("alex2", people).handle == "alex2"
