@@ -85,7 +85,8 @@ class CommandSteps:
         returns the run and that event (a deviation when it exited non-zero or timed
         out). RunError, and nothing run, without ``confirmed``, when the text is not the
         approved one, or the run rules refuse; ProgramError (recorded as nothing) when
-        the program cannot be started."""
+        the program cannot be started; KeyboardInterrupt once an interrupted command's
+        result (ended, a deviation, a note saying so) is recorded."""
         if not confirmed:
             raise RunError(
                 f"step {number}'s command was not run: it runs only once you confirm it"
@@ -104,6 +105,9 @@ class CommandSteps:
             about = {"SOPVAULT_RUN": run.id, "SOPVAULT_DOCUMENT": run.doc_id}
             about["SOPVAULT_STEP"] = str(number)
             done = run_program(step.command, timeout=limit, cwd=self.ws.root, env=about)
+            if done.interrupted:
+                said = "interrupted: sopvault was stopped while the command ran, and ended it"
+                note = f"{note.strip()}; {said}" if note.strip() else said
             ran = Ran(
                 done.argv,
                 done.status,
@@ -116,6 +120,8 @@ class CommandSteps:
                 run, step, number, ran, who=self.runs.who(), now=self.ws.now(), note=note
             )
             self.runs.files.append(run, event)
+        if done.interrupted:  # recorded: now stop as the person (or the session) asked
+            raise KeyboardInterrupt
         return run, event
 
     def refusal(self, run: Run, argv: tuple[str, ...] = ()) -> str | None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,7 @@ class Finished:
     output: bytes
     seconds: float
     timed_out: bool = False
+    interrupted: bool = False  # Ctrl-C, SIGTERM or SIGHUP reached sopvault: it was ended
 
     @property
     def ok(self) -> bool:
@@ -59,7 +62,11 @@ def run_program(
     its input, for at most ``timeout`` seconds, in ``cwd``; ``env`` is added to the
     environment. Never a shell: each element is one argument, whatever characters it
     holds. Raises ProgramError when it cannot be started; a non-zero exit or a timeout is
-    a ``Finished``, not an error (what it means is the caller's rule)."""
+    a ``Finished``, not an error (what it means is the caller's rule). When sopvault is
+    interrupted meanwhile (Ctrl-C, SIGTERM, SIGHUP: a closed SSH session) the program and
+    its group are ended and the result says ``interrupted``, so the caller can record
+    what ran before it stops too: the program, in a session of its own, would otherwise
+    run on unseen and unrecorded (issue 15)."""
     args = [str(a) for a in argv]
     if not args or not args[0]:
         raise ProgramError("no program to run: the command is an empty list")
@@ -77,12 +84,37 @@ def run_program(
     except OSError as err:
         raise ProgramError(f"cannot run {args[0]!r}: {err.strerror or err}") from None
     try:
-        out, _ = proc.communicate(stdin, timeout=timeout)
+        with _signals_interrupt():
+            out, _ = proc.communicate(stdin, timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         out = _rest(proc)
         return Finished(tuple(args), None, out[-KEEP_BYTES:], time.monotonic() - started, True)
+    except KeyboardInterrupt:
+        _kill_group(proc)
+        out = _rest(proc)
+        took = time.monotonic() - started
+        return Finished(tuple(args), proc.returncode, out[-KEEP_BYTES:], took, interrupted=True)
     return Finished(tuple(args), proc.returncode, out[-KEEP_BYTES:], time.monotonic() - started)
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """While a program runs, SIGTERM and SIGHUP interrupt sopvault as Ctrl-C does (in the
+    main thread only: signal handlers live there), then the old handlers come back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    kept = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
 
 
 def _rest(proc: subprocess.Popen[bytes]) -> bytes:
