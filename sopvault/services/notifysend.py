@@ -130,13 +130,16 @@ def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:
 def run_command(settings: NotifySettings, payload: dict[str, Any]) -> str | None:
     """Pipe ``payload`` as one line of JSON to the user's program (``settings.command``,
     an argument list, never a shell) with ``settings.timeout``; None when it exited 0,
-    else why not (not found, a non-zero exit with its last line, the time limit)."""
+    else why not (not found, a non-zero exit with its last line, the time limit).
+    KeyboardInterrupt when sopvault was interrupted meanwhile (the program ended)."""
     data = json.dumps(payload, ensure_ascii=True, sort_keys=True).encode("ascii") + b"\n"
     name = settings.command[0] if settings.command else "?"
     try:
         done = run_program(settings.command, timeout=settings.timeout, stdin=data)
     except ProgramError as err:
         return str(err)
+    if done.interrupted:  # the program was ended: stop as asked, nothing more is marked
+        raise KeyboardInterrupt
     if done.timed_out:
         return f"{name}: no answer within {settings.timeout:g} s (stopped)"
     if done.status != 0:

@@ -83,3 +83,47 @@ def test_a_command_channel_failing_midway_counts_what_was_sent(
 
     assert main(["--vault", str(demo_path), "notify"]) == 0
     assert "sent 4 notifications to alice (command alice)" in capsys.readouterr().out
+
+
+def test_ctrl_c_while_the_command_channel_runs_stops_notify(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """Issue 15 (notify): Ctrl-C while the user's program runs ends it and stops notify
+    (exit 130), marking nothing for that notification; it does not go on to the next."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    config_dir = tmp_path / "user-config"
+    script, pids = tmp_path / "slow.py", tmp_path / "pids"
+    script.write_text(
+        "import os, sys, time\nsys.stdin.read()\n"
+        f"open({str(pids)!r}, 'a').write(f'{{os.getpid()}}\\n')\ntime.sleep(30)\n",
+        encoding="utf-8",
+    )
+    user_command(config_dir, [sys.executable, str(script)])
+    configure(demo_path, 1, channels='["command"]')
+    env = {**os.environ, "SOPVAULT_CONFIG_DIR": str(config_dir), "PYTHONDONTWRITEBYTECODE": "1"}
+    env["SOPVAULT_CACHE_DIR"] = str(tmp_path / "cache")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sopvault", "notify", "--json"],
+        cwd=demo_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
+    deadline = time.monotonic() + 30
+    while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "Traceback" not in err
+    [program] = [int(p) for p in pids.read_text().split()]  # never a second program
+    with pytest.raises(ProcessLookupError):
+        os.kill(program, 0)
+    assert not list((tmp_path / "cache").glob("*/notify/sent.json")) or all(
+        "alice" not in p.read_text() for p in (tmp_path / "cache").glob("*/notify/sent.json")
+    )
