@@ -126,3 +126,24 @@ def test_a_non_zero_exit_stays_a_deviation_when_its_line_is_edited_to_drop_it(
 
     entry = Runs(workspace_at(demo_path)).load(run_id).step(COMMAND_STEP)
     assert entry.state is StepState.DONE and entry.deviation == "exit status 3"
+
+
+def test_a_program_printing_without_end_costs_only_the_tail_it_keeps() -> None:
+    """Issue 15 (command steps): the output was gathered whole before its end was kept
+    (6 GB of memory in 4 s for a program printing without pause, so a chatty step within
+    its 10-minute limit could exhaust the machine); now only the last KEEP_BYTES are held,
+    and input is still fed to a program that reads it (the notify command channel)."""
+    import resource
+
+    from sopvault.store.process import KEEP_BYTES
+
+    chatty = "import sys\nline = b'x' * 65535 + b'\\n'\nwhile True: sys.stdout.buffer.write(line)"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    done = run_program([sys.executable, "-c", chatty], timeout=1.5)
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert done.timed_out and len(done.output) == KEEP_BYTES
+    assert grown < 100 * 1024, f"{grown} KiB more memory"
+
+    echo = "import sys; data = sys.stdin.buffer.read(); print(len(data))"
+    fed = run_program([sys.executable, "-c", echo], timeout=20, stdin=b"y" * 1_000_000)
+    assert fed.ok and last_lines(fed.output) == ["1000000"]
