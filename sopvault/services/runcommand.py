@@ -194,6 +194,7 @@ class CommandSteps:
         never from a working copy that differs); ``tip`` is main's commit."""
         repo = self.ws.git()
         found = diffs.changed_since(repo, tip, ":/") + diffs.untracked(repo, ":/")
+        found += diffs.unwatched(repo)  # an edit git was told not to see
         records = tuple(self.ws.repo_path(f"{d}/") for d in (RUNS_DIR, ACKS_DIR))
         differ = sorted(
             {p for p in found if not p.startswith(records) and not self.ws.is_document(p)}

@@ -147,3 +147,21 @@ def test_a_program_printing_without_end_costs_only_the_tail_it_keeps() -> None:
     echo = "import sys; data = sys.stdin.buffer.read(); print(len(data))"
     fed = run_program([sys.executable, "-c", echo], timeout=20, stdin=b"y" * 1_000_000)
     assert fed.ok and last_lines(fed.output) == ["1000000"]
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_an_edit_git_is_told_not_to_see_refuses_it(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, flag: str
+) -> None:
+    """Issue 15 (command steps): ``git update-index --skip-worktree`` (or
+    ``--assume-unchanged``) hides an edited helper from ``git diff``; the command is
+    refused all the same, naming the file."""
+    import subprocess
+
+    tools = _tools(demo_path)
+    approve_command_step(demo_path, monkeypatch, [sys.executable, "tools/export.py"])
+    run_id = Runs(workspace_at(demo_path)).start("SOP-010").run.id
+    marker = tmp_path / "ran"
+    subprocess.run(["git", "update-index", flag, "tools/helper.py"], cwd=demo_path, check=True)
+    (tools / "helper.py").write_text(f"open({str(marker)!r}, 'w'); X = 'x'\n", "utf-8")
+    _refused(demo_path, run_id, marker, "tools/helper.py")
