@@ -73,8 +73,11 @@ def _report(outcome: Outcome, writer: NotifyWriter) -> None:
         where = f"{batch.person.handle} ({batch.channel} {batch.address or '-'})"
         if batch.skipped:
             say(f"sopvault: warning: {where}: {what} not sent: {batch.skipped}", err=True)
-        elif batch.error:
-            say(f"sopvault: error: {where}: {what} not sent: {batch.error}", err=True)
+        elif batch.error:  # the command channel may have delivered the first ones
+            if batch.delivered:
+                say(f"sent {counted(len(batch.delivered), 'notification')} to {where}")
+            left = counted(len(batch.items) - len(batch.delivered), "notification")
+            say(f"sopvault: error: {where}: {left} not sent: {batch.error}", err=True)
         elif outcome.dry_run:
             _preview(batch, writer)
         else:

@@ -111,14 +111,22 @@ def assign_option(command: F) -> F:
 
 
 def _roles(ctx: click.Context, param: click.Parameter, pairs: tuple[str, ...]) -> dict[str, str]:
-    """ROLE=PERSON pairs as a dict; raises SopvaultError (exit 1, as before) on a bad pair."""
-    roles = {}
+    """ROLE=PERSON pairs as a dict; raises SopvaultError (exit 1, as before) on a bad pair
+    or a role given two people."""
+    roles: dict[str, str] = {}
     for pair in pairs:
         role, sep, person = pair.partition("=")
         if not sep or not role.strip() or not person.strip():
             if ctx.resilient_parsing:
                 continue
             raise SopvaultError(f"--assign wants ROLE=PERSON, not {pair!r}")
+        if role.strip() in roles and roles[role.strip()] != person.strip():
+            if ctx.resilient_parsing:
+                continue
+            raise SopvaultError(  # the first would be dropped without a word (issue 15)
+                f"--assign names {role.strip()!r} twice ({roles[role.strip()]!r} and"
+                f" {person.strip()!r}): one person per role; `runs assign` changes it later"
+            )
         roles[role.strip()] = person.strip()
     return roles
 

@@ -54,7 +54,8 @@ def check_role(doc: Document, role: str) -> str:
 def find_person(text: str, people: Mapping[str, Person]) -> Assignee:
     """The person ``text`` names: a handle, an e-mail, ``Name <email>`` with a listed
     e-mail, or a listed name that only one person has (case ignored). RunError listing
-    the valid handles when it names nobody in ``people``; with ``people`` empty, RunError
+    the valid handles when it names nobody in ``people``, or the handles sharing a name it
+    gives; with ``people`` empty, RunError
     unless ``text`` is ``Name <email>``."""
     said = text.strip()
     unseen = BIDI.search(said) or ZERO_WIDTH.search(said)
@@ -70,6 +71,12 @@ def find_person(text: str, people: Mapping[str, Person]) -> Assignee:
         return Assignee("", str(ident))
     found = _listed(said, people)
     if found is None:
+        named = sorted(p.handle for p in people.values() if p.name.casefold() == said.casefold())
+        if len(named) > 1:  # "not in [people]" would be untrue (issue 15)
+            raise RunError(
+                f"{said!r} is the name of {len(named)} people in [people] ({', '.join(named)}):"
+                " give the handle or e-mail"
+            )
         handles = ", ".join(sorted(people))
         raise RunError(f"{said!r} is not in [people] of sopvault.toml (its handles: {handles})")
     return Assignee(found.handle, recorded(found))

@@ -36,10 +36,17 @@ _TOKEN = re.compile(
 )
 _DUE = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|min|h|d)$")
 _SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+# A span longer than this is no deadline a person keeps: past it a run's start plus the
+# span leaves the calendar (year 9999), which made every command reading the run fail.
+MAX_DUE_SECONDS = 36525 * 86400  # 100 years, as `due --within` allows
 
 
 class ConditionError(Invalid):
     """A ``when`` that cannot be read; the message says where and what was expected."""
+
+
+class SpanTooLong(ConditionError):
+    """A ``due`` or ``timeout`` span longer than ``MAX_DUE_SECONDS`` (issue 15)."""
 
 
 @dataclass(frozen=True)
@@ -212,11 +219,15 @@ def _as_number(value: str | float) -> float | None:
 
 
 def due_seconds(text: str) -> int:
-    """``"30m"`` as 1800: how long after a run's start a step is due."""
+    """``"30m"`` as 1800: how long after a run's start a step is due. ConditionError when
+    it reads otherwise; SpanTooLong past ``MAX_DUE_SECONDS``."""
     match = _DUE.match(text.strip())
     if match is None:
         raise ConditionError(f"due {text!r} must read like '30m', '2h' or '1d'")
-    return int(float(match[1]) * _SECONDS[match[2]])
+    seconds = int(float(match[1]) * _SECONDS[match[2]])
+    if seconds > MAX_DUE_SECONDS:
+        raise SpanTooLong(f"due {text!r} is longer than 100 years")
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -240,6 +251,8 @@ def parse_due(text: str) -> Due:
         return Due(due_seconds(text))
     try:
         return Due(due_seconds(match["span"]), int(match["step"]))
+    except SpanTooLong:
+        raise
     except ConditionError:
         raise ConditionError(
             f"due {text!r} must read like '2h' or '30m after 3' (a step number)"

@@ -11,6 +11,7 @@ names is allowed: it is data going out, never code coming in.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sopvault.core.frontmatter import FrontMatterError, parse_toml
@@ -22,6 +23,15 @@ KNOWN = ("channels", "channel", "smtp_host", "smtp_port", "starttls", "from", "s
 # Words that mark a credential in a key: a vault carrying one is refused outright.
 _SECRET_WORDS = ("password", "passwd", "secret", "token", "user", "login", "credential")
 MAX_TIMEOUT = 600.0
+# One plain address: no display name, no list, nothing a header could be split on.
+_ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+$")
+
+
+def plain_address(text: str | None) -> bool:
+    """Whether ``text`` is one plain e-mail address (``name@example.com``): what ``To``,
+    ``From`` and the envelope take, so neither ``[people]`` nor ``from`` can add
+    recipients or headers (a line break in ``from`` was a traceback, issue 15)."""
+    return bool(text) and _ADDRESS.match(text or "") is not None
 
 
 def notify_settings(table: Any, path: str) -> NotifySettings:
@@ -42,8 +52,12 @@ def notify_settings(table: Any, path: str) -> NotifySettings:
     if not isinstance(starttls, bool):
         raise ConfigError("[notify] 'starttls' must be true or false", path=path)
     sender = _text(table, "from", "", path)
-    if Channel.EMAIL in channels and "@" not in sender:
-        raise ConfigError("[notify] 'from' must be an e-mail address to send e-mail", path=path)
+    if Channel.EMAIL in channels and not plain_address(sender):
+        raise ConfigError(
+            "[notify] 'from' must be an e-mail address, one plain address"
+            " (name@example.com: no name, list or line break), to send e-mail",
+            path=path,
+        )
     site = _text(table, "site_url", "", path).rstrip("/")
     if site and not site.startswith(("https://", "http://")):
         raise ConfigError("[notify] 'site_url' must start with https:// or http://", path=path)

@@ -207,4 +207,7 @@ def _deadlines(steps: list[StepEntry]) -> None:
         if base is None or base.state is StepState.PENDING or base.at is None:
             entry.due_at = None
         else:
-            entry.due_at = base.at + timedelta(seconds=seconds)
+            try:
+                entry.due_at = base.at + timedelta(seconds=seconds)
+            except OverflowError:  # a log whose span leaves the calendar: no deadline
+                entry.due_at = None

@@ -39,10 +39,13 @@ def confirm_lines(prepared: Prepared) -> list[str]:
 
 
 def outcome_text(event: Event) -> str:
-    """``exit status 0 in 1.2s`` or ``timed out after 5m``: how the command ended."""
+    """``exit status 0 in 1.2s``, ``ended by signal 9 in 2.7s`` or ``timed out after 5m``:
+    how the command ended."""
     took = f" in {event.seconds:.1f}s" if event.seconds is not None else ""
     if event.timed_out:
         return event.deviation or "timed out"
+    if event.exit_status is not None and event.exit_status < 0:
+        return f"ended by signal {-event.exit_status}{took}"
     return f"exit status {event.exit_status}{took}"
 
 

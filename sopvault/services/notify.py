@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sopvault.core.notify import notifications
-from sopvault.core.notifyconfig import USER_FILE, user_command
+from sopvault.core.notifyconfig import USER_FILE, plain_address, user_command
 from sopvault.errors import ConfigError
 from sopvault.model.config import Person
 from sopvault.model.notify import Channel, Notification, NotifySettings
@@ -29,7 +29,6 @@ from sopvault.services.due import Due
 from sopvault.services.notifysend import (
     Failed,
     credentials,
-    plain_address,
     run_command,
     send_email,
 )

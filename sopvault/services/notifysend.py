@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -32,14 +31,6 @@ USER_ENV, PASSWORD_ENV = "SOPVAULT_SMTP_USER", "SOPVAULT_SMTP_PASSWORD"
 HOST_ENV = "SOPVAULT_SMTP_HOST"  # the one server the credentials are for (the user's word)
 SMTP_TIMEOUT = 30.0  # seconds for the connection and each reply
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-# One plain address: no display name, no list, nothing a header could be split on.
-_ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+$")
-
-
-def plain_address(text: str | None) -> bool:
-    """Whether ``text`` is one plain e-mail address (``name@example.com``): what ``To``
-    and the envelope take, so a ``[people]`` entry cannot add recipients or headers."""
-    return bool(text) and _ADDRESS.match(text or "") is not None
 
 
 @dataclass(frozen=True)
@@ -139,13 +130,16 @@ def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:
 def run_command(settings: NotifySettings, payload: dict[str, Any]) -> str | None:
     """Pipe ``payload`` as one line of JSON to the user's program (``settings.command``,
     an argument list, never a shell) with ``settings.timeout``; None when it exited 0,
-    else why not (not found, a non-zero exit with its last line, the time limit)."""
+    else why not (not found, a non-zero exit with its last line, the time limit).
+    KeyboardInterrupt when sopvault was interrupted meanwhile (the program ended)."""
     data = json.dumps(payload, ensure_ascii=True, sort_keys=True).encode("ascii") + b"\n"
     name = settings.command[0] if settings.command else "?"
     try:
         done = run_program(settings.command, timeout=settings.timeout, stdin=data)
     except ProgramError as err:
         return str(err)
+    if done.interrupted:  # the program was ended: stop as asked, nothing more is marked
+        raise KeyboardInterrupt
     if done.timed_out:
         return f"{name}: no answer within {settings.timeout:g} s (stopped)"
     if done.status != 0:

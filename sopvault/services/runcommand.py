@@ -4,7 +4,8 @@
    every argument); the service refuses an unconfirmed call;
 2. the text the run follows is the approved, effective revision on main: the run's pinned
    blob is main's current blob for the document, main's text is effective, its latest
-   approval landed exactly that blob, and the working copy does not differ. Never a draft,
+   approval landed exactly that blob, and the working copy does not differ (nor any file
+   but records and documents). Never a draft,
    an unapproved edit, a proposal, a vault outside git or a run following an older
    revision (ISO 9001 §7.5.3.2: only the approved version in force is used);
 3. with the step's time limit, from the vault's root, by ``store.process.run_program``:
@@ -24,16 +25,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from sopvault.core.ackfile import ACKS_DIR
 from sopvault.core.commandstep import Ran, must_be_runnable, result_event, shown, span, timeout_of
 from sopvault.core.nested import inside
 from sopvault.core.parse import parse_text
 from sopvault.errors import RunError
 from sopvault.model.document import Document, Status, Step
-from sopvault.model.run import Event, Run
+from sopvault.model.run import RUNS_DIR, Event, Run
 from sopvault.services.review.common import RevisionError
 from sopvault.services.runfiles import taking_turns
 from sopvault.services.runnested import instruction_of
 from sopvault.services.runs import Runs
+from sopvault.store.git import diffs
 from sopvault.store.process import last_lines, run_program
 
 
@@ -117,7 +120,8 @@ class CommandSteps:
         as the step's answer; returns the run and that event (a deviation when it exited
         non-zero or timed out). RunError, and nothing run, without ``confirmed``, when the
         text is not the approved one, or the run rules refuse; ProgramError (recorded as
-        nothing) when the program cannot be started."""
+        nothing) when the program cannot be started; KeyboardInterrupt once an interrupted
+        command's result (ended, a deviation, a note saying so) is recorded."""
         label = f"{within}.{number}" if within is not None else str(number)
         if not confirmed:
             raise RunError(
@@ -137,6 +141,9 @@ class CommandSteps:
             about = {"SOPVAULT_RUN": run.id, "SOPVAULT_DOCUMENT": target.doc_id}
             about["SOPVAULT_STEP"] = label
             done = run_program(step.command, timeout=limit, cwd=self.ws.root, env=about)
+            if done.interrupted:
+                said = "interrupted: sopvault was stopped while the command ran, and ended it"
+                note = f"{note.strip()}; {said}" if note.strip() else said
             ran = Ran(
                 done.argv,
                 done.status,
@@ -149,6 +156,8 @@ class CommandSteps:
             event = result_event(target.checklist, step, number, ran, who=who, now=now, note=note)
             event = replace(event, within=within)
             self.runs.files.append(run, event)
+        if done.interrupted:  # recorded: now stop as the person (or the session) asked
+            raise KeyboardInterrupt
         return run, event
 
     def _target(self, run: Run, number: int, within: int | None) -> _Target:
@@ -173,8 +182,9 @@ class CommandSteps:
     ) -> str | None:
         """Why the text ``run`` follows (or ``target``'s: a work instruction's text pinned
         inside a step) is not the approved, effective revision on main that a command may
-        run from, or a file of the vault that ``argv`` names differs from main's (one
-        line); None when it may run."""
+        run from, or a file of the working copy other than a record or another document
+        differs from main's (one line); None when it may run. ``argv`` is the command (its
+        files are part of the working copy checked)."""
         history, repo = self.runs.history, self.ws.repo
         if history is None or repo is None:
             return "the vault is not in git, so no text of it is approved"
@@ -209,7 +219,7 @@ class CommandSteps:
                 f"your working copy of {doc_id} differs from its approved text on {main};"
                 " restore it or have the change approved first"
             )
-        return self._named_file_refusal(argv, tip)
+        return self._named_file_refusal(argv, tip) or self._worktree_refusal(tip)
 
     def _named_file_refusal(self, argv: tuple[str, ...], tip: str) -> str | None:
         """A file of the vault that an argument names (``tools/export.py``, as a path of
@@ -233,6 +243,29 @@ class CommandSteps:
             if here.get(path) != there[path]:
                 return f"{arg}, which the command names, differs from {self.ws.main}'s"
         return None
+
+    def _worktree_refusal(self, tip: str) -> str | None:
+        """Every file of the working copy but the records (run logs, acknowledgements)
+        and the documents' Markdown (texts, which a pending proposal leaves edited) must be
+        main's: a command reaches far more files than the ones it names (a script's
+        imports, ``python -m``, a Makefile, a link now pointing elsewhere), so a file
+        edited, replaced, deleted or added outside git's ignore rules refuses it (issue 15:
+        never from a working copy that differs); ``tip`` is main's commit."""
+        repo = self.ws.git()
+        found = diffs.changed_since(repo, tip, ":/") + diffs.untracked(repo, ":/")
+        found += diffs.unwatched(repo)  # an edit git was told not to see
+        records = tuple(self.ws.repo_path(f"{d}/") for d in (RUNS_DIR, ACKS_DIR))
+        differ = sorted(
+            {p for p in found if not p.startswith(records) and not self.ws.is_document(p)}
+        )
+        if not differ:
+            return None
+        more = f" and {len(differ) - 1} more" if len(differ) > 1 else ""
+        return (
+            f"your working copy differs from {self.ws.main}'s ({differ[0]}{more}): a command"
+            " runs only among the files approved on it; restore them, or commit them"
+            " through a proposal"
+        )
 
 
 def _step(doc: Document, number: int) -> Step:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -321,7 +321,7 @@ def event_from(data: dict[str, Any]) -> Event:
     accepts = data.get("accepts", [])
     if not isinstance(accepts, list) or not all(isinstance(a, str) for a in accepts):
         raise TypeError("'accepts' must be a list of event ids")
-    return Event(
+    event = Event(
         id=event_id,
         type=EventType(text_field(data, "type")),
         by=text_field(data, "by"),
@@ -345,6 +345,24 @@ def event_from(data: dict[str, Any]) -> Event:
         pin=_pin_from(data["instruction"]) if "instruction" in data else None,
         **_command_result(data),
     )
+    return _departing(event)
+
+
+def _departing(event: Event) -> Event:
+    """A command's answer that ended other than with exit status 0 is a deviation,
+    whatever its line says (issue 15): a line hand-edited to drop its ``deviation`` still
+    reads as one, so the outcome and the four-eyes acceptance cannot be talked out of it."""
+    if not event.command or event.deviation or event.type is not EventType.DONE:
+        return event
+    if event.timed_out:
+        why = "timed out"
+    elif event.exit_status is None:
+        why = "no exit status recorded"
+    elif event.exit_status:
+        why = f"exit status {event.exit_status}"
+    else:
+        return event
+    return replace(event, deviation=why)
 
 
 def _command_result(data: dict[str, Any]) -> dict[str, Any]:

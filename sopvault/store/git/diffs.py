@@ -31,6 +31,18 @@ def untracked(repo: Repo, pathspec: str) -> list[str]:
     return repo._paths("ls-files", "--others", "--exclude-standard", "-z", "--", pathspec)
 
 
+def unwatched(repo: Repo) -> list[str]:
+    """Tracked paths git is told not to compare with the work tree (``update-index
+    --assume-unchanged`` or ``--skip-worktree``): ``changed_since`` cannot see an edit to
+    them, so whoever needs the work tree exactly as committed must refuse them."""
+    flagged = []
+    for entry in repo._paths("ls-files", "-v", "-z", "--", ":/"):
+        tag, _, path = entry.partition(" ")
+        if tag == "S" or tag.islower():
+            flagged.append(path)
+    return flagged
+
+
 def tracked(repo: Repo, pathspecs: list[str]) -> list[str]:
     """Repository paths git tracks (in its index) that match ``pathspecs`` (git pathspecs,
     ``:(glob)`` magic allowed); none when ``pathspecs`` is empty."""
