@@ -19,7 +19,8 @@ from typing import Any
 from sopvault.core.frontmatter import toml_error
 from sopvault.model.document import is_valid_id
 from sopvault.model.run import Event, EventType, Run, StepEntry, check_run_id
-from sopvault.store.runlog import RunFileError, derive, field_problem, followed, text_field
+from sopvault.store.logfields import field_problem, text_field
+from sopvault.store.runlog import RunFileError, derive, followed
 
 # A format 1 entry's state word, as the event type that records it.
 _ANSWER = {"done": EventType.DONE, "skipped": EventType.SKIP, "n/a": EventType.NA}

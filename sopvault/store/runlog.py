@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import fields, replace
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +31,13 @@ from sopvault.model.run import (
     Run,
     StepEntry,
     check_run_id,
+)
+from sopvault.store.logfields import (
+    command_result,
+    departing,
+    field_problem,
+    text_field,
+    time_field,
 )
 
 FORMAT = 2
@@ -258,7 +265,7 @@ def _header(data: dict[str, Any]) -> Run:
         doc_id=doc_id,
         **followed(data),
         started_by=text_field(data, "by"),
-        started_at=_time(data, "at"),
+        started_at=time_field(data, "at"),
         roles=dict(roles),
         steps=[_step_from(i, raw) for i, raw in enumerate(raw_steps, start=1)],
     )
@@ -283,7 +290,7 @@ def _step_from(number: int, raw: dict[str, Any]) -> StepEntry:
         number=number,
         action=text_field(raw, "action", ""),
         control_point=raw.get("critical") is True,
-        due_at=_time(raw, "due_at") if due is not None else None,
+        due_at=time_field(raw, "due_at") if due is not None else None,
         when=when or None,
         due_after=_due_after(number, raw.get("due_after")),
     )
@@ -325,7 +332,7 @@ def event_from(data: dict[str, Any]) -> Event:
         id=event_id,
         type=EventType(text_field(data, "type")),
         by=text_field(data, "by"),
-        at=_time(data, "at"),
+        at=time_field(data, "at"),
         step=step,
         value=float(value) if isinstance(value, int | float) else value,
         note=text_field(data, "note", ""),
@@ -343,68 +350,6 @@ def event_from(data: dict[str, Any]) -> Event:
         entered_by=text_field(data, "entered_by", ""),
         within=within,
         pin=_pin_from(data["instruction"]) if "instruction" in data else None,
-        **_command_result(data),
+        **command_result(data),
     )
-    return _departing(event)
-
-
-def _departing(event: Event) -> Event:
-    """A command's answer that ended other than with exit status 0 is a deviation,
-    whatever its line says (issue 15): a line hand-edited to drop its ``deviation`` still
-    reads as one, so the outcome and the four-eyes acceptance cannot be talked out of it."""
-    if not event.command or event.deviation or event.type is not EventType.DONE:
-        return event
-    if event.timed_out:
-        why = "timed out"
-    elif event.exit_status is None:
-        why = "no exit status recorded"
-    elif event.exit_status:
-        why = f"exit status {event.exit_status}"
-    else:
-        return event
-    return replace(event, deviation=why)
-
-
-def _command_result(data: dict[str, Any]) -> dict[str, Any]:
-    """What a command step's answer adds (issue 15): the argument list that ran, its exit
-    status (absent when it timed out), the end of its output and the seconds it took;
-    nothing for every other event, so older logs read exactly as before."""
-    command = data.get("command", [])
-    if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
-        raise TypeError("'command' must be a list of arguments")
-    status = data.get("exit_status")
-    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
-        raise TypeError("'exit_status' must be a whole number")
-    seconds = data.get("seconds")
-    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)):
-        raise TypeError("'seconds' must be a number")
-    return {
-        "command": tuple(command),
-        "exit_status": status,
-        "timed_out": data.get("timed_out") is True,
-        "output": text_field(data, "output", ""),
-        "seconds": float(seconds) if seconds is not None else None,
-    }
-
-
-def field_problem(err: Exception) -> str:
-    """What a KeyError, TypeError or ValueError from reading a record's fields says."""
-    if isinstance(err, KeyError):
-        return f"missing {err.args[0]!r}"
-    return str(err)
-
-
-def text_field(data: dict[str, Any], key: str, default: str | None = None) -> str:
-    """``data[key]`` as a string (``default`` when absent, if given); KeyError when absent
-    without a default, TypeError when not a string."""
-    value = data.get(key, default) if default is not None else data[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key!r} must be a string")
-    return value
-
-
-def _time(data: dict[str, Any], key: str) -> datetime:
-    moment = datetime.fromisoformat(text_field(data, key))
-    if moment.tzinfo is None:
-        raise ValueError(f"{key!r} must say its time zone (UTC: end it with Z)")
-    return moment
+    return departing(event)
