@@ -12,10 +12,15 @@ from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
+# Files of the zone database that are no zone a person would name: the machine's own
+# setting, a default rule file, and a placeholder; ``posix/`` and ``right/`` are copies.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 def zone_of(name: str | None) -> tzinfo | None:
     """The zone an IANA ``name`` names; None for None, an empty name or one the zone
     database does not know (the caller then uses the local zone or reports the name)."""
-    if not name:
+    if not name or name in NOT_ZONES or name.startswith(("posix/", "right/")):
         return None
     try:
         return ZoneInfo(name)
