@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
 # Files of the zone database that are no zone a person would name: the machine's own
 # setting, a default rule file, and a placeholder; ``posix/`` and ``right/`` are copies.
 NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
