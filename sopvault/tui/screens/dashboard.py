@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from sopvault.render.due import DOC, PROPOSAL, RUN, Section, sections, summary_line
@@ -21,6 +20,7 @@ from sopvault.services.due import Due
 from sopvault.services.runs import Runs
 from sopvault.tui import messages as msg
 from sopvault.tui.keys import footer
+from sopvault.tui.screens.resuming import ResumingScreen
 from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background, deliver
 
@@ -29,7 +29,7 @@ TABLES = ("due-reviews", "due-proposals", "due-acks", "due-runs")
 MAX_ROWS = 8  # rows a table shows before it scrolls
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ResumingScreen):
     """What is due for the acting person, read again each time the screen shows.
 
     ``due`` makes (or returns) the app's Due service and ``runs`` its Runs service; both
@@ -135,13 +135,6 @@ class DashboardScreen(Screen[None]):
             self.post_message(msg.OpenReviews(None, ref))
         elif kind == RUN:
             self.resume(ref)
-
-    @background("resume", "Cannot resume")
-    def resume(self, run_id: str) -> None:
-        """Read the run and its procedure for the runner (git, so in a worker)."""
-        runs = self.runs()
-        resumed = runs.resume(run_id)
-        deliver(self, msg.RunReady(runs, resumed, resumed.document))  # once: Enter twice
 
     def action_refresh(self) -> None:
         """Read what is due again."""

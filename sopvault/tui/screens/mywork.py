@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from sopvault.core.localtime import zone_of
@@ -24,8 +23,8 @@ from sopvault.render.mywork import HEADERS, work_row
 from sopvault.render.safetext import inert_line
 from sopvault.services.mywork import my_work
 from sopvault.services.runs import Runs
-from sopvault.tui import messages as msg
 from sopvault.tui.keys import footer
+from sopvault.tui.screens.resuming import ResumingScreen
 from sopvault.tui.widgets.tables import add_rows
 from sopvault.tui.workers import background, deliver
 
@@ -40,7 +39,7 @@ class WorkRead(Message):
     zone: tzinfo | None
 
 
-class MyWorkScreen(Screen[None]):
+class MyWorkScreen(ResumingScreen):
     """My pending steps across open runs; read again whenever the screen shows. ``runs``
     makes (or returns) the app's Runs service, called in workers only."""
 
@@ -106,13 +105,6 @@ class MyWorkScreen(Screen[None]):
         _, _, run_id = (event.row_key.value or "").partition(":")
         if run_id:
             self.resume(run_id)
-
-    @background("resume", "Cannot resume")
-    def resume(self, run_id: str) -> None:
-        """Read the run and its procedure for the runner (git, so in a worker)."""
-        runs = self.runs()
-        resumed = runs.resume(run_id)
-        deliver(self, msg.RunReady(runs, resumed, resumed.document))  # once: Enter twice
 
     def action_refresh(self) -> None:
         """Read my work again."""
