@@ -55,17 +55,21 @@ def summarize(run: Run) -> RunSummary:
         done=done,
         total=total,
         pending_due=tuple(
-            (s.number, s.due_at)
+            (s.number, inner.due_at)  # a nested step's deadline counts for its parent
             for s in run.steps
-            if s.state is StepState.PENDING and s.due_at is not None
+            for inner in (s, *s.nested)
+            if inner.state is StepState.PENDING and inner.due_at is not None
         ),
         late_done=tuple(
             s.number
             for s in run.steps
-            if s.state is StepState.DONE
-            and s.due_at is not None
-            and s.at is not None
-            and s.at > s.due_at
+            if any(
+                inner.state is StepState.DONE
+                and inner.due_at is not None
+                and inner.at is not None
+                and inner.at > inner.due_at
+                for inner in (s, *s.nested)
+            )
         ),
         deviations=len(run.deviation_log),
         outcome=run.outcome,

@@ -170,7 +170,10 @@ class StepEntry:
 
     def is_late(self, now: datetime, running: bool) -> bool:
         """Whether the step is past its ``due``: still pending after it while the run is
-        ``running`` (open), or done after it."""
+        ``running`` (open), or done after it; a step whose work instruction runs in place
+        is late when one of its nested steps is (issue 15)."""
+        if any(inner.is_late(now, running) for inner in self.nested):
+            return True
         if self.due_at is None:
             return False
         if self.state is StepState.PENDING:

@@ -83,6 +83,29 @@ def test_nested_steps_have_relative_deadlines_and_are_my_work(
     assert runs_at(demo_path).load(run_id).step(3).nested[1].due_at is None
 
 
+def test_a_late_nested_step_makes_its_run_late(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 (nested work instruction): a nested step past its deadline makes its
+    parent step, and so the run, late: in the run itself, in its listing summary (what
+    `runs list` marks LATE and `sopvault due` counts as overdue), and after it is done late."""
+    edit_wi(demo_path, 'duration = "5m"\n', 'duration = "5m"\ndue = "30m after 1"\n')
+    approve_wi(demo_path, monkeypatch)
+    run_id = _to_step_3(runs_at(demo_path))
+    answered = START + timedelta(minutes=5)
+    runs_at(demo_path, answered).mark(run_id, 1, "done", value="yes", within=3)
+    deadline = answered + timedelta(minutes=30)
+    before, after = deadline - timedelta(minutes=1), deadline + timedelta(minutes=1)
+    run = runs_at(demo_path).load(run_id)
+    assert 3 not in run.late(before) and 3 in run.late(after)
+    summary = next(s for s in runs_at(demo_path).listing(open_only=True).runs if s.id == run_id)
+    assert (3, deadline) in summary.pending_due
+    assert 3 not in summary.late(before) and 3 in summary.late(after)
+    runs_at(demo_path, after).mark(run_id, 2, "done", value="yes", within=3)
+    done_late = runs_at(demo_path).load(run_id)
+    assert 3 in done_late.late(after) and done_late.step(3).nested[1].state is StepState.DONE
+
+
 def test_due_json_names_the_parent_of_a_nested_step(
     demo_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
