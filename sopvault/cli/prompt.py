@@ -247,6 +247,7 @@ class LinePrompt:
             note=fields.get("note") or "",
             reason=fields.get("reason") or "",
             who=self.who,
+            within=self.within,
         )
 
     def undo(self, run: Run, doc: Document, number: int) -> Run:

@@ -34,17 +34,7 @@ class NestedPrompt(LinePrompt):
         return replace(run, steps=run.step(self.within).nested)
 
     def _mark(self, run: Run, number: int, action: str, **fields: str | None) -> Run:
-        real = self.runs.mark(
-            run.id,
-            number,
-            action,
-            value=fields.get("value"),
-            note=fields.get("note") or "",
-            reason=fields.get("reason") or "",
-            who=self.who,
-            within=self.within,
-        )
-        return self.view(real)
+        return self.view(super()._mark(run, number, action, **fields))
 
     def in_place(self, run: Run, number: int) -> Run:
         """One level only: a work instruction's step is answered as a plain step."""

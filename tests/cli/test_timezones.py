@@ -11,18 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sopvault.cli import main
+from tests.cli.test_acks import run
 from tests.conftest import act_as
 from tests.timezones import process_zone, set_vault_zone, start_sop10
-
-
-def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--vault", str(root), *args])
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
