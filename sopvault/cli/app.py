@@ -63,6 +63,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "notify",
         "send each person what they must act on now, once per event (e-mail, command)",
     ),
+    "export": ("export", "export", "publish: a static HTML site, a PDF, an audit's evidence pack"),
     "tui": ("documents", "tui", "open the terminal UI"),
     "completion": ("completion", "completion", "print the shell completion script"),
 }
