@@ -7,6 +7,7 @@ Whoosh (tests/cli/test_cli.py checks ``sys.modules`` after both).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,12 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Commands whose exit 1 means "found something" (cron and CI act on it): any error they
 # meet exits 2, so a script can tell "overdue" from "could not tell".
 CHECKS = frozenset({"due"})
+# Short commands that only read: the cyclic garbage collector is paused while they run
+# (reference counting still frees what they drop). Their imports and loads make tens of
+# thousands of objects that live until the process ends, and each collection walks them
+# all: 0.03 s of `due`'s 0.5 s on 10,000 documents (issue 14). Long-running commands
+# (`tui`, `run`, `index`) keep the collector.
+QUICK = frozenset({"due", "impact", "list", "show", "tree", "acks", "history"})
 
 # name -> (module under sopvault.cli, the command's attribute, its one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -130,6 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     not be made, as ``verify`` on a partial history) (``LazyGroup.invoke``); a mistyped
     command line is one line too and raises SystemExit(2), as argparse did; Ctrl-C is 130."""
     args = list(sys.argv[1:] if argv is None else argv)
+    paused = _command_of(args) in QUICK and gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         result = cli.main(args, prog_name="sopvault", standalone_mode=False)
     except click.UsageError as err:
@@ -141,7 +151,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # output piped into `head`: not an error worth a traceback
         return EXIT_OK
+    finally:
+        if paused:
+            gc.enable()
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _command_of(args: Sequence[str]) -> str | None:
+    """The command a command line names: its first word that is neither an option nor
+    the value of ``--vault`` (None for ``sopvault --help``)."""
+    value_next = False
+    for arg in args:
+        if value_next:
+            value_next = False
+        elif arg == "--vault":
+            value_next = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _usage_line(err: click.UsageError) -> str:

@@ -15,11 +15,11 @@ one revision apart. The name alone answers "who owes what" without opening any f
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import tomli
 import tomli_w
 
 from sopvault.core.readback import mismatch
@@ -127,8 +127,8 @@ def loads(text: str, path: str) -> Ack:
     if len(text) > MAX_CHARS:
         raise AckFileError(f"{len(text)} characters: far too long for one", path=path)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as err:
         raise AckFileError(f"not TOML: {err}", path=path) from None
     except RecursionError:
         raise AckFileError("not TOML one can read: nested far too deeply", path=path) from None

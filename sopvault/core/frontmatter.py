@@ -1,17 +1,17 @@
 """Split ``+++`` TOML front matter from the Markdown body, find key lines, and edit in place.
 
 Edits go through tomlkit (style-preserving), so a person's layout and comments in the front
-matter survive and git diffs stay small, and every edit is read back with tomllib before it
+matter survive and git diffs stay small, and every edit is read back with tomli before it
 counts; new files are serialised by tomli-w.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from typing import Any
 
+import tomli
 import tomli_w
 
 from sopvault.core import delimiters
@@ -97,20 +97,20 @@ def split(text: str) -> Split:
     )
 
 
-# Deeper than this, tomllib (and pickle after it) runs out of Python stack.
+# Deeper than this, the parser (and pickle after it) runs out of Python stack.
 MAX_DEPTH = 100
 
 
 def parse_toml(front: str, front_start: int) -> dict[str, Any]:
-    """Parse front matter, turning tomllib's position into a file line number."""
+    """Parse front matter, turning the parser's position into a file line number."""
     try:
-        return tomllib.loads(front)
+        return tomli.loads(front)
     except RecursionError:
         line = front_start + _deep_line(front) - 1
         raise FrontMatterError(
             f"arrays or tables nested more than {MAX_DEPTH} levels deep", line
         ) from None
-    except tomllib.TOMLDecodeError as err:
+    except tomli.TOMLDecodeError as err:
         message, at = toml_error(err)
         if at is None:  # "at end of document": the closing +++ line, where Hugo points too
             at = front.count("\n") + 1
@@ -130,7 +130,7 @@ def locate_keys(front: str, front_start: int) -> KeyLines:
     """Find the line of each top-level key and of each ``[[steps]]`` table and its keys.
 
     A line scan, not a TOML parse: good enough to point a person at the right line, and it
-    never fails on input tomllib accepted.
+    never fails on input tomli accepted.
     """
     top: dict[str, int] = {}
     steps: list[tuple[int, dict[str, int]]] = []
@@ -230,8 +230,8 @@ def _deep_line(front: str) -> int:
     return 1
 
 
-def toml_error(err: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
-    """tomllib's message without its "(at line L, column C)", and L (Python 3.11 has no
+def toml_error(err: tomli.TOMLDecodeError) -> tuple[str, int | None]:
+    """The parser's message without its "(at line L, column C)", and L (Python 3.11 has no
     ``lineno`` attribute yet)."""
     message = str(err)
     match = _TOML_ERROR_LINE.search(message)

@@ -2,7 +2,7 @@
 its bytes reach the disk or a commit (issue 12, Trust §1).
 
 A writer (a front-matter edit, a new document, a run file, a new ``sopvault.toml``) knows
-the data it means to store. ``mismatch`` parses the produced text with tomllib, the reader
+the data it means to store. ``mismatch`` parses the produced text with tomli, the reader
 every other part of sopvault uses, and compares it with that data *strictly*: Python's
 ``==`` takes ``True`` for ``1``, ``1`` for ``1.0`` and two datetimes at the same instant
 with different offsets for equal, and never takes a NaN for itself, so none of those can
@@ -13,19 +13,20 @@ error class and writes nothing.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+import tomli
+
 
 def mismatch(text: str, expected: Mapping[str, Any]) -> str | None:
-    """``None`` when ``text`` parses (tomllib) to exactly ``expected``, else one line saying
+    """``None`` when ``text`` parses (tomli) to exactly ``expected``, else one line saying
     what would be wrong: the parse error, or the dotted paths of the values that differ
     (at most five, then a count)."""
     try:
-        found = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+        found = tomli.loads(text)
+    except tomli.TOMLDecodeError as err:
         return f"it would not parse ({err})"
     except RecursionError:
         return "it would not parse (nested too deeply)"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, TypeVar
+
+import tomli
 
 from sopvault.errors import Invalid
 
@@ -244,7 +245,7 @@ class Document:
         """The parsed front matter, unknown keys included (parsed again on first use after a
         cache load).
         """
-        return tomllib.loads(self.front_text)
+        return tomli.loads(self.front_text)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

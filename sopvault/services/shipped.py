@@ -10,9 +10,10 @@ be left out of copies (the tests' copies, the demo's) and none can be copied in 
 
 from __future__ import annotations
 
-import tomllib
 from importlib import resources
 from pathlib import Path
+
+import tomli
 
 from sopvault.errors import SopvaultError
 
@@ -54,7 +55,7 @@ def _is_checkout(folder: Path) -> bool:
     """Whether ``folder`` is the top of a sopvault source tree (its pyproject names it)."""
     try:
         with (folder / "pyproject.toml").open("rb") as handle:
-            project = tomllib.load(handle).get("project", {})
-    except (OSError, tomllib.TOMLDecodeError):
+            project = tomli.load(handle).get("project", {})
+    except (OSError, tomli.TOMLDecodeError):
         return False
     return isinstance(project, dict) and project.get("name") == "sopvault"

@@ -12,9 +12,10 @@ first time something is recorded on it: see ``services.runs``.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from datetime import datetime
 from typing import Any
+
+import tomli
 
 from sopvault.core.frontmatter import toml_error
 from sopvault.model.document import is_valid_id
@@ -31,8 +32,8 @@ def loads(text: str, where: str) -> Run:
     in errors. RunFileError names the file, the line (for TOML syntax) and the problem.
     """
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as err:
         problem, line = toml_error(err)
         raise RunFileError(f"not valid TOML: {problem}", path=where, line=line) from None
     except RecursionError:

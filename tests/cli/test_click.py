@@ -165,3 +165,35 @@ def test_proposals_run_ids_and_marks_in_any_case(demo_path: Path) -> None:
     assert marked.exit_code == 0, marked.output
     history = invoke("--vault", str(demo_path), "history", "sop-003")
     assert history.exit_code == 0 and "2.2" in history.output
+
+
+def test_short_reading_commands_pause_the_garbage_collector_and_give_it_back(
+    sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 (speed of `due`): a short command that only reads runs without cyclic
+    collections (its objects live until the process ends); a long one keeps them; either
+    way the collector is on again after it, even when the command fails."""
+    import gc
+
+    from sopvault.cli.app import _command_of
+
+    assert _command_of(["--vault", "due", "list"]) == "list"
+    assert _command_of(["--vault=x", "-h"]) is None
+    assert _command_of(["due", "--mine"]) == "due"
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        assert main(["--vault", str(sample_path), "list"]) == 0
+        quick = len(collections)
+        assert main(["--vault", str(sample_path), "check"]) == 0
+        assert main(["--vault", str(sample_path), "show", "NOPE-1"]) != 0
+    finally:
+        gc.callbacks.remove(count)
+    assert quick == 0 and len(collections) > 0
+    assert gc.isenabled()
+    capsys.readouterr()
