@@ -33,7 +33,10 @@ EXIT_OK = 0
 @click.option("--approved", is_flag=True, help="the latest approved text, as main holds it")
 @as_of_option
 @click.option(
-    "--width", type=click.IntRange(40, 400), help="columns to draw in (default: the terminal's)"
+    "--width",
+    metavar="N",
+    type=click.IntRange(40, 400),
+    help="columns to draw in (default: the terminal's)",
 )
 @vault_option
 def flow(

@@ -210,3 +210,11 @@ def test_svg_of_the_leach_procedure() -> None:
     assert root.find(f"{SVG}title") is not None
     kinds = [n.kind for n in build_flow(sample("SOP-010")).nodes]
     assert kinds.count(NodeKind.BRANCH) == 1
+
+
+def test_the_picture_in_the_docs_is_current() -> None:
+    """Issue 16 (flow, docs): docs/flow.md shows SOP-010's SVG as sopvault draws it now
+    (after a change to the drawing: `sopvault flow SOP-010 --svg docs/flow-sop-010.svg
+    --force` in a demo vault)."""
+    shown = (SAMPLE.parent / "docs" / "flow-sop-010.svg").read_text(encoding="utf-8")
+    assert shown == flow_svg(sample("SOP-010")) + "\n"
