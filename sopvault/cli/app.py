@@ -38,6 +38,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "show": ("documents", "show", "print a document: metadata, numbered steps, body"),
     "tree": ("documents", "tree", "print the hierarchy (related processes marked <->)"),
     "check": ("documents", "check", "validate the vault; exit 1 on errors"),
+    "flow": (
+        "flow",
+        "flow",
+        "draw a procedure as a flow of steps in lanes per role (--mermaid, --svg)",
+    ),
+    "graph": ("flow", "graph", "draw the process map: processes, their intersections, procedures"),
     "search": ("search", "search", "full-text search (the index is brought up to date first)"),
     "index": ("search", "index", "bring the search index up to date"),
     "propose": ("review", "propose", "propose your edits to documents for review"),

@@ -20,6 +20,7 @@ from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.screens.acknowledging import AcknowledgingScreen
 from sopvault.tui.screens.browse import BrowseScreen
 from sopvault.tui.screens.dashboard import DashboardScreen
+from sopvault.tui.screens.flow import FlowScreen
 from sopvault.tui.screens.help import KEYS, HelpScreen
 from sopvault.tui.screens.history import HistoryScreen
 from sopvault.tui.screens.mywork import MyWorkScreen
@@ -89,6 +90,7 @@ def test_every_binding_is_in_the_tui_doc_and_help() -> None:
     owners += (SearchScreen, AsOfScreen, PastDates, AcknowledgingScreen, AcknowledgeScreen)
     owners += (DashboardScreen,)
     owners += (MyWorkScreen, AssignScreen)  # issue 15 (assignment)
+    owners += (FlowScreen,)  # issue 16 (flow pictures)
     for owner in owners:
         for key in _keys(list(owner.BINDINGS)):
             key = SHOWN_AS.get(key, key)

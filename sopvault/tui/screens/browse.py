@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Tree
 
+from sopvault.core.flow import NotAFlow, build_flow
 from sopvault.errors import NeedsGit, SopvaultError
 from sopvault.model.document import Document
 from sopvault.render.safetext import inert_lines
@@ -27,6 +28,7 @@ from sopvault.tui.dialogs.filter import FilterScreen
 from sopvault.tui.keys import footer
 from sopvault.tui.notices import notice
 from sopvault.tui.screens.acknowledging import AcknowledgingScreen
+from sopvault.tui.screens.flow import FlowScreen
 from sopvault.tui.screens.past import PastDates
 from sopvault.tui.screens.starting import StartingRuns
 from sopvault.tui.widgets.asof_banner import AsOfBanner
@@ -59,6 +61,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
         Binding("s", "sync", "Sync", show=False),
         Binding("d", "app.dashboard", "Due", show=False),
         Binding("m", "app.my_work", "My work", show=False),
+        Binding("l", "flow", "Flow", show=False),
     ]
 
     def __init__(
@@ -264,6 +267,18 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
         doc = self.current_document()
         if doc is not None:
             self.post_message(msg.OpenHistory(doc.id, doc.title))
+
+    def action_flow(self) -> None:
+        """The document drawn as a flow (procedures and work instructions with steps)."""
+        doc = self.current_document()
+        if doc is None:
+            return
+        try:
+            drawn = build_flow(doc)
+        except NotAFlow as refused:
+            notice(self, str(refused), severity="warning")
+            return
+        self.app.push_screen(FlowScreen(drawn))
 
     def action_edit(self) -> None:
         """Edit the document in $VISUAL / $EDITOR, then reload it."""

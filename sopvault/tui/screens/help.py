@@ -29,6 +29,7 @@ KEYS = [
     ("i", "reviews inbox: approve (a) or reject (x) open proposals"),
     ("k", "run the document as a checklist, step by step (recorded in git)"),
     ("a", "acknowledge the document's current revision: you have read and understood it"),
+    ("l", "the procedure drawn as a flow: steps in a lane per role, branches (Escape: back)"),
     ("o", "open runs: resume one"),
     ("m", "my work: the steps assigned to me in open runs (Enter resumes one)"),
     ("s", "sync with the team's git server; shows what came in"),
