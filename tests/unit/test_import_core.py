@@ -1,0 +1,167 @@
+"""Issue 16 (import): the pure parts of ``sopvault import`` (front matter read safely,
+steps out of a numbered list, links rewritten) and the no-overwrite write, on text."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sopvault.core.frontmatter import FrontMatterError
+from sopvault.core.importfront import read_source
+from sopvault.core.importing import document_text, folder_kind, make_draft
+from sopvault.core.importlinks import Linker, anchor, relink
+from sopvault.core.importsteps import extract_steps, is_step_heading
+from sopvault.core.parse import parse_text
+from sopvault.errors import Invalid
+from sopvault.model.document import Kind
+from sopvault.store.newfile import write_new
+
+
+def test_yaml_values_become_toml_values_and_nothing_is_dropped() -> None:
+    """Issue 16 (import): null, numeric keys, huge integers, binary, sets and time stamps."""
+    page = read_source(
+        "\ufeff---\r\nempty:\r\n1: one\r\nbig: 123456789012345678901234567890\r\n"
+        "blob: !!binary aGk=\r\nset: !!set {b, a}\r\nat: 2024-05-01 10:00:00+02:00\r\n"
+        "day: 2024-05-01\r\n---\r\nBody\r\n"
+    )
+    assert page.format == "yaml" and page.body == "Body\n"
+    assert page.front["empty"] == "" and page.front["1"] == "one"
+    assert page.front["big"] == "123456789012345678901234567890"
+    assert page.front["blob"] == "aGk=" and page.front["set"] == ["a", "b"]
+    assert page.front["at"].utcoffset().total_seconds() == 7200
+    assert page.front["day"] == date(2024, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("---\ntitle: x\n", 1, "no closing ---"),
+        ("---\na: 1\nb: [\n---\n", 4, "YAML error"),
+        ("---\n- a\n- b\n---\n", 1, "not a set of key: value fields"),
+        ("+++\ntitle = \n+++\n", 2, "Invalid value"),
+        ("#+TITLE: x\n\nbody\n", 1, "Org-mode"),
+        ("---\nx: !!python/name:os.system\n---\n", 2, "could not determine a constructor"),
+    ],
+)
+def test_front_matter_that_cannot_be_read_names_its_line(text: str, line: int, words: str) -> None:
+    """Issue 16 (import): each unreadable front matter is a FrontMatterError at its line."""
+    with pytest.raises(FrontMatterError) as caught:
+        read_source(text)
+    assert caught.value.line == line and words in caught.value.message
+
+
+def test_json_front_matter_and_no_front_matter() -> None:
+    """Issue 16 (import): JSON front matter (Hugo) and a page with none."""
+    page = read_source('{"title": "T", "n": null}\n# Body\n')
+    assert (page.format, page.front, page.body) == ("json", {"title": "T", "n": ""}, "# Body\n")
+    assert read_source("Just text\n").format == "none"
+    assert read_source('{"title": 1\n').format == "none"  # not JSON: text, as Hugo's lexer
+
+
+STEPS_BODY = """# Title
+
+## Notes
+
+1. Not a step: this list is under Notes.
+
+```
+## Steps
+1. Not a step either: inside a code block.
+```
+
+### Procedure for the night shift:
+
+Before you start, read the notes.
+
+1) Check the gauge
+reading against the log.
+2) Open valve 3.
+
+       indented code kept as details
+
+After the list.
+"""
+
+
+def test_the_list_under_a_step_heading_becomes_steps_and_no_text_is_lost() -> None:
+    """Issue 16 (import): the first numbered list under a Steps/Procedure heading, lazy
+    continuation lines joined, indented text kept as details, the rest of the body kept."""
+    found = extract_steps(STEPS_BODY)
+    assert found.steps == [
+        {"action": "Check the gauge reading against the log."},
+        {"action": "Open valve 3.", "details": "indented code kept as details"},
+    ]
+    assert found.lines == [16, 18]
+    assert "### Procedure for the night shift:" in found.body
+    assert "Before you start" in found.body and "After the list." in found.body
+    assert "1. Not a step: this list is under Notes." in found.body
+    assert "1. Not a step either" in found.body and "Check the gauge" not in found.body
+
+
+def test_step_headings_in_other_words() -> None:
+    """Issue 16 (import): which headings announce steps."""
+    for text in ("Steps", "steps:", "**Procedure**", "Instructions", "Steps to follow", "Method"):
+        assert is_step_heading(text), text
+    for text in ("Notes", "Scope", "Stepping stones", "Background"):
+        assert not is_step_heading(text), text
+
+
+def linker() -> Linker:
+    pages = {"other.md": "../procedures/SOP-2-other.md", "sub/x y.md": "WI-1-x-y.md"}
+    names = {"Other": "../procedures/SOP-2-other.md"}
+    return Linker(page=pages.get, name=names.get)
+
+
+def test_links_to_imported_pages_are_rewritten_and_others_left() -> None:
+    """Issue 16 (import): Markdown links (with titles, anchors, angle brackets, URL escapes,
+    reference definitions), wiki links with labels and headings; images, embeds, web
+    addresses, code and pages not imported stay as written."""
+    text = (
+        '[a](other.md "T") [b](<sub/x y.md>) [c](sub/x%20y.md#top) ![i](other.md)\n'
+        "[[Other]] [[Other|see it]] [[Other#Hot water!]] ![[Other]] [[Nope]] [w](https://x/other.md)\n"
+        "`[d](other.md)` [e](missing.md)\n"
+        "[ref]: other.md\n"
+        "```\n[[Other]]\n```\n"
+    )
+    done = relink(text, linker())
+    assert done.text.split("\n")[:4] == [
+        '[a](../procedures/SOP-2-other.md "T") [b](WI-1-x-y.md) [c](WI-1-x-y.md#top)'
+        " ![i](other.md)",
+        "[Other](../procedures/SOP-2-other.md) [see it](../procedures/SOP-2-other.md)"
+        " [Other > Hot water!](../procedures/SOP-2-other.md#hot-water) ![[Other]] [[Nope]]"
+        " [w](https://x/other.md)",
+        "`[d](other.md)` [e](missing.md)",
+        "[ref]: ../procedures/SOP-2-other.md",
+    ]
+    assert done.text.endswith("```\n[[Other]]\n```\n")
+    assert done.rewritten == 7 and done.unresolved == ["[[Nope]]", "missing.md"]
+    assert anchor("Check the valve, then go!") == "check-the-valve-then-go"
+
+
+def test_a_draft_reads_back_as_a_draft_with_its_origin() -> None:
+    """Issue 16 (import): the whole new file parses as a 0.1 draft with [imported]; a kind
+    from the front matter's ``type``; no kind at all is refused with how to choose."""
+    draft = make_draft("w/x.md", "---\ntype: SOP\nowner: [a, b]\n---\n# X\n", None, "0" * 64)
+    assert draft.kind is Kind.PROCEDURE and draft.title == "X"
+    text = document_text(draft, "SOP-9")
+    result = parse_text("procedures/SOP-9-x.md", text)
+    doc = result.document
+    assert doc is not None and doc.version == "0.1" and doc.status is not None
+    assert [f.code for f in result.findings] == []
+    assert doc.front["imported"]["front_matter"] == {"type": "SOP", "owner": ["a", "b"]}
+    with pytest.raises(Invalid, match="no kind: give --kind"):
+        make_draft("x.md", "# X\n", None, "0" * 64)
+    assert folder_kind("SOPs") is Kind.PROCEDURE and folder_kind("Work Instructions") is not None
+    assert folder_kind("attachments") is None
+
+
+def test_a_new_file_is_never_written_over_an_existing_one(tmp_path: Path) -> None:
+    """Issue 16 (import): write_new refuses a name that exists and leaves no temp file."""
+    target = tmp_path / "a.md"
+    write_new(target, b"first")
+    with pytest.raises(FileExistsError):
+        write_new(target, b"second")
+    assert target.read_bytes() == b"first" and os.listdir(tmp_path) == ["a.md"]
