@@ -76,6 +76,10 @@ def _yaml(text: str, at: int) -> Source:
         line = first + 1 + (mark.line if mark is not None else 0)
         reason = getattr(err, "problem", None) or str(err).split("\n", 1)[0]
         raise FrontMatterError(f"YAML error: {reason}", line) from None
+    except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as err:
+        # PyYAML's constructors fail with plain errors on some values (a date 2024-13-45,
+        # ``!!float abc``, lists nested thousands deep): still one page's problem.
+        raise FrontMatterError(f"YAML error: {_first_line(err)}", first + 1) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -88,6 +92,10 @@ def _yaml(text: str, at: int) -> Source:
 def _json(text: str, at: int) -> Source:
     try:
         data, end = json.JSONDecoder().raw_decode(text, at)
+    except RecursionError:
+        raise FrontMatterError(
+            "JSON error: nested too deeply", delimiters.line_at(text, at)
+        ) from None
     except ValueError as err:
         line = getattr(err, "lineno", delimiters.line_at(text, at))
         raise FrontMatterError(f"JSON error: {getattr(err, 'msg', err)}", line) from None
@@ -97,6 +105,10 @@ def _json(text: str, at: int) -> Source:
     body = text[end:]
     body = body[1:] if body.startswith("\n") else body
     return Source("json", _tomlsafe(data, delimiters.line_at(text, at)), body)
+
+
+def _first_line(err: BaseException) -> str:
+    return (str(err).split("\n", 1)[0] or type(err).__name__).strip()
 
 
 def _tomlsafe(data: dict[Any, Any], line: int) -> dict[str, Any]:
@@ -110,8 +122,8 @@ def _tomlsafe(data: dict[Any, Any], line: int) -> dict[str, Any]:
 def _value(value: Any, depth: int, budget: list[int], line: int) -> Any:
     budget[0] -= 1
     if budget[0] < 0 or depth > MAX_DEPTH:
-        why = "too many values" if budget[0] < 0 else "nested too deeply"
-        raise FrontMatterError(f"the front matter has {why} (YAML aliases?); not imported", line)
+        why = "has too many values" if budget[0] < 0 else "is nested too deeply"
+        raise FrontMatterError(f"the front matter {why} (YAML aliases?); not imported", line)
     if isinstance(value, dict):
         return {_key(k): _value(v, depth + 1, budget, line) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -92,7 +92,11 @@ def import_pages(vault: Vault, paths: list[Path], choice: Choice) -> ImportRepor
     report = ImportReport(left_out=walked.left_out, dry_run=choice.dry_run)
     earlier = _imported_digests(vault)
     taken = _ids_in_use(vault)
+    own = _own_files(vault)
     for page in walked.pages:
+        if page.file.resolve() in own:
+            report.left_out.append((str(page.file), "a document or template of this vault"))
+            continue
         try:
             created = _plan(vault, page, choice, earlier, taken)
         except SopvaultError as err:
@@ -165,6 +169,15 @@ def _imported_digests(vault: Vault) -> dict[str, str]:
             for digest in _DIGEST.findall(text):
                 found[digest] = doc.id
     return found
+
+
+def _own_files(vault: Vault) -> set[Path]:
+    """The vault's documents and templates (``sopvault import .`` must not copy them)."""
+    own = {vault.path_of(doc).resolve() for doc in vault.documents.values()}
+    templates = vault.root / "templates"
+    if templates.is_dir() and not templates.is_symlink():
+        own.update(path.resolve() for path in templates.glob("*.md"))
+    return own
 
 
 def _ids_in_use(vault: Vault) -> set[str]:

@@ -292,3 +292,21 @@ def test_symbolic_links_in_an_export_are_not_followed(
         "folder": "a symbolic link: not followed",
         "link.md": "a symbolic link: not followed",
     }
+
+
+def test_importing_the_vault_itself_copies_none_of_its_documents(
+    sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import): ``sopvault import .`` by mistake: the vault's documents and
+    templates are left out (a note in the vault is imported)."""
+    write(
+        sample_path,
+        "templates/procedure.md",
+        '+++\nid = "T"\ntitle = "T"\nkind = "procedure"\n+++\n',
+    )
+    write(sample_path, "inbox/policies/new-rule.md", "# New rule\n\nNo phones on the floor.\n")
+    data = imported(capsys, sample_path, str(sample_path))
+    assert [c["title"] for c in data["created"]] == ["New rule"]  # type: ignore[attr-defined]
+    reasons = {item["reason"] for item in data["left_out"]}  # type: ignore[attr-defined]
+    assert "a document or template of this vault" in reasons
+    assert len(data["left_out"]) >= 39  # type: ignore[arg-type]

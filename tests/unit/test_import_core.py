@@ -165,3 +165,18 @@ def test_a_new_file_is_never_written_over_an_existing_one(tmp_path: Path) -> Non
     with pytest.raises(FileExistsError):
         write_new(target, b"second")
     assert target.read_bytes() == b"first" and os.listdir(tmp_path) == ["a.md"]
+
+
+def test_front_matter_nested_thousands_deep_is_refused_not_a_crash() -> None:
+    """Issue 16 (import): YAML lists and JSON objects nested 5000 deep (Python's parsers
+    recurse) are one page's error, and the vault's own loader reads such a file as a note
+    with Hugo's complaint instead of stopping on a RecursionError."""
+    with pytest.raises(FrontMatterError, match="YAML error"):
+        read_source("---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n")
+    deep = '{"a":' * 5000 + "1" + "}" * 5000 + "\n"
+    assert read_source(deep).format == "none"
+    result = parse_text("deep.md", deep)
+    assert result.document is None and [f.code for f in result.findings] == ["hugo-cannot-build"]
+    for bad in ("---\nd: 2024-13-45\n---\n", "---\nx: !!float abc\n---\n"):
+        with pytest.raises(FrontMatterError, match="YAML error"):
+            read_source(bad)
