@@ -2,7 +2,8 @@
 
 Three forms are read: relative Markdown links to a page (``[t](other.md)``,
 ``[t](../x/other.md#anchor)``, and reference definitions ``[t]: other.md``), and Obsidian's
-wiki links (``[[other]]``, ``[[other|label]]``, ``[[other#heading]]``). A link whose page
+wiki links (``[[other]]``, ``[[other|label]]``, ``[[other#heading]]``; a GitHub wiki's
+``[[label|Other-Page]]`` when its first part names no page). A link whose page
 was imported becomes an ordinary relative Markdown link to the new file
 (``[label](../procedures/SOP-004-cleaning.md#anchor)``): the form GitHub, GitLab, editors
 and Hugo's Markdown all follow, and the one a person reading the file understands. Anything
@@ -123,13 +124,16 @@ def _wiki(match: re.Match[str], linker: Linker, out: Relinked) -> str:
     name = match.group("name").strip()
     if match.group("bang") or not name:
         return match.group()  # an embed (``![[x]]``) or a link inside the same page
+    heading = (match.group("heading") or "").strip()
+    label = (match.group("label") or "").strip()
     new = linker.name(name)
+    if new is None and label and not heading:
+        new = linker.name(label)  # a GitHub wiki's order: [[text|Page-Name]]
+        name, label = (label, name) if new is not None else (name, label)
     if new is None:
         out.unresolved.append(f"[[{name}]]")
         return match.group()
     out.rewritten += 1
-    heading = (match.group("heading") or "").strip()
-    label = (match.group("label") or "").strip()
     if not label:
         label = f"{name} > {heading}" if heading else name
     label = label.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")

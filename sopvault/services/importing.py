@@ -229,7 +229,7 @@ def _joined(created: Created, target: str) -> str:
 def _by_name(everyone: list[Created], linking: Created, name: str) -> Created | None:
     """The page an Obsidian link names: by path when it holds a ``/``, else by file name;
     of several, the one in the linking page's folder, else none (ambiguous)."""
-    wanted = name.strip().lower()
+    wanted = _plain(name)
     for suffix in (".md", ".markdown"):
         wanted = wanted.removesuffix(suffix)
     if "/" in wanted:
@@ -242,7 +242,13 @@ def _by_name(everyone: list[Created], linking: Created, name: str) -> Created | 
 
 
 def _stem_path(created: Created) -> str:
-    return posixpath.splitext(created.page.name)[0].lower()
+    return _plain(posixpath.splitext(created.page.name)[0])
+
+
+def _plain(name: str) -> str:
+    """A page name as links name it: any case, and a GitHub wiki's dashes as the spaces
+    its links write (``[[Clean the tank]]`` is ``Clean-the-tank.md``)."""
+    return " ".join(re.sub(r"[-_\s]+", " ", name.strip().lower()).split())
 
 
 def _to(linking: Created, target: Created | None) -> str | None:

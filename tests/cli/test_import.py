@@ -310,3 +310,20 @@ def test_importing_the_vault_itself_copies_none_of_its_documents(
     reasons = {item["reason"] for item in data["left_out"]}  # type: ignore[attr-defined]
     assert "a document or template of this vault" in reasons
     assert len(data["left_out"]) >= 39  # type: ignore[arg-type]
+
+
+def test_a_github_wiki_export_links_by_page_name_with_dashes(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import): a GitHub wiki (files ``Clean-the-tank.md``, links
+    ``[[Clean the tank]]`` and ``[[text|Page-Name]]``, no front matter) imported with
+    ``--kind``; both links reach the new file."""
+    wiki = tmp_path / "plant.wiki"
+    write(wiki, "Home.md", "Start: [[Clean the tank]] or [[the cleaning page|Clean-the-tank]].\n")
+    write(wiki, "Clean-the-tank.md", "## Steps\n\n1. Drain the tank.\n")
+    data = imported(capsys, sample_path, str(wiki), "--kind", "procedure")
+    ids = {c["recorded_as"]: c for c in data["created"]}  # type: ignore[attr-defined]
+    home = sample_path / ids["plant.wiki/Home.md"]["path"]
+    target = Path(ids["plant.wiki/Clean-the-tank.md"]["path"]).name
+    _, body = front_of(home)
+    assert body == f"Start: [Clean the tank]({target}) or [the cleaning page]({target}).\n"
