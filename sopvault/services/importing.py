@@ -91,7 +91,7 @@ def import_pages(vault: Vault, paths: list[Path], choice: Choice) -> ImportRepor
     walked = walk(paths)
     report = ImportReport(left_out=walked.left_out, dry_run=choice.dry_run)
     earlier = _imported_digests(vault)
-    taken = _ids_in_use(vault)
+    taken = _Ids(_ids_in_use(vault))
     own = _own_files(vault)
     for page in walked.pages:
         if page.file.resolve() in own:
@@ -111,7 +111,7 @@ def import_pages(vault: Vault, paths: list[Path], choice: Choice) -> ImportRepor
 
 
 def _plan(
-    vault: Vault, page: Page, choice: Choice, earlier: dict[str, str], taken: set[str]
+    vault: Vault, page: Page, choice: Choice, earlier: dict[str, str], taken: _Ids
 ) -> Created:
     raw = _read(page)
     digest = hashlib.sha256(raw).hexdigest()
@@ -122,14 +122,39 @@ def _plan(
         line = problem.line if problem is not None else None
         raise Invalid(problem.message if problem is not None else "not UTF-8", line=line)
     draft = make_draft(page.name, text, _chosen_kind(page, choice), digest)
-    prefix = vault.config.id_prefixes[draft.kind]
-    doc_id = scaffold.next_id(prefix, taken)
+    doc_id = taken.next(vault.config.id_prefixes[draft.kind])
     rel = f"{vault.config.folders[draft.kind]}/{doc_id}-{scaffold.slugify(draft.title)}.md"
     target = safe_relative(vault.root, rel)
     if target.exists() or target.is_symlink():
         raise Refused(f"{rel} exists already: nothing overwritten")
     taken.add(doc_id)
     return Created(page, doc_id, rel, draft)
+
+
+class _Ids:
+    """Ids in use, and the next one per prefix numbered as ``sopvault new`` numbers them
+    (``scaffold.next_id``: one past the highest ``PREFIX-NNN``), counted once per prefix."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+        self.highest: dict[str, int] = {}
+
+    def next(self, prefix: str) -> str:
+        """The next free ``PREFIX-NNN``."""
+        if prefix not in self.highest:
+            last = scaffold.next_id(prefix, self.taken)
+            self.highest[prefix] = int(last.rsplit("-", 1)[1]) - 1
+        number = self.highest[prefix] + 1
+        while f"{prefix}-{number:03d}" in self.taken:
+            number += 1
+        return f"{prefix}-{number:03d}"
+
+    def add(self, doc_id: str) -> None:
+        """Take ``doc_id``."""
+        self.taken.add(doc_id)
+        prefix, _, number = doc_id.rpartition("-")
+        if number.isdigit():
+            self.highest[prefix] = max(self.highest.get(prefix, 0), int(number))
 
 
 def _read(page: Page) -> bytes:
@@ -188,23 +213,49 @@ def _ids_in_use(vault: Vault) -> set[str]:
     return set(vault.documents) | named
 
 
-def _linker(created: Created, everyone: list[Created], by_file: dict[str, Created]) -> Linker:
-    """How the links of ``created`` find the other imported pages."""
+class _Pages:
+    """The pages of one import, found by file (Markdown links) and by name (wiki links)."""
 
-    def page(target: str) -> str | None:
-        return _to(created, by_file.get(_joined(created, target)))
+    def __init__(self, created: list[Created]) -> None:
+        self.by_file = {os.path.normpath(os.path.abspath(c.page.file)): c for c in created}
+        self.paths = [(f"/{_stem_path(c)}", c) for c in created]
+        self.by_stem: dict[str, list[Created]] = {}
+        for path, item in self.paths:
+            self.by_stem.setdefault(posixpath.basename(path), []).append(item)
 
-    def name(target: str) -> str | None:
-        return _to(created, _by_name(everyone, created, target))
+    def linker(self, created: Created) -> Linker:
+        """How the links of ``created`` find the other imported pages."""
 
-    return Linker(page=page, name=name)
+        def page(target: str) -> str | None:
+            joined = os.path.join(os.path.abspath(created.page.file.parent), target)
+            return _to(created, self.by_file.get(os.path.normpath(joined)))
+
+        def name(target: str) -> str | None:
+            return _to(created, self.named(created, target))
+
+        return Linker(page=page, name=name)
+
+    def named(self, linking: Created, name: str) -> Created | None:
+        """The page an Obsidian link names: by path when it holds a ``/``, else by file
+        name; of several, the one in the linking page's folder, else none (ambiguous)."""
+        wanted = _plain(name)
+        for suffix in (".md", ".markdown"):
+            wanted = wanted.removesuffix(suffix)
+        if "/" in wanted:
+            tail = f"/{wanted.strip('/')}"
+            hits = [item for path, item in self.paths if path.endswith(tail)]
+        else:
+            hits = self.by_stem.get(wanted, [])
+        if len(hits) > 1:
+            hits = [c for c in hits if c.page.file.parent == linking.page.file.parent]
+        return hits[0] if len(hits) == 1 else None
 
 
 def _relink_all(report: ImportReport) -> None:
     """Rewrite the links of every draft (body, steps) to the other drafts' new files."""
-    by_file = {os.path.normpath(os.path.abspath(c.page.file)): c for c in report.created}
+    pages = _Pages(report.created)
     for created in report.created:
-        linker = _linker(created, report.created, by_file)
+        linker = pages.linker(created)
         draft = created.draft
         body = relink(draft.body, linker)
         draft.body = body.text
@@ -220,25 +271,6 @@ def _relink_all(report: ImportReport) -> None:
                 step["substeps"] = [
                     relink(s, linker).text if isinstance(s, str) else s for s in step["substeps"]
                 ]
-
-
-def _joined(created: Created, target: str) -> str:
-    return os.path.normpath(os.path.join(os.path.abspath(created.page.file.parent), target))
-
-
-def _by_name(everyone: list[Created], linking: Created, name: str) -> Created | None:
-    """The page an Obsidian link names: by path when it holds a ``/``, else by file name;
-    of several, the one in the linking page's folder, else none (ambiguous)."""
-    wanted = _plain(name)
-    for suffix in (".md", ".markdown"):
-        wanted = wanted.removesuffix(suffix)
-    if "/" in wanted:
-        hits = [c for c in everyone if f"/{_stem_path(c)}".endswith(f"/{wanted.strip('/')}")]
-    else:
-        hits = [c for c in everyone if posixpath.basename(_stem_path(c)) == wanted]
-    if len(hits) > 1:
-        hits = [c for c in hits if c.page.file.parent == linking.page.file.parent]
-    return hits[0] if len(hits) == 1 else None
 
 
 def _stem_path(created: Created) -> str:
