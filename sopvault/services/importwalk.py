@@ -22,7 +22,8 @@ PAGE_SUFFIXES = (".md", ".markdown")
 class Page:
     """One page: its file, the name recorded for it (the folder given, then the path
     inside it: ``wiki/Procedures/Cleaning.md``; a file given alone, its name) and the
-    folders above it inside what was given, nearest first (for ``--map``)."""
+    folders above it inside what was given, nearest first (for ``--map``; a file given
+    alone, the folder it is in)."""
 
     file: Path
     name: str
@@ -48,7 +49,7 @@ def walk(paths: list[Path]) -> Walked:
         if given.is_dir():
             _walk_folder(given, found, seen)
         elif given.suffix.lower() in PAGE_SUFFIXES:
-            _add(found, seen, given, given.name, ())
+            _add(found, seen, given, given.name, (given.resolve().parent.name,))
         else:
             found.left_out.append((str(given), "not a Markdown file (.md, .markdown)"))
     return found

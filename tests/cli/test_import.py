@@ -236,6 +236,10 @@ def test_dry_run_writes_nothing_and_names_what_it_would_create(
     assert re.search(
         r"Tank cleaning\.md -> SOP-012 procedures/SOP-012-clean-the-leach-tank\.md", out
     )
+    code, out, _ = run(
+        capsys, sample_path, "import", "--dry-run", str(source / "Policies" / "Safety rules.md")
+    )
+    assert code == 0 and "-> POL-007 policies/POL-007-safety-rules.md (policy, 0 steps)" in out
     assert git_status(sample_path) == before
     assert sorted(p for p in sample_path.rglob("*") if ".git" not in p.parts) == listing
 
