@@ -17,6 +17,7 @@ import hashlib
 import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,12 +159,21 @@ class _Ids:
 
 
 def _read(page: Page) -> bytes:
+    """The page's bytes, read only from a regular file (never through a symbolic link put
+    there after the walk, never from a FIFO that would block); Invalid otherwise."""
     try:
-        if page.file.stat().st_size > MAX_BYTES:
-            raise Invalid(f"larger than {MAX_BYTES // 1_000_000} MB: not imported")
-        raw = page.file.read_bytes()
+        fd = os.open(page.file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as err:
         raise Invalid(f"cannot be read: {err.strerror or err}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Invalid("not a regular file: not read")
+        if info.st_size > MAX_BYTES:
+            raise Invalid(f"larger than {MAX_BYTES // 1_000_000} MB: not imported")
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise Invalid(f"larger than {MAX_BYTES // 1_000_000} MB: not imported")
     if b"\x00" in raw[:8192]:
         raise Invalid("a binary file, not a text page")
     return raw
@@ -173,9 +183,10 @@ def _chosen_kind(page: Page, choice: Choice) -> Kind | None:
     """``--kind``, else the nearest folder named in ``--map`` or by a kind's name."""
     if choice.kind is not None:
         return choice.kind
+    mapped = {name.lower(): kind for name, kind in choice.folders.items()}
     for folder in page.folders:
-        if folder in choice.folders:
-            return choice.folders[folder]
+        if folder.lower() in mapped:
+            return mapped[folder.lower()]
         by_name = folder_kind(folder)
         if by_name is not None:
             return by_name

@@ -5,6 +5,7 @@ back with the real parser and judged by the real ``sopvault check``."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import tomllib
@@ -331,3 +332,18 @@ def test_a_github_wiki_export_links_by_page_name_with_dashes(
     target = Path(ids["plant.wiki/Clean-the-tank.md"]["path"]).name
     _, body = front_of(home)
     assert body == f"Start: [Clean the tank]({target}) or [the cleaning page]({target}).\n"
+
+
+def test_a_fifo_named_like_a_page_is_refused_without_blocking(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import): a named pipe called ``x.md`` in an export is not read (reading
+    would wait forever); ``--map`` matches folder names in any case."""
+    pages = tmp_path / "export" / "SOPS"
+    write(pages, "real.md", "# Real\n\n## Steps\n\n1. Check it.\n")
+    os.mkfifo(pages / "pipe.md")
+    data = imported(capsys, sample_path, str(tmp_path / "export"), "--map", "sops=wi")
+    assert [c["kind"] for c in data["created"]] == ["work_instruction"]  # type: ignore[attr-defined]
+    assert data["refused"] == [
+        {"source": str(pages / "pipe.md"), "line": None, "reason": "not a regular file: not read"}
+    ]
