@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sopvault.core.frontmatter import FrontMatterError
 from sopvault.core.importfront import read_source
@@ -15,7 +17,7 @@ from sopvault.core.importing import document_text, folder_kind, make_draft
 from sopvault.core.importlinks import Linker, anchor, relink
 from sopvault.core.importsteps import extract_steps, is_step_heading
 from sopvault.core.parse import parse_text
-from sopvault.errors import Invalid
+from sopvault.errors import Invalid, SopvaultError
 from sopvault.model.document import Kind
 from sopvault.store.newfile import write_new
 
@@ -180,3 +182,74 @@ def test_front_matter_nested_thousands_deep_is_refused_not_a_crash() -> None:
     for bad in ("---\nd: 2024-13-45\n---\n", "---\nx: !!float abc\n---\n"):
         with pytest.raises(FrontMatterError, match="YAML error"):
             read_source(bad)
+
+
+PIECES = [
+    "---\n",
+    "+++\n",
+    "{",
+    "}",
+    "# T\n",
+    "## Steps\n",
+    "### Procedure\n",
+    "1. Check x\n",
+    "2) Open y\n",
+    "   - sub\n",
+    "    more\n",
+    "```\n",
+    "~~~\n",
+    "\n",
+    "title: a\n",
+    'title = "a"\n',
+    "tags: [a, b]\n",
+    "x: &a [1]\n",
+    "y: *a\n",
+    "[[Page]]\n",
+    "[t](p.md)\n",
+    "\t",
+    "\r\n",
+    "\u202e",
+    "\x1b[31m",
+    "key: !!python/object:os.system\n",
+    "- a\n",
+    ": :\n",
+    "null: ~\n",
+    "d: 2024-02-30\n",
+    "[x]\n",
+    "a = [\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=25))
+def test_any_page_becomes_a_draft_that_reads_back_or_one_error(parts: list[str]) -> None:
+    """Issue 16 (import): whatever a page holds, ``make_draft`` gives a draft whose file
+    reads back as a 0.1 draft, or raises one sopvault error (never another exception);
+    every word of a step list is in the steps or the body."""
+    text = "".join(parts)
+    try:
+        draft = make_draft("p/x.md", text, Kind.PROCEDURE, "0" * 64)
+        new = document_text(draft, "SOP-1")
+    except SopvaultError:
+        return
+    result = parse_text("procedures/SOP-1-x.md", new)
+    assert result.document is not None and result.document.version == "0.1"
+    assert result.document.body == draft.body
+    kept = draft.body + repr(draft.steps) + repr(draft.imported)
+    for word in ("Check", "Open", "sub", "more"):
+        if word in text.replace("\r\n", "\n"):
+            assert word in kept or word in draft.title, word
+
+
+LINK_PIECES = ["[", "]", "(", ")", "[[", "]]", "|", "#", "!", "`", "other.md", "Other", "<", ">"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(LINK_PIECES), st.text(max_size=5)), max_size=30))
+def test_links_that_reach_no_imported_page_leave_the_text_as_it_was(parts: list[str]) -> None:
+    """Issue 16 (import): relinking any text never fails, and changes nothing when no
+    link reaches an imported page."""
+    text = "".join(parts)
+    nothing = Linker(page=lambda _: None, name=lambda _: None)
+    assert relink(text, nothing).text == text
+    relink(text, linker())
