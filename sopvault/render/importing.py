@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sopvault.core.wording import counted
+from sopvault.model.document import STEPPED_KINDS
 from sopvault.render.safetext import inert_line
 from sopvault.services.importing import Created, ImportReport
 
@@ -32,14 +33,16 @@ def report_lines(report: ImportReport) -> list[str]:
         lines.append("left out:")
         lines += [inert_line(f"  {path}: {why}") for path, why in report.left_out]
     if report.findings:
-        lines.append("findings (as `sopvault check` will report them):")
+        lines.append("findings (what `sopvault check` will report, and links left as written):")
         lines += [inert_line(f"  {finding.format()}") for finding in report.findings]
     lines.append(summary(report))
     return lines
 
 
 def _created(item: Created) -> str:
-    details = [item.draft.kind.label, counted(len(item.draft.steps), "step")]
+    details = [item.draft.kind.label]
+    if item.draft.steps or item.draft.kind in STEPPED_KINDS:
+        details.append(counted(len(item.draft.steps), "step"))
     if item.links:
         details.append(counted(item.links, "link") + " rewritten")
     return inert_line(

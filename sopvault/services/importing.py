@@ -319,9 +319,11 @@ def _findings(vault: Vault, report: ImportReport) -> list[Finding]:
     checked = check_vault(results, vault.config, vault.today)
     findings = [f for f in checked.findings if f.path in new]
     for item in ready:
+        lines = item.text.split("\n")
         for target in item.unresolved:
+            line = next((n for n, text in enumerate(lines, 1) if target in text), 1)
             message = f"link to {target} left as it was: that page was not imported"
-            findings.append(Finding(item.rel, 1, Severity.WARNING, "link-not-imported", message))
+            findings.append(Finding(item.rel, line, Severity.WARNING, "link-not-imported", message))
     return findings
 
 

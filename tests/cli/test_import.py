@@ -115,6 +115,12 @@ def test_an_obsidian_vault_becomes_drafts_with_its_links_rewritten(
     assert f"Read [Safety rules]({rules_link}) first" in body
     assert f"[the PPE rules]({rules_link}#gloves-and-goggles)" in body
     assert "![[tank-drawing.png]]" in body and "[[Missing page]]" in body
+    missing = [f for f in data["findings"] if f["code"] == "link-not-imported"]  # type: ignore[attr-defined]
+    assert [(f["path"], f["message"]) for f in missing] == [
+        (tank["path"], "link to [[Missing page]] left as it was: that page was not imported")
+    ]
+    lines = (sample_path / tank["path"]).read_text(encoding="utf-8").split("\n")
+    assert "[[Missing page]]" in lines[missing[0]["line"] - 1]
     assert "`[[Safety rules]]`" in body and "## Steps" not in body and "1. Drain" not in body
     _, rules_body = front_of(sample_path / rules["path"])
     assert f"[the cleaning procedure](../procedures/{Path(tank['path']).name})" in rules_body
@@ -240,7 +246,7 @@ def test_dry_run_writes_nothing_and_names_what_it_would_create(
     code, out, _ = run(
         capsys, sample_path, "import", "--dry-run", str(source / "Policies" / "Safety rules.md")
     )
-    assert code == 0 and "-> POL-007 policies/POL-007-safety-rules.md (policy, 0 steps)" in out
+    assert code == 0 and "-> POL-007 policies/POL-007-safety-rules.md (policy)" in out
     assert git_status(sample_path) == before
     assert sorted(p for p in sample_path.rglob("*") if ".git" not in p.parts) == listing
 
