@@ -76,6 +76,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "notify",
         "send each person what they must act on now, once per event (e-mail, command)",
     ),
+    "import": (
+        "imports",
+        "import_pages",
+        "bring Markdown pages (Obsidian, Hugo, MkDocs, wikis) in as drafts, links rewritten",
+    ),
     "export": ("export", "export", "publish: a static HTML site, a PDF, an audit's evidence pack"),
     "tui": ("documents", "tui", "open the terminal UI"),
     "completion": ("completion", "completion", "print the shell completion script"),

@@ -123,7 +123,7 @@ def _json_opening(text: str, at: int) -> Opening:
         return Opening(None, at, "unexpected EOF parsing JSON front matter")
     try:
         json.loads(text[at : i + 1])
-    except ValueError:
+    except (ValueError, RecursionError):  # nested thousands deep: Python's parser recurses
         return Opening(None, at, "JSON front matter does not parse")
     return Opening(Format.JSON, at)
 
