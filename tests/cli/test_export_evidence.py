@@ -55,7 +55,9 @@ def check_against_repository(out: Path, repo: Path) -> dict[str, dict[str, objec
     """What an auditor does: ``sha256sum -c`` passes, every file is in the manifest and
     SHA256SUMS, every commit and blob named is in the repository, and each copy is its
     blob's bytes exactly (``git cat-file -p``)."""
-    done = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=out, capture_output=True)
+    done = subprocess.run(
+        ["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=out, capture_output=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     listed = manifest(out)
