@@ -12,39 +12,63 @@ from __future__ import annotations
 
 from sopvault.core.localtime import moment_of
 from sopvault.core.redline import compare
-from sopvault.core.trailers import REVIEWED_BY, has_trailer, identities_of, versions_of
+from sopvault.core.trailers import REVIEWED_BY, has_trailer, identities_of
 from sopvault.model.control import Revision, TextAt, Vote
 from sopvault.model.evidence import ApprovedRevision, Landing, Period
+from sopvault.services.review.common import front_text
 from sopvault.services.review.history import History
 from sopvault.services.review.signoff import SignOffs, proposal_line, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.git import diffs
-from sopvault.store.git.repo import Commit, Repo
+from sopvault.store.git.repo import ZERO, Commit, Repo
 
 
 def approved_in(ws: Workspace, tip: str, period: Period) -> list[ApprovedRevision]:
     """Every revision approved on main's own line up to ``tip`` whose landing commit was
     committed in ``period`` (when it took effect), oldest first; several documents landed
-    together give one each. Raises GitError when git cannot answer."""
+    together give one each, by id. Raises GitError when git cannot answer."""
     repo = ws.git()
-    commits = repo.log(tip, first_parent=True, until=int(period.end.timestamp()))
+    commits = repo.log(tip, first_parent=True, raw=True, until=int(period.end.timestamp()))
     landed: dict[str, Commit] = {}
     for commit in commits:
         when = moment_of(commit.commit_date)
         if when is not None and period.holds(when) and has_trailer(commit.trailers, REVIEWED_BY):
             landed[commit.sha] = commit
-    wanted = sorted({doc for c in landed.values() for doc in versions_of(c.trailers)})
     history, signoffs = History(ws), SignOffs(ws)
-    found: list[ApprovedRevision] = []
-    for doc_id in wanted:
-        revisions = history.revisions(doc_id, tip)  # newest first, by the approval rule
-        for index, rev in enumerate(revisions):
-            if rev.commit in landed and rev.path:
-                before = revisions[index + 1] if index + 1 < len(revisions) else None
-                found.append(_approved(ws, repo, signoffs, landed[rev.commit], rev, before))
+    approved = [r for r in history.approvals_in(list(landed.values()), tip) if r.path]
     order = {sha: n for n, sha in enumerate(reversed(list(landed)))}
-    found.sort(key=lambda a: (order[a.revision.commit], a.revision.id))
-    return found
+    approved.sort(key=lambda r: (order[r.commit], r.id))
+    sides = {(r.id, r.commit): _sides(ws, repo, landed[r.commit], r) for r in approved}
+    wanted = sorted({b for pair in sides.values() for _, b in pair if b})
+    texts = repo.read_blobs(wanted)
+    return [
+        _approved(ws, repo, signoffs, landed[rev.commit], rev, sides[(rev.id, rev.commit)], texts)
+        for rev in approved
+    ]
+
+
+Side = tuple[str | None, str | None]  # (repository path, blob id); None: no such side
+
+
+def _sides(ws: Workspace, repo: Repo, commit: Commit, rev: Revision) -> tuple[Side, Side]:
+    """Where the document's text was just before ``commit`` and where the approved text
+    is, with their blob ids, from the commit's own changes (``--raw``): the same path, or
+    the document file the commit removed whose front matter names the id (a rename)."""
+    path = ws.repo_path(rev.path)
+    changes = {p: (old, new) for p, old, new in commit.changes}
+    if path in changes:
+        new = changes[path][1]
+        if changes[path][0] != ZERO:
+            return (path, changes[path][0]), (path, new)
+    else:  # not changed by the landing itself (never for a real approval): read the trees
+        new = repo.blob_ids(commit.sha, [path]).get(path, "")
+        old = repo.blob_ids(commit.parents[0], [path]).get(path) if commit.parents else None
+        return ((path, old) if old else (None, None)), (path, new)
+    gone = [(p, old) for p, (old, after) in changes.items() if after == ZERO and ws.is_document(p)]
+    for (old_path, blob), data in zip(gone, repo.blobs([b for _, b in gone]), strict=True):
+        if data is not None and front_text(data, "id") == rev.id:
+            return (old_path, blob), (path, new)
+    return (None, None), (path, new)
 
 
 def _approved(
@@ -53,27 +77,22 @@ def _approved(
     signoffs: SignOffs,
     commit: Commit,
     rev: Revision,
-    before: Revision | None,
+    sides: tuple[Side, Side],
+    texts: dict[str, bytes],
 ) -> ApprovedRevision:
     """One revision with its landing, sign-offs, texts and diff."""
     parent = commit.parents[0] if commit.parents else diffs.EMPTY_TREE
-    new_path = ws.repo_path(rev.path)
-    old_path = new_path
-    if commit.parents and repo.blob(parent, old_path) is None and before and before.path:
-        old_path = ws.repo_path(before.path)  # renamed in this revision
-    new_blob = repo.blob_ids(commit.sha, [new_path]).get(new_path, "")
-    old_blob = repo.blob_ids(parent, [old_path]).get(old_path) if commit.parents else None
-    old_data, new_data = repo.blobs([f"{parent}:{old_path}", f"{commit.sha}:{new_path}"])
-    if not commit.parents:
-        old_data = None
-    shown_before = before.version if before else "before"
+    (old_path, old_blob), (new_path, new_blob) = sides
+    old_data = texts.get(old_blob) if old_blob else None
+    new_data = texts.get(new_blob or "", b"")
     old = None
-    if old_data is not None:
-        old = TextAt(
-            f"{rev.id} {shown_before} ({parent[:8]})", _text(old_data), _vault_path(ws, old_path)
-        )
-    new = TextAt(f"{rev.id} {rev.version} ({commit.sha[:8]})", _text(new_data or b""), rev.path)
-    raw = diffs.text_diff(repo, parent, commit.sha, sorted({old_path, new_path}))
+    if old_data is not None and old_path:
+        before = front_text(old_data, "version") or "before"
+        label = f"{rev.id} {before} ({parent[:8]})"
+        old = TextAt(label, _text(old_data), _vault_path(ws, old_path))
+    new = TextAt(f"{rev.id} {rev.version} ({commit.sha[:8]})", _text(new_data), rev.path)
+    shown = sorted({p for p in (old_path, new_path) if p})
+    raw = diffs.text_diff(repo, parent, commit.sha, shown)
     landing = Landing(commit.sha, parent, commit.commit_date, tuple(commit.trailers))
     return ApprovedRevision(
         revision=rev,
@@ -81,9 +100,9 @@ def _approved(
         votes=tuple(_votes(repo, signoffs, commit)),
         diff=compare(old, new, raw),
         old_blob=old_blob,
-        new_blob=new_blob,
-        repo_path=new_path,
-        text=new_data or b"",
+        new_blob=new_blob or "",
+        repo_path=new_path or "",
+        text=new_data,
     )
 
 
