@@ -46,7 +46,7 @@ def revision_files(item: ApprovedRevision, folder: str, zone: tzinfo | None) -> 
         ),
         PackFile(
             f"{folder}/revision.json",
-            json_file(revision_json(item)),
+            json_file(revision_json(item), indent=False),
             (*commits, *vote_commits),
             blobs,
         ),
@@ -139,7 +139,10 @@ def text_file(lines: list[str], block: str = "") -> bytes:
     return (text + block).encode("utf-8")
 
 
-def json_file(data: object) -> bytes:
-    """Indented JSON, every character outside ASCII escaped (no terminal controls, no
-    encoding questions), ending with a newline."""
-    return (json.dumps(data, indent=2, ensure_ascii=True, default=str) + "\n").encode("ascii")
+def json_file(data: object, *, indent: bool = True) -> bytes:
+    """JSON, every character outside ASCII escaped (no terminal controls, no encoding
+    questions), ending with a newline; indented for people, or on one line (``indent``
+    False) for the large files of a pack: Python's fast encoder only writes unindented
+    JSON, and a structured diff indented took most of a pack's time."""
+    text = json.dumps(data, indent=2 if indent else None, ensure_ascii=True, default=str)
+    return (text + "\n").encode("ascii")

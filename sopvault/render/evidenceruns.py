@@ -156,7 +156,7 @@ def runs_and_acks(
     return [
         *files,
         PackFile("runs.txt", text_file(runs_lines(runs, zone)), (), run_blobs),
-        PackFile("runs.json", json_file(runs_json(runs)), (), run_blobs),
+        PackFile("runs.json", json_file(runs_json(runs), indent=False), (), run_blobs),
         PackFile("acknowledgements.txt", text_file(acks_lines(acks, zone)), ack_commits, ack_blobs),
         PackFile("acknowledgements.json", json_file(acks_json(acks)), ack_commits, ack_blobs),
     ]

@@ -12,7 +12,10 @@ inspection, §11.10(e) audit trails).
 
 from __future__ import annotations
 
+import re
+
 from sopvault.core.ackfile import ACKS_DIR
+from sopvault.core.localtime import moment_of
 from sopvault.core.period import read_period
 from sopvault.errors import Conflict, SopvaultError
 from sopvault.model.control import Identity
@@ -32,6 +35,9 @@ from sopvault.store.git.repo import ZERO
 from sopvault.store.runlog import RunFileError
 
 FILE_MODES = ("100644", "100755")  # a symbolic link in runs/ is no run log: left out
+# A time as run files write it (``2026-11-30T14:02:11.123456Z``; a format 1 file's TOML
+# ``2026-11-30T14:02:11+00:00``, ``2026-11-30 14:02:11Z`` or a local time, no offset).
+_TIMES = re.compile(rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
 
 
 def gather(ws: Workspace, since: str, until: str | None = None) -> Evidence:
@@ -97,6 +103,8 @@ def runs_in(ws: Workspace, tip: str, period: Period) -> list[RunInPeriod]:
     found: list[RunInPeriod] = []
     for path, sha in sorted(wanted.items()):
         data = texts.get(sha, b"")
+        if not _may_hold(data, period):
+            continue
         try:
             run = parse(data.decode("utf-8"), ws.vault_path(path) or path)
         except (RunFileError, UnicodeDecodeError):
@@ -117,6 +125,20 @@ def _run_name(doc_id: str, name: str) -> bool:
     for suffix in (LOG_SUFFIX, LEGACY_SUFFIX):
         if name.endswith(suffix):
             return is_valid_id(doc_id) and is_valid_id(name.removesuffix(suffix))
+    return False
+
+
+def _may_hold(data: bytes, period: Period) -> bool:
+    """Whether a run file's text may hold a time in the period: every time a run records
+    (start, events, end) is written as an ISO 8601 time, so a file whose times all fall
+    outside the period is passed over without parsing (most of main's runs, for a short
+    period); one that is odd (no offset, not a time) is parsed."""
+    for found in _TIMES.finditer(data):
+        if found.group(1) is None:
+            return True  # a time without its offset: the parser decides
+        moment = moment_of(found.group().decode("ascii").replace(" ", "T", 1))
+        if moment is None or period.holds(moment):
+            return True
     return False
 
 

@@ -1,10 +1,11 @@
 """Writing an evidence pack to a folder (issue 16): all of it or nothing, every file
 read back before the pack counts, nothing existing overwritten.
 
-The files are written into a hidden folder beside OUT, each through ``store.fs``'s
-atomic write (temp file, fsync, rename) and read back; the folder is then renamed to
-OUT in one step (``rename(2)`` replaces OUT only when it is an empty folder), so a
-killed export leaves no half pack under OUT's name. Paths are checked to be made only of
+The files are written into a private hidden folder beside OUT (``mkdtemp``: 0700, new
+files only) and read back, then flushed to disk at once (``sync``: a pack of thousands
+of files fsynced one by one spent 4 ms on each); the folder is then renamed to OUT in
+one step (``rename(2)`` replaces OUT only when it is an empty folder), so a killed
+export leaves no half pack under OUT's name. Paths are checked to be made only of
 validated ids: nothing in a document names where a file goes (21 CFR Part 11 §11.10(b)).
 """
 
@@ -20,7 +21,6 @@ from pathlib import Path
 
 from sopvault.errors import Refused, SopvaultError
 from sopvault.model.evidence import PackFile
-from sopvault.store.fs import write_atomic
 
 # A path inside the pack: parts of letters, digits, ``._@-``, none starting with a dot.
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
@@ -71,6 +71,7 @@ def write_pack(out: Path, files: list[PackFile]) -> Written:
         raise PackRefused(f"cannot write in {parent}: {err.strerror or err}") from None
     try:
         size = _write_all(work, files)
+        os.sync()  # every file on disk before the pack gets its name (one flush, not 4,000)
         mask = _umask()
         for folder, _, _ in os.walk(work):
             os.chmod(folder, 0o777 & ~mask)
@@ -95,7 +96,8 @@ def _write_all(work: Path, files: list[PackFile]) -> int:
     for item in files:
         target = work.joinpath(*item.path.split("/"))
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, item.data)
+        with open(target, "xb") as handle:  # a new file in a folder only we can write
+            handle.write(item.data)
         os.chmod(target, mode)
         if target.read_bytes() != item.data:
             raise SopvaultError(f"{item.path} did not read back as written: the disk is not safe")

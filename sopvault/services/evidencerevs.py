@@ -10,6 +10,8 @@ as a proposal's review shows it (ISO 9001 §7.5.3.2 c: changes identified).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sopvault.core.localtime import moment_of
 from sopvault.core.redline import compare
 from sopvault.core.trailers import REVIEWED_BY, has_trailer, identities_of
@@ -41,9 +43,12 @@ def approved_in(ws: Workspace, tip: str, period: Period) -> list[ApprovedRevisio
     sides = {(r.id, r.commit): _sides(ws, repo, landed[r.commit], r) for r in approved}
     wanted = sorted({b for pair in sides.values() for _, b in pair if b})
     texts = repo.read_blobs(wanted)
+    votes = _signed(
+        repo, signoffs, [(landed[r.commit], _votes(repo, landed[r.commit])) for r in approved]
+    )
     return [
-        _approved(ws, repo, signoffs, landed[rev.commit], rev, sides[(rev.id, rev.commit)], texts)
-        for rev in approved
+        _approved(ws, repo, landed[rev.commit], rev, sides[(rev.id, rev.commit)], texts, found)
+        for rev, found in zip(approved, votes, strict=True)
     ]
 
 
@@ -74,11 +79,11 @@ def _sides(ws: Workspace, repo: Repo, commit: Commit, rev: Revision) -> tuple[Si
 def _approved(
     ws: Workspace,
     repo: Repo,
-    signoffs: SignOffs,
     commit: Commit,
     rev: Revision,
     sides: tuple[Side, Side],
     texts: dict[str, bytes],
+    votes: list[Vote],
 ) -> ApprovedRevision:
     """One revision with its landing, sign-offs, texts and diff."""
     parent = commit.parents[0] if commit.parents else diffs.EMPTY_TREE
@@ -97,7 +102,7 @@ def _approved(
     return ApprovedRevision(
         revision=rev,
         landing=landing,
-        votes=tuple(_votes(repo, signoffs, commit)),
+        votes=tuple(votes),
         diff=compare(old, new, raw),
         old_blob=old_blob,
         new_blob=new_blob or "",
@@ -111,21 +116,36 @@ def _vault_path(ws: Workspace, repo_path: str) -> str:
     return ws.vault_path(repo_path) or repo_path
 
 
-def _votes(repo: Repo, signoffs: SignOffs, commit: Commit) -> list[Vote]:
+def _votes(repo: Repo, commit: Commit) -> list[Vote]:
     """The sign-offs of a landing as ``verify`` reads them: its proposal's vote commits
     (a landing whose second parent is the proposal line), else the ``Reviewed-by`` names
-    of the commit itself (made before votes were kept, ``legacy``); each with who signed
-    it, checked against the allowed-signers file in force before the landing."""
+    of the commit itself (made before votes were kept, ``legacy``)."""
     if len(commit.parents) >= 2:
         _, origin = proposal_line(repo, commit.parents[1])
         found = vote_commits(repo, origin.sha, commit.parents[1]) if origin else []
-        votes = votes_in(found)
-    else:
-        names = identities_of(commit.trailers, REVIEWED_BY)
-        votes = [Vote(commit.sha, who, commit.committer, legacy=True) for who in names]
-    if not votes or not commit.parents:
-        return votes
-    return signoffs.signed(votes, commit.parents[0])
+        return votes_in(found)
+    names = identities_of(commit.trailers, REVIEWED_BY)
+    return [Vote(commit.sha, who, commit.committer, legacy=True) for who in names]
+
+
+def _signed(
+    repo: Repo, signoffs: SignOffs, landings: list[tuple[Commit, list[Vote]]]
+) -> list[list[Vote]]:
+    """Each landing's votes with who signed them, checked as ``verify`` checks them:
+    against the allowed-signers file in force before the landing (its first parent).
+    One ``git log`` per distinct allowed-signers file, not one per landing."""
+    files: list[bytes] = []
+    wanted: dict[bytes, set[str]] = {}
+    for commit, votes in landings:
+        allowed = signoffs.signers_file(commit.parents[0]) if votes and commit.parents else b""
+        files.append(allowed)
+        if votes and commit.parents:
+            wanted.setdefault(allowed, set()).update(v.commit for v in votes)
+    found = {allowed: repo.signers(sorted(shas), allowed) for allowed, shas in wanted.items()}
+    return [
+        [replace(v, signer=found.get(allowed, {}).get(v.commit)) for v in votes]
+        for (_, votes), allowed in zip(landings, files, strict=True)
+    ]
 
 
 def _text(data: bytes) -> str:
