@@ -258,3 +258,57 @@ def test_hostile_text_stays_inert_and_no_path_leaves_the_pack(
     assert "^[[31mred" in revision
     assert HOSTILE.encode() in (out / "revisions/SOP-003@2.3/document.md").read_bytes()
     assert "^[[31mred" in (out / f"runs/SOP-010/{run_id}.txt").read_text(encoding="utf-8")
+
+
+def legacy_approval(root: Path, when: str, message: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Commit everything with plain git, as a sign-off made before votes were kept: the
+    ``SOP-Id``/``SOP-Version``/``Reviewed-by`` trailers in the commit itself."""
+    monkeypatch.setenv("GIT_AUTHOR_DATE", when)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", when)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD").decode().strip()
+
+
+PROCEDURE = (
+    '+++\nid = "SOP-1"\ntitle = "Count the pallets"\nkind = "procedure"\nversion = "{v}"\n'
+    'status = "effective"\n\n[[steps]]\naction = "{action}"\n+++\nBody.\n'
+)
+
+
+def test_a_small_vault_made_by_hand_with_a_rename(
+    empty_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 (export evidence): a vault of one procedure approved in its first commit,
+    then renamed and reworded in a second approval: the pack of the second one's day
+    holds that revision alone, its diff from the text under the old name (the old blob
+    is the first commit's), and the whole history's verify."""
+    root = empty_vault
+    (root / "procedures").mkdir()
+    old = root / "procedures/count.md"
+    old.write_text(PROCEDURE.format(v="1.0", action="Count the pallets"), encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    trailers = "\n\nSOP-Id: SOP-1\nSOP-Version: {v}\nReviewed-by: Bilal Okafor <bilal@x.example>"
+    first = legacy_approval(
+        root, "2026-02-01T09:00:00+00:00", "Start" + trailers.format(v="1.0"), monkeypatch
+    )
+    old_blob = git(root, "rev-parse", f"{first}:procedures/count.md").decode().strip()
+    old.unlink()
+    new = root / "procedures/count-pallets.md"
+    new.write_text(PROCEDURE.format(v="1.1", action="Count every pallet"), encoding="utf-8")
+    second = legacy_approval(
+        root, "2026-03-05T09:00:00+00:00", "Rename" + trailers.format(v="1.1"), monkeypatch
+    )
+    out = tmp_path / "pack"
+    assert export(root, out, "--since", "2026-03-05", "--until", "2026-03-05") == 0
+    if shutil.which("sha256sum"):
+        check_against_repository(out, root)
+    revision = json.loads((out / "revisions/SOP-1@1.1/revision.json").read_text())
+    assert (revision["commit"], revision["parent"]) == (second, first)
+    assert revision["old_blob"] == old_blob and revision["path"] == "procedures/count-pallets.md"
+    assert [s["legacy"] for s in revision["sign_offs"]] == [True]
+    assert revision["diff"]["old"].startswith("SOP-1 1.0")
+    text = (out / "revisions/SOP-1@1.1/revision.txt").read_text()
+    assert "[-Count the pallets-]" in text and "{+Count every pallet+}" in text
+    assert "count.md" in (out / "revisions/SOP-1@1.1/diff.patch").read_text()
+    assert json.loads((out / "verify.json").read_text())["commit"] == second
