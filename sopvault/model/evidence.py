@@ -112,10 +112,12 @@ class Evidence:
 class PackFile:
     """One file of the pack: its path under OUT (``/``-separated, made only of validated
     ids), its bytes, and where it came from: the commits read and the blob ids read
-    (``copy`` when the bytes are exactly one blob's, which ``git cat-file -p`` shows)."""
+    (``copy`` when the bytes are exactly one blob's, which ``git cat-file -p`` shows, and
+    ``source`` where that blob is in a commit's tree)."""
 
     path: str
     data: bytes
     commits: tuple[str, ...] = ()
     blobs: tuple[str, ...] = ()
     copy: bool = False
+    source: str = ""  # for a copy: ``<commit>:<repository path>``, as ``git show`` takes it

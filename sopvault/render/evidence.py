@@ -41,7 +41,7 @@ def pack_files(evidence: Evidence, zone: tzinfo | None) -> list[PackFile]:
             folder = f"revisions/revision-{index + 1}"
         folders.append(folder)
         files += revision_files(item, folder, zone)
-    files += runs_and_acks(evidence.runs, evidence.acks, evidence.made_at, zone)
+    files += runs_and_acks(evidence.runs, evidence.acks, evidence.tip, evidence.made_at, zone)
     files += _verify_files(evidence, zone)
     index_files = [
         PackFile("README.txt", text_file(readme_lines(evidence, folders, zone)), (evidence.tip,)),
@@ -170,7 +170,7 @@ def sha256(data: bytes) -> str:
 
 
 def manifest_files(files: list[PackFile], tip: str) -> list[PackFile]:
-    """``manifest.json`` (each file: path, bytes, SHA-256, commits, blobs, copy) and
+    """``manifest.json`` (each file: path, bytes, SHA-256, commits, blobs, copy, source) and
     ``SHA256SUMS`` (``<hex>  <path>`` lines, as ``sha256sum -c`` reads them: every file
     and the manifest). Paths are made of validated ids: no escaping is needed."""
     entries = [
@@ -181,6 +181,7 @@ def manifest_files(files: list[PackFile], tip: str) -> list[PackFile]:
             "commits": list(dict.fromkeys(f.commits)),
             "blobs": list(dict.fromkeys(f.blobs)),
             "copy": f.copy,
+            "source": f.source or None,
         }
         for f in files
     ]

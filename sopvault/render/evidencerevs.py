@@ -57,6 +57,7 @@ def revision_files(item: ApprovedRevision, folder: str, zone: tzinfo | None) -> 
             (item.landing.commit,),
             (item.new_blob,),
             copy=True,
+            source=f"{item.landing.commit}:{item.repo_path}",
         ),
     ]
 

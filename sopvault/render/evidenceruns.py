@@ -29,19 +29,28 @@ SIGNATURES = {
 }
 
 
-def run_files(item: RunInPeriod, now: datetime, zone: tzinfo | None) -> list[PackFile]:
+def run_files(item: RunInPeriod, tip: str, now: datetime, zone: tzinfo | None) -> list[PackFile]:
     """``runs/<ID>/<run-id>.jsonl`` (the log exactly as main's blob holds it) and
     ``runs/<ID>/<run-id>.txt`` (the report ``runs show`` prints, inert). The names come
-    from the log's path on main, whose parts were checked to be valid ids."""
+    from the log's path on main (at commit ``tip``), whose parts were checked to be
+    valid ids."""
     folder, name = item.repo_path.rsplit("/", 2)[-2:]
     stem = name.rsplit(".", 1)[0] if name.endswith(LOG_SUFFIX) else name  # a format 1 file
-    commits = (item.run.commit,) if item.run.commit else ()
+    # The text followed is named only when the run was pinned to a commit of main: a run
+    # started outside git names a working copy's blob id that git may never have held.
+    pinned = (item.run.commit,) if item.run.commit else ()
+    followed = (item.run.blob,) if item.run.commit and item.run.blob else ()
     lines = [inert_line(line) for line in report_lines(item.run, item.doc, now, zone)]
     return [
-        PackFile(f"runs/{folder}/{name}", item.data, (), (item.blob,), copy=True),
         PackFile(
-            f"runs/{folder}/{stem}.txt", text_file(lines), commits, (item.blob, item.run.blob)
+            f"runs/{folder}/{name}",
+            item.data,
+            (tip,),
+            (item.blob,),
+            copy=True,
+            source=f"{tip}:{item.repo_path}",
         ),
+        PackFile(f"runs/{folder}/{stem}.txt", text_file(lines), pinned, (item.blob, *followed)),
     ]
 
 
@@ -146,10 +155,14 @@ def acks_json(acks: list[AckInPeriod]) -> list[dict[str, Any]]:
 
 
 def runs_and_acks(
-    runs: list[RunInPeriod], acks: list[AckInPeriod], now: datetime, zone: tzinfo | None
+    runs: list[RunInPeriod],
+    acks: list[AckInPeriod],
+    tip: str,
+    now: datetime,
+    zone: tzinfo | None,
 ) -> list[PackFile]:
     """Every file of the runs and acknowledgements: per run, the summaries, the acks."""
-    files = [f for item in runs for f in run_files(item, now, zone)]
+    files = [f for item in runs for f in run_files(item, tip, now, zone)]
     run_blobs = tuple(item.blob for item in runs)
     ack_blobs = tuple(item.blob for item in acks)
     ack_commits = tuple(dict.fromkeys(item.commit for item in acks if item.commit))

@@ -70,6 +70,7 @@ def check_against_repository(out: Path, repo: Path) -> dict[str, dict[str, objec
         if entry["copy"]:
             (blob,) = entry["blobs"]  # type: ignore[misc]
             assert git(repo, "cat-file", "-p", str(blob)) == (out / path).read_bytes(), path
+            assert git(repo, "show", str(entry["source"])) == (out / path).read_bytes(), path
     return listed
 
 
