@@ -55,14 +55,16 @@ def gather(ws: Workspace, since: str, until: str | None = None) -> Evidence:
         )
     made_at = ws.now()
     period = read_period(since, until, ws.zone, made_at)
+    history = History(ws)
+    committed = history.config_at(tip)  # the name as main holds it, not the working copy's
     evidence = Evidence(
         period=period,
         tip=tip,
         main=ws.main,
         made_by=_maker(ws),
         made_at=made_at,
-        vault_name=ws.vault.config.name,
-        partial=History(ws).incomplete() or "",
+        vault_name=(committed or ws.vault.config).name,
+        partial=history.incomplete() or "",
     )
     evidence.revisions = approved_in(ws, tip, period)
     evidence.runs = runs_in(ws, tip, period)
