@@ -313,3 +313,30 @@ def test_a_small_vault_made_by_hand_with_a_rename(
     assert "[-Count the pallets-]" in text and "{+Count every pallet+}" in text
     assert "count.md" in (out / "revisions/SOP-1@1.1/diff.patch").read_text()
     assert json.loads((out / "verify.json").read_text())["commit"] == second
+
+
+def test_ids_and_versions_from_trailers_never_name_a_path(
+    empty_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 (export evidence): a commit typed by hand whose trailers give a document
+    id and a version that are paths (``../../evil``) is still listed, under a numbered
+    folder inside the pack; nothing is written outside it."""
+    root = empty_vault
+    (root / "procedures").mkdir()
+    (root / "procedures/count.md").write_text(
+        PROCEDURE.format(v="1.0", action="Count the pallets"), encoding="utf-8"
+    )
+    git(root, "init", "-q", "-b", "main")
+    message = "Evil\n\nSOP-Id: ../../evil\nSOP-Version: ../../1\nReviewed-by: B <b@x.example>"
+    legacy_approval(root, "2026-03-05T09:00:00+00:00", message, monkeypatch)
+    out = tmp_path / "deep" / "pack"
+    assert export(root, out, "--since", "2026-03-01") == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert [(r["id"], r["folder"]) for r in summary["revisions"]] == [
+        ("../../evil", "revisions/revision-1")
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "v"]
+    assert not [p for p in tmp_path.rglob("*evil*")]
+    assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["pack"]
+    if shutil.which("sha256sum"):
+        check_against_repository(out, root)
