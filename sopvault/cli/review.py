@@ -239,53 +239,18 @@ def reject(number: str, message: str) -> int:
 def verify(since: str | None, rev: str | None, as_json: bool) -> int:
     """Audit main: every document change signed off; exit 1 if not, 2 if it cannot tell
     (no main here, nothing to check, a shallow clone)."""
+    from sopvault.render.verify import note_lines, verdict_line, verify_json, violation_lines
+
     control = _control()
     report = control.audit.verify(since, rev)
     if as_json:
-        print_json(
-            {
-                "commits": report.commits,
-                "checked": report.checked,
-                "unverifiable_signatures": report.unverifiable_signatures,
-                "legacy": report.legacy,
-                "acknowledgements": report.acks,
-                "violations": [
-                    {
-                        "commit": v.commit,
-                        "date": v.date,
-                        "author": str(v.author),
-                        "documents": list(v.paths),
-                        "reason": v.reason.value,
-                        "detail": v.detail,
-                    }
-                    for v in report.violations
-                ],
-            }
-        )
+        print_json(verify_json(report))
         return EXIT_FAILURE if report.violations else EXIT_OK
-    for v in report.violations:
-        more = f" (+{len(v.paths) - 3} more)" if len(v.paths) > 3 else ""
-        shown = ", ".join(v.paths[:3]) + more
-        when = day_iso(v.date, control.ws.zone)
-        say(f"{v.commit[:10]} {when} {v.reason.value}: {shown}: {v.detail}")
-    if report.unverifiable_signatures:
-        signed = counted(report.unverifiable_signatures, "signed commit")
-        sys.stderr.write(
-            f"note: {signed} could not be checked (no key to check against:"
-            " set gpg.ssh.allowedSignersFile or import the keys)\n"
-        )
-    if report.legacy:
-        old = counted(report.legacy, "sign-off")
-        sys.stderr.write(
-            f"note: {old} made before votes were kept in history, judged by their"
-            " Reviewed-by trailers alone\n"
-        )
-    verdict = counted(len(report.violations), "violation") if report.violations else "ok"
-    checked = counted(report.checked, "document change")
-    if report.acks:
-        checked += f", {counted(report.acks, 'acknowledgement')}"
-    read = counted(report.commits, "commit")
-    say(f"verify: {read} read, {checked} checked on {rev or control.ws.main}: {verdict}", err=True)
+    for line in violation_lines(report, control.ws.zone):
+        say(line)
+    for note in note_lines(report):
+        sys.stderr.write(note + "\n")
+    say(verdict_line(report, rev or control.ws.main), err=True)
     return EXIT_FAILURE if report.violations else EXIT_OK
 
 

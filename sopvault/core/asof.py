@@ -52,33 +52,33 @@ def _in_zone(naive: datetime, zone: tzinfo | None) -> datetime:
     return naive.astimezone() if zone is None else naive.replace(tzinfo=zone)
 
 
-def read_moment(text: str, zone: tzinfo | None = None) -> AsOfMoment:
+def read_moment(text: str, zone: tzinfo | None = None, option: str = "--as-of") -> AsOfMoment:
     """``text`` as an AsOfMoment in time zone ``zone`` (default: the user's local time),
     unless a timestamp names its own offset. Raises AsOfError for anything else, naming
-    the two forms accepted."""
+    the two forms accepted and the ``option`` it was typed after (``--since``)."""
     given = text.strip()
     if _DATE.match(given):
         try:
             day = date.fromisoformat(given)
         except ValueError:
-            raise AsOfError(f"--as-of {given!r} is not a real date; give {FORMS}") from None
+            raise AsOfError(f"{option} {given!r} is not a real date; give {FORMS}") from None
         try:
             end = _in_zone(datetime.combine(day + timedelta(days=1), time(0)), zone)
             end -= timedelta(seconds=1)
         except (OverflowError, ValueError):
-            raise AsOfError(f"--as-of {given!r} is out of range; give {FORMS}") from None
+            raise AsOfError(f"{option} {given!r} is out of range; give {FORMS}") from None
         return AsOfMoment(given, end, day, whole_day=True)
     try:
         moment = datetime.fromisoformat(given) if "T" in given or " " in given else None
     except ValueError:
         moment = None
     if moment is None:
-        raise AsOfError(f"--as-of {given!r} is not a date; give {FORMS}")
+        raise AsOfError(f"{option} {given!r} is not a date; give {FORMS}")
     try:
         if moment.tzinfo is None:
             moment = _in_zone(moment, zone)
         local = moment.astimezone(zone) if zone is not None else moment.astimezone()
         moment.timestamp()
     except (OverflowError, ValueError, OSError):
-        raise AsOfError(f"--as-of {given!r} is out of range; give {FORMS}") from None
+        raise AsOfError(f"{option} {given!r} is out of range; give {FORMS}") from None
     return AsOfMoment(given, moment, local.date(), whole_day=False)

@@ -45,7 +45,17 @@ class History(Scope):
         commits = self.repo.log(
             tip or self.ws.main_ref, first_parent=True, trailer=(SOP_ID, doc_id), names=True
         )
-        first = self.repo.first_voted_landing(tip or self.ws.main_ref) if commits else None
+        return self.approvals_in(commits, tip or self.ws.main_ref, only={doc_id})
+
+    def approvals_in(
+        self, commits: list[Commit], tip: str, only: set[str] | None = None
+    ) -> list[Revision]:
+        """The revisions ``commits`` made effective (commits of main's own line up to
+        ``tip``, read with ``names``; newest first), in their order: one per document a
+        commit that counts as an approval names (``only`` those ids when given). The one
+        rule ``verify`` judges by (``counts_as_approval``); each commit's files are read
+        once, however many documents it approved (the evidence pack, issue 16)."""
+        first = self.repo.first_voted_landing(tip) if commits else None
         cut = set(self.repo.shallow_cuts()) if commits else set()
         found = []
         for commit in commits:
@@ -57,8 +67,10 @@ class History(Scope):
             if not counts_as_approval(trailers, parents, kept):
                 continue
             versions = versions_of(trailers)
-            if doc_id in versions:
-                found.append(self._revision(commit, doc_id, versions[doc_id]))
+            wanted = [d for d in versions if only is None or d in only]
+            paths = self._paths_in(commit, set(wanted)) if wanted else {}
+            for doc_id in wanted:
+                found.append(self._revision(commit, doc_id, versions[doc_id], paths.get(doc_id)))
         return found
 
     def next_number(self, doc_id: str, on_main: str | None, major: bool, tip: str) -> str:
@@ -74,7 +86,7 @@ class History(Scope):
         tip = self.repo.rev(self.ws.main_ref)
         return None if tip is None else self.repo.history_cut(tip)
 
-    def _revision(self, commit: Commit, doc_id: str, version: str) -> Revision:
+    def _revision(self, commit: Commit, doc_id: str, version: str, path: str | None) -> Revision:
         trailers = commit.trailers
         retired = retirements_of(trailers)
         return Revision(
@@ -85,23 +97,29 @@ class History(Scope):
             author=commit.author,
             approvers=tuple(identities_of(trailers, REVIEWED_BY)),
             summary=commit.subject,
-            path=self._path_in(commit, doc_id) or "",
+            path=path or "",
             proposal=(pairs_of(trailers, PROPOSAL) or [""])[0],
             retired=doc_id in retired,
             superseded_by=retired.get(doc_id, ""),
         )
 
-    def _path_in(self, commit: Commit, doc_id: str) -> str | None:
-        """Which of the commit's changed files is the document (vault-relative)."""
+    def _paths_in(self, commit: Commit, ids: set[str]) -> dict[str, str]:
+        """Which of the commit's changed files is each document of ``ids`` (vault paths):
+        the one document file it changed, else the files whose front matter names the id
+        (each file read once)."""
         candidates = [p for p in commit.paths if self.ws.is_document(p)]
         if len(candidates) == 1:
-            return self.ws.vault_path(candidates[0])
+            rel = self.ws.vault_path(candidates[0])
+            return {doc_id: rel for doc_id in ids} if rel is not None else {}
+        found: dict[str, str] = {}
         for path, data in zip(
             candidates, self.repo.blobs([f"{commit.sha}:{p}" for p in candidates]), strict=True
         ):
-            if data is not None and front_text(data, "id") == doc_id:
-                return self.ws.vault_path(path)
-        return None
+            doc_id = front_text(data, "id") if data is not None else None
+            rel = self.ws.vault_path(path)
+            if doc_id in ids and doc_id not in found and rel is not None:
+                found[doc_id] = rel
+        return found
 
     def current_path(self, doc_id: str, tip: str) -> str | None:
         """The document's repository path at commit ``tip`` of main (None when absent)."""
