@@ -1,0 +1,60 @@
+"""One document's page printed to PDF with WeasyPrint (issue 16, ``sopvault export pdf``):
+the same page as the site, with the print stylesheet, the controlled-copy banner and the
+sign-off block on its own page (21 CFR Part 11 §11.10(b): a complete copy in
+human-readable form).
+
+WeasyPrint is an optional extra (``sopvault[pdf]``) and needs Pango from the system; when
+either is missing ``PdfUnavailable`` says what to install. It fetches nothing: the page
+is given as a string, its stylesheets as strings, and the URL fetcher refuses every URL
+(an image or stylesheet a document names is never read from disk or the network).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from sopvault.errors import SopvaultError
+from sopvault.model.publish import Site
+from sopvault.render.site.pages import page_html, print_css, site_css
+
+INSTALL = (
+    "the PDF export needs WeasyPrint: pip install 'sopvault[pdf]' (and on Debian or Ubuntu:"
+    " apt install libpango-1.0-0 libpangoft2-1.0-0)"
+)
+
+
+class PdfUnavailable(SopvaultError):
+    """WeasyPrint or the system's Pango is missing (exit status 2: nothing was printed)."""
+
+    exit_code = 2
+
+
+class FetchRefused(SopvaultError):
+    """A URL the page named while printing; never fetched."""
+
+
+def refuse_fetch(url: str, timeout: int = 10, ssl_context: Any = None) -> NoReturn:
+    """WeasyPrint's URL fetcher here: every URL is refused (the PDF holds only the page)."""
+    raise FetchRefused(f"not fetched while printing: {url[:80]}")
+
+
+def _weasyprint() -> Any:
+    try:
+        import weasyprint
+    except ImportError as err:  # OSError too: Pango missing shows as a failed dlopen
+        raise PdfUnavailable(INSTALL) from err
+    except OSError as err:
+        raise PdfUnavailable(f"{INSTALL} ({err})") from err
+    return weasyprint
+
+
+def page_pdf(site: Site) -> bytes:
+    """The PDF of ``site``'s one page (gathered with ``only=``). Raises PdfUnavailable."""
+    weasyprint = _weasyprint()
+    page = site.pages[0]
+    text = page_html(site, page, standalone=True)
+    sheets = [weasyprint.CSS(string=site_css()), weasyprint.CSS(string=print_css())]
+    document = weasyprint.HTML(string=text, url_fetcher=refuse_fetch, media_type="print")
+    data = document.write_pdf(stylesheets=sheets)
+    assert isinstance(data, bytes)
+    return data
