@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 
-from sopvault.cli.options import as_of_option, vault_path
+from sopvault.cli.options import as_of_option, vault_option, vault_path
 
 
 @click.command("html")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @as_of_option
+@vault_option
 @click.option(
     "--include-drafts", is_flag=True, help="also drafts and documents in review, marked DRAFT"
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sopvault.cli.options import as_of_option, vault_path
+from sopvault.cli.options import as_of_option, vault_option, vault_path
 from sopvault.cli.params import DOCUMENT_ID
 
 
@@ -15,6 +15,7 @@ from sopvault.cli.params import DOCUMENT_ID
 @click.argument("doc_id", metavar="ID", type=DOCUMENT_ID)
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @as_of_option
+@vault_option
 @click.option("--force", is_flag=True, help="replace OUT.pdf when it exists")
 def pdf(doc_id: str, out: Path, as_of: str | None, force: bool) -> None:
     """Print document ID as approved on main (or --as-of DATE) to OUT.pdf: the page of

@@ -48,13 +48,14 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def page_pdf(site: Site) -> bytes:
-    """The PDF of ``site``'s one page (gathered with ``only=``). Raises PdfUnavailable."""
+def page_pdf(site: Site, *, compress: bool = True) -> bytes:
+    """The PDF of ``site``'s one page (gathered with ``only=``); ``compress`` False keeps
+    its objects readable (tests count its pages). Raises PdfUnavailable."""
     weasyprint = _weasyprint()
     page = site.pages[0]
     text = page_html(site, page, standalone=True)
     sheets = [weasyprint.CSS(string=site_css()), weasyprint.CSS(string=print_css())]
     document = weasyprint.HTML(string=text, url_fetcher=refuse_fetch, media_type="print")
-    data = document.write_pdf(stylesheets=sheets)
+    data = document.write_pdf(stylesheets=sheets, uncompressed_pdf=not compress)
     assert isinstance(data, bytes)
     return data
