@@ -101,6 +101,9 @@ HOSTILE = (
 )
 
 
+DETAILS = "[go](javascript:window.__pwned=1) " + HOSTILE[3]
+
+
 def _toml(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -117,9 +120,10 @@ def hostile(tmp_path: Path) -> Path:
         f'kind = "procedure"\nversion = "1.0"\nstatus = "effective"\neffective = 2026-01-10\n'
         f"owner = {_toml(HOSTILE[1])}\ndepartment = {_toml(HOSTILE[3])}\ntags = [{tags}]\n"
         f"purpose = {_toml(HOSTILE[0])}\n\n[[steps]]\naction = {_toml('Count ' + HOSTILE[0])}\n"
-        f"role = {_toml(HOSTILE[1])}\ndetails = {_toml('[go](javascript:window.__pwned=1) ' + HOSTILE[3])}\n"
+        f"role = {_toml(HOSTILE[1])}\ndetails = {_toml(DETAILS)}\n"
         f"substeps = [{_toml(HOSTILE[2])}]\ninstruction = {_toml('WI-9')}\n"
-        f'record = {{ type = "choice", label = {_toml(HOSTILE[1])}, choices = [{_toml(HOSTILE[0])}] }}\n'
+        f'record = {{ type = "choice", label = {_toml(HOSTILE[1])},'
+        f" choices = [{_toml(HOSTILE[0])}] }}\n"
     )
     body = (
         "\n".join(HOSTILE)
@@ -137,9 +141,10 @@ def _inert(browser: webdriver.Chrome) -> None:
         browser.switch_to.alert.text  # noqa: B018
     assert browser.execute_script("return window.__pwned === undefined")
     found = browser.execute_script(
-        'return [document.querySelectorAll(\'[href^="javascript:" i], [src^="javascript:" i]\').length,'
+        "return [document.querySelectorAll(arguments[0]).length,"
         " document.querySelectorAll('[onerror], [onload]').length,"
-        " Array.from(document.scripts).map(s => s.getAttribute('src') || 'INLINE')]"
+        " Array.from(document.scripts).map(s => s.getAttribute('src') || 'INLINE')]",
+        '[href^="javascript:" i], [src^="javascript:" i]',
     )
     links, handlers, scripts = found
     assert links == 0 and handlers == 0
