@@ -129,3 +129,20 @@ def test_export_pdf_without_weasyprint_says_what_to_install(
     )
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
     assert not pdf.exists()
+
+
+def test_pdf_fetches_nothing(tmp_path: Path) -> None:
+    """Issue 16 (export pdf): WeasyPrint's URL fetcher refuses a file on this machine and
+    an address on the network; a page naming both still prints, showing neither."""
+    weasyprint = pytest.importorskip("weasyprint")
+    from sopvault.render.site.pdf import FetchRefused, url_fetcher
+
+    secret = tmp_path / "secret.css"
+    secret.write_text("p { color: red }")
+    fetcher = url_fetcher(weasyprint)
+    for url in (secret.as_uri(), "http://127.0.0.1:9/x.png", "data:text/css,p{}"):
+        with pytest.raises(FetchRefused):
+            fetcher(url)
+    page = f'<link rel="stylesheet" href="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
+    data = weasyprint.HTML(string=page, url_fetcher=fetcher).write_pdf()
+    assert data.startswith(b"%PDF-")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from sopvault.errors import SopvaultError
+from sopvault.errors import Refused
 from sopvault.model.publish import Site
 from sopvault.render.site.pages import page_html, print_css, site_css
 
@@ -23,19 +23,33 @@ INSTALL = (
 )
 
 
-class PdfUnavailable(SopvaultError):
+class PdfUnavailable(Refused):
     """WeasyPrint or the system's Pango is missing (exit status 2: nothing was printed)."""
 
     exit_code = 2
 
 
-class FetchRefused(SopvaultError):
+class FetchRefused(Refused):
     """A URL the page named while printing; never fetched."""
 
 
-def refuse_fetch(url: str, timeout: int = 10, ssl_context: Any = None) -> NoReturn:
-    """WeasyPrint's URL fetcher here: every URL is refused (the PDF holds only the page)."""
+def refuse_fetch(url: str, *_args: Any, **_kwargs: Any) -> NoReturn:
+    """Every URL refused (the PDF holds only the page). Raises FetchRefused."""
     raise FetchRefused(f"not fetched while printing: {url[:80]}")
+
+
+def url_fetcher(weasyprint: Any) -> Any:
+    """WeasyPrint's URL fetcher here, refusing every URL: a ``URLFetcher`` whose ``fetch``
+    raises (WeasyPrint 66 and later take only such an object), else the function."""
+    base = getattr(getattr(weasyprint, "urls", None), "URLFetcher", None)
+    if base is None:
+        return refuse_fetch
+
+    class Refusing(base):  # type: ignore[misc, valid-type]
+        def fetch(self, url: str, headers: Any = None) -> NoReturn:
+            refuse_fetch(url)
+
+    return Refusing()
 
 
 def _weasyprint() -> Any:
@@ -54,8 +68,12 @@ def page_pdf(site: Site, *, compress: bool = True) -> bytes:
     weasyprint = _weasyprint()
     page = site.pages[0]
     text = page_html(site, page, standalone=True)
-    sheets = [weasyprint.CSS(string=site_css()), weasyprint.CSS(string=print_css())]
-    document = weasyprint.HTML(string=text, url_fetcher=refuse_fetch, media_type="print")
+    sheets = [
+        weasyprint.CSS(string=css, url_fetcher=url_fetcher(weasyprint))
+        for css in (site_css(), print_css())
+    ]
+    fetcher = url_fetcher(weasyprint)
+    document = weasyprint.HTML(string=text, url_fetcher=fetcher, media_type="print")
     data = document.write_pdf(stylesheets=sheets, uncompressed_pdf=not compress)
     assert isinstance(data, bytes)
     return data
