@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sopvault.errors import Invalid, Refused
-from sopvault.store.fs import write_atomic
+from sopvault.store.fs import folder_lock, write_atomic
 
 MANIFEST = ".sopvault-export.json"
 FORMAT = 1
@@ -70,10 +70,25 @@ def write_export(folder: Path, outputs: Iterable[Output], *, force: bool = False
 
     Raises ExportRefused for a non-empty folder without a manifest (unless ``force``),
     for a folder or sub-folder that is a symbolic link, and Invalid for an output path
-    that is not a plain relative path. The manifest is written last, so an interrupted
-    export is finished by the next one."""
+    that is not a plain relative path; TimeoutError when another export holds the folder
+    for 30 s. A new folder gets an empty manifest first (an interrupted first export
+    leaves a folder the next one recognises as its own); the full manifest is written
+    last, so an interrupted export is finished by the next one."""
     folder = _prepare(folder, force)
-    old = _read_manifest(folder)
+    with folder_lock(folder):  # two exports into one folder take turns
+        if not (folder / MANIFEST).is_file():
+            _write_manifest(folder, {})
+        old = _read_manifest(folder)
+        entries, written, unchanged = _bring(folder, outputs, old)
+        removed = [path for path in old if path not in entries and _remove(folder, path)]
+        _write_manifest(folder, entries)
+    return WriteReport(tuple(written), tuple(unchanged), tuple(removed))
+
+
+def _bring(
+    folder: Path, outputs: Iterable[Output], old: dict[str, dict[str, str]]
+) -> tuple[dict[str, dict[str, str]], list[str], list[str]]:
+    """Write each output whose bytes changed: (manifest entries, written, unchanged)."""
     entries: dict[str, dict[str, str]] = {}
     written: list[str] = []
     unchanged: list[str] = []
@@ -96,13 +111,15 @@ def write_export(folder: Path, outputs: Iterable[Output], *, force: bool = False
                 raise ExportRefused(f"{target} did not read back as written; nothing counted")
             written.append(out.path)
         entries[out.path] = {"key": out.key, "sha256": sha}
-    removed = [path for path in old if path not in entries and _remove(folder, path)]
+    return entries, written, unchanged
+
+
+def _write_manifest(folder: Path, entries: dict[str, dict[str, str]]) -> None:
     manifest = {"format": FORMAT, "files": dict(sorted(entries.items()))}
     data = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
     write_atomic(folder / MANIFEST, data)
     if (folder / MANIFEST).read_bytes() != data:
         raise ExportRefused(f"{folder / MANIFEST} did not read back as written")
-    return WriteReport(tuple(written), tuple(unchanged), tuple(removed))
 
 
 def _prepare(folder: Path, force: bool) -> Path:

@@ -234,3 +234,21 @@ def test_a_symlinked_docs_folder_is_never_written_through(vault: Path, tmp_path:
     (out / MANIFEST).write_text(json.dumps(manifest))
     write_export(out, outputs(site))
     assert victim.read_text() == "keep"
+
+
+def test_an_interrupted_first_export_is_finished_by_the_next(vault: Path, tmp_path: Path) -> None:
+    """Issue 16 (export html): a first export that stops half-way (a page that cannot be
+    rendered) leaves a folder the next export recognises as its own and finishes."""
+    out = tmp_path / "site"
+    site = gather(source_of(workspace_at(vault), None))
+    good = outputs(site)
+
+    def broken() -> bytes:
+        raise OSError("disk full")
+
+    half = [*good[:3], type(good[0])("docs/X.html", "k", broken)]
+    with pytest.raises(OSError, match="disk full"):
+        write_export(out, half)
+    report = write_export(out, good)
+    assert len(report.written) + len(report.unchanged) == len(good)
+    assert json.loads((out / MANIFEST).read_text())["files"].keys() == {o.path for o in good}
