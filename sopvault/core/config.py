@@ -10,6 +10,7 @@ import tomli_w
 from sopvault.core.frontmatter import FrontMatterError, parse_toml
 from sopvault.core.localtime import zone_of
 from sopvault.core.notifyconfig import notify_settings
+from sopvault.core.publishconfig import publish_settings
 from sopvault.core.readback import mismatch
 from sopvault.errors import ConfigError
 from sopvault.model.config import (
@@ -22,6 +23,7 @@ from sopvault.model.config import (
 )
 from sopvault.model.document import Kind, is_valid_id
 from sopvault.model.notify import NotifySettings
+from sopvault.model.publish import PublishSettings
 
 CONFIG_FILE = "sopvault.toml"
 
@@ -105,6 +107,7 @@ def _build(data: dict[str, Any], path: str) -> VaultConfig:
         extra_verbs=tuple(v.lower() for v in extra_verbs),
         deviation_approvers=deviation_approvers,
         notify=notify_settings(data["notify"], path) if "notify" in data else NotifySettings(),
+        publish=publish_settings(data["publish"], path) if "publish" in data else PublishSettings(),
     )
 
 

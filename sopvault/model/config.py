@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sopvault.model.document import Kind
 from sopvault.model.notify import NotifySettings
+from sopvault.model.publish import PublishSettings
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,5 @@ class VaultConfig:
     timezone: str | None = None
     # ``[notify]``: channels, SMTP server and the export's address (issue 15).
     notify: NotifySettings = field(default_factory=NotifySettings)
+    # ``[publish]``: the controlled-copy banner of the HTML export and PDFs (issue 16).
+    publish: PublishSettings = field(default_factory=PublishSettings)

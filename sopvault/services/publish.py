@@ -1,0 +1,149 @@
+"""The vault as approved on main, gathered for the HTML export and the PDF (issue 16): one
+``DocPage`` per document with its metadata, steps, body, revisions and sign-offs, and the
+site's tree. Nothing is read from the work tree: a controlled copy is the text main holds
+(ISO 9001 §7.5.3: the approved revision identified; 21 CFR Part 11 §11.10(b): accurate and
+complete copies in human-readable form).
+
+Documents come from main's commit (``MainTip``) or the commit in force at ``--as-of``
+(``services.asof``); revisions from one walk of main's line (``publishrevs``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from sopvault.core.asof import AsOfMoment
+from sopvault.core.localtime import shown_iso
+from sopvault.core.parse import parse_bytes
+from sopvault.core.tree import VaultTree, build_tree
+from sopvault.model.document import Document, Kind, Status
+from sopvault.model.publish import DocPage, Site, TreeNode
+from sopvault.services.asof import AsOf, NotInHistory
+from sopvault.services.publishpage import Included, page_of
+from sopvault.services.publishrevs import AllRevisions, Signed
+from sopvault.services.workspace import Workspace
+
+
+class MainTip(AsOf):
+    """The vault as main's newest commit holds it (an AsOf whose commit is main's tip,
+    whatever the clock says). Raises NeedsGit outside a repository, NotInHistory when
+    main has no commits."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.moment = AsOfMoment(ws.main, ws.now(), ws.today, whole_day=False)
+        self.whole = True
+        self.repo = ws.git()
+        tip = self.repo.rev(ws.main_ref)
+        if tip is None:
+            raise NotInHistory(
+                f"the main branch '{ws.main}' has no commits yet: nothing is approved to publish"
+            )
+        self.commit = self.repo.log(tip, limit=1)[0]
+
+
+def source_of(ws: Workspace, as_of: str | None) -> AsOf:
+    """Where the documents come from: main's tip, or main's commit in force at ``as_of``
+    (raises AsOfError, NotInHistory as ``AsOf.open``)."""
+    return AsOf.open(ws, as_of) if as_of else MainTip(ws)
+
+
+def source_line(source: AsOf) -> str:
+    """The words saying which commit a copy shows: ``main at 3f1c2e0 (2026-03-12 10:15
+    CET)``, prefixed ``as of DATE:`` for the past."""
+    commit = source.commit
+    when = shown_iso(commit.commit_date, source.ws.zone)
+    line = f"{source.ws.main} at {commit.sha[:7]} ({when})"
+    return line if isinstance(source, MainTip) else f"as of {source.moment.asked}: {line}"
+
+
+def included(doc: Document, drafts: bool, retired: bool) -> bool:
+    """Whether the export shows ``doc``: effective ones always, retired ones with
+    ``retired``, drafts and those in review (or with no status) with ``drafts``."""
+    if doc.status is Status.EFFECTIVE:
+        return True
+    if doc.status is Status.RETIRED:
+        return retired
+    return drafts
+
+
+def gather(
+    source: AsOf, *, drafts: bool = False, retired: bool = False, only: str | None = None
+) -> Site:
+    """The site: every included document's page (or only document ``only``'s, for a PDF)
+    and the tree of the included documents. Raises DocumentNotFound when ``only`` is not
+    a document there."""
+    ws = source.ws
+    everything = source.documents
+    chosen = {i: d for i, d in everything.items() if included(d, drafts, retired)}
+    wanted = sorted(chosen)
+    if only is not None:
+        doc = source.get(only)  # a PDF of any document, marked when it is not in force
+        chosen.setdefault(doc.id, doc)
+        wanted = [doc.id]
+    tree = build_tree(chosen)
+    signed = AllRevisions(ws).by_document(source.commit.sha)
+    names = {posixpath.basename(d.path): i for i, d in chosen.items()}
+    context = Included(
+        ids=chosen,
+        names=names,
+        tree=tree,
+        source="" if isinstance(source, MainTip) else f"as of {source.moment.asked}",
+        exported=ws.today.isoformat(),
+    )
+    whole = _complete(source, [chosen[doc_id] for doc_id in wanted])
+    pages = [page_of(ws, source, whole[i], signed.get(i, []), context) for i in wanted]
+    return Site(
+        name=source.config.name,
+        source=source_line(source),
+        exported=context.exported,
+        groups=_groups(chosen, tree),
+        pages=tuple(pages),
+        documents=whole,
+    )
+
+
+def _complete(source: AsOf, docs: list[Document]) -> dict[str, Document]:
+    """{id: the whole document} of ``docs``; the light copies a cached load holds (no
+    steps or body) are read again from the commit in ONE ``cat-file --batch``."""
+    light = {doc.path: doc for doc in docs if not doc.complete}
+    ids = [source.blobs[path] for path in light if path in source.blobs]
+    texts = source.repo.read_blobs(ids) if ids else {}
+    whole = {doc.id: doc for doc in docs if doc.complete}
+    for path, doc in light.items():
+        data = texts.get(source.blobs.get(path, ""))
+        parsed = parse_bytes(path, data).document if data is not None else None
+        whole[doc.id] = parsed if parsed is not None and parsed.id == doc.id else source.get(doc.id)
+    return whole
+
+
+def _groups(
+    chosen: dict[str, Document], tree: VaultTree
+) -> tuple[tuple[str, tuple[TreeNode, ...]], ...]:
+    groups = []
+    for kind in Kind:
+        roots = tree.roots.get(kind, [])
+        if roots:
+            nodes = tuple(_node(chosen, tree, r, frozenset()) for r in roots)
+            groups.append((kind.plural_label, nodes))
+    return tuple(groups)
+
+
+def _node(
+    chosen: dict[str, Document], tree: VaultTree, doc_id: str, above: frozenset[str]
+) -> TreeNode:
+    doc = chosen[doc_id]
+    seen = above | {doc_id}  # a cycle of parents is shown once, never followed for ever
+    kids = tuple(_node(chosen, tree, c, seen) for c in tree.children_of(doc_id) if c not in seen)
+    return TreeNode(doc_id, doc.title, marked_word(doc), kids)
+
+
+def marked_word(doc: Document) -> str:
+    """The one word a tree shows beside a document that is not in force: ``draft``,
+    ``in review``, ``retired``; "" for an effective one."""
+    if doc.status is Status.EFFECTIVE:
+        return ""
+    return doc.status.value.replace("_", " ") if doc.status else "draft"
+
+
+__all__ = ["DocPage", "MainTip", "Signed", "gather", "source_of"]
