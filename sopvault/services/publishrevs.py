@@ -50,8 +50,10 @@ class AllRevisions(History):
             if not counts_as_approval(commit.trailers, parents, kept):
                 continue
             landed = blobs_of(commit.trailers)
-            for doc_id, version in versions_of(commit.trailers).items():
-                revision = self._revision(commit, doc_id, version)
+            versions = versions_of(commit.trailers)
+            paths = self._paths_in(commit, set(versions))  # each changed file read once
+            for doc_id, version in versions.items():
+                revision = self._revision(commit, doc_id, version, paths.get(doc_id))
                 blob = landed.get(revision.path, ("", ""))[1] if revision.path else ""
                 found.setdefault(doc_id, []).append(Signed(revision, blob))
         return found

@@ -36,6 +36,26 @@ def test_export_html_then_again(
     assert code == 0 and "0 written, " in said and " 0 removed" in said
 
 
+def test_a_procedure_page_holds_its_flow_picture(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (flow pictures in the HTML export): a procedure's page holds its flow as
+    inline SVG (well-formed XML, its work instruction linked to the page beside it); a
+    policy's page holds none."""
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "site"
+    code, _, err = run(capsys, "export", "html", str(out), "--vault", str(demo_path))
+    assert code == 0, err
+    page = (out / "docs" / "SOP-010.html").read_text()
+    found = re.search(r'<section class="flow">(<svg.*?</svg>)', page, re.S)
+    assert found is not None
+    svg = ET.fromstring(found.group(1))
+    links = [a.get("href") for a in svg.iter("{http://www.w3.org/2000/svg}a")]
+    assert links == ["WI-002.html"] and (out / "docs" / "WI-002.html").is_file()
+    assert '<section class="flow">' not in (out / "docs" / "POL-001.html").read_text()
+
+
 def test_export_html_as_of(
     demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

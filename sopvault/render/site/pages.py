@@ -20,8 +20,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from sopvault import __version__
+from sopvault.core.flow import has_flow
 from sopvault.model.document import Document
 from sopvault.model.publish import DocPage, Site, TreeNode
+from sopvault.render.flowsvg import flow_svg
 from sopvault.render.site.markdown import body_html, command_html, highlight_css, inline_html
 from sopvault.services.publishplan import Output, digest
 
@@ -66,10 +68,13 @@ def print_css() -> str:
 
 
 def _flow_for(doc: Document | None) -> Markup:
-    """The flow picture of ``doc`` as inline SVG, built by our code with every text
-    escaped (``sopvault.render.flowsvg.flow_svg``); empty for now."""
-    # wired by the lead when i16-flow merges: Markup(flow_svg(doc)) when doc has steps
-    return Markup("")
+    """The flow picture of ``doc`` as inline SVG, built by our code with every text and
+    attribute escaped (``sopvault.render.flowsvg.flow_svg``: no script, no event handler,
+    no outside reference; tests/unit/test_flow.py and the browser tests check it); empty
+    for a document without steps or of a kind that has no flow."""
+    if doc is None or not has_flow(doc):
+        return Markup("")
+    return Markup(flow_svg(doc))
 
 
 def page_html(site: Site, page: DocPage, *, standalone: bool = False) -> str:
