@@ -20,6 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator
 from enum import Enum
+from functools import cache
 
 
 class Script(Enum):
@@ -57,6 +58,7 @@ _JOINING = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF), (0xFF9E, 0xFF9F))
 Unit = tuple[int, int, Script]  # start, end (offsets into the word), script
 
 
+@cache  # a vault uses a few thousand distinct characters: a lookup beats the range scan
 def script_of(char: str) -> Script:
     """Which kind of run ``char`` belongs to."""
     code = ord(char)
@@ -74,6 +76,7 @@ def has_cjk(text: str) -> bool:
     return not text.isascii() and any(script_of(c) is not Script.OTHER for c in text)
 
 
+@cache
 def joins(char: str) -> bool:
     """Whether ``char`` belongs to the character before it: a combining mark, a decomposed
     Hangul vowel or final, a half-width kana voicing mark."""
@@ -128,9 +131,14 @@ def _plain(
 
 def bigrams(word: str, run: list[Unit]) -> Iterator[tuple[int, int, str]]:
     """Overlapping pairs of the units of one CJK run (NFKC each), or the one unit alone."""
-    texts = [unicodedata.normalize("NFKC", word[start:end]) for start, end, _ in run]
+    texts = [_nfkc(word[start:end]) for start, end, _ in run]
     if len(run) == 1:
         yield run[0][0], run[0][1], texts[0]
         return
     for k in range(len(run) - 1):
         yield run[k][0], run[k + 1][1], texts[k] + texts[k + 1]
+
+
+@cache
+def _nfkc(unit: str) -> str:
+    return unicodedata.normalize("NFKC", unit)

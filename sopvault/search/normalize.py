@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh.support.charset import accent_map
 
@@ -73,8 +73,13 @@ def words(text: str, *, names: bool = False) -> Iterator[tuple[int, int, str]]:
         if word.isascii():
             yield match.start(), match.end(), word.lower()
             continue
-        for start, end, piece in split_word(word, fold):
+        for start, end, piece in _split(word):
             yield match.start() + start, match.start() + end, piece
+
+
+@lru_cache(maxsize=1 << 16)  # words repeat: each distinct one is cut and folded once
+def _split(word: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(split_word(word, fold))
 
 
 @cache
