@@ -59,7 +59,10 @@ class DocTree(Tree[NodeData]):
         """Narrow the tree to the documents whose id, title, owner or tags hold every word
         of ``text``, combined with the kind and status filter; an empty text brings back
         the tree as it was before the first letter was typed (branches open, cursor)."""
-        if self._state is None or text == self._text:
+        if self._state is None:  # typed while the vault loads: applied once shown
+            self._text = text
+            return
+        if text == self._text:
             return
         if text and not self._text and self._before_text is None:
             self._before_text = self._view()
