@@ -6,11 +6,13 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sopvault.search import QueryError
 from sopvault.search.cjk import Script, script_of
 from sopvault.search.normalize import fold, words
+from sopvault.search.query import parse
 from sopvault.search.schema import EXACT, FILE_WORDS, KEYWORDS, STEMMED, UNSTEMMED
 from sopvault.search.snippets import cuttable, passage, snap
 
@@ -161,3 +163,17 @@ def test_overlapping_bigram_matches_are_one_mark() -> None:
     segments = passage(text, spans)
     assert [part for part, matched in segments if matched] == ["圧力を点検"]
     assert "".join(part for part, _ in segments) == text
+
+
+ANY_SCRIPT = list('ab "*~:()-圧力を点검ガ\u3099é\u0301ﬁＳ.')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ANY_SCRIPT), max_size=30))
+def test_the_parser_takes_words_of_any_script(text: str) -> None:
+    """Issue 17 (scripts without spaces): CJK, combining marks and compatibility forms in
+    any place of a query give a query or the parser's own error, never a crash."""
+    try:
+        parse(text)
+    except QueryError:
+        pass
