@@ -84,7 +84,8 @@ def search(
         )
         lines.append(f"{'':<12} {inert_line(hit.path)}")
         if hit.snippet:
-            lines.append(f"{'':<12} {_snippet_line(hit.snippet, bold)}")
+            where = f"{inert_line(hit.snippet_field)}: " if hit.snippet_field else ""
+            lines.append(f"{'':<12} {where}{_snippet_line(hit.snippet, bold)}")
     sys.stdout.write("\n".join(lines) + "\n")
     return EXIT_OK
 
@@ -115,6 +116,7 @@ def _response_json(response: SearchResponse) -> dict[str, Any]:
                 "path": hit.path,
                 "score": round(hit.score, 4),
                 "snippet": hit.snippet_text,
+                "snippet_field": hit.snippet_field,
                 "highlights": spans,
             }
         )

@@ -16,6 +16,8 @@ class SearchHit:
     path: str
     score: float
     snippet: tuple[tuple[str, bool], ...] = ()
+    # Where the snippet comes from: "purpose", "step 3", "body" ... ("" without a snippet).
+    snippet_field: str = ""
 
     @property
     def snippet_text(self) -> str:

@@ -11,17 +11,16 @@ than the text fields, a query of filters only) keeps every document.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 
 from whoosh import query as wq
 
 from sopvault.model.document import Document
 from sopvault.search import query as squery
-from sopvault.search.schema import STEMMED, body_text, steps_text
+from sopvault.search.analysis import stem_of
+from sopvault.search.normalize import fold, words
+from sopvault.search.schema import body_text, steps_text
 
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer default, so "2.1" is one word
-_FILE_WORD = re.compile(r"[A-Za-z0-9]+")  # the ``file`` field's tokenizer
 _STEMMED_FIELDS = frozenset({"title", "steps", "body"})
 _KNOWN = (wq.And, wq.Or, wq.DisjunctionMax)
 
@@ -34,7 +33,7 @@ def candidates(documents: Iterable[Document], parsed: squery.ParsedQuery) -> lis
     if not all(_judgeable(q) for q in queries):
         return docs
     tests = [_test(leaf) for q in queries for leaf in q.leaves()]
-    stems: dict[str, str | None] = {}  # each distinct word stemmed once, for all documents
+    stems: dict[tuple[str, bool], str | None] = {}  # each distinct word stemmed once
     kept = []
     for doc in docs:
         words = _Words(doc, stems)  # cut into words once, whatever the number of terms
@@ -64,29 +63,40 @@ def _judgeable(q: wq.Query) -> bool:
 class _Words:
     """One document's words, per field kind, computed on first use."""
 
-    def __init__(self, doc: Document, stems: dict[str, str | None]) -> None:
+    def __init__(self, doc: Document, stems: dict[tuple[str, bool], str | None]) -> None:
         self.doc = doc
         self._stems = stems
+        self._written: set[tuple[str, bool]] | None = None
         self._raw: set[str] | None = None
         self._stemmed: set[str] | None = None
 
-    def raw(self) -> set[str]:
-        """The lower-case words of title, steps and body (the ``raw`` field's)."""
-        if self._raw is None:
+    def written(self) -> set[tuple[str, bool]]:
+        """The folded words of title, steps and body (CJK bigrams), each with whether it
+        was written with other than ASCII (``analysis.kept``: ``thé`` is no stop word)."""
+        if self._written is None:
             doc = self.doc
-            text = "\n".join((doc.title, steps_text(doc), body_text(doc))).lower()
-            self._raw = set(_WORD.findall(text))
+            text = "\n".join((doc.title, steps_text(doc), body_text(doc)))
+            plain = text.isascii()
+            self._written = {
+                (word, not plain and not text[start:end].isascii())
+                for start, end, word in words(text)
+            }
+        return self._written
+
+    def raw(self) -> set[str]:
+        """The words the ``raw`` field holds."""
+        if self._raw is None:
+            self._raw = {word for word, _ in self.written()}
         return self._raw
 
     def stemmed(self) -> set[str]:
         """The same words as the stemmed fields hold them (stop words dropped)."""
         if self._stemmed is None:
             found = set()
-            for word in self.raw():
-                if word not in self._stems:
-                    tokens = [t.text for t in STEMMED(word)]
-                    self._stems[word] = tokens[0] if len(tokens) == 1 else None
-                stem = self._stems[word]
+            for pair in self.written():
+                if pair not in self._stems:
+                    self._stems[pair] = stem_of(*pair)
+                stem = self._stems[pair]
                 if stem is not None:
                     found.add(stem)
             self._stemmed = found
@@ -97,9 +107,9 @@ class _Words:
         if field in _STEMMED_FIELDS:
             return self.stemmed()
         if field == "id":
-            return {self.doc.id.lower()}
+            return {fold(self.doc.id)}
         if field == "file":
-            return {w.lower() for w in _FILE_WORD.findall(self.doc.path)}
+            return {word for _, _, word in words(self.doc.path, names=True)}
         return self.raw()
 
 

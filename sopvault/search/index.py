@@ -30,8 +30,8 @@ from sopvault.errors import NotFound
 from sopvault.model.document import Document
 from sopvault.model.search import SearchHit, SearchResponse
 from sopvault.search import query as squery
-from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, body_text, index_fields, steps_text
-from sopvault.search.snippets import snippet, stem_all
+from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, index_fields
+from sopvault.search.snippets import best_passage, stem_all
 
 META_NAME = "sopvault-index.json"
 # Below this many hits, words the index has never seen are checked for typos.
@@ -307,8 +307,7 @@ class SearchIndex:
             raise IndexUnavailable(
                 f"the search index is unreadable ({type(err).__name__})"
             ) from None
-        stems = stem_all(terms)
-        hits = tuple(_hit(fields, score, stems, load) for fields, score in found[:limit])
+        hits = tuple(_hit(fields, score, terms, load) for fields, score in found[:limit])
         return SearchResponse(
             query=text, hits=hits, did_you_mean=did_you_mean, corrected=corrected, notices=notices
         )
@@ -331,7 +330,8 @@ def _run(
 
 
 def _matched_words(searcher: Searcher, parsed: squery.ParsedQuery) -> set[str]:
-    """Every word a hit may contain: query terms, with prefixes and fuzzy terms expanded.
+    """Every word a hit may contain, stemmed as the highlighter compares them: query
+    terms, with prefixes and fuzzy terms expanded.
 
     (Whoosh's own ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
     variable and skips most leaves, so the walk is done here.)
@@ -344,7 +344,8 @@ def _matched_words(searcher: Searcher, parsed: squery.ParsedQuery) -> set[str]:
                 continue
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             if (fieldname, SCHEMA[fieldname].to_bytes(word)) in reader:
-                words.add(word)
+                # A stemmed field's term is already what the highlighter compares.
+                words.update(stem_all([word]) if fieldname == "raw" else [word])
     return words
 
 
@@ -373,7 +374,7 @@ def _hit(
     fields: dict[str, Any], score: float, stems: set[str], load: DocumentLoader | None
 ) -> SearchHit:
     doc = load(fields["path"]) if load is not None else None
-    text = f"{steps_text(doc)}\n{body_text(doc)}" if doc is not None else ""
+    label, segments = best_passage(doc, stems) if doc is not None else ("", ())
     status = fields.get("status")
     return SearchHit(
         id=fields["id"],
@@ -382,5 +383,6 @@ def _hit(
         status=None if status in (None, "none") else status,
         path=fields["path"],
         score=score,
-        snippet=snippet(text, stems) if text else (),
+        snippet=segments,
+        snippet_field=label,
     )

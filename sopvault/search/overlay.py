@@ -37,7 +37,6 @@ from sopvault.search.index import (
     _run,
 )
 from sopvault.search.schema import SCHEMA, index_fields
-from sopvault.search.snippets import stem_all
 
 Found = list[tuple[dict[str, Any], float]]
 
@@ -80,8 +79,7 @@ def search_overlay(
                     found += more[: limit - len(found)]
                     terms |= _words(both, retry)
                     corrected = True
-    stems = stem_all(terms)
-    hits = tuple(_hit(fields, score, stems, load) for fields, score in found[:limit])
+    hits = tuple(_hit(fields, score, terms, load) for fields, score in found[:limit])
     return SearchResponse(
         query=text, hits=hits, did_you_mean=did_you_mean, corrected=corrected, notices=notices
     )

@@ -17,14 +17,16 @@ from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
     FuzzyTermPlugin,
-    MultifieldParser,
+    MultifieldPlugin,
     OrGroup,
     QueryParser,
 )
 from whoosh.qparser import syntax as wsyntax
 
 from sopvault.errors import Invalid
-from sopvault.search.schema import FIELD_ALIASES, FILTER_FIELDS, SCHEMA, TEXT_FIELDS
+from sopvault.search.cjk import has_cjk
+from sopvault.search.normalize import fold
+from sopvault.search.schema import FIELD_ALIASES, FILTER_FIELDS, SCHEMA, TEXT_FIELDS, UNSTEMMED
 
 # Stemmed fields: prefix and fuzzy matching runs against the unstemmed copy instead.
 STEMMED_FIELDS = frozenset({"title", "steps", "body"})
@@ -158,7 +160,7 @@ class _RawFuzzyPlugin(FuzzyTermPlugin):  # type: ignore[misc]
         def query(self, parser: QueryParser) -> wq.Query:
             return wq.FuzzyTerm(
                 "raw",
-                self.text.lower(),
+                fold(self.text),
                 boost=self.boost,
                 maxdist=self.maxdist,
                 prefixlength=self.prefixlength,
@@ -172,9 +174,18 @@ class _RawFuzzyPlugin(FuzzyTermPlugin):  # type: ignore[misc]
 
 
 def _retarget(q: wq.Query) -> wq.Query:
-    """Run prefix and wildcard terms on the unstemmed copy: ``reordering*`` has no stem."""
+    """Run prefix and wildcard terms on the unstemmed copy: ``reordering*`` has no stem.
+
+    CJK runs are indexed as bigrams, so a CJK prefix is no word's start: longer text is
+    asked for as it would be without the ``*`` (a bigram, or a phrase of bigrams in its own
+    field), and one CJK character, with or without ``*``, finds the bigrams it begins as
+    well as the character standing alone."""
 
     def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Prefix) and has_cjk(node.text) and len(node.text) > 1:
+            return _as_words(node)
+        if type(node) is wq.Term and len(node.text) == 1 and has_cjk(node.text):
+            node = wq.Prefix(node.fieldname, node.text, boost=node.boost)
         if isinstance(node, wq.Prefix | wq.Wildcard) and node.fieldname in STEMMED_FIELDS:
             return type(node)("raw", node.text, boost=node.boost)
         return node
@@ -182,10 +193,31 @@ def _retarget(q: wq.Query) -> wq.Query:
     return q.accept(visit).normalize()
 
 
+def _as_words(node: wq.Prefix) -> wq.Query:
+    texts = [token.text for token in UNSTEMMED(node.text)]
+    if len(texts) == 1:
+        return wq.Term(node.fieldname, texts[0], boost=node.boost)
+    return wq.Phrase(node.fieldname, texts, boost=node.boost)
+
+
+class _Parser(QueryParser):  # type: ignore[misc]
+    """Whoosh's parser, except that a word the analyzer cuts into CJK bigrams becomes a
+    phrase of them (in order, next to each other) whatever the group; other words split by
+    the analyzer (``multi-factor``) are joined by the group as before."""
+
+    def multitoken_query(
+        self, spec: str, texts: list[str], fieldname: str, termclass: type, boost: float
+    ) -> wq.Query:
+        if any(has_cjk(text) for text in texts):
+            return wq.Phrase(fieldname, texts, boost=boost)
+        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+
+
 @cache
-def _parser(any_word: bool) -> MultifieldParser:
+def _parser(any_word: bool) -> QueryParser:
     group = OrGroup.factory(0.9) if any_word else AndGroup
-    parser = MultifieldParser(list(TEXT_FIELDS), SCHEMA, group=group)
+    parser = _Parser(None, SCHEMA, group=group)
+    parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS)))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     parser.add_plugin(_RawFuzzyPlugin())
     return parser
@@ -193,6 +225,6 @@ def _parser(any_word: bool) -> MultifieldParser:
 
 @cache
 def _filter_parser() -> QueryParser:
-    parser = QueryParser("kind", SCHEMA)
+    parser = _Parser("kind", SCHEMA)
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     return parser

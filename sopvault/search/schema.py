@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from whoosh import analysis, fields
+from whoosh import fields
 
 from sopvault.model.document import Document
+from sopvault.search import analysis
 
 # Bump when the schema or what goes into a field changes: the index is then rebuilt.
-SCHEMA_VERSION = 2
+# 3: every word folded (NFKC, case, accents) and CJK runs indexed as bigrams (issue 17).
+SCHEMA_VERSION = 3
 
-STEMMED = analysis.StemmingAnalyzer()
+# Every analyzer folds words to one form and cuts CJK runs into bigrams (search.analysis).
+STEMMED = analysis.stemming_analyzer()
 # Typo tolerance needs the words as written: fuzzy matching against stems misses
 # ("respirtor~" cannot reach the stem "respir"), so an unstemmed copy is kept in `raw`.
-UNSTEMMED = analysis.StandardAnalyzer(stoplist=None)
-EXACT = analysis.IDTokenizer() | analysis.LowercaseFilter()
-FILE_WORDS = analysis.RegexTokenizer(r"[A-Za-z0-9]+") | analysis.LowercaseFilter()
+UNSTEMMED = analysis.plain_analyzer()
+EXACT = analysis.exact_analyzer()
+FILE_WORDS = analysis.file_analyzer()
+KEYWORDS = analysis.keyword_analyzer()
 
 # Fields searched by plain words, with their weight in BM25F.
 TEXT_FIELDS = ("id", "title", "steps", "body", "file")
@@ -49,9 +53,9 @@ def build_schema() -> fields.Schema:
         status=fields.ID(stored=True),
         owner=fields.TEXT(analyzer=EXACT, phrase=False),
         department=fields.TEXT(analyzer=UNSTEMMED),
-        roles=fields.KEYWORD(commas=True, lowercase=True),
-        tags=fields.KEYWORD(commas=True, lowercase=True, field_boost=1.5),
-        parents=fields.KEYWORD(commas=True, lowercase=True),
+        roles=fields.KEYWORD(analyzer=KEYWORDS, commas=True),
+        tags=fields.KEYWORD(analyzer=KEYWORDS, commas=True, field_boost=1.5),
+        parents=fields.KEYWORD(analyzer=KEYWORDS, commas=True),
         steps=fields.TEXT(analyzer=STEMMED, field_boost=1.5),
         body=fields.TEXT(analyzer=STEMMED),
         file=fields.TEXT(analyzer=FILE_WORDS),

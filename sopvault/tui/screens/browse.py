@@ -36,6 +36,7 @@ from sopvault.tui.widgets.doc_tree import DocTree, NodeData
 from sopvault.tui.widgets.doc_view import DocView
 from sopvault.tui.widgets.problems_panel import ProblemsPanel
 from sopvault.tui.widgets.status_bar import StatusBar
+from sopvault.tui.widgets.tree_pane import TreePane
 from sopvault.tui.workers import background, busy, deliver
 
 NO_GIT = "not in git: history, reviews and sync are unavailable"
@@ -54,6 +55,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
         Binding("h", "history", "History"),
         Binding("i", "reviews", "Reviews"),
         Binding("f", "filter", "Filter", show=False),
+        Binding("t", "filter_text", "Filter by text", show=False),
         Binding("p", "toggle_problems", "Problems", show=False),
         Binding("r", "reload", "Reload", show=False),
         Binding("c", "propose", "Propose", show=False),
@@ -79,7 +81,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
         yield Header()
         yield AsOfBanner(id="asof-banner")
         with Horizontal(id="browse"):
-            yield DocTree(id="tree")
+            yield TreePane(id="tree-pane")
             yield DocView(id="doc")
         yield ProblemsPanel(id="problems")
         yield StatusBar(Text("Loading the vault…"), id="status")
@@ -203,6 +205,7 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
             when = f" as of {self.as_of.moment.asked} (@ picks another date)" if self.as_of else ""
             notice(self, f"{doc_id} is not in the vault{when}", severity="warning")
             return
+        self.query_one(TreePane).clear_text()
         tree = self.query_one(DocTree)
         if tree.active_filter != DocumentFilter():
             tree.show_state(self.loaded.state, DocumentFilter())  # the filter may hide it
@@ -248,6 +251,10 @@ class BrowseScreen(PastDates, AcknowledgingScreen, StartingRuns):
                 self.refresh_status()
 
         self.app.push_screen(FilterScreen(tree.active_filter), apply)
+
+    def action_filter_text(self) -> None:
+        """Narrow the tree by what is typed (id, title, owner, tag), as it is typed."""
+        self.query_one(TreePane).start_filter()
 
     # ---- asking the app for other screens ----------------------------------------------
 

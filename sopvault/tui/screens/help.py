@@ -20,6 +20,7 @@ KEYS = [
     ("Tab", "move between the tree, the document and the problems list"),
     ("/", "search; Enter opens the best hit, ↓ picks another, Escape comes back"),
     ("f", "filter the tree by kind and status"),
+    ("t", "filter the tree as you type: id, title, owner, tag (Enter: to the tree, Esc: clear)"),
     ("p", "show or hide the problems found by sopvault check"),
     ("r", "reload the vault from disk"),
     ("e", "edit the document in $EDITOR, then reload it"),
@@ -65,6 +66,11 @@ instructions under procedures. A document with no parent is listed under its kin
 
 - `●` effective, `○` draft, in review, retired or without a status.
 - `↔` a related process: an intersection, not a parent. Enter jumps to it.
+
+`t` opens a filter line above the tree: each letter narrows it to the documents whose id,
+title, owner or tags hold every word typed (any case or accents), listed by kind; `f`'s
+kind and status apply on top. `Escape` clears it and brings back the tree as it was,
+branches open and the cursor where they were.
 
 A file that cannot be read is listed in the problems panel with its file and line; every
 other document still loads.

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from sopvault.core.textmatch import matches_text
 from sopvault.model.document import Document, Kind, Status
 from sopvault.render.rich import STATUS_STYLES
 from sopvault.render.safetext import inert_line
@@ -39,12 +40,37 @@ class DocTree(Tree[NodeData]):
         self.guide_depth = 3
         self._state: VaultState | None = None
         self._filter = DocumentFilter()
+        self._text = ""
+        # The tree as it was before text was typed: what clearing the text brings back.
+        self._before_text: View | None = None
         self._loaded: set[int] = set()
 
     @property
     def active_filter(self) -> DocumentFilter:
         """The filter the tree shows now (empty: the whole vault)."""
         return self._filter
+
+    @property
+    def text_filter(self) -> str:
+        """The text the tree is narrowed by ("" for none)."""
+        return self._text
+
+    def filter_text(self, text: str) -> None:
+        """Narrow the tree to the documents whose id, title, owner or tags hold every word
+        of ``text``, combined with the kind and status filter; an empty text brings back
+        the tree as it was before the first letter was typed (branches open, cursor)."""
+        if self._state is None:  # typed while the vault loads: applied once shown
+            self._text = text
+            return
+        if text == self._text:
+            return
+        if text and not self._text and self._before_text is None:
+            self._before_text = self._view()
+        self._text = text
+        self.show_state(self._state)
+        if not text and self._before_text is not None:
+            self._restore(self._before_text)
+            self._before_text = None
 
     def show_state(self, state: VaultState, criteria: DocumentFilter | None = None) -> None:
         """Rebuild the top level; deeper levels are added as branches are opened."""
@@ -53,13 +79,15 @@ class DocTree(Tree[NodeData]):
             self._filter = criteria
         self.clear()
         self._loaded.clear()
-        filtering = self._filter != DocumentFilter()
+        filtering = self._filter != DocumentFilter() or bool(self._text)
         for kind in Kind:
             if filtering:
                 ids = sorted(
                     doc_id
                     for doc_id, doc in state.documents.items()
-                    if doc.kind is kind and self._filter.matches(doc)
+                    if doc.kind is kind
+                    and self._filter.matches(doc)
+                    and matches_text(doc, self._text)
                 )
             else:
                 ids = state.tree.roots[kind]
@@ -152,6 +180,70 @@ class DocTree(Tree[NodeData]):
     def _ensure_loaded(self, node: TreeNode[NodeData]) -> None:
         if node.id not in self._loaded:
             self.on_tree_node_expanded(Tree.NodeExpanded(node))
+
+    def _view(self) -> View:
+        """Which branches are open and where the cursor is, by the path of each node."""
+        opened: set[NodePath] = set()
+
+        def walk(node: TreeNode[NodeData], path: NodePath) -> None:
+            for child in node.children:
+                child_path = (*path, _key(child))
+                if child.is_expanded:
+                    opened.add(child_path)
+                    walk(child, child_path)
+
+        walk(self.root, ())
+        cursor = self.cursor_node
+        return View(frozenset(opened), _path_of(cursor) if cursor is not None else None)
+
+    def _restore(self, view: View) -> None:
+        """Open the branches of ``view`` again (loading their children) and put the cursor
+        back on its node once the lines exist."""
+        landing: TreeNode[NodeData] | None = None
+
+        def walk(node: TreeNode[NodeData], path: NodePath) -> None:
+            nonlocal landing
+            for child in list(node.children):
+                child_path = (*path, _key(child))
+                if child_path == view.cursor:
+                    landing = child
+                if child_path in view.opened:
+                    child.expand()
+                    self._ensure_loaded(child)
+                    walk(child, child_path)
+                elif child.is_expanded:
+                    child.collapse()
+
+        walk(self.root, ())
+        if landing is not None:
+            self.call_after_refresh(self._land_on, landing)
+
+
+NodePath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class View:
+    """The open branches and the cursor of the tree, each as its path from the top."""
+
+    opened: frozenset[NodePath]
+    cursor: NodePath | None
+
+
+def _key(node: TreeNode[NodeData]) -> str:
+    data = node.data
+    if data is None:
+        return ""
+    return f"{data.role}:{data.kind.value if data.kind else ''}:{data.doc_id or ''}"
+
+
+def _path_of(node: TreeNode[NodeData]) -> NodePath:
+    keys: list[str] = []
+    current: TreeNode[NodeData] | None = node
+    while current is not None and current.parent is not None:
+        keys.append(_key(current))
+        current = current.parent
+    return tuple(reversed(keys))
 
 
 def _is_doc(node: TreeNode[NodeData], doc_id: str) -> bool:

@@ -35,13 +35,16 @@ class SearchResults(OptionList):
 
 
 def hit_text(hit: SearchHit) -> Text:
-    """Two lines per hit; matched words in the snippet are highlighted."""
+    """Two lines per hit; the snippet says which field it comes from (``step 3:``) and
+    highlights the matched words."""
     text = Text()
     text.append(inert_line(hit.id), style="bold")
     text.append("  ")
     text.append(inert_line(hit.title), style="bold")
     text.append(f"  {hit.kind.replace('_', ' ')}, {hit.status or 'no status'}", style="dim")
     text.append("\n  ")
+    if hit.snippet_field:
+        text.append(f"{inert_line(hit.snippet_field)}: ", style="italic")
     for part, matched in hit.snippet:
         text.append(inert_line(part), style="bold reverse" if matched else "dim")
     return text
