@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sopvault.core.trailers import blobs_of, counts_as_approval, versions_of
 from sopvault.model.control import Revision
+from sopvault.services.asof import AsOf
 from sopvault.services.review.history import History
 
 
@@ -57,3 +58,26 @@ class AllRevisions(History):
                 blob = landed.get(revision.path, ("", ""))[1] if revision.path else ""
                 found.setdefault(doc_id, []).append(Signed(revision, blob))
         return found
+
+
+def approved_texts(source: AsOf, newest: dict[str, tuple[str, Signed]]) -> set[str]:
+    """The ids in ``newest`` ({id: (its file's vault path in ``source``, its newest
+    revision)}) whose text in ``source`` is the text that revision's landing put on main:
+    the file at the revision's path in the landing commit holds the same bytes (the rule
+    ``show --approved`` and ``services.inforce`` apply: the blob at the landing commit),
+    and an ``SOP-Blob`` trailer, when the commit carries one, names that same text. Every
+    text is read through one ``cat-file --batch``."""
+    names: list[str] = []
+    for path, one in newest.values():
+        names += [f"{one.revision.commit}:{source.ws.repo_path(one.revision.path or path)}"]
+        names += [source.blobs.get(path, "0" * 40)]
+    texts = source.repo.blobs(names)
+    found: set[str] = set()
+    for n, (doc_id, (path, one)) in enumerate(newest.items()):
+        landed, now = texts[2 * n], texts[2 * n + 1]
+        if landed is None or landed != now:
+            continue
+        if one.landed and one.landed != source.blobs.get(path):
+            continue  # a trailer naming other text than the commit holds: not trusted
+        found.add(doc_id)
+    return found
