@@ -93,6 +93,14 @@ def test_a_plain_version_bump_is_not_a_controlled_copy(
     code, said, err = run(capsys, "export", "pdf", "SOP-010", str(pdf), "--vault", str(demo_path))
     assert code == 0, err
     assert said.startswith("Printed SOP-010 (NOT APPROVED text) from main at ")
+    from sopvault.render.site.pages import page_html
+    from sopvault.services.publish import gather, source_of
+    from tests.conftest import workspace_at
+
+    site = gather(source_of(workspace_at(demo_path), None), only="SOP-010")
+    printed = page_html(site, site.pages[0], standalone=True)  # what WeasyPrint prints
+    assert "NOT APPROVED: this text differs from revision 2.4" in printed
+    assert "Controlled copy" not in printed and "SOP-010 (not approved)" in printed
 
 
 def test_a_shallow_clone_is_refused(
