@@ -16,6 +16,7 @@ from sopvault.core.asof import AsOfMoment
 from sopvault.core.localtime import shown_iso
 from sopvault.core.parse import parse_bytes
 from sopvault.core.tree import VaultTree, build_tree
+from sopvault.errors import DocumentError
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Severity
 from sopvault.model.publish import DocPage, Site, TreeNode
@@ -82,7 +83,7 @@ def gather(
 ) -> Site:
     """The site: every included document's page (or only document ``only``'s, for a PDF)
     and the tree of the included documents. Raises DocumentNotFound when ``only`` is not
-    a document there."""
+    a document there, DocumentError when its id is on two files."""
     ws = source.ws
     problems, unreadable = unpublishable(source)
     everything = {i: d for i, d in source.documents.items() if d.path not in unreadable}
@@ -90,6 +91,8 @@ def gather(
     wanted = sorted(chosen)
     if only is not None:
         doc = source.get(only)  # a PDF of any document, marked when it is not in force
+        if doc.path in unreadable:  # one of two files with its id: which is meant?
+            raise DocumentError(f"{doc.id} cannot be printed: {'; '.join(problems)}")
         chosen.setdefault(doc.id, doc)
         wanted = [doc.id]
     tree = build_tree(chosen)

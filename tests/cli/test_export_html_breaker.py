@@ -70,6 +70,9 @@ def test_two_files_with_one_id_are_both_reported(
     code, _, err = run(capsys, "export", "html", str(out), "--vault", str(demo_path))
     assert code == 1 and "id 'SOP-010' is already used by" in err and "[duplicate-id]" in err
     assert (out / "docs" / "SOP-010.html").read_bytes() == before
+    pdf = tmp_path / "SOP-010.pdf"
+    code, _, err = run(capsys, "export", "pdf", "SOP-010", str(pdf), "--vault", str(demo_path))
+    assert code == 1 and "SOP-010 cannot be printed" in err and not pdf.exists()
 
 
 def test_a_plain_version_bump_is_not_a_controlled_copy(
