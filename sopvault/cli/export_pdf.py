@@ -32,6 +32,5 @@ def pdf(doc_id: str, out: Path, as_of: str | None, force: bool) -> None:
     data = page_pdf(site)
     write_file(out, data, force=force)
     page = site.pages[0]
-    say(
-        f"Printed {page.id} revision {page.version or '(none)'} from {source_line(source)} to {out}"
-    )
+    what = f"revision {page.version}" if page.approved else "(NOT APPROVED text)"
+    say(f"Printed {page.id} {what} from {source_line(source)} to {out}")

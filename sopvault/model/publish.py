@@ -139,7 +139,9 @@ class Site:
     """The whole export: the vault's ``name``, ``source`` (which commit of main), the
     ``exported`` day, the tree by kind (``groups``: plural label, its root nodes), every
     page by id order, and the ``documents`` they were made from (for the flow picture;
-    not part of any page's key)."""
+    not part of any page's key). ``problems``: why a document on main could not be
+    published (``file:line: reason``: a file that does not parse, two files with one id);
+    ``unreadable``: the vault paths of those files, whose earlier pages are kept."""
 
     name: str
     source: str
@@ -147,3 +149,5 @@ class Site:
     groups: tuple[tuple[str, tuple[TreeNode, ...]], ...]
     pages: tuple[DocPage, ...]
     documents: dict[str, Document] = field(default_factory=dict, compare=False, repr=False)
+    problems: tuple[str, ...] = ()
+    unreadable: tuple[str, ...] = ()

@@ -34,19 +34,29 @@ class Included:
 
 
 def page_of(
-    ws: Workspace, source: AsOf, doc: Document, signed: list[Signed], at: Included
+    ws: Workspace,
+    source: AsOf,
+    doc: Document,
+    signed: list[Signed],
+    at: Included,
+    approved: bool,
 ) -> DocPage:
-    """``doc``'s page; ``signed`` its revisions up to the source's commit, newest first."""
-    current = _current(doc, signed)
-    blob = source.blobs.get(doc.path, "")
-    approved = current is not None and current.landed in ("", blob)
+    """``doc``'s page; ``signed`` its revisions up to the source's commit, newest first;
+    ``approved`` whether the text shown is the text the newest one landed
+    (``publishrevs.approved_texts``). The revision, approvers and date shown come from
+    that sign-off, never from the file's ``version`` field; text no sign-off covers is
+    never called a controlled copy (ISO 9001 §7.5.3, 21 CFR Part 11 §11.10(b))."""
+    current = signed[0] if signed else None
+    approved = approved and current is not None
     return DocPage(
         id=doc.id,
         title=doc.title,
         kind=doc.kind.label,
         status=doc.status.value.replace("_", " ") if doc.status else "draft",
-        version=doc.version or "",
-        banner=_banner(ws, source, doc, current, at.exported),
+        version=current.revision.version if approved and current else "",
+        banner=(
+            _banner(ws, source, doc, current, at.exported) if approved else _unsigned(ws, current)
+        ),
         marked=_marked(doc, current, approved),
         approved=approved,
         fields=_fields(source, doc),
@@ -63,13 +73,21 @@ def page_of(
     )
 
 
-def _current(doc: Document, signed: list[Signed]) -> Signed | None:
-    """The revision that approved the version shown: the newest of that version, else the
-    newest (None when none is on record)."""
-    for one in signed:
-        if one.revision.version == doc.version:
-            return one
-    return signed[0] if signed else None
+def _who_when(ws: Workspace, current: Signed) -> tuple[str, str]:
+    rev = current.revision
+    names = " and ".join(who.name for who in rev.approvers) or "nobody on record"
+    return names, shown_iso(rev.date, ws.zone)
+
+
+def _unsigned(ws: Workspace, current: Signed | None) -> str:
+    """The banner of a text no sign-off covers: never the controlled-copy wording."""
+    if current is None:
+        return "NOT APPROVED: no sign-off on record for this text. Not a controlled copy."
+    names, when = _who_when(ws, current)
+    return (
+        f"NOT APPROVED: this text differs from revision {current.revision.version},"
+        f" approved by {names} on {when}. Not a controlled copy."
+    )
 
 
 def _banner(ws: Workspace, source: AsOf, doc: Document, current: Signed | None, day: str) -> str:
@@ -78,7 +96,7 @@ def _banner(ws: Workspace, source: AsOf, doc: Document, current: Signed | None, 
     values = {
         "id": doc.id,
         "title": doc.title,
-        "version": doc.version or "(none)",
+        "version": rev.version if rev else "(none)",
         "effective": doc.effective.isoformat() if doc.effective else "not set",
         "approved_by": " and ".join(names) if names else "nobody on record",
         "approved_at": shown_iso(rev.date, ws.zone) if rev else "never",

@@ -14,15 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sopvault.errors import Invalid, Refused
+from sopvault.errors import Conflict, Invalid, Refused
 from sopvault.store.fs import folder_lock, write_atomic
 
 MANIFEST = ".sopvault-export.json"
 FORMAT = 1
+LOCK_WAIT = 30.0  # seconds an export waits for another one writing the same folder
 
 
 class ExportRefused(Refused):
@@ -30,29 +31,40 @@ class ExportRefused(Refused):
     that leads elsewhere (a symbolic link)."""
 
 
+class ExportBusy(Conflict):
+    """Another export holds the folder's lock longer than we wait (30 s)."""
+
+
 @dataclass(frozen=True)
 class Output:
     """One file of an export: ``path`` relative to the folder (``docs/SOP-001.html``),
     ``key`` a digest of everything its bytes depend on, and ``make`` the function that
-    produces them (called only when the key changed or the file is missing)."""
+    produces them (called only when the key changed or the file is missing); ``source``
+    the vault path of the document it shows ("" for the site's own files), recorded in
+    the manifest so a later export can keep it while that document cannot be read."""
 
     path: str
     key: str
     make: Callable[[], bytes]
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class WriteReport:
-    """What an export did: files ``written``, ``unchanged`` and ``removed`` (paths)."""
+    """What an export did: files ``written``, ``unchanged`` and ``removed`` (paths), and
+    ``kept``: an earlier export's pages of documents that cannot be read now, left as
+    they were."""
 
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
+    kept: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        """``12 written, 3 unchanged, 1 removed``."""
+        """``12 written, 3 unchanged, 1 removed`` (``, 1 kept from the last export``)."""
         counts = (len(self.written), len(self.unchanged), len(self.removed))
-        return "{} written, {} unchanged, {} removed".format(*counts)
+        line = "{} written, {} unchanged, {} removed".format(*counts)
+        return line + (f", {len(self.kept)} kept from the last export" if self.kept else "")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -65,24 +77,46 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-def write_export(folder: Path, outputs: Iterable[Output], *, force: bool = False) -> WriteReport:
+def write_export(
+    folder: Path,
+    outputs: Iterable[Output],
+    *,
+    force: bool = False,
+    keep: Collection[str] = (),
+) -> WriteReport:
     """Bring ``folder`` to exactly ``outputs`` (plus anything not ours already there).
 
     Raises ExportRefused for a non-empty folder without a manifest (unless ``force``),
     for a folder or sub-folder that is a symbolic link, and Invalid for an output path
-    that is not a plain relative path; TimeoutError when another export holds the folder
-    for 30 s. A new folder gets an empty manifest first (an interrupted first export
-    leaves a folder the next one recognises as its own); the full manifest is written
-    last, so an interrupted export is finished by the next one."""
-    folder = _prepare(folder, force)
-    with folder_lock(folder):  # two exports into one folder take turns
-        if not (folder / MANIFEST).is_file():
-            _write_manifest(folder, {})
-        old = _read_manifest(folder)
-        entries, written, unchanged = _bring(folder, outputs, old)
-        removed = [path for path in old if path not in entries and _remove(folder, path)]
-        _write_manifest(folder, entries)
-    return WriteReport(tuple(written), tuple(unchanged), tuple(removed))
+    that is not a plain relative path; ExportBusy when another export holds the folder
+    for LOCK_WAIT seconds. The files an earlier export made from a source in ``keep``
+    (vault paths of documents that cannot be read now) stay, with their manifest entries
+    (reported ``kept``). A new folder gets an empty manifest first (an interrupted first
+    export leaves a folder the next one recognises as its own); the full manifest is
+    written last, so an interrupted export is finished by the next one."""
+    folder = _prepare(folder)
+    try:
+        with folder_lock(folder, LOCK_WAIT):  # two exports into one folder take turns
+            _refuse_foreign(folder, force)  # under the lock: a concurrent first export's
+            if not (folder / MANIFEST).is_file():  # temp file is never taken for someone's
+                _write_manifest(folder, {})
+            old = _read_manifest(folder)
+            entries, written, unchanged = _bring(folder, outputs, old)
+            kept = {
+                path: entry
+                for path, entry in old.items()
+                if path not in entries
+                and entry.get("source") in keep
+                and _ours(folder, path, entry)
+            }
+            entries |= kept
+            removed = [path for path in old if path not in entries and _remove(folder, path)]
+            _write_manifest(folder, entries)
+    except TimeoutError as err:
+        raise ExportBusy(
+            f"{folder} is being written by another export ({err}): try again when it is done"
+        ) from None
+    return WriteReport(tuple(written), tuple(unchanged), tuple(removed), tuple(sorted(kept)))
 
 
 def _bring(
@@ -96,7 +130,7 @@ def _bring(
         target = _inside(folder, out.path)
         before = old.get(out.path)
         if before and before.get("key") == out.key and _same(target, before.get("sha256", "")):
-            entries[out.path] = before
+            entries[out.path] = before | _source(out)
             unchanged.append(out.path)
             continue
         data = out.make()
@@ -110,8 +144,12 @@ def _bring(
             if not _same(target, sha):
                 raise ExportRefused(f"{target} did not read back as written; nothing counted")
             written.append(out.path)
-        entries[out.path] = {"key": out.key, "sha256": sha}
+        entries[out.path] = {"key": out.key, "sha256": sha} | _source(out)
     return entries, written, unchanged
+
+
+def _source(out: Output) -> dict[str, str]:
+    return {"source": out.source} if out.source else {}
 
 
 def _write_manifest(folder: Path, entries: dict[str, dict[str, str]]) -> None:
@@ -122,19 +160,22 @@ def _write_manifest(folder: Path, entries: dict[str, dict[str, str]]) -> None:
         raise ExportRefused(f"{folder / MANIFEST} did not read back as written")
 
 
-def _prepare(folder: Path, force: bool) -> Path:
+def _prepare(folder: Path) -> Path:
     if folder.is_symlink():
         raise ExportRefused(f"{folder} is a symbolic link: give the folder it leads to")
     if folder.exists() and not folder.is_dir():
         raise ExportRefused(f"{folder} exists and is not a folder")
-    if folder.is_dir() and not (folder / MANIFEST).is_file() and any(folder.iterdir()):
-        if not force:
-            raise ExportRefused(
-                f"{folder} is not empty and holds no earlier export ({MANIFEST}): give an"
-                " empty or new folder, or --force to write into it (nothing there is deleted)"
-            )
     folder.mkdir(parents=True, exist_ok=True)
     return folder.resolve()
+
+
+def _refuse_foreign(folder: Path, force: bool) -> None:
+    """Refuse (ExportRefused) a non-empty folder without a manifest unless ``force``."""
+    if not force and not (folder / MANIFEST).is_file() and any(folder.iterdir()):
+        raise ExportRefused(
+            f"{folder} is not empty and holds no earlier export ({MANIFEST}): give an"
+            " empty or new folder, or --force to write into it (nothing there is deleted)"
+        )
 
 
 def _inside(folder: Path, rel: str) -> Path:
@@ -150,6 +191,15 @@ def _inside(folder: Path, rel: str) -> Path:
         if here.is_symlink():
             raise ExportRefused(f"{here} is a symbolic link: an export never writes through one")
     return target  # a link in its place is replaced by the file (a rename), never followed
+
+
+def _ours(folder: Path, rel: str, entry: dict[str, str]) -> bool:
+    """Whether ``rel`` is still the file an earlier export wrote there (a plain path
+    inside the folder holding the bytes its manifest entry names)."""
+    try:
+        return _same(_inside(folder, rel), entry.get("sha256", ""))
+    except (Invalid, ExportRefused):
+        return False
 
 
 def _same(target: Path, sha: str) -> bool:

@@ -188,7 +188,9 @@ def outputs(site: Site) -> list[Output]:
     for page in site.pages:
         flow = str(_flow_for(site.documents.get(page.id)))
         key = digest(version, repr(page), flow, site.name)
-        found.append(Output(f"docs/{page.id}.html", key, _maker(site, page)))
+        doc = site.documents.get(page.id)
+        source = doc.path if doc is not None else ""
+        found.append(Output(f"docs/{page.id}.html", key, _maker(site, page), source))
     return found
 
 
