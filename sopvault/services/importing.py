@@ -134,10 +134,12 @@ def _plan(
 
 class _Ids:
     """Ids in use, and the next one per prefix numbered as ``sopvault new`` numbers them
-    (``scaffold.next_id``: one past the highest ``PREFIX-NNN``), counted once per prefix."""
+    (``scaffold.next_id``: one past the highest ``PREFIX-NNN``), counted once per prefix;
+    ids are compared without regard to case (``sop-003`` takes ``SOP-003``)."""
 
     def __init__(self, taken: set[str]) -> None:
         self.taken = taken
+        self.folded = {i.casefold() for i in taken}
         self.highest: dict[str, int] = {}
 
     def next(self, prefix: str) -> str:
@@ -146,13 +148,14 @@ class _Ids:
             last = scaffold.next_id(prefix, self.taken)
             self.highest[prefix] = int(last.rsplit("-", 1)[1]) - 1
         number = self.highest[prefix] + 1
-        while f"{prefix}-{number:03d}" in self.taken:
+        while f"{prefix}-{number:03d}".casefold() in self.folded:
             number += 1
         return f"{prefix}-{number:03d}"
 
     def add(self, doc_id: str) -> None:
         """Take ``doc_id``."""
         self.taken.add(doc_id)
+        self.folded.add(doc_id.casefold())
         prefix, _, number = doc_id.rpartition("-")
         if number.isdigit():
             self.highest[prefix] = max(self.highest.get(prefix, 0), int(number))

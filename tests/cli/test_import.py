@@ -353,3 +353,33 @@ def test_a_fifo_named_like_a_page_is_refused_without_blocking(
     assert data["refused"] == [
         {"source": str(pages / "pipe.md"), "line": None, "reason": "not a regular file: not read"}
     ]
+
+
+def test_ids_differing_only_in_case_are_an_error_and_never_made(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import, check): a file whose id is a lower-cased one in use (``sop-003``
+    beside ``SOP-003``) is a ``duplicate-id-case`` error naming both files (a
+    case-insensitive share would mix their exported pages up); ``import`` and ``new``
+    never make an id that differs only in case from one in use."""
+    lower = "procedures/sop-013-lower.md"
+    write(sample_path, lower, '+++\nid = "sop-013"\ntitle = "Lower"\nkind = "procedure"\n+++\n')
+    code, out, _ = run(capsys, sample_path, "check", "--json")
+    found = [f for f in json.loads(out)["findings"] if f["code"] == "duplicate-id-case"]
+    assert found == []  # no SOP-013 yet: a lower-case id alone is no clash
+    write(tmp_path / "p", "procedures/a.md", "# A\n\n## Steps\n\n1. Check the stock.\n")
+    data = imported(capsys, sample_path, str(tmp_path / "p"))
+    assert [c["id"] for c in data["created"]] == ["SOP-014"]  # type: ignore[attr-defined]
+    code, out, _ = run(capsys, sample_path, "new", "procedure", "--title", "Fresh")
+    assert code == 0 and "SOP-015" in out
+
+    upper = sample_path / "procedures/SOP-003-review-stock-and-reorder-points.md"
+    clash = "procedures/zz-sop-003.md"
+    write(sample_path, clash, '+++\nid = "sop-003"\ntitle = "Clash"\nkind = "procedure"\n+++\n')
+    assert upper.exists()
+    code, out, _ = run(capsys, sample_path, "check", "--json")
+    found = [f for f in json.loads(out)["findings"] if f["code"] == "duplicate-id-case"]
+    assert code == 1 and [f["path"] for f in found] == [clash]
+    assert found[0]["severity"] == "error"
+    assert upper.relative_to(sample_path).as_posix() in found[0]["message"]
+    assert clash in found[0]["message"]
