@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from sopvault.core import frontmatter
+from sopvault.core.frontmatter import FrontMatterError
 from sopvault.core.importfront import read_source
 from sopvault.core.importsteps import extract_steps, fenced_lines, heading_of
 from sopvault.core.parse import REVIEW_EVERY
@@ -99,7 +100,9 @@ def make_draft(source: str, text: str, kind: Kind | None, digest: str) -> Draft:
 
 def document_text(draft: Draft, doc_id: str) -> str:
     """The new file: ``+++`` TOML front matter (a draft 0.1) and the body, read back before
-    it is returned (``frontmatter.compose``; FrontMatterError if it would not read so)."""
+    it is returned (``frontmatter.compose``; FrontMatterError if it would not read so, or
+    when it holds text UTF-8 cannot write: a YAML ``"\\ud800"`` lone surrogate). Pure, so
+    a dry run refuses exactly the pages the real run would."""
     front: dict[str, Any] = {
         "id": doc_id,
         "title": draft.title,
@@ -111,7 +114,19 @@ def document_text(draft: Draft, doc_id: str) -> str:
     if draft.steps:
         front["steps"] = draft.steps
     front["imported"] = draft.imported
-    return frontmatter.compose(front, draft.body)
+    text = frontmatter.compose(front, draft.body)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        bad = text[err.start : err.end]
+        codes = ", ".join(f"U+{ord(c):04X}" for c in bad[:3])
+        line = text.count("\n", 0, err.start) + 1
+        raise FrontMatterError(
+            f"holds text that cannot be written as UTF-8 ({codes}: a lone surrogate, from"
+            f' an escape such as "\\ud800" in its front matter or body): not imported',
+            line,
+        ) from None
+    return text
 
 
 def _kind_from(front: dict[str, Any], lower: dict[str, str]) -> Kind | None:

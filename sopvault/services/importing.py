@@ -331,23 +331,37 @@ def _findings(vault: Vault, report: ImportReport) -> list[Finding]:
 
 
 def _write_all(vault: Vault, report: ImportReport) -> None:
-    """Write each draft as a new file and read it back; a name taken meanwhile refuses
-    that page (the others are written)."""
+    """Write each draft as a new file and read it back, each page all or nothing: a name
+    taken meanwhile, a disk that refuses or a file that reads back different refuses that
+    page alone (its file removed if it was made), the others are written; nothing raises
+    out of the command."""
     for item in list(report.created):
-        target = safe_relative(vault.root, item.rel)
-        data = item.text.encode("utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        safe_relative(vault.root, item.rel)  # the folder made may not lead out of the vault
         try:
-            write_new(target, data)
+            _write_one(vault, item)
         except FileExistsError:
-            report.created.remove(item)
-            report.refused.append(
-                Refusal(str(item.page.file), None, f"{item.rel} exists already: not overwritten")
-            )
+            reason = f"{item.rel} exists already: not overwritten"
+        except OSError as err:
+            reason = f"{item.rel} could not be written: {err.strerror or err}"
+        except (SopvaultError, UnicodeError) as err:
+            reason = str(err)
+        else:
             continue
-        raw = target.read_bytes()
-        back = parse_bytes(item.rel, raw)
-        if raw != data or back.document is None or back.document.id != item.doc_id:
-            raise SopvaultError(f"{item.rel} does not read back as {item.doc_id}")
+        report.created.remove(item)
+        report.refused.append(Refusal(str(item.page.file), None, reason))
     vault.reload()
+
+
+def _write_one(vault: Vault, item: Created) -> None:
+    """Write one draft as a new file and read it back through the parser; when it does
+    not read back, the file just made is removed and SopvaultError raised. FileExistsError
+    when the name is taken (nothing changed), OSError when the disk refuses."""
+    data = item.text.encode("utf-8")  # before anything is made on disk
+    target = safe_relative(vault.root, item.rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    safe_relative(vault.root, item.rel)  # the folder made may not lead out of the vault
+    write_new(target, data)
+    raw = target.read_bytes()
+    back = parse_bytes(item.rel, raw)
+    if raw != data or back.document is None or back.document.id != item.doc_id:
+        target.unlink(missing_ok=True)
+        raise SopvaultError(f"{item.rel} did not read back as {item.doc_id}: removed")

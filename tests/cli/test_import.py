@@ -383,3 +383,28 @@ def test_ids_differing_only_in_case_are_an_error_and_never_made(
     assert found[0]["severity"] == "error"
     assert upper.relative_to(sample_path).as_posix() in found[0]["message"]
     assert clash in found[0]["message"]
+
+
+def test_a_page_utf8_cannot_write_is_refused_alone_and_dry_run_agrees(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import): a page whose YAML holds a lone surrogate (``"\\ud800"``), which
+    UTF-8 cannot write, is refused with its file and reason in the conversion itself: the
+    dry run says so too, no traceback, no file of it written; the two good pages import."""
+    pages = tmp_path / "pages"
+    write(pages, "a-good.md", "# Good one\n")
+    write(pages, "m-bad.md", '---\nx: "\\ud800"\n---\n# s\n')
+    write(pages, "z-good.md", "# Good two\n")
+    before = sorted(p for p in sample_path.rglob("*") if ".git" not in p.parts)
+    code, out, _ = run(capsys, sample_path, "import", "--dry-run", str(pages), "--kind", "policy")
+    assert code == 1 and "2 drafts would be created" in out
+    reason = f"{pages / 'm-bad.md'}: holds text that cannot be written as UTF-8 (U+D800"
+    assert reason in out
+    assert sorted(p for p in sample_path.rglob("*") if ".git" not in p.parts) == before
+    data = imported(capsys, sample_path, str(pages), "--kind", "policy")
+    assert data["exit"] == 1
+    assert [c["title"] for c in data["created"]] == ["Good one", "Good two"]  # type: ignore[attr-defined]
+    assert [r["source"] for r in data["refused"]] == [str(pages / "m-bad.md")]  # type: ignore[attr-defined]
+    made = sorted(p.name for p in (sample_path / "policies").glob("POL-*-*.md"))
+    assert [name for name in made if name.endswith(("-good-one.md", "-good-two.md"))] != []
+    assert not [name for name in made if name.endswith("-s.md")]
