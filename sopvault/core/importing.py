@@ -41,6 +41,8 @@ FOLDER_ALIASES = {
     "instructions": Kind.WORK_INSTRUCTION,
     "work_instructions": Kind.WORK_INSTRUCTION,
 }
+# A Hugo or MkDocs page bundle's page: ``clean-tank/index.md`` is the page "clean-tank".
+BUNDLE_STEMS = ("index", "_index", "readme")
 HOW_TO_CHOOSE = (
     "no kind: give --kind KIND, --map FOLDER=KIND for its folder, or `kind:` in its front matter"
 )
@@ -51,7 +53,8 @@ class Draft:
     """A page as a draft before it has an id: what goes into its front matter and body.
 
     ``steps`` are ``[[steps]]`` tables; ``imported`` the ``[imported]`` table;
-    ``fields`` the mapped optional fields (owner, tags ...)."""
+    ``fields`` the mapped optional fields (owner, tags ...); ``newline`` the page's line
+    ends (``"\r\n"`` for a Windows page: the new file keeps them, front matter too)."""
 
     title: str
     kind: Kind
@@ -59,6 +62,7 @@ class Draft:
     steps: list[dict[str, Any]]
     body: str
     imported: dict[str, Any]
+    newline: str = "\n"
 
 
 def folder_kind(name: str) -> Kind | None:
@@ -95,7 +99,9 @@ def make_draft(source: str, text: str, kind: Kind | None, digest: str) -> Draft:
     imported: dict[str, Any] = {"source": source, "format": page.format, "sha256": digest}
     if front:
         imported["front_matter"] = front
-    return Draft(title, kind, fields, steps, body, imported)
+    newline = "\r\n" if 2 * text.count("\r\n") > text.count("\n") else "\n"
+    body = body.replace("\n", newline)  # the body keeps the page's line ends
+    return Draft(title, kind, fields, steps, body, imported, newline)
 
 
 def document_text(draft: Draft, doc_id: str) -> str:
@@ -114,7 +120,10 @@ def document_text(draft: Draft, doc_id: str) -> str:
     if draft.steps:
         front["steps"] = draft.steps
     front["imported"] = draft.imported
-    text = frontmatter.compose(front, draft.body)
+    body = draft.body.replace(draft.newline, "\n")
+    text = frontmatter.compose(front, body)
+    if draft.newline != "\n":  # a CRLF page stays CRLF, front matter too (either reads)
+        text = text.replace("\n", draft.newline)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as err:
@@ -141,7 +150,8 @@ def _kind_from(front: dict[str, Any], lower: dict[str, str]) -> Kind | None:
 
 
 def _title(front: dict[str, Any], lower: dict[str, str], body: str, source: str) -> str:
-    """Front matter's title, else the first level-1 heading, else the file name."""
+    """Front matter's title, else the first level-1 heading, else the file name (a page
+    bundle's ``index.md``, ``_index.md`` or ``README.md``: its folder's name)."""
     key = lower.get("title")
     value = front.get(key) if key else None
     if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -154,6 +164,8 @@ def _title(front: dict[str, Any], lower: dict[str, str], body: str, source: str)
         if found is not None and found[0] == 1 and found[1]:
             return " ".join(found[1].split())
     stem = PurePosixPath(source).stem
+    if stem.lower() in BUNDLE_STEMS and PurePosixPath(source).parent.name:
+        stem = PurePosixPath(source).parent.name  # clean-tank/index.md is "clean tank"
     return " ".join(re.sub(r"[-_]+", " ", stem).split()) or "Untitled"
 
 

@@ -37,6 +37,8 @@ from sopvault.store.newfile import write_new
 
 MAX_BYTES = 5_000_000  # a page larger than this is refused, not read
 _DIGEST = re.compile(r'^sha256 = "([0-9a-f]{64})"', re.M)
+# The page a link to a folder names (Hugo's ``index.md``/``_index.md``, MkDocs' README).
+BUNDLE_FILES = ("index.md", "_index.md", "README.md", "readme.md", "index.markdown")
 _NUMBERED = re.compile(r"^([A-Za-z][A-Za-z0-9]*-\d+)(?:-|\.md$)")
 
 
@@ -241,8 +243,16 @@ class _Pages:
         """How the links of ``created`` find the other imported pages."""
 
         def page(target: str) -> str | None:
-            joined = os.path.join(os.path.abspath(created.page.file.parent), target)
-            return _to(created, self.by_file.get(os.path.normpath(joined)))
+            joined = os.path.normpath(
+                os.path.join(os.path.abspath(created.page.file.parent), target)
+            )
+            if not target.endswith("/"):
+                return _to(created, self.by_file.get(joined))
+            for name in BUNDLE_FILES:  # a folder link: the page bundle's page in it
+                found = self.by_file.get(os.path.join(joined, name))
+                if found is not None:
+                    return _to(created, found)
+            return None
 
         def name(target: str) -> str | None:
             return _to(created, self.named(created, target))
