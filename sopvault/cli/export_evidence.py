@@ -59,13 +59,18 @@ def evidence(since: str, until: str | None, out: Path) -> int:
     files += manifest_files(files, found.tip)
     written = write_pack(out, files)
     deviations = sum(len(r.run.recorded_deviations()) for r in found.runs)
+    broken = len(found.unreadable)
+    unreadable = f" {counted(broken, 'unreadable run log')}," if broken else ""
     say(
         f"evidence pack {written.folder}: {counted(written.files, 'file')},"
         f" {written.size} bytes, from {found.main} at {found.tip[:10]}:"
         f" {counted(len(found.revisions), 'revision')} approved,"
         f" {counted(len(found.runs), 'run')} ({counted(deviations, 'deviation')}),"
+        f"{unreadable}"
         f" {counted(len(found.acks), 'acknowledgement')}"
     )
+    for item in found.unreadable:
+        say(f"note: run log cannot be read, copied as committed: {item.reason}", err=True)
     if found.verify is None:
         say(f"note: verify could not judge this history: {found.verify_error}", err=True)
     elif found.verify.violations:

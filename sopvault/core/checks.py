@@ -71,8 +71,12 @@ def index_results(results: Iterable[ParseResult]) -> CheckedVault:
     """Parse results as documents by id, with every parse finding, before any check across
     documents: files that could not be parsed are ``skipped``, and of two documents
     sharing an id the one whose path sorts first is kept (a ``duplicate-id`` error names
-    the other), so the result does not depend on disk order."""
+    the other), so the result does not depend on disk order. Ids that differ only in case
+    (``SOP-003``, ``sop-003``) count as the same id (``duplicate-id-case``, naming both
+    files): a case-insensitive file system, a Windows or macOS share, and Hugo's
+    lower-cased URLs would mix up their files and pages."""
     checked = CheckedVault(documents={})
+    folded: dict[str, Document] = {}
     for result in sorted(results, key=lambda r: r.path):
         checked.findings.extend(result.findings)
         doc = result.document
@@ -92,6 +96,21 @@ def index_results(results: Iterable[ParseResult]) -> CheckedVault:
             )
             checked.skipped.append(doc.path)
             continue
+        same = folded.get(doc.id.casefold())
+        if same is not None:
+            checked.findings.append(
+                _error(
+                    doc,
+                    doc.line_of("id"),
+                    "duplicate-id-case",
+                    f"id '{doc.id}' differs only in case from '{same.id}' of {same.path}:"
+                    f" {doc.path} and {same.path} would be mixed up on a case-insensitive"
+                    " file system",
+                )
+            )
+            checked.skipped.append(doc.path)
+            continue
+        folded[doc.id.casefold()] = doc
         checked.documents[doc.id] = doc
     return checked
 

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from sopvault.core import frontmatter
+from sopvault.core.frontmatter import FrontMatterError
 from sopvault.core.importfront import read_source
 from sopvault.core.importsteps import extract_steps, fenced_lines, heading_of
 from sopvault.core.parse import REVIEW_EVERY
@@ -40,6 +41,8 @@ FOLDER_ALIASES = {
     "instructions": Kind.WORK_INSTRUCTION,
     "work_instructions": Kind.WORK_INSTRUCTION,
 }
+# A Hugo or MkDocs page bundle's page: ``clean-tank/index.md`` is the page "clean-tank".
+BUNDLE_STEMS = ("index", "_index", "readme")
 HOW_TO_CHOOSE = (
     "no kind: give --kind KIND, --map FOLDER=KIND for its folder, or `kind:` in its front matter"
 )
@@ -50,7 +53,8 @@ class Draft:
     """A page as a draft before it has an id: what goes into its front matter and body.
 
     ``steps`` are ``[[steps]]`` tables; ``imported`` the ``[imported]`` table;
-    ``fields`` the mapped optional fields (owner, tags ...)."""
+    ``fields`` the mapped optional fields (owner, tags ...); ``newline`` the page's line
+    ends (``"\r\n"`` for a Windows page: the new file keeps them, front matter too)."""
 
     title: str
     kind: Kind
@@ -58,6 +62,7 @@ class Draft:
     steps: list[dict[str, Any]]
     body: str
     imported: dict[str, Any]
+    newline: str = "\n"
 
 
 def folder_kind(name: str) -> Kind | None:
@@ -94,12 +99,16 @@ def make_draft(source: str, text: str, kind: Kind | None, digest: str) -> Draft:
     imported: dict[str, Any] = {"source": source, "format": page.format, "sha256": digest}
     if front:
         imported["front_matter"] = front
-    return Draft(title, kind, fields, steps, body, imported)
+    newline = "\r\n" if 2 * text.count("\r\n") > text.count("\n") else "\n"
+    body = body.replace("\n", newline)  # the body keeps the page's line ends
+    return Draft(title, kind, fields, steps, body, imported, newline)
 
 
 def document_text(draft: Draft, doc_id: str) -> str:
     """The new file: ``+++`` TOML front matter (a draft 0.1) and the body, read back before
-    it is returned (``frontmatter.compose``; FrontMatterError if it would not read so)."""
+    it is returned (``frontmatter.compose``; FrontMatterError if it would not read so, or
+    when it holds text UTF-8 cannot write: a YAML ``"\\ud800"`` lone surrogate). Pure, so
+    a dry run refuses exactly the pages the real run would."""
     front: dict[str, Any] = {
         "id": doc_id,
         "title": draft.title,
@@ -111,7 +120,22 @@ def document_text(draft: Draft, doc_id: str) -> str:
     if draft.steps:
         front["steps"] = draft.steps
     front["imported"] = draft.imported
-    return frontmatter.compose(front, draft.body)
+    body = draft.body.replace(draft.newline, "\n")
+    text = frontmatter.compose(front, body)
+    if draft.newline != "\n":  # a CRLF page stays CRLF, front matter too (either reads)
+        text = text.replace("\n", draft.newline)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        bad = text[err.start : err.end]
+        codes = ", ".join(f"U+{ord(c):04X}" for c in bad[:3])
+        line = text.count("\n", 0, err.start) + 1
+        raise FrontMatterError(
+            f"holds text that cannot be written as UTF-8 ({codes}: a lone surrogate, from"
+            f' an escape such as "\\ud800" in its front matter or body): not imported',
+            line,
+        ) from None
+    return text
 
 
 def _kind_from(front: dict[str, Any], lower: dict[str, str]) -> Kind | None:
@@ -126,7 +150,8 @@ def _kind_from(front: dict[str, Any], lower: dict[str, str]) -> Kind | None:
 
 
 def _title(front: dict[str, Any], lower: dict[str, str], body: str, source: str) -> str:
-    """Front matter's title, else the first level-1 heading, else the file name."""
+    """Front matter's title, else the first level-1 heading, else the file name (a page
+    bundle's ``index.md``, ``_index.md`` or ``README.md``: its folder's name)."""
     key = lower.get("title")
     value = front.get(key) if key else None
     if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -139,6 +164,8 @@ def _title(front: dict[str, Any], lower: dict[str, str], body: str, source: str)
         if found is not None and found[0] == 1 and found[1]:
             return " ".join(found[1].split())
     stem = PurePosixPath(source).stem
+    if stem.lower() in BUNDLE_STEMS and PurePosixPath(source).parent.name:
+        stem = PurePosixPath(source).parent.name  # clean-tank/index.md is "clean tank"
     return " ".join(re.sub(r"[-_]+", " ", stem).split()) or "Untitled"
 
 

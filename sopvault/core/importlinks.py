@@ -1,7 +1,8 @@
 """Links between imported pages, rewritten to the new documents (issue 16, import).
 
 Three forms are read: relative Markdown links to a page (``[t](other.md)``,
-``[t](../x/other.md#anchor)``, and reference definitions ``[t]: other.md``), and Obsidian's
+``[t](../x/other.md#anchor)``, a Hugo or MkDocs page bundle's folder ``[t](../fill-tank/)``,
+and reference definitions ``[t]: other.md``), and Obsidian's
 wiki links (``[[other]]``, ``[[other|label]]``, ``[[other#heading]]``; a GitHub wiki's
 ``[[label|Other-Page]]`` when its first part names no page). A link whose page
 was imported becomes an ordinary relative Markdown link to the new file
@@ -37,9 +38,9 @@ _PAGE = re.compile(r"\.(?:md|markdown)$", re.I)
 @dataclass(frozen=True)
 class Linker:
     """How targets become new links: ``page`` takes a relative page path as written (URL
-    escapes undone, anchor removed) and ``name`` an Obsidian page name (``other``,
-    ``folder/other``); each returns the new file's path relative to the linking file, or
-    None when that page was not imported."""
+    escapes undone, anchor removed; a folder's ends in ``/``) and ``name`` an Obsidian
+    page name (``other``, ``folder/other``); each returns the new file's path relative to
+    the linking file, or None when that page was not imported."""
 
     page: Callable[[str], str | None]
     name: Callable[[str], str | None]
@@ -96,8 +97,10 @@ def _new_target(target: str, linker: Linker, out: Relinked) -> str | None:
     """The rewritten destination of a Markdown link, or None to leave it."""
     bare = target[1:-1] if target.startswith("<") else target
     path, _, fragment = bare.partition("#")
-    if not path or _SCHEME.match(path) or path.startswith(("/", "\\")) or not _PAGE.search(path):
+    if not path or _SCHEME.match(path) or path.startswith(("/", "\\")):
         return None
+    if not _PAGE.search(path) and not path.endswith("/"):
+        return None  # neither a page nor a folder (a page bundle: ``../fill-tank/``)
     new = linker.page(unquote(path))
     if new is None:
         out.unresolved.append(path)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*(?:(?<=[ \t])#+[ \t]*)?$")
-_ITEM = re.compile(r"^( {0,3})(\d{1,9})([.)])([ \t]+)(\S.*)$")
+# A numbered item; an empty one (``2.`` alone) is an item too, its own (empty) step.
+_ITEM = re.compile(r"^( {0,3})(\d{1,9})([.)])(?:([ \t]+)(\S.*)|[ \t]*)$")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(\S.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]|>|`{3}|~{3}|\|)")
@@ -135,8 +136,11 @@ def _items(lines: list[str], fenced: list[bool], start: int, end: int) -> tuple[
         item_match = None if fenced[i] else _ITEM.match(line)
         current = items[-1] if items else None
         if item_match is not None and not (current and _indent(line) >= current.indent):
-            indent = sum(len(item_match.group(g)) for g in (1, 2, 3, 4))
-            items.append(_Item(i, indent, [item_match.group(5).strip()]))
+            # an empty item's text would start one space after its marker (CommonMark)
+            spaces = item_match.group(4)
+            indent = sum(len(item_match.group(g)) for g in (1, 2, 3)) + len(spaces or " ")
+            text = item_match.group(5)
+            items.append(_Item(i, indent, [text.strip()] if text else []))
         elif current is None:
             break
         elif not line.strip():

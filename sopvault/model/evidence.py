@@ -35,8 +35,9 @@ class Period:
 
 @dataclass(frozen=True)
 class Landing:
-    """The main commit that made a revision effective: its id, first parent, committer
-    date (ISO 8601, when it took effect on main) and every trailer, in message order."""
+    """The main commit that made a revision effective: its id, first parent ("" for a
+    root commit: never git's empty tree), committer date (ISO 8601, when it took effect
+    on main) and every trailer, in message order."""
 
     commit: str
     parent: str
@@ -76,6 +77,18 @@ class RunInPeriod:
 
 
 @dataclass(frozen=True)
+class UnreadableRun:
+    """A run log on main that does not parse (a line of garbage, ``null``, a bad time):
+    listed in the pack with the reason as ``sopvault runs`` words it (``file:line:
+    problem``), and its bytes copied exactly as committed, never left out silently."""
+
+    repo_path: str
+    blob: str
+    data: bytes
+    reason: str
+
+
+@dataclass(frozen=True)
 class AckInPeriod:
     """An acknowledgement made in the period: the ack, its file's blob id, the main commit
     that brought the file (and its ``%G?`` signature letter: N unsigned, G good, E/U not
@@ -102,6 +115,7 @@ class Evidence:
     vault_name: str
     revisions: list[ApprovedRevision] = field(default_factory=list)
     runs: list[RunInPeriod] = field(default_factory=list)
+    unreadable: list[UnreadableRun] = field(default_factory=list)
     acks: list[AckInPeriod] = field(default_factory=list)
     verify: VerifyReport | None = None
     verify_error: str = ""

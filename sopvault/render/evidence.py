@@ -41,7 +41,9 @@ def pack_files(evidence: Evidence, zone: tzinfo | None) -> list[PackFile]:
             folder = f"revisions/revision-{index + 1}"
         folders.append(folder)
         files += revision_files(item, folder, zone)
-    files += runs_and_acks(evidence.runs, evidence.acks, evidence.tip, evidence.made_at, zone)
+    files += runs_and_acks(
+        evidence.runs, evidence.unreadable, evidence.acks, evidence.tip, evidence.made_at, zone
+    )
     files += _verify_files(evidence, zone)
     index_files = [
         PackFile("README.txt", text_file(readme_lines(evidence, folders, zone)), (evidence.tip,)),
@@ -103,6 +105,7 @@ def readme_lines(evidence: Evidence, folders: list[str], zone: tzinfo | None) ->
         f"  runs/         {counted(len(evidence.runs), 'run')} with an event in the period"
         f" ({counted(deviations, 'deviation')}): <run-id>.jsonl is the log as committed,",
         "                <run-id>.txt its report; runs.txt and runs.json list them",
+        *_unreadable_lines(evidence),
         f"  acknowledgements.txt, .json   {counted(len(evidence.acks), 'acknowledgement')}",
         f"  verify.txt, verify.json       the audit of the whole history: {_verdict(evidence)}",
         "  summary.json                  this index as data",
@@ -119,6 +122,18 @@ def readme_lines(evidence: Evidence, folders: list[str], zone: tzinfo | None) ->
         "as visible text (^[). The copies (.md, .jsonl, .patch) are git's bytes as stored.",
     ]
     return [inert_line(line) for line in lines]
+
+
+def _unreadable_lines(evidence: Evidence) -> list[str]:
+    """The README's lines on run logs that cannot be read (none when all can)."""
+    if not evidence.unreadable:
+        return []
+    found = counted(len(evidence.unreadable), "run log")
+    return [
+        f"  WARNING:      {found} cannot be read (copied as committed under runs/;",
+        "                runs.txt gives each one's file, line and reason):",
+        *(f"                {u.reason}" for u in evidence.unreadable),
+    ]
 
 
 def summary(evidence: Evidence, folders: list[str]) -> dict[str, Any]:
@@ -155,6 +170,9 @@ def summary(evidence: Evidence, folders: list[str]) -> dict[str, Any]:
                 "deviations": len(r.run.recorded_deviations()),
             }
             for r in evidence.runs
+        ],
+        "unreadable_runs": [
+            {"log": u.repo_path, "blob": u.blob, "reason": u.reason} for u in evidence.unreadable
         ],
         "acknowledgements": len(evidence.acks),
         "verify": {

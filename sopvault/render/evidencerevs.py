@@ -34,7 +34,8 @@ def folder_of(item: ApprovedRevision, index: int) -> str:
 def revision_files(item: ApprovedRevision, folder: str, zone: tzinfo | None) -> list[PackFile]:
     """The four files of one approved revision, each naming the commits and blobs it
     came from."""
-    commits = (item.landing.commit, item.landing.parent)
+    # a root commit has no parent: nothing (never git's empty tree) is named for it
+    commits = tuple(c for c in (item.landing.commit, item.landing.parent) if c)
     blobs = tuple(b for b in (item.old_blob, item.new_blob) if b)
     vote_commits = tuple(dict.fromkeys(v.commit for v in item.votes))
     return [
@@ -71,7 +72,7 @@ def revision_lines(item: ApprovedRevision, zone: tzinfo | None) -> list[str]:
         f"file:        {rev.path}",
         f"approved at: {shown_iso(rev.date, zone, seconds=True)} (Approved-at)",
         f"effective:   {shown_iso(landing.date, zone, seconds=True)} (landed on main)",
-        f"landing:     commit {landing.commit} (parent {landing.parent})",
+        f"landing:     commit {landing.commit} ({_parent(landing.parent)})",
         f"author:      {rev.author}",
         f"proposal:    {rev.proposal or '(none: signed off before proposals were kept)'}",
         f"blobs:       {item.old_blob or '(new document)'} -> {item.new_blob}",
@@ -84,6 +85,11 @@ def revision_lines(item: ApprovedRevision, zone: tzinfo | None) -> list[str]:
     lines += [f"  {key}: {value}" for key, value in landing.trailers]
     lines += ["", f"Changes: {headline(item.diff)}", ""]
     return [inert_line(line) for line in lines]
+
+
+def _parent(parent: str) -> str:
+    """``parent <sha>``, or ``root commit`` for a landing that has none."""
+    return f"parent {parent}" if parent else "root commit"
 
 
 def _vote_line(vote: Vote) -> str:
@@ -110,7 +116,7 @@ def revision_json(item: ApprovedRevision) -> dict[str, Any]:
         "approved_at": rev.date,
         "effective": landing.date,
         "commit": landing.commit,
-        "parent": landing.parent,
+        "parent": landing.parent or None,
         "author": str(rev.author),
         "approvers": [str(a) for a in rev.approvers],
         "proposal": rev.proposal or None,

@@ -5,11 +5,12 @@ records of competence; 21 CFR Part 11 §11.10(e): the record as it was written).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
 from sopvault.core.localtime import shown
-from sopvault.model.evidence import AckInPeriod, PackFile, RunInPeriod
+from sopvault.model.evidence import AckInPeriod, PackFile, RunInPeriod, UnreadableRun
 from sopvault.model.run import LOG_SUFFIX, Event
 from sopvault.render.evidencerevs import json_file, text_file
 from sopvault.render.runs import report_lines
@@ -54,6 +55,28 @@ def run_files(item: RunInPeriod, tip: str, now: datetime, zone: tzinfo | None) -
     ]
 
 
+def unreadable_file(item: UnreadableRun, tip: str) -> PackFile:
+    """``runs/<ID>/<run-id>.jsonl`` of a log that does not parse: main's bytes exactly (a
+    copy, as the manifest says), so the auditor reads what the reason points at."""
+    folder, name = item.repo_path.rsplit("/", 2)[-2:]
+    return PackFile(
+        f"runs/{folder}/{name}",
+        item.data,
+        (tip,),
+        (item.blob,),
+        copy=True,
+        source=f"{tip}:{item.repo_path}",
+    )
+
+
+def unreadable_lines(unreadable: Sequence[UnreadableRun]) -> list[str]:
+    """The lines of ``runs.txt`` naming each run log that cannot be read, and why."""
+    if not unreadable:
+        return []
+    lines = ["", f"Run logs that cannot be read (copied as committed): {len(unreadable)}"]
+    return lines + [f"{item.repo_path}: {item.reason}" for item in unreadable]
+
+
 def _deviation(item: RunInPeriod, event: Event, zone: tzinfo | None) -> str:
     """``SOP-010 run-id step 3: reading 7.9 above 7.5 (by X, 2026-... CET; accepted)``."""
     run = item.run
@@ -66,8 +89,11 @@ def _deviation(item: RunInPeriod, event: Event, zone: tzinfo | None) -> str:
     )
 
 
-def runs_lines(runs: list[RunInPeriod], zone: tzinfo | None) -> list[str]:
-    """``runs.txt``: one line per run of the period, then every deviation they recorded."""
+def runs_lines(
+    runs: list[RunInPeriod], zone: tzinfo | None, unreadable: Sequence[UnreadableRun] = ()
+) -> list[str]:
+    """``runs.txt``: one line per run of the period, every deviation they recorded, then
+    the run logs that cannot be read, each with its reason."""
     lines = [f"Runs with an event in the period: {len(runs)}", ""]
     for item in runs:
         run = item.run
@@ -80,6 +106,7 @@ def runs_lines(runs: list[RunInPeriod], zone: tzinfo | None) -> list[str]:
     deviations = [(i, e) for i in runs for e in i.run.recorded_deviations()]
     lines += ["", f"Deviations recorded: {len(deviations)}"]
     lines += [_deviation(item, event, zone) for item, event in deviations]
+    lines += unreadable_lines(unreadable)
     return [inert_line(line) for line in lines]
 
 
@@ -156,19 +183,22 @@ def acks_json(acks: list[AckInPeriod]) -> list[dict[str, Any]]:
 
 def runs_and_acks(
     runs: list[RunInPeriod],
+    unreadable: list[UnreadableRun],
     acks: list[AckInPeriod],
     tip: str,
     now: datetime,
     zone: tzinfo | None,
 ) -> list[PackFile]:
-    """Every file of the runs and acknowledgements: per run, the summaries, the acks."""
+    """Every file of the runs and acknowledgements: per run, the logs that cannot be read
+    (copied), the summaries, the acks."""
     files = [f for item in runs for f in run_files(item, tip, now, zone)]
-    run_blobs = tuple(item.blob for item in runs)
+    files += [unreadable_file(item, tip) for item in unreadable]
+    run_blobs = (*(item.blob for item in runs), *(item.blob for item in unreadable))
     ack_blobs = tuple(item.blob for item in acks)
     ack_commits = tuple(dict.fromkeys(item.commit for item in acks if item.commit))
     return [
         *files,
-        PackFile("runs.txt", text_file(runs_lines(runs, zone)), (), run_blobs),
+        PackFile("runs.txt", text_file(runs_lines(runs, zone, unreadable)), (), run_blobs),
         PackFile("runs.json", json_file(runs_json(runs), indent=False), (), run_blobs),
         PackFile("acknowledgements.txt", text_file(acks_lines(acks, zone)), ack_commits, ack_blobs),
         PackFile("acknowledgements.json", json_file(acks_json(acks)), ack_commits, ack_blobs),

@@ -20,7 +20,7 @@ from sopvault.core.period import read_period
 from sopvault.errors import Conflict, SopvaultError
 from sopvault.model.control import Identity
 from sopvault.model.document import is_valid_id
-from sopvault.model.evidence import AckInPeriod, Evidence, Period, RunInPeriod
+from sopvault.model.evidence import AckInPeriod, Evidence, Period, RunInPeriod, UnreadableRun
 from sopvault.model.run import LEGACY_SUFFIX, LOG_SUFFIX, RUNS_DIR, Run
 from sopvault.services.ackmain import main_view, read_acks
 from sopvault.services.evidencerevs import approved_in
@@ -67,7 +67,7 @@ def gather(ws: Workspace, since: str, until: str | None = None) -> Evidence:
         partial=history.incomplete() or "",
     )
     evidence.revisions = approved_in(ws, tip, period)
-    evidence.runs = runs_in(ws, tip, period)
+    evidence.runs, evidence.unreadable = runs_in(ws, tip, period)
     evidence.acks = acks_in(ws, tip, period)
     try:
         evidence.verify = Audit(ws).verify(rev=tip)
@@ -87,11 +87,14 @@ def _maker(ws: Workspace) -> Identity:
         return Identity("unknown (git has no user.name here)", "")
 
 
-def runs_in(ws: Workspace, tip: str, period: Period) -> list[RunInPeriod]:
+def runs_in(
+    ws: Workspace, tip: str, period: Period
+) -> tuple[list[RunInPeriod], list[UnreadableRun]]:
     """The runs main holds at ``tip`` (``runs/<ID>/<run-id>.jsonl``, and format 1 files)
-    with an event in ``period``, by document then start. Only paths made of valid ids are
-    read; a log that does not parse is left out (``check`` and ``verify`` report it).
-    Raises GitError."""
+    with an event in ``period``, by document then start; and the logs that do not parse
+    and may hold a time in the period (or no time that can be read), by path, with the
+    reason ``sopvault runs`` gives: an auditor is told of them, never shown fewer runs
+    without a word. Only paths made of valid ids are read. Raises GitError."""
     repo = ws.git()
     prefix = ws.repo_path(RUNS_DIR)
     wanted: dict[str, str] = {}
@@ -103,13 +106,20 @@ def runs_in(ws: Workspace, tip: str, period: Period) -> list[RunInPeriod]:
     texts = repo.read_blobs(sorted(set(wanted.values())))
     followed = FollowedTexts(ws, History(ws))
     found: list[RunInPeriod] = []
+    unreadable: list[UnreadableRun] = []
     for path, sha in sorted(wanted.items()):
         data = texts.get(sha, b"")
-        if not _may_hold(data, period):
+        timeless = _TIMES.search(data) is None
+        if not timeless and not _may_hold(data, period):
             continue
+        rel = ws.vault_path(path) or path
         try:
-            run = parse(data.decode("utf-8"), ws.vault_path(path) or path)
-        except (RunFileError, UnicodeDecodeError):
+            run = parse(data.decode("utf-8"), rel)
+        except RunFileError as err:
+            unreadable.append(UnreadableRun(path, sha, data, str(err)))
+            continue
+        except UnicodeDecodeError as err:
+            unreadable.append(UnreadableRun(path, sha, data, f"{rel}: cannot read: {err}"))
             continue
         if not _active_in(run, period):
             continue
@@ -119,7 +129,7 @@ def runs_in(ws: Workspace, tip: str, period: Period) -> list[RunInPeriod]:
             doc = None  # the report still reads without the procedure's text
         found.append(RunInPeriod(run, data, path, sha, doc))
     found.sort(key=lambda r: (r.run.doc_id, r.run.started_at, r.run.id))
-    return found
+    return found, unreadable
 
 
 def _run_name(doc_id: str, name: str) -> bool:

@@ -86,7 +86,7 @@ def _approved(
     votes: list[Vote],
 ) -> ApprovedRevision:
     """One revision with its landing, sign-offs, texts and diff."""
-    parent = commit.parents[0] if commit.parents else diffs.EMPTY_TREE
+    parent = commit.parents[0] if commit.parents else ""  # "": a root commit, no parent
     (old_path, old_blob), (new_path, new_blob) = sides
     old_data = texts.get(old_blob) if old_blob else None
     new_data = texts.get(new_blob or "", b"")
@@ -97,7 +97,8 @@ def _approved(
         old = TextAt(label, _text(old_data), _vault_path(ws, old_path))
     new = TextAt(f"{rev.id} {rev.version} ({commit.sha[:8]})", _text(new_data), rev.path)
     shown = sorted({p for p in (old_path, new_path) if p})
-    raw = diffs.text_diff(repo, parent, commit.sha, shown)
+    # git's empty tree is the other side of a root commit's diff, never named as a commit
+    raw = diffs.text_diff(repo, parent or diffs.EMPTY_TREE, commit.sha, shown)
     landing = Landing(commit.sha, parent, commit.commit_date, tuple(commit.trailers))
     return ApprovedRevision(
         revision=rev,

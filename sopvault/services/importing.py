@@ -37,6 +37,8 @@ from sopvault.store.newfile import write_new
 
 MAX_BYTES = 5_000_000  # a page larger than this is refused, not read
 _DIGEST = re.compile(r'^sha256 = "([0-9a-f]{64})"', re.M)
+# The page a link to a folder names (Hugo's ``index.md``/``_index.md``, MkDocs' README).
+BUNDLE_FILES = ("index.md", "_index.md", "README.md", "readme.md", "index.markdown")
 _NUMBERED = re.compile(r"^([A-Za-z][A-Za-z0-9]*-\d+)(?:-|\.md$)")
 
 
@@ -134,10 +136,12 @@ def _plan(
 
 class _Ids:
     """Ids in use, and the next one per prefix numbered as ``sopvault new`` numbers them
-    (``scaffold.next_id``: one past the highest ``PREFIX-NNN``), counted once per prefix."""
+    (``scaffold.next_id``: one past the highest ``PREFIX-NNN``), counted once per prefix;
+    ids are compared without regard to case (``sop-003`` takes ``SOP-003``)."""
 
     def __init__(self, taken: set[str]) -> None:
         self.taken = taken
+        self.folded = {i.casefold() for i in taken}
         self.highest: dict[str, int] = {}
 
     def next(self, prefix: str) -> str:
@@ -146,13 +150,14 @@ class _Ids:
             last = scaffold.next_id(prefix, self.taken)
             self.highest[prefix] = int(last.rsplit("-", 1)[1]) - 1
         number = self.highest[prefix] + 1
-        while f"{prefix}-{number:03d}" in self.taken:
+        while f"{prefix}-{number:03d}".casefold() in self.folded:
             number += 1
         return f"{prefix}-{number:03d}"
 
     def add(self, doc_id: str) -> None:
         """Take ``doc_id``."""
         self.taken.add(doc_id)
+        self.folded.add(doc_id.casefold())
         prefix, _, number = doc_id.rpartition("-")
         if number.isdigit():
             self.highest[prefix] = max(self.highest.get(prefix, 0), int(number))
@@ -238,8 +243,16 @@ class _Pages:
         """How the links of ``created`` find the other imported pages."""
 
         def page(target: str) -> str | None:
-            joined = os.path.join(os.path.abspath(created.page.file.parent), target)
-            return _to(created, self.by_file.get(os.path.normpath(joined)))
+            joined = os.path.normpath(
+                os.path.join(os.path.abspath(created.page.file.parent), target)
+            )
+            if not target.endswith("/"):
+                return _to(created, self.by_file.get(joined))
+            for name in BUNDLE_FILES:  # a folder link: the page bundle's page in it
+                found = self.by_file.get(os.path.join(joined, name))
+                if found is not None:
+                    return _to(created, found)
+            return None
 
         def name(target: str) -> str | None:
             return _to(created, self.named(created, target))
@@ -328,23 +341,37 @@ def _findings(vault: Vault, report: ImportReport) -> list[Finding]:
 
 
 def _write_all(vault: Vault, report: ImportReport) -> None:
-    """Write each draft as a new file and read it back; a name taken meanwhile refuses
-    that page (the others are written)."""
+    """Write each draft as a new file and read it back, each page all or nothing: a name
+    taken meanwhile, a disk that refuses or a file that reads back different refuses that
+    page alone (its file removed if it was made), the others are written; nothing raises
+    out of the command."""
     for item in list(report.created):
-        target = safe_relative(vault.root, item.rel)
-        data = item.text.encode("utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        safe_relative(vault.root, item.rel)  # the folder made may not lead out of the vault
         try:
-            write_new(target, data)
+            _write_one(vault, item)
         except FileExistsError:
-            report.created.remove(item)
-            report.refused.append(
-                Refusal(str(item.page.file), None, f"{item.rel} exists already: not overwritten")
-            )
+            reason = f"{item.rel} exists already: not overwritten"
+        except OSError as err:
+            reason = f"{item.rel} could not be written: {err.strerror or err}"
+        except (SopvaultError, UnicodeError) as err:
+            reason = str(err)
+        else:
             continue
-        raw = target.read_bytes()
-        back = parse_bytes(item.rel, raw)
-        if raw != data or back.document is None or back.document.id != item.doc_id:
-            raise SopvaultError(f"{item.rel} does not read back as {item.doc_id}")
+        report.created.remove(item)
+        report.refused.append(Refusal(str(item.page.file), None, reason))
     vault.reload()
+
+
+def _write_one(vault: Vault, item: Created) -> None:
+    """Write one draft as a new file and read it back through the parser; when it does
+    not read back, the file just made is removed and SopvaultError raised. FileExistsError
+    when the name is taken (nothing changed), OSError when the disk refuses."""
+    data = item.text.encode("utf-8")  # before anything is made on disk
+    target = safe_relative(vault.root, item.rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    safe_relative(vault.root, item.rel)  # the folder made may not lead out of the vault
+    write_new(target, data)
+    raw = target.read_bytes()
+    back = parse_bytes(item.rel, raw)
+    if raw != data or back.document is None or back.document.id != item.doc_id:
+        target.unlink(missing_ok=True)
+        raise SopvaultError(f"{item.rel} did not read back as {item.doc_id}: removed")

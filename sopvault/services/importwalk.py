@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from sopvault.core.importing import BUNDLE_STEMS
 from sopvault.errors import NotFound
 
 PAGE_SUFFIXES = (".md", ".markdown")
@@ -39,17 +40,25 @@ class Walked:
 
 
 def walk(paths: list[Path]) -> Walked:
-    """The pages under ``paths`` (files or folders), each once, in a stable order;
-    NotFound when a path does not exist."""
+    """The pages under ``paths`` (files or folders), each once, in a stable order; a path
+    that is a symbolic link (to a file or a folder) is left out, never followed; NotFound
+    when a path does not exist."""
     found = Walked()
     seen: set[Path] = set()
     for given in paths:
+        if given.is_symlink():  # a link given by name is not followed either
+            found.left_out.append((str(given), "a symbolic link: not followed"))
+            continue
         if not given.exists():
             raise NotFound(f"{given}: no such file or folder")
         if given.is_dir():
             _walk_folder(given, found, seen)
         elif given.suffix.lower() in PAGE_SUFFIXES:
-            _add(found, seen, given, given.name, (given.resolve().parent.name,))
+            folder = given.resolve().parent.name
+            name = given.name
+            if given.stem.lower() in BUNDLE_STEMS and folder:
+                name = f"{folder}/{given.name}"  # a bundle's page, named by its folder
+            _add(found, seen, given, name, (folder,))
         else:
             found.left_out.append((str(given), "not a Markdown file (.md, .markdown)"))
     return found

@@ -67,10 +67,16 @@ def write_new_vault(folder: Path, name: str) -> list[Path]:
 
 
 def next_id(prefix: str, existing: set[str]) -> str:
-    """The next free ``PREFIX-NNN`` id, one past the highest number in use."""
-    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    """The next free ``PREFIX-NNN`` id, one past the highest number in use, ids compared
+    without regard to case: ``sop-003`` takes ``SOP-003`` too, since a case-insensitive
+    file system (and Hugo's lower-cased URLs) would mix the two up."""
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$", re.IGNORECASE)
     numbers = [int(m.group(1)) for i in existing if (m := pattern.match(i))]
-    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+    folded = {i.casefold() for i in existing}
+    number = max(numbers, default=0) + 1
+    while f"{prefix}-{number:03d}".casefold() in folded:
+        number += 1
+    return f"{prefix}-{number:03d}"
 
 
 def slugify(title: str) -> str:

@@ -340,3 +340,70 @@ def test_ids_and_versions_from_trailers_never_name_a_path(
     assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["pack"]
     if shutil.which("sha256sum"):
         check_against_repository(out, root)
+
+
+@pytest.mark.parametrize("line", ["garbage", "null", "[]", '{"type": "note", "at": "soon"}'])
+def test_a_run_log_with_an_unreadable_line_is_listed_and_copied(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    """Issue 16 (export evidence): a committed run log with one line that cannot be read
+    (garbage, ``null``, ``[]``, a bad time) is never left out silently: the pack lists it
+    with ``sopvault runs``' own reason (file:line: problem), copies its bytes exactly as
+    committed (in the manifest, as a copy), counts it, and a note goes to stderr."""
+    runs = Runs(workspace_at(demo_path))
+    run_id = runs.start("SOP-009").run.id
+    runs.abort(run_id, reason="wrong tank")
+    log = f"runs/SOP-009/{run_id}.jsonl"
+    with open(demo_path / log, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    git(demo_path, "commit", "-q", "-am", "a hand edit")
+    committed = git(demo_path, "show", f"main:{log}")
+    assert main(["--vault", str(demo_path), "runs"]) == 0
+    warned = capsys.readouterr().err
+    reason = warned.split("warning: ", 1)[1].splitlines()[0]
+    assert reason.startswith(f"{log}:") and run_id in reason
+    out = tmp_path / "pack"
+
+    assert export(demo_path, out, "--since", "2026-01-01") == 0
+    said = capsys.readouterr()
+    assert "1 unreadable run log" in said.out
+    assert f"note: run log cannot be read, copied as committed: {reason}" in said.err
+    assert (out / log).read_bytes() == committed
+    if shutil.which("sha256sum"):
+        listed = check_against_repository(out, demo_path)
+        assert listed[log]["copy"] is True
+    summary = json.loads((out / "summary.json").read_text())
+    blob = git(demo_path, "rev-parse", f"main:{log}").decode().strip()
+    assert summary["unreadable_runs"] == [{"log": log, "blob": blob, "reason": reason}]
+    assert f"{log}: {reason}" in (out / "runs.txt").read_text()
+    assert "1 run log cannot be read" in (out / "README.txt").read_text()
+
+
+def test_a_revision_landed_by_the_root_commit_names_no_empty_tree(
+    empty_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 (export evidence): a revision whose landing is the repository's first
+    commit has no parent: revision.txt says "root commit", revision.json's parent is
+    null, and every commit the manifest names is a commit (``git cat-file -t``), never
+    git's empty tree."""
+    root = empty_vault
+    (root / "procedures").mkdir()
+    (root / "procedures/count.md").write_text(
+        PROCEDURE.format(v="1.0", action="Count the pallets"), encoding="utf-8"
+    )
+    git(root, "init", "-q", "-b", "main")
+    trailers = "\n\nSOP-Id: SOP-1\nSOP-Version: 1.0\nReviewed-by: Bilal Okafor <bilal@x.example>"
+    first = legacy_approval(root, "2026-02-01T09:00:00+00:00", "Start" + trailers, monkeypatch)
+    out = tmp_path / "pack"
+    assert export(root, out, "--since", "2026-02-01") == 0
+    text = (out / "revisions/SOP-1@1.0/revision.txt").read_text()
+    assert f"landing:     commit {first} (root commit)" in text
+    revision = json.loads((out / "revisions/SOP-1@1.0/revision.json").read_text())
+    assert (revision["commit"], revision["parent"]) == (first, None)
+    named = {str(c) for entry in manifest(out).values() for c in entry["commits"]}  # type: ignore[attr-defined]
+    assert first in named
+    for sha in named:
+        assert git(root, "cat-file", "-t", sha).strip() == b"commit", sha
+    assert b"4b825dc642cb6eb9a060e54bf8d69288fbee4904" not in b"".join(
+        p.read_bytes() for p in out.rglob("*") if p.is_file()
+    )

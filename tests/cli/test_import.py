@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sopvault.cli import main
-from sopvault.core.parse import parse_text
+from sopvault.core.parse import parse_bytes, parse_text
 from tests.conftest import write
 from tests.hostile import assert_inert
 from tests.importpages import HUGO_PAGE, mkdocs_project, obsidian_vault
@@ -353,3 +353,138 @@ def test_a_fifo_named_like_a_page_is_refused_without_blocking(
     assert data["refused"] == [
         {"source": str(pages / "pipe.md"), "line": None, "reason": "not a regular file: not read"}
     ]
+
+
+def test_ids_differing_only_in_case_are_an_error_and_never_made(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import, check): a file whose id is a lower-cased one in use (``sop-003``
+    beside ``SOP-003``) is a ``duplicate-id-case`` error naming both files (a
+    case-insensitive share would mix their exported pages up); ``import`` and ``new``
+    never make an id that differs only in case from one in use."""
+    lower = "procedures/sop-013-lower.md"
+    write(sample_path, lower, '+++\nid = "sop-013"\ntitle = "Lower"\nkind = "procedure"\n+++\n')
+    code, out, _ = run(capsys, sample_path, "check", "--json")
+    found = [f for f in json.loads(out)["findings"] if f["code"] == "duplicate-id-case"]
+    assert found == []  # no SOP-013 yet: a lower-case id alone is no clash
+    write(tmp_path / "p", "procedures/a.md", "# A\n\n## Steps\n\n1. Check the stock.\n")
+    data = imported(capsys, sample_path, str(tmp_path / "p"))
+    assert [c["id"] for c in data["created"]] == ["SOP-014"]  # type: ignore[attr-defined]
+    code, out, _ = run(capsys, sample_path, "new", "procedure", "--title", "Fresh")
+    assert code == 0 and "SOP-015" in out
+
+    upper = sample_path / "procedures/SOP-003-review-stock-and-reorder-points.md"
+    clash = "procedures/zz-sop-003.md"
+    write(sample_path, clash, '+++\nid = "sop-003"\ntitle = "Clash"\nkind = "procedure"\n+++\n')
+    assert upper.exists()
+    code, out, _ = run(capsys, sample_path, "check", "--json")
+    found = [f for f in json.loads(out)["findings"] if f["code"] == "duplicate-id-case"]
+    assert code == 1 and [f["path"] for f in found] == [clash]
+    assert found[0]["severity"] == "error"
+    assert upper.relative_to(sample_path).as_posix() in found[0]["message"]
+    assert clash in found[0]["message"]
+
+
+def test_a_page_utf8_cannot_write_is_refused_alone_and_dry_run_agrees(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import): a page whose YAML holds a lone surrogate (``"\\ud800"``), which
+    UTF-8 cannot write, is refused with its file and reason in the conversion itself: the
+    dry run says so too, no traceback, no file of it written; the two good pages import."""
+    pages = tmp_path / "pages"
+    write(pages, "a-good.md", "# Good one\n")
+    write(pages, "m-bad.md", '---\nx: "\\ud800"\n---\n# s\n')
+    write(pages, "z-good.md", "# Good two\n")
+    before = sorted(p for p in sample_path.rglob("*") if ".git" not in p.parts)
+    code, out, _ = run(capsys, sample_path, "import", "--dry-run", str(pages), "--kind", "policy")
+    assert code == 1 and "2 drafts would be created" in out
+    reason = f"{pages / 'm-bad.md'}: holds text that cannot be written as UTF-8 (U+D800"
+    assert reason in out
+    assert sorted(p for p in sample_path.rglob("*") if ".git" not in p.parts) == before
+    data = imported(capsys, sample_path, str(pages), "--kind", "policy")
+    assert data["exit"] == 1
+    assert [c["title"] for c in data["created"]] == ["Good one", "Good two"]  # type: ignore[attr-defined]
+    assert [r["source"] for r in data["refused"]] == [str(pages / "m-bad.md")]  # type: ignore[attr-defined]
+    made = sorted(p.name for p in (sample_path / "policies").glob("POL-*-*.md"))
+    assert [name for name in made if name.endswith(("-good-one.md", "-good-two.md"))] != []
+    assert not [name for name in made if name.endswith("-s.md")]
+
+
+def test_hugo_page_bundles_take_their_folders_name_and_folder_links_resolve(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import): a Hugo page bundle (``clean-tank/index.md``) with no title is
+    titled and named by its folder, not "index"; a link to a bundle's folder
+    (``../fill-tank/``) is rewritten to that bundle's new file, one to a folder that was
+    not imported is reported as not imported; a bundle's page given alone is named by its
+    folder too."""
+    content = tmp_path / "content"
+    write(content, "clean-tank/index.md", "See [fill](../fill-tank/) and [gone](../gone-tank/).\n")
+    write(content, "fill-tank/index.md", "---\ntitle: Fill the tank\n---\nFill it.\n")
+    write(tmp_path / "alone", "drain-tank/_index.md", "Drain it.\n")
+    data = imported(capsys, sample_path, str(content), "--kind", "policy")
+    made = {c["title"]: c for c in data["created"]}  # type: ignore[attr-defined]
+    assert sorted(made) == ["Fill the tank", "clean tank"]
+    clean, fill = made["clean tank"], made["Fill the tank"]
+    assert str(clean["path"]).endswith(f"{clean['id']}-clean-tank.md")
+    _, body = front_of(sample_path / str(clean["path"]))
+    fill_name = Path(str(fill["path"])).name
+    assert f"[fill]({fill_name})" in body and "[gone](../gone-tank/)" in body
+    assert clean["links_rewritten"] == 1
+    unresolved = [f for f in data["findings"] if f["code"] == "link-not-imported"]  # type: ignore[attr-defined]
+    assert [(f["path"], "../gone-tank/" in f["message"]) for f in unresolved] == [
+        (clean["path"], True)
+    ]
+    alone = imported(
+        capsys, sample_path, str(tmp_path / "alone/drain-tank/_index.md"), "--kind", "policy"
+    )
+    assert [c["title"] for c in alone["created"]] == ["drain tank"]  # type: ignore[attr-defined]
+
+
+def test_an_empty_numbered_item_is_its_own_step_and_a_finding(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import): ``1. Mix it`` with a code block, an empty ``2.``, then ``3. Do``
+    are three steps, not one: the empty one is reported (``missing-field``) and nothing of
+    the list is left in the body."""
+    page = (
+        "# Mix\n\n## Steps\n\n1. Mix it\n\n   ```\n   mix --all\n   ```\n\n2.\n3. Check the mix\n"
+    )
+    write(tmp_path / "p", "mix.md", page)
+    data = imported(capsys, sample_path, str(tmp_path / "p"), "--kind", "procedure")
+    (made,) = data["created"]  # type: ignore[misc]
+    assert made["steps"] == 3
+    front, body = front_of(sample_path / made["path"])
+    steps = front["steps"]
+    assert isinstance(steps, list)
+    assert [s["action"] for s in steps] == ["Mix it", "", "Check the mix"]
+    assert steps[0]["details"] == "```\nmix --all\n```"
+    assert "2." not in body and "Check the mix" not in body
+    codes = [(f["path"], f["code"]) for f in data["findings"]]  # type: ignore[attr-defined]
+    assert (made["path"], "missing-field") in codes
+
+
+def test_a_symbolic_link_given_as_path_is_left_out_and_crlf_pages_stay_crlf(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (import): a PATH that is a symbolic link (to a folder, to a file, or to
+    itself) is left out with a reason, never followed; a page with Windows line ends
+    becomes a draft with Windows line ends (body and front matter), which reads back."""
+    real = write(tmp_path / "real", "page.md", "# Real page\n")
+    (tmp_path / "folder-link").symlink_to(real.parent)
+    (tmp_path / "file-link.md").symlink_to(real)
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
+    crlf = tmp_path / "win" / "crlf.md"
+    crlf.parent.mkdir()
+    crlf.write_bytes(b"---\r\ntitle: Crlf page\r\n---\r\nLine one.\r\nLine two.\r\n")
+    links = [str(tmp_path / name) for name in ("folder-link", "file-link.md", "loop.md")]
+    data = imported(capsys, sample_path, *links, str(crlf), "--kind", "policy")
+    assert data["exit"] == 0
+    assert [c["title"] for c in data["created"]] == ["Crlf page"]  # type: ignore[attr-defined]
+    assert data["left_out"] == [
+        {"path": link, "reason": "a symbolic link: not followed"} for link in links
+    ]
+    raw = (sample_path / data["created"][0]["path"]).read_bytes()  # type: ignore[index]
+    assert b"Line one.\r\nLine two.\r\n" in raw and not re.search(rb"(?<!\r)\n", raw)
+    back = parse_bytes("crlf.md", raw)  # read as sopvault reads a file: bytes
+    assert back.document is not None and back.document.body == "Line one.\r\nLine two.\r\n"
