@@ -234,15 +234,20 @@ def reject(number: str, message: str) -> int:
 @click.command()
 @click.option("--since", metavar="REV", help="only commits after this revision")
 @click.option("--rev", metavar="REV", help="check this commit's history instead of main's")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="judge every commit again, not only those after the last check on this machine",
+)
 @json_option()
 @vault_option
-def verify(since: str | None, rev: str | None, as_json: bool) -> int:
+def verify(since: str | None, rev: str | None, full: bool, as_json: bool) -> int:
     """Audit main: every document change signed off; exit 1 if not, 2 if it cannot tell
     (no main here, nothing to check, a shallow clone)."""
     from sopvault.render.verify import note_lines, verdict_line, verify_json, violation_lines
 
     control = _control()
-    report = control.audit.verify(since, rev)
+    report = control.audit.verify(since, rev, full=full)
     if as_json:
         print_json(verify_json(report))
         return EXIT_FAILURE if report.violations else EXIT_OK
