@@ -67,6 +67,17 @@ def secret_key(folder: Path | None = None) -> bytes | None:
     return key if len(key) == _KEY_BYTES else None
 
 
+def repository_fingerprint(root: Path) -> str:
+    """The repository whose work tree is ``root``, on this machine: the real path and the
+    device and inode of its ``.git`` (another repository made at the same path differs)."""
+    try:
+        info = os.stat(root / ".git")
+        stamp = f"{info.st_dev}:{info.st_ino}"
+    except OSError:
+        stamp = "-"
+    return f"{os.path.realpath(root)}\0{stamp}"
+
+
 def _mac(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
 

@@ -31,12 +31,15 @@ from typing import Any, TypeVar
 from sopvault import __version__
 from sopvault.core import ackfile, approval, config, delimiters, frontmatter, localstate
 from sopvault.core import trailers as trailer_rules
+from sopvault.model import ack as ack_model
+from sopvault.model import config as config_model
 from sopvault.model import control as control_model
 from sopvault.model.control import Identity, Refusal, VerifyReport, Violation
 from sopvault.services import localstate as state_rules
+from sopvault.services import workspace
 from sopvault.services.workspace import Workspace
 from sopvault.store import fs, verified
-from sopvault.store.git import cuts, log, signatures
+from sopvault.store.git import cuts, diffs, log, signatures
 
 FORMAT = "1"
 _T = TypeVar("_T")
@@ -51,8 +54,10 @@ def rules_digest() -> str:
 
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}".encode())
     core = (approval, trailer_rules, config, ackfile, localstate, delimiters, frontmatter)
-    rest = (control_model, state_rules, fs, log, cuts, signatures)
-    for module in (*core, *rest, ackaudit, audit, common, links, signoff):
+    models = (control_model, config_model, ack_model)
+    rest = (state_rules, workspace, fs, verified, log, cuts, diffs, signatures)
+    here = (ackaudit, audit, common, links, signoff)
+    for module in (*core, *models, *rest, *here):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:
@@ -68,7 +73,7 @@ def record_key(ws: Workspace) -> str:
     repo = ws.git()
     parts = (
         rules_digest(),
-        repo.fingerprint(),
+        verified.repository_fingerprint(repo.root),
         ws.prefix,
         repr(ws.vault.config),
         repo.signature_environment(),

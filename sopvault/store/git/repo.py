@@ -12,7 +12,6 @@ the modules beside this one (diffs, index, work tree) that build their own argum
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -161,19 +160,8 @@ class Repo(WorkTreeFiles, RemoteOps):
         return _signatures.signers(self._runner, shas, allowed_signers)
 
     def signature_environment(self) -> str:
-        """A digest of what git's signature checks depend on outside history; see
-        ``signatures.environment``."""
+        """What git's signature checks depend on outside history (``signatures``)."""
         return _signatures.environment(self._runner)
-
-    def fingerprint(self) -> str:
-        """This repository on this machine: the work tree's real path and the device and
-        inode of its ``.git`` (another repository made at the same path differs)."""
-        try:
-            info = os.stat(self.root / ".git")
-            stamp = f"{info.st_dev}:{info.st_ino}"
-        except OSError:
-            stamp = "-"
-        return f"{os.path.realpath(self.root)}\0{stamp}"
 
     def refs(self, *prefixes: str) -> list[tuple[str, str]]:
         """(full ref name, commit id) for every ref under ``prefixes`` (all refs without)."""
