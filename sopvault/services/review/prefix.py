@@ -236,20 +236,26 @@ def _decode(values: dict[str, Any]) -> Prior | None:
             ack_changed=lists[2],
             ack_added=lists[3],
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):  # KeyError: no such field, or reason
         return None
 
 
 def _violation(value: object) -> Violation:
     commit, date, name, email, paths, reason, detail = _typed(value, list)
+    who = (_typed(name, str), _typed(email, str))
+    author = _PEOPLE.get(who) or _PEOPLE.setdefault(who, Identity(*who))
     return Violation(
         _typed(commit, str),
         _typed(date, str),
-        Identity(_typed(name, str), _typed(email, str)),
+        author,  # one Identity per person: thousands of violations name a few people
         tuple(_typed(p, str) for p in _typed(paths, list)),
-        Refusal(reason),
+        _REASONS[reason],
         _typed(detail, str),
     )
+
+
+_REASONS = {reason.value: reason for reason in Refusal}
+_PEOPLE: dict[tuple[str, str], Identity] = {}
 
 
 def _typed(value: object, kind: type[_T]) -> _T:
