@@ -51,13 +51,8 @@ def secret_key(folder: Path | None = None) -> bytes | None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if refusal(folder) is not None:
             return None
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(secrets.token_bytes(_KEY_BYTES))
+        if not path.exists():
+            _make_key(folder, path)
         with open(path, "rb") as handle:
             if not owned_by_me(handle.fileno()):
                 return None
@@ -65,6 +60,21 @@ def secret_key(folder: Path | None = None) -> bytes | None:
     except OSError:
         return None
     return key if len(key) == _KEY_BYTES else None
+
+
+def _make_key(folder: Path, path: Path) -> None:
+    """Write a new key whole into a private temporary file, then link it into place: the
+    key appears complete or not at all, and a key another process made first is kept."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{KEY_NAME}.")  # 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(_KEY_BYTES))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
 
 
 def repository_fingerprint(root: Path) -> str:
