@@ -245,3 +245,45 @@ def test_a_change_through_a_link_after_a_record_is_judged(
     assert same_as_full(repo_root) == 1
     report, _ = audit(repo_root)
     assert ("procedures/linked.md",) in [v.paths for v in report.violations]
+
+
+def test_an_ack_naming_a_landing_off_mains_line_is_judged_as_a_whole_run_judges_it(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 (speed: verify's second run): an "approval" made on a side branch and
+    merged with plain git is not a landing of main's own line; an acknowledgement naming
+    it, added after a record, is refused exactly as a whole run refuses it, while one
+    naming a landing the record holds passes."""
+    land_sop3(repo_root, monkeypatch)
+    path = carmen_acks(repo_root, monkeypatch)
+    act_as(monkeypatch, "Hana Sato")
+    git(repo_root, "switch", "-q", "-c", "side")
+    bad_commit(
+        repo_root,
+        SOP3,
+        "Download the stock",
+        "Fetch the stock",
+        "Side approval\n\nSOP-Id: SOP-003\nSOP-Version: 2.9\n"
+        "Reviewed-by: Bilal Okafor <bilal.okafor@harrowfinch.example>",
+    )
+    side = git(repo_root, "rev-parse", "HEAD")
+    side_blob = git(repo_root, "rev-parse", f"HEAD:{SOP3}")
+    git(repo_root, "switch", "-q", "main")
+    git(repo_root, "merge", "-q", "--no-ff", "--no-edit", "side")
+    audit(repo_root)
+    text = (repo_root / path).read_text()
+    landed = text.split('landed = "')[1][:40]
+    blob = text.split('blob = "')[1][:40]
+    version = text.split('version = "')[1].split('"')[0]
+    forged = path.replace(path[-13:-5], "00000002").replace(f"@{version}", "@2.9")
+    (repo_root / forged).parent.mkdir(parents=True, exist_ok=True)
+    crafted = text.replace(landed, side).replace(blob, side_blob)
+    (repo_root / forged).write_text(crafted.replace(f'"{version}"', '"2.9"'))
+    act_as(monkeypatch, "Carmen Ruiz")
+    git(repo_root, "add", forged)
+    git(repo_root, "commit", "-qm", "Ack of the side approval")
+    assert same_as_full(repo_root) == 1
+    report, _ = audit(repo_root)
+    found = [(v.reason.value, v.paths) for v in report.violations if v.paths == (forged,)]
+    assert found == [("acknowledged revision not approved", (forged,))]
+    assert not [v for v in report.violations if v.paths == (path,)]
