@@ -1,6 +1,7 @@
 """The document-control commands: propose, reviews (list, show), approve, reject, verify,
 history, diff, restore and demo. Each makes its one call into the review service through
-``_control()``, the only place that service is built, and prints plainly."""
+``_control()``, the only place that service is built (``verify`` builds only its audit),
+and prints plainly."""
 
 from __future__ import annotations
 
@@ -234,23 +235,32 @@ def reject(number: str, message: str) -> int:
 @click.command()
 @click.option("--since", metavar="REV", help="only commits after this revision")
 @click.option("--rev", metavar="REV", help="check this commit's history instead of main's")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="judge every commit again, not only those after the last check on this machine",
+)
 @json_option()
 @vault_option
-def verify(since: str | None, rev: str | None, as_json: bool) -> int:
+def verify(since: str | None, rev: str | None, full: bool, as_json: bool) -> int:
     """Audit main: every document change signed off; exit 1 if not, 2 if it cannot tell
     (no main here, nothing to check, a shallow clone)."""
     from sopvault.render.verify import note_lines, verdict_line, verify_json, violation_lines
+    from sopvault.services.review.audit import Audit
+    from sopvault.services.workspace import Workspace
 
-    control = _control()
-    report = control.audit.verify(since, rev)
+    # The audit alone, not DocumentControl: verify never proposes or approves, and a
+    # second run (which reads only new commits) is mostly start-up.
+    audit = Audit(Workspace.of(open_vault()))
+    report = audit.verify(since, rev, full=full)
     if as_json:
         print_json(verify_json(report))
         return EXIT_FAILURE if report.violations else EXIT_OK
-    for line in violation_lines(report, control.ws.zone):
+    for line in violation_lines(report, audit.ws.zone):
         say(line)
     for note in note_lines(report):
         sys.stderr.write(note + "\n")
-    say(verdict_line(report, rev or control.ws.main), err=True)
+    say(verdict_line(report, rev or audit.ws.main), err=True)
     return EXIT_FAILURE if report.violations else EXIT_OK
 
 

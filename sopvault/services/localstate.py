@@ -10,6 +10,7 @@ brought it in.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sopvault.core.localstate import (
@@ -58,13 +59,50 @@ def state_violations(ws: Workspace, tip: str, commits: list[Commit]) -> list[Vio
     added or changed it; a file no checked commit touched (older than ``--since``) is not
     reported. Raises GitError for an unreadable tree."""
     from sopvault.store.git import diffs
-    from sopvault.store.git.repo import ZERO
 
     present = {
         path
         for path in diffs.tree_files(ws.git(), tip, ws.prefix or ".")
         if is_state_file(ws.vault_path(path) or path)
     }
+    return _charged(ws, present, commits)
+
+
+def state_violations_after(
+    ws: Workspace, earlier: list[Violation], commits: list[Commit]
+) -> list[Violation]:
+    """What ``state_violations`` gives for the whole history, from its answer for the
+    history before ``commits`` (``earlier``: each file there was in the tree then, none
+    was charged to a commit of ``commits``) and those commits (newest first, ``raw``):
+    the files they added or changed are charged to the newest that did, the files they
+    deleted are gone, the others keep their charge. Reads no tree: the files in it follow
+    from the changes, which ``git log --raw`` gives for every commit that touches the
+    vault. Raises nothing."""
+    from sopvault.store.git.repo import ZERO
+
+    present = {ws.repo_path(p) for v in earlier for p in v.paths}
+    for commit in reversed(commits):  # oldest first: the last change of a path wins
+        for path, _, new in commit.changes:
+            if new == ZERO:
+                present.discard(path)
+            elif is_state_file(ws.vault_path(path) or path):
+                present.add(path)
+    later = _charged(ws, present, commits)
+    charged = {ws.repo_path(p) for v in later for p in v.paths}
+    kept = []
+    for violation in earlier:
+        paths = tuple(p for p in violation.paths if ws.repo_path(p) in present - charged)
+        if paths:
+            kept.append(replace(violation, paths=paths))
+    return later + kept
+
+
+def _charged(ws: Workspace, present: set[str], commits: list[Commit]) -> list[Violation]:
+    """One violation per commit of ``commits`` (newest first) that was the newest to add
+    or change files of ``present`` (repository paths), naming them."""
+    from sopvault.store.git.repo import ZERO
+
+    present = set(present)
     violations: list[Violation] = []
     for commit in commits:
         brought = [p for p, _, new in commit.changes if p in present and new != ZERO]

@@ -142,6 +142,10 @@ def test_due_and_show_import_no_gitpython(demo_path: Path, args: list[str]) -> N
         (["update-ref", "refs/heads/main", "abc"], False),
         (["-c", "x=y", "merge", "topic"], False),
         (["push", "origin", "main"], False),
+        (["config", "--null", "--get-regexp", "^gpg\\."], True),
+        (["config", "--get", "user.signingkey"], True),
+        (["config", "user.name", "Someone"], False),
+        (["config", "--unset", "user.name"], False),
         ([], False),
     ],
 )

@@ -24,6 +24,7 @@ from sopvault.model.ack import Ack
 from sopvault.model.config import VaultConfig
 from sopvault.model.control import Refusal, Violation
 from sopvault.services.review.common import Scope, in_force_by_default, parse_config_bytes
+from sopvault.services.review.prefix import Prior
 from sopvault.store.git.repo import ZERO, Commit
 
 # (why, one line): what is wrong with one acknowledgement.
@@ -50,19 +51,29 @@ class _Added:
 class AckAudit(Scope):
     """Judging the acknowledgements that commits of main added; changes nothing."""
 
-    def check(self, commits: list[Commit]) -> tuple[list[Violation], int]:
+    def check(
+        self, commits: list[Commit], prior: Prior | None = None
+    ) -> tuple[list[Violation], list[Violation], int]:
         """The violations among ``commits`` (main's first-parent line, newest first, with
-        ``raw`` changes) and how many acknowledgements they added. Raises GitError."""
+        ``raw`` changes): those of ack files changed or deleted, then those of ack files
+        added (each oldest first), and how many acknowledgements they added. With
+        ``prior`` (the verdicts on the line before ``commits``, ``services.review.prefix``)
+        a landing it recorded counts as one made before, as when the whole line is judged
+        at once. Raises GitError."""
         prefix = self.ws.repo_path(f"{ACKS_DIR}/")
         self._order = {c.sha: i for i, c in enumerate(commits)}
         self._approvals = {c.sha: c for c in commits if is_approval(c)}
-        self._oldest = commits[-1] if commits else None
+        self._prior = prior if prior is not None and prior.tip else None
+        self._oldest = self._prior.oldest if self._prior else (commits[-1].sha if commits else "")
         self._landings: dict[str, Commit | None] = {}
         self._configs: dict[str | None, VaultConfig] = {}
         violations: list[Violation] = []
         added: list[_Added] = []
         config_path = self.ws.repo_path(CONFIG_FILE)
-        config_id = self._config_before(self._oldest, config_path)
+        if self._prior is not None:
+            config_id = self._prior.config_id
+        else:
+            config_id = self._config_before(commits[-1] if commits else None, config_path)
         for commit in reversed(commits):  # oldest first: the rules in force are known
             for path, before, after in commit.changes:
                 if not path.startswith(prefix):
@@ -79,15 +90,20 @@ class AckAudit(Scope):
             for path, _, new_id in commit.changes:
                 if path == config_path:
                     config_id = new_id if new_id != ZERO else None
+        return violations, self._judged(added), len(added)
+
+    def _judged(self, added: list[_Added]) -> list[Violation]:
+        """The violations of the ack files ``added``, in their order."""
         texts = dict(
             zip([a.blob for a in added], self.repo.blobs([a.blob for a in added]), strict=True)
         )
         judged = [(item, self._judge(item, texts.get(item.blob))) for item in added]
         unsigned = self._unsigned([(item, ack) for item, (ack, _) in judged if ack is not None])
+        violations: list[Violation] = []
         for item, (_, problems) in judged:
             problems += unsigned.get((item.origin.sha, item.path), [])
             violations += [_violation(item.commit, self._shown(item.path), p) for p in problems]
-        return violations, len(added)
+        return violations
 
     def _judge(self, item: _Added, data: bytes | None) -> tuple[Ack | None, list[Problem]]:
         """The ack ``item`` holds (None when unreadable) and what is wrong with it, all but
@@ -175,8 +191,9 @@ class AckAudit(Scope):
         """Whether ``landing`` came before the commit that brought ``item`` to main."""
         if landing.sha in self._order:
             return self._order[landing.sha] > self._order[item.commit.sha]
-        oldest = self._oldest
-        return oldest is not None and self.repo.is_ancestor(landing.sha, oldest.sha)
+        if self._prior is not None and self._prior.approved(landing.sha):
+            return True  # a landing on the line judged before: older than every commit here
+        return bool(self._oldest) and self.repo.is_ancestor(landing.sha, self._oldest)
 
     def _origin(self, merge: Commit, path: str) -> Commit:
         """The commit on a merge's merged line that added ``path`` (the merge itself when

@@ -7,7 +7,7 @@ at each commit are the ``sopvault.toml`` committed before it, judged by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sopvault.core.approval import Problem, Rules, judge
 from sopvault.core.config import CONFIG_FILE
@@ -20,8 +20,8 @@ from sopvault.core.trailers import (
 )
 from sopvault.model.config import VaultConfig
 from sopvault.model.control import Refusal, VerifyReport, Violation, Vote
-from sopvault.services.localstate import state_violations
-from sopvault.services.review.ackaudit import AckAudit
+from sopvault.services.localstate import state_violations, state_violations_after
+from sopvault.services.review.ackaudit import AckAudit, is_approval
 from sopvault.services.review.common import (
     Scope,
     Unverifiable,
@@ -31,6 +31,7 @@ from sopvault.services.review.common import (
     parse_config_bytes,
 )
 from sopvault.services.review.links import Change, LinkedDocuments
+from sopvault.services.review.prefix import Later, PrefixRecord, Prior
 from sopvault.services.review.signoff import SignOffs, proposal_line, vote_commits, votes_in
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.errors import IncompleteHistory
@@ -50,67 +51,104 @@ class _Todo:
     legacy: bool = True
 
 
+@dataclass
+class _Walk(Later):
+    """``Later`` with what the walk over the commits found to judge: the changes to
+    controlled files (oldest first) and the blob ids their judgement reads."""
+
+    todo: list[_Todo] = field(default_factory=list)
+    wanted: set[str] = field(default_factory=set)
+
+
 class Audit(Scope):
     """Checking main's history against the approval rules; changes nothing."""
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
         self.signoffs = SignOffs(ws)
+        self.read = 0  # commits the last ``verify`` read from git (the rest were recorded)
 
-    def verify(self, since: str | None = None, rev: str | None = None) -> VerifyReport:
+    def verify(
+        self, since: str | None = None, rev: str | None = None, *, full: bool = False
+    ) -> VerifyReport:
         """Check every change to documents (and to the rules) on main for a valid sign-off.
 
         ``since`` limits the check to commits after it; ``rev`` checks another commit's
         history instead of main's (a pushed commit in a server-side hook, a CI checkout).
+        A whole-history check reads only the commits after the last one it judged on this
+        machine (``services.review.prefix``: the same report as reading them all, which
+        ``full`` forces) and records what it judged for the next run.
         Never an empty "ok" (Trust §5): raises Unverifiable (exit status 2) when main or
         ``rev`` or ``since`` names no commit here, ``since`` is in the history but off its
         line of first parents (a vote, a proposal), or there is nothing to check, and
         IncompleteHistory when the history is cut short (a shallow clone, grafts)."""
         tip = self._tip(rev)
         if since is not None:
-            start = self.repo.rev(since)
-            if start is None:
-                raise Unverifiable(f"unknown revision {since!r}")
-            if self.repo.count_commits(tip, excluding=since) == 0:
-                raise Unverifiable(
-                    f"no commits to check: {since} already holds every commit of"
-                    f" {rev or self.ws.main}"
-                )
-            # A vote or proposal in main's history but not on its own line: git's range
-            # from it would skip the landings after it and "ok" nothing (Trust §5). A
-            # commit of another history (a force-pushed old tip, in the hook) is fine.
-            on_side = self.repo.is_ancestor(start, tip)
-            if on_side and not self.repo.on_first_parent_line(start, tip):
-                raise Unverifiable(
-                    f"{since} is a vote or proposal, not a commit of {rev or self.ws.main}'s"
-                    " own line: give the commit that brought the vault under control (see"
-                    " `git log --first-parent`)"
-                )
+            self._since_holds(since, tip, rev)
         cut = self.repo.history_cut(tip, since)
         if cut is not None:
             raise IncompleteHistory(cut)
-        span = f"{since}..{tip}" if since else tip
+        record = PrefixRecord(self.ws) if since is None else None
+        prior = record.prior(tip) if record is not None and not full else None
+        start = since or (prior.tip if prior is not None else None)
         commits = self.repo.log(
-            span, first_parent=True, raw=True, signatures=True, paths=(self.ws.prefix or ".",)
+            f"{start}..{tip}" if start else tip,
+            first_parent=True,
+            raw=True,
+            signatures=True,
+            paths=(self.ws.prefix or ".",),
         )
-        if not commits and since is None:
+        self.read = len(commits)
+        if not commits and since is None and prior is None:
             raise Unverifiable(
                 f"nothing to check: no commit of {rev or self.ws.main} holds the vault"
                 f" ({self.ws.prefix or 'the repository root'}); commit it first"
             )
+        done = self._judged(tip, commits, prior or Prior())
+        if record is not None and (prior is None or prior.tip != tip):
+            record.save(done)
+        return done.report()
+
+    def _since_holds(self, since: str, tip: str, rev: str | None) -> None:
+        """Raise Unverifiable unless ``since`` is a commit that leaves commits of ``tip``
+        to check and, when in ``tip``'s history, is on its line of first parents."""
+        start = self.repo.rev(since)
+        if start is None:
+            raise Unverifiable(f"unknown revision {since!r}")
+        if self.repo.count_commits(tip, excluding=since) == 0:
+            raise Unverifiable(
+                f"no commits to check: {since} already holds every commit of {rev or self.ws.main}"
+            )
+        # A vote or proposal in main's history but not on its own line: git's range
+        # from it would skip the landings after it and "ok" nothing (Trust §5). A
+        # commit of another history (a force-pushed old tip, in the hook) is fine.
+        on_side = self.repo.is_ancestor(start, tip)
+        if on_side and not self.repo.on_first_parent_line(start, tip):
+            raise Unverifiable(
+                f"{since} is a vote or proposal, not a commit of {rev or self.ws.main}'s"
+                " own line: give the commit that brought the vault under control (see"
+                " `git log --first-parent`)"
+            )
+
+    def _judged(self, tip: str, commits: list[Commit], prior: Prior) -> Prior:
+        """``prior``'s verdicts followed by those on ``commits`` (newest first, the
+        first-parent line after ``prior.tip`` up to ``tip``, with ``raw`` changes)."""
         report = VerifyReport(commits=len(commits))
-        todo, wanted = self._controlled_changes(commits)
+        walk = self._controlled_changes(commits, prior)
         # Blob ids come with the log (--raw), so every text is fetched by id: looking up
         # "rev:path" in a tree of 20,000 files costs git a scan each time.
-        ids = sorted(wanted)
+        ids = sorted(walk.wanted)
         texts = dict(zip(ids, self.repo.blobs(ids), strict=True))
         configs: dict[bytes, VaultConfig | None] = {}
-        for item in reversed(todo):
+        for item in reversed(walk.todo):
             self._check(item, texts, configs, report)
-        report.violations.extend(state_violations(self.ws, tip, commits))
-        found, report.acks = AckAudit(self.ws).check(commits)
-        report.violations.extend(found)
-        return report
+        if prior.tip:
+            walk.state = state_violations_after(self.ws, prior.state, commits)
+        else:
+            walk.state = state_violations(self.ws, tip, commits)
+        walk.ack_changed, walk.ack_added, walk.acks = AckAudit(self.ws).check(commits, prior)
+        walk.approvals = tuple(c.sha for c in reversed(commits) if is_approval(c))
+        return prior.extended(tip, report, walk)
 
     def _tip(self, rev: str | None) -> str:
         """The commit whose history is checked: ``rev``'s, else main's. Raises
@@ -133,35 +171,39 @@ class Audit(Scope):
         )
         raise Unverifiable(f"there is no branch '{main}' here{named}: {fix}")
 
-    def _controlled_changes(self, commits: list[Commit]) -> tuple[list[_Todo], set[str]]:
+    def _controlled_changes(self, commits: list[Commit], prior: Prior) -> _Walk:
         """The commits (oldest first) that touched controlled files, each with the rules in
-        force before it, and every blob id needed to judge them."""
+        force before it, every blob id needed to judge them, and the walk's state after
+        them; it starts from ``prior``'s state at its tip when it has one."""
         config_path = self.ws.repo_path(CONFIG_FILE)
         oldest = commits[-1] if commits else None
         config_id: str | None = None
         start = oldest.parents[0] if oldest is not None and oldest.parents else None
-        if start is not None:
+        if prior.tip:
+            config_id = prior.config_id
+            # The vault's files are read only when a link may lead to one of them.
+            start = prior.tip if prior.links or any(c.links for c in commits) else None
+        elif start is not None:
             config_id = self.repo.blob_ids(start, [config_path]).get(config_path)
         # What each document path loads, links followed: a change through a link is judged.
         loaded = LinkedDocuments(self.ws, self.repo, start)
-        todo = []
-        wanted: set[str] = set()
-        voted = False  # a landing with its votes in history met yet
+        walk = _Walk(oldest.sha if oldest else "", config_id, (), prior.voted)
         for commit in reversed(commits):  # oldest first, so the rules in force are known
             touched = loaded.changes(commit)
             if touched:
                 origin = None
                 if len(commit.parents) > 1:
                     _, origin = proposal_line(self.repo, commit.parents[1])
-                todo.append(_Todo(commit, touched, config_id, origin, not voted))
-                voted = voted or origin is not None
-                wanted.update(x for _, a, b in touched for x in (a, b) if x != ZERO)
-                if config_id:
-                    wanted.add(config_id)
+                walk.todo.append(_Todo(commit, touched, walk.config_id, origin, not walk.voted))
+                walk.voted = walk.voted or origin is not None
+                walk.wanted.update(x for _, a, b in touched for x in (a, b) if x != ZERO)
+                if walk.config_id:
+                    walk.wanted.add(walk.config_id)
             for path, _, new_id in commit.changes:
                 if path == config_path:
-                    config_id = new_id if new_id != ZERO else None
-        return todo, wanted
+                    walk.config_id = new_id if new_id != ZERO else None
+        walk.links = tuple(sorted(loaded.links))
+        return walk
 
     def _check(
         self,

@@ -159,6 +159,10 @@ class Repo(WorkTreeFiles, RemoteOps):
         ``gpg.ssh.allowedSignersFile``), made a good signature on it; None otherwise}."""
         return _signatures.signers(self._runner, shas, allowed_signers)
 
+    def signature_environment(self) -> str:
+        """What git's signature checks depend on outside history (``signatures``)."""
+        return _signatures.environment(self._runner)
+
     def refs(self, *prefixes: str) -> list[tuple[str, str]]:
         """(full ref name, commit id) for every ref under ``prefixes`` (all refs without)."""
         out = self._text("for-each-ref", "--format=%(refname) %(objectname)", *prefixes)

@@ -89,6 +89,9 @@ READS = frozenset(
 )
 
 
+_CONFIG_READS = frozenset({"--get", "--get-all", "--get-regexp"})
+
+
 def gitpython() -> ModuleType:
     """GitPython, imported so that a machine without git gets GitUnavailable from the first
     command that needs git, not an ImportError from the import (GitPython looks for git
@@ -144,7 +147,9 @@ def query(root: Path, *args: str) -> bytes | None:
 
 def only_reads(args: Sequence[str]) -> bool:
     """Whether ``git ARGS`` only reads the repository: its command (after leading ``-c
-    key=value`` options) is one of ``READS``, or ``hash-object`` without ``-w``."""
+    key=value`` options) is one of ``READS``, ``hash-object`` without ``-w``, or
+    ``config`` with a reading action (git takes one action a call, so ``--get`` is no
+    write)."""
     rest = list(args)
     while rest[:1] == ["-c"]:
         rest = rest[2:]
@@ -152,6 +157,8 @@ def only_reads(args: Sequence[str]) -> bool:
         return False
     if rest[0] == "hash-object":
         return "-w" not in rest
+    if rest[0] == "config":
+        return any(arg in _CONFIG_READS for arg in rest[1:])
     return rest[0] in READS
 
 

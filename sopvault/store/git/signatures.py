@@ -9,6 +9,8 @@ can read) that is removed afterwards.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
 import tempfile
 from pathlib import Path
@@ -47,3 +49,35 @@ def signers(runner: Runner, shas: list[str], allowed_signers: bytes) -> dict[str
         sha, status, principal = (record.strip("\n").split(FS) + ["", ""])[:3]
         found[sha] = principal.strip() if status == "G" and principal.strip() else None
     return found
+
+
+# The files GnuPG reads its keys and their trust from (``gpg``, ``gpgsm``), in its home.
+_GNUPG_FILES = ("pubring.kbx", "pubring.gpg", "trustdb.gpg", "trustlist.txt", "tofu.db")
+# The settings that name files git's SSH signature check reads.
+_SSH_FILES = ("gpg.ssh.allowedsignersfile", "gpg.ssh.revocationfile")
+
+
+def environment(runner: Runner) -> str:
+    """A digest of what git's signature checks (``%G?``, ``%GS``) depend on besides the
+    commits: every ``gpg.*`` setting git sees (the programs, ``gpg.ssh.*``,
+    ``gpg.minTrustLevel``), the files the SSH settings name and GnuPG's key and trust
+    files (``$GNUPGHOME`` or ``~/.gnupg``), each by size, time and inode. A verdict on a
+    signature made under one digest may differ under another (a key imported, a signer
+    listed): ``verify`` trusts its record of judged commits only under the same one."""
+    done = runner.call(["config", "--null", "--get-regexp", r"^gpg\."])
+    settings = done.stdout if done.returncode == 0 else b""
+    digest = hashlib.sha256(settings)
+    named = []
+    for entry in settings.split(b"\0"):
+        key, _, value = entry.decode("utf-8", "surrogateescape").partition("\n")
+        if key.lower() in _SSH_FILES and value:
+            named += [Path(value).expanduser(), runner.root / value]
+    home = Path(os.environ.get("GNUPGHOME") or Path.home() / ".gnupg")
+    for path in [*named, *(home / name for name in _GNUPG_FILES)]:
+        try:
+            info = os.stat(path)
+            stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
+        except OSError:
+            stamp = "-"
+        digest.update(f"\0{path}\0{stamp}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
