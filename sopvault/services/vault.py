@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sopvault.core.checks import CheckedVault, check_vault
 from sopvault.core.config import CONFIG_FILE, parse_config
 from sopvault.core.localtime import zone_of
-from sopvault.core.parse import parse_text, with_changes
 from sopvault.core.tree import VaultTree, ancestors, build_tree
 from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, ReadOnly, SopvaultError
 from sopvault.model.config import VaultConfig
@@ -26,7 +24,6 @@ from sopvault.services.indexing import Searchable
 from sopvault.services.shipped import ADVICE, is_shipped
 from sopvault.store import cache as loadcache
 from sopvault.store import statedir
-from sopvault.store.listing import read_listing, write_listing
 from sopvault.store.fs import (
     FileStamp,
     find_vault_root,
@@ -34,6 +31,10 @@ from sopvault.store.fs import (
     scan_documents,
     write_atomic,
 )
+from sopvault.store.listing import read_listing, write_listing
+
+if TYPE_CHECKING:  # imported where used: a warm listing neither parses nor checks
+    from sopvault.core.checks import CheckedVault
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,8 @@ class Vault(Searchable):
             checked, tree = snapshot
             return VaultState(checked, tree, reused=len(stamps), parsed=0)
         report = loadcache.load_results(self.root, stamps, refused, cache_dir)
+        from sopvault.core.checks import check_vault
+
         checked = check_vault(report.results, self.config, today=today)
         tree = build_tree(checked.documents)
         loadcache.write_snapshot(cache_dir, key, checked, tree)
@@ -340,6 +343,8 @@ class Vault(Searchable):
         doc = self.get(doc_id)
         path = self.path_of(doc)
         raw = path.read_bytes().decode("utf-8")
+        from sopvault.core.parse import parse_text, with_changes
+
         text = with_changes(raw, changes)
         result = parse_text(doc.path, text)
         if result.document is None:

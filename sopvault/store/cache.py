@@ -28,16 +28,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopvault import __version__
-from sopvault.core.checks import CheckedVault
-from sopvault.core.parse import parse_bytes
 from sopvault.core.tree import VaultTree
 from sopvault.model.document import Document, EvidenceSpec, Step
 from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.fs import FileStamp
 from sopvault.store.statedir import owned_by_me
+
+if TYPE_CHECKING:  # imported where used: a warm listing needs neither the parser nor checks
+    from sopvault.core.checks import CheckedVault
 
 PARSED_NAME = "parsed.pickle"
 SNAPSHOT_NAME = "snapshot.pickle"
@@ -115,6 +116,8 @@ def parse_file(root: Path, rel: str) -> ParseResult:
         reason = err.strerror or str(err)
         finding = Finding(rel, 1, Severity.ERROR, "unreadable", f"cannot read file: {reason}")
         return ParseResult(rel, None, [finding])
+    from sopvault.core.parse import parse_bytes
+
     return parse_bytes(rel, raw)
 
 
@@ -133,6 +136,8 @@ def read_snapshot(cache_dir: Path, key: str) -> tuple[CheckedVault, VaultTree] |
     """The checked vault and tree saved for ``key`` (the vault's change stamp), or None
     when the snapshot is missing, damaged or from another state.
     """
+    from sopvault.core.checks import CheckedVault
+
     loaded = read_cached(cache_dir / SNAPSHOT_NAME)
     if not isinstance(loaded, tuple) or len(loaded) != 3 or loaded[0] != key:
         return None

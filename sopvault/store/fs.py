@@ -139,18 +139,20 @@ def _refusal(rel: str, code: str, message: str) -> Finding:
     return Finding(rel, 1, Severity.ERROR, code, message)
 
 
-def scan_documents(root: Path) -> tuple[list[FileStamp], list[Finding]]:
+def scan_documents(root: Path, since: int | None = None) -> tuple[list[FileStamp], list[Finding]]:
     """Every ``*.md`` under ``root`` outside excluded and hidden folders.
 
     Symlinked folders are never entered and a symlinked file counts only when it resolves
     inside the vault, so a link cannot pull outside files in. A file or folder whose name
     is not UTF-8 is not read (Hugo, git hosts and the index cannot name it either). Returns
-    the stamps and one error finding for each refused link or name (the name escaped).
+    the stamps (by path) and one error finding for each refused link or name (the name
+    escaped). Files changed at or after ``since`` (ns since the epoch; default
+    ``racy_since()``) are stamped with a digest of their bytes too.
     """
     stamps: list[FileStamp] = []
     refused: list[Finding] = []
     resolved_root = root.resolve()
-    since = racy_since()
+    since = racy_since() if since is None else since
     stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()

@@ -86,7 +86,9 @@ def read_listing(cache_dir: Path, key: str) -> Rows | None:
     return rows, skipped
 
 
-def write_listing(cache_dir: Path, key: str, rows: list[tuple[Any, ...]], skipped: list[str]) -> None:
+def write_listing(
+    cache_dir: Path, key: str, rows: list[tuple[Any, ...]], skipped: list[str]
+) -> None:
     """Save ``rows`` (plain tuples) and ``skipped`` for the load key ``key``, atomically
     (a temporary file renamed over the old one); a cache that cannot be written is simply
     gone without."""
