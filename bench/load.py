@@ -1,7 +1,7 @@
 """Warm start-up on a big vault: `sopvault list` and the TUI's first screen, each beside its
 floor measured in the same run.
 
-    python bench/load.py [VAULT] [--docs 10000] [--repeat 5] [--before SRC]
+    python bench/load.py [VAULT] [--docs 10000] [--repeat 5] [--before SRC] [--after SRC]
 
 Without VAULT a git vault is generated with bench/gen_vault.py under bench/out/. Every
 figure is a whole process, its median wall time and CPU time (the process and its
@@ -19,7 +19,7 @@ floor (this machine is shared: ratios and CPU times say more than wall times):
 
 ``--before SRC`` times a second sopvault beside this one (a source tree holding the package
 ``sopvault``, e.g. ``git archive merge16 sopvault | tar -x -C /tmp/before``), each version
-with its own cache folder.
+with its own cache folder; ``--after SRC`` times that tree instead of this checkout.
 """
 
 from __future__ import annotations
@@ -144,12 +144,14 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--before", type=Path, help="a source tree of another sopvault")
+    parser.add_argument("--after", type=Path, help="the source tree to time (default: here)")
     args = parser.parse_args()
     root = bench_vault(args.vault, args.docs, git=True)
     files = sum(1 for _ in root.rglob("*.md"))
     print(f"vault: {root} ({files} .md files), medians of {args.repeat}")
     work = Path(tempfile.mkdtemp(prefix="sopvault-load-"))
-    versions = [Version("after", None, work / "after")]
+    after = args.after.resolve() if args.after is not None else None
+    versions = [Version("after", after, work / "after")]
     if args.before is not None:
         versions.insert(0, Version("before", args.before.resolve(), work / "before"))
     plain = dict(os.environ)
