@@ -20,7 +20,6 @@ from sopvault.cli.options import (
 )
 from sopvault.cli.output import note_skipped, print_json, say, say_skipped
 from sopvault.cli.params import DOCUMENT_ID, KIND, STATUS, resolve_id, suggesting
-from sopvault.core.wording import counted
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Severity
 from sopvault.model.listing import Listed
@@ -292,6 +291,7 @@ def _branch(state: VaultState, doc_id: str, prefix: str, seen: set[str]) -> Iter
 @vault_option
 def check(as_json: bool) -> int:
     """Validate the vault: one line per finding, exit 1 on errors."""
+    from sopvault.core.wording import counted  # here: `list` never needs it
     from sopvault.services.localstate import state_findings
 
     vault = open_vault()

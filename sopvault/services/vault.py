@@ -268,7 +268,9 @@ class Vault(Searchable):
             rows = [Listed.of(d) for d in self.select(criteria)]
             return Listing(rows, list(self.state.skipped))
         every, skipped = found
-        rows = [row for row in map(Listed._make, every) if criteria.keeps(row)]
+        rows = list(map(Listed._make, every))
+        if criteria != DocumentFilter():
+            rows = [row for row in rows if criteria.keeps(row)]
         return Listing(rows, skipped)
 
     def snapshot_only(self) -> VaultState | None:
