@@ -168,7 +168,7 @@ def scan_documents(root: Path, since: int | None = None) -> tuple[list[FileStamp
             if name.startswith("."):
                 continue
             rel = f"{prefix}{name}"
-            if not is_utf8_name(name):
+            if not name.isascii() and not is_utf8_name(name):
                 if entry.is_dir(follow_symlinks=False) or name.endswith(".md"):
                     message = "the name is not valid UTF-8; rename it (shown escaped)"
                     refused.append(_refusal(escaped_name(rel), "file-name", message))
