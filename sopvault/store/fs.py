@@ -46,12 +46,14 @@ class FileStamp(NamedTuple):
     digest: str = ""
 
 
-def _stamp(rel: str, path: str, info: os.stat_result, since: int) -> FileStamp:
-    """The stamp of ``path`` from ``info``; files changed at or after ``since`` (ns since
-    the epoch) get the digest of their bytes too ("" when they cannot be read)."""
-    digest = ""
-    if info.st_ctime_ns >= since or info.st_mtime_ns >= since:
-        digest = content_digest(path)
+def _stamp(rel: str, info: os.stat_result, since: int, where: str | os.DirEntry[str]) -> FileStamp:
+    """The stamp of the file ``where`` (a path or a scanned entry) from ``info``; a file
+    changed at or after ``since`` (ns since the epoch) gets the digest of its bytes too
+    ("" when they cannot be read)."""
+    if info.st_ctime_ns < since and info.st_mtime_ns < since:  # the usual case, made fast
+        stamp = (rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "")
+        return _new_stamp(FileStamp, stamp)
+    digest = content_digest(where if isinstance(where, str) else where.path)
     return FileStamp(rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest)
 
 
@@ -120,7 +122,7 @@ def stamp_of(root: Path, rel: str) -> FileStamp | None:
         info = path.stat()
     except OSError:
         return None
-    return _stamp(rel, str(path), info, racy_since())
+    return _stamp(rel, info, racy_since(), str(path))
 
 
 def is_utf8_name(name: str) -> bool:
@@ -194,16 +196,12 @@ def scan_documents(root: Path, since: int | None = None) -> tuple[list[FileStamp
                     source = str(target)
                 elif entry.is_file(follow_symlinks=False):
                     info = entry.stat(follow_symlinks=False)
-                    source = ""  # entry.path, made only when needed: 50,000 files
+                    source = ""  # the entry's path, made only when needed
                 else:
                     continue
             except OSError:
                 continue
-            if info.st_ctime_ns < since and info.st_mtime_ns < since:  # the usual case
-                stamp = (rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "")
-                stamps.append(_new_stamp(FileStamp, stamp))
-            else:
-                stamps.append(_stamp(rel, source or entry.path, info, since))
+            stamps.append(_stamp(rel, info, since, source or entry))
     stamps.sort()
     return stamps, refused
 
