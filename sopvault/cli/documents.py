@@ -18,13 +18,13 @@ from sopvault.cli.options import (
     vault_option,
     vault_path,
 )
-from sopvault.cli.output import note_skipped, print_json, say
+from sopvault.cli.output import note_skipped, print_json, say, say_skipped
 from sopvault.cli.params import DOCUMENT_ID, KIND, STATUS, resolve_id, suggesting
-from sopvault.core.wording import counted
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Severity
+from sopvault.model.listing import Listed
 from sopvault.render.safetext import inert_line
-from sopvault.services.vault import DocumentFilter, Vault, VaultState
+from sopvault.services.vault import DocumentFilter, Listing, Vault, VaultState
 
 if TYPE_CHECKING:
     from sopvault.model.control import Standing
@@ -85,39 +85,58 @@ def list_documents(
     """List documents (id, kind, status, version, title), optionally filtered; with
     --as-of, as they were approved on that date."""
     vault = open_vault()
-    source: Vault | AsOf = open_as_of(vault, as_of, whole=False) if as_of else vault
-    docs = source.select(DocumentFilter(kind=kind, status=status, owner=owner, tag=tag))
+    criteria = DocumentFilter(kind=kind, status=status, owner=owner, tag=tag)
+    if as_of:
+        asof = open_as_of(vault, as_of, whole=False)
+        listing = Listing([Listed.of(d) for d in asof.select(criteria)], asof.state.skipped)
+    else:
+        listing = vault.listing(criteria)
+    rows = listing.rows
     if as_json:
-        print_json([_summary(d) for d in docs])
-    elif docs:
-        lines = [
-            f"{inert_line(d.id):<12} {d.kind.value:<16} {_status(d):<10}"
-            f" {inert_line(d.version or '-'):<6} {inert_line(d.title)}"
-            for d in docs
-        ]
-        sys.stdout.write("\n".join(lines) + "\n")
+        print_json([_summary(row) for row in rows])
+    elif rows:
+        sys.stdout.write(listing_text(rows))
     else:
         say("no documents match", err=True)
-    note_skipped(source.state)
+    say_skipped(len(listing.skipped))
     return EXIT_OK
+
+
+def listing_text(rows: list[Listed]) -> str:
+    """The lines of ``list``: id, kind, status, version and title in columns, each field
+    made inert (``render.safetext.inert_line``). Fifty thousand lines are first made from
+    the fields as they are, and kept when the whole text is printable (then no field holds
+    a character ``inert_line`` would change: each of those is unprintable)."""
+    lines = [
+        f"{r.id:<12} {r.kind:<16} {r.status or '-':<10} {r.version or '-':<6} {r.title}"
+        for r in rows
+    ]
+    text = " ".join(lines)
+    if not text.isprintable():
+        lines = [
+            f"{inert_line(r.id):<12} {r.kind:<16} {r.status or '-':<10}"
+            f" {inert_line(r.version or '-'):<6} {inert_line(r.title)}"
+            for r in rows
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def _status(doc: Document) -> str:
     return doc.status.value if doc.status else "-"
 
 
-def _summary(doc: Document) -> dict[str, Any]:
+def _summary(row: Listed) -> dict[str, Any]:
     return {
-        "id": doc.id,
-        "title": doc.title,
-        "kind": doc.kind.value,
-        "status": doc.status.value if doc.status else None,
-        "version": doc.version,
-        "owner": doc.owner,
-        "department": doc.department,
-        "parents": doc.parents,
-        "tags": doc.tags,
-        "path": doc.path,
+        "id": row.id,
+        "title": row.title,
+        "kind": row.kind,
+        "status": row.status,
+        "version": row.version,
+        "owner": row.owner,
+        "department": row.department,
+        "parents": list(row.parents),
+        "tags": list(row.tags),
+        "path": row.path,
     }
 
 
@@ -272,6 +291,7 @@ def _branch(state: VaultState, doc_id: str, prefix: str, seen: set[str]) -> Iter
 @vault_option
 def check(as_json: bool) -> int:
     """Validate the vault: one line per finding, exit 1 on errors."""
+    from sopvault.core.wording import counted  # here: `list` never needs it
     from sopvault.services.localstate import state_findings
 
     vault = open_vault()

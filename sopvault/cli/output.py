@@ -87,8 +87,12 @@ def say_block(text: str, *, err: bool = False) -> None:
 
 def note_skipped(state: VaultState) -> None:
     """Say on stderr how many files were skipped for errors, if any."""
-    if state.skipped:
-        count = len(state.skipped)
+    say_skipped(len(state.skipped))
+
+
+def say_skipped(count: int) -> None:
+    """Say on stderr that ``count`` files were skipped for errors (nothing when none)."""
+    if count:
         noun = "file was" if count == 1 else "files were"
         sys.stderr.write(
             f"note: {count} {noun} skipped because of errors; run `sopvault check` for details\n"

@@ -9,28 +9,32 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sopvault.core.checks import CheckedVault, check_vault
 from sopvault.core.config import CONFIG_FILE, parse_config
 from sopvault.core.localtime import zone_of
-from sopvault.core.parse import parse_text, with_changes
 from sopvault.core.tree import VaultTree, ancestors, build_tree
 from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, ReadOnly, SopvaultError
 from sopvault.model.config import VaultConfig
 from sopvault.model.document import Document, Kind, Status, is_valid_id
 from sopvault.model.finding import Finding
+from sopvault.model.listing import Listed
 from sopvault.services.clock import Clock, local_date, system_clock
 from sopvault.services.indexing import Searchable
 from sopvault.services.shipped import ADVICE, is_shipped
 from sopvault.store import cache as loadcache
 from sopvault.store import statedir
 from sopvault.store.fs import (
+    FileStamp,
     find_vault_root,
     safe_relative,
     scan_documents,
     write_atomic,
 )
+from sopvault.store.listing import read_listing, write_listing
+
+if TYPE_CHECKING:  # imported where used: a warm listing neither parses nor checks
+    from sopvault.core.checks import CheckedVault
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,24 @@ class DocumentFilter:
             and (self.owner is None or doc.owner == self.owner)
             and (self.tag is None or self.tag in doc.tags)
         )
+
+    def keeps(self, row: Listed) -> bool:
+        """``matches`` for a listing's row (its kind and status as their values)."""
+        return (
+            (self.kind is None or row.kind == self.kind.value)
+            and (self.status is None or row.status == (self.status.value))
+            and (self.owner is None or row.owner == self.owner)
+            and (self.tag is None or self.tag in row.tags)
+        )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What ``sopvault list`` shows: the rows matching a filter, by kind order then id,
+    and the vault paths of the files left out of the load (``VaultState.skipped``)."""
+
+    rows: list[Listed]
+    skipped: list[str]
 
 
 @dataclass(frozen=True)
@@ -194,17 +216,19 @@ class Vault(Searchable):
         """Load, check and build the tree; an unchanged vault comes whole from the snapshot."""
         # A load builds hundreds of thousands of small objects and frees almost none: the
         # cyclic GC would walk them again and again for nothing (2.5x slower on 10k files).
+        return self._load(scan_documents(self.root))
+
+    def _load(self, scan: tuple[list[FileStamp], list[Finding]]) -> VaultState:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._load()
+            return self._load_scanned(*scan)
         finally:
             if was_enabled:
                 gc.enable()
 
-    def _load(self) -> VaultState:
+    def _load_scanned(self, stamps: list[FileStamp], refused: list[Finding]) -> VaultState:
         cache_dir = self.state_dir / "cache"
-        stamps, refused = scan_documents(self.root)
         today = self.today
         key = loadcache.snapshot_key(stamps, refused, self._config_text, today)
         snapshot = loadcache.read_snapshot(cache_dir, key)
@@ -212,10 +236,42 @@ class Vault(Searchable):
             checked, tree = snapshot
             return VaultState(checked, tree, reused=len(stamps), parsed=0)
         report = loadcache.load_results(self.root, stamps, refused, cache_dir)
+        from sopvault.core.checks import check_vault
+
         checked = check_vault(report.results, self.config, today=today)
         tree = build_tree(checked.documents)
         loadcache.write_snapshot(cache_dir, key, checked, tree)
         return VaultState(checked, tree, report.reused, report.parsed)
+
+    def listing(self, criteria: DocumentFilter | None = None) -> Listing:
+        """The rows ``sopvault list`` prints for ``criteria`` (default: every document),
+        by kind order then id, as ``select`` orders documents.
+
+        Warm, they come from the listing cache (``store.listing``) when it was written for
+        this very load (the same key as the load snapshot: every file's stamp, the config,
+        the date), without unpickling any document; else the vault is loaded (as
+        ``state``) and the cache written. Either way the rows are those of
+        ``Listed.of`` over ``select``: the cache holds exactly what a load gives."""
+        criteria = criteria or DocumentFilter()
+        cache_dir = self.state_dir / "cache"
+        found = None
+        if "state" not in self.__dict__:
+            stamps, refused = scan = scan_documents(self.root)
+            key = loadcache.snapshot_key(stamps, refused, self._config_text, self.today)
+            found = read_listing(cache_dir, key)
+            if found is None:
+                self.__dict__["state"] = state = self._load(scan)
+                everything = [tuple(Listed.of(d)) for d in self.select(DocumentFilter())]
+                found = everything, list(state.skipped)
+                write_listing(cache_dir, key, everything, found[1])
+        if found is None:
+            rows = [Listed.of(d) for d in self.select(criteria)]
+            return Listing(rows, list(self.state.skipped))
+        every, skipped = found
+        rows = list(map(Listed._make, every))
+        if criteria != DocumentFilter():
+            rows = [row for row in rows if criteria.keeps(row)]
+        return Listing(rows, skipped)
 
     def snapshot_only(self) -> VaultState | None:
         """Today's load when the snapshot in the cache matches the files now (light
@@ -289,6 +345,8 @@ class Vault(Searchable):
         doc = self.get(doc_id)
         path = self.path_of(doc)
         raw = path.read_bytes().decode("utf-8")
+        from sopvault.core.parse import parse_text, with_changes
+
         text = with_changes(raw, changes)
         result = parse_text(doc.path, text)
         if result.document is None:

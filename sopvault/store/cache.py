@@ -5,8 +5,9 @@ the user), and a cache file is read only when it belongs to the user: these are 
 and a pickle from anyone else could run code. Two files, private to one machine and
 silently rebuilt when missing, unreadable or written by another sopvault version:
 
-- ``parsed.pickle``: per file, (size, mtime_ns, ParseResult), so after an edit only the
-  changed files are parsed again;
+- ``parsed.pickle``: per file, (its stamp, ParseResult), so after an edit only the
+  changed files are parsed again (the stamp: size, mtime, ctime, inode and, for a file
+  changed within seconds of the scan, a digest of its bytes: ``store.fs.FileStamp``);
 - ``snapshot.pickle``: the checked vault and its tree, keyed by every file's stamp, the
   config and the date, with documents stored *light* (no steps, body or front matter text).
   An unchanged vault then loads without parsing or checking anything; ``Vault.get`` reads
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import marshal
 import os
 import pickle
 import tempfile
@@ -26,16 +28,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopvault import __version__
-from sopvault.core.checks import CheckedVault
-from sopvault.core.parse import parse_bytes
 from sopvault.core.tree import VaultTree
 from sopvault.model.document import Document, EvidenceSpec, Step
 from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.fs import FileStamp
 from sopvault.store.statedir import owned_by_me
+
+if TYPE_CHECKING:  # imported where used: a warm listing needs neither the parser nor checks
+    from sopvault.core.checks import CheckedVault
 
 PARSED_NAME = "parsed.pickle"
 SNAPSHOT_NAME = "snapshot.pickle"
@@ -48,9 +51,10 @@ def _shape() -> str:
     return ",".join(f"{c.__name__}:{'/'.join(f.name for f in fields(c))}" for c in classes)
 
 
-_FORMAT = ("sopvault-cache", 4, __version__, _shape())
+_FORMAT = ("sopvault-cache", 5, __version__, _shape())
 
-CacheEntries = dict[str, tuple[int, int, ParseResult]]
+# Path -> (the file's stamp without its path, the parse of the bytes it stamped).
+CacheEntries = dict[str, tuple[tuple[int, int, int, int, str], ParseResult]]
 
 
 @dataclass
@@ -65,7 +69,7 @@ class LoadReport:
 def load_results(
     root: Path, stamps: list[FileStamp], refused: list[Finding], cache_dir: Path | None
 ) -> LoadReport:
-    """Parse every scanned file; only files whose size or mtime changed are read."""
+    """Parse every scanned file; only files whose stamp changed are read."""
     cached = read_parsed(cache_dir)
     fresh: CacheEntries = {}
     results = list(_results(root, stamps, cached, fresh))
@@ -97,10 +101,11 @@ def _results(
 ) -> Iterator[ParseResult]:
     for stamp in stamps:
         hit = cached.get(stamp.rel)
-        if hit is None or hit[0] != stamp.size or hit[1] != stamp.mtime_ns:
-            hit = (stamp.size, stamp.mtime_ns, parse_file(root, stamp.rel))
+        seen = stamp[1:]
+        if hit is None or hit[0] != seen:
+            hit = (seen, parse_file(root, stamp.rel))
         fresh[stamp.rel] = hit
-        yield hit[2]
+        yield hit[1]
 
 
 def parse_file(root: Path, rel: str) -> ParseResult:
@@ -111,17 +116,21 @@ def parse_file(root: Path, rel: str) -> ParseResult:
         reason = err.strerror or str(err)
         finding = Finding(rel, 1, Severity.ERROR, "unreadable", f"cannot read file: {reason}")
         return ParseResult(rel, None, [finding])
+    from sopvault.core.parse import parse_bytes
+
     return parse_bytes(rel, raw)
 
 
 def snapshot_key(
     stamps: list[FileStamp], refused: list[Finding], config_text: str, today: date
 ) -> str:
-    """A digest of everything a checked vault depends on."""
+    """A digest (40 hex digits) of everything a checked vault depends on: every file's
+    stamp (``store.fs.FileStamp``), the refused files, the config's text and the date."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(repr((_FORMAT, today.isoformat(), config_text, refused)).encode())
-    for stamp in stamps:
-        digest.update(f"{stamp.rel}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
+    # marshal version 2: no sharing table to build (twice as fast on 50,000 stamps);
+    # plain tuples, as marshal takes no named tuple.
+    digest.update(marshal.dumps(list(map(tuple, stamps)), 2))
     return digest.hexdigest()
 
 
@@ -129,6 +138,8 @@ def read_snapshot(cache_dir: Path, key: str) -> tuple[CheckedVault, VaultTree] |
     """The checked vault and tree saved for ``key`` (the vault's change stamp), or None
     when the snapshot is missing, damaged or from another state.
     """
+    from sopvault.core.checks import CheckedVault
+
     loaded = read_cached(cache_dir / SNAPSHOT_NAME)
     if not isinstance(loaded, tuple) or len(loaded) != 3 or loaded[0] != key:
         return None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sopvault.core.config import CONFIG_FILE
 from sopvault.errors import InvalidId, VaultNotFound
@@ -20,13 +21,60 @@ from sopvault.model.finding import Finding, Severity
 EXCLUDED_DIRS = frozenset({"runs", "templates", ".sopvault", "acks"})
 
 
-@dataclass(frozen=True)
-class FileStamp:
-    """A candidate document and what tells whether it changed since last load."""
+# A file whose last change (ctime or mtime) is this close to a scan may change again within
+# the same clock tick without any stamp showing it (git's "racy clean" entries): its stamp
+# then carries a digest of its bytes too. 3 s covers FAT's 2 s mtime granularity and a
+# kernel tick (file times lag the clock by up to one).
+RACY_NS = 3_000_000_000
+
+
+class FileStamp(NamedTuple):
+    """A candidate document and what tells whether it changed since a cache was written.
+
+    ``size``, ``mtime_ns``, ``ctime_ns`` and ``ino`` are the file's (its target's, for a
+    link in the vault): any write changes the ctime (which no program can set back, unlike
+    the mtime), and an edit saved by renaming a new file over the old one changes the
+    inode. ``digest`` is a BLAKE2b digest of the bytes (hex) when the file changed within
+    ``RACY_NS`` of the scan, else "" (see ``racy``). A named tuple: 50,000 are made on
+    every load (a frozen dataclass costs several times as much to make)."""
 
     rel: str
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    ino: int = 0
+    digest: str = ""
+
+
+def _stamp(rel: str, info: os.stat_result, since: int, where: str | os.DirEntry[str]) -> FileStamp:
+    """The stamp of the file ``where`` (a path or a scanned entry) from ``info``; a file
+    changed at or after ``since`` (ns since the epoch) gets the digest of its bytes too
+    ("" when they cannot be read)."""
+    if info.st_ctime_ns < since and info.st_mtime_ns < since:  # the usual case, made fast
+        stamp = (rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "")
+        return _new_stamp(FileStamp, stamp)
+    digest = content_digest(where if isinstance(where, str) else where.path)
+    return FileStamp(rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest)
+
+
+_new_stamp = tuple.__new__  # a FileStamp from a whole tuple, without the per-field call
+
+
+def content_digest(path: str) -> str:
+    """BLAKE2b (20 bytes, hex) of the file's bytes; "" when it cannot be read (a file that
+    cannot be read is a finding of the parse, whatever its stamp)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=20)).hexdigest()
+    except OSError:
+        return ""
+
+
+def racy_since() -> int:
+    """The time (ns since the epoch) from which a file's change counts as racy for a scan
+    starting now: a later write could land in the same clock tick as the one a stamp saw,
+    so its stamp is not proof enough (git's racy-clean rule, with a fixed margin)."""
+    return time.time_ns() - RACY_NS
 
 
 def find_vault_root(start: Path) -> Path:
@@ -74,7 +122,7 @@ def stamp_of(root: Path, rel: str) -> FileStamp | None:
         info = path.stat()
     except OSError:
         return None
-    return FileStamp(rel, info.st_size, info.st_mtime_ns)
+    return _stamp(rel, info, racy_since(), str(path))
 
 
 def is_utf8_name(name: str) -> bool:
@@ -96,17 +144,20 @@ def _refusal(rel: str, code: str, message: str) -> Finding:
     return Finding(rel, 1, Severity.ERROR, code, message)
 
 
-def scan_documents(root: Path) -> tuple[list[FileStamp], list[Finding]]:
+def scan_documents(root: Path, since: int | None = None) -> tuple[list[FileStamp], list[Finding]]:
     """Every ``*.md`` under ``root`` outside excluded and hidden folders.
 
     Symlinked folders are never entered and a symlinked file counts only when it resolves
     inside the vault, so a link cannot pull outside files in. A file or folder whose name
     is not UTF-8 is not read (Hugo, git hosts and the index cannot name it either). Returns
-    the stamps and one error finding for each refused link or name (the name escaped).
+    the stamps (by path) and one error finding for each refused link or name (the name
+    escaped). Files changed at or after ``since`` (ns since the epoch; default
+    ``racy_since()``) are stamped with a digest of their bytes too.
     """
     stamps: list[FileStamp] = []
     refused: list[Finding] = []
     resolved_root = root.resolve()
+    since = racy_since() if since is None else since
     stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
@@ -119,7 +170,7 @@ def scan_documents(root: Path) -> tuple[list[FileStamp], list[Finding]]:
             if name.startswith("."):
                 continue
             rel = f"{prefix}{name}"
-            if not is_utf8_name(name):
+            if not name.isascii() and not is_utf8_name(name):
                 if entry.is_dir(follow_symlinks=False) or name.endswith(".md"):
                     message = "the name is not valid UTF-8; rename it (shown escaped)"
                     refused.append(_refusal(escaped_name(rel), "file-name", message))
@@ -142,14 +193,16 @@ def scan_documents(root: Path) -> tuple[list[FileStamp], list[Finding]]:
                         refused.append(_refusal(rel, "symlink", message))
                         continue
                     info = target.stat()
+                    source = str(target)
                 elif entry.is_file(follow_symlinks=False):
                     info = entry.stat(follow_symlinks=False)
+                    source = ""  # the entry's path, made only when needed
                 else:
                     continue
             except OSError:
                 continue
-            stamps.append(FileStamp(rel, info.st_size, info.st_mtime_ns))
-    stamps.sort(key=lambda s: s.rel)
+            stamps.append(_stamp(rel, info, since, source or entry))
+    stamps.sort()
     return stamps, refused
 
 

@@ -4,7 +4,8 @@ messages (open the history, a run is ready, ...) and the app pushes the screen."
 from __future__ import annotations
 
 import os
-from typing import Literal
+import sys
+from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import App
@@ -16,24 +17,21 @@ from sopvault.errors import SopvaultError
 from sopvault.model.control import Proposal
 from sopvault.model.document import Document
 from sopvault.render.safetext import inert_line
-from sopvault.services.due import Due
 from sopvault.services.editor import editor_command, run_editor
-from sopvault.services.review.control import DocumentControl
-from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
 from sopvault.tui import messages as msg
-from sopvault.tui.dialogs.propose import ProposeScreen
-from sopvault.tui.dialogs.text import TextScreen
 from sopvault.tui.notices import notice
-from sopvault.tui.screens.browse import BrowseScreen
-from sopvault.tui.screens.dashboard import DashboardScreen
-from sopvault.tui.screens.help import HelpScreen
-from sopvault.tui.screens.history import HistoryScreen
-from sopvault.tui.screens.mywork import MyWorkScreen
-from sopvault.tui.screens.reviews import ReviewsScreen
-from sopvault.tui.screens.run import RunScreen
-from sopvault.tui.screens.runs import RunsScreen
-from sopvault.tui.screens.search import SearchScreen
+
+# Each screen is imported when first shown: the first screen then comes up without
+# importing the reader, the runner, the history, search and their libraries (Markdown,
+# diffs), a third of the start-up at 50,000 documents (issue 17).
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from sopvault.services.due import Due
+    from sopvault.services.review.control import DocumentControl
+    from sopvault.services.runs import Runs
+    from sopvault.tui.screens.browse import BrowseScreen
 
 # The screen the app opens on: `sopvault tui` opens the dashboard of what is due.
 FirstScreen = Literal["browse", "dashboard"]
@@ -72,6 +70,8 @@ class SopVaultApp(App[None]):
         if self._no_git is not None:
             raise self._no_git
         if self._control is None:
+            from sopvault.services.review.control import DocumentControl
+
             try:
                 self._control = DocumentControl(self.workspace)
             except SopvaultError as err:
@@ -82,6 +82,8 @@ class SopVaultApp(App[None]):
     def runs(self) -> Runs:
         """The checklist-run service (works without git: runs are then not committed)."""
         if self._runs is None:
+            from sopvault.services.runs import Runs
+
             self._runs = Runs(self.workspace)
         return self._runs
 
@@ -89,6 +91,8 @@ class SopVaultApp(App[None]):
         """The what-is-due service over the app's own services (made in a worker: it
         looks for the repository on disk; without git it lists reviews and runs)."""
         if self._due is None:
+            from sopvault.services.due import Due
+
             try:
                 control: DocumentControl | None = self.control()
             except SopvaultError:
@@ -98,10 +102,27 @@ class SopVaultApp(App[None]):
 
     def on_mount(self) -> None:
         """Open the first screen (each reads in a worker): the dashboard or the tree. Both
-        are installed, so going from one to the other keeps each one's place."""
-        self.install_screen(BrowseScreen(self.vault, self.control, self.runs), "browse")
-        self.install_screen(DashboardScreen(self.due, self.runs), "dashboard")
+        are installed (each made when first shown), so going from one to the other keeps
+        each one's place."""
+        self.install_screen(self._make_browser, "browse")  # type: ignore[arg-type]
+        self.install_screen(self._make_dashboard, "dashboard")  # type: ignore[arg-type]
         self.push_screen(self.first)
+
+    def _make_browser(self) -> Screen[None]:
+        from sopvault.tui.screens.browse import BrowseScreen
+
+        return BrowseScreen(self.vault, self.control, self.runs)
+
+    def _make_dashboard(self) -> Screen[None]:
+        from sopvault.tui.screens.dashboard import DashboardScreen
+
+        return DashboardScreen(self.due, self.runs)
+
+    def _showing(self, module: str, name: str) -> bool:
+        """Whether the screen shown is ``module``'s class ``name``; never imports it (a
+        class not imported yet has no instance on screen)."""
+        loaded = sys.modules.get(f"sopvault.tui.{module}")
+        return loaded is not None and isinstance(self.screen, getattr(loaded, name))
 
     # ---- the one error path ------------------------------------------------------------
 
@@ -117,12 +138,14 @@ class SopVaultApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While an input has the focus, / is a letter to type: the footer shows the
         screen's Ctrl+F instead (the search screen's own query keeps / shown)."""
-        if action == "search" and not isinstance(self.screen, SearchScreen):
+        if action == "search" and not self._showing("screens.search", "SearchScreen"):
             return not isinstance(self.focused, Input)
         return True
 
     def action_search(self) -> None:
         """Open search from anywhere; the chosen document opens in the browser."""
+        from sopvault.tui.screens.search import SearchScreen
+
         if isinstance(self.screen, SearchScreen):
             self.screen.query_one("#search-input").focus()
             return
@@ -142,13 +165,19 @@ class SopVaultApp(App[None]):
 
     def action_help(self) -> None:
         """Show the keys and the tree's marks."""
+        from sopvault.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     # ---- navigation --------------------------------------------------------------------
 
     def _browser(self) -> BrowseScreen | None:
-        return next((s for s in self.screen_stack if isinstance(s, BrowseScreen)), None)
+        loaded = sys.modules.get("sopvault.tui.screens.browse")
+        if loaded is None:  # never shown, so on no stack
+            return None
+        kind = loaded.BrowseScreen
+        return next((s for s in self.screen_stack if isinstance(s, kind)), None)
 
     def _reload(self, reopen: str | None) -> None:
         browser = self._browser()
@@ -182,6 +211,8 @@ class SopVaultApp(App[None]):
 
     def action_my_work(self) -> None:
         """The steps assigned to me across open runs (`m` in the tree and the dashboard)."""
+        from sopvault.tui.screens.mywork import MyWorkScreen
+
         if not isinstance(self.screen, MyWorkScreen):
             self.push_screen(MyWorkScreen(self.runs))
 
@@ -198,6 +229,8 @@ class SopVaultApp(App[None]):
         """Push the history screen of one document (needs git)."""
         control = self._git()
         if control is not None:
+            from sopvault.tui.screens.history import HistoryScreen
+
             self.push_screen(HistoryScreen(control, event.doc_id, event.title))
 
     @on(msg.OpenReviews)
@@ -210,6 +243,8 @@ class SopVaultApp(App[None]):
         def closed(changed: bool | None) -> None:
             if changed:
                 self._reload(event.reopen)
+
+        from sopvault.tui.screens.reviews import ReviewsScreen
 
         self.push_screen(ReviewsScreen(control, self.vault.today, event.select), closed)
 
@@ -236,18 +271,25 @@ class SopVaultApp(App[None]):
                 )
                 self._reload(event.selected)
 
+        from sopvault.tui.dialogs.propose import ProposeScreen
+
         self.push_screen(ProposeScreen(control, event.edits, event.selected), proposed)
 
     @on(msg.OpenRuns)
     def open_runs(self) -> None:
         """Push the open runs, to resume one."""
+        from sopvault.tui.screens.runs import RunsScreen
+
         self.push_screen(RunsScreen(self.runs()))
 
     @on(msg.RunReady)
     def open_run(self, event: msg.RunReady) -> None:
         """Push the runner; the runs list (when it asked) reads the runs again after."""
+        from sopvault.tui.screens.run import RunScreen
 
         def left(_: None) -> None:
+            from sopvault.tui.screens.runs import RunsScreen
+
             if isinstance(self.screen, RunsScreen):
                 self.screen.load()
 
@@ -256,6 +298,8 @@ class SopVaultApp(App[None]):
     @on(msg.ShowText)
     def show_text(self, event: msg.ShowText) -> None:
         """A modal with something to read."""
+        from sopvault.tui.dialogs.text import TextScreen
+
         self.push_screen(TextScreen(event.title, event.body))
 
     @on(msg.EditDocument)

@@ -1,0 +1,43 @@
+"""One row of a document listing (``sopvault list``): the few fields it prints or filters
+on, as plain values, so a warm listing is read from a compact cache (``store.listing``)
+instead of whole documents."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sopvault.model.document import Document
+
+
+class Listed(NamedTuple):
+    """A document as ``list`` shows it (text and ``--json``) and filters it (kind, status,
+    owner, tag): enum values as their strings (``kind="sop"``, ``status=None`` when the
+    document has none), lists as tuples. A named tuple: fifty thousand are made per
+    listing."""
+
+    id: str
+    kind: str
+    status: str | None
+    version: str | None
+    title: str
+    owner: str | None
+    department: str | None
+    parents: tuple[str, ...]
+    tags: tuple[str, ...]
+    path: str
+
+    @classmethod
+    def of(cls, doc: Document) -> Listed:
+        """The row of ``doc``."""
+        return cls(
+            doc.id,
+            doc.kind.value,
+            doc.status.value if doc.status is not None else None,
+            doc.version,
+            doc.title,
+            doc.owner,
+            doc.department,
+            tuple(doc.parents),
+            tuple(doc.tags),
+            doc.path,
+        )
