@@ -87,6 +87,18 @@ class Flow:
         """The step nodes, in order."""
         return tuple(n for n in self.nodes if n.kind is NodeKind.STEP)
 
+    def lane_index(self, node: FlowNode) -> int:
+        """The index in ``lanes`` of the lane ``node`` is drawn in: its step's (the start
+        and end: the first and last step's; a branch point: the step it decides on)."""
+        steps = self.steps
+        if node.kind is NodeKind.START:
+            node = steps[0]
+        elif node.kind is NodeKind.END:
+            node = steps[-1]
+        elif node.kind is NodeKind.BRANCH:
+            node = next(s for s in steps if s.number == node.number)
+        return self.lanes.index(node.lane)
+
     def node(self, node_id: str) -> FlowNode:
         """The node with id ``node_id``; KeyError when there is none."""
         for node in self.nodes:

@@ -135,14 +135,7 @@ class FlowDrawing:
     def lane_of(self, node: FlowNode) -> int:
         """The column index of a node: its step's lane (start and end: the first and last
         step's)."""
-        steps = self.flow.steps
-        if node.kind is NodeKind.START:
-            node = steps[0]
-        elif node.kind is NodeKind.END:
-            node = steps[-1]
-        elif node.kind is NodeKind.BRANCH:
-            node = next(s for s in steps if s.number == node.number)
-        return self.flow.lanes.index(node.lane)
+        return self.flow.lane_index(node)
 
     def centre(self, lane: int) -> int:
         """The cell at the middle of a lane, where arrows run."""

@@ -62,14 +62,7 @@ class FlowPicture:
 
     def lane_x(self, node: FlowNode) -> float:
         """The left edge of a node's lane (start and end: the first and last step's)."""
-        steps = self.flow.steps
-        if node.kind is NodeKind.START:
-            node = steps[0]
-        elif node.kind is NodeKind.END:
-            node = steps[-1]
-        elif node.kind is NodeKind.BRANCH:
-            node = next(s for s in steps if s.number == node.number)
-        return MARGIN + self.flow.lanes.index(node.lane) * LANE
+        return MARGIN + self.flow.lane_index(node) * LANE
 
     def _layout(self) -> None:
         y = float(HEAD + 16)

@@ -7,7 +7,6 @@ chromedriver or Selenium is missing."""
 from __future__ import annotations
 
 import base64
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,43 +14,18 @@ from pathlib import Path
 import pytest
 
 from sopvault.cli import main
+from tests.chromium import NEEDED, By, NoAlertPresentException, WebDriverWait, chromium, webdriver
 from tests.conftest import write
 from tests.services.test_publish import approval, commit
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-pytestmark = [
-    pytest.mark.usefixtures("utc"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
-    pytest.mark.skipif(not Path(DRIVER).exists(), reason="chromedriver is not installed"),
-]
-FLAGS = (
-    "--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run"
-    " --disable-background-networking --disable-component-update --disable-sync"
-).split()
+pytestmark = [pytest.mark.usefixtures("utc"), *NEEDED]
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
     """A fresh headless chromium with its own profile folder."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.add_argument("--window-size=1280,900")
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium(tmp_path / "profile", "--window-size=1280,900") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def export(vault: Path, out: Path) -> None:

@@ -7,7 +7,6 @@ Selenium is missing."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,19 +14,10 @@ import pytest
 import tomli_w
 
 from sopvault.cli import main
+from tests.chromium import NEEDED, NoAlertPresentException, chromium, webdriver
 from tests.conftest import commit_all, copy_sample
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
-    pytest.mark.skipif(not Path(DRIVER).exists(), reason="chromedriver is not installed"),
-]
-FLAGS = "--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run".split()
+pytestmark = NEEDED
 PAYLOAD = (
     '<script>window.ran=1;alert(1)</script>"><img src=x onerror="window.ran=2;alert(2)">'
     "]]><svg onload=alert(3)></svg>"
@@ -37,17 +27,8 @@ PAYLOAD = (
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
     """A fresh headless chromium with its own profile folder."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium(tmp_path / "profile") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def hostile_procedure(root: Path) -> None:
