@@ -23,7 +23,7 @@ from sopvault.model.config import (
 )
 from sopvault.model.document import Kind, is_valid_id
 from sopvault.model.notify import NotifySettings
-from sopvault.model.publish import PublishSettings
+from sopvault.model.publishsettings import PublishSettings
 
 CONFIG_FILE = "sopvault.toml"
 

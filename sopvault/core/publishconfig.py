@@ -9,7 +9,7 @@ from string import Formatter
 from typing import Any
 
 from sopvault.errors import ConfigError
-from sopvault.model.publish import BANNER_FIELDS, PublishSettings
+from sopvault.model.publishsettings import BANNER_FIELDS, PublishSettings
 
 KNOWN = ("banner",)
 MAX_BANNER = 500  # characters: one or two lines on a printed page

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sopvault.model.document import Kind
 from sopvault.model.notify import NotifySettings
-from sopvault.model.publish import PublishSettings
+from sopvault.model.publishsettings import PublishSettings
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sopvault.core.publishconfig import banner_text
-from sopvault.model.publish import DEFAULT_BANNER, PublishSettings
+from sopvault.model.publishsettings import DEFAULT_BANNER, PublishSettings
 from sopvault.render.site.markdown import body_html, command_html, inline_html
 from sopvault.render.site.pages import script_data
 
