@@ -1,7 +1,7 @@
 """The vault on any date: `sopvault list/show/tree/search --as-of DATE` as whole processes on
 10,000 generated documents with 5,000 approved revisions, cold, beside their floor.
 
-    python bench/asof.py [--docs 10000] [--commits 5000] [--repeat 5] [--out DIR]
+    python bench/asof.py [--docs 10000] [--commits 5000] [--repeat 5] [--out DIR] [--no-search]
 
 Builds (once) a repository with `git fast-import`: the generated vault (bench/gen_vault.py)
 imported on 2023-11-14, then COMMITS approved revisions an hour apart, each appending a
@@ -153,6 +153,7 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=HERE / "out" / "asof")
+    parser.add_argument("--no-search", action="store_true", help="skip the (slow) search figures")
     args = parser.parse_args()
     root = build(args.out, args.docs, args.commits)
     middle = START + (args.commits // 2) * 3600
@@ -184,6 +185,7 @@ def main() -> int:
             f"git ls-tree -r --object-only {commit} | git cat-file --batch >/dev/null",
         ],
         "python -c pass (start-up floor)": [sys.executable, "-c", "pass"],
+        "sopvault list, today (no --as-of: for comparison)": [*sopvault, "list"],
     }
     print(f"repository: {root} ({args.docs} documents, {args.commits} revisions); TZ=UTC")
     os.environ["TZ"] = "UTC"
@@ -199,6 +201,8 @@ def main() -> int:
             print(f"{label:<50} {p50(runs)}")
     print("(**) today's load in the cache (any sopvault command leaves it); nothing of the date's")
     print("(***) what `sopvault due` leaves (main's texts in the blob-keyed heads cache)")
+    if args.no_search:
+        return 0
     seed = seeded(root, "index")
     for word in ("pallet", "freezer"):
         search = [*sopvault, "search", word, "--as-of", day]
