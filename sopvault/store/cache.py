@@ -21,9 +21,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
-import os
 import pickle
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date
@@ -35,7 +33,7 @@ from sopvault.core.tree import VaultTree
 from sopvault.model.document import Document, EvidenceSpec, Step
 from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.fs import FileStamp
-from sopvault.store.statedir import owned_by_me
+from sopvault.store.statedir import owned_by_me, write_private
 
 if TYPE_CHECKING:  # imported where used: a warm listing needs neither the parser nor checks
     from sopvault.core.checks import CheckedVault
@@ -186,15 +184,5 @@ def read_cached(path: Path) -> Any:
 def write_cached(cache_dir: Path, name: str, payload: object) -> None:
     """Write atomically into ``cache_dir`` (made 0700); a cache that cannot be written is
     simply gone without."""
-    try:
-        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{name}.")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((_FORMAT, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_dir / name)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        return
+    data = pickle.dumps((_FORMAT, payload), protocol=pickle.HIGHEST_PROTOCOL)
+    write_private(cache_dir, name, data)

@@ -24,7 +24,6 @@ import dataclasses
 import hashlib
 import marshal
 import os
-import tempfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -38,7 +37,7 @@ from sopvault.model import document as document_model
 from sopvault.model import finding as finding_model
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Finding, ParseResult, Severity
-from sopvault.store.statedir import owned_by_me
+from sopvault.store.statedir import owned_by_me, write_private
 
 HEADS_NAME = "heads.marshal"
 # Every text of ten years of a 10,000-document vault fits (about 50 MB); beyond that the
@@ -183,17 +182,10 @@ def _read(cache_dir: Path, version: str) -> dict[str, Entry]:
 
 def _write(cache_dir: Path, payload: tuple[str, str, dict[str, Entry]]) -> None:
     try:
-        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{HEADS_NAME}.")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps(payload))
-            os.replace(tmp, cache_dir / HEADS_NAME)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
+        data = marshal.dumps(payload)
+    except ValueError:  # a value marshal cannot write: the cache is gone without it
         return
+    write_private(cache_dir, HEADS_NAME, data)
 
 
 def _encode(result: ParseResult) -> Entry:

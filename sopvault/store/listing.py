@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sopvault import __version__
-from sopvault.store.statedir import owned_by_me
+from sopvault.store.statedir import owned_by_me, write_private
 
 LISTING_NAME = "listing.marshal"
 _MAGIC = b"sopvault-listing 1"
@@ -93,18 +91,7 @@ def write_listing(
     (a temporary file renamed over the old one); a cache that cannot be written is simply
     gone without."""
     payload = marshal.dumps((rows, skipped))
-    try:
-        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{LISTING_NAME}.")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_header(key, payload) + b"\n" + payload)
-            os.replace(tmp, cache_dir / LISTING_NAME)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        return
+    write_private(cache_dir, LISTING_NAME, _header(key, payload) + b"\n" + payload)
 
 
 def _header(key: str, payload: bytes) -> bytes:

@@ -134,3 +134,22 @@ def state_in_vault(root: Path) -> list[str]:
         prefix = "" if rel == "." else f"{rel}/"
         found += [f"{prefix}{name}" for name in files if is_state_file(f"{prefix}{name}")]
     return sorted(found)
+
+
+def write_private(folder: Path, name: str, data: bytes) -> None:
+    """Replace ``folder/name`` with ``data`` atomically (a temporary file in ``folder``,
+    made 0700 when missing, renamed over the old one); nothing when the folder cannot be
+    written: a cache that cannot be saved is simply gone without (the next run rebuilds it).
+    The one way the caches of this folder are written (load, listing, heads, verified)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, folder / name)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        return

@@ -24,7 +24,7 @@ from typing import Any
 
 import platformdirs
 
-from sopvault.store.statedir import CACHE_ENV, owned_by_me, refusal
+from sopvault.store.statedir import CACHE_ENV, owned_by_me, refusal, write_private
 
 RECORD_NAME = "verified.json"
 KEY_NAME = "verify.key"
@@ -122,15 +122,4 @@ def write_record(folder: Path, secret: bytes, key: str, content: dict[str, Any])
     """Replace the record atomically (a temporary file in the folder, then a rename);
     nothing when the folder cannot be written (the next run then reads everything)."""
     body = json.dumps({"key": key, "content": content}, separators=(",", ":")).encode()
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{RECORD_NAME}.")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + _mac(secret, body) + b"\n" + body)
-            os.replace(tmp, folder / RECORD_NAME)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        return
+    write_private(folder, RECORD_NAME, _MAGIC + _mac(secret, body) + b"\n" + body)
