@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import tomli_w
 from hypothesis import strategies as st
+
+from sopvault.cli import main
 
 # Fragments that act on a terminal or a markup parser when they get through raw.
 BITS = [
@@ -58,6 +61,18 @@ def assert_inert(text: str) -> None:
     if found is not None:
         near = text[max(0, found.start() - 60) : found.end() + 20]
         raise AssertionError(f"raw {found.group()!r} at {found.start()}: {near!r}")
+
+
+def run_inert(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """One command in-process: exit code, stdout, stderr; both must be inert."""
+    try:
+        code = main(list(args))
+    except SystemExit as done:
+        code = int(done.code or 0)
+    out = capsys.readouterr()
+    assert_inert(out.out)
+    assert_inert(out.err)
+    return code, out.out, out.err
 
 
 def hostile_document(doc_id: str, title: str, owner: str, step: str, body: str) -> str:

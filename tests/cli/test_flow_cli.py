@@ -11,20 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sopvault.cli import main
-from tests.hostile import assert_inert
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """One command in-process: exit code, stdout, stderr; both inert."""
-    try:
-        code = main(list(args))
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out = capsys.readouterr()
-    assert_inert(out.out)
-    assert_inert(out.err)
-    return code, out.out, out.err
+from tests.hostile import run_inert as run
 
 
 def test_flow_in_the_terminal(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

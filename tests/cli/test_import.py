@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from sopvault.cli import main
 from sopvault.core.parse import parse_bytes, parse_text
 from tests.conftest import write
-from tests.hostile import assert_inert
+from tests.hostile import run_inert
 from tests.importpages import HUGO_PAGE, mkdocs_project, obsidian_vault
 
 LINK = re.compile(r"\]\(([^)#\s]+)(#[^)\s]*)?\)")
@@ -24,14 +23,7 @@ LINK = re.compile(r"\]\(([^)#\s]+)(#[^)\s]*)?\)")
 
 def run(capsys: pytest.CaptureFixture[str], vault: Path, *args: str) -> tuple[int, str, str]:
     """One command in-process on ``vault``: exit code, stdout, stderr (both inert)."""
-    try:
-        code = main(["--vault", str(vault), *args])
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out = capsys.readouterr()
-    assert_inert(out.out)
-    assert_inert(out.err)
-    return code, out.out, out.err
+    return run_inert(capsys, "--vault", str(vault), *args)
 
 
 def imported(capsys: pytest.CaptureFixture[str], vault: Path, *args: str) -> dict[str, object]:

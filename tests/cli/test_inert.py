@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-from sopvault.cli import main
 from sopvault.render.safetext import inert, inert_line
 from tests.conftest import act_as, commit_all, copy_sample
 from tests.hostile import assert_inert, hostile, hostile_document, write_hostile
+from tests.hostile import run_inert as run
 
 # Each example writes files and commits with real git: a dozen, and no shrinking (minutes
 # per step); a failure still prints its example.
@@ -38,18 +38,6 @@ def fresh_random() -> None:
 def words(text: str) -> str:
     """``text`` with runs of blanks as one space: git and tables may collapse them."""
     return " ".join(text.split())
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """One command in-process: exit code, stdout, stderr; both must be inert."""
-    try:
-        code = main(list(args))
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out = capsys.readouterr()
-    assert_inert(out.out)
-    assert_inert(out.err)
-    return code, out.out, out.err
 
 
 @pytest.fixture
