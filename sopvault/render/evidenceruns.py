@@ -43,14 +43,7 @@ def run_files(item: RunInPeriod, tip: str, now: datetime, zone: tzinfo | None) -
     followed = (item.run.blob,) if item.run.commit and item.run.blob else ()
     lines = [inert_line(line) for line in report_lines(item.run, item.doc, now, zone)]
     return [
-        PackFile(
-            f"runs/{folder}/{name}",
-            item.data,
-            (tip,),
-            (item.blob,),
-            copy=True,
-            source=f"{tip}:{item.repo_path}",
-        ),
+        _log_copy(item.repo_path, item.data, item.blob, tip),
         PackFile(f"runs/{folder}/{stem}.txt", text_file(lines), pinned, (item.blob, *followed)),
     ]
 
@@ -58,14 +51,15 @@ def run_files(item: RunInPeriod, tip: str, now: datetime, zone: tzinfo | None) -
 def unreadable_file(item: UnreadableRun, tip: str) -> PackFile:
     """``runs/<ID>/<run-id>.jsonl`` of a log that does not parse: main's bytes exactly (a
     copy, as the manifest says), so the auditor reads what the reason points at."""
-    folder, name = item.repo_path.rsplit("/", 2)[-2:]
+    return _log_copy(item.repo_path, item.data, item.blob, tip)
+
+
+def _log_copy(repo_path: str, data: bytes, blob: str, tip: str) -> PackFile:
+    """``runs/<ID>/<file>``: a run log's bytes exactly as blob ``blob`` at ``repo_path`` of
+    commit ``tip`` holds them (a copy, ``git show tip:repo_path`` gives the same bytes)."""
+    folder, name = repo_path.rsplit("/", 2)[-2:]
     return PackFile(
-        f"runs/{folder}/{name}",
-        item.data,
-        (tip,),
-        (item.blob,),
-        copy=True,
-        source=f"{tip}:{item.repo_path}",
+        f"runs/{folder}/{name}", data, (tip,), (blob,), copy=True, source=f"{tip}:{repo_path}"
     )
 
 
