@@ -10,7 +10,6 @@ that was signed.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from sopvault.core.trailers import blobs_of, counts_as_approval, versions_of
@@ -64,30 +63,21 @@ class AllRevisions(History):
 def approved_texts(source: AsOf, newest: dict[str, tuple[str, Signed]]) -> set[str]:
     """The ids in ``newest`` ({id: (its file's vault path in ``source``, its newest
     revision)}) whose text in ``source`` is the text that revision's landing put on main:
-    the file at the revision's path in the landing commit is main's blob now (the rule
+    the blob at the revision's path in the landing commit is main's blob now (the rule
     ``show --approved`` and ``services.inforce`` apply: the blob at the landing commit),
     and an ``SOP-Blob`` trailer, when the commit carries one, names that same blob. The
-    landed texts are read through one ``cat-file --batch`` and hashed as git names them."""
+    landed blob ids are asked of git in one ``cat-file --batch-check``."""
     names = [
         f"{one.revision.commit}:{source.ws.repo_path(one.revision.path or path)}"
         for path, one in newest.values()
     ]
-    texts = source.repo.blobs(names)
+    landed_ids = source.repo.object_ids(names)
     found: set[str] = set()
-    for (doc_id, (path, one)), landed in zip(newest.items(), texts, strict=True):
+    for (doc_id, (path, one)), landed in zip(newest.items(), landed_ids, strict=True):
         now = source.blobs.get(path, "")
-        if landed is None or git_blob_id(landed, len(now)) != now:
+        if landed is None or landed != now:
             continue
         if one.landed and one.landed != now:
             continue  # a trailer naming other text than the commit holds: not trusted
         found.add(doc_id)
     return found
-
-
-def git_blob_id(data: bytes, width: int) -> str:
-    """The id git gives a blob of ``data``: SHA-1 (40 hex digits) or, in a SHA-256
-    repository, SHA-256 (``width`` 64) of ``blob <size>\\0<data>``."""
-    hasher = hashlib.sha256() if width == 64 else hashlib.sha1()  # noqa: S324 - git's id
-    hasher.update(b"blob %d\0" % len(data))
-    hasher.update(data)
-    return hasher.hexdigest()

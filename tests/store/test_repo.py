@@ -121,6 +121,19 @@ def test_blobs_are_read_in_one_batch(
     repo.close()
 
 
+def test_object_ids_are_named_by_git_without_reading_content(repo: Repo) -> None:
+    """Issue 16 (export html: is main's text the landed one?): the blob id at each
+    ``rev:path`` from one ``cat-file --batch-check``, as ``ls-tree`` names it; None for a
+    missing path, a tree, and a name holding a line break, in their places."""
+    head = repo.rev("HEAD") or ""
+    files = {"a b.md": b"spaced\n", "c.md": b"gamma\n"}
+    tip = repo.commit_tree(repo.tree_with(head, files), [head], "Two\n")
+    names = [f"{tip}:a b.md", f"{tip}:nope.md", f"{tip}:c.md", f"{tip}:x\ny.md", tip, "HEAD:b.md"]
+    ids = repo.object_ids(names)
+    listed = repo.blob_ids(tip, ["a b.md", "c.md", "b.md"])
+    assert ids == [listed["a b.md"], None, listed["c.md"], None, None, listed["b.md"]]
+
+
 def test_log_reads_trailers_paths_and_blob_ids(repo: Repo) -> None:
     head = repo.rev("HEAD") or ""
     tree = repo.tree_with(head, {"docs/a.md": b"alpha 2\n"})

@@ -26,6 +26,11 @@ class WorkTreeFiles:
         --batch``, in order; None for a missing one."""
         return objects.blobs(self._runner, names)
 
+    def object_ids(self, names: list[str]) -> list[str | None]:
+        """The blob id of each ``rev:path`` in ``names``, in order, from one ``cat-file
+        --batch-check`` (no content read); None for a missing one."""
+        return objects.object_ids(self._runner, names)
+
     def read_blobs(self, ids: list[str]) -> dict[str, bytes]:
         """{id: content} of many blob ids through one ``cat-file --batch`` process (a
         whole tree's documents at once); ids git does not hold are left out."""

@@ -99,6 +99,26 @@ def stream_blobs(runner: Runner, ids: list[str]) -> Iterator[tuple[str, bytes]]:
 _OBJECT_ID = re.compile(r"[0-9a-f]{40,64}")
 
 
+def object_ids(runner: Runner, names: list[str]) -> list[str | None]:
+    """The blob id each ``rev:path`` (or object name) of ``names`` names, in order, as git
+    names it, from ONE ``cat-file --batch-check`` (no content read); None for one that is
+    missing, not a blob, or holds a line break (it cannot be asked on a line)."""
+    asked = [name for name in names if "\n" not in name and "\r" not in name]
+    if not asked:
+        return [None] * len(names)
+    out = runner.run(["cat-file", "--batch-check"], stdin=("\n".join(asked) + "\n").encode())
+    answers = iter(out.decode("utf-8", "surrogateescape").split("\n"))
+    found: list[str | None] = []
+    for name in names:
+        if "\n" in name or "\r" in name:
+            found.append(None)
+            continue
+        parts = next(answers, "").split(" ")
+        is_blob = len(parts) == 3 and parts[1] == "blob" and _OBJECT_ID.fullmatch(parts[0])
+        found.append(parts[0] if is_blob else None)
+    return found
+
+
 def blob_ids(runner: Runner, rev: str, paths: list[str]) -> dict[str, str]:
     """{path: blob id} for each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
     if not paths:
