@@ -30,6 +30,7 @@ from sopvault.errors import NotFound
 from sopvault.model.document import Document
 from sopvault.model.search import SearchHit, SearchResponse
 from sopvault.search import query as squery
+from sopvault.search.mapped import MappedStorage
 from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, index_fields
 from sopvault.search.snippets import best_passage, stem_all
 
@@ -152,7 +153,7 @@ class SearchIndex:
 
     def _open(self) -> windex.Index:
         try:
-            return windex.open_dir(str(self.directory))
+            return MappedStorage(str(self.directory)).open_index()
         except Exception as err:  # noqa: BLE001 - any damage means: rebuild
             raise IndexUnavailable(
                 f"the search index is unreadable ({type(err).__name__})"
