@@ -19,9 +19,7 @@ from sopvault.model.document import Document
 from sopvault.search import query as squery
 from sopvault.search.analysis import stem_of
 from sopvault.search.normalize import fold, words
-from sopvault.search.schema import body_text, steps_text
-
-_STEMMED_FIELDS = frozenset({"title", "steps", "body"})
+from sopvault.search.schema import FILE_STEMMED, TEXT, written_text
 _KNOWN = (wq.And, wq.Or, wq.DisjunctionMax)
 
 
@@ -55,7 +53,7 @@ def _judgeable(q: wq.Query) -> bool:
             continue
         if type(node) not in (wq.Term, wq.Phrase, wq.Prefix):
             return False
-        if node.fieldname not in (*_STEMMED_FIELDS, "raw", "id", "file"):
+        if node.fieldname not in (TEXT, "id"):
             return False
     return True
 
@@ -69,13 +67,13 @@ class _Words:
         self._written: set[tuple[str, bool]] | None = None
         self._raw: set[str] | None = None
         self._stemmed: set[str] | None = None
+        self._text: set[str] | None = None
 
     def written(self) -> set[tuple[str, bool]]:
         """The folded words of title, steps and body (CJK bigrams), each with whether it
         was written with other than ASCII (``analysis.kept``: ``thé`` is no stop word)."""
         if self._written is None:
-            doc = self.doc
-            text = "\n".join((doc.title, steps_text(doc), body_text(doc)))
+            text = written_text(self.doc)
             plain = text.isascii()
             self._written = {
                 (word, not plain and not text[start:end].isascii())
@@ -84,7 +82,7 @@ class _Words:
         return self._written
 
     def raw(self) -> set[str]:
-        """The words the ``raw`` field holds."""
+        """The written words (what prefix terms are matched against)."""
         if self._raw is None:
             self._raw = {word for word, _ in self.written()}
         return self._raw
@@ -103,14 +101,14 @@ class _Words:
         return self._stemmed
 
     def of(self, field: str) -> set[str]:
-        """The words of ``field``."""
-        if field in _STEMMED_FIELDS:
-            return self.stemmed()
+        """The terms of ``field``: the combined field's stems, the id's and the file
+        name's words (``search.combined``), or the id."""
         if field == "id":
             return {fold(self.doc.id)}
-        if field == "file":
-            return {word for _, _, word in words(self.doc.path, names=True)}
-        return self.raw()
+        if self._text is None:
+            names = {token.text for token in FILE_STEMMED(self.doc.path)}
+            self._text = self.stemmed() | names | {fold(self.doc.id)}
+        return self._text
 
 
 def _test(leaf: wq.Query) -> Callable[[_Words], bool]:
@@ -118,6 +116,10 @@ def _test(leaf: wq.Query) -> Callable[[_Words], bool]:
     field = leaf.fieldname
     if isinstance(leaf, wq.Phrase):
         return lambda words: all(w in words.of(field) for w in leaf.words)
-    if isinstance(leaf, wq.Prefix):
+    if isinstance(leaf, wq.Prefix):  # matched against the written words (the vocabulary)
+        if field == TEXT:
+            return lambda words: any(
+                w.startswith(leaf.text) for w in words.raw() | words.of(TEXT)
+            )
         return lambda words: any(w.startswith(leaf.text) for w in words.of(field))
     return lambda words: leaf.text in words.of(field)

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,9 @@ from sopvault.model.document import Document
 from sopvault.model.search import SearchHit, SearchResponse
 from sopvault.search import query as squery
 from sopvault.search.mapped import MappedStorage
-from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, index_fields
-from sopvault.search.snippets import best_passage, stem_all
+from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, TEXT, index_fields, written_text
+from sopvault.search.snippets import best_passage
+from sopvault.search.vocabulary import Vocabulary, VocabularyUnreadable
 
 META_NAME = "sopvault-index.json"
 # Below this many hits, words the index has never seen are checked for typos.
@@ -53,8 +54,6 @@ _STOP_WORDS = frozenset(
     " this to was we what when where which who why will with you your".split()
 )
 
-# Fields whose words appear in the text a snippet is cut from.
-_TEXT_OF_HITS = frozenset({"title", "steps", "body", "raw"})
 Progress = Callable[[int, int], None]
 DocumentLoader = Callable[[str], Document | None]
 
@@ -84,6 +83,7 @@ class SearchIndex:
         self._ix: windex.Index | None = None
         self._searcher: Searcher | None = None
         self._opened_version: tuple[int, int] | None = None
+        self._words: tuple[tuple[int, int], Vocabulary] | None = None
         self._lock = threading.Lock()
 
     # ---- state -------------------------------------------------------------------------
@@ -174,6 +174,20 @@ class SearchIndex:
             self._opened_version = version
         return self._searcher
 
+    def vocabulary(self) -> Vocabulary:
+        """The written words of the open index (``search.vocabulary``), read on first use
+        and kept while the index is unchanged; IndexUnavailable when it cannot be read."""
+        version = self._opened_version
+        if version is None or self._words is None or self._words[0] != version:
+            try:
+                words = Vocabulary.load(self.directory)
+            except VocabularyUnreadable as err:
+                raise IndexUnavailable(f"the search index is incomplete ({err})") from None
+            if version is None:
+                return words
+            self._words = (version, words)
+        return self._words[1]
+
     def close(self) -> None:
         """Close the kept searcher and forget the open index; the next search reopens it."""
         if self._searcher is not None:
@@ -181,6 +195,7 @@ class SearchIndex:
         self._searcher = None
         self._ix = None
         self._opened_version = None
+        self._words = None
 
     # ---- writing -----------------------------------------------------------------------
 
@@ -198,6 +213,7 @@ class SearchIndex:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         ix = windex.create_in(str(fresh), SCHEMA)
+        vocabulary = Vocabulary()
         if procs > 1:
             writer = ix.writer(procs=procs, multisegment=True, limitmb=_pool_mb())
         else:
@@ -206,6 +222,7 @@ class SearchIndex:
             done = 0
             for doc in documents:
                 writer.add_document(**index_fields(doc))
+                vocabulary.add_text(written_text(doc))
                 done += 1
                 if progress is not None and (done % 100 == 0 or done == total):
                     progress(done, total)
@@ -215,6 +232,7 @@ class SearchIndex:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
         try:
+            vocabulary.save(fresh)
             self.write_meta(changes, fresh)
         except OSError:
             shutil.rmtree(fresh, ignore_errors=True)
@@ -235,6 +253,10 @@ class SearchIndex:
         """Re-index changed documents and drop deleted paths; False when another process
         held the writer lock for longer than ``wait`` seconds (nothing was changed)."""
         ix = self._open()
+        try:
+            vocabulary = Vocabulary.load(self.directory)
+        except VocabularyUnreadable as err:
+            raise IndexUnavailable(f"the search index is incomplete ({err})") from None
         before = set(os.listdir(self.directory))
         try:
             writer = ix.writer(timeout=wait, delay=0.05)
@@ -248,6 +270,7 @@ class SearchIndex:
                 writer.delete_by_term("path", path)
             for doc in documents:
                 writer.update_document(**index_fields(doc))
+                vocabulary.add_text(written_text(doc))
             writer.commit()
         except BaseException:
             try:
@@ -256,6 +279,9 @@ class SearchIndex:
                 pass  # cancelling writes too (a full disk again): its files go below
             self._drop_new(before)
             raise
+        # Words of deleted or changed texts stay: they map to stems the index may no
+        # longer hold, which match nothing.
+        vocabulary.save(self.directory)
         self.write_meta(changes)
         return True
 
@@ -287,21 +313,27 @@ class SearchIndex:
         try:
             with self._lock:
                 searcher = self._current_searcher()
+                parsed = expanded(parsed, self.vocabulary)
                 found = _run(searcher, parsed, limit)
                 terms = _matched_words(searcher, parsed)
                 did_you_mean: str | None = None
                 corrected = False
-                fixes = _corrections(searcher, parsed.words) if len(found) < FEW_HITS else {}
+                fixes = (
+                    _corrections(searcher, self.vocabulary(), parsed.words)
+                    if len(found) < FEW_HITS
+                    else {}
+                )
                 if fixes:
                     did_you_mean = _apply(text, fixes)
                     retry = squery.parse(did_you_mean, kind=kind, status=status)
+                    retry = expanded(retry, self.vocabulary)
                     seen = {fields["path"] for fields, _ in found}
                     more = [h for h in _run(searcher, retry, limit) if h[0]["path"] not in seen]
                     if more:
                         found += more[: limit - len(found)]
                         terms |= _matched_words(searcher, retry)
                         corrected = True
-        except squery.QueryError:
+        except (squery.QueryError, IndexUnavailable):
             raise
         except Exception as err:  # noqa: BLE001 - a damaged index reads as unavailable
             self.close()
@@ -330,9 +362,17 @@ def _run(
     return found[:limit]
 
 
+def expanded(parsed: squery.ParsedQuery, vocabulary: Callable[[], Vocabulary]) -> squery.ParsedQuery:
+    """``parsed`` with its prefix, wildcard and fuzzy terms matched against the written
+    words (``query.expand``; the vocabulary is read only when a query has such a term)."""
+    main = squery.expand(parsed.main, vocabulary)
+    fallback = None if parsed.fallback is None else squery.expand(parsed.fallback, vocabulary)
+    return replace(parsed, main=main, fallback=fallback)
+
+
 def _matched_words(searcher: Searcher, parsed: squery.ParsedQuery) -> set[str]:
-    """Every word a hit may contain, stemmed as the highlighter compares them: query
-    terms, with prefixes and fuzzy terms expanded.
+    """Every word a hit may contain, stemmed as the highlighter compares them: the query's
+    terms on the combined field, with prefixes and fuzzy terms expanded.
 
     (Whoosh's own ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
     variable and skips most leaves, so the walk is done here.)
@@ -341,27 +381,32 @@ def _matched_words(searcher: Searcher, parsed: squery.ParsedQuery) -> set[str]:
     words: set[str] = set()
     for leaf in parsed.main.leaves():
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-            if fieldname not in _TEXT_OF_HITS:
+            if fieldname != TEXT:
                 continue
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             if (fieldname, SCHEMA[fieldname].to_bytes(word)) in reader:
-                # A stemmed field's term is already what the highlighter compares.
-                words.update(stem_all([word]) if fieldname == "raw" else [word])
+                words.add(word)  # a stem of the combined field: what the highlighter compares
     return words
 
 
-def _corrections(searcher: Searcher, words: list[str]) -> dict[str, str]:
-    """For words the index has never seen, the closest word it has (edit distance 1-2)."""
+def _corrections(searcher: Searcher, vocabulary: Vocabulary, words: list[str]) -> dict[str, str]:
+    """For words the index has never seen, the closest written word it has (edit distance
+    1-2, the first letter kept; of those at the least distance, the one whose stem is in
+    the most documents)."""
     reader = searcher.reader()
     fixes: dict[str, str] = {}
     for word in words:
         lower = word.lower()
-        if len(lower) < 4 or lower in _STOP_WORDS or reader.doc_frequency("raw", lower):
+        if len(lower) < 4 or lower in _STOP_WORDS or lower in vocabulary:
             continue
-        distance = 2 if len(lower) >= 6 else 1
-        suggestions = searcher.suggest("raw", lower, limit=1, maxdist=distance, prefix=1)
-        if suggestions and suggestions[0] != lower:
-            fixes[word] = suggestions[0]
+        for distance in range(1, (2 if len(lower) >= 6 else 1) + 1):
+            near = [w for w in vocabulary.within(lower, distance, 1) if w != lower]
+            if near:
+                fixes[word] = max(
+                    sorted(near),
+                    key=lambda w: reader.doc_frequency(TEXT, vocabulary.stems[w]),
+                )
+                break
     return fixes
 
 

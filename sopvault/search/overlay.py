@@ -11,7 +11,7 @@ statistics), which moves ranks a little, never what matches.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -35,8 +35,10 @@ from sopvault.search.index import (
     _hit,
     _matched_words,
     _run,
+    expanded,
 )
-from sopvault.search.schema import SCHEMA, index_fields
+from sopvault.search.schema import SCHEMA, index_fields, written_text
+from sopvault.search.vocabulary import Vocabulary
 
 Found = list[tuple[dict[str, Any], float]]
 
@@ -63,17 +65,19 @@ def search_overlay(
     parsed = squery.parse(text, kind=kind, status=status)
     docs = list(then)
     with _memory(docs, parsed).searcher() as past, _live(index) as live:
-        found = _merged((live, past), parsed, hidden, limit)
-        terms = _words((live, past), parsed)
+        words = _vocabulary(index, docs)
+        found = _merged((live, past), expanded(parsed, words), hidden, limit)
+        terms = _words((live, past), expanded(parsed, words))
         did_you_mean: str | None = None
         corrected = False
-        fixes = _corrections(live, parsed.words) if len(found) < FEW_HITS else {}
+        fixes = _corrections(live, index.vocabulary(), parsed.words) if len(found) < FEW_HITS else {}
         if fixes:  # today's words suggest the fix, as a search of today would
             did_you_mean = _apply(text, fixes)
             retry = squery.parse(did_you_mean, kind=kind, status=status)
             seen = {fields["path"] for fields, _ in found}
             with _memory(docs, retry).searcher() as again:
                 both = (live, again)
+                retry = expanded(retry, words)
                 more = [h for h in _merged(both, retry, hidden, limit) if h[0]["path"] not in seen]
                 if more:
                     found += more[: limit - len(found)]
@@ -83,6 +87,22 @@ def search_overlay(
     return SearchResponse(
         query=text, hits=hits, did_you_mean=did_you_mean, corrected=corrected, notices=notices
     )
+
+
+def _vocabulary(index: SearchIndex, docs: list[Document]) -> Callable[[], Vocabulary]:
+    """The written words of today's index and of the texts as they were, made when a
+    query first needs them (a prefix, wildcard or fuzzy term)."""
+    made: list[Vocabulary] = []
+
+    def words() -> Vocabulary:
+        if not made:
+            merged = Vocabulary(index.vocabulary().stems)
+            for doc in docs:
+                merged.add_text(written_text(doc))
+            made.append(merged)
+        return made[0]
+
+    return words
 
 
 def _memory(docs: list[Document], parsed: squery.ParsedQuery) -> Index:

@@ -9,27 +9,33 @@ first, then those holding most of them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from whoosh import query as wq
-from whoosh.qparser import (
-    AndGroup,
-    FieldAliasPlugin,
-    FuzzyTermPlugin,
-    MultifieldPlugin,
-    OrGroup,
-    QueryParser,
-)
+from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, OrGroup, QueryParser
 from whoosh.qparser import syntax as wsyntax
 
 from sopvault.errors import Invalid
 from sopvault.search.cjk import has_cjk
 from sopvault.search.normalize import fold
-from sopvault.search.schema import FIELD_ALIASES, FILTER_FIELDS, SCHEMA, TEXT_FIELDS, UNSTEMMED
+from sopvault.search.combined import Within
+from sopvault.search.schema import (
+    EXACT,
+    FIELD_ALIASES,
+    FILE_STEMMED,
+    FILTER_FIELDS,
+    PARSE_SCHEMA,
+    STEMMED,
+    TEXT,
+    UNSTEMMED,
+)
+from sopvault.search.vocabulary import Vocabulary
 
-# Stemmed fields: prefix and fuzzy matching runs against the unstemmed copy instead.
-STEMMED_FIELDS = frozenset({"title", "steps", "body"})
+# The parts of the combined field a query may name: searched as ``text`` within the part.
+PARTS = frozenset({"title", "steps", "body", "file"})
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _FIELD_NAMES = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases} | {
     name: name for name in FIELD_ALIASES
@@ -37,6 +43,7 @@ _FIELD_NAMES = {alias: name for name, aliases in FIELD_ALIASES.items() for alias
 _TOKEN = re.compile(r'\s*(\(|\)|[^\s()"]*"[^"]*"[^\s()]*|[^\s()]+)')
 _FIELD_PREFIX = re.compile(r"^[-+]?([A-Za-z_]+):(?=\S)")
 _WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
+_ONE_WORD = re.compile(r"^\w+$")
 
 
 class QueryError(Invalid):
@@ -144,8 +151,9 @@ def _combine(clauses: list[str], any_of: bool = False) -> wq.Query | None:
 
 
 class _RawFuzzyPlugin(FuzzyTermPlugin):  # type: ignore[misc]
-    """``word~`` matches the unstemmed copy, by up to 2 edits for words of five letters or
-    more (Whoosh counts a transposition as two), with the first letter fixed for speed."""
+    """``word~`` matches the words as written (the vocabulary, ``expand``), by up to 2 edits
+    for words of five letters or more (Whoosh counts a transposition as two), with the
+    first letter fixed for speed."""
 
     class FuzzyTermNode(wsyntax.TextNode):  # type: ignore[misc]  # replaces the plugin's node
         def __init__(self, wordnode: wsyntax.WordNode, maxdist: int, prefixlength: int) -> None:
@@ -159,7 +167,7 @@ class _RawFuzzyPlugin(FuzzyTermPlugin):  # type: ignore[misc]
 
         def query(self, parser: QueryParser) -> wq.Query:
             return wq.FuzzyTerm(
-                "raw",
+                self.fieldname or parser.fieldname,
                 fold(self.text),
                 boost=self.boost,
                 maxdist=self.maxdist,
@@ -174,23 +182,78 @@ class _RawFuzzyPlugin(FuzzyTermPlugin):  # type: ignore[misc]
 
 
 def _retarget(q: wq.Query) -> wq.Query:
-    """Run prefix and wildcard terms on the unstemmed copy: ``reordering*`` has no stem.
+    """Run what names a part of the combined field on ``text`` within that part.
 
     CJK runs are indexed as bigrams, so a CJK prefix is no word's start: longer text is
     asked for as it would be without the ``*`` (a bigram, or a phrase of bigrams in its own
     field), and one CJK character, with or without ``*``, finds the bigrams it begins as
-    well as the character standing alone."""
+    well as the character standing alone. Prefix, wildcard and fuzzy terms are matched
+    against the words as written when the query runs (``expand``)."""
 
     def visit(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Prefix) and has_cjk(node.text) and len(node.text) > 1:
-            return _as_words(node)
-        if type(node) is wq.Term and len(node.text) == 1 and has_cjk(node.text):
+            node = _as_words(node)
+        elif type(node) is wq.Term and len(node.text) == 1 and has_cjk(node.text):
             node = wq.Prefix(node.fieldname, node.text, boost=node.boost)
-        if isinstance(node, wq.Prefix | wq.Wildcard) and node.fieldname in STEMMED_FIELDS:
-            return type(node)("raw", node.text, boost=node.boost)
+        if node.is_leaf() and node.field() in PARTS:
+            part = node.field()
+            node = node.copy()
+            node.fieldname = TEXT
+            return Within(node, part)
         return node
 
     return q.accept(visit).normalize()
+
+
+class Expanded(wq.MultiTerm):  # type: ignore[misc]
+    """A prefix, wildcard or fuzzy term as the stems of the written words it matched
+    (``expand``), scored as Whoosh scores those terms: a constant score."""
+
+    def __init__(self, fieldname: str, text: str, stems: tuple[str, ...], boost: float = 1.0):
+        self.fieldname = fieldname
+        self.text = text
+        self.stems = stems
+        self.boost = boost
+        self.constantscore = True
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Expanded)
+            and (self.fieldname, self.text, self.stems, self.boost)
+            == (other.fieldname, other.text, other.stems, other.boost)
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.fieldname, self.text, self.stems, self.boost))
+
+    def __repr__(self) -> str:
+        return f"Expanded({self.fieldname!r}, {self.text!r}, {self.stems!r})"
+
+    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
+        for stem in self.stems:
+            btext = stem.encode("utf-8")
+            if (self.fieldname, btext) in ixreader:
+                yield btext
+
+
+def expand(q: wq.Query, vocabulary: Callable[[], Vocabulary]) -> wq.Query:
+    """Replace each prefix, wildcard and fuzzy term on the combined field by the stems of
+    the written words it matches (``Expanded``); ``vocabulary`` is asked only when the
+    query has such a term."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if not isinstance(node, wq.Prefix | wq.Wildcard | wq.FuzzyTerm) or node.field() != TEXT:
+            return node
+        words = vocabulary()
+        if isinstance(node, wq.FuzzyTerm):
+            found = words.within(node.text, node.maxdist, node.prefixlength)
+        elif isinstance(node, wq.Prefix):
+            found = words.prefixed(node.text)
+        else:
+            found = words.matching(node.text)
+        return Expanded(TEXT, node.text, tuple(words.stems_of(found)), boost=node.boost)
+
+    return q.accept(visit)
 
 
 def _as_words(node: wq.Prefix) -> wq.Query:
@@ -203,7 +266,10 @@ def _as_words(node: wq.Prefix) -> wq.Query:
 class _Parser(QueryParser):  # type: ignore[misc]
     """Whoosh's parser, except that a word the analyzer cuts into CJK bigrams becomes a
     phrase of them (in order, next to each other) whatever the group; other words split by
-    the analyzer (``multi-factor``) are joined by the group as before."""
+    the analyzer (``multi-factor``) are joined by the group as before. A plain word is also
+    looked up as an id and as a file name's words where those read it otherwise
+    (``SOP-003``, ``float_halite``), as the id and file fields were searched before the
+    combined field."""
 
     def multitoken_query(
         self, spec: str, texts: list[str], fieldname: str, termclass: type, boost: float
@@ -212,12 +278,36 @@ class _Parser(QueryParser):  # type: ignore[misc]
             return wq.Phrase(fieldname, texts, boost=boost)
         return super().multitoken_query(spec, texts, fieldname, termclass, boost)
 
+    def term_query(
+        self,
+        fieldname: str,
+        text: str,
+        termclass: type,
+        boost: float = 1.0,
+        tokenize: bool = True,
+        removestops: bool = True,
+    ) -> wq.Query | None:
+        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if fieldname != TEXT or termclass is not wq.Term or not tokenize:
+            return q
+        stems = [token.text for token in STEMMED(text)]
+        others: list[wq.Query] = []
+        exact = [token.text for token in EXACT(text)]
+        if exact and not _ONE_WORD.match(exact[0]) and exact[0].strip():
+            others.append(wq.Term(TEXT, exact[0], boost=boost))  # an id: not one word
+        names = [token.text for token in FILE_STEMMED(text)]
+        if stems and names and names != stems:
+            joined = super().multitoken_query("default", names, TEXT, termclass, boost)
+            others.append(joined if len(names) > 1 else wq.Term(TEXT, names[0], boost=boost))
+        if not others:
+            return q
+        return wq.Or([q, *others]) if q is not None else wq.Or(others)
+
 
 @cache
 def _parser(any_word: bool) -> QueryParser:
     group = OrGroup.factory(0.9) if any_word else AndGroup
-    parser = _Parser(None, SCHEMA, group=group)
-    parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS)))
+    parser = _Parser(TEXT, PARSE_SCHEMA, group=group)
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     parser.add_plugin(_RawFuzzyPlugin())
     return parser
@@ -225,6 +315,6 @@ def _parser(any_word: bool) -> QueryParser:
 
 @cache
 def _filter_parser() -> QueryParser:
-    parser = _Parser("kind", SCHEMA)
+    parser = _Parser("kind", PARSE_SCHEMA)
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     return parser

@@ -8,21 +8,26 @@ from whoosh import fields
 
 from sopvault.model.document import Document
 from sopvault.search import analysis
+from sopvault.search.combined import CombinedText, Parts
 
 # Bump when the schema or what goes into a field changes: the index is then rebuilt.
 # 3: every word folded (NFKC, case, accents) and CJK runs indexed as bigrams (issue 17).
-SCHEMA_VERSION = 3
+# 4: one combined, weighted text field instead of five, and no unstemmed copy (issue 17).
+SCHEMA_VERSION = 4
 
 # Every analyzer folds words to one form and cuts CJK runs into bigrams (search.analysis).
 STEMMED = analysis.stemming_analyzer()
-# Typo tolerance needs the words as written: fuzzy matching against stems misses
-# ("respirtor~" cannot reach the stem "respir"), so an unstemmed copy is kept in `raw`.
 UNSTEMMED = analysis.plain_analyzer()
 EXACT = analysis.exact_analyzer()
 FILE_WORDS = analysis.file_analyzer()
+# A file name's words as the combined field holds them: stemmed like any other word.
+FILE_STEMMED = analysis.file_stemming_analyzer()
 KEYWORDS = analysis.keyword_analyzer()
 
-# Fields searched by plain words, with their weight in BM25F.
+# The field a plain word is searched in: title, id, steps, body and file name in one
+# (search.combined), each part weighted as its own field was.
+TEXT = "text"
+# The parts of ``TEXT`` a query may name (``title:``, ``step:``, ``path:``).
 TEXT_FIELDS = ("id", "title", "steps", "body", "file")
 # Fields a query may name, with the aliases people type.
 FIELD_ALIASES: dict[str, list[str]] = {
@@ -43,23 +48,44 @@ FIELD_ALIASES: dict[str, list[str]] = {
 FILTER_FIELDS = frozenset({"kind", "status", "owner", "department", "roles", "tags", "parents"})
 
 
+def _filter_fields() -> dict[str, fields.FieldType]:
+    return {
+        "kind": fields.ID(stored=True),
+        "status": fields.ID(stored=True),
+        "owner": fields.TEXT(analyzer=EXACT, phrase=False),
+        "department": fields.TEXT(analyzer=UNSTEMMED),
+        "roles": fields.KEYWORD(analyzer=KEYWORDS, commas=True),
+        "tags": fields.KEYWORD(analyzer=KEYWORDS, commas=True, field_boost=1.5),
+        "parents": fields.KEYWORD(analyzer=KEYWORDS, commas=True),
+    }
+
+
 def build_schema() -> fields.Schema:
-    """The Whoosh schema: which fields are stored, how each is analysed and boosted."""
+    """The Whoosh schema of the index: the combined text field, the filter fields, and
+    what a hit shows (path, id, title, kind, status stored)."""
     return fields.Schema(
         path=fields.ID(stored=True, unique=True),
-        id=fields.TEXT(stored=True, analyzer=EXACT, field_boost=4.0),
-        title=fields.TEXT(stored=True, analyzer=STEMMED, field_boost=5.0),
-        kind=fields.ID(stored=True),
-        status=fields.ID(stored=True),
-        owner=fields.TEXT(analyzer=EXACT, phrase=False),
-        department=fields.TEXT(analyzer=UNSTEMMED),
-        roles=fields.KEYWORD(analyzer=KEYWORDS, commas=True),
-        tags=fields.KEYWORD(analyzer=KEYWORDS, commas=True, field_boost=1.5),
-        parents=fields.KEYWORD(analyzer=KEYWORDS, commas=True),
-        steps=fields.TEXT(analyzer=STEMMED, field_boost=1.5),
+        id=fields.TEXT(stored=True, analyzer=EXACT, phrase=False),
+        title=fields.STORED(),
+        text=CombinedText(
+            {"title": STEMMED, "id": EXACT, "steps": STEMMED, "body": STEMMED, "file": FILE_STEMMED}
+        ),
+        **_filter_fields(),
+    )
+
+
+def build_parse_schema() -> fields.Schema:
+    """The schema the query parser reads a query with: the parts of the combined field as
+    fields of their own, each with the analyzer its words were indexed with (the query
+    then names ``text`` instead, see ``search.query``)."""
+    return fields.Schema(
+        text=fields.TEXT(analyzer=STEMMED),
+        id=fields.TEXT(analyzer=EXACT, phrase=False),
+        title=fields.TEXT(analyzer=STEMMED),
+        steps=fields.TEXT(analyzer=STEMMED),
         body=fields.TEXT(analyzer=STEMMED),
-        file=fields.TEXT(analyzer=FILE_WORDS),
-        raw=fields.TEXT(analyzer=UNSTEMMED, phrase=False),
+        file=fields.TEXT(analyzer=FILE_STEMMED),
+        **_filter_fields(),
     )
 
 
@@ -93,9 +119,8 @@ def body_text(doc: Document) -> str:
 
 
 def index_fields(doc: Document) -> dict[str, Any]:
-    """The fields of one document as Whoosh takes them (commas separate keyword values)."""
-    steps = steps_text(doc)
-    body = body_text(doc)
+    """The fields of one document as Whoosh takes them (commas separate keyword values;
+    ``text`` is the combined field's parts, ``search.combined``)."""
     return {
         "path": doc.path,
         "id": doc.id,
@@ -107,11 +132,26 @@ def index_fields(doc: Document) -> dict[str, Any]:
         "roles": ",".join(r.replace(",", " ") for r in doc.roles),
         "tags": ",".join(t.replace(",", " ") for t in doc.tags),
         "parents": ",".join(doc.parents),
-        "steps": steps,
-        "body": body,
-        "file": doc.path,
-        "raw": "\n".join((doc.title, steps, body)),
+        "text": text_parts(doc),
     }
 
 
+def text_parts(doc: Document) -> Parts:
+    """The combined field's value: each part's text, in the order of its positions."""
+    return (
+        ("title", doc.title),
+        ("id", doc.id),
+        ("steps", steps_text(doc)),
+        ("body", body_text(doc)),
+        ("file", doc.path),
+    )
+
+
+def written_text(doc: Document) -> str:
+    """The text whose words the vocabulary of fuzzy and prefix terms holds: title, steps
+    and body, as written (``search.vocabulary``)."""
+    return "\n".join((doc.title, steps_text(doc), body_text(doc)))
+
+
 SCHEMA = build_schema()
+PARSE_SCHEMA = build_parse_schema()
