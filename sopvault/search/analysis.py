@@ -144,8 +144,3 @@ def keyword_analyzer() -> CompositeAnalyzer:
     """Comma-separated values, each one folded term (tags, roles, parents)."""
     return CommaSeparatedTokenizer() | FoldFilter()
 
-
-def file_stemming_analyzer() -> CompositeAnalyzer:
-    """A file name's words (as ``file_analyzer`` cuts them, every one kept), stemmed, as
-    the combined field holds every other word."""
-    return WordTokenizer(names=True) | StemFilter(cachesize=50000)

@@ -19,7 +19,9 @@ from sopvault.model.document import Document
 from sopvault.search import query as squery
 from sopvault.search.analysis import stem_of
 from sopvault.search.normalize import fold, words
-from sopvault.search.schema import FILE_STEMMED, TEXT, written_text
+from sopvault.search.schema import TEXT, written_text
+
+_STEMMED_FIELDS = frozenset({"title", TEXT})
 _KNOWN = (wq.And, wq.Or, wq.DisjunctionMax)
 
 
@@ -53,7 +55,7 @@ def _judgeable(q: wq.Query) -> bool:
             continue
         if type(node) not in (wq.Term, wq.Phrase, wq.Prefix):
             return False
-        if node.fieldname not in (TEXT, "id"):
+        if node.fieldname not in (*_STEMMED_FIELDS, "id", "file"):
             return False
     return True
 
@@ -67,7 +69,6 @@ class _Words:
         self._written: set[tuple[str, bool]] | None = None
         self._raw: set[str] | None = None
         self._stemmed: set[str] | None = None
-        self._text: set[str] | None = None
 
     def written(self) -> set[tuple[str, bool]]:
         """The folded words of title, steps and body (CJK bigrams), each with whether it
@@ -101,14 +102,13 @@ class _Words:
         return self._stemmed
 
     def of(self, field: str) -> set[str]:
-        """The terms of ``field``: the combined field's stems, the id's and the file
-        name's words (``search.combined``), or the id."""
+        """The terms of ``field`` (title and the combined field: the stems of title,
+        steps and body, a superset of either)."""
+        if field in _STEMMED_FIELDS:
+            return self.stemmed()
         if field == "id":
             return {fold(self.doc.id)}
-        if self._text is None:
-            names = {token.text for token in FILE_STEMMED(self.doc.path)}
-            self._text = self.stemmed() | names | {fold(self.doc.id)}
-        return self._text
+        return {word for _, _, word in words(self.doc.path, names=True)}
 
 
 def _test(leaf: wq.Query) -> Callable[[_Words], bool]:
@@ -117,9 +117,7 @@ def _test(leaf: wq.Query) -> Callable[[_Words], bool]:
     if isinstance(leaf, wq.Phrase):
         return lambda words: all(w in words.of(field) for w in leaf.words)
     if isinstance(leaf, wq.Prefix):  # matched against the written words (the vocabulary)
-        if field == TEXT:
-            return lambda words: any(
-                w.startswith(leaf.text) for w in words.raw() | words.of(TEXT)
-            )
+        if field in _STEMMED_FIELDS:
+            return lambda words: any(w.startswith(leaf.text) for w in words.raw())
         return lambda words: any(w.startswith(leaf.text) for w in words.of(field))
     return lambda words: leaf.text in words.of(field)

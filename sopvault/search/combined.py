@@ -1,14 +1,16 @@
-"""One combined text field for everything a plain word is searched in.
+"""One combined text field for the long texts of a document: its steps and its body.
 
-A word used to be searched in five fields (id, title, steps, body, file): Whoosh then
-decoded the postings of every field and scored each in Python (issue 17). The index now
-holds those texts in one field, ``text``: each part's words carry the part's weight in
-their postings (title 5, id 4, steps 1.5, body and file name 1, the boosts the five fields
-had), so one term lookup and one BM25F score per document answer a word.
+A word used to be searched in five fields (id, title, steps, body, file), two of them
+long: Whoosh decoded the postings of each and scored each in Python (issue 17). Steps and
+body are now one field, ``text``: each part's words carry the part's weight in their
+postings (steps 1.5, body 1, the boosts the two fields had), so one term lookup and one
+score per document answer what two did. Title, id and file name stay fields of their own:
+they are a few words a document, cheap to search, and a word in the title or the file name
+is worth its own score (its rarity among titles), which keeps the ranking people expect.
 
-Each part starts at its own position (``SECTIONS``), far from the others: a phrase never
-runs from one part into the next, and a query naming a field (``title:shipment``,
-``step:"press start"``) keeps the matches whose positions lie in that part (``Within``).
+Each part starts at its own position (``SECTIONS``), far from the other: a phrase never
+runs from one part into the next, and a query naming a part (``step:"press start"``,
+``body:invoice``) keeps the matches whose positions lie in that part (``Within``).
 """
 
 from __future__ import annotations
@@ -23,14 +25,21 @@ from whoosh.formats import Positions
 from whoosh.matching import Matcher
 from whoosh.query import Query
 from whoosh.query.spans import Span, SpanQuery, SpanWrappingMatcher
+from whoosh.scoring import BM25F, BaseScorer
 from whoosh.searching import Searcher
 
 # The first position of each part of the combined field. A part longer than the gap
 # (16 million words) would run into the next one's range; no document comes close.
 GAP = 1 << 24
-SECTIONS: dict[str, int] = {"title": 0, "id": GAP, "steps": 2 * GAP, "body": 3 * GAP, "file": 4 * GAP}
-# The weight of one word of each part: the field boosts of the five fields it replaces.
-WEIGHTS: dict[str, float] = {"title": 5.0, "id": 4.0, "steps": 1.5, "body": 1.0, "file": 1.0}
+SECTIONS: dict[str, int] = {"steps": 0, "body": GAP}
+# The weight of one word of each part: the field boosts of the two fields it replaces.
+WEIGHTS: dict[str, float] = {"steps": 1.5, "body": 1.0}
+
+# BM25's parameters (Whoosh's defaults) and the typical length of each part in words:
+# the average a field's length was compared with.
+K1 = 1.2
+B = 0.75
+AVERAGE: dict[str, float] = {"steps": 60.0, "body": 150.0}
 
 # A value of the combined field: (part, text) pairs, in the order of ``SECTIONS``.
 Parts = tuple[tuple[str, str], ...]
@@ -41,8 +50,8 @@ class CombinedText(fields.TEXT):  # type: ignore[misc]
     its own analyzer from its own first position, each word weighted by its part.
 
     Whoosh adds a posting's weight from its tokens' boosts (``Positions.word_values``), so
-    the weight of a word in a document is the sum of its parts' weights: a title word
-    counts five times a body word, as the title's field boost did.
+    the weight of a word in a document is the sum of its parts' weights: a word of a step
+    counts one and a half times a word of the body, as the steps' field boost did.
     """
 
     def __init__(self, analyzers: dict[str, CompositeAnalyzer]) -> None:
@@ -51,22 +60,37 @@ class CombinedText(fields.TEXT):  # type: ignore[misc]
 
     def index(self, value: Parts, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         """(term, frequency, weight, encoded positions) for each distinct word of the parts;
-        the document's length in this field is the number of words."""
+        the document's length in this field is the number of words. The weight is the sum
+        over the parts of the word's BM25 term-frequency factor in that part (``part_weight``),
+        so that ``PartsScorer`` gives what BM25F gave the parts as fields of their own."""
         positions: dict[str, list[int]] = defaultdict(list)
         weights: dict[str, float] = defaultdict(float)
         fmt: Positions = self.format
         for part, text in value:
             if not text:
                 continue
-            weight = WEIGHTS[part]
+            counts: dict[str, int] = defaultdict(int)
             tokens = self.analyzers[part](
                 text, positions=True, start_pos=SECTIONS[part], mode="index"
             )
+            length = 0
             for token in tokens:
                 positions[token.text].append(token.pos)
-                weights[token.text] += weight
+                counts[token.text] += 1
+                length += 1
+            for word, count in counts.items():
+                weights[word] += part_weight(part, count, length)
         for word, found in positions.items():
             yield word.encode("utf-8"), len(found), weights[word], fmt.encode(found)
+
+
+def part_weight(part: str, count: int, length: int) -> float:
+    """BM25's term-frequency factor of a word found ``count`` times in a part of
+    ``length`` words, the part's boost applied as a field boost is (to the frequency):
+    ``w (K1 + 1) / (w + K1 (1 - B + B length / average))`` with ``w = count * boost``."""
+    boosted = count * WEIGHTS[part]
+    norm = (1 - B) + B * length / AVERAGE[part]
+    return boosted * (K1 + 1) / (boosted + K1 * norm)
 
 
 def section_of(position: int) -> str:
@@ -77,8 +101,7 @@ def section_of(position: int) -> str:
 
 class Within(SpanQuery):  # type: ignore[misc]
     """``q`` (a term, phrase or expanded term on the combined field) matched only in one
-    part (``title``, ``steps``, ``body``, ``file``, ``id``): what a field-named query
-    means."""
+    part (``steps`` or ``body``): what a query naming the part means."""
 
     def __init__(self, q: Query, part: str) -> None:
         self.q = q
@@ -136,3 +159,34 @@ class _WithinMatcher(SpanWrappingMatcher):  # type: ignore[misc]
 
     def _get_spans(self) -> list[Span]:
         return [s for s in self.child.spans() if self.start <= s.start and s.end < self.end]
+
+
+class PartsScorer(BaseScorer):  # type: ignore[misc]
+    """Scores a word of the combined field as BM25F scored it in the two fields it
+    replaces: the word's inverse document frequency times its weight, which already holds
+    each part's saturated term frequency (``part_weight``)."""
+
+    def __init__(self, searcher: Searcher, fieldname: str, text: bytes) -> None:
+        self.idf = searcher.get_parent().idf(fieldname, text)
+        self.max_weight = searcher.term_info(fieldname, text).max_weight()
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def score(self, matcher: Matcher) -> float:
+        return float(self.idf * matcher.weight())
+
+    def max_quality(self) -> float:
+        return float(self.idf * self.max_weight)
+
+    def block_quality(self, matcher: Matcher) -> float:
+        return float(self.idf * matcher.block_max_weight())
+
+
+class Weighting(BM25F):  # type: ignore[misc]
+    """Whoosh's BM25F for every field, ``PartsScorer`` for the combined one."""
+
+    def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1) -> Any:
+        if isinstance(searcher.schema[fieldname], CombinedText):
+            return PartsScorer(searcher, fieldname, text)
+        return super().scorer(searcher, fieldname, text, qf=qf)

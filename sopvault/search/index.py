@@ -30,6 +30,7 @@ from sopvault.errors import NotFound
 from sopvault.model.document import Document
 from sopvault.model.search import SearchHit, SearchResponse
 from sopvault.search import query as squery
+from sopvault.search.combined import Weighting
 from sopvault.search.mapped import MappedStorage
 from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, TEXT, index_fields, written_text
 from sopvault.search.snippets import best_passage
@@ -54,6 +55,8 @@ _STOP_WORDS = frozenset(
     " this to was we what when where which who why will with you your".split()
 )
 
+# Fields whose words (stems) appear in the text a snippet is cut from.
+_TEXT_OF_HITS = frozenset({"title", TEXT})
 Progress = Callable[[int, int], None]
 DocumentLoader = Callable[[str], Document | None]
 
@@ -170,7 +173,7 @@ class SearchIndex:
         if self._searcher is None or version != self._opened_version:
             if self._searcher is not None:
                 self._searcher.close()
-            self._searcher = self._ix.searcher()
+            self._searcher = self._ix.searcher(weighting=Weighting())
             self._opened_version = version
         return self._searcher
 
@@ -381,11 +384,11 @@ def _matched_words(searcher: Searcher, parsed: squery.ParsedQuery) -> set[str]:
     words: set[str] = set()
     for leaf in parsed.main.leaves():
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-            if fieldname != TEXT:
+            if fieldname not in _TEXT_OF_HITS:
                 continue
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             if (fieldname, SCHEMA[fieldname].to_bytes(word)) in reader:
-                words.add(word)  # a stem of the combined field: what the highlighter compares
+                words.add(word)  # a stem: what the highlighter compares
     return words
 
 
@@ -404,10 +407,16 @@ def _corrections(searcher: Searcher, vocabulary: Vocabulary, words: list[str]) -
             if near:
                 fixes[word] = max(
                     sorted(near),
-                    key=lambda w: reader.doc_frequency(TEXT, vocabulary.stems[w]),
+                    key=lambda w: _frequency(reader, vocabulary.stems[w]),
                 )
                 break
     return fixes
+
+
+def _frequency(reader: Any, stem: str) -> int:
+    """In how many documents' texts or titles a stem is (counting a document twice when
+    it is in both): how likely a correction is what was meant."""
+    return int(reader.doc_frequency(TEXT, stem) + reader.doc_frequency("title", stem))
 
 
 def _apply(text: str, fixes: dict[str, str]) -> str:

@@ -15,7 +15,14 @@ from functools import cache
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, OrGroup, QueryParser
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    FuzzyTermPlugin,
+    MultifieldPlugin,
+    OrGroup,
+    QueryParser,
+)
 from whoosh.qparser import syntax as wsyntax
 
 from sopvault.errors import Invalid
@@ -23,19 +30,20 @@ from sopvault.search.cjk import has_cjk
 from sopvault.search.normalize import fold
 from sopvault.search.combined import Within
 from sopvault.search.schema import (
-    EXACT,
     FIELD_ALIASES,
-    FILE_STEMMED,
     FILTER_FIELDS,
     PARSE_SCHEMA,
-    STEMMED,
     TEXT,
+    TEXT_FIELDS,
     UNSTEMMED,
 )
 from sopvault.search.vocabulary import Vocabulary
 
 # The parts of the combined field a query may name: searched as ``text`` within the part.
-PARTS = frozenset({"title", "steps", "body", "file"})
+PARTS = frozenset({"steps", "body"})
+# Stemmed fields: prefix, wildcard and fuzzy terms on them are matched against the written
+# words (the vocabulary) instead.
+STEMMED_FIELDS = frozenset({"title", TEXT})
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _FIELD_NAMES = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases} | {
     name: name for name in FIELD_ALIASES
@@ -43,7 +51,6 @@ _FIELD_NAMES = {alias: name for name, aliases in FIELD_ALIASES.items() for alias
 _TOKEN = re.compile(r'\s*(\(|\)|[^\s()"]*"[^"]*"[^\s()]*|[^\s()]+)')
 _FIELD_PREFIX = re.compile(r"^[-+]?([A-Za-z_]+):(?=\S)")
 _WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
-_ONE_WORD = re.compile(r"^\w+$")
 
 
 class QueryError(Invalid):
@@ -167,7 +174,7 @@ class _RawFuzzyPlugin(FuzzyTermPlugin):  # type: ignore[misc]
 
         def query(self, parser: QueryParser) -> wq.Query:
             return wq.FuzzyTerm(
-                self.fieldname or parser.fieldname,
+                TEXT,  # matched against every written word (``expand``), as "raw" was
                 fold(self.text),
                 boost=self.boost,
                 maxdist=self.maxdist,
@@ -237,12 +244,15 @@ class Expanded(wq.MultiTerm):  # type: ignore[misc]
 
 
 def expand(q: wq.Query, vocabulary: Callable[[], Vocabulary]) -> wq.Query:
-    """Replace each prefix, wildcard and fuzzy term on the combined field by the stems of
-    the written words it matches (``Expanded``); ``vocabulary`` is asked only when the
-    query has such a term."""
+    """Replace each prefix, wildcard and fuzzy term on a stemmed field (title, text) by the
+    stems of the written words it matches (``Expanded``): ``reorderin*`` finds
+    ``reordering``, whose stem is ``reorder``. ``vocabulary`` is asked only when the query
+    has such a term."""
 
     def visit(node: wq.Query) -> wq.Query:
-        if not isinstance(node, wq.Prefix | wq.Wildcard | wq.FuzzyTerm) or node.field() != TEXT:
+        if not isinstance(node, wq.Prefix | wq.Wildcard | wq.FuzzyTerm):
+            return node
+        if node.field() not in STEMMED_FIELDS:
             return node
         words = vocabulary()
         if isinstance(node, wq.FuzzyTerm):
@@ -251,7 +261,8 @@ def expand(q: wq.Query, vocabulary: Callable[[], Vocabulary]) -> wq.Query:
             found = words.prefixed(node.text)
         else:
             found = words.matching(node.text)
-        return Expanded(TEXT, node.text, tuple(words.stems_of(found)), boost=node.boost)
+        stems = tuple(words.stems_of(found))
+        return Expanded(node.field(), node.text, stems, boost=node.boost)
 
     return q.accept(visit)
 
@@ -266,10 +277,7 @@ def _as_words(node: wq.Prefix) -> wq.Query:
 class _Parser(QueryParser):  # type: ignore[misc]
     """Whoosh's parser, except that a word the analyzer cuts into CJK bigrams becomes a
     phrase of them (in order, next to each other) whatever the group; other words split by
-    the analyzer (``multi-factor``) are joined by the group as before. A plain word is also
-    looked up as an id and as a file name's words where those read it otherwise
-    (``SOP-003``, ``float_halite``), as the id and file fields were searched before the
-    combined field."""
+    the analyzer (``multi-factor``) are joined by the group as before."""
 
     def multitoken_query(
         self, spec: str, texts: list[str], fieldname: str, termclass: type, boost: float
@@ -278,36 +286,12 @@ class _Parser(QueryParser):  # type: ignore[misc]
             return wq.Phrase(fieldname, texts, boost=boost)
         return super().multitoken_query(spec, texts, fieldname, termclass, boost)
 
-    def term_query(
-        self,
-        fieldname: str,
-        text: str,
-        termclass: type,
-        boost: float = 1.0,
-        tokenize: bool = True,
-        removestops: bool = True,
-    ) -> wq.Query | None:
-        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        if fieldname != TEXT or termclass is not wq.Term or not tokenize:
-            return q
-        stems = [token.text for token in STEMMED(text)]
-        others: list[wq.Query] = []
-        exact = [token.text for token in EXACT(text)]
-        if exact and not _ONE_WORD.match(exact[0]) and exact[0].strip():
-            others.append(wq.Term(TEXT, exact[0], boost=boost))  # an id: not one word
-        names = [token.text for token in FILE_STEMMED(text)]
-        if stems and names and names != stems:
-            joined = super().multitoken_query("default", names, TEXT, termclass, boost)
-            others.append(joined if len(names) > 1 else wq.Term(TEXT, names[0], boost=boost))
-        if not others:
-            return q
-        return wq.Or([q, *others]) if q is not None else wq.Or(others)
-
 
 @cache
 def _parser(any_word: bool) -> QueryParser:
     group = OrGroup.factory(0.9) if any_word else AndGroup
-    parser = _Parser(TEXT, PARSE_SCHEMA, group=group)
+    parser = _Parser(None, PARSE_SCHEMA, group=group)
+    parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS)))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     parser.add_plugin(_RawFuzzyPlugin())
     return parser

@@ -12,7 +12,7 @@ from sopvault.search.combined import CombinedText, Parts
 
 # Bump when the schema or what goes into a field changes: the index is then rebuilt.
 # 3: every word folded (NFKC, case, accents) and CJK runs indexed as bigrams (issue 17).
-# 4: one combined, weighted text field instead of five, and no unstemmed copy (issue 17).
+# 4: steps and body in one weighted text field, and no unstemmed copy (issue 17).
 SCHEMA_VERSION = 4
 
 # Every analyzer folds words to one form and cuts CJK runs into bigrams (search.analysis).
@@ -20,15 +20,12 @@ STEMMED = analysis.stemming_analyzer()
 UNSTEMMED = analysis.plain_analyzer()
 EXACT = analysis.exact_analyzer()
 FILE_WORDS = analysis.file_analyzer()
-# A file name's words as the combined field holds them: stemmed like any other word.
-FILE_STEMMED = analysis.file_stemming_analyzer()
 KEYWORDS = analysis.keyword_analyzer()
 
-# The field a plain word is searched in: title, id, steps, body and file name in one
-# (search.combined), each part weighted as its own field was.
+# Steps and body in one field (search.combined), each part weighted as its own field was.
 TEXT = "text"
-# The parts of ``TEXT`` a query may name (``title:``, ``step:``, ``path:``).
-TEXT_FIELDS = ("id", "title", "steps", "body", "file")
+# Fields searched by plain words, with their weight in BM25F.
+TEXT_FIELDS = ("id", "title", TEXT, "file")
 # Fields a query may name, with the aliases people type.
 FIELD_ALIASES: dict[str, list[str]] = {
     "id": [],
@@ -48,6 +45,14 @@ FIELD_ALIASES: dict[str, list[str]] = {
 FILTER_FIELDS = frozenset({"kind", "status", "owner", "department", "roles", "tags", "parents"})
 
 
+def _named_fields() -> dict[str, fields.FieldType]:
+    return {
+        "id": fields.TEXT(stored=True, analyzer=EXACT, field_boost=4.0),
+        "title": fields.TEXT(stored=True, analyzer=STEMMED, field_boost=5.0),
+        "file": fields.TEXT(analyzer=FILE_WORDS),
+    }
+
+
 def _filter_fields() -> dict[str, fields.FieldType]:
     return {
         "kind": fields.ID(stored=True),
@@ -61,30 +66,25 @@ def _filter_fields() -> dict[str, fields.FieldType]:
 
 
 def build_schema() -> fields.Schema:
-    """The Whoosh schema of the index: the combined text field, the filter fields, and
-    what a hit shows (path, id, title, kind, status stored)."""
+    """The Whoosh schema of the index: which fields are stored, how each is analysed and
+    boosted (steps and body as one field, ``search.combined``)."""
     return fields.Schema(
         path=fields.ID(stored=True, unique=True),
-        id=fields.TEXT(stored=True, analyzer=EXACT, phrase=False),
-        title=fields.STORED(),
-        text=CombinedText(
-            {"title": STEMMED, "id": EXACT, "steps": STEMMED, "body": STEMMED, "file": FILE_STEMMED}
-        ),
+        **_named_fields(),
+        text=CombinedText({"steps": STEMMED, "body": STEMMED}),
         **_filter_fields(),
     )
 
 
 def build_parse_schema() -> fields.Schema:
-    """The schema the query parser reads a query with: the parts of the combined field as
-    fields of their own, each with the analyzer its words were indexed with (the query
-    then names ``text`` instead, see ``search.query``)."""
+    """The schema the query parser reads a query with: the index's, with the parts of the
+    combined field as fields of their own (a query naming one is then run on ``text``
+    within the part, see ``search.query``)."""
     return fields.Schema(
+        **_named_fields(),
         text=fields.TEXT(analyzer=STEMMED),
-        id=fields.TEXT(analyzer=EXACT, phrase=False),
-        title=fields.TEXT(analyzer=STEMMED),
         steps=fields.TEXT(analyzer=STEMMED),
         body=fields.TEXT(analyzer=STEMMED),
-        file=fields.TEXT(analyzer=FILE_STEMMED),
         **_filter_fields(),
     )
 
@@ -132,19 +132,14 @@ def index_fields(doc: Document) -> dict[str, Any]:
         "roles": ",".join(r.replace(",", " ") for r in doc.roles),
         "tags": ",".join(t.replace(",", " ") for t in doc.tags),
         "parents": ",".join(doc.parents),
+        "file": doc.path,
         "text": text_parts(doc),
     }
 
 
 def text_parts(doc: Document) -> Parts:
     """The combined field's value: each part's text, in the order of its positions."""
-    return (
-        ("title", doc.title),
-        ("id", doc.id),
-        ("steps", steps_text(doc)),
-        ("body", body_text(doc)),
-        ("file", doc.path),
-    )
+    return (("steps", steps_text(doc)), ("body", body_text(doc)))
 
 
 def written_text(doc: Document) -> str:
