@@ -143,4 +143,3 @@ def exact_analyzer() -> CompositeAnalyzer:
 def keyword_analyzer() -> CompositeAnalyzer:
     """Comma-separated values, each one folded term (tags, roles, parents)."""
     return CommaSeparatedTokenizer() | FoldFilter()
-

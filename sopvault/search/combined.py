@@ -119,24 +119,31 @@ class Within(SpanQuery):  # type: ignore[misc]
         return f"Within({self.q!r}, {self.part!r})"
 
     def is_leaf(self) -> bool:
+        """Not a leaf: ``q`` is its child (query rewrites reach into it)."""
         return False
 
     def children(self) -> Iterable[Query]:
+        """The wrapped query alone."""
         return iter([self.q])
 
     def apply(self, fn: Any) -> Within:
+        """The same part around ``fn(q)``: how Whoosh rewrites a query tree."""
         return Within(fn(self.q), self.part)
 
     def field(self) -> str:
+        """The field searched: the combined field."""
         return str(self.q.field())
 
     def estimate_size(self, ixreader: Any) -> int:
-        return int(self.q.estimate_size(ixreader))  # at most the child's documents
+        """At most as many documents as the wrapped query."""
+        return int(self.q.estimate_size(ixreader))
 
     def estimate_min_size(self, ixreader: Any) -> int:
-        return 0  # the part may hold none of them
+        """Possibly none: the part may hold none of the matches."""
+        return 0
 
     def matcher(self, searcher: Searcher, context: Any = None) -> Matcher:
+        """The wrapped query's matcher, keeping documents with a match inside the part."""
         child = self.q.matcher(searcher, context)
         if not child.is_active():
             return child
@@ -171,15 +178,19 @@ class PartsScorer(BaseScorer):  # type: ignore[misc]
         self.max_weight = searcher.term_info(fieldname, text).max_weight()
 
     def supports_block_quality(self) -> bool:
+        """Yes: a block's best score follows from its highest weight."""
         return True
 
     def score(self, matcher: Matcher) -> float:
+        """idf times the posting's weight."""
         return float(self.idf * matcher.weight())
 
     def max_quality(self) -> float:
+        """The best score any document can have for this word."""
         return float(self.idf * self.max_weight)
 
     def block_quality(self, matcher: Matcher) -> float:
+        """The best score within the matcher's current block."""
         return float(self.idf * matcher.block_max_weight())
 
 
@@ -187,6 +198,7 @@ class Weighting(BM25F):  # type: ignore[misc]
     """Whoosh's BM25F for every field, ``PartsScorer`` for the combined one."""
 
     def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1) -> Any:
+        """``PartsScorer`` for the combined field, BM25F's scorer for any other."""
         if isinstance(searcher.schema[fieldname], CombinedText):
             return PartsScorer(searcher, fieldname, text)
         return super().scorer(searcher, fieldname, text, qf=qf)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +27,15 @@ from whoosh.writing import LockError
 from sopvault import __version__
 from sopvault.errors import NotFound
 from sopvault.model.document import Document
-from sopvault.model.search import SearchHit, SearchResponse
+from sopvault.model.search import SearchResponse
+from sopvault.search import hits
 from sopvault.search import query as squery
 from sopvault.search.combined import Weighting
 from sopvault.search.mapped import MappedStorage
-from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, TEXT, index_fields, written_text
-from sopvault.search.snippets import best_passage
+from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, index_fields, written_text
 from sopvault.search.vocabulary import Vocabulary, VocabularyUnreadable
 
 META_NAME = "sopvault-index.json"
-# Below this many hits, words the index has never seen are checked for typos.
-FEW_HITS = 3
 # Memory for the posting pool of each build process: at 128 MB a 10k-document build
 # spilled sorted runs to disk and read them back (half of the build time).
 LIMIT_MB = 768
@@ -50,15 +47,7 @@ def _pool_mb() -> int:
     return int(value) if value.isdigit() and int(value) >= 16 else LIMIT_MB
 
 
-_STOP_WORDS = frozenset(
-    "a an and are as at be by can do does for from have how i if in is it of on or so that the"
-    " this to was we what when where which who why will with you your".split()
-)
-
-# Fields whose words (stems) appear in the text a snippet is cut from.
-_TEXT_OF_HITS = frozenset({"title", TEXT})
 Progress = Callable[[int, int], None]
-DocumentLoader = Callable[[str], Document | None]
 
 
 class IndexUnavailable(NotFound):
@@ -308,7 +297,7 @@ class SearchIndex:
         kind: str | None = None,
         status: str | None = None,
         limit: int = 20,
-        load: DocumentLoader | None = None,
+        load: hits.DocumentLoader | None = None,
         notices: tuple[str, ...] = (),
     ) -> SearchResponse:
         """Run a query; fills in snippets by loading the hit documents through ``load``."""
@@ -316,25 +305,25 @@ class SearchIndex:
         try:
             with self._lock:
                 searcher = self._current_searcher()
-                parsed = expanded(parsed, self.vocabulary)
-                found = _run(searcher, parsed, limit)
-                terms = _matched_words(searcher, parsed)
+                parsed = hits.expanded(parsed, self.vocabulary)
+                found = hits.run(searcher, parsed, limit)
+                terms = hits.matched_words(searcher, parsed)
                 did_you_mean: str | None = None
                 corrected = False
                 fixes = (
-                    _corrections(searcher, self.vocabulary(), parsed.words)
-                    if len(found) < FEW_HITS
+                    hits.corrections(searcher, self.vocabulary(), parsed.words)
+                    if len(found) < hits.FEW_HITS
                     else {}
                 )
                 if fixes:
-                    did_you_mean = _apply(text, fixes)
+                    did_you_mean = hits.apply_fixes(text, fixes)
                     retry = squery.parse(did_you_mean, kind=kind, status=status)
-                    retry = expanded(retry, self.vocabulary)
+                    retry = hits.expanded(retry, self.vocabulary)
                     seen = {fields["path"] for fields, _ in found}
-                    more = [h for h in _run(searcher, retry, limit) if h[0]["path"] not in seen]
+                    more = [h for h in hits.run(searcher, retry, limit) if h[0]["path"] not in seen]
                     if more:
                         found += more[: limit - len(found)]
-                        terms |= _matched_words(searcher, retry)
+                        terms |= hits.matched_words(searcher, retry)
                         corrected = True
         except (squery.QueryError, IndexUnavailable):
             raise
@@ -343,101 +332,11 @@ class SearchIndex:
             raise IndexUnavailable(
                 f"the search index is unreadable ({type(err).__name__})"
             ) from None
-        hits = tuple(_hit(fields, score, terms, load) for fields, score in found[:limit])
+        found_hits = tuple(hits.hit(f, score, terms, load) for f, score in found[:limit])
         return SearchResponse(
-            query=text, hits=hits, did_you_mean=did_you_mean, corrected=corrected, notices=notices
+            query=text,
+            hits=found_hits,
+            did_you_mean=did_you_mean,
+            corrected=corrected,
+            notices=notices,
         )
-
-
-def _run(
-    searcher: Searcher, parsed: squery.ParsedQuery, limit: int
-) -> list[tuple[dict[str, Any], float]]:
-    """Hits holding all the words first; then, for a question, those holding some."""
-    results = searcher.search(parsed.main, filter=parsed.filter, mask=parsed.mask, limit=limit)
-    found = [(hit.fields(), float(hit.score or 0.0)) for hit in results]
-    if parsed.fallback is None or len(found) >= limit:
-        return found
-    seen = {fields["path"] for fields, _ in found}
-    more = searcher.search(
-        parsed.fallback, filter=parsed.filter, mask=parsed.mask, limit=limit + len(found)
-    )
-    found += [(h.fields(), float(h.score or 0.0)) for h in more if h["path"] not in seen]
-    return found[:limit]
-
-
-def expanded(parsed: squery.ParsedQuery, vocabulary: Callable[[], Vocabulary]) -> squery.ParsedQuery:
-    """``parsed`` with its prefix, wildcard and fuzzy terms matched against the written
-    words (``query.expand``; the vocabulary is read only when a query has such a term)."""
-    main = squery.expand(parsed.main, vocabulary)
-    fallback = None if parsed.fallback is None else squery.expand(parsed.fallback, vocabulary)
-    return replace(parsed, main=main, fallback=fallback)
-
-
-def _matched_words(searcher: Searcher, parsed: squery.ParsedQuery) -> set[str]:
-    """Every word a hit may contain, stemmed as the highlighter compares them: the query's
-    terms on the combined field, with prefixes and fuzzy terms expanded.
-
-    (Whoosh's own ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
-    variable and skips most leaves, so the walk is done here.)
-    """
-    reader = searcher.reader()
-    words: set[str] = set()
-    for leaf in parsed.main.leaves():
-        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-            if fieldname not in _TEXT_OF_HITS:
-                continue
-            word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-            if (fieldname, SCHEMA[fieldname].to_bytes(word)) in reader:
-                words.add(word)  # a stem: what the highlighter compares
-    return words
-
-
-def _corrections(searcher: Searcher, vocabulary: Vocabulary, words: list[str]) -> dict[str, str]:
-    """For words the index has never seen, the closest written word it has (edit distance
-    1-2, the first letter kept; of those at the least distance, the one whose stem is in
-    the most documents)."""
-    reader = searcher.reader()
-    fixes: dict[str, str] = {}
-    for word in words:
-        lower = word.lower()
-        if len(lower) < 4 or lower in _STOP_WORDS or lower in vocabulary:
-            continue
-        for distance in range(1, (2 if len(lower) >= 6 else 1) + 1):
-            near = [w for w in vocabulary.within(lower, distance, 1) if w != lower]
-            if near:
-                fixes[word] = max(
-                    sorted(near),
-                    key=lambda w: _frequency(reader, vocabulary.stems[w]),
-                )
-                break
-    return fixes
-
-
-def _frequency(reader: Any, stem: str) -> int:
-    """In how many documents' texts or titles a stem is (counting a document twice when
-    it is in both): how likely a correction is what was meant."""
-    return int(reader.doc_frequency(TEXT, stem) + reader.doc_frequency("title", stem))
-
-
-def _apply(text: str, fixes: dict[str, str]) -> str:
-    for wrong, right in fixes.items():
-        text = re.sub(rf"(?<![\w:]){re.escape(wrong)}(?![\w*~:])", right, text)
-    return text
-
-
-def _hit(
-    fields: dict[str, Any], score: float, stems: set[str], load: DocumentLoader | None
-) -> SearchHit:
-    doc = load(fields["path"]) if load is not None else None
-    label, segments = best_passage(doc, stems) if doc is not None else ("", ())
-    status = fields.get("status")
-    return SearchHit(
-        id=fields["id"],
-        title=fields["title"],
-        kind=fields["kind"],
-        status=None if status in (None, "none") else status,
-        path=fields["path"],
-        score=score,
-        snippet=segments,
-        snippet_field=label,
-    )

@@ -25,18 +25,17 @@ from sopvault.model.document import Document
 from sopvault.model.search import SearchResponse
 from sopvault.search import query as squery
 from sopvault.search.candidates import candidates
-from sopvault.search.index import (
+from sopvault.search.hits import (
     FEW_HITS,
     DocumentLoader,
-    IndexUnavailable,
-    SearchIndex,
-    _apply,
-    _corrections,
-    _hit,
-    _matched_words,
-    _run,
+    apply_fixes,
+    corrections,
     expanded,
+    hit,
+    matched_words,
+    run,
 )
+from sopvault.search.index import IndexUnavailable, SearchIndex
 from sopvault.search.schema import SCHEMA, index_fields, written_text
 from sopvault.search.vocabulary import Vocabulary
 
@@ -70,9 +69,9 @@ def search_overlay(
         terms = _words((live, past), expanded(parsed, words))
         did_you_mean: str | None = None
         corrected = False
-        fixes = _corrections(live, index.vocabulary(), parsed.words) if len(found) < FEW_HITS else {}
+        fixes = corrections(live, index.vocabulary(), parsed.words) if len(found) < FEW_HITS else {}
         if fixes:  # today's words suggest the fix, as a search of today would
-            did_you_mean = _apply(text, fixes)
+            did_you_mean = apply_fixes(text, fixes)
             retry = squery.parse(did_you_mean, kind=kind, status=status)
             seen = {fields["path"] for fields, _ in found}
             with _memory(docs, retry).searcher() as again:
@@ -83,7 +82,7 @@ def search_overlay(
                     found += more[: limit - len(found)]
                     terms |= _words(both, retry)
                     corrected = True
-    hits = tuple(_hit(fields, score, terms, load) for fields, score in found[:limit])
+    hits = tuple(hit(fields, score, terms, load) for fields, score in found[:limit])
     return SearchResponse(
         query=text, hits=hits, did_you_mean=did_you_mean, corrected=corrected, notices=notices
     )
@@ -146,11 +145,11 @@ def _merged(
     if parsed.mask is not None:
         masks.append(parsed.mask)
     masked = replace(parsed, mask=wq.Or(masks) if masks else None)
-    found = _run(live, masked, limit) + _run(past, parsed, limit)
+    found = run(live, masked, limit) + run(past, parsed, limit)
     found.sort(key=lambda hit: -hit[1])
     return found[:limit]
 
 
 def _words(searchers: tuple[Searcher, Searcher], parsed: squery.ParsedQuery) -> set[str]:
     """Every word a hit may contain, from both indexes' vocabularies."""
-    return _matched_words(searchers[0], parsed) | _matched_words(searchers[1], parsed)
+    return matched_words(searchers[0], parsed) | matched_words(searchers[1], parsed)

@@ -27,8 +27,8 @@ from whoosh.qparser import syntax as wsyntax
 
 from sopvault.errors import Invalid
 from sopvault.search.cjk import has_cjk
-from sopvault.search.normalize import fold
 from sopvault.search.combined import Within
+from sopvault.search.normalize import fold
 from sopvault.search.schema import (
     FIELD_ALIASES,
     FILTER_FIELDS,
@@ -224,11 +224,12 @@ class Expanded(wq.MultiTerm):  # type: ignore[misc]
         self.constantscore = True
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Expanded)
-            and (self.fieldname, self.text, self.stems, self.boost)
-            == (other.fieldname, other.text, other.stems, other.boost)
-        )
+        return isinstance(other, Expanded) and (
+            self.fieldname,
+            self.text,
+            self.stems,
+            self.boost,
+        ) == (other.fieldname, other.text, other.stems, other.boost)
 
     def __hash__(self) -> int:
         return hash((type(self), self.fieldname, self.text, self.stems, self.boost))
