@@ -140,7 +140,7 @@ def test_the_warm_listing_filters_as_the_load_does(
         lambda data: data[: len(data) // 2],  # truncated
         lambda data: data[:-3] + b"xyz",  # a changed payload: its digest no longer matches
         lambda data: b"not a listing at all",
-        lambda data: data.replace(b"sopvault-listing 1 ", b"sopvault-listing 1 0", 1),  # version
+        lambda data: data.replace(b"sopvault-listing 2 ", b"sopvault-listing 2 0", 1),  # version
     ],
     ids=["truncated", "altered", "garbage", "other-version"],
 )
