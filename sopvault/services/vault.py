@@ -5,11 +5,9 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from functools import cached_property
-from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +16,14 @@ from sopvault.core.localtime import zone_of
 from sopvault.core.tree import VaultTree, ancestors, build_tree
 from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, ReadOnly, SopvaultError
 from sopvault.model.config import VaultConfig
-from sopvault.model.document import Document, Kind, Status, is_valid_id
+from sopvault.model.document import Document, Kind, is_valid_id
 from sopvault.model.finding import Finding
-from sopvault.model.listing import Listed, Shown
+from sopvault.model.listing import Listed
 from sopvault.services.clock import Clock, local_date, system_clock
 from sopvault.services.indexing import Searchable
+from sopvault.services.listing import DocumentFilter as DocumentFilter
+from sopvault.services.listing import Listing as Listing
+from sopvault.services.listing import cached_listing
 from sopvault.services.shipped import ADVICE, is_shipped
 from sopvault.store import cache as loadcache
 from sopvault.store import statedir
@@ -34,75 +35,10 @@ from sopvault.store.fs import (
     scan_stamps,
     write_atomic,
 )
-from sopvault.store.listing import ListingFile, read_listing, write_listing
+from sopvault.store.listing import read_listing, write_listing
 
 if TYPE_CHECKING:  # imported where used: a warm listing neither parses nor checks
     from sopvault.core.checks import CheckedVault
-
-
-@dataclass(frozen=True)
-class DocumentFilter:
-    """Criteria for listing documents; ``None`` matches anything."""
-
-    kind: Kind | None = None
-    status: Status | None = None
-    owner: str | None = None
-    tag: str | None = None
-
-    def matches(self, doc: Document) -> bool:
-        """Whether ``doc`` meets every criterion given."""
-        return (
-            (self.kind is None or doc.kind is self.kind)
-            and (self.status is None or doc.status is self.status)
-            and (self.owner is None or doc.owner == self.owner)
-            and (self.tag is None or self.tag in doc.tags)
-        )
-
-    def by_rest(self) -> bool:
-        """Whether an owner or a tag is asked for: fields a listing's ``Shown`` part
-        does not hold."""
-        return self.owner is not None or self.tag is not None
-
-    def keeps_shown(self, row: Shown) -> bool:
-        """``keeps`` on the kind and status of a row's shown part (``by_rest`` false)."""
-        return (self.kind is None or row[1] == self.kind.value) and (
-            self.status is None or row[2] == (self.status.value)
-        )
-
-    def keeps(self, row: Listed) -> bool:
-        """``matches`` for a listing's row (its kind and status as their values)."""
-        return (
-            (self.kind is None or row.kind == self.kind.value)
-            and (self.status is None or row.status == (self.status.value))
-            and (self.owner is None or row.owner == self.owner)
-            and (self.tag is None or self.tag in row.tags)
-        )
-
-
-class Listing:
-    """What ``sopvault list`` shows: the rows matching a filter, by kind order then id,
-    and the vault paths of the files left out of the load (``VaultState.skipped``).
-
-    ``shown`` is each row's first fields (``Shown``: what the text listing prints);
-    ``rows`` the whole rows (``Listed``), made on first use: a warm listing read from the
-    cache decodes the other fields only then (``store.listing``)."""
-
-    def __init__(
-        self, shown: list[Shown], skipped: list[str], rows: Callable[[], list[Listed]]
-    ) -> None:
-        self.shown = shown
-        self.skipped = skipped
-        self._rows = rows
-
-    @classmethod
-    def of(cls, rows: list[Listed], skipped: list[str]) -> Listing:
-        """The listing of whole ``rows``."""
-        return cls([row.shown() for row in rows], skipped, lambda: rows)
-
-    @cached_property
-    def rows(self) -> list[Listed]:
-        """Every field of each row shown, in the same order."""
-        return self._rows()
 
 
 @dataclass(frozen=True)
@@ -284,48 +220,29 @@ class Vault(Searchable):
         ``state``) and the cache written. Either way the rows are those of
         ``Listed.of`` over ``select``: the cache holds exactly what a load gives."""
         criteria = criteria or DocumentFilter()
-        found = None
         if "state" not in self.__dict__:
             stamps, refused = scan_stamps(self.root)
             key = loadcache.snapshot_key(stamps, refused, self._config_text, self.today)
             cache_dir = self.state_dir / "cache"
             found = read_listing(cache_dir, key)
-            if found is not None and criteria.by_rest():
-                rest = found.rest()  # an owner or a tag: the other fields are needed
-                if rest is not None:
-                    rows = list(map(Listed._make, map(add, found.shown, rest)))
-                    return Listing.of([r for r in rows if criteria.keeps(r)], found.skipped)
-                found = None
-            if found is None:
-                self.__dict__["state"] = state = self._load(
-                    (list(map(FileStamp._make, stamps)), refused)
-                )
-                everything = [tuple(Listed.of(d)) for d in self.select(DocumentFilter())]
+
+            def relist() -> list[Listed]:  # a load, and the listing written again
+                scan = (list(map(FileStamp._make, stamps)), refused)
+                self.__dict__["state"] = state = self._load(scan)
+                everything = [tuple(row) for row in self._rows(DocumentFilter())]
                 write_listing(cache_dir, key, everything, list(state.skipped))
-        if found is None:
-            rows = [Listed.of(d) for d in self.select(criteria)]
-            return Listing.of(rows, list(self.state.skipped))
-        return self._cached_listing(found, criteria)
+                return self._rows(criteria)
 
-    def _cached_listing(self, found: ListingFile, criteria: DocumentFilter) -> Listing:
-        """The listing of the cached rows matching ``criteria`` (no owner or tag: those
-        need the rest of each row); the whole rows are decoded only when asked for, and
-        loaded when that part of the cache is damaged."""
-        picked: list[int] | None = None
-        shown = found.shown
-        if criteria != DocumentFilter():
-            picked = [k for k, row in enumerate(shown) if criteria.keeps_shown(row)]
-            shown = [shown[k] for k in picked]
+            if found is not None:
+                listing = cached_listing(found, criteria, relist)
+                if listing is not None:
+                    return listing
+            relist()
+        return Listing.of(self._rows(criteria), list(self.state.skipped))
 
-        def rows() -> list[Listed]:
-            rest = found.rest()
-            if rest is None:  # damaged since the first part was read: load instead
-                return [Listed.of(d) for d in self.select(criteria)]
-            if picked is not None:
-                return [Listed._make(found.shown[k] + rest[k]) for k in picked]
-            return list(map(Listed._make, map(add, found.shown, rest)))
-
-        return Listing(shown, found.skipped, rows)
+    def _rows(self, criteria: DocumentFilter) -> list[Listed]:
+        """The listing's rows of the loaded documents matching ``criteria``."""
+        return [Listed.of(d) for d in self.select(criteria)]
 
     def snapshot_only(self) -> VaultState | None:
         """Today's load when the snapshot in the cache matches the files now (light

@@ -40,9 +40,10 @@ LISTING_NAME = "listing.marshal"
 _MAGIC = b"sopvault-listing 2"
 # The code a listing's rows depend on, under the package: the rules of a load (core: the
 # parse, the checks, the tree; model), the scan and the caches (store), the load itself
-# (services.vault). A frozen install without sources falls back on the version alone.
+# and what is read of it (services.vault, services.listing). A frozen install without
+# sources falls back on the version alone.
 _SOURCES = ("core", "model", "store/fs.py", "store/cache.py", "store/listing.py")
-_SOURCES_TOO = ("services/vault.py",)
+_SOURCES_TOO = ("services/vault.py", "services/listing.py")
 
 Row = tuple[Any, ...]
 
