@@ -89,9 +89,7 @@ def timed_screen(command: Command, env: dict[str, str]) -> tuple[float, float]:
     """(wall, CPU) seconds from starting the TUI probe's process until its first screen
     shows (interpreter start included; the app's shutdown after it is not)."""
     start = time.time()
-    done = subprocess.run(
-        command, capture_output=True, text=True, check=True, env=env, cwd=NEUTRAL
-    )
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=NEUTRAL)
     shown, cpu = map(float, done.stdout.split()[-2:])
     return shown - start, cpu
 
