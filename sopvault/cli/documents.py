@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,20 +105,22 @@ def list_documents(
 def listing_text(rows: list[Shown]) -> str:
     """The lines of ``list``: id, kind, status, version and title in columns, each field
     made inert (``render.safetext.inert_line``). Fifty thousand lines are first made from
-    the fields as they are, and kept when the whole text is printable (then no field holds
-    a character ``inert_line`` would change: each of those is unprintable)."""
+    the fields as they are, in one ``%`` over all of them, and kept when every field is
+    printable (then none holds a character ``inert_line`` would change: each of those is
+    unprintable)."""
+    fields = [field if field is not None else "-" for field in chain.from_iterable(rows)]
+    if "".join(fields).isprintable():
+        return (LINE * len(rows)) % tuple(fields)
     lines = [
-        f"{doc_id:<12} {kind:<16} {status or '-':<10} {version or '-':<6} {title}"
+        f"{inert_line(doc_id):<12} {kind:<16} {status or '-':<10}"
+        f" {inert_line(version or '-'):<6} {inert_line(title)}"
         for doc_id, kind, status, version, title in rows
     ]
-    text = " ".join(lines)
-    if not text.isprintable():
-        lines = [
-            f"{inert_line(doc_id):<12} {kind:<16} {status or '-':<10}"
-            f" {inert_line(version or '-'):<6} {inert_line(title)}"
-            for doc_id, kind, status, version, title in rows
-        ]
     return "\n".join(lines) + "\n"
+
+
+# One line of ``list``: id, kind, status, version (each padded to its column) and title.
+LINE = "%-12s %-16s %-10s %-6s %s\n"
 
 
 def _status(doc: Document) -> str:
