@@ -69,13 +69,16 @@ print(*asyncio.run(run(sys.argv[2])))
 """
 
 Command = list[str]
+# Every process starts in an empty folder: `python -m` and `-c` put the working folder
+# first on sys.path, so started here every version timed would be this checkout.
+NEUTRAL = tempfile.mkdtemp(prefix="sopvault-load-cwd-")
 
 
 def timed(command: Command, env: dict[str, str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one whole process (its children's CPU included)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=env)
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=env, cwd=NEUTRAL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -86,7 +89,7 @@ def timed_screen(command: Command, env: dict[str, str]) -> tuple[float, float]:
     """(wall, CPU) seconds from starting the TUI probe's process until its first screen
     shows (interpreter start included; the app's shutdown after it is not)."""
     start = time.time()
-    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=NEUTRAL)
     shown, cpu = map(float, done.stdout.split()[-2:])
     return shown - start, cpu
 
@@ -102,6 +105,7 @@ def peak_kb(command: Command, env: dict[str, str]) -> int | None:
         text=True,
         check=True,
         env=env,
+        cwd=NEUTRAL,
     )
     for line in done.stderr.splitlines():
         if "Maximum resident set size" in line:
@@ -208,6 +212,7 @@ def main() -> int:
             print(figures.line(f"{version.name}: list, no cache"))
             print(figures.line(f"{version.name}: TUI dashboard, first run"))
     finally:
+        os.rmdir(NEUTRAL)
         if args.cache is None:
             shutil.rmtree(work, ignore_errors=True)
     return 0

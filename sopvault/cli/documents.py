@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from sopvault.cli.output import note_skipped, print_json, say, say_skipped
 from sopvault.cli.params import DOCUMENT_ID, KIND, STATUS, resolve_id, suggesting
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Severity
-from sopvault.model.listing import Listed
+from sopvault.model.listing import Listed, Shown
 from sopvault.render.safetext import inert_line
 from sopvault.services.vault import DocumentFilter, Listing, Vault, VaultState
 
@@ -88,37 +89,38 @@ def list_documents(
     criteria = DocumentFilter(kind=kind, status=status, owner=owner, tag=tag)
     if as_of:
         asof = open_as_of(vault, as_of, whole=False)
-        listing = Listing([Listed.of(d) for d in asof.select(criteria)], asof.state.skipped)
+        listing = Listing.of([Listed.of(d) for d in asof.select(criteria)], asof.state.skipped)
     else:
         listing = vault.listing(criteria)
-    rows = listing.rows
     if as_json:
-        print_json([_summary(row) for row in rows])
-    elif rows:
-        sys.stdout.write(listing_text(rows))
+        print_json([_summary(row) for row in listing.rows])
+    elif listing.shown:
+        sys.stdout.write(listing_text(listing.shown))
     else:
         say("no documents match", err=True)
     say_skipped(len(listing.skipped))
     return EXIT_OK
 
 
-def listing_text(rows: list[Listed]) -> str:
+def listing_text(rows: list[Shown]) -> str:
     """The lines of ``list``: id, kind, status, version and title in columns, each field
     made inert (``render.safetext.inert_line``). Fifty thousand lines are first made from
-    the fields as they are, and kept when the whole text is printable (then no field holds
-    a character ``inert_line`` would change: each of those is unprintable)."""
+    the fields as they are, in one ``%`` over all of them, and kept when every field is
+    printable (then none holds a character ``inert_line`` would change: each of those is
+    unprintable)."""
+    fields = [field if field is not None else "-" for field in chain.from_iterable(rows)]
+    if "".join(fields).isprintable():
+        return (LINE * len(rows)) % tuple(fields)
     lines = [
-        f"{r.id:<12} {r.kind:<16} {r.status or '-':<10} {r.version or '-':<6} {r.title}"
-        for r in rows
+        f"{inert_line(doc_id):<12} {kind:<16} {status or '-':<10}"
+        f" {inert_line(version or '-'):<6} {inert_line(title)}"
+        for doc_id, kind, status, version, title in rows
     ]
-    text = " ".join(lines)
-    if not text.isprintable():
-        lines = [
-            f"{inert_line(r.id):<12} {r.kind:<16} {r.status or '-':<10}"
-            f" {inert_line(r.version or '-'):<6} {inert_line(r.title)}"
-            for r in rows
-        ]
     return "\n".join(lines) + "\n"
+
+
+# One line of ``list``: id, kind, status, version (each padded to its column) and title.
+LINE = "%-12s %-16s %-10s %-6s %s\n"
 
 
 def _status(doc: Document) -> str:

@@ -3,7 +3,6 @@ ids, run ids and proposal numbers that the shell can complete from the vault."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -143,6 +142,8 @@ def unknown_id(vault: Vault, typed: str) -> DocumentNotFound:
 def not_found(vault: Vault, typed: str, err: DocumentNotFound) -> DocumentNotFound:
     """``err`` with "; did you mean SOP-010?" added when ``typed`` is close to a known id."""
     ids = list(vault.state.documents)
+    import difflib  # here: only a mistyped id asks
+
     close = difflib.get_close_matches(typed.upper(), ids, n=1, cutoff=SUGGEST_CUTOFF)
     if not close:
         return err

@@ -8,6 +8,11 @@ from typing import NamedTuple
 
 from sopvault.model.document import Document
 
+# A row's first fields, what the text listing prints and kind and status filter on: id,
+# kind, status, version, title (a plain tuple: a warm listing makes 50,000).
+Shown = tuple[str, str, str | None, str | None, str]
+SHOWN = 5  # how many fields of a ``Listed`` are ``Shown``
+
 
 class Listed(NamedTuple):
     """A document as ``list`` shows it (text and ``--json``) and filters it (kind, status,
@@ -41,3 +46,7 @@ class Listed(NamedTuple):
             tuple(doc.tags),
             doc.path,
         )
+
+    def shown(self) -> Shown:
+        """The fields the text listing prints (``Shown``)."""
+        return (self.id, self.kind, self.status, self.version, self.title)

@@ -16,11 +16,14 @@ from sopvault.core.localtime import zone_of
 from sopvault.core.tree import VaultTree, ancestors, build_tree
 from sopvault.errors import ConfigError, DocumentNotFound, InvalidId, ReadOnly, SopvaultError
 from sopvault.model.config import VaultConfig
-from sopvault.model.document import Document, Kind, Status, is_valid_id
+from sopvault.model.document import Document, Kind, is_valid_id
 from sopvault.model.finding import Finding
 from sopvault.model.listing import Listed
 from sopvault.services.clock import Clock, local_date, system_clock
 from sopvault.services.indexing import Searchable
+from sopvault.services.listing import DocumentFilter as DocumentFilter
+from sopvault.services.listing import Listing as Listing
+from sopvault.services.listing import cached_listing
 from sopvault.services.shipped import ADVICE, is_shipped
 from sopvault.store import cache as loadcache
 from sopvault.store import statedir
@@ -29,49 +32,13 @@ from sopvault.store.fs import (
     find_vault_root,
     safe_relative,
     scan_documents,
+    scan_stamps,
     write_atomic,
 )
 from sopvault.store.listing import read_listing, write_listing
 
 if TYPE_CHECKING:  # imported where used: a warm listing neither parses nor checks
     from sopvault.core.checks import CheckedVault
-
-
-@dataclass(frozen=True)
-class DocumentFilter:
-    """Criteria for listing documents; ``None`` matches anything."""
-
-    kind: Kind | None = None
-    status: Status | None = None
-    owner: str | None = None
-    tag: str | None = None
-
-    def matches(self, doc: Document) -> bool:
-        """Whether ``doc`` meets every criterion given."""
-        return (
-            (self.kind is None or doc.kind is self.kind)
-            and (self.status is None or doc.status is self.status)
-            and (self.owner is None or doc.owner == self.owner)
-            and (self.tag is None or self.tag in doc.tags)
-        )
-
-    def keeps(self, row: Listed) -> bool:
-        """``matches`` for a listing's row (its kind and status as their values)."""
-        return (
-            (self.kind is None or row.kind == self.kind.value)
-            and (self.status is None or row.status == (self.status.value))
-            and (self.owner is None or row.owner == self.owner)
-            and (self.tag is None or self.tag in row.tags)
-        )
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What ``sopvault list`` shows: the rows matching a filter, by kind order then id,
-    and the vault paths of the files left out of the load (``VaultState.skipped``)."""
-
-    rows: list[Listed]
-    skipped: list[str]
 
 
 @dataclass(frozen=True)
@@ -253,25 +220,29 @@ class Vault(Searchable):
         ``state``) and the cache written. Either way the rows are those of
         ``Listed.of`` over ``select``: the cache holds exactly what a load gives."""
         criteria = criteria or DocumentFilter()
-        cache_dir = self.state_dir / "cache"
-        found = None
         if "state" not in self.__dict__:
-            stamps, refused = scan = scan_documents(self.root)
+            stamps, refused = scan_stamps(self.root)
             key = loadcache.snapshot_key(stamps, refused, self._config_text, self.today)
+            cache_dir = self.state_dir / "cache"
             found = read_listing(cache_dir, key)
-            if found is None:
+
+            def relist() -> list[Listed]:  # a load, and the listing written again
+                scan = (list(map(FileStamp._make, stamps)), refused)
                 self.__dict__["state"] = state = self._load(scan)
-                everything = [tuple(Listed.of(d)) for d in self.select(DocumentFilter())]
-                found = everything, list(state.skipped)
-                write_listing(cache_dir, key, everything, found[1])
-        if found is None:
-            rows = [Listed.of(d) for d in self.select(criteria)]
-            return Listing(rows, list(self.state.skipped))
-        every, skipped = found
-        rows = list(map(Listed._make, every))
-        if criteria != DocumentFilter():
-            rows = [row for row in rows if criteria.keeps(row)]
-        return Listing(rows, skipped)
+                everything = [tuple(row) for row in self._rows(DocumentFilter())]
+                write_listing(cache_dir, key, everything, list(state.skipped))
+                return self._rows(criteria)
+
+            if found is not None:
+                listing = cached_listing(found, criteria, relist)
+                if listing is not None:
+                    return listing
+            relist()
+        return Listing.of(self._rows(criteria), list(self.state.skipped))
+
+    def _rows(self, criteria: DocumentFilter) -> list[Listed]:
+        """The listing's rows of the loaded documents matching ``criteria``."""
+        return [Listed.of(d) for d in self.select(criteria)]
 
     def snapshot_only(self) -> VaultState | None:
         """Today's load when the snapshot in the cache matches the files now (light

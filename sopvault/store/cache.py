@@ -22,7 +22,7 @@ import dataclasses
 import hashlib
 import marshal
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -32,7 +32,7 @@ from sopvault import __version__
 from sopvault.core.tree import VaultTree
 from sopvault.model.document import Document, EvidenceSpec, Step
 from sopvault.model.finding import Finding, ParseResult, Severity
-from sopvault.store.fs import FileStamp
+from sopvault.store.fs import FileStamp, Stamp
 from sopvault.store.statedir import owned_by_me, write_private
 
 if TYPE_CHECKING:  # imported where used: a warm listing needs neither the parser nor checks
@@ -120,10 +120,11 @@ def parse_file(root: Path, rel: str) -> ParseResult:
 
 
 def snapshot_key(
-    stamps: list[FileStamp], refused: list[Finding], config_text: str, today: date
+    stamps: Sequence[Stamp], refused: list[Finding], config_text: str, today: date
 ) -> str:
     """A digest (40 hex digits) of everything a checked vault depends on: every file's
-    stamp (``store.fs.FileStamp``), the refused files, the config's text and the date."""
+    stamp (``store.fs.FileStamp``, or the plain tuple of its fields), the refused files,
+    the config's text and the date."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(repr((_FORMAT, today.isoformat(), config_text, refused)).encode())
     # marshal version 2: no sharing table to build (twice as fast on 50,000 stamps);

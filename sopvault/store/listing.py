@@ -3,18 +3,25 @@ file beside the load cache (``store.cache``), so a warm listing reads a few plai
 per document instead of unpickling whole checked documents.
 
 The file, ``cache/listing.marshal`` in the vault's private state folder (the user's cache
-folder, never the vault: ``store.statedir``), is a header line and ``marshal`` of plain
-values (strings, integers, tuples, lists: nothing in it can name a class or run code):
+folder, never the vault: ``store.statedir``), is a header line and two ``marshal`` parts
+of plain values (strings, integers, tuples, lists: nothing in it can name a class or run
+code):
 
-    sopvault-listing 1 <code version> <load key> <BLAKE2b of the payload>\\n<payload>
+    sopvault-listing 2 <code version> <load key> <length> <BLAKE2b> <BLAKE2b>\\n<shown><rest>
+
+``shown`` holds, per document, the five fields ``list`` prints (and filters kind and
+status on) plus the skipped files; ``rest`` the other five of ``model.listing.Listed``
+(owner, department, parents, tags, path), decoded only when asked for (an owner or tag
+filter, ``--json``): at 50,000 documents the rest is most of the decoding (issue 17).
+Each part has its own digest, checked before it is decoded.
 
 The load key is ``store.cache.snapshot_key`` of this load (every file's stamp, the refused
 files, the config, the date), so the listing is fresh exactly when the load snapshot would
 be; the code version digests the source of everything a load and a listing run, so a
 changed rule (even in a development checkout, same version number) is another version. A
-file another user owns, one with another key or version, or one whose payload does not
-match its digest (truncated, corrupt) is not used; the next listing is loaded and the
-file written again, atomically.
+file another user owns, one with another key or version, or one whose parts do not match
+their digests (truncated, corrupt) is not used; the next listing is loaded and the file
+written again, atomically.
 """
 
 from __future__ import annotations
@@ -26,19 +33,42 @@ from pathlib import Path
 from typing import Any
 
 from sopvault import __version__
+from sopvault.model.listing import SHOWN
 from sopvault.store.statedir import owned_by_me, write_private
 
 LISTING_NAME = "listing.marshal"
-_MAGIC = b"sopvault-listing 1"
+_MAGIC = b"sopvault-listing 2"
 # The code a listing's rows depend on, under the package: the rules of a load (core: the
 # parse, the checks, the tree; model), the scan and the caches (store), the load itself
-# (services.vault). A frozen install without sources falls back on the version alone.
+# and what is read of it (services.vault, services.listing). A frozen install without
+# sources falls back on the version alone.
 _SOURCES = ("core", "model", "store/fs.py", "store/cache.py", "store/listing.py")
-_SOURCES_TOO = ("services/vault.py",)
+_SOURCES_TOO = ("services/vault.py", "services/listing.py")
 
-# (rows, skipped): each row the fields of ``model.listing.Listed``, in the listing's order
-# (kind order, then id); skipped the vault paths of files left out of the load.
-Rows = tuple[list[tuple[Any, ...]], list[str]]
+Row = tuple[Any, ...]
+
+
+class ListingFile:
+    """A listing read for one load key: ``shown`` (per document the first ``SHOWN``
+    fields of ``model.listing.Listed``, in the listing's order), ``skipped`` (the vault
+    paths of files left out of the load), and ``rest()`` (the other fields, in the same
+    order), decoded on the first call; None when that part is damaged."""
+
+    def __init__(self, shown: list[Row], skipped: list[str], rest: bytes, check: bytes) -> None:
+        self.shown = shown
+        self.skipped = skipped
+        self._rest = rest
+        self._check = check
+
+    def rest(self) -> list[Row] | None:
+        """The remaining fields of every row (owner, department, parents, tags, path), or
+        None when that part of the file does not match its digest or does not decode."""
+        if _digest(self._rest) != self._check:
+            return None
+        loaded = _loads(self._rest)
+        if not isinstance(loaded, list) or len(loaded) != len(self.shown):
+            return None
+        return loaded
 
 
 @cache
@@ -61,10 +91,10 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def read_listing(cache_dir: Path, key: str) -> Rows | None:
-    """The rows and skipped paths cached for the load key ``key``; None when there are
-    none for it (missing, another key or code version, another user's file, truncated or
-    corrupt)."""
+def read_listing(cache_dir: Path, key: str) -> ListingFile | None:
+    """The listing cached for the load key ``key`` (its ``shown`` part decoded, the rest
+    on demand); None when there is none for it (missing, another key or code version,
+    another user's file, truncated or corrupt)."""
     try:
         with open(cache_dir / LISTING_NAME, "rb") as handle:
             if not owned_by_me(handle.fileno()):
@@ -73,29 +103,44 @@ def read_listing(cache_dir: Path, key: str) -> Rows | None:
     except OSError:
         return None
     header, _, payload = data.partition(b"\n")
-    if header != _header(key, payload):
-        return None  # another key or version, or the payload is not what was written
+    fields = header.split(b" ")
+    if len(fields) != 7 or b" ".join(fields[:4]) != _prefix(key) or not fields[4].isdigit():
+        return None  # another format, code version or key
+    cut = int(fields[4])
+    shown_part, rest = payload[:cut], payload[cut:]
+    if _digest(shown_part) != fields[5]:
+        return None  # truncated or altered
+    loaded = _loads(shown_part)
+    if not isinstance(loaded, tuple) or len(loaded) != 2:
+        return None
+    shown, skipped = loaded
+    if not isinstance(shown, list) or not isinstance(skipped, list):
+        return None
+    return ListingFile(shown, skipped, rest, fields[6])
+
+
+def write_listing(cache_dir: Path, key: str, rows: list[Row], skipped: list[str]) -> None:
+    """Save ``rows`` (plain tuples, the fields of ``model.listing.Listed``) and
+    ``skipped`` for the load key ``key``, atomically (a temporary file renamed over the
+    old one); a cache that cannot be written is simply gone without."""
+    shown = marshal.dumps(([row[:SHOWN] for row in rows], skipped))
+    rest = marshal.dumps([row[SHOWN:] for row in rows])
+    header = b" ".join((_prefix(key), str(len(shown)).encode(), _digest(shown), _digest(rest)))
+    write_private(cache_dir, LISTING_NAME, header + b"\n" + shown + rest)
+
+
+def _prefix(key: str) -> bytes:
+    """The header's first fields: the format, the code version and the load key."""
+    return b" ".join((_MAGIC, code_version().encode(), key.encode()))
+
+
+def _digest(part: bytes) -> bytes:
+    return hashlib.blake2b(part, digest_size=20).hexdigest().encode()
+
+
+def _loads(part: bytes) -> Any:
+    """``marshal.loads``, None for bytes that are not one marshalled value."""
     try:
-        rows, skipped = marshal.loads(payload)
+        return marshal.loads(part)
     except (EOFError, ValueError, TypeError):
         return None
-    if not isinstance(rows, list) or not isinstance(skipped, list):
-        return None
-    return rows, skipped
-
-
-def write_listing(
-    cache_dir: Path, key: str, rows: list[tuple[Any, ...]], skipped: list[str]
-) -> None:
-    """Save ``rows`` (plain tuples) and ``skipped`` for the load key ``key``, atomically
-    (a temporary file renamed over the old one); a cache that cannot be written is simply
-    gone without."""
-    payload = marshal.dumps((rows, skipped))
-    write_private(cache_dir, LISTING_NAME, _header(key, payload) + b"\n" + payload)
-
-
-def _header(key: str, payload: bytes) -> bytes:
-    """The first line: the format, the code version, the load key and the payload's
-    digest (a truncated or altered payload no longer matches it)."""
-    check = hashlib.blake2b(payload, digest_size=20).hexdigest()
-    return b" ".join((_MAGIC, code_version().encode(), key.encode(), check.encode()))

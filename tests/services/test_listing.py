@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import git
 import pytest
 
 from sopvault.cli import main
@@ -140,7 +141,7 @@ def test_the_warm_listing_filters_as_the_load_does(
         lambda data: data[: len(data) // 2],  # truncated
         lambda data: data[:-3] + b"xyz",  # a changed payload: its digest no longer matches
         lambda data: b"not a listing at all",
-        lambda data: data.replace(b"sopvault-listing 1 ", b"sopvault-listing 1 0", 1),  # version
+        lambda data: data.replace(b"sopvault-listing 2 ", b"sopvault-listing 2 0", 1),  # version
     ],
     ids=["truncated", "altered", "garbage", "other-version"],
 )
@@ -204,3 +205,77 @@ def test_unprintable_titles_are_listed_inert_as_before(
     assert out.splitlines()[1].endswith("Fine\u00a0title")
     assert "\x1b" not in out and "\u202e" not in out
     assert listed(tmp_path) == (out, "")
+
+
+def _commit(root: Path) -> None:
+    """An edit, committed: git moves no file, the edit is what the listing sees."""
+    _edit(root)
+    git.Repo(root).git.commit("-qam", "edit")
+
+
+def _switch_branch(root: Path) -> None:
+    """The listing warm on main, then `git checkout` of a branch where a document was
+    edited and one added: git rewrites the files."""
+    repo = git.Repo(root)
+    repo.git.checkout("-qb", "other")
+    _edit(root)
+    _add(root)
+    repo.git.add(A=True)
+    repo.git.commit("-qm", "other")
+    repo.git.checkout("-q", "main")
+    _open(root).listing()  # the listing of main, cached
+    repo.git.checkout("-q", "other")
+
+
+def _checkout_revision(root: Path) -> None:
+    """The listing warm on a new commit, then the revision before it checked out."""
+    _commit(root)
+    _open(root).listing()  # the listing of the new commit, cached
+    git.Repo(root).git.checkout("-q", "HEAD~1")
+
+
+@pytest.mark.parametrize(
+    "change", [_commit, _switch_branch, _checkout_revision], ids=lambda f: f.__name__.strip("_")
+)
+def test_a_warm_listing_follows_git_moving_the_files(
+    sample_path: Path, change: Callable[[Path], None], listed: Callable[..., tuple[str, str]]
+) -> None:
+    """Issue 17 (speed: warm list): a commit, a branch switch and a checkout of another
+    revision (files written by git, within the same second as the last listing) give
+    the listing of a cold load, then are served warm."""
+    listed(sample_path)
+    change(sample_path)
+    out, _ = listed(sample_path)
+    assert _warm(sample_path) == _cold(sample_path)
+    assert listed(sample_path)[0] == out
+    moved = {
+        _commit: "Raise a PO ",
+        _switch_branch: "POL-900 ",
+        _checkout_revision: "purchase order for",
+    }
+    assert moved[change] in out  # what git wrote is listed
+
+
+def test_the_rest_of_a_row_is_decoded_only_when_asked_for_and_reloaded_when_damaged(
+    sample_path: Path, listed: Callable[..., tuple[str, str]]
+) -> None:
+    """Issue 17 (speed: warm list): text output and kind filters read only the printed
+    fields; a damaged rest (owner, tags, path...) is never used: `--json` and an owner
+    filter load the vault instead and write the file again, then are served warm."""
+    text, _ = listed(sample_path)
+    as_json, _ = listed(sample_path, "--json")
+    path = _open(sample_path).state_dir / "cache" / LISTING_NAME
+    data = path.read_bytes()
+    path.write_bytes(data[:-3] + bytes(b ^ 1 for b in data[-3:]))  # the rest's last bytes
+    vault = _open(sample_path)
+    assert [r.id for r in vault.listing().rows] == [r.id for r in _cold(sample_path)]
+    path.write_bytes(data[:-3] + bytes(b ^ 1 for b in data[-3:]))
+    assert listed(sample_path) == (text, "")  # the printed part is whole: used
+    assert listed(sample_path, "--json") == (as_json, "")  # loaded, the file written again
+    assert path.read_bytes() == data
+    owner = next(r.owner for r in _warm(sample_path) if r.owner)
+    path.write_bytes(data[:-3] + bytes(b ^ 1 for b in data[-3:]))
+    vault = _open(sample_path)
+    rows = vault.listing(DocumentFilter(owner=owner)).rows
+    assert "state" in vault.__dict__ and rows and all(r.owner == owner for r in rows)
+    assert path.read_bytes() == data

@@ -22,7 +22,7 @@ from sopvault.tui import messages as msg
 from sopvault.tui.keys import footer
 from sopvault.tui.screens.resuming import ResumingScreen
 from sopvault.tui.widgets.tables import add_rows
-from sopvault.tui.workers import background, deliver
+from sopvault.tui.workers import background, collector_paused, deliver
 
 # The tables, in the order of ``render.due.sections``.
 TABLES = ("due-reviews", "due-proposals", "due-acks", "due-runs")
@@ -66,7 +66,9 @@ class DashboardScreen(ResumingScreen):
     @background("due", "Cannot read what is due")
     def load(self) -> None:
         """Gather the four lists (documents, proposals from git, runs from disk)."""
-        deliver(self, msg.DueRead(self.due().report()))
+        with collector_paused():
+            report = self.due().report()
+        deliver(self, msg.DueRead(report))
 
     def on_work_failed(self, event: msg.WorkFailed) -> None:
         """Reading failed: said in the status line (the app shows the notice too)."""
