@@ -65,11 +65,9 @@ class Approvals(Scope):
         return self._narrowed(self.rules_at(tip), tip, self.changed_paths(prop.base, prop.commit))
 
     def rules_for_each(self, props: list[Proposal], tip: str | None = None) -> list[Rules]:
-        """``rules_for`` of each proposal, in order, with main's tip (``tip`` when the
-        caller has just read it), its rules and the paths every proposal changes each
-        read once for all (one ``git diff-tree``): a listing of proposals (``sopvault
-        due``) judges them all against one main. Raises RevisionError when main has no
-        commit, GitError when git fails."""
+        """``rules_for`` of each proposal, in order; main's tip (``tip``: just read by the
+        caller), its rules and every proposal's changed paths read once for all (one ``git
+        diff-tree``, ``sopvault due``). Raises RevisionError, GitError."""
         if not props:
             return []
         tip = tip or self.main_tip()
