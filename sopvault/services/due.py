@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # made only when needed: `due` on a vault with no proposal lo
     from sopvault.services.review.approvals import Approvals
     from sopvault.services.review.control import DocumentControl
     from sopvault.services.runs import Runs
+    from sopvault.services.runtext import FollowedTexts
 
 
 DEFAULT_WITHIN = 30  # days ahead a review counts as coming up
@@ -47,6 +48,7 @@ class Due:
         self._runs = runs
         self._acks: Acknowledgements | None = None
         self._approvals: Approvals | None = None
+        self._texts: FollowedTexts | None = None
 
     def report(
         self, *, within: int = DEFAULT_WITHIN, stale: int = DEFAULT_STALE, mine: bool = False
@@ -170,13 +172,18 @@ class Due:
             self._approvals = Approvals(self.ws)
         return self._approvals
 
-    def runs(self) -> Runs:
-        """The Runs service, for the text a run follows (made on first use)."""
-        if self._runs is None:
-            from sopvault.services.runs import Runs
+    def texts(self) -> FollowedTexts:
+        """The texts runs follow: the caller's Runs service's, else made on first use
+        without the rest of that service (recording, committing: ``due`` only reads)."""
+        if self._runs is not None:
+            return self._runs.texts
+        if self._texts is None:
+            from sopvault.services.review.history import History
+            from sopvault.services.runtext import FollowedTexts
 
-            self._runs = Runs(self.ws)
-        return self._runs
+            history = History(self.ws) if self.ws.repo is not None else None
+            self._texts = FollowedTexts(self.ws, history)
+        return self._texts
 
     def _proposals(
         self, now: datetime, stale: int, mine: bool, report: DueReport
@@ -238,9 +245,9 @@ class Due:
         from sopvault.services.runnested import nested_step_roles
 
         try:
-            runs = self.runs()
-            doc = runs.document(run)
-            nested = nested_step_roles(runs, run)  # a work instruction run in place
+            texts = self.texts()
+            doc = texts.document(run)
+            nested = nested_step_roles(texts, run)  # a work instruction run in place
         except SopvaultError as err:
             notes.append(f"run {run.id}: {err}")
             return []

@@ -11,13 +11,15 @@ without importing GitPython (``store.git.peek``); no history is walked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sopvault.core.impact import Reached, reach
+from sopvault.core.impact import Reachable, Reached, reach
 from sopvault.core.parse import parse_text
 from sopvault.core.readers import must_read, unknown_readers
+from sopvault.core.tree import VaultTree
 from sopvault.errors import SopvaultError
 from sopvault.model.config import Person
 from sopvault.model.document import Document
@@ -173,6 +175,12 @@ class Impacts:
 
     # ---- the parts ---------------------------------------------------------------------
 
+    def _walked(self) -> tuple[Mapping[str, Reachable], VaultTree]:
+        if "state" in self.vault.__dict__:
+            return self.vault.state.documents, self.vault.state.tree
+        links = self.linked()
+        return links.documents, links.tree
+
     def _document(self, doc_id: str) -> Document:
         """The whole working-copy document: the loaded vault's when it is loaded (the
         TUI), else read from its file by the path the links give."""
@@ -187,9 +195,10 @@ class Impacts:
         return _OnMain(blob, parse_text(path, data.decode("utf-8", "replace")).document)
 
     def _impact(self, doc: Document, change: str | None, main: _OnMain, notes: list[str]) -> Impact:
-        links = self.linked()
-        if doc.id in links.documents:
-            reached = tuple(reach(links.documents, links.tree, doc.id))
+        # the loaded vault's documents and tree when it is loaded (the TUI), else the links
+        documents, tree = self._walked()
+        if doc.id in documents:
+            reached = tuple(reach(documents, tree, doc.id))
         else:
             reached = ()
             notes.append(f"{doc.id} is not in this vault's working copy: no links to it yet")
