@@ -8,17 +8,19 @@ values (strings, tuples, lists, dicts: nothing in it can name a class or run cod
 
     sopvault-links 1 <code version> <load key> <BLAKE2b of the payload>\\n<payload>
 
-as the listing cache's (``store.listing``, whose code version it shares): the load key is
-``store.cache.snapshot_key`` of this load (every file's stamp, the refused files, the
-config, the date), so the links are fresh exactly when the load snapshot would be. A file
-another user owns, one with another key or version, or one whose payload does not match
-its digest is not used: the vault is loaded and the file written again, atomically.
+as the listing cache's (``store.listing``, whose code version it extends with its own
+sources): the load key is ``store.cache.snapshot_key`` of this load (every file's stamp,
+the refused files, the config, the date), so the links are fresh exactly when the load
+snapshot would be. A file another user owns, one with another key or version, or one
+whose payload does not match its digest is not used: the vault is loaded and the file
+written again, atomically.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ from sopvault.store.statedir import owned_by_me, write_private
 
 LINKS_NAME = "links.marshal"
 _MAGIC = b"sopvault-links 1"
+# The code that makes and reads the links, beside what the listing's version covers.
+_SOURCES = ("store/links.py", "services/impactlinks.py")
 
 # (documents, children, roots, related, used_by, skipped): documents by id as (title,
 # kind value, status value or None, version or None, vault path); the tree's links as
@@ -74,8 +78,23 @@ def write_links(cache_dir: Path, key: str, links: Links) -> None:
     write_private(cache_dir, LINKS_NAME, _header(key, payload) + b"\n" + payload)
 
 
+@cache
+def links_version() -> str:
+    """The listing's code version (``store.listing.code_version``: the load's rules) and
+    a digest of the code that writes and reads the links (``_SOURCES``), 24 hex digits: a
+    changed walk is another version even in a development checkout."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(code_version().encode(), digest_size=12)
+    for name in _SOURCES:
+        try:
+            digest.update((package / name).read_bytes())
+        except OSError:
+            digest.update(b"?")  # no source (a frozen install): the version decides
+    return digest.hexdigest()
+
+
 def _header(key: str, payload: bytes) -> bytes:
     """The first line: the format, the code version, the load key and the payload's
     digest (a truncated or altered payload no longer matches it)."""
     check = hashlib.blake2b(payload, digest_size=20).hexdigest()
-    return b" ".join((_MAGIC, code_version().encode(), key.encode(), check.encode()))
+    return b" ".join((_MAGIC, links_version().encode(), key.encode(), check.encode()))

@@ -198,3 +198,17 @@ def test_an_unknown_id_is_refused_with_a_suggestion(
     assert capsys.readouterr().out.startswith("PRC-001 ")
     assert main(["--vault", str(demo_path), "impact", "PRC-01"]) == 1
     assert "did you mean PRC-001?" in capsys.readouterr().err
+
+
+def test_the_links_version_follows_their_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14 (speed: impact): the links file's version digests the code that writes and
+    reads it beside the load's (a changed walk is never served an older file)."""
+    from sopvault.store import links
+
+    before = links.links_version()
+    links.links_version.cache_clear()
+    monkeypatch.setattr(links, "_SOURCES", ("store/links.py",))
+    try:
+        assert links.links_version() != before
+    finally:
+        links.links_version.cache_clear()
