@@ -23,7 +23,7 @@ Each base class is named for what the user must do about it::
     +-- Refused                        the rules say no (sign-off, run rules)
     |   +-- RunError                   (a run rule: closed run, control point without a reason)
     |   |   `-- RunNotFound            (also a NotFound: no run with that id)
-    |   +-- services.ackrecord.AckRefused  (not in [people], nothing approved, acknowledged already)
+    |   +-- services.acks.AckRefused      (not in [people], nothing approved, acknowledged already)
     |   `-- services.review.common.RevisionError  (document control: self-approval, ...)
     |       +-- ProposalNotFound       (also a NotFound: no proposal with that number)
     |       `-- Unverifiable           (verify cannot check: no main here; exit status 2)

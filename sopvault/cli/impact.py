@@ -54,7 +54,9 @@ def impact(doc_id: str | None, proposal: str | None, as_json: bool) -> int:
             _print(one, vault.zone)
         return EXIT_OK
     assert doc_id is not None
-    one = impacts.of_document(require_id(vault, doc_id))
+    # the id as the vault spells it, from what the walk reads (no load of the whole vault
+    # when nothing changed); an unknown one is refused as everywhere, with "did you mean"
+    one = impacts.of_document(impacts.spelled(doc_id) or require_id(vault, doc_id))
     if as_json:
         print_json(impact_json(one))
     else:

@@ -9,12 +9,39 @@ readers are the service's part (``services.impact``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from sopvault.core.tree import VaultTree
 from sopvault.errors import DocumentNotFound
-from sopvault.model.document import Document, Kind, Status
+from sopvault.model.document import Kind, Status
+
+
+class Reachable(Protocol):
+    """What the walk reads of a document: a loaded ``Document``, or the brief row impact
+    keeps of each (``services.impactlinks``)."""
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+
+    @property
+    def title(self) -> str:
+        """Its title."""
+
+    @property
+    def kind(self) -> Kind:
+        """Its kind."""
+
+    @property
+    def status(self) -> Status | None:
+        """Its status (None: none given)."""
+
+    @property
+    def version(self) -> str | None:
+        """Its version (None: none given)."""
 
 
 class Relation(StrEnum):
@@ -89,7 +116,7 @@ def links_to(tree: VaultTree, doc_id: str) -> list[tuple[Relation, str]]:
     return found
 
 
-def reach(documents: dict[str, Document], tree: VaultTree, doc_id: str) -> list[Reached]:
+def reach(documents: Mapping[str, Reachable], tree: VaultTree, doc_id: str) -> list[Reached]:
     """Every document a change to ``doc_id`` touches, nearest first (then by relation and
     id), each once, never the document itself: a breadth-first walk, so parent cycles and
     related rings end. Raises DocumentNotFound for an id the vault does not hold."""
@@ -120,5 +147,5 @@ def reach(documents: dict[str, Document], tree: VaultTree, doc_id: str) -> list[
     return found
 
 
-def _reached(doc: Document, path: tuple[str, ...], relations: tuple[Relation, ...]) -> Reached:
+def _reached(doc: Reachable, path: tuple[str, ...], relations: tuple[Relation, ...]) -> Reached:
     return Reached(doc.id, doc.title, doc.kind, doc.status, doc.version, path, relations)

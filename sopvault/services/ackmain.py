@@ -32,7 +32,6 @@ from sopvault.services.workspace import Workspace
 from sopvault.store.cache import read_cached, write_cached
 from sopvault.store.git import diffs
 from sopvault.store.git.repo import ZERO, Repo
-from sopvault.store.heads import HeadCache
 
 CACHE_NAME = "acks-main.pickle"
 RECORDS_NAME = "acks-read.pickle"  # ack files read, by blob id: they never change
@@ -230,6 +229,8 @@ def _facts(ws: Workspace, repo: Repo, wanted: dict[str, str]) -> dict[str, Facts
     cache every reader of committed texts shares (``store.heads``): a text the vault on
     any date already read is not read again. None for a blob that is not a readable
     document."""
+    from sopvault.store.heads import HeadCache  # the parser: only when main has moved
+
     heads = HeadCache(ws.vault.state_dir / "cache")
     contents = repo.read_blobs(heads.missing(wanted.values()))
     found: dict[str, Facts | None] = dict.fromkeys(wanted.values())

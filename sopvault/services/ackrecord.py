@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 from sopvault.core.ackfile import ack_path, dumps
 from sopvault.core.localtime import shown
 from sopvault.core.trailers import ACK, ACKNOWLEDGED_BY, SOP_VERSION, message
-from sopvault.errors import DocumentNotFound, Refused
+from sopvault.errors import DocumentNotFound
 from sopvault.model.ack import MEANING, Ack, Current
 from sopvault.model.config import Person
 from sopvault.model.control import Identity
+from sopvault.services.acks import AckRefused
 from sopvault.services.review.signoff import SignOffs
 from sopvault.services.runcommit import commit_files
 from sopvault.services.workspace import Workspace
@@ -29,12 +30,7 @@ from sopvault.store.fs import folder_lock
 from sopvault.store.git import worktree
 
 if TYPE_CHECKING:
-    from sopvault.services.acks import Acknowledgements
-
-
-class AckRefused(Refused):
-    """An acknowledgement the rules refuse: someone not in ``[people]``, a document with
-    no effective approved revision, a revision already acknowledged."""
+    from sopvault.services.acks import Acknowledgements  # imports this module when recording
 
 
 class AckRecorder:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sopvault.core.config import CONFIG_FILE
-from sopvault.errors import DocumentNotFound, NeedsGit
+from sopvault.errors import DocumentNotFound, NeedsGit, Refused
 from sopvault.model.ack import (
     Ack,
     AckState,
@@ -31,13 +31,17 @@ from sopvault.model.ack import (
 )
 from sopvault.model.config import Person
 from sopvault.services.ackmain import MainView, main_view, read_acks, readers_of
-from sopvault.services.ackrecord import AckRecorder, AckRefused
 from sopvault.services.review.common import in_force_by_default, parse_config_bytes
 from sopvault.services.vault import Vault
 from sopvault.services.workspace import Workspace
 from sopvault.store.git.repo import GitError
 
 __all__ = ["AckRefused", "Acknowledgements", "HistoryCut", "latest", "version_key"]
+
+
+class AckRefused(Refused):
+    """An acknowledgement the rules refuse: someone not in ``[people]``, a document with
+    no effective approved revision, a revision already acknowledged."""
 
 
 class HistoryCut(NeedsGit):
@@ -236,6 +240,8 @@ class Acknowledgements:
         DocumentNotFound, ReadOnly, NoRepository, GitError."""
         self.vault.must_be_writable("acknowledge")
         self.whole()
+        from sopvault.services.ackrecord import AckRecorder  # writing: not for `due`
+
         recorder = AckRecorder(self.ws, self)
         ack = recorder.record(doc_id, token=os.urandom(4).hex())
         self.refresh()

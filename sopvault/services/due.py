@@ -25,8 +25,10 @@ from sopvault.services.workspace import Workspace
 from sopvault.store.git import refs
 
 if TYPE_CHECKING:  # made only when needed: `due` on a vault with no proposal loads less
+    from sopvault.services.review.approvals import Approvals
     from sopvault.services.review.control import DocumentControl
     from sopvault.services.runs import Runs
+    from sopvault.services.runtext import FollowedTexts
 
 
 DEFAULT_WITHIN = 30  # days ahead a review counts as coming up
@@ -45,6 +47,8 @@ class Due:
         self._control = control
         self._runs = runs
         self._acks: Acknowledgements | None = None
+        self._approvals: Approvals | None = None
+        self._texts: FollowedTexts | None = None
 
     def report(
         self, *, within: int = DEFAULT_WITHIN, stale: int = DEFAULT_STALE, mine: bool = False
@@ -156,35 +160,49 @@ class Due:
 
     # ---- proposals -------------------------------------------------------------------
 
-    def control(self) -> DocumentControl:
-        """The document control service (made on first use; NoRepository without git)."""
-        if self._control is None:
-            from sopvault.services.review.control import DocumentControl
+    def approvals(self) -> Approvals:
+        """The caller's approvals service, else one made on first use without the rest of
+        document control (audit, history, retirement: ``due`` needs none of them);
+        NoRepository without git."""
+        if self._control is not None:
+            return self._control.approvals
+        if self._approvals is None:
+            from sopvault.services.review.approvals import Approvals
 
-            self._control = DocumentControl(self.ws)
-        return self._control
+            self._approvals = Approvals(self.ws)
+        return self._approvals
 
-    def runs(self) -> Runs:
-        """The Runs service, for the text a run follows (made on first use)."""
-        if self._runs is None:
-            from sopvault.services.runs import Runs
+    def texts(self) -> FollowedTexts:
+        """The texts runs follow: the caller's Runs service's, else made on first use
+        without the rest of that service (recording, committing: ``due`` only reads)."""
+        if self._runs is not None:
+            return self._runs.texts
+        if self._texts is None:
+            from sopvault.services.review.history import History
+            from sopvault.services.runtext import FollowedTexts
 
-            self._runs = Runs(self.ws)
-        return self._runs
+            history = History(self.ws) if self.ws.repo is not None else None
+            self._texts = FollowedTexts(self.ws, history)
+        return self._texts
 
     def _proposals(
         self, now: datetime, stale: int, mine: bool, report: DueReport
     ) -> list[ProposalDue]:
         repo = self.ws.repo
-        if repo is None or self.acknowledgements().view().tip is None:  # main read once
+        tip = self.acknowledgements().view().tip if repo is not None else None  # main read once
+        if repo is None or tip is None:
             return []
-        if not refs.listing(repo, ProposalState.OPEN):
+        listed = refs.listing(repo, ProposalState.OPEN)
+        if not listed:
             return []  # the usual morning: nothing to read, nothing more to load
-        control = self.control()
+        approvals = self.approvals()
         me = report.me
+        props = approvals.proposals.listing(ProposalState.OPEN, listed)
+        # main's tip, its rules and every proposal's changed paths read once for all
+        judged = approvals.rules_for_each(props, tip) if me is not None else []
         found = []
-        for prop in control.proposals.listing():
-            for_me = me is not None and control.approvals.check_approver(prop, me) is None
+        for index, prop in enumerate(props):
+            for_me = me is not None and approvals.check_approver(prop, me, judged[index]) is None
             item = rules.proposal_due(prop, _moment(prop.date, now), now, stale, for_me)
             mine_too = me is not None and prop.author.same_as(me) and item.overdue
             if for_me or (item.overdue and (mine_too or not mine)):
@@ -227,9 +245,9 @@ class Due:
         from sopvault.services.runnested import nested_step_roles
 
         try:
-            runs = self.runs()
-            doc = runs.document(run)
-            nested = nested_step_roles(runs, run)  # a work instruction run in place
+            texts = self.texts()
+            doc = texts.document(run)
+            nested = nested_step_roles(texts, run)  # a work instruction run in place
         except SopvaultError as err:
             notes.append(f"run {run.id}: {err}")
             return []

@@ -11,17 +11,20 @@ without importing GitPython (``store.git.peek``); no history is walked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sopvault.core.impact import Reached, reach
+from sopvault.core.impact import Reachable, Reached, reach
 from sopvault.core.parse import parse_text
 from sopvault.core.readers import must_read, unknown_readers
+from sopvault.core.tree import VaultTree
 from sopvault.errors import SopvaultError
 from sopvault.model.config import Person
 from sopvault.model.document import Document
 from sopvault.model.run import RunState
+from sopvault.services.impactlinks import Linked, linked
 from sopvault.services.runfiles import parse as parse_run
 from sopvault.services.runlist import list_runs
 from sopvault.services.vault import Vault
@@ -105,6 +108,18 @@ class Impacts:
         self.git = git
         self.main_ref = f"refs/heads/{main}"
         self._ws = ws
+        self._linked: Linked | None = None
+
+    def linked(self) -> Linked:
+        """The vault as the walk reads it (``services.impactlinks``), read once."""
+        if self._linked is None:
+            self._linked = linked(self.vault)
+        return self._linked
+
+    def spelled(self, typed: str) -> str | None:
+        """The vault's own spelling of a typed document id, None when no loaded document
+        has it (``cli.params.require_id`` then says so, suggesting a close one)."""
+        return self.linked().spelled(typed)
 
     @classmethod
     def open(cls, vault: Vault) -> Impacts:
@@ -123,7 +138,7 @@ class Impacts:
         """The impact of changing ``doc_id``: of its working copy's edits when it has any
         (what ``propose`` would send), else of a change still to be made. Raises
         DocumentNotFound or InvalidId for an id the vault does not hold."""
-        doc = self.vault.get(doc_id)
+        doc = self._document(doc_id)
         notes: list[str] = []
         if self.git is None:
             notes.append("the vault is not in git: the working copy stands for main")
@@ -160,6 +175,19 @@ class Impacts:
 
     # ---- the parts ---------------------------------------------------------------------
 
+    def _walked(self) -> tuple[Mapping[str, Reachable], VaultTree]:
+        if "state" in self.vault.__dict__:
+            return self.vault.state.documents, self.vault.state.tree
+        links = self.linked()
+        return links.documents, links.tree
+
+    def _document(self, doc_id: str) -> Document:
+        """The whole working-copy document: the loaded vault's when it is loaded (the
+        TUI), else read from its file by the path the links give."""
+        if "state" in self.vault.__dict__:
+            return self.vault.get(doc_id)
+        return self.linked().document(self.vault, doc_id)
+
     def _on_main(self, blob: str, path: str) -> _OnMain:
         """Main's text of the document (blob ``blob`` at vault path ``path``), parsed."""
         assert self.git is not None
@@ -167,9 +195,10 @@ class Impacts:
         return _OnMain(blob, parse_text(path, data.decode("utf-8", "replace")).document)
 
     def _impact(self, doc: Document, change: str | None, main: _OnMain, notes: list[str]) -> Impact:
-        state = self.vault.state
-        if doc.id in state.documents:
-            reached = tuple(reach(state.documents, state.tree, doc.id))
+        # the loaded vault's documents and tree when it is loaded (the TUI), else the links
+        documents, tree = self._walked()
+        if doc.id in documents:
+            reached = tuple(reach(documents, tree, doc.id))
         else:
             reached = ()
             notes.append(f"{doc.id} is not in this vault's working copy: no links to it yet")

@@ -70,7 +70,7 @@ def _items(runs: Runs, run: Run, roles: set[str], started: bool, work: MyWork) -
         return []
     step_roles = {i: s.role for i, s in enumerate(doc.steps, start=1) if s.role}
     try:
-        nested = nested_step_roles(runs, run)
+        nested = nested_step_roles(runs.texts, run)
     except SopvaultError as err:
         work.notes.append(f"run {run.id}: {err}")
         nested = {}

@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sopvault.core.assignment import recorded_work
 from sopvault.core.runlog import apply
@@ -31,8 +32,10 @@ from sopvault.model.run import (
 from sopvault.services.vault import Vault
 from sopvault.store import runfile, runlog
 from sopvault.store.fs import append_record, folder_lock, write_atomic
-from sopvault.store.git.repo import Repo
 from sopvault.store.runlog import RunFileError
+
+if TYPE_CHECKING:  # only `rewritten` asks git; reading a run (`impact`, `due`) never does
+    from sopvault.store.git.repo import Repo
 
 
 class RunFiles:

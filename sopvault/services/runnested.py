@@ -79,15 +79,15 @@ def open_in_step(
     return Opened(run, [f"{wi_id}: {w}" if not w.startswith(wi_id) else w for w in warnings])
 
 
-def nested_step_roles(runs: Runs, run: Run) -> dict[int, dict[int, str]]:
+def nested_step_roles(texts: FollowedTexts, run: Run) -> dict[int, dict[int, str]]:
     """The roles of the steps of each work instruction open in ``run``, by parent step
-    (``{3: {1: "plant operator"}}``), read from the texts pinned; RunError when one is
-    gone."""
+    (``{3: {1: "plant operator"}}``), read from the texts pinned (``texts``: the runs'
+    ``Runs.texts``); RunError when one is gone."""
     return {
         entry.number: {i: s.role for i, s in enumerate(wi.steps, start=1) if s.role}
         for entry in run.steps
         if entry.instruction is not None
-        for wi in (instruction_of(runs, run, entry.number),)
+        for wi in (texts.instruction(run, entry.instruction),)
     }
 
 

@@ -226,3 +226,37 @@ def test_due_loads_no_search_index_nor_textual(demo_path: Path) -> None:
         [sys.executable, "-c", code], cwd=demo_path, capture_output=True, text=True
     )
     assert done.stdout.strip().splitlines()[-1] == "1 False False", done.stderr
+
+
+def test_proposals_judged_together_as_one_by_one(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (speed): `due` reads main's rules and every proposal's changed paths once
+    for all proposals (one `git diff-tree`); the rules and who may approve are exactly what
+    asking proposal by proposal gives, including a document whose own `reviewers` on main
+    narrow who may approve it."""
+    from sopvault.services.review.approvals import Approvals
+    from sopvault.services.review.control import DocumentControl
+
+    sop2 = next((demo_path / "procedures").glob("SOP-002-*.md"))
+    text = sop2.read_text(encoding="utf-8")
+    sop2.write_text(text.replace("\nid = ", '\nreviewers = ["carmen"]\nid = ', 1), "utf-8")
+    commit_all(demo_path, "SOP-002 names its own reviewers")
+    act_as(monkeypatch, "Alice Moreno")
+    control = DocumentControl(workspace_at(demo_path))
+    for rel, doc_id in ((SOP1, "SOP-001"), (sop2.relative_to(demo_path).as_posix(), "SOP-002")):
+        path = demo_path / rel
+        path.write_text(path.read_text(encoding="utf-8") + "\nA proposed line.\n", "utf-8")
+        control.proposals.propose([doc_id], f"Revise {doc_id}")
+    act_as(monkeypatch, "Bilal Okafor")
+    ws = workspace_at(demo_path)
+    approvals = Approvals(ws)
+    props = approvals.proposals.listing()
+    assert len(props) == 3
+    one_by_one = [approvals.rules_for(p) for p in props]
+    assert approvals.rules_for_each(props) == one_by_one
+    assert len({r.allowed for r in one_by_one}) > 1  # SOP-002's reviewers narrow its rules
+    may = {p.number: approvals.check_approver(p) is None for p in props}
+    assert not may[props[-1].number] and may[props[-2].number]  # SOP-002: Carmen's to approve
+    listed = {p.number: p.for_me for p in Due(ws).report().proposals}
+    assert listed == {n: True for n, ok in may.items() if ok}  # SOP-002's is not Bilal's yet

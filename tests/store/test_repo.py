@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import git
 import pytest
@@ -159,3 +160,29 @@ def test_the_search_path_queries(repo: Repo, work_tree: Path) -> None:
     tip = repo.commit_tree(repo.tree_with(head, {"b.md": b"b2\n"}), [head], "B\n")
     assert changed_between(work_tree, head, tip, ".") == {"b.md"}
     assert changed_between(work_tree, head, "0" * 40, ".") is None
+
+
+def test_changed_between_each_asks_once_and_answers_as_changed_between(repo: Repo) -> None:
+    head = repo.rev("HEAD") or ""
+    one = repo.commit_tree(repo.tree_with(head, {"docs/a.md": b"alpha 2\n"}), [head], "One\n")
+    # a path that looks like a commit id, to show that paths are never taken for headers
+    two = repo.commit_tree(
+        repo.tree_with(one, {head: b"x\n", "b.md": b"b2\n", "docs/c.md": b"c\n"}), [one], "Two\n"
+    )
+    pairs = [(head, one), (one, one), (head, two), (one, two), (two, head)]
+    expected = [sorted(diffs.changed_between(repo, old, new)) for old, new in pairs]
+    assert expected[1] == [] and head in expected[3]
+    calls: list[tuple[str, ...]] = []
+    run = repo._run
+
+    def counted(*args: str, **kw: Any) -> bytes:
+        calls.append(args)
+        return run(*args, **kw)
+
+    repo._run = counted  # type: ignore[method-assign]
+    found = diffs.changed_between_each(repo, pairs)
+    assert [sorted(paths) for paths in found] == expected
+    assert [c[0] for c in calls] == ["diff-tree"]  # one process for all five
+    assert diffs.changed_between_each(repo, []) == []
+    with pytest.raises(GitError):
+        diffs.changed_between_each(repo, [(head, one), (ZERO, two)])  # as `git diff` refuses

@@ -24,6 +24,7 @@ from sopvault.core.trailers import (
     retirement_trailers,
 )
 from sopvault.core.versioning import next_review
+from sopvault.model.config import VaultConfig
 from sopvault.model.control import (
     ApproveResult,
     Identity,
@@ -61,8 +62,25 @@ class Approvals(Scope):
     def rules_for(self, prop: Proposal) -> Rules:
         """The rules in force on main now, narrowed by the documents' own reviewers."""
         tip = self.main_tip()
+        return self._narrowed(self.rules_at(tip), tip, self.changed_paths(prop.base, prop.commit))
+
+    def rules_for_each(self, props: list[Proposal], tip: str | None = None) -> list[Rules]:
+        """``rules_for`` of each proposal, in order; main's tip (``tip``: just read by the
+        caller), its rules and every proposal's changed paths read once for all (one ``git
+        diff-tree``, ``sopvault due``). Raises RevisionError, GitError."""
+        if not props:
+            return []
+        tip = tip or self.main_tip()
         config = self.rules_at(tip)
-        paths = self.changed_paths(prop.base, prop.commit)
+        changed = diffs.changed_between_each(self.repo, [(p.base, p.commit) for p in props])
+        return [
+            self._narrowed(config, tip, [p for p in paths if self.ws.is_controlled(p)])
+            for paths in changed
+        ]
+
+    def _narrowed(self, config: VaultConfig, tip: str, paths: list[str]) -> Rules:
+        """``config``'s review rules narrowed by the ``reviewers`` each document among
+        ``paths`` (controlled repository paths) names on main at ``tip``."""
         reviewers = []
         for path, now in zip(paths, self.repo.blobs([f"{tip}:{p}" for p in paths]), strict=True):
             if self.ws.is_document(path):

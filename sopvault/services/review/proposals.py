@@ -47,6 +47,7 @@ from sopvault.store.git.refs import ProposalRef
 from sopvault.store.git.repo import ZERO, GitError, Repo
 
 OPEN = ProposalState.OPEN
+Refs = list[tuple[ProposalRef, str]]  # proposal refs with their tips, as refs.listing gives them
 
 
 class Proposals(Scope):
@@ -259,12 +260,12 @@ class Proposals(Scope):
 
     # ---- reading -------------------------------------------------------------------------
 
-    def listing(self, state: ProposalState | str = OPEN) -> list[Proposal]:
-        """Proposals in one state, oldest first."""
-        found = [
-            read_proposal(self.repo, ref, tip)
-            for ref, tip in refs.listing(self.repo, ProposalState(state))
-        ]
+    def listing(
+        self, state: ProposalState | str = OPEN, listed: Refs | None = None
+    ) -> list[Proposal]:
+        """Proposals in one state, oldest first (``listed``: that state's refs just read)."""
+        listed = refs.listing(self.repo, ProposalState(state)) if listed is None else listed
+        found = [read_proposal(self.repo, ref, tip) for ref, tip in listed]
         return sorted(found, key=lambda p: p.number)
 
     def get(self, label: str, state: ProposalState | str | None = None) -> Proposal:

@@ -6,17 +6,47 @@ git spelling of each question lives here, beside ``Repo``.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
 
-from sopvault.store.git.repo import Repo
+from sopvault.store.git.repo import ZERO, GitError, Repo
 
 # git's empty tree: the parent side of a diff for a commit with no parent.
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # a full object id (SHA-1 or SHA-256)
 
 
 def changed_between(repo: Repo, old: str, new: str) -> list[str]:
     """Repository paths that differ between two commits (renames as delete + add)."""
     return repo._paths("diff", "--name-only", "--no-renames", "-z", old, new)
+
+
+def changed_between_each(repo: Repo, pairs: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """``changed_between`` for each ``(old, new)`` pair of commit ids, in order, asked with
+    one ``git diff-tree --stdin`` instead of one ``git diff`` per pair (a listing of
+    proposals asks for all of them at once). Raises GitError when git fails."""
+    if not pairs:
+        return []
+    plain = all(_HEX.fullmatch(id_) and id_ != ZERO for pair in pairs for id_ in pair)
+    if len(pairs) == 1 or not plain:
+        return [changed_between(repo, old, new) for old, new in pairs]
+    # Each line "NEW OLD" diffs commit NEW against OLD as its parent (``--always``: NEW's
+    # id is printed even when nothing differs); a line git cannot read as ids is echoed as
+    # it is, so a marker no path holds (random, as ``log``'s field separator) ends each.
+    marker = f":{os.urandom(8).hex()}\n"
+    lines = "".join(f"{new} {old}\n{marker}" for old, new in pairs).encode("ascii")
+    args = ("diff-tree", "--stdin", "--always", "-r", "--name-only", "--no-renames", "-z")
+    chunks = repo._run(*args, stdin=lines).split(marker.encode("ascii"))
+    found: list[list[str]] = []
+    for (_, new), chunk in zip(pairs, chunks, strict=False):
+        entries = [e for e in chunk.decode("utf-8", "surrogateescape").split("\0") if e]
+        if not entries or entries[0] != new:
+            raise GitError(f"git diff-tree did not answer for {new}")
+        found.append(entries[1:])
+    if len(chunks) != len(pairs) + 1:
+        raise GitError(f"git diff-tree answered {len(chunks) - 1} of {len(pairs)} diffs")
+    return found
 
 
 def changed_since(repo: Repo, rev: str, pathspec: str, *, deleted: bool = False) -> list[str]:
