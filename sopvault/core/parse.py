@@ -121,11 +121,12 @@ def parse_head(path: str, raw: bytes) -> ParseResult:
     what a listing needs, in about a third of the time on documents with steps. Neither
     steps nor body are kept, so the document is marked incomplete (``complete = False``).
 
-    Anything unusual is parsed whole instead, with exactly ``parse_bytes``'s findings: a
-    file that is not UTF-8 text, a note, front matter in an HTML comment, no table header,
-    or a cut that does not parse alone (a ``[`` line inside a multi-line string or array
-    leaves it unterminated, so it never reads as something else). What the head leaves
-    out it does not judge: a syntax error past the first table is found by a whole read
+    A front matter without a table is read whole (as ``parse_text`` reads it: the head is
+    all of it). Anything unusual is parsed by ``parse_bytes`` instead, with exactly its
+    findings: a file that is not UTF-8 text, a note, front matter in an HTML comment, or a
+    front matter or cut that does not parse alone (a ``[`` line inside a multi-line string
+    or array leaves it unterminated, so it never reads as something else). What the head
+    leaves out it does not judge: a syntax error past the first table is found by a whole read
     (``show``, ``check``), not here."""
     try:
         text = raw.decode("utf-8") if b"\x00" not in raw[:8192] else ""
@@ -137,15 +138,16 @@ def parse_head(path: str, raw: bytes) -> ParseResult:
     try:
         parts = frontmatter.split(text)
         cut = _TABLE_HEADER.search(parts.front)
-        head = parts.front[: cut.start()] if cut is not None else None
-        data = frontmatter.parse_toml(head, parts.front_start) if head is not None else None
+        head = parts.front[: cut.start()] if cut is not None else parts.front
+        data = frontmatter.parse_toml(head, parts.front_start)
     except FrontMatterError:
-        data = None
-    if data is None or head is None:
-        return parse_text(path, text)
+        return parse_text(path, text)  # its findings, with Hugo's hints
     out = FileFindings(path)
     _check_conflict_markers(text, out)
     keys = frontmatter.locate_keys(head, parts.front_start)
+    if cut is None:  # no table: the head is the whole front matter, read as parse_text does
+        document = build_document(path, data, head, parts.body, keys, out)
+        return ParseResult(path, document, out.findings)
     document = build_document(path, data, head, "", keys, out)
     if document is not None:
         document.complete = False  # no steps, no body: ``Vault.get`` reads it whole

@@ -114,20 +114,32 @@ class HeadCache:
     def parse(self, blob_id: str, path: str, raw: bytes) -> ParseResult:
         """``parse_head`` of ``raw`` (blob ``blob_id`` at ``path``), made light and
         remembered (the same result a later ``known`` gives)."""
-        self.add(blob_id, path, raw)
-        return _decode(path, self._entries[blob_id])
+        return self.add(blob_id, path, raw)
 
-    def add(self, blob_id: str, path: str, raw: bytes) -> None:
-        """Parse and remember blob ``blob_id`` (``known`` answers it from now on)."""
-        self._entries[blob_id] = self._added[blob_id] = _encode(parse_head(path, raw))
+    def add(self, blob_id: str, path: str, raw: bytes) -> ParseResult:
+        """Parse and remember blob ``blob_id`` (``known`` answers it from now on); the
+        light result, equal to what ``known`` will give (made from the parse itself, not
+        decoded again from the entry: 10,000 fewer documents built on a cold listing)."""
+        result = parse_head(path, raw)
+        self._entries[blob_id] = self._added[blob_id] = _encode(result)
+        return _light(result)
 
-    def results(self, wanted: dict[str, str], contents: dict[str, bytes]) -> list[ParseResult]:
-        """The parse of each file in ``wanted`` ({path: blob id}), by path order: cached,
-        else parsed from ``contents`` ({blob id: bytes}); a blob missing from both is
-        left out."""
+    def results(
+        self,
+        wanted: dict[str, str],
+        contents: dict[str, bytes],
+        fresh: dict[str, ParseResult] | None = None,
+    ) -> list[ParseResult]:
+        """The parse of each file in ``wanted`` ({path: blob id}), by path order: from
+        ``fresh`` ({blob id: what ``add`` gave}, used for the path it was parsed as),
+        cached, else parsed from ``contents`` ({blob id: bytes}); a blob missing from all
+        three is left out."""
         found = []
+        fresh = fresh or {}
         for path, blob_id in sorted(wanted.items()):
-            result = self.known(blob_id, path)
+            result = fresh.get(blob_id)
+            if result is None or result.path != path:
+                result = self.known(blob_id, path)
             if result is None and blob_id in contents:
                 result = self.parse(blob_id, path, contents[blob_id])
             if result is not None:
@@ -241,6 +253,18 @@ def _decode(path: str, entry: Entry) -> ParseResult:
         **values,
     )
     return ParseResult(path, doc, findings, ignored=bool(ignored))
+
+
+def _light(result: ParseResult) -> ParseResult:
+    """``result`` with its document made light in place, as ``_decode`` gives it: the
+    fields an entry keeps, no steps, body or front matter text (nor the parsed TOML)."""
+    doc = result.document
+    if doc is not None:
+        doc.front_text = doc.body = ""
+        doc.steps = []
+        doc.complete = False
+        doc.__dict__.pop("front", None)
+    return result
 
 
 def _iso(value: date | None) -> str:
