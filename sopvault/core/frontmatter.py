@@ -79,7 +79,13 @@ def split(text: str) -> Split:
     Raises FrontMatterError when the file has no TOML front matter (none, or YAML, JSON or
     Org-mode front matter) or no closing ``+++`` line.
     """
-    found = delimiters.opening(text)
+    return split_opened(text, delimiters.opening(text))
+
+
+def split_opened(text: str, found: delimiters.Opening) -> Split:
+    """:func:`split` of ``text`` whose top was already read (``found``, what
+    ``delimiters.opening(text)`` gives): a listing reads the top once, not twice.
+    Raises FrontMatterError as ``split``."""
     if found.format is not Format.TOML:
         raise FrontMatterError(_NOT_TOML[found.format], delimiters.line_at(text, found.at))
     block = delimiters.toml_block(text, found.at)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import posixpath
+from collections.abc import Iterable
 from functools import cached_property
 
 from sopvault import __version__
@@ -191,9 +192,16 @@ class AsOf:
         # With today's load cached, what the work tree still holds was reused above; with
         # nothing cached, most texts then are today's files: read those from the disk.
         on_disk = {} if reused else self._on_disk(todo)
-        fresh = {sha: heads.add(sha, todo[sha], data) for sha, data in on_disk.items()}
-        for sha, data in self.repo.stream_blobs([sha for sha in todo if sha not in on_disk]):
-            fresh[sha] = heads.add(sha, todo[sha], data)  # while git reads the next one
+        from_git = [sha for sha in todo if sha not in on_disk]
+        fresh: dict[str, ParseResult] = {}
+        if on_disk:  # git reads the others while the disk's are parsed
+            later = self.repo.read_blobs_behind(from_git)
+            fresh = {sha: heads.add(sha, todo[sha], data) for sha, data in on_disk.items()}
+            pairs: Iterable[tuple[str, bytes]] = later().items()
+        else:
+            pairs = self.repo.stream_blobs(from_git)  # each parsed while git reads the next
+        for sha, data in pairs:
+            fresh[sha] = heads.add(sha, todo[sha], data)
         results = heads.results(wanted, {}, fresh)
         heads.save()
         parsed = sum(1 for result in results if wanted[result.path] in todo)

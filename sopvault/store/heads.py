@@ -26,15 +26,13 @@ import marshal
 import os
 from collections.abc import Iterable
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from sys import intern
 from typing import Any
 
 from sopvault import __version__
-from sopvault.core import conditions, delimiters, frontmatter, parse, steps
 from sopvault.core.parse import DATE_FIELDS, LIST_FIELDS, TEXT_FIELDS, parse_head
-from sopvault.model import document as document_model
-from sopvault.model import finding as finding_model
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.statedir import owned_by_me, write_private
@@ -48,6 +46,7 @@ _KINDS = {kind.value: kind for kind in Kind}
 _STATUSES = {status.value: status for status in Status}
 _SEVERITIES = {severity.value: severity for severity in Severity}
 _INT, _STR, _TEXT = {int}, {str}, {str, type(None)}  # the types a value may have
+_TEXTS, _LISTS, _DATES = (attrgetter(*keys) for keys in (TEXT_FIELDS, LIST_FIELDS, DATE_FIELDS))
 # One entry: (document or None, findings, ignored). A document: (id, title, kind,
 # status or "", text fields, list fields, date fields (ISO 8601 or ""), field lines);
 # a finding: (line, severity, code, message). The path is the caller's: a blob's parse
@@ -55,25 +54,31 @@ _INT, _STR, _TEXT = {int}, {str}, {str, type(None)}  # the types a value may hav
 Entry = tuple[Any, tuple[tuple[int, str, str, str], ...], bool]
 
 
+# The modules a head parse runs, by name under the package: their sources are read,
+# never imported (a listing does not load the steps' rules: ``core.parse`` imports them
+# only to read steps).
+PARSER = (
+    "core.parse",
+    "core.frontmatter",
+    "core.delimiters",
+    "core.steps",
+    "core.conditions",
+    "model.document",
+    "model.finding",
+)
+
+
 def parser_version() -> str:
-    """sopvault's version and a digest of the source of the modules a head parse runs
-    (``core.parse``, ``frontmatter``, ``delimiters``, ``steps``, ``conditions``, and the
-    models ``document`` and ``finding``): a new rule in any of them is a new version."""
+    """sopvault's version and a digest of the source of the modules of ``PARSER``: a new
+    rule in any of them is a new version."""
     digest = hashlib.blake2b(digest_size=12)
     digest.update(f"{__version__}\0{[f.name for f in dataclasses.fields(Document)]}".encode())
-    for module in (
-        parse,
-        frontmatter,
-        delimiters,
-        steps,
-        conditions,
-        document_model,
-        finding_model,
-    ):
+    package = Path(__file__).parents[1]  # the sopvault package's folder
+    for name in PARSER:
         try:
-            digest.update(Path(module.__file__ or "").read_bytes())
+            digest.update(package.joinpath(*name.split(".")).with_suffix(".py").read_bytes())
         except OSError:
-            digest.update(module.__name__.encode())  # no source (a frozen install): the version
+            digest.update(name.encode())  # no source (a frozen install): the version
     return digest.hexdigest()
 
 
@@ -210,9 +215,9 @@ def _encode(result: ParseResult) -> Entry:
         doc.title,
         doc.kind.value,
         doc.status.value if doc.status is not None else "",
-        tuple(getattr(doc, key) for key in TEXT_FIELDS),
-        tuple(tuple(getattr(doc, key)) for key in LIST_FIELDS),
-        tuple(_iso(getattr(doc, key)) for key in DATE_FIELDS),
+        _TEXTS(doc),
+        tuple(map(tuple, _LISTS(doc))),
+        tuple(map(_iso, _DATES(doc))),
         {intern(key): line for key, line in doc.field_lines.items()},  # marshal refs
     )
     return (fields, findings, result.ignored)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -311,13 +311,18 @@ def test_a_cold_listing_reads_from_the_work_tree_only_the_dates_exact_bytes(
     sop_text = sop("1.1", "effective", "Count the empty pallets", "2026-02-10")
     (dated / "procedures/SOP-1-count.md").write_bytes(sop_text.replace("\n", "\r\n").encode())
     from_git: list[str] = []
-    original = Repo.stream_blobs
+    streamed, behind = Repo.stream_blobs, Repo.read_blobs_behind
 
-    def spy(repo: Repo, ids: list[str]) -> Iterator[tuple[str, bytes]]:
+    def spy_stream(repo: Repo, ids: list[str]) -> Iterator[tuple[str, bytes]]:
         from_git.extend(ids)
-        return original(repo, ids)
+        return streamed(repo, ids)
 
-    monkeypatch.setattr(Repo, "stream_blobs", spy)
+    def spy_behind(repo: Repo, ids: list[str]) -> Callable[[], dict[str, bytes]]:
+        from_git.extend(ids)
+        return behind(repo, ids)
+
+    monkeypatch.setattr(Repo, "stream_blobs", spy_stream)
+    monkeypatch.setattr(Repo, "read_blobs_behind", spy_behind)
     march = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     listed = [(d.id, d.version, d.status, d.title, d.field_lines) for d in march.documents.values()]
     assert march.state.parsed == 3

@@ -71,3 +71,21 @@ def test_only_exactly_the_blobs_bytes_are_taken(tmp_path: Path) -> None:
     assert worktree_blobs(tmp_path, {"same.md": "abc123"}) == {}
     assert worktree_blobs(tmp_path, {"sub/deep.md": wanted}) == {wanted: TEXT}
     assert worktree_blobs(tmp_path, {**asked, "same.md": wanted}) == {wanted: TEXT}
+
+
+def test_blobs_read_behind_are_read_blobs_and_failures_reach_the_caller(tmp_path: Path) -> None:
+    """What git reads (into a private temporary file) while the caller parses is what one
+    ``cat-file --batch`` gives, and its failure is raised where the answer is asked for."""
+    from sopvault.store.git.errors import GitError
+    from sopvault.store.git.repo import Repo
+
+    root = tmp_path / "r"
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    ids = [git_id(root, data, "-w") for data in (TEXT, b"two\n")]
+    repo = Repo(root)
+    assert repo.read_blobs_behind([*ids, "0" * 40, "not an id"])() == repo.read_blobs(ids)
+    assert repo.read_blobs_behind([])() == {}
+    (tmp_path / "plain").mkdir()
+    later = Repo(tmp_path / "plain").read_blobs_behind(ids)  # no repository there
+    with pytest.raises(GitError, match="cat-file"):
+        later()

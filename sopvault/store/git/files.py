@@ -3,7 +3,7 @@ through git's filters and line-ending conversion, never as raw bytes (Trust §7)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sopvault.store.git import objects, worktreeblobs
 from sopvault.store.git.runner import Runner
@@ -35,6 +35,11 @@ class WorkTreeFiles:
         """{id: content} of many blob ids through one ``cat-file --batch`` process (a
         whole tree's documents at once); ids git does not hold are left out."""
         return objects.read_blobs(self._runner, ids)
+
+    def read_blobs_behind(self, ids: list[str]) -> Callable[[], dict[str, bytes]]:
+        """``read_blobs`` in a thread started now (``objects.read_blobs_behind``): call
+        the function returned for the answer once the work done meanwhile is done."""
+        return objects.read_blobs_behind(self._runner, ids)
 
     def stream_blobs(self, ids: list[str]) -> Iterator[tuple[str, bytes]]:
         """(id, content) of many blob ids as git reads them, in order, while the caller

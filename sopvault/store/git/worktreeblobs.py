@@ -39,12 +39,12 @@ def worktree_blobs(root: Path, wanted: Mapping[str, str]) -> dict[str, bytes]:
     work tree ``root``, ``/``-separated) whose file in the work tree holds exactly that
     blob's bytes; the others are left out (missing, unreadable, not a regular file, a
     symbolic link, larger than ``MAX_BYTES``, or different). Never raises for a file."""
-    base = os.fspath(root)
+    base = os.fspath(root) + "/"  # every platform's open() takes "/" between names
     found: dict[str, bytes] = {}
     for path, blob in wanted.items():
         if blob in found or len(blob) not in _HASHES:
             continue
-        data = _read_regular(os.path.join(base, *path.split("/")))
+        data = _read_regular(base + path)
         if data is not None and blob_id(data, len(blob)) == blob:
             found[blob] = data
     return found
