@@ -37,6 +37,7 @@ class Audit(Scope):
         ``rev`` or ``since`` names no commit here, ``since`` is in the history but off its
         line of first parents (a vote, a proposal), or there is nothing to check, and
         IncompleteHistory when the history is cut short (a shallow clone, grafts)."""
+        self.read = 0
         record = PrefixRecord(self.ws) if since is None else None
         recorded = record.recorded() if record is not None and not full else None
         tip = self._tip(rev, recorded.tip if recorded is not None and rev is None else None)
