@@ -299,7 +299,11 @@ def test_main_read_from_the_files_is_trusted_only_at_the_recorded_commit(
     commits are read and the report is a whole run's."""
     act_as(monkeypatch, "Hana Sato")
     bad_commit(repo_root, SOP3, "Export the stock", "Print the stock", "Unreviewed one")
-    audit(repo_root)
+    checker = Audit(workspace_at(repo_root))
+    checker.verify()
+    assert checker.read > 0
+    checker.verify()
+    assert checker.read == 0  # answered from the record
     asked: list[str] = []
     original = Repo.rev
 
