@@ -20,9 +20,10 @@ TOML = "+++"
 # order and number). Not other white space: a no-break space before +++ makes a note.
 _BLANK = frozenset(" \t\r\n\ufeff")
 _HTML_COMMENT = "<!--"
-# After a line end, +++ at the very start of the next line closes TOML front matter,
-# whatever follows it on that line (Hugo's rule; the rest of that line opens the body).
-_TOML_CLOSE = re.compile(r"[\r\n]\+\+\+")
+# After a line end (CR or LF), +++ at the very start of the next line closes TOML front
+# matter, whatever follows it on that line (Hugo's rule; the rest of that line opens the
+# body): found by ``_toml_close``.
+
 # An Org-mode keyword line, as go-org reads one (``#+TITLE: x``); Hugo reads such lines at
 # the top of a .md file as front matter.
 _ORG_KEYWORD = re.compile(r"^#\+[^:\r\n]+:(?:[ \t]|\r?$)", re.M)
@@ -164,11 +165,20 @@ def toml_block(text: str, at: int) -> Block | None:
     if start > at + 3 and text.startswith(TOML, start):
         end = start
     else:
-        found = _TOML_CLOSE.search(text, start)
-        if found is None:
+        found = _toml_close(text, start)
+        if found < 0:
             return None
-        end = found.start() + 1
+        end = found + 1
     return Block(start, end, consume_line_end(text, end + 3))
+
+
+def _toml_close(text: str, start: int) -> int:
+    """The offset of the first line end (CR or LF) at or after ``start`` followed by
+    ``+++``, or -1: two substring searches, several times faster than a regular
+    expression's character class (``[\\r\\n]\\+\\+\\+``) over a listing of 10,000 texts."""
+    at_lf = text.find("\n+++", start)
+    at_cr = text.find("\r+++", start, at_lf + 4 if at_lf >= 0 else len(text))
+    return at_cr if at_cr >= 0 else at_lf
 
 
 def has_front_matter(text: str) -> bool:

@@ -79,7 +79,13 @@ def split(text: str) -> Split:
     Raises FrontMatterError when the file has no TOML front matter (none, or YAML, JSON or
     Org-mode front matter) or no closing ``+++`` line.
     """
-    found = delimiters.opening(text)
+    return split_opened(text, delimiters.opening(text))
+
+
+def split_opened(text: str, found: delimiters.Opening) -> Split:
+    """:func:`split` of ``text`` whose top was already read (``found``, what
+    ``delimiters.opening(text)`` gives): a listing reads the top once, not twice.
+    Raises FrontMatterError as ``split``."""
     if found.format is not Format.TOML:
         raise FrontMatterError(_NOT_TOML[found.format], delimiters.line_at(text, found.at))
     block = delimiters.toml_block(text, found.at)
@@ -130,16 +136,19 @@ def locate_keys(front: str, front_start: int) -> KeyLines:
     """Find the line of each top-level key and of each ``[[steps]]`` table and its keys.
 
     A line scan, not a TOML parse: good enough to point a person at the right line, and it
-    never fails on input tomli accepted.
+    never fails on input tomli accepted. ``_LINE_START`` is matched at the start of each
+    line (a match never crosses a line end), which is what a multi-line search finds but
+    without trying every character of the text as a start.
     """
     top: dict[str, int] = {}
     steps: list[tuple[int, dict[str, int]]] = []
     section: str | None = None
     current: dict[str, int] | None = None
-    file_line, position = front_start, 0
-    for match in _LINE_START.finditer(front):
-        file_line += front.count("\n", position, match.start())
-        position = match.start()
+    match_line = _LINE_START.match
+    for file_line, line in enumerate(front.split("\n"), front_start):
+        match = match_line(line)
+        if match is None:
+            continue
         table = match.group("tname")
         if table is not None:
             name = table.strip()

@@ -8,7 +8,6 @@ from typing import Any
 
 from sopvault.core import delimiters, frontmatter
 from sopvault.core.frontmatter import FrontMatterError, KeyLines
-from sopvault.core.steps import build_steps
 from sopvault.model.document import (
     Document,
     Kind,
@@ -47,6 +46,8 @@ KNOWN_FIELDS = frozenset(
     (*REQUIRED, "status", *TEXT_FIELDS, *LIST_FIELDS, *DATE_FIELDS, "steps", "imported")
 )
 REVIEW_EVERY = re.compile(r"^\d+\s+(?:day|week|month|year)s?$")
+_KINDS = {kind.value: kind for kind in Kind}
+_STATUSES = {status.value: status for status in Status}
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, Finding | None]:
@@ -121,11 +122,12 @@ def parse_head(path: str, raw: bytes) -> ParseResult:
     what a listing needs, in about a third of the time on documents with steps. Neither
     steps nor body are kept, so the document is marked incomplete (``complete = False``).
 
-    Anything unusual is parsed whole instead, with exactly ``parse_bytes``'s findings: a
-    file that is not UTF-8 text, a note, front matter in an HTML comment, no table header,
-    or a cut that does not parse alone (a ``[`` line inside a multi-line string or array
-    leaves it unterminated, so it never reads as something else). What the head leaves
-    out it does not judge: a syntax error past the first table is found by a whole read
+    A front matter without a table is read whole (as ``parse_text`` reads it: the head is
+    all of it). Anything unusual is parsed by ``parse_bytes`` instead, with exactly its
+    findings: a file that is not UTF-8 text, a note, front matter in an HTML comment, or a
+    front matter or cut that does not parse alone (a ``[`` line inside a multi-line string
+    or array leaves it unterminated, so it never reads as something else). What the head
+    leaves out it does not judge: a syntax error past the first table is found by a whole read
     (``show``, ``check``), not here."""
     try:
         text = raw.decode("utf-8") if b"\x00" not in raw[:8192] else ""
@@ -135,17 +137,18 @@ def parse_head(path: str, raw: bytes) -> ParseResult:
     if found is None or found.format is not delimiters.Format.TOML or found.in_comment:
         return parse_bytes(path, raw)
     try:
-        parts = frontmatter.split(text)
+        parts = frontmatter.split_opened(text, found)
         cut = _TABLE_HEADER.search(parts.front)
-        head = parts.front[: cut.start()] if cut is not None else None
-        data = frontmatter.parse_toml(head, parts.front_start) if head is not None else None
+        head = parts.front[: cut.start()] if cut is not None else parts.front
+        data = frontmatter.parse_toml(head, parts.front_start)
     except FrontMatterError:
-        data = None
-    if data is None or head is None:
-        return parse_text(path, text)
+        return parse_text(path, text)  # its findings, with Hugo's hints
     out = FileFindings(path)
     _check_conflict_markers(text, out)
     keys = frontmatter.locate_keys(head, parts.front_start)
+    if cut is None:  # no table: the head is the whole front matter, read as parse_text does
+        document = build_document(path, data, head, parts.body, keys, out)
+        return ParseResult(path, document, out.findings)
     document = build_document(path, data, head, "", keys, out)
     if document is not None:
         document.complete = False  # no steps, no body: ``Vault.get`` reads it whole
@@ -218,6 +221,10 @@ def build_document(
     _set_status(doc, data, keys.top, out)
     _set_fields(doc, data, keys.top, out)
     if "steps" in data:
+        # Imported here: the steps' rules (conditions, commands, runs) are a tenth of a
+        # second of imports that a listing, which reads heads only, never needs.
+        from sopvault.core.steps import build_steps
+
         doc.steps = build_steps(data["steps"], keys, _line(keys.top, "steps"), out)
     return doc
 
@@ -267,9 +274,8 @@ def _identity_of(data: dict[str, Any], top: dict[str, int], out: FileFindings) -
     kind_value = data.get("kind")
     kind: Kind | None = None
     if isinstance(kind_value, str):
-        try:
-            kind = Kind(kind_value)
-        except ValueError:
+        kind = _KINDS.get(kind_value)  # Kind(value), without the call's cost
+        if kind is None:
             choices = ", ".join(k.value for k in Kind)
             message = f"kind {kind_value!r} is not one of: {choices}"
             out.error(_line(top, "kind"), "bad-kind", message)
@@ -282,8 +288,8 @@ def _set_status(
     status = data.get("status")
     if status is None:
         return
-    if isinstance(status, str) and status in Status._value2member_map_:
-        doc.status = Status(status)
+    if isinstance(status, str) and status in _STATUSES:
+        doc.status = _STATUSES[status]
     else:
         choices = ", ".join(s.value for s in Status)
         message = f"status {status!r} is not one of: {choices}"

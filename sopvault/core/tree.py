@@ -77,6 +77,8 @@ def _adopt_unreachable(
         if doc_id not in seen:
             seen.add(doc_id)
             todo.extend(children.get(doc_id, []))
+    if len(seen) == len(documents):
+        return  # every document is reachable (the usual case): nothing to sort again
     for doc in sorted(documents.values(), key=_sort_key):
         if doc.id not in seen:
             roots[doc.kind].append(doc.id)

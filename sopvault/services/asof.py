@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import posixpath
+from collections.abc import Iterable
 from functools import cached_property
 
 from sopvault import __version__
@@ -188,14 +189,30 @@ class AsOf:
         for rel, sha in wanted.items():
             if sha in missing:
                 todo.setdefault(sha, rel)
-        for sha, data in self.repo.stream_blobs(list(todo)):
-            heads.add(sha, todo[sha], data)  # while git reads the next one
-        results = heads.results(wanted, {})
+        # With today's load cached, what the work tree still holds was reused above; with
+        # nothing cached, most texts then are today's files: read those from the disk.
+        on_disk = {} if reused else self._on_disk(todo)
+        from_git = [sha for sha in todo if sha not in on_disk]
+        fresh: dict[str, ParseResult] = {}
+        if on_disk:  # git reads the others while the disk's are parsed
+            later = self.repo.read_blobs_behind(from_git)
+            fresh = {sha: heads.add(sha, todo[sha], data) for sha, data in on_disk.items()}
+            pairs: Iterable[tuple[str, bytes]] = later().items()
+        else:
+            pairs = self.repo.stream_blobs(from_git)  # each parsed while git reads the next
+        for sha, data in pairs:
+            fresh[sha] = heads.add(sha, todo[sha], data)
+        results = heads.results(wanted, {}, fresh)
         heads.save()
         parsed = sum(1 for result in results if wanted[result.path] in todo)
         results += [ParseResult(rel, doc, []) for rel, doc in reused.items()]
         checked = index_results(results)
         return VaultState(checked, build_tree(checked.documents), len(results) - parsed, parsed)
+
+    def _on_disk(self, todo: dict[str, str]) -> dict[str, bytes]:
+        """{blob id: bytes} of the blobs of ``todo`` ({blob id: vault path}) whose file in
+        the work tree holds exactly those bytes (``Repo.worktree_blobs``)."""
+        return self.repo.worktree_blobs({self.ws.repo_path(rel): sha for sha, rel in todo.items()})
 
     def _unchanged_today(self, missing: set[str]) -> dict[str, Document]:
         """{vault path: today's light document} for the files whose text then is the text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from sopvault.services.inforce import in_force
 from sopvault.services.runs import Runs
 from sopvault.services.vault import DocumentFilter
 from sopvault.services.workspace import Workspace
+from sopvault.store.git.repo import Repo
 from sopvault.store.heads import HEADS_NAME
 from tests.conftest import MINIMAL_CONFIG, workspace_at, write
 
@@ -290,3 +292,52 @@ def test_the_past_is_read_only_and_nothing_is_written(dated: Path) -> None:
     ):
         past.must_be_writable("propose")
     assert datetime.now(UTC) > past.moment.until
+
+
+def test_a_cold_listing_reads_from_the_work_tree_only_the_dates_exact_bytes(
+    dated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (speed): with nothing cached, a listing takes a text of the date from the
+    work tree when the file holds exactly its bytes (hashed as git names blobs) and reads
+    the rest from git; an edit (same size, mtime put back), a CRLF copy of the date's text
+    or a deleted file is never taken for it. What it lists is what git alone gives."""
+    later(dated)
+    pol = dated / "policies/POL-1-stock.md"
+    pol.write_text(policy("effective", "Stock is counted weekly."), encoding="utf-8")  # = March
+    wi = dated / "work-instructions/WI-1-scanner.md"
+    stamp = wi.stat()
+    wi.write_text(WI.replace("Scan.", "Scam."), encoding="utf-8")
+    os.utime(wi, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    sop_text = sop("1.1", "effective", "Count the empty pallets", "2026-02-10")
+    (dated / "procedures/SOP-1-count.md").write_bytes(sop_text.replace("\n", "\r\n").encode())
+    from_git: list[str] = []
+    streamed, behind = Repo.stream_blobs, Repo.read_blobs_behind
+
+    def spy_stream(repo: Repo, ids: list[str]) -> Iterator[tuple[str, bytes]]:
+        from_git.extend(ids)
+        return streamed(repo, ids)
+
+    def spy_behind(repo: Repo, ids: list[str]) -> Callable[[], dict[str, bytes]]:
+        from_git.extend(ids)
+        return behind(repo, ids)
+
+    monkeypatch.setattr(Repo, "stream_blobs", spy_stream)
+    monkeypatch.setattr(Repo, "read_blobs_behind", spy_behind)
+    march = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    listed = [(d.id, d.version, d.status, d.title, d.field_lines) for d in march.documents.values()]
+    assert march.state.parsed == 3
+    assert sorted(from_git) == sorted(
+        sha for rel, sha in march.blobs.items() if not rel.startswith("policies/")
+    )
+    forget_heads(workspace_at(dated))
+    monkeypatch.setattr(Repo, "worktree_blobs", lambda repo, wanted: {})
+    alone = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert listed == [
+        (d.id, d.version, d.status, d.title, d.field_lines) for d in alone.documents.values()
+    ]
+    assert march.get("POL-1").status.value == "effective"  # type: ignore[union-attr]
+    monkeypatch.undo()
+    pol.unlink()
+    forget_heads(workspace_at(dated))
+    gone = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert sorted(gone.documents) == ["POL-1", "SOP-1", "WI-1"]

@@ -19,6 +19,7 @@ from sopvault.services.review.audit import Audit
 from sopvault.services.review.common import RevisionError
 from sopvault.store import verified
 from sopvault.store.git.errors import IncompleteHistory
+from sopvault.store.git.repo import Repo
 from tests.conftest import act_as, workspace_at
 from tests.services.test_ack_verify import carmen_acks
 from tests.services.test_review import SOP3, edit, land_sop3
@@ -287,3 +288,37 @@ def test_an_ack_naming_a_landing_off_mains_line_is_judged_as_a_whole_run_judges_
     found = [(v.reason.value, v.paths) for v in report.violations if v.paths == (forged,)]
     assert found == [("acknowledged revision not approved", (forged,))]
     assert not [v for v in report.violations if v.paths == (path,)]
+
+
+def test_main_read_from_the_files_is_trusted_only_at_the_recorded_commit(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 (speed: verify's second run): with nothing new, main's commit is read
+    from the repository's files, loose or packed, and git is not asked for it; when main
+    moved (a commit, a reset by ``update-ref``, with its ref packed or loose) the new
+    commits are read and the report is a whole run's."""
+    act_as(monkeypatch, "Hana Sato")
+    bad_commit(repo_root, SOP3, "Export the stock", "Print the stock", "Unreviewed one")
+    checker = Audit(workspace_at(repo_root))
+    checker.verify()
+    assert checker.read > 0
+    checker.verify()
+    assert checker.read == 0  # answered from the record
+    asked: list[str] = []
+    original = Repo.rev
+
+    def spy(repo: Repo, name: str) -> str | None:
+        asked.append(name)
+        return original(repo, name)
+
+    monkeypatch.setattr(Repo, "rev", spy)
+    git(repo_root, "pack-refs", "--all")
+    assert audit(repo_root)[1] == 0 and asked == []
+    bad_commit(repo_root, SOP4, "before raising", "before placing", "Unreviewed two")
+    assert same_as_full(repo_root) == 1 and asked
+    git(repo_root, "pack-refs", "--all")
+    git(repo_root, "update-ref", "refs/heads/main", "HEAD~1")  # loose again, moved back
+    git(repo_root, "reset", "-q", "--hard")
+    report, read = audit(repo_root)
+    assert read == report.commits  # the recorded commit is off main's line: all again
+    assert same_as_full(repo_root) == 0

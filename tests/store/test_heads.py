@@ -72,6 +72,7 @@ def test_a_cached_parse_is_the_fresh_parse(tmp_path: Path) -> None:
     expected = [light(parse_head(rel, raw)) for rel, raw in files]
     assert [light(r) for r in made] == expected
     assert [light(r) for r in read if r is not None] == expected
+    assert made == read  # what ``parse`` made itself is exactly what the entry decodes to
     raw = next(raw for rel, raw in files if parse_head(rel, raw).document is not None)
     moved = again.known(blob_id(raw), "elsewhere/x.md")
     assert moved is not None and moved.document is not None

@@ -29,39 +29,58 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sopvault import __version__
-from sopvault.core import ackfile, approval, config, delimiters, frontmatter, localstate
-from sopvault.core import trailers as trailer_rules
-from sopvault.model import ack as ack_model
-from sopvault.model import config as config_model
-from sopvault.model import control as control_model
 from sopvault.model.control import Identity, Refusal, VerifyReport, Violation
-from sopvault.services import localstate as state_rules
-from sopvault.services import workspace
 from sopvault.services.workspace import Workspace
-from sopvault.store import fs, verified
-from sopvault.store.git import cuts, diffs, log, signatures
+from sopvault.store import verified
 
 FORMAT = "1"
 _T = TypeVar("_T")
 
 
-def rules_digest() -> str:
-    """sopvault's version and a digest of the source of every module whose rules decide a
-    verdict (sign-offs, trailers, the rules file, acknowledgements, local state, links,
-    which paths are documents, how git's log is read): a changed rule in a development
-    checkout is a new version too."""
-    from sopvault.services.review import ackaudit, audit, common, links, signoff
+# The modules whose rules decide a verdict (sign-offs, trailers, the rules file,
+# acknowledgements, local state, links, which paths are documents, how git's log, main's
+# commit and the history's cuts are read), by name under the package: their sources are
+# read, never imported, so a second run with nothing new loads none of them.
+RULES = (
+    "core.approval",
+    "core.trailers",
+    "core.config",
+    "core.ackfile",
+    "core.localstate",
+    "core.delimiters",
+    "core.frontmatter",
+    "model.control",
+    "model.config",
+    "model.ack",
+    "services.localstate",
+    "services.workspace",
+    "store.fs",
+    "store.verified",
+    "store.git.log",
+    "store.git.cuts",
+    "store.git.diffs",
+    "store.git.signatures",
+    "store.git.discovery",
+    "store.git.refread",
+    "services.review.ackaudit",
+    "services.review.audit",
+    "services.review.common",
+    "services.review.judging",
+    "services.review.links",
+    "services.review.signoff",
+)
 
+
+def rules_digest() -> str:
+    """sopvault's version and a digest of the source of every module of ``RULES`` and of
+    this one: a changed rule in a development checkout is a new version too."""
+    package = Path(__file__).parents[2]  # the sopvault package's folder
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}".encode())
-    core = (approval, trailer_rules, config, ackfile, localstate, delimiters, frontmatter)
-    models = (control_model, config_model, ack_model)
-    rest = (state_rules, workspace, fs, verified, log, cuts, diffs, signatures)
-    here = (ackaudit, audit, common, links, signoff)
-    for module in (*core, *models, *rest, *here):
+    for name in RULES:
         try:
-            digest.update(Path(module.__file__ or "").read_bytes())
+            digest.update(package.joinpath(*name.split(".")).with_suffix(".py").read_bytes())
         except OSError:
-            digest.update(module.__name__.encode())  # no source (a frozen install)
+            digest.update(name.encode())  # no source (a frozen install): the version
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
 
@@ -172,14 +191,22 @@ class PrefixRecord:
         self.folder = ws.vault.state_dir / "cache"
         self.secret = verified.secret_key()
         self.key = record_key(ws) if self.secret is not None else ""
+        self._recorded: tuple[Prior | None] | None = None
+
+    def recorded(self) -> Prior | None:
+        """What the record holds under this key (read once), whatever the tip; None when
+        there is none that reads."""
+        if self.secret is None:
+            return None
+        if self._recorded is None:
+            content = verified.read_record(self.folder, self.secret, self.key)
+            self._recorded = (_decode(content) if content is not None else None,)
+        return self._recorded[0]
 
     def prior(self, tip: str) -> Prior | None:
         """The recorded verdicts when they hold for ``tip``'s history: made under this
         key, at ``tip`` or at a commit on its first-parent line; None otherwise."""
-        if self.secret is None:
-            return None
-        content = verified.read_record(self.folder, self.secret, self.key)
-        found = _decode(content) if content is not None else None
+        found = self.recorded()
         if found is None or found.tip == tip:
             return found
         repo = self.ws.git()

@@ -8,16 +8,25 @@ replacement that could carry other trailers (Trust §5, §6).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from sopvault.store.git.discovery import ordinary_git_dir
 from sopvault.store.git.runner import Runner
 
 UNSHALLOW = "git fetch --unshallow"
+# Variables that move the files this module reads (``git rev-parse --git-path`` honours them).
+_MOVING = ("GIT_GRAFT_FILE", "GIT_SHALLOW_FILE")
 
 
 def _git_paths(runner: Runner, *names: str) -> list[Path]:
     """Files in the repository's git folder (the common one for a linked work tree), as
-    git names them (``GIT_GRAFT_FILE`` and the like applied), from one ``rev-parse``."""
+    git names them (``GIT_GRAFT_FILE`` and the like applied): in an ordinary ``.git``
+    folder with neither variable set, where git's documentation puts them (no process);
+    else from one ``rev-parse``."""
+    git_dir = ordinary_git_dir(runner.root)
+    if git_dir is not None and not any(name in os.environ for name in _MOVING):
+        return [git_dir / name for name in names]
     args = [arg for name in names for arg in ("--git-path", name)]
     lines = runner.run(["rev-parse", *args]).decode("utf-8", "surrogateescape").splitlines()
     return [runner.root / line for line in lines]

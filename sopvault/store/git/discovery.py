@@ -33,6 +33,7 @@ _VALID_HEAD = re.compile(rb"ref:\s*refs/|[0-9A-Fa-f]{40}")
 # that might): GitPython reads it, so the quick path steps aside.
 _UNUSUAL_CONFIG = re.compile(rb"(?im)^\s*(worktree|\[include)")
 _BARE = re.compile(rb"(?im)^[ \t]*bare[ \t]*=[ \t]*(\S*)")
+_REF_STORAGE = re.compile(rb"(?i)refstorage")  # extensions.refStorage: refs not in files
 
 
 def plain_work_tree(path: Path) -> Path | None:
@@ -66,6 +67,24 @@ def plain_work_tree(path: Path) -> Path | None:
     except OSError:
         return None
     return None
+
+
+def ordinary_git_dir(top: Path) -> Path | None:
+    """``top/.git`` when ``top`` is the top of an ordinary work tree (``plain_work_tree``'s
+    checks) whose refs are files (not the reftable format): then what git reads for a
+    branch, the grafts or the shallow file is a file of that folder at the place git's
+    documentation gives (``gitrepository-layout``). None when that is not certain."""
+    if plain_work_tree(top) != top.resolve():
+        return None
+    git_dir = top / ".git"
+    try:
+        if os.path.lexists(git_dir / "reftable"):
+            return None
+        if _REF_STORAGE.search((git_dir / "config").read_bytes()):
+            return None
+    except OSError:
+        return None
+    return git_dir
 
 
 def discover(path: Path) -> Path:

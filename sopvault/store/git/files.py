@@ -3,9 +3,9 @@ through git's filters and line-ending conversion, never as raw bytes (Trust §7)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from sopvault.store.git import objects
+from sopvault.store.git import objects, worktreeblobs
 from sopvault.store.git.runner import Runner
 
 
@@ -36,10 +36,21 @@ class WorkTreeFiles:
         whole tree's documents at once); ids git does not hold are left out."""
         return objects.read_blobs(self._runner, ids)
 
+    def read_blobs_behind(self, ids: list[str]) -> Callable[[], dict[str, bytes]]:
+        """``read_blobs`` in a thread started now (``objects.read_blobs_behind``): call
+        the function returned for the answer once the work done meanwhile is done."""
+        return objects.read_blobs_behind(self._runner, ids)
+
     def stream_blobs(self, ids: list[str]) -> Iterator[tuple[str, bytes]]:
         """(id, content) of many blob ids as git reads them, in order, while the caller
         works on each (``objects.stream_blobs``); ids git does not hold are left out."""
         return objects.stream_blobs(self._runner, ids)
+
+    def worktree_blobs(self, wanted: dict[str, str]) -> dict[str, bytes]:
+        """{blob id: bytes} for each ``{path: blob id}`` of ``wanted`` whose work-tree file
+        holds exactly that blob (hashed as git names blobs; ``store.git.worktreeblobs``):
+        what need not be read from git. Others are left out."""
+        return worktreeblobs.worktree_blobs(self._runner.root, wanted)
 
     def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""

@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from sopvault.store.git.errors import GitError
@@ -34,10 +34,19 @@ def read_blobs(runner: Runner, ids: list[str]) -> dict[str, bytes]:
     --batch`` process fed every id on its stdin: ten thousand blobs in one read, where the
     persistent reader (:func:`blobs`) takes one pipe round trip each. Ids are hex object
     names, never paths, so no name can hold the line break that ends a request."""
-    wanted = list(dict.fromkeys(i for i in ids if re.fullmatch(r"[0-9a-f]{40,64}", i)))
+    wanted = _hex_ids(ids)
     if not wanted:
         return {}
     out = runner.run(["cat-file", "--batch"], stdin=("\n".join(wanted) + "\n").encode())
+    return _batch_blobs(out, wanted)
+
+
+def _hex_ids(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in ids if _OBJECT_ID.fullmatch(i)))
+
+
+def _batch_blobs(out: bytes, wanted: list[str]) -> dict[str, bytes]:
+    """{id: content} of the blobs in ``cat-file --batch``'s answer ``out`` to ``wanted``."""
     found: dict[str, bytes] = {}
     pos = 0
     for _ in wanted:
@@ -51,6 +60,41 @@ def read_blobs(runner: Runner, ids: list[str]) -> dict[str, bytes]:
             found[head[0].decode()] = out[pos : pos + size]
         pos += size + 1  # the content, then one line feed
     return found
+
+
+def read_blobs_behind(runner: Runner, ids: list[str]) -> Callable[[], dict[str, bytes]]:
+    """:func:`read_blobs` started now and left to git: ``cat-file --batch`` reads the ids
+    from a private temporary file and writes the blobs to another, so git inflates them
+    on another core while the caller works (no thread of ours waits on a pipe). The
+    function returned waits for git and returns the blobs; it raises GitError when git
+    failed (GitUnavailable at once without git)."""
+    wanted = _hex_ids(ids)
+    if not wanted:
+        return dict
+    requests = tempfile.TemporaryFile()  # 0600, and gone when closed
+    answers = tempfile.TemporaryFile()
+    try:
+        requests.write(("\n".join(wanted) + "\n").encode())
+        requests.seek(0)
+        process = runner._start(["cat-file", "--batch"], stdin=requests, stdout=answers)
+    except BaseException:
+        requests.close()
+        answers.close()
+        raise
+
+    def answer() -> dict[str, bytes]:
+        try:
+            status = process.wait()
+            answers.seek(0)
+            out = answers.read()
+        finally:
+            requests.close()
+            answers.close()
+        if status != 0:
+            raise GitError("git cat-file stopped while reading blobs")
+        return _batch_blobs(out, wanted)
+
+    return answer
 
 
 def stream_blobs(runner: Runner, ids: list[str]) -> Iterator[tuple[str, bytes]]:

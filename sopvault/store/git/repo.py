@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sopvault.model.control import Identity
-from sopvault.store.git import cuts, objects
+from sopvault.store.git import cuts, objects, refread
 from sopvault.store.git import log as _log
 from sopvault.store.git import signatures as _signatures
 from sopvault.store.git.discovery import find_work_tree
@@ -97,6 +97,12 @@ class Repo(WorkTreeFiles, RemoteOps):
         if done.returncode != 0:
             return None
         return done.stdout.decode().strip() or None
+
+    def branch_is(self, branch: str, commit: str) -> bool:
+        """Whether branch ``branch`` points at commit ``commit`` for certain, read from
+        the repository's files without starting git (``refread``); False when the files
+        say otherwise or are not certain (then ask git: ``rev``)."""
+        return refread.branch_id(self.root, branch) == commit
 
     def main_branch(self, configured: str | None) -> str:
         """The branch approved documents live on: as configured, else main, else master,

@@ -263,14 +263,19 @@ class Runner:
             refuse_dubious(done.stderr)
         return done
 
-    def _start(self, args: list[str]) -> subprocess.Popen[bytes]:
-        """A long-lived ``git -C root ARGS`` with pipes to and from it (stderr dropped).
-        Raises GitUnavailable without git."""
+    def _start(
+        self,
+        args: list[str],
+        stdin: BinaryIO | int = subprocess.PIPE,
+        stdout: BinaryIO | int = subprocess.PIPE,
+    ) -> subprocess.Popen[bytes]:
+        """A long-lived ``git -C root ARGS`` with pipes to and from it, or the files given
+        (stderr dropped). Raises GitUnavailable without git."""
         try:
             return subprocess.Popen(
                 ["git", "-C", str(self.root), *args],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
+                stdin=stdin,
+                stdout=stdout,
                 stderr=subprocess.DEVNULL,
                 env=environment(self.env),
             )
