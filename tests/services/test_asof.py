@@ -259,6 +259,17 @@ def test_search_runs_over_the_text_of_the_date(dated: Path) -> None:
     assert [h.id for h in search_as_of(march, "scanner").hits] == ["WI-1"]  # unchanged since
 
 
+def test_prefix_and_typo_terms_reach_words_only_in_the_old_text(dated: Path) -> None:
+    """Issue 17 (the vocabulary beside the index): a prefix or a typo of a word that only
+    the text of the date holds ("weekly", gone from today's POL-1) finds it as of then."""
+    later(dated)
+    ws = workspace_at(dated)
+    assert ws.vault.search("weekl*").hits == ()
+    january = AsOf.open(ws, "2026-01-20")
+    assert [h.id for h in search_as_of(january, "weekl*").hits] == ["POL-1"]
+    assert [h.id for h in search_as_of(january, "weeklly~").hits] == ["POL-1"]
+
+
 def test_the_past_is_read_only_and_nothing_is_written(dated: Path) -> None:
     """Issue 14 (the vault on any date): reading a date changes no file, no ref and not
     git's index; every writer is refused with one line."""
