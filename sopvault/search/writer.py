@@ -44,13 +44,19 @@ class SpillPool(PostingPool):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.count = 0
+        self.spilled = 0  # postings written to runs on disk
         self.written: Written | None = None
 
-    def add(self, item: Posting) -> None:
-        """One posting (field, term bytes, document number, weight, value bytes)."""
-        self.count += 1
-        super().add(item)
+    @property
+    def count(self) -> int:
+        """How many postings the pool holds, in memory and spilled (counted here, not per
+        posting added: ``add`` runs once per posting)."""
+        return self.spilled + len(self.current)
+
+    def save(self) -> None:
+        """Spill the postings in memory as one sorted run."""
+        self.spilled += len(self.current)
+        super().save()
 
     def _write_run(self, f: BinaryIO, items: Iterable[Posting]) -> None:
         source = iter(items)
