@@ -14,7 +14,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,15 +30,17 @@ from sopvault.model.document import Document
 from sopvault.model.search import SearchResponse
 from sopvault.search import hits
 from sopvault.search import query as squery
+from sopvault.search.build import build_index
 from sopvault.search.combined import Weighting
 from sopvault.search.mapped import MappedStorage
-from sopvault.search.schema import SCHEMA, SCHEMA_VERSION, index_fields, written_text
+from sopvault.search.schema import SCHEMA_VERSION, index_fields, written_text
 from sopvault.search.vocabulary import Vocabulary, VocabularyUnreadable
 
 META_NAME = "sopvault-index.json"
-# Memory for the posting pool of each build process: at 128 MB a 10k-document build
-# spilled sorted runs to disk and read them back (half of the build time).
-LIMIT_MB = 768
+# Memory for the posting pool of each build process (Whoosh's estimate; the process's
+# resident size is about 1.5 times it): beyond it sorted runs spill to disk, cheaply
+# (search.writer), so the pool bounds a build's memory at any vault size.
+LIMIT_MB = 256
 
 
 def _pool_mb() -> int:
@@ -193,34 +195,26 @@ class SearchIndex:
 
     def rebuild(
         self,
-        documents: Iterable[Document],
-        total: int,
+        files: Sequence[str],
+        load: hits.DocumentLoader,
         changes: dict[str, Any],
         progress: Progress | None = None,
         procs: int = 1,
     ) -> None:
-        """Build a complete new index beside the old one, then swap it in."""
+        """Build a complete new index of the documents in ``files`` (vault paths, each
+        read by ``load``; None skips a file) beside the old one, then swap it in.
+
+        ``procs`` builder processes (``search.build``); ``progress`` is told (done,
+        total). Raises OSError when the disk refuses (the old index stays whole)."""
         fresh = self.directory.with_name(self.directory.name + ".new")
         old = self.directory.with_name(self.directory.name + ".old")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
-        ix = windex.create_in(str(fresh), SCHEMA)
-        vocabulary = Vocabulary()
-        if procs > 1:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=_pool_mb())
-        else:
-            writer = ix.writer(limitmb=_pool_mb())
         try:
-            done = 0
-            for doc in documents:
-                writer.add_document(**index_fields(doc))
-                vocabulary.add_text(written_text(doc))
-                done += 1
-                if progress is not None and (done % 100 == 0 or done == total):
-                    progress(done, total)
-            writer.commit()
+            vocabulary = build_index(
+                fresh, files, load, procs=procs, limitmb=_pool_mb(), progress=progress
+            )
         except BaseException:
-            writer.cancel()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
         try:

@@ -76,6 +76,17 @@ class Vocabulary:
         self._pending_marked.clear()
         self._sorted = None
 
+    def settled(self) -> dict[str, str]:
+        """Every word with its stem (what a builder process sends to the parent)."""
+        self._settle()
+        return self.stems
+
+    def update(self, stems: dict[str, str]) -> None:
+        """Take in the words and stems of another vocabulary (a builder's ``settled``)."""
+        self._settle()
+        self.stems.update(stems)
+        self._sorted = None
+
     def __contains__(self, word: str) -> bool:
         self._settle()
         return word in self.stems

@@ -143,10 +143,12 @@ class Searchable:
     ) -> IndexReport:
         state = changes.current_state(self.root)  # before reading: later edits are seen next time
         stamps, _ = scan_documents(self.root)
-        results = loadcache.iter_results(self.root, stamps, self.state_dir / "cache")
-        documents = (r.document for r in results if r.document is not None)
-        procs = 2 if len(stamps) >= 2000 and (os.cpu_count() or 1) > 1 else 1
-        index.rebuild(documents, len(stamps), state, progress=progress, procs=procs)
+        # Each builder process parses its share of the files (the parse a load runs):
+        # reading the whole parse cache into the process that forks them would give each
+        # a copy of every document (search.build).
+        files = [stamp.rel for stamp in stamps]
+        procs = min(2, os.cpu_count() or 1) if len(stamps) >= 2000 else 1
+        index.rebuild(files, self._parsed_document, state, progress=progress, procs=procs)
         notices = []
         if not asked:
             notices.append(
@@ -171,6 +173,11 @@ class Searchable:
         """The document in vault file ``rel`` as it is on disk now (None when gone or
         unreadable): what a search hit's snippet is cut from."""
         return self._document_at(rel)
+
+    def _parsed_document(self, rel: str) -> Document | None:
+        """The document in one file parsed from its bytes now (None when unreadable or
+        not a document): what a full build indexes."""
+        return loadcache.parse_file(self.root, rel).document
 
     def _document_at(self, rel: str) -> Document | None:
         """The document in one file as it is on disk now, or None if gone or unreadable."""

@@ -160,6 +160,14 @@ class SearchAnswered(Message):
 
 
 @dataclass
+class IndexBuilding(Message):
+    """How far a search's index build has got (``done`` of ``total`` steps)."""
+
+    done: int
+    total: int
+
+
+@dataclass
 class DueRead(Message):
     """What is due, read in a worker (documents, proposals, runs)."""
 

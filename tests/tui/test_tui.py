@@ -230,6 +230,22 @@ async def test_search_enter_opens_the_best_hit_and_escape_returns(sample_path: P
         assert app.screen.query_one(DocView).document.id == "WI-001"  # type: ignore[union-attr]
 
 
+async def test_search_says_how_far_an_index_build_has_got(sample_path: Path) -> None:
+    from sopvault.tui.messages import IndexBuilding
+
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.post_message(IndexBuilding(21, 84))
+        await settle(pilot)
+        status = plain(app.screen.query_one("#search-status"))
+        assert status.strip() == "Building the search index… 25%"
+        await type_and_wait(pilot, "flotation cell")  # the first search builds; it answers
+        assert "found" in plain(app.screen.query_one("#search-status"))
+
+
 async def test_search_shows_typo_help_and_query_errors(sample_path: Path) -> None:
     app = make_app(sample_path)
     async with app.run_test(size=SIZE) as pilot:

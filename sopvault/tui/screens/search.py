@@ -15,7 +15,7 @@ from sopvault.render.safetext import inert_line
 from sopvault.services.asof import AsOf
 from sopvault.services.vault import Vault
 from sopvault.tui.keys import TypingKeysScreen, footer
-from sopvault.tui.messages import SearchAnswered
+from sopvault.tui.messages import IndexBuilding, SearchAnswered
 from sopvault.tui.widgets.search_results import SearchResults
 from sopvault.tui.workers import background, deliver
 
@@ -92,11 +92,20 @@ class SearchScreen(TypingKeysScreen[str | None]):
         an answer too (what is wrong with it), not a failure."""
         response: SearchResponse | None = None
         problem = ""
+
+        def building(done: int, total: int) -> None:
+            deliver(self, IndexBuilding(done, total))
+
         try:
-            response = self.vault.search(text, limit=50)
+            response = self.vault.search(text, limit=50, progress=building)
         except SopvaultError as err:
             problem = str(err)
         deliver(self, SearchAnswered(text, response, problem))
+
+    def on_index_building(self, event: IndexBuilding) -> None:
+        """While the first search builds the index (minutes on a large vault), say how far."""
+        percent = 100 * event.done // max(event.total, 1)
+        self.set_status(Text(f"Building the search index… {percent}%", style="dim"))
 
     def on_search_answered(self, event: SearchAnswered) -> None:
         """Show the hits; for a malformed query say what is wrong and keep the results."""
