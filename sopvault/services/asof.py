@@ -216,20 +216,23 @@ class AsOf:
 
     def _unchanged_today(self, missing: set[str]) -> dict[str, Document]:
         """{vault path: today's light document} for the files whose text then is the text
-        today (the same blob id, and git's index says the work tree holds it) among the
-        blob ids ``missing`` from the blob-keyed cache, when today's load is in the cache:
-        a listing need not read those again. Empty when it is not (nothing is parsed to
-        find out)."""
+        today among the blob ids ``missing`` from the blob-keyed cache, when today's load
+        is in the cache: a listing need not read those again. A file counts only when its
+        bytes hash to that blob id (``Repo.worktree_holds``), never on git's index's word:
+        the index calls a smudged, converted, assume-unchanged or skip-worktree file
+        unchanged, and today's parse of it is not the approved text. Empty when today's
+        load is not cached (nothing is parsed to find out)."""
         today = self.ws.vault.snapshot_only()
         if today is None:
             return {}
-        clean = self.repo.clean_ids(self.ws.prefix)
         by_path = {doc.path: doc for doc in today.documents.values()}
-        return {
-            rel: by_path[rel]
+        asked = {
+            self.ws.repo_path(rel): sha
             for rel, sha in self.blobs.items()
-            if sha in missing and rel in by_path and clean.get(self.ws.repo_path(rel)) == sha
+            if sha in missing and rel in by_path
         }
+        exact = self.repo.worktree_holds(asked)
+        return {rel: by_path[rel] for rel in self.blobs if self.ws.repo_path(rel) in exact}
 
     @property
     def documents(self) -> dict[str, Document]:

@@ -141,8 +141,8 @@ def forget_heads(ws: Workspace) -> None:
 
 def test_a_listing_takes_unchanged_texts_from_todays_cached_load(dated: Path) -> None:
     """Issue 14 (the vault on any date): once today's vault was loaded, a listing of a
-    past date reads again only the texts that changed since (by blob id, the work tree
-    clean in git's index), and lists exactly what a cold listing lists."""
+    past date reads again only the texts that changed since (by blob id, the work-tree
+    file's bytes hashing to it), and lists exactly what a cold listing lists."""
     later(dated)
     cold = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     assert (cold.state.reused, cold.state.parsed) == (0, 3)

@@ -52,6 +52,12 @@ class WorkTreeFiles:
         what need not be read from git. Others are left out."""
         return worktreeblobs.worktree_blobs(self._runner.root, wanted)
 
+    def worktree_holds(self, wanted: dict[str, str]) -> set[str]:
+        """The paths of ``{path: blob id}`` whose work-tree file holds exactly that blob's
+        bytes (hashed, as ``worktree_blobs``; never git's index, which a filter,
+        ``autocrlf``, assume-unchanged or skip-worktree fools)."""
+        return worktreeblobs.holding(self._runner.root, wanted)
+
     def blob_ids(self, rev: str, paths: list[str]) -> dict[str, str]:
         """The blob id of each of ``paths`` that ``rev`` holds, from one ``ls-tree``."""
         return objects.blob_ids(self._runner, rev, paths)
@@ -67,11 +73,6 @@ class WorkTreeFiles:
     def tree_entries(self, rev: str, under: str = "") -> dict[str, tuple[str, str]]:
         """{path: (mode, id)} of every file of ``rev`` under the folder ``under``."""
         return objects.tree_entries(self._runner, rev, under)
-
-    def clean_ids(self, under: str = "") -> dict[str, str]:
-        """{path: blob id} of the files under ``under`` that git's index says are
-        unchanged in the work tree (cautious: stale stat data counts as changed)."""
-        return objects.clean_ids(self._runner, under)
 
     def worktree_ids(self, paths: list[str]) -> dict[str, str]:
         """The blob id git would store now for each of ``paths`` that is a file: how a

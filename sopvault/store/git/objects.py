@@ -188,24 +188,6 @@ def tree_entries(runner: Runner, rev: str, under: str) -> dict[str, tuple[str, s
     return entries
 
 
-def clean_ids(runner: Runner, under: str) -> dict[str, str]:
-    """{path: blob id} of every file under folder ``under`` whose work-tree copy git's
-    index says is unchanged: the index's entries (``ls-files -s``) less those ``diff-files``
-    names (modified, deleted, or with stale stat data: only ever too cautious). Two
-    reads, no hashing and no index refresh (nothing is written)."""
-    where = ["--", under] if under else []
-    staged = runner.run(["ls-files", "-s", "-z", *where]).decode("utf-8", "surrogateescape")
-    dirty = runner.run(["diff-files", "--name-only", "-z", *where])
-    changed = set(dirty.decode("utf-8", "surrogateescape").split("\0"))
-    ids: dict[str, str] = {}
-    for entry in filter(None, staged.split("\0")):
-        meta, path = entry.split("\t", 1)
-        mode, sha, stage = meta.split()
-        if stage == "0" and path not in changed:
-            ids[path] = sha
-    return ids
-
-
 def worktree_ids(runner: Runner, paths: list[str]) -> dict[str, str]:
     """{path: blob id} of each of ``paths`` (repository-relative) that is a file in the
     work tree, as git would store it now: through the path's clean filter and line-ending

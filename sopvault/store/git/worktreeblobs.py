@@ -39,15 +39,28 @@ def worktree_blobs(root: Path, wanted: Mapping[str, str]) -> dict[str, bytes]:
     work tree ``root``, ``/``-separated) whose file in the work tree holds exactly that
     blob's bytes; the others are left out (missing, unreadable, not a regular file, a
     symbolic link, larger than ``MAX_BYTES``, or different). Never raises for a file."""
-    base = os.fspath(root) + "/"  # every platform's open() takes "/" between names
     found: dict[str, bytes] = {}
     for path, blob in wanted.items():
-        if blob in found or len(blob) not in _HASHES:
-            continue
-        data = _read_regular(base + path)
-        if data is not None and blob_id(data, len(blob)) == blob:
-            found[blob] = data
+        if blob not in found:
+            data = _exact_bytes(root, path, blob)
+            if data is not None:
+                found[blob] = data
     return found
+
+
+def holding(root: Path, wanted: Mapping[str, str]) -> set[str]:
+    """The paths of ``wanted`` (``{path: blob id}``, as :func:`worktree_blobs`) whose file
+    in the work tree holds exactly that blob's bytes: what git's index cannot prove (it
+    calls a smudged, converted, assume-unchanged or skip-worktree file unchanged)."""
+    return {path for path, blob in wanted.items() if _exact_bytes(root, path, blob) is not None}
+
+
+def _exact_bytes(root: Path, path: str, blob: str) -> bytes | None:
+    """The bytes of the work-tree file ``path`` when they hash to ``blob``, else None."""
+    if len(blob) not in _HASHES:
+        return None
+    data = _read_regular(os.fspath(root) + "/" + path)  # every open() takes "/"
+    return data if data is not None and blob_id(data, len(blob)) == blob else None
 
 
 def _read_regular(path: str) -> bytes | None:
