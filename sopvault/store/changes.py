@@ -1,9 +1,13 @@
 """Which document files changed since the search index was last brought up to date.
 
 In a git work tree one ``git status`` answers it (about as fast as git itself, whatever the
-vault's size): files changed since HEAD, plus, when HEAD moved, one ``git diff`` between
-the old and new HEAD. Outside git, every file is stat-ed and compared by size and mtime.
-The state kept between runs is a small JSON-able dict stored with the index.
+vault's size): files changed since HEAD and files git ignores (the vault's scan, and so the
+index, holds those too; they are stamped every time, as changed files are), plus, when HEAD
+moved, one ``git diff`` between the old and new HEAD. Outside git, every file is stat-ed.
+A stamp is the listing cache's (``store.fs``): size, mtime, ctime and inode, and a digest
+of the bytes when the file changed too recently for those to prove anything, so an edit
+that keeps the size and sets the mtime back is still seen. The state kept between runs is
+a small JSON-able dict stored with the index.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sopvault.store.fs import is_document_path, scan_documents, stamp_of
+from sopvault.store.fs import FileStamp, is_document_path, scan_documents, stamp_of
 from sopvault.store.git import discovery as gitstore
 
-MISSING = [-1, -1]
+MISSING: list[int | str] = [-1, -1]
 
 
 @dataclass
@@ -44,9 +48,14 @@ def detect(root: Path, previous: dict[str, Any]) -> ChangeSet:
     return _detect_by_scan(root, previous)
 
 
-def _stamp(root: Path, rel: str) -> list[int]:
+def _fields(stamp: FileStamp) -> list[int | str]:
+    """What is kept of a stamp: everything but the path (JSON-able)."""
+    return [stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.ino, stamp.digest]
+
+
+def _stamp(root: Path, rel: str) -> list[int | str]:
     stamp = stamp_of(root, rel)
-    return MISSING if stamp is None else [stamp.size, stamp.mtime_ns]
+    return MISSING if stamp is None else _fields(stamp)
 
 
 def _detect_with_git(root: Path, repo: Path, previous: dict[str, Any]) -> ChangeSet | None:
@@ -60,6 +69,7 @@ def _detect_with_git(root: Path, repo: Path, previous: dict[str, Any]) -> Change
         for path in status.changed
         if path.startswith(prefix) and is_document_path(rel := path[len(prefix) :])
     }
+    dirty.update(_ignored(root, [p[len(prefix) :] for p in status.ignored if p.startswith(prefix)]))
     state = {"mode": "git", "head": status.head, "prefix": prefix, "dirty": dirty}
     if previous.get("mode") != "git" or previous.get("prefix") != prefix:
         return ChangeSet(full=True, state=state)
@@ -74,19 +84,32 @@ def _detect_with_git(root: Path, repo: Path, previous: dict[str, Any]) -> Change
         paths.update(
             rel for p in moved if p.startswith(prefix) and is_document_path(rel := p[len(prefix) :])
         )
-    before: dict[str, list[int]] = previous.get("dirty", {})
+    before: dict[str, list[int | str]] = previous.get("dirty", {})
     paths.update(rel for rel, stamp in dirty.items() if before.get(rel) != stamp)
     paths.update(rel for rel in before if rel not in dirty)  # committed or reverted since
     return ChangeSet(paths=paths, state=state)
 
 
+def _ignored(root: Path, rels: list[str]) -> dict[str, list[int | str]]:
+    """The stamps of the documents git ignores: git names an ignored folder, not its
+    files, so a folder the vault's scan enters is scanned here too."""
+    found: dict[str, list[int | str]] = {}
+    for rel in rels:
+        if not rel.endswith("/"):
+            if is_document_path(rel):
+                found[rel] = _stamp(root, rel)
+        elif is_document_path(rel + "x.md"):
+            found.update((rel + s.rel, _fields(s)) for s in scan_documents(root / rel)[0])
+    return found
+
+
 def _detect_by_scan(root: Path, previous: dict[str, Any]) -> ChangeSet:
     stamps, _ = scan_documents(root)
-    now = {s.rel: [s.size, s.mtime_ns] for s in stamps}
+    now = {s.rel: _fields(s) for s in stamps}
     state = {"mode": "scan", "stamps": now}
     if previous.get("mode") != "scan":
         return ChangeSet(full=True, state=state)
-    before: dict[str, list[int]] = previous.get("stamps", {})
+    before: dict[str, list[int | str]] = previous.get("stamps", {})
     paths = {rel for rel, stamp in now.items() if before.get(rel) != stamp}
     paths.update(rel for rel in before if rel not in now)
     return ChangeSet(paths=paths, state=state)

@@ -244,6 +244,47 @@ def test_fresh_in_a_folder_that_is_not_a_repository(tmp_path: Path) -> None:
     assert ids(vault, "banjo") == ["POL-1"] and ids(vault, "harmonica") == []
 
 
+def _same_size_edit_keeping_mtime(path: Path, old: str, new: str) -> None:
+    assert len(old) == len(new)
+    info = path.stat()
+    path.write_text(path.read_text().replace(old, new))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+
+
+@pytest.mark.parametrize("in_git", [True, False])
+def test_a_same_size_edit_that_keeps_the_mtime_is_seen(
+    sample_path: Path, tmp_path: Path, in_git: bool
+) -> None:
+    root = sample_path if in_git else tmp_path / "plain"
+    if not in_git:
+        write(root, "sopvault.toml", 'name = "Plain"\n')
+    target = write(root, "policies/kazoo.md", doc("POL-779", "Kazoo policy", "alphaword."))
+    vault = Vault.open(root, clock=running_from(TODAY))
+    assert ids(vault, "alphaword") == ["POL-779"]
+    _same_size_edit_keeping_mtime(target, "alphaword", "bravoword")
+    assert ids(vault, "bravoword") == ["POL-779"] and ids(vault, "alphaword") == []
+
+
+def test_documents_git_ignores_are_kept_fresh(sample_path: Path) -> None:
+    # The index holds what the vault lists (every scanned file), ignored by git or not.
+    exclude = sample_path / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    with exclude.open("a") as handle:
+        handle.write("policies/local-*.md\n")
+    kept = write(sample_path, "policies/local-a.md", doc("POL-881", "Charlie policy"))
+    vault = Vault.open(sample_path, clock=running_from(TODAY))
+    assert ids(vault, "charlie") == ["POL-881"]
+    kept.write_text(doc("POL-881", "Deltaword longer policy"))
+    assert ids(vault, "deltaword") == ["POL-881"] and ids(vault, "charlie") == []
+    _same_size_edit_keeping_mtime(kept, "Deltaword", "Echoworde")
+    assert ids(vault, "echoworde") == ["POL-881"] and ids(vault, "deltaword") == []
+    write(sample_path, "policies/local-b.md", doc("POL-882", "Foxtrot policy"))
+    assert ids(vault, "foxtrot") == ["POL-882"]
+    kept.unlink()
+    assert ids(vault, "echoworde") == []
+
+
 def test_nothing_changed_means_no_index_write(sample_vault: Vault) -> None:
     sample_vault.search("potash")
     report = sample_vault.refresh_index()
@@ -313,3 +354,16 @@ def test_processes_searching_while_another_updates(sample_path: Path) -> None:
     assert (
         len(ids(Vault.open(sample_path, clock=running_from(TODAY)), "concurrent", limit=50)) == 15
     )
+
+
+def test_documents_in_a_folder_git_ignores_are_kept_fresh(sample_path: Path) -> None:
+    (sample_path / ".gitignore").write_text("drafts/\n")
+    draft = write(sample_path, "drafts/deep/d.md", doc("POL-883", "Golfword policy"))
+    vault = Vault.open(sample_path, clock=running_from(TODAY))
+    assert ids(vault, "golfword") == ["POL-883"]
+    _same_size_edit_keeping_mtime(draft, "Golfword", "Hotelwrd")
+    assert ids(vault, "hotelwrd") == ["POL-883"] and ids(vault, "golfword") == []
+    write(sample_path, "drafts/e.md", doc("POL-884", "Indiaword policy"))
+    assert ids(vault, "indiaword") == ["POL-884"]
+    draft.unlink()
+    assert ids(vault, "hotelwrd") == []

@@ -177,11 +177,13 @@ def find_repo_root(path: Path) -> Path | None:
 
 @dataclass(frozen=True)
 class WorkTreeStatus:
-    """HEAD's commit (None before the first commit) and every path git sees as changed:
-    modified, added, deleted or untracked, relative to the repository root."""
+    """HEAD's commit (None before the first commit), every path git sees as changed:
+    modified, added, deleted or untracked, and every file git ignores (``.gitignore``,
+    ``.git/info/exclude``), relative to the repository root."""
 
     head: str | None
     changed: frozenset[str]
+    ignored: frozenset[str] = frozenset()
 
 
 def worktree_status(repo_root: Path, pathspec: str) -> WorkTreeStatus | None:
@@ -198,6 +200,7 @@ def worktree_status(repo_root: Path, pathspec: str) -> WorkTreeStatus | None:
         "-z",
         "--branch",
         "--untracked-files=all",
+        "--ignored=matching",
         "--no-renames",
         "--",
         pathspec,
@@ -206,6 +209,7 @@ def worktree_status(repo_root: Path, pathspec: str) -> WorkTreeStatus | None:
         return None
     head: str | None = None
     changed: set[str] = set()
+    ignored: set[str] = set()
     for entry in out.decode("utf-8", "surrogateescape").split("\0"):
         if entry.startswith("# branch.oid "):
             oid = entry[len("# branch.oid ") :]
@@ -218,7 +222,9 @@ def worktree_status(repo_root: Path, pathspec: str) -> WorkTreeStatus | None:
             changed.add(entry.split(" ", 10)[10])
         elif entry.startswith("? "):
             changed.add(entry[2:])
-    return WorkTreeStatus(head=head, changed=frozenset(changed))
+        elif entry.startswith("! "):
+            ignored.add(entry[2:])
+    return WorkTreeStatus(head=head, changed=frozenset(changed), ignored=frozenset(ignored))
 
 
 def changed_between(repo_root: Path, old: str, new: str, pathspec: str) -> frozenset[str] | None:
