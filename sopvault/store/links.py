@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sopvault.store.listing import code_version
-from sopvault.store.statedir import owned_by_me, write_private
+from sopvault.store.statedir import read_mine, write_private
 
 LINKS_NAME = "links.marshal"
 _MAGIC = b"sopvault-links 1"
@@ -48,12 +48,8 @@ Links = tuple[
 def read_links(cache_dir: Path, key: str) -> Links | None:
     """The links cached for the load key ``key``; None when there are none for it
     (missing, another key or code version, another user's file, truncated or corrupt)."""
-    try:
-        with open(cache_dir / LINKS_NAME, "rb") as handle:
-            if not owned_by_me(handle.fileno()):
-                return None
-            data = handle.read()
-    except OSError:
+    data = read_mine(cache_dir / LINKS_NAME)
+    if data is None:
         return None
     header, _, payload = data.partition(b"\n")
     if header != _header(key, payload):

@@ -34,7 +34,7 @@ from typing import Any
 
 from sopvault import __version__
 from sopvault.model.listing import SHOWN
-from sopvault.store.statedir import owned_by_me, write_private
+from sopvault.store.statedir import read_mine, write_private
 
 LISTING_NAME = "listing.marshal"
 _MAGIC = b"sopvault-listing 2"
@@ -95,12 +95,8 @@ def read_listing(cache_dir: Path, key: str) -> ListingFile | None:
     """The listing cached for the load key ``key`` (its ``shown`` part decoded, the rest
     on demand); None when there is none for it (missing, another key or code version,
     another user's file, truncated or corrupt)."""
-    try:
-        with open(cache_dir / LISTING_NAME, "rb") as handle:
-            if not owned_by_me(handle.fileno()):
-                return None
-            data = handle.read()
-    except OSError:
+    data = read_mine(cache_dir / LISTING_NAME)
+    if data is None:
         return None
     header, _, payload = data.partition(b"\n")
     fields = header.split(b" ")

@@ -78,6 +78,18 @@ def owned_by_me(fd: int) -> bool:
     return os.fstat(fd).st_uid == os.getuid()
 
 
+def read_mine(path: Path) -> bytes | None:
+    """The bytes of the cache file ``path`` when the current user owns it; None when it is
+    missing, unreadable or another user's (its content is then never looked at)."""
+    try:
+        with open(path, "rb") as handle:
+            if not owned_by_me(handle.fileno()):
+                return None
+            return handle.read()
+    except OSError:
+        return None
+
+
 def state_dir_for(root: Path) -> Path:
     """The private state folder for the vault at ``root``, created 0700 when missing.
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import platformdirs
 
-from sopvault.store.statedir import CACHE_ENV, owned_by_me, refusal, write_private
+from sopvault.store.statedir import CACHE_ENV, owned_by_me, read_mine, refusal, write_private
 
 RECORD_NAME = "verified.json"
 KEY_NAME = "verify.key"
@@ -96,12 +96,8 @@ def read_record(folder: Path, secret: bytes, expected: str) -> dict[str, Any] | 
     """The record's content when it is the user's own file, its HMAC is right and it was
     made under the key ``expected`` (what judged it: see ``services.review.prefix``);
     None otherwise (missing, another user's, truncated, edited, of another key)."""
-    try:
-        with open(folder / RECORD_NAME, "rb") as handle:
-            if not owned_by_me(handle.fileno()):
-                return None
-            data = handle.read()
-    except OSError:
+    data = read_mine(folder / RECORD_NAME)
+    if data is None:
         return None
     if not data.startswith(_MAGIC):
         return None
