@@ -27,6 +27,7 @@ from typing import Any
 
 from whoosh import index as windex
 
+from sopvault.errors import SopvaultError
 from sopvault.search.hits import DocumentLoader
 from sopvault.search.schema import SCHEMA, index_fields, written_text
 from sopvault.search.vocabulary import Vocabulary
@@ -37,8 +38,9 @@ BATCH = 64
 Progress = Callable[[int, int], None]
 
 
-class BuildFailed(RuntimeError):
-    """A builder process died without a word (killed, out of memory)."""
+class BuildFailed(SopvaultError):
+    """A builder process died without a word (killed, out of memory): one line for the
+    CLI and the TUI, the old index kept."""
 
 
 def build_index(
@@ -158,7 +160,10 @@ def _collect(
             slot, kind, value = results.get(timeout=0.5)
         except queue.Empty:
             if any(w.exitcode not in (None, 0) for w in workers):
-                raise BuildFailed("a search index builder process died") from None
+                raise BuildFailed(
+                    "a search index builder process died (killed or out of memory); "
+                    "the previous index is kept: run `sopvault index --rebuild` again"
+                ) from None
             continue
         if kind == "indexed":
             indexed[slot] = indexed.get(slot, 0) + value
