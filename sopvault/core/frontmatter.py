@@ -171,6 +171,25 @@ def locate_keys(front: str, front_start: int) -> KeyLines:
     return KeyLines(top=top, steps=steps)
 
 
+# One line of a front matter with no table header: the key that starts it (if any), then
+# the rest of the line. ``_LINE_START``'s key rule, matched at each line's start by one
+# ``findall`` over the text instead of a ``match`` per line.
+_KEY_OF_LINE = re.compile(
+    r"""[ \t]*(?:("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[.=])?[^\n]*\n"""
+)
+
+
+def locate_top_keys(front: str, front_start: int) -> KeyLines:
+    """:func:`locate_keys` of a front matter with no table header line (no line starts
+    with ``[`` after blanks: a head as ``core.parse.parse_head`` cuts it), where every key
+    found is a top-level one: the same lines in about two thirds of the time."""
+    top: dict[str, int] = {}
+    for file_line, key in enumerate(_KEY_OF_LINE.findall(front + "\n"), front_start):
+        if key:
+            top.setdefault(key.strip("\"'"), file_line)
+    return KeyLines(top=top, steps=[])
+
+
 def update(text: str, changes: dict[str, Any], *, body: str | None = None) -> str:
     """Return ``text`` with top-level front-matter keys set (``None`` removes a key) and,
     when ``body`` is given, that body in place of the old one.

@@ -145,7 +145,7 @@ def parse_head(path: str, raw: bytes) -> ParseResult:
         return parse_text(path, text)  # its findings, with Hugo's hints
     out = FileFindings(path)
     _check_conflict_markers(text, out)
-    keys = frontmatter.locate_keys(head, parts.front_start)
+    keys = frontmatter.locate_top_keys(head, parts.front_start)  # no table line in a head
     if cut is None:  # no table: the head is the whole front matter, read as parse_text does
         document = build_document(path, data, head, parts.body, keys, out)
         return ParseResult(path, document, out.findings)

@@ -6,9 +6,11 @@ leave a file that reads."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import marshal
 import multiprocessing
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,10 @@ def test_a_cached_parse_is_the_fresh_parse(tmp_path: Path) -> None:
     assert [light(r) for r in made] == expected
     assert [light(r) for r in read if r is not None] == expected
     assert made == read  # what ``parse`` made itself is exactly what the entry decodes to
+    made_docs = [r.document for r in made if r.document is not None]
+    read_docs = [r.document for r in read if r is not None and r.document is not None]
+    assert [vars(d) for d in read_docs] == [vars(d) for d in made_docs]
+    assert [list(vars(d)) for d in read_docs] == [list(vars(d)) for d in made_docs]  # in order
     raw = next(raw for rel, raw in files if parse_head(rel, raw).document is not None)
     moved = again.known(blob_id(raw), "elsewhere/x.md")
     assert moved is not None and moved.document is not None
@@ -205,3 +211,49 @@ def test_a_save_keeps_what_another_writer_added_meanwhile(tmp_path: Path) -> Non
     second.save()
     third = HeadCache(tmp_path)
     assert blob_id(raw_a) in third and blob_id(raw_b) in third
+
+
+APART = """
+import json, os, signal, sys
+from pathlib import Path
+from sopvault.store.git.worktreeblobs import blob_id
+from sopvault.store.heads import FORK_AT, HeadCache
+
+texts = [(rel, raw) for rel, raw in json.loads(sys.stdin.read())]
+items = []
+for n in range(FORK_AT + 200):  # every text of the sample, again and again, made distinct
+    rel, raw = texts[n % len(texts)]
+    raw = raw.replace("+++\\n", f"+++\\n# copy {n}\\n", 1).encode("utf-8", "surrogateescape")
+    items.append((blob_id(raw), f"copy{n}/{rel}", raw))
+here = HeadCache(Path(sys.argv[1]) / "here")
+expected = {sha: here.add(sha, rel, raw) for sha, rel, raw in items}
+seen = []
+for kill in (False, True):
+    heads = HeadCache(Path(sys.argv[1]) / f"apart-{kill}")
+    with heads.parse_apart(items) as apart:
+        forked = apart._forked is not None
+        if kill:
+            os.kill(apart._forked._pid, signal.SIGKILL)
+        found = apart.collect()
+    seen.append([forked, found == expected, heads._added == here._added])
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forking is used on Linux only")
+def test_texts_parsed_by_a_forked_child_are_the_texts_parsed_here(tmp_path: Path) -> None:
+    """Issue 14 (speed): ``parse_apart`` over more than ``FORK_AT`` texts (every sample
+    text and the broken ones, many times) forks, and what the child's entries decode to
+    is what parsing here gives, entry for entry; a child killed before it answers costs
+    nothing but time (everything is parsed here). In a fresh interpreter, whose only
+    thread lets it fork."""
+    sent = json.dumps([(rel, raw.decode("utf-8", "surrogateescape")) for rel, raw in texts()])
+    done = subprocess.run(
+        [sys.executable, "-c", APART, str(tmp_path)],
+        input=sent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [[True, True, True], [True, True, True]]

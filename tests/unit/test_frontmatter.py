@@ -62,6 +62,30 @@ def test_locate_keys_finds_top_and_step_lines() -> None:
     assert keys.steps[0][1]["action"] == 9
 
 
+HEADS = [
+    'id = "X"\ntitle = "T"\nkind = "form"\n',
+    'id = "X"\r\ntitle = "T"\r\n',  # CRLF
+    'id = "X"\ntitle = "T"',  # no line end at the end
+    '  \t"quoted key" = 1\n\'single\' = 2\n"a\\"b" = 3\n"" = 4\n',
+    "a.b.c = 1\nsite . name = 2\nx=1\n",  # dotted keys, no blanks
+    'notes = """\nid = "inside a string"\nowner = "x"\n"""\nid = "real"\n',  # a line scan
+    'list = [\n  "a",\n  "b",\n]\nafter = 1\n\n# comment = 1\n',
+    'bad key = 1\nkey-2_x = 2\n= 3\n"unclosed = 4\nid = 5\nid = 6\n',
+    "",
+    "\n\n\n",
+    "k = 1\rl = 2\n",  # a bare CR is no line end
+]
+
+
+@pytest.mark.parametrize("head", HEADS)
+def test_locate_top_keys_is_locate_keys_of_a_head(head: str) -> None:
+    """Issue 14 (speed): the one-pass scan of a head (no table line) finds the same lines
+    as the general line scan, for every shape of key and line."""
+    for start in (1, 2, 40):
+        expected = frontmatter.locate_keys(head, start)
+        assert frontmatter.locate_top_keys(head, start) == expected
+
+
 def test_update_replaces_only_changed_lines() -> None:
     out = frontmatter.update(DOC, {"title": "Receive goods in", "status": "effective"})
     assert "# a comment a person wrote" in out
