@@ -28,6 +28,7 @@ from sopvault.model.config import VaultConfig
 from sopvault.model.document import Document, Kind, is_valid_id
 from sopvault.model.finding import Finding, ParseResult
 from sopvault.model.search import SearchResponse
+from sopvault.services.asofcold import parse_cold
 from sopvault.services.indexing import Progress
 from sopvault.services.review.common import parse_config_bytes
 from sopvault.services.vault import DocumentFilter, VaultState
@@ -188,24 +189,12 @@ class AsOf:
         for rel, sha in wanted.items():
             if sha in missing:
                 todo.setdefault(sha, rel)
-        # With today's load cached, what the work tree still holds was reused above; with
-        # nothing cached, most texts then are today's files: read those from the disk.
-        on_disk = {} if reused else self._on_disk(todo)
-        from_git = [sha for sha in todo if sha not in on_disk]
         fresh: dict[str, ParseResult] = {}
-        if on_disk:  # git reads the others while the disk's are parsed
-            later = self.repo.read_blobs_behind(from_git)
-            disk = [(sha, todo[sha], data) for sha, data in on_disk.items()]
-            # Half of all the parsing is done by a forked child (on another core, where
-            # there is one), from the disk's texts, which are in hand now.
-            share = min(len(disk), (len(disk) + len(from_git)) // 2)
-            with heads.parse_apart(disk[:share]) as apart:
-                fresh = {sha: heads.add(sha, rel, data) for sha, rel, data in disk[share:]}
-                for sha, data in later().items():
-                    fresh[sha] = heads.add(sha, todo[sha], data)
-                fresh.update(apart.collect())
-        else:
-            for sha, data in self.repo.stream_blobs(from_git):  # parsed while git reads on
+        if todo and not reused:  # nothing cached: most texts then are today's (asofcold)
+            paths = {sha: self.ws.repo_path(rel) for sha, rel in todo.items()}
+            fresh = parse_cold(self.repo, self.commit.sha, todo, paths, heads)
+        else:  # what the work tree still holds was reused: the rest differs from it
+            for sha, data in self.repo.stream_blobs(list(todo)):  # parsed as git reads on
                 fresh[sha] = heads.add(sha, todo[sha], data)
         results = heads.results(wanted, {}, fresh)
         heads.save()
@@ -213,11 +202,6 @@ class AsOf:
         results += [ParseResult(rel, doc, []) for rel, doc in reused.items()]
         checked = index_results(results)
         return VaultState(checked, build_tree(checked.documents), len(results) - parsed, parsed)
-
-    def _on_disk(self, todo: dict[str, str]) -> dict[str, bytes]:
-        """{blob id: bytes} of the blobs of ``todo`` ({blob id: vault path}) whose file in
-        the work tree holds exactly those bytes (``Repo.worktree_blobs``)."""
-        return self.repo.worktree_blobs({self.ws.repo_path(rel): sha for sha, rel in todo.items()})
 
     def _unchanged_today(self, missing: set[str]) -> dict[str, Document]:
         """{vault path: today's light document} for the files whose text then is the text

@@ -24,7 +24,7 @@ import dataclasses
 import hashlib
 import marshal
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -43,7 +43,7 @@ HEADS_NAME = "heads.marshal"
 # entries added longest ago go first, and a text they held is simply parsed again.
 MAX_ENTRIES = 100_000
 # From this many texts a child's share is parsed by a forked child
-# (``HeadCache.parse_apart``; it is half of a listing's parsing): forking costs about
+# (``HeadCache.apart``; it is about half of a listing's parsing): forking costs about
 # 5 ms and decoding its answer 15 µs a text, parsing about 130 µs a text.
 FORK_AT = 500
 _MAGIC = "sopvault-heads"
@@ -58,6 +58,9 @@ _TEXTS, _LISTS, _DATES = (attrgetter(*keys) for keys in (TEXT_FIELDS, LIST_FIELD
 # a finding: (line, severity, code, message). The path is the caller's: a blob's parse
 # does not depend on where it lies, except the path it names.
 Entry = tuple[Any, tuple[tuple[int, str, str, str], ...], bool]
+# What ``HeadCache.apart`` runs: parse what it can of {blob id: path} into the cache it
+# is given, and answer {blob id: light result}.
+Work = Callable[[dict[str, str]], dict[str, ParseResult]]
 
 
 # The modules a head parse runs, by name under the package: their sources are read,
@@ -135,16 +138,24 @@ class HeadCache:
         self._entries[blob_id] = self._added[blob_id] = _encode(result)
         return _light(result)
 
-    def parse_apart(self, items: Sequence[tuple[str, str, bytes]]) -> ParsedApart:
-        """Start parsing ``items`` ((blob id, path, bytes) each) in a forked child
-        (``store.forked``) while this process does other work; ``collect()`` on the handle
-        gives {blob id: light result} as ``add`` would, each remembered. Under ``FORK_AT``
-        items, or where this process does not fork, ``collect`` parses them here. Use it
+    def apart(self, todo: dict[str, str], work: Work) -> ParsedApart:
+        """Start ``work(todo)`` in a forked child (``store.forked``) while this process does
+        other work. ``todo`` is {blob id: path}; ``work`` parses the blobs of it that it
+        can read into the cache it is given (with ``add``) and returns {blob id: light
+        result}. ``collect()`` on the handle gives that answer here, each entry
+        remembered, as if ``work(todo)`` had run in this process. Under ``FORK_AT``
+        blobs, or where this process does not fork, ``collect`` runs ``work`` here. Use it
         as a context manager: leaving it early ends the child."""
         forked = None
-        if len(items) >= FORK_AT:
-            forked = start(lambda: [_encode(parse_head(path, raw)) for _, path, raw in items])
-        return ParsedApart(self, items, forked)
+        if len(todo) >= FORK_AT:
+            forked = start(lambda: self._entries_after(work, todo))
+        return ParsedApart(self, todo, work, forked)
+
+    def _entries_after(self, work: Work, todo: dict[str, str]) -> list[Entry | None]:
+        """In the child: ``work(todo)``, then the entry of each blob of ``todo`` in order
+        (None for one it did not parse)."""
+        work(todo)
+        return [self._added.get(blob_id) for blob_id in todo]
 
     def results(
         self,
@@ -188,38 +199,42 @@ class HeadCache:
 
 
 class ParsedApart:
-    """Texts being parsed by a forked child for a ``HeadCache`` (``HeadCache.parse_apart``)."""
+    """Blobs being parsed by a forked child for a ``HeadCache`` (``HeadCache.apart``)."""
 
     def __init__(
-        self, heads: HeadCache, items: Sequence[tuple[str, str, bytes]], forked: Forked | None
+        self, heads: HeadCache, todo: dict[str, str], work: Work, forked: Forked | None
     ) -> None:
         self._heads = heads
-        self._items = items
+        self._todo = todo
+        self._work = work
         self._forked = forked
 
     def collect(self) -> dict[str, ParseResult]:
-        """{blob id: light result} of every item, each remembered by the cache: the child's
-        entries when it answered, checked as a cache file's are (``_decode``); anything it
-        did not answer usably is parsed here, so the answer never depends on the child."""
-        heads, entries = self._heads, None
+        """{blob id: light result} of the blobs of ``todo`` that ``work`` parsed, each
+        remembered by the cache: the child's entries, checked as a cache file's are
+        (``_decode``), or, when the child gave no usable answer, ``work`` run here; so the
+        answer never depends on the child."""
+        entries = None
         if self._forked is not None:
             try:
                 entries = self._forked.result()
             except ForkFailed:
                 entries = None
-            if not isinstance(entries, list) or len(entries) != len(self._items):
-                entries = None
+        if not isinstance(entries, list) or len(entries) != len(self._todo):
+            return self._work(self._todo)
         found: dict[str, ParseResult] = {}
-        for number, (blob_id, path, raw) in enumerate(self._items):
-            if entries is not None:
-                try:
-                    found[blob_id] = _decode(path, entries[number])
-                except (TypeError, ValueError, KeyError, IndexError):
-                    pass
-                else:
-                    heads._entries[blob_id] = heads._added[blob_id] = entries[number]
-                    continue
-            found[blob_id] = heads.add(blob_id, path, raw)
+        again: dict[str, str] = {}
+        for (blob_id, path), entry in zip(self._todo.items(), entries, strict=True):
+            if entry is None:
+                continue  # not parsed by ``work``: not parsed here either
+            try:
+                found[blob_id] = _decode(path, entry)
+            except (TypeError, ValueError, KeyError, IndexError):
+                again[blob_id] = path
+            else:
+                self._heads._entries[blob_id] = self._heads._added[blob_id] = entry
+        if again:
+            found.update(self._work(again))
         return found
 
     def __enter__(self) -> ParsedApart:

@@ -62,6 +62,22 @@ def test_the_process_starters_are_the_ones_we_know() -> None:
     assert starters <= {"store/git/runner.py", "services/editor.py", "store/process.py"}
 
 
+def test_the_forks_are_the_ones_we_know() -> None:
+    """Copies of sopvault itself, which run no program: the search index builders
+    (search/build.py, through multiprocessing) and a share of a listing's parsing
+    (store/forked.py, issue 14)."""
+    forks = {
+        path.relative_to(ROOT / "sopvault").as_posix()
+        for path, call in calls()
+        if isinstance(call.func, ast.Attribute)
+        and (
+            (isinstance(call.func.value, ast.Name) and (call.func.value.id, call.func.attr))
+            in {("os", "fork"), ("os", "forkpty"), ("multiprocessing", "get_context")}
+        )
+    }
+    assert forks == {"store/forked.py", "search/build.py"}
+
+
 def test_gitpython_floor_has_no_known_command_injection() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     floor = next(d for d in project["project"]["dependencies"] if d.startswith("gitpython"))

@@ -337,8 +337,18 @@ def test_a_cold_listing_reads_from_the_work_tree_only_the_dates_exact_bytes(
     march = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     listed = [(d.id, d.version, d.status, d.title, d.field_lines) for d in march.documents.values()]
     assert march.state.parsed == 3
+    # git reads what the disk does not hold exactly, and what HEAD changed since the date
+    # (POL-1, retired in April: git is asked before the disk is read, a guess that costs
+    # only git's time when the disk holds the date's bytes after all, as here).
+    since = subprocess.run(
+        ["git", "-C", str(dated), "diff", "--name-only", march.commit.sha, "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert since == ["policies/POL-1-stock.md"]
     assert sorted(from_git) == sorted(
-        sha for rel, sha in march.blobs.items() if not rel.startswith("policies/")
+        sha for rel, sha in march.blobs.items() if not rel.startswith("policies/") or rel in since
     )
     forget_heads(workspace_at(dated))
     monkeypatch.setattr(Repo, "worktree_blobs", lambda repo, wanted: {})
@@ -352,3 +362,30 @@ def test_a_cold_listing_reads_from_the_work_tree_only_the_dates_exact_bytes(
     forget_heads(workspace_at(dated))
     gone = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
     assert sorted(gone.documents) == ["POL-1", "SOP-1", "WI-1"]
+
+
+def test_a_cold_listing_takes_from_the_disk_what_it_holds_and_head_kept(
+    dated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 (speed): with nothing cached and nothing edited, the texts HEAD kept since
+    the date (WI-1, SOP-1's March text) are read from the work tree, and git is asked only
+    for what HEAD changed since (POL-1, retired in April)."""
+    later(dated)
+    from_git: list[str] = []
+    behind, streamed = Repo.read_blobs_behind, Repo.stream_blobs
+
+    def spy_behind(repo: Repo, ids: list[str]) -> Callable[[], dict[str, bytes]]:
+        from_git.extend(ids)
+        return behind(repo, ids)
+
+    def spy_stream(repo: Repo, ids: list[str]) -> Iterator[tuple[str, bytes]]:
+        from_git.extend(ids)
+        return streamed(repo, ids)
+
+    monkeypatch.setattr(Repo, "read_blobs_behind", spy_behind)
+    monkeypatch.setattr(Repo, "stream_blobs", spy_stream)
+    march = AsOf.open(workspace_at(dated), "2026-03-15", whole=False)
+    assert march.state.parsed == 3
+    assert from_git == [march.blobs["policies/POL-1-stock.md"]]
+    status = march.documents["POL-1"].status
+    assert status is not None and status.value == "effective"  # not April's "retired"

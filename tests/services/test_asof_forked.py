@@ -1,5 +1,5 @@
 """Issue 14 (speed): a listing of a past date with an empty cache folder parses half of
-the texts in a forked child (``store.heads.parse_apart``); what it prints is exactly
+the texts in a forked child (``services.asofcold``, ``HeadCache.apart``); what it prints is exactly
 what a process that cannot fork prints (one with a second thread, as the TUI is), and
 what a second run reads back from the heads cache. On a real repository larger than
 twice ``FORK_AT``, with texts read both from the work tree and from git."""
@@ -23,6 +23,8 @@ pytestmark = [
 
 DOCS = 2 * FORK_AT + 300  # the child's share is half
 REVISED = range(0, DOCS, 4)  # a quarter changed after 15 January: read from git
+EDITED = range(1, DOCS, 20)  # edited since, not committed: not what the disk holds
+DELETED = range(2, DOCS, 40)  # gone from the work tree, not from HEAD
 
 # Runs sopvault's CLI in this interpreter; with "thread", a second thread is alive
 # meanwhile (so nothing forks); it prints how many children were forked.
@@ -68,7 +70,7 @@ def commit(root: Path, when: str, message: str) -> None:
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     """DOCS forms committed on 10 January; a quarter retitled on 10 February (the work
-    tree holds February's texts)."""
+    tree holds February's texts); some edited or deleted since and not committed."""
     root = tmp_path / "v"
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     write(root, "sopvault.toml", MINIMAL_CONFIG)
@@ -78,6 +80,10 @@ def vault(tmp_path: Path) -> Path:
     for n in REVISED:
         write(root, f"forms/FRM-{n:05d}.md", text(n, f"Form {n} of February"))
     commit(root, "2026-02-10T09:00:00Z", "February")
+    for n in EDITED:  # not committed: HEAD still holds January's text
+        write(root, f"forms/FRM-{n:05d}.md", text(n, f"Form {n} edited in March"))
+    for n in DELETED:
+        (root / f"forms/FRM-{n:05d}.md").unlink()
     return root
 
 
@@ -103,4 +109,5 @@ def test_a_forked_parse_lists_what_one_process_lists(vault: Path, tmp_path: Path
     assert forked == alone
     again, _ = listing(vault, tmp_path / "one", "plain")  # every head from the cache now
     assert again == forked
-    assert forked.count("of January") == DOCS and "of February" not in forked
+    assert forked.count("of January") == DOCS
+    assert "of February" not in forked and "March" not in forked
