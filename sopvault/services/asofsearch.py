@@ -1,10 +1,11 @@
 """Search as of a date: the words in the texts as they were approved then.
 
 The live index (today's working copy) answers for every file whose text then is the text
-now, compared by git blob id (``git hash-object`` through the file's filters, as ``git
-status`` compares); only the other documents, as they were, are parsed and indexed in
-memory (``search.overlay``), and files that did not exist then are left out. Nothing is
-written but the live index's usual update.
+now: its bytes hash to the blob id of then (``Repo.worktree_holds``; never through git's
+filters, which give a smudged file the committed id back, nor git's index, which an
+assume-unchanged or skip-worktree flag silences); only the other documents, as they
+were, are parsed and indexed in memory (``search.overlay``), and files that did not
+exist then are left out. Nothing is written but the live index's usual update.
 """
 
 from __future__ import annotations
@@ -33,13 +34,16 @@ class Difference:
 
 
 def difference(asof: AsOf) -> Difference:
-    """Compare today's document files with the date's by blob id (one ``hash-object`` for
-    today's, the tree for then's) and parse the texts of then that differ, read in one
+    """Compare today's document files with the date's by blob id (today's bytes hashed as
+    git names blobs, the tree for then's) and parse the texts of then that differ, read in one
     ``cat-file --batch``."""
     then = asof.blobs
     today = [stamp.rel for stamp in scan_documents(asof.ws.root)[0]]
-    now_ids = asof.repo.worktree_ids([asof.ws.repo_path(rel) for rel in today])
-    same = {rel for rel, sha in then.items() if now_ids.get(asof.ws.repo_path(rel)) == sha}
+    # Today's index holds each file's bytes as they are: it answers for a path only when
+    # those bytes are the blob of then (hashed raw, never through git's filters, whose
+    # clean side gives a smudged file the committed id back).
+    holding = asof.repo.worktree_holds({asof.ws.repo_path(rel): sha for rel, sha in then.items()})
+    same = {rel for rel in then if asof.ws.repo_path(rel) in holding}
     changed = sorted(rel for rel in then if rel not in same)
     contents = asof.repo.read_blobs([then[rel] for rel in changed])
     past: dict[str, Document] = {}

@@ -84,3 +84,33 @@ def test_converted_line_endings_are_read_from_git(vault: Path) -> None:
     checkout_again(vault)
     assert b"\r\n" in (vault / SOP).read_bytes()
     assert listed_title(vault) == ("Count the pallets", 0)
+
+
+def searched(root: Path, words: str) -> list[str]:
+    """The ids a search as of 15 March finds for ``words`` (today's index built first)."""
+    ws = workspace_at(root)
+    ws.vault.search("pallets")  # today's index, built from the work tree as it is
+    march = AsOf.open(workspace_at(root), "2026-03-15", whole=False)
+    return [hit.id for hit in march.search(words).hits]
+
+
+def test_a_search_of_then_never_finds_a_smudged_text(vault: Path) -> None:
+    """Issue 14: a search as of a date answers from today's index only for files that
+    hold exactly the text of then; a smudged file (its clean filter gives the committed
+    blob back, so git calls it unchanged) is searched as it was approved."""
+    git(vault, "config", "filter.up.smudge", "sed s/pallets/SMUDGED/")
+    git(vault, "config", "filter.up.clean", "sed s/SMUDGED/pallets/")
+    (vault / ".git/info/attributes").write_text(f"{SOP} filter=up\n", encoding="utf-8")
+    checkout_again(vault)
+    assert searched(vault, "pallets") == ["SOP-1"]
+    assert searched(vault, "SMUDGED") == []
+
+
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_a_search_of_then_never_finds_an_edit_git_is_told_not_to_see(
+    vault: Path, flag: str
+) -> None:
+    git(vault, "update-index", flag, SOP)
+    write(vault, SOP, TEXT.replace("Count the pallets", "Never approved"))
+    assert searched(vault, "pallets") == ["SOP-1"]
+    assert searched(vault, "approved") == []
