@@ -206,7 +206,7 @@ def _done(
 ) -> tuple[str | float | None, str]:
     """The value ``done`` records for ``entry`` and its deviation ("" when none), if the
     step's condition lets it apply."""
-    if step.command:  # its evidence is what ran (issue 15): core.commandstep
+    if step.command:  # its evidence is what ran (issue 15): core.commandrun
         raise RunError(
             f"step {entry.number} runs a command: it is done by running it"
             f" (`sopvault runs exec {run.id} {entry.number}`, or r in the runner)"

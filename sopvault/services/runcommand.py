@@ -13,7 +13,7 @@
    ``SOPVAULT_STEP`` in its environment say which run and step it serves.
 
 The result (argv, exit status, the end of its output, seconds) is one ``done`` event
-(``core.commandstep.result_event``), appended under the run's turn, which is held while
+(``core.commandrun.result_event``), appended under the run's turn, which is held while
 the command runs so no other process records on the run meanwhile.
 
 A step of a work instruction run in place (``3.2``: ``within`` step 3) runs its command
@@ -26,7 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sopvault.core.ackfile import ACKS_DIR
-from sopvault.core.commandstep import Ran, must_be_runnable, result_event, shown, span, timeout_of
+from sopvault.core.commandrun import Ran, must_be_runnable, result_event
+from sopvault.core.commandstep import shown, span, timeout_of
 from sopvault.core.nested import inside
 from sopvault.core.parse import parse_text
 from sopvault.errors import RunError
