@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sopvault.model.control import Identity
-
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 document``, ``2 documents``; ``plural`` for nouns that do not just take an s
@@ -21,5 +19,9 @@ def numbered(things: str, numbers: Sequence[int | str]) -> str:
 
 def name_of(person: str) -> str:
     """The name in ``Name <email>`` (or the text itself), for lists that are read by name."""
+    # Imported here: counting words (every command's messages) needs none of the control
+    # model, whose dataclasses cost 10-15 ms to define.
+    from sopvault.model.control import Identity
+
     ident = Identity.parse(person)
     return ident.name if ident is not None and ident.name else person
