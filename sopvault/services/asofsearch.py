@@ -42,8 +42,12 @@ def difference(asof: AsOf) -> Difference:
     # Today's index holds each file's bytes as they are: it answers for a path only when
     # those bytes are the blob of then (hashed raw, never through git's filters, whose
     # clean side gives a smudged file the committed id back).
-    holding = asof.repo.worktree_holds({asof.ws.repo_path(rel): sha for rel, sha in then.items()})
-    same = {rel for rel in then if asof.ws.repo_path(rel) in holding}
+    # And only for a path today's scan indexes at all (a file under a symbolic link to a
+    # folder is read through it here, but never indexed).
+    indexed = set(today)
+    wanted = {asof.ws.repo_path(rel): sha for rel, sha in then.items() if rel in indexed}
+    holding = asof.repo.worktree_holds(wanted)
+    same = {rel for rel in then if rel in indexed and asof.ws.repo_path(rel) in holding}
     changed = sorted(rel for rel in then if rel not in same)
     contents = asof.repo.read_blobs([then[rel] for rel in changed])
     past: dict[str, Document] = {}
@@ -52,7 +56,7 @@ def difference(asof: AsOf) -> Difference:
         doc = parse_bytes(rel, data).document if data is not None else None
         if doc is not None:
             past[rel] = doc
-    return Difference(past, same, set(today) - same)
+    return Difference(past, same, indexed - same)
 
 
 def search_as_of(

@@ -14,7 +14,9 @@ and from a process with a single thread (the TUI's worker threads could hold a l
 child would wait on forever; there the work is done in process). Everything else runs the
 work here. A child that fails in any way (killed, out of memory, a value marshal cannot
 write) is not an error: ``result`` raises ``ForkFailed`` and the caller does that share
-itself, so nothing is lost; Ctrl-C in the parent ends and reaps the child.
+itself, so nothing is lost. Leaving the handle's ``with`` early (Ctrl-C) ends and reaps
+the child; and the child is killed by the kernel as soon as the parent ends, however it
+ends (a signal during the fork itself, a SIGTERM or SIGKILL to the parent alone).
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ def start(work: Callable[[], Any]) -> Forked | None:
     does not fork (``can_fork``) or the fork itself fails (the caller runs ``work``)."""
     if not can_fork():
         return None
+    parent = os.getpid()
     reader, writer = os.pipe()
     try:
         pid = os.fork()
@@ -116,6 +119,7 @@ def start(work: Callable[[], Any]) -> Forked | None:
         status = 1
         try:
             os.close(reader)
+            _end_with(parent)
             data = marshal.dumps(work())
             view = memoryview(data)
             while view:
@@ -127,3 +131,22 @@ def start(work: Callable[[], Any]) -> Forked | None:
             os._exit(status)
     os.close(writer)
     return Forked(pid, reader)
+
+
+def _end_with(parent: int) -> None:
+    """In the child: be killed when ``parent`` ends, however it ends (``PR_SET_PDEATHSIG``:
+    a Ctrl-C that reached the parent alone, during the fork itself or before its caller
+    held the handle, or a SIGTERM or SIGKILL sent to its process id), and end now if it
+    already has."""
+    import ctypes  # in the child only: the parent never pays for it
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # without it, a child whose parent is gone ends at its write (a broken pipe)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

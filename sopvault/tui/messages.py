@@ -4,21 +4,26 @@ the app for (navigation). Attributes go down, these go up."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
 from textual.message import Message
 
-from sopvault.model.ack import Ack, Reading
-from sopvault.model.control import LocalEdit, Proposal, Standing
-from sopvault.model.document import Document
-from sopvault.model.due import DueReport
-from sopvault.model.finding import Finding
-from sopvault.model.run import RunSummary
-from sopvault.model.search import SearchResponse
-from sopvault.services.runlist import Listing
-from sopvault.services.runs import Resumed, Runs, Started
-from sopvault.services.syncplan import Distance, SyncReport
-from sopvault.services.vault import VaultState
+# The payloads' types are annotations only (``from __future__ import annotations``): the
+# app's start does not import the run, sync and acknowledgement services for them.
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from sopvault.model.ack import Ack, Reading
+    from sopvault.model.control import LocalEdit, Proposal, Standing
+    from sopvault.model.document import Document
+    from sopvault.model.due import DueReport
+    from sopvault.model.finding import Finding
+    from sopvault.model.run import RunSummary
+    from sopvault.model.search import SearchResponse
+    from sopvault.services.runlist import Listing
+    from sopvault.services.runs import Resumed, Runs, Started
+    from sopvault.services.syncplan import Distance, SyncReport
+    from sopvault.services.vault import VaultState
 
 # ---- the one error path ----------------------------------------------------------------
 

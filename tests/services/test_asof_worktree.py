@@ -114,3 +114,19 @@ def test_a_search_of_then_never_finds_an_edit_git_is_told_not_to_see(
     write(vault, SOP, TEXT.replace("Count the pallets", "Never approved"))
     assert searched(vault, "pallets") == ["SOP-1"]
     assert searched(vault, "approved") == []
+
+
+def test_a_search_of_then_finds_a_text_today_reaches_only_through_a_folder_link(
+    vault: Path,
+) -> None:
+    """Issue 14: a file of then that today sits behind a symbolic link to a folder holds
+    the text of then byte for byte, yet today's scan never enters the link, so today's
+    index does not hold it: it is searched as it was, never dropped."""
+    git(vault, "mv", "procedures", "docs")
+    (vault / "procedures").symlink_to("docs")
+    git(vault, "add", "procedures")
+    when = "2026-04-01T09:00:00Z"
+    env = dict(os.environ) | {"GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
+    subprocess.run(["git", "-C", str(vault), "commit", "-qm", "Moved"], check=True, env=env)
+    assert (vault / SOP).read_text(encoding="utf-8") == TEXT  # through the link
+    assert searched(vault, "pallets") == ["SOP-1"]

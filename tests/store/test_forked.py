@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -99,3 +100,36 @@ def test_a_process_with_a_second_thread_does_not_fork() -> None:
         """
     )
     assert found == [False, True, True]  # and once the thread ended, it may
+
+
+def test_the_child_ends_with_its_parent_however_the_parent_ends() -> None:
+    """A parent killed outright (SIGKILL: no ``with`` left, no handler run) takes its
+    child with it: the kernel kills the child (``PR_SET_PDEATHSIG``), which would
+    otherwise work on, orphaned, for the whole of its share."""
+    script = PRELUDE + textwrap.dedent(
+        """
+        import sys
+        handle = start(lambda: time.sleep(60))
+        print(handle._pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())  # not read to its end: the child holds it
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and alive(child):
+        time.sleep(0.05)
+    assert not alive(child)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False

@@ -15,11 +15,17 @@ from sopvault.store.git.repo import ZERO, GitError, Repo
 # git's empty tree: the parent side of a diff for a commit with no parent.
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # a full object id (SHA-1 or SHA-256)
+# A diff of the texts themselves, never through a program the repository's config names
+# (``diff.external``, a ``textconv`` driver that ``.gitattributes`` selects): a vault's
+# own .git/config is not trusted to run anything (Trust §3), and a converted text is not
+# the text approved.
+_CONTENT_DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv")
 
 
 def changed_between(repo: Repo, old: str, new: str) -> list[str]:
-    """Repository paths that differ between two commits (renames as delete + add)."""
-    return repo._paths("diff", "--name-only", "--no-renames", "-z", old, new)
+    """Repository paths that differ between two commits (renames as delete + add); ``--``
+    after them, so a file named like a revision (``HEAD``) is never taken for one."""
+    return repo._paths("diff", "--name-only", "--no-renames", "-z", old, new, "--")
 
 
 def changed_between_each(repo: Repo, pairs: Sequence[tuple[str, str]]) -> list[list[str]]:
@@ -88,13 +94,11 @@ def patch(repo: Repo, old: str | None, new: str, paths: Sequence[str] = ()) -> b
     """A binary-safe patch from ``old`` (None: the empty tree) to ``new``, for ``apply_to``;
     only of ``paths`` (repository paths) when given."""
     limit = ("--", *(f":(literal){p}" for p in paths)) if paths else ()
-    return repo._run(
-        "diff", "--binary", "--no-color", "--full-index", old or EMPTY_TREE, new, *limit
-    )
+    return repo._run(*_CONTENT_DIFF, "--binary", "--full-index", old or EMPTY_TREE, new, *limit)
 
 
 def text_diff(repo: Repo, old: str, new: str, paths: Sequence[str] = ()) -> str:
     """The change between two commits as people read it (unified diff, no colour); only
     of ``paths`` (repository paths) when given."""
     limit = ("--", *(f":(literal){p}" for p in paths)) if paths else ()
-    return repo._run("diff", "--no-color", old, new, *limit).decode("utf-8", "replace")
+    return repo._run(*_CONTENT_DIFF, old, new, *limit).decode("utf-8", "replace")

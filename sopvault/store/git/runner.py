@@ -52,11 +52,15 @@ POLICY: Mapping[str, str] = {
     # Hooks likewise: sopvault's pushes and ref updates run none of the repository's hooks
     # (a planted .git/hooks/pre-push, reference-transaction). A server's own hooks still
     # run: git drops these variables when it talks to another repository.
-    "GIT_CONFIG_COUNT": "2",
+    # And diff.orderFile: a file git reads before any diff (a FIFO there held every
+    # `git diff` for the whole time limit); /dev/null is git's own way to cancel it.
+    "GIT_CONFIG_COUNT": "3",
     "GIT_CONFIG_KEY_0": "core.fsmonitor",
     "GIT_CONFIG_VALUE_0": "false",
     "GIT_CONFIG_KEY_1": "core.hooksPath",
     "GIT_CONFIG_VALUE_1": "/dev/null",
+    "GIT_CONFIG_KEY_2": "diff.orderFile",
+    "GIT_CONFIG_VALUE_2": "/dev/null",
 }
 # Left behind by a git hook or a shell, it would make git read another index than the
 # repository's own; a private index is always asked for explicitly.
