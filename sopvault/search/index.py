@@ -35,6 +35,7 @@ from sopvault.search.combined import Weighting
 from sopvault.search.mapped import MappedStorage
 from sopvault.search.schema import SCHEMA_VERSION, index_fields, written_text
 from sopvault.search.vocabulary import Vocabulary, VocabularyUnreadable
+from sopvault.search.writer import update_writer
 
 META_NAME = "sopvault-index.json"
 # Memory for the posting pool of each build process (Whoosh's estimate; the process's
@@ -245,7 +246,7 @@ class SearchIndex:
             raise IndexUnavailable(f"the search index is incomplete ({err})") from None
         before = set(os.listdir(self.directory))
         try:
-            writer = ix.writer(timeout=wait, delay=0.05)
+            writer = update_writer(ix, timeout=wait, delay=0.05, limitmb=_pool_mb())
         except LockError:
             return False
         except OSError:  # a full disk: whoosh's scratch folder may be half made
