@@ -32,8 +32,6 @@ from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
-from sopvault.search.postings import can_write, write_postings
-
 # Postings per marshal chunk of a spilled run: large enough that the per-call cost
 # vanishes, small enough that merging 128 runs holds little in memory.
 CHUNK = 4096
@@ -153,14 +151,10 @@ class SegmentBuilder(SegmentWriter):  # type: ignore[misc]
         return int(self.pool.count)
 
     def _flush_segment(self) -> None:
-        # Whoosh's own, with the lengths from memory instead of the column just written,
-        # and the postings written by search.postings (the same bytes, faster).
+        # Whoosh's own, with the lengths from memory instead of the column just written.
         self.perdocwriter.close()
         lengths = self.lengths if self.codec.length_stats else None
-        if can_write(self.fieldwriter):
-            write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
-        else:
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
 
     def finish(self, written: Written | None = None) -> W3Segment:

@@ -1,22 +1,18 @@
 """An update of the index (``SearchIndex.update``, ``search.writer.update_writer``) writes
 what Whoosh's own writer writes for the same update: the same terms, postings, weights,
 values, lengths and stored fields, round after round, through Whoosh's merges of the small
-segments, on real indexes of the sample vault with accented and CJK documents added; and
-``search.postings`` writes a segment's postings byte for byte as Whoosh does."""
+segments, on real indexes of the sample vault with accented and CJK documents added."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import pytest
 from whoosh import index as windex
-from whoosh.codec.whoosh3 import W3Codec
 
 from sopvault.model.document import Document
 from sopvault.search import SearchIndex
-from sopvault.search.schema import SCHEMA, index_fields
-from sopvault.search.writer import SegmentBuilder
+from sopvault.search.schema import index_fields
 from sopvault.services.vault import Vault
 from sopvault.store import cache as loadcache
 from tests.conftest import write
@@ -95,54 +91,3 @@ def test_a_locked_index_is_left_as_it_was(vault: Vault, tmp_path: Path) -> None:
     assert contents(ours, by_path=True) == before
     assert SearchIndex(ours).update(documents, [], {})
     assert contents(ours, by_path=True) != before
-
-
-def _segment_files(
-    source: Vault, directory: Path, codec: W3Codec, whoosh_writes: bool
-) -> dict[str, bytes]:
-    """The files of one segment of the vault's documents (not assembled into a compound
-    file), written by search.postings or, with ``whoosh_writes``, by Whoosh's field
-    writer; keyed by extension."""
-    files, load = files_and_loader(source)
-    directory.mkdir()
-    ix = windex.create_in(str(directory), SCHEMA)
-    builder = SegmentBuilder(ix, 16, codec=codec, compound=False)
-    if whoosh_writes:
-        builder.fieldwriter = _WhooshFieldWriter(builder.fieldwriter)
-    for rel in files:
-        doc = load(rel)
-        if doc is not None:
-            builder.add_document(**index_fields(doc))
-    builder.finish()
-    name = builder.newsegment.segment_id()
-    return {
-        path.name.split(name, 1)[1]: path.read_bytes()
-        for path in directory.iterdir()
-        if name in path.name
-    }
-
-
-class _WhooshFieldWriter:
-    """A whoosh3 field writer that ``can_write`` refuses: Whoosh's own path runs."""
-
-    def __init__(self, inner: object) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._inner, name)
-
-
-@pytest.mark.parametrize("compression", [0, 3])
-def test_postings_are_written_byte_for_byte_as_whoosh_writes_them(
-    vault: Vault,  # noqa: F811
-    tmp_path: Path,
-    compression: int,
-) -> None:
-    # blocks of 3 postings: long posting lists run over several blocks
-    codec = W3Codec(blocklimit=3, compression=compression)
-    ours = _segment_files(vault, tmp_path / "ours", codec, whoosh_writes=False)
-    theirs = _segment_files(vault, tmp_path / "theirs", codec, whoosh_writes=True)
-    assert {".trm", ".pst"} <= ours.keys()
-    assert ours.keys() == theirs.keys()
-    for ext, data in ours.items():
-        assert data == theirs[ext], ext
