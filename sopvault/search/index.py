@@ -244,6 +244,7 @@ class SearchIndex:
             vocabulary = Vocabulary.load(self.directory)
         except VocabularyUnreadable as err:
             raise IndexUnavailable(f"the search index is incomplete ({err})") from None
+        known = len(vocabulary)
         before = set(os.listdir(self.directory))
         try:
             writer = update_writer(ix, timeout=wait, delay=0.05, limitmb=_pool_mb())
@@ -267,8 +268,10 @@ class SearchIndex:
             self._drop_new(before)
             raise
         # Words of deleted or changed texts stay: they map to stems the index may no
-        # longer hold, which match nothing.
-        vocabulary.save(self.directory)
+        # longer hold, which match nothing. Words are only ever added, so an update that
+        # brought none leaves the file as it is (writing it is a tenth of an update).
+        if len(vocabulary) != known:
+            vocabulary.save(self.directory)
         self.write_meta(changes)
         return True
 

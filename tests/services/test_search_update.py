@@ -13,6 +13,7 @@ from whoosh import index as windex
 from sopvault.model.document import Document
 from sopvault.search import SearchIndex
 from sopvault.search.schema import index_fields
+from sopvault.search.vocabulary import VOCABULARY_NAME, Vocabulary
 from sopvault.services.vault import Vault
 from sopvault.store import cache as loadcache
 from tests.conftest import write
@@ -91,3 +92,28 @@ def test_a_locked_index_is_left_as_it_was(vault: Vault, tmp_path: Path) -> None:
     assert contents(ours, by_path=True) == before
     assert SearchIndex(ours).update(documents, [], {})
     assert contents(ours, by_path=True) != before
+
+
+def test_the_vocabulary_is_written_only_when_an_update_brings_new_words(
+    vault: Vault,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    files, load = files_and_loader(vault)
+    ours = tmp_path / "ours"
+    SearchIndex(ours).rebuild(files, load, {})
+    saved = ours / VOCABULARY_NAME
+    first = saved.stat()
+    procedure = two_procedures(vault.root)[0]
+    with open(vault.root / procedure, "a", encoding="utf-8") as handle:
+        handle.write("\nCafé pressure.\n")  # words the vocabulary holds already
+    documents = [d for d in [load(procedure)] if d is not None]
+    assert SearchIndex(ours).update(documents, [], {})
+    assert (saved.stat().st_ino, saved.stat().st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    assert "zanzibarite" not in Vocabulary.load(ours)
+    with open(vault.root / procedure, "a", encoding="utf-8") as handle:
+        handle.write("\nZanzibarite residue.\n")
+    documents = [d for d in [load(procedure)] if d is not None]
+    assert SearchIndex(ours).update(documents, [], {})
+    assert "zanzibarite" in Vocabulary.load(ours)
+    assert [h.path for h in SearchIndex(ours).search("zanzibarit*").hits] == [procedure]
+    assert [h.path for h in SearchIndex(ours).search("zanzibarrite~").hits] == [procedure]
