@@ -325,13 +325,16 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-def timed_process(command: list[str], cwd: Path) -> tuple[float, float]:
+def timed_process(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, the process and its children such as git) of
     one whole process, its output discarded: on a shared machine the CPU time says what
-    the command costs when the wall time waits for other work."""
+    the command costs when the wall time waits for other work. ``env``: the process's
+    environment (default: this one's)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

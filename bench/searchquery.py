@@ -9,7 +9,15 @@
 Processes are interleaved (ours, floor, ours, floor ...) so a neighbour's burst of work falls
 on both; wall and CPU (user + system, children included) are given, medians.
 
-    python bench/searchquery.py VAULT [--repeat 7] [--cache DIR]
+    python bench/searchquery.py VAULT [--repeat 7] [--cache DIR] [--before SRC] [--no-settle]
+
+``--cache DIR`` gives each sopvault timed its own cache folder under DIR (kept, so a second
+run starts with its index built); ``--before SRC`` times another source tree (e.g. ``git
+archive main sopvault | tar -x -C SRC``) beside this one, interleaved, each with its own
+cache folder. Before each timed search after edits, an untimed ``sopvault index`` takes in
+every earlier edit (the floor's, the other version's), so the search indexes exactly its
+10 files; ``--no-settle`` leaves that out (the method before session 25: the timed search
+also indexed the floor's 10 files of the round before, about 20 in all).
 """
 
 from __future__ import annotations
@@ -68,6 +76,23 @@ def sopvault(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "sopvault", "--vault", str(root), *args]
 
 
+class Version:
+    """One sopvault to time: its name, source tree (None: this checkout) and the
+    environment its processes run with (its own cache folder when one is given)."""
+
+    def __init__(self, name: str, src: Path | None, cache: Path | None) -> None:
+        self.name = name
+        self.env = dict(os.environ)
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)  # users have bytecode caching
+        self.env["PYTHONPATH"] = str(src or HERE.parent)
+        if cache is not None:
+            self.env["SOPVAULT_CACHE_DIR"] = str(cache)
+
+    def run(self, root: Path, *args: str) -> tuple[float, float]:
+        """Wall and CPU seconds of ``sopvault --vault root ARGS`` as this version."""
+        return timed_process(sopvault(root, *args), root, self.env)
+
+
 def ratio_line(
     label: str, ours: list[tuple[float, float]], floor: list[tuple[float, float]]
 ) -> str:
@@ -80,23 +105,38 @@ def ratio_line(
     )
 
 
-def whole_process(root: Path, repeat: int) -> str:
-    """p50 over ``WORDS`` of each word's median, ours and rg's, interleaved."""
-    ours: dict[str, list[tuple[float, float]]] = {w: [] for w in WORDS}
+def whole_process(root: Path, repeat: int, versions: list[Version]) -> list[str]:
+    """p50 over ``WORDS`` of each word's median, each version's and rg's, interleaved."""
+    ours: dict[str, dict[str, list[tuple[float, float]]]] = {
+        v.name: {w: [] for w in WORDS} for v in versions
+    }
     rg: dict[str, list[tuple[float, float]]] = {w: [] for w in WORDS}
-    for word in WORDS:  # warm: the page cache, the bytecode, the index fresh
-        timed_process(sopvault(root, "search", word), root)
+    for version in versions:
+        for word in WORDS:  # warm: the page cache, the bytecode, the index fresh
+            version.run(root, "search", word)
     for _ in range(repeat):
         for word in WORDS:
-            ours[word].append(timed_process(sopvault(root, "search", word), root))
+            for version in versions:
+                ours[version.name][word].append(version.run(root, "search", word))
             rg[word].append(timed_process(["rg", "-il", word, "."], root))
-    per_word = [tuple(statistics.median(x[i] for x in ours[w]) for i in (0, 1)) for w in WORDS]
     floor = [tuple(statistics.median(x[i] for x in rg[w]) for i in (0, 1)) for w in WORDS]
-    return ratio_line(
-        f"`sopvault search WORD` vs `rg -il WORD`, p50 of {len(WORDS)} words",
-        per_word,  # type: ignore[arg-type]
-        floor,  # type: ignore[arg-type]
-    )
+    lines = []
+    for version in versions:
+        mine = ours[version.name]
+        per_word = [tuple(statistics.median(x[i] for x in mine[w]) for i in (0, 1)) for w in WORDS]
+        lines.append(
+            ratio_line(
+                f"{_label(version, versions)}`sopvault search WORD` vs `rg -il WORD`,"
+                f" p50 of {len(WORDS)} words",
+                per_word,  # type: ignore[arg-type]
+                floor,  # type: ignore[arg-type]
+            )
+        )
+    return lines
+
+
+def _label(version: Version, versions: list[Version]) -> str:
+    return f"{version.name}: " if len(versions) > 1 else ""
 
 
 def edit(files: list[Path], tag: str) -> None:
@@ -105,30 +145,44 @@ def edit(files: list[Path], tag: str) -> None:
             handle.write(f"\nEdited {tag} quokka{tag}.\n")
 
 
-def after_edits(root: Path, repeat: int) -> str:
-    """Edit 10 files, then search (ours) or rg (the floor); edits and search timed together."""
+def after_edits(root: Path, repeat: int, versions: list[Version], settle: bool = True) -> list[str]:
+    """Edit 10 files, then search (each version) or rg (the floor); edits and search timed
+    together. With ``settle`` each version's index first takes in every earlier edit,
+    untimed, so its timed search indexes exactly its own 10 files."""
     files = sorted(root.rglob("*.md"))
-    ours, floor = [], []
+    runs: dict[str, list[tuple[float, float]]] = {v.name: [] for v in versions}
+    floor: list[tuple[float, float]] = []
+    step = 10 * (len(versions) + 1)
     for round_ in range(repeat):
-        for kind, out in (("ours", ours), ("rg", floor)):
-            chosen = files[200 * round_ + (0 if kind == "ours" else 100) :][:10]
-            tag = f"{kind}{round_}"
-            command = (
-                sopvault(root, "search", f"quokka{tag}")
-                if kind == "ours"
-                else ["rg", "-il", f"quokka{tag}", "."]
-            )
+        for at, version in enumerate([*versions, None]):
+            chosen = files[step * round_ + 10 * at :][:10]
+            tag = f"{version.name if version else 'rg'}{round_}"
+            if version is not None and settle:
+                version.run(root, "index")
             before = os.times()
             edit(chosen, tag)
             edit_cpu = os.times()
-            wall, cpu = timed_process(command, root)
+            if version is None:
+                wall, cpu = timed_process(["rg", "-il", f"quokka{tag}", "."], root)
+            else:
+                wall, cpu = version.run(root, "search", f"quokka{tag}")
             edit_seconds = (edit_cpu.user - before.user) + (edit_cpu.system - before.system)
-            out.append((wall + edit_seconds, cpu + edit_seconds))
+            (floor if version is None else runs[version.name]).append(
+                (wall + edit_seconds, cpu + edit_seconds)
+            )
     subprocess.run(["git", "-C", str(root), "checkout", "--", "."], check=True)
-    timed_process(sopvault(root, "index"), root)
-    return ratio_line(
-        "first search after editing 10 files vs the same edits + `rg -il`", ours, floor
-    )
+    for version in versions:
+        version.run(root, "index")
+    how = "" if settle else " (earlier edits not taken in first)"
+    return [
+        ratio_line(
+            f"{_label(v, versions)}first search after editing 10 files{how}"
+            " vs the same edits + `rg -il`",
+            runs[v.name],
+            floor,
+        )
+        for v in versions
+    ]
 
 
 def searcher_open(index_dir: Path, repeat: int) -> list[str]:
@@ -158,24 +212,48 @@ def searcher_open(index_dir: Path, repeat: int) -> list[str]:
     ]
 
 
-def figures(root: Path, index_dir: Path, repeat: int) -> list[str]:
-    """Every query-time figure, as printed lines."""
+def figures(
+    root: Path,
+    index_dir: Path,
+    repeat: int,
+    versions: list[Version] | None = None,
+    settle: bool = True,
+) -> list[str]:
+    """Every query-time figure, as printed lines (``versions``: this checkout alone, with
+    the environment as it is, when None)."""
+    versions = versions or [Version("after", None, None)]
     lines = searcher_open(index_dir, repeat)
     if shutil.which("rg") is None:
         return [*lines, "rg is not installed: no process figures"]
-    return [*lines, whole_process(root, repeat), after_edits(root, repeat)]
+    return [
+        *lines,
+        *whole_process(root, repeat, versions),
+        *after_edits(root, repeat, versions, settle),
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("vault", type=Path)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--cache", type=Path, help="a cache folder per version, kept here")
+    parser.add_argument("--before", type=Path, help="the source tree of another sopvault")
+    parser.add_argument("--no-settle", action="store_true", help="the method before session 25")
     args = parser.parse_args()
     root = args.vault.resolve()
-    subprocess.run(sopvault(root, "index"), check=True, stdout=subprocess.DEVNULL)
+    if args.cache is not None:
+        args.cache = args.cache.resolve()  # the processes run in the vault
+    versions = [Version("after", None, args.cache / "after" if args.cache else None)]
+    if args.before is not None:
+        cache = args.cache / "before" if args.cache else None
+        versions.insert(0, Version("before", args.before.resolve(), cache))
+    for version in versions:
+        version.run(root, "index")  # built (or brought up to date) before any timing
+    if args.cache is not None:
+        os.environ["SOPVAULT_CACHE_DIR"] = str(args.cache / "after")
     from gen_vault import state_dir
 
-    for line in figures(root, state_dir(root) / "index", args.repeat):
+    for line in figures(root, state_dir(root) / "index", args.repeat, versions, not args.no_settle):
         print(line, flush=True)
     return 0
 

@@ -35,6 +35,7 @@ from sopvault.search.combined import Weighting
 from sopvault.search.mapped import MappedStorage
 from sopvault.search.schema import SCHEMA_VERSION, index_fields, written_text
 from sopvault.search.vocabulary import Vocabulary, VocabularyUnreadable
+from sopvault.search.writer import update_writer
 
 META_NAME = "sopvault-index.json"
 # Memory for the posting pool of each build process (Whoosh's estimate; the process's
@@ -243,9 +244,10 @@ class SearchIndex:
             vocabulary = Vocabulary.load(self.directory)
         except VocabularyUnreadable as err:
             raise IndexUnavailable(f"the search index is incomplete ({err})") from None
+        known = len(vocabulary)
         before = set(os.listdir(self.directory))
         try:
-            writer = ix.writer(timeout=wait, delay=0.05)
+            writer = update_writer(ix, timeout=wait, delay=0.05, limitmb=_pool_mb())
         except LockError:
             return False
         except OSError:  # a full disk: whoosh's scratch folder may be half made
@@ -266,8 +268,10 @@ class SearchIndex:
             self._drop_new(before)
             raise
         # Words of deleted or changed texts stay: they map to stems the index may no
-        # longer hold, which match nothing.
-        vocabulary.save(self.directory)
+        # longer hold, which match nothing. Words are only ever added, so an update that
+        # brought none leaves the file as it is (writing it is a tenth of an update).
+        if len(vocabulary) != known:
+            vocabulary.save(self.directory)
         self.write_meta(changes)
         return True
 

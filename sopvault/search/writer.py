@@ -16,6 +16,9 @@ in the postings themselves:
 
 The segment written is the one Whoosh writes: the same terms, postings, weights, values,
 lengths and stored fields (``tests/search/test_build.py`` compares them term by term).
+
+An update of an existing index (``update_writer``) uses the same writer, with Whoosh's
+writer lock and merge policy, and posting blocks left uncompressed (``UPDATE_CODEC``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, BinaryIO
 
-from whoosh.codec.whoosh3 import W3Segment
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -36,6 +39,12 @@ Posting = tuple[str, bytes, int, float, bytes | None]
 # Told how many postings were written so far, every REPORT_EVERY or more.
 REPORT_EVERY = 4096
 Written = Callable[[int], None]
+# The codec of the segments an update writes (and of those its merges write): Whoosh's,
+# its posting blocks not compressed. An update's segment is small: most of its terms hold
+# one or two postings, whose pickled block zlib makes no shorter, at a call per term
+# (about a sixth of writing a small segment). Each block's header says how it was
+# compressed, so every reader reads both kinds; a full build compresses as before.
+UPDATE_CODEC = W3Codec(compression=0)
 
 
 class SpillPool(PostingPool):  # type: ignore[misc]
@@ -120,11 +129,12 @@ class SegmentBuilder(SegmentWriter):  # type: ignore[misc]
     build holds the index's), the pool a ``SpillPool``, field lengths kept in memory.
 
     ``finish`` writes the segment and returns it for the table of contents; the caller
-    commits the table once every builder is done.
+    commits the table once every builder is done. ``writer_args`` go to Whoosh's writer
+    (``update_writer``: its lock, a codec).
     """
 
-    def __init__(self, ix: Any, limitmb: int) -> None:
-        super().__init__(ix, _lk=False, limitmb=limitmb)
+    def __init__(self, ix: Any, limitmb: int, **writer_args: Any) -> None:
+        super().__init__(ix, **{"_lk": False, **writer_args, "limitmb": limitmb})
         self.pool = SpillPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self.lengths = Lengths()
         add_field = self.perdocwriter.add_field
@@ -152,3 +162,11 @@ class SegmentBuilder(SegmentWriter):  # type: ignore[misc]
         written so far. Returns the segment, picklable, for the table of contents."""
         self.pool.written = written
         return self._finalize_segment()
+
+
+def update_writer(ix: Any, *, timeout: float, delay: float, limitmb: int) -> SegmentBuilder:
+    """A writer of one update of the existing index ``ix``: Whoosh's writer (its lock,
+    taken within ``timeout`` seconds, tried every ``delay``; its merge policy on commit)
+    with the field lengths in memory and ``UPDATE_CODEC``. Raises whoosh's LockError when
+    another writer holds the lock past ``timeout``, OSError when the disk refuses."""
+    return SegmentBuilder(ix, limitmb, _lk=True, timeout=timeout, delay=delay, codec=UPDATE_CODEC)

@@ -6,8 +6,10 @@ index, holds those too; they are stamped every time, as changed files are), plus
 moved, one ``git diff`` between the old and new HEAD. Outside git, every file is stat-ed.
 A stamp is the listing cache's (``store.fs``): size, mtime, ctime and inode, and a digest
 of the bytes when the file changed too recently for those to prove anything, so an edit
-that keeps the size and sets the mtime back is still seen. The state kept between runs is
-a small JSON-able dict stored with the index.
+that keeps the size and sets the mtime back is still seen. A file stamped with a digest
+(changed just before a run) and stamped again later, settled, with the same size, times and
+inode, is the same text when its bytes still hash to that digest: it is not indexed again.
+The state kept between runs is a small JSON-able dict stored with the index.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sopvault.store.fs import FileStamp, is_document_path, scan_documents, stamp_of
+from sopvault.store.fs import (
+    FileStamp,
+    content_digest,
+    is_document_path,
+    scan_documents,
+    stamp_of,
+)
 from sopvault.store.git import discovery as gitstore
 
 MISSING: list[int | str] = [-1, -1]
@@ -58,6 +66,24 @@ def _stamp(root: Path, rel: str) -> list[int | str]:
     return MISSING if stamp is None else _fields(stamp)
 
 
+def _same(root: Path, rel: str, old: list[int | str] | None, new: list[int | str]) -> bool:
+    """Whether file ``rel``, stamped ``new`` now, still holds the text it held when stamped
+    ``old`` (the stamp kept with the index; None when it had none).
+
+    A stamp taken within ``RACY_NS`` of a change carries a digest of the bytes (the times
+    could not prove a later write in the same tick); once the file settles, its stamp
+    carries none. When size, times and inode are unchanged, the bytes hashing to the old
+    digest prove the text unchanged (as git re-hashes a racily clean entry), so a file
+    indexed just after it was saved is not indexed a second time when it settles."""
+    if old == new:
+        return True
+    if old is None or len(old) != len(new) or not old[-1] or new[-1]:
+        return False
+    if list(old[:-1]) != list(new[:-1]):
+        return False
+    return content_digest(str(root / rel)) == old[-1]
+
+
 def _detect_with_git(root: Path, repo: Path, previous: dict[str, Any]) -> ChangeSet | None:
     prefix = root.resolve().relative_to(repo.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
@@ -85,7 +111,7 @@ def _detect_with_git(root: Path, repo: Path, previous: dict[str, Any]) -> Change
             rel for p in moved if p.startswith(prefix) and is_document_path(rel := p[len(prefix) :])
         )
     before: dict[str, list[int | str]] = previous.get("dirty", {})
-    paths.update(rel for rel, stamp in dirty.items() if before.get(rel) != stamp)
+    paths.update(rel for rel, new in dirty.items() if not _same(root, rel, before.get(rel), new))
     paths.update(rel for rel in before if rel not in dirty)  # committed or reverted since
     return ChangeSet(paths=paths, state=state)
 
@@ -110,6 +136,6 @@ def _detect_by_scan(root: Path, previous: dict[str, Any]) -> ChangeSet:
     if previous.get("mode") != "scan":
         return ChangeSet(full=True, state=state)
     before: dict[str, list[int | str]] = previous.get("stamps", {})
-    paths = {rel for rel, stamp in now.items() if before.get(rel) != stamp}
+    paths = {rel for rel, stamp in now.items() if not _same(root, rel, before.get(rel), stamp)}
     paths.update(rel for rel in before if rel not in now)
     return ChangeSet(paths=paths, state=state)
