@@ -35,7 +35,7 @@ from sopvault.search.combined import Weighting
 from sopvault.search.mapped import MappedStorage
 from sopvault.search.schema import SCHEMA_VERSION, index_fields, written_text
 from sopvault.search.vocabulary import Vocabulary, VocabularyUnreadable
-from sopvault.search.writer import update_writer
+from sopvault.search.writer import merge_small_only, update_writer
 
 META_NAME = "sopvault-index.json"
 # Memory for the posting pool of each build process (Whoosh's estimate; the process's
@@ -259,7 +259,7 @@ class SearchIndex:
             for doc in documents:
                 writer.update_document(**index_fields(doc))
                 vocabulary.add_text(written_text(doc))
-            writer.commit()
+            writer.commit(mergetype=merge_small_only)
         except BaseException:
             try:
                 writer.cancel()

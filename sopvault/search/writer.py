@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import MERGE_SMALL, PostingPool, SegmentWriter
 
 # Postings per marshal chunk of a spilled run: large enough that the per-call cost
 # vanishes, small enough that merging 128 runs holds little in memory.
@@ -45,6 +45,12 @@ Written = Callable[[int], None]
 # (about a sixth of writing a small segment). Each block's header says how it was
 # compressed, so every reader reads both kinds; a full build compresses as before.
 UPDATE_CODEC = W3Codec(compression=0)
+# A segment of this many documents or more is never merged by an update (a search that
+# took in a few edits): Whoosh's own policy (``MERGE_SMALL``) would, within a few hundred
+# updates, merge the segments of the full build together, tens of seconds inside one
+# search at 10,000 documents and minutes at 50,000. ``sopvault index --rebuild`` makes
+# one index again; until then a large segment only keeps its deleted documents.
+LARGE_SEGMENT = 1000
 
 
 class SpillPool(PostingPool):  # type: ignore[misc]
@@ -170,3 +176,12 @@ def update_writer(ix: Any, *, timeout: float, delay: float, limitmb: int) -> Seg
     with the field lengths in memory and ``UPDATE_CODEC``. Raises whoosh's LockError when
     another writer holds the lock past ``timeout``, OSError when the disk refuses."""
     return SegmentBuilder(ix, limitmb, _lk=True, timeout=timeout, delay=delay, codec=UPDATE_CODEC)
+
+
+def merge_small_only(writer: Any, segments: list[Any]) -> list[Any]:
+    """The merge policy of an update: Whoosh's ``MERGE_SMALL`` over the segments of fewer
+    than ``LARGE_SEGMENT`` documents (deleted ones counted), the large ones kept as they
+    are. Returns the segments kept; those merged are added to ``writer``'s new segment."""
+    large = [seg for seg in segments if seg.doc_count_all() >= LARGE_SEGMENT]
+    small = [seg for seg in segments if seg.doc_count_all() < LARGE_SEGMENT]
+    return large + list(MERGE_SMALL(writer, small))

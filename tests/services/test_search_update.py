@@ -8,10 +8,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from whoosh import index as windex
 
 from sopvault.model.document import Document
 from sopvault.search import SearchIndex
+from sopvault.search import writer as writer_module
 from sopvault.search.schema import index_fields
 from sopvault.search.vocabulary import VOCABULARY_NAME, Vocabulary
 from sopvault.services.vault import Vault
@@ -117,3 +119,36 @@ def test_the_vocabulary_is_written_only_when_an_update_brings_new_words(
     assert "zanzibarite" in Vocabulary.load(ours)
     assert [h.path for h in SearchIndex(ours).search("zanzibarit*").hits] == [procedure]
     assert [h.path for h in SearchIndex(ours).search("zanzibarrite~").hits] == [procedure]
+
+
+def segment_ids(directory: Path) -> set[str]:
+    return {seg.segment_id() for seg in windex.open_dir(str(directory))._segments()}
+
+
+def test_an_update_never_merges_a_large_segment(
+    vault: Vault,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 17: a search that takes in a few edits never merges the full build's
+    segments (minutes at 50,000 documents): with every built segment counted large, eight
+    rounds of updates keep them all, while Whoosh's own policy merges one of them in the
+    same rounds; what a search finds is the same either way."""
+    files, load = files_and_loader(vault)
+    ours = tmp_path / "ours"
+    SearchIndex(ours).rebuild(files, load, {})
+    theirs = tmp_path / "theirs"
+    shutil.copytree(ours, theirs)
+    built = segment_ids(ours)
+    smallest = min(s.doc_count_all() for s in windex.open_dir(str(ours))._segments())
+    monkeypatch.setattr(writer_module, "LARGE_SEGMENT", smallest)
+    for round_ in range(8):
+        documents, deleted = edited(vault.root, round_)
+        assert SearchIndex(ours).update(documents, deleted, {"round": round_})
+        whoosh_update(theirs, documents, deleted)
+    assert built <= segment_ids(ours)
+    assert not built <= segment_ids(theirs)  # the bound is what kept them
+    for words in ("quokka7", "wombat", "café", "ボイラー7"):
+        ours_found = sorted(h.path for h in SearchIndex(ours).search(words).hits)
+        assert ours_found == sorted(h.path for h in SearchIndex(theirs).search(words).hits)
+        assert ours_found, words
