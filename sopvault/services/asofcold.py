@@ -44,6 +44,8 @@ def parse_cold(
     changed = _changed_since(repo, commit)
     from_git = [sha for sha in todo if paths[sha] in changed]
     disk = [sha for sha in todo if paths[sha] not in changed]
+    if not disk:  # all from git (the rest was cached): each parsed as git reads the next
+        return {sha: heads.add(sha, todo[sha], data) for sha, data in repo.stream_blobs(from_git)}
     later = repo.read_blobs_behind(from_git)  # git inflates these meanwhile
     share = min(len(disk), len(disk) // 2 + int(len(from_git) * GIT_WEIGHT))
     work = partial(_from_disk, repo, heads, paths)
