@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -146,8 +147,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     A SopvaultError is one line on stderr and its exit code, 1 (2 for a check that could
     not be made, as ``verify`` on a partial history) (``LazyGroup.invoke``); a mistyped
-    command line is one line too and raises SystemExit(2), as argparse did; Ctrl-C is 130."""
+    command line is one line too and raises SystemExit(2), as argparse did; Ctrl-C is 130.
+    Started with standard output closed, it says so and exits 1; with standard error
+    closed, its messages are dropped.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stderr is None:  # started with 2>&-: its messages have nowhere to go
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+    if sys.stdout is None:  # started with >&-
+        return _fail("sopvault: error: standard output is closed; nothing to print to", 1)
     paused = _command_of(args) in QUICK and gc.isenabled()
     if paused:
         gc.disable()

@@ -43,11 +43,18 @@ class Workspace:
     @classmethod
     def of(cls, vault: Vault, repo: Repo | None = None) -> Workspace:
         """A workspace over an opened vault; ``repo`` (default: the one holding the vault)
-        lets a replay act as another person through its environment."""
+        lets a replay act as another person through its environment. Raises NoRepository
+        when the repository git names has its work tree elsewhere (``GIT_DIR`` set)."""
         found = repo or Repo.at(vault.root)
         if found is None:
             return cls(vault, None, "", vault.config.main_branch or "main")
-        rel = PurePosixPath(vault.root.resolve().relative_to(found.root.resolve()).as_posix())
+        try:
+            rel = PurePosixPath(vault.root.resolve().relative_to(found.root.resolve()).as_posix())
+        except ValueError:  # GIT_DIR (or GIT_WORK_TREE) names a work tree elsewhere
+            raise NoRepository(
+                f"the vault {vault.root} is not inside the work tree of the repository git"
+                f" names ({found.root}): check GIT_DIR and GIT_WORK_TREE"
+            ) from None
         prefix = "" if str(rel) == "." else f"{rel}/"
         return cls(vault, found, prefix, found.main_branch(vault.config.main_branch))
 
