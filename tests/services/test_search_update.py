@@ -14,6 +14,7 @@ from whoosh import index as windex
 from sopvault.model.document import Document
 from sopvault.search import SearchIndex
 from sopvault.search import writer as writer_module
+from sopvault.search.hits import DocumentLoader
 from sopvault.search.schema import index_fields
 from sopvault.search.vocabulary import VOCABULARY_NAME, Vocabulary
 from sopvault.services.vault import Vault
@@ -30,6 +31,14 @@ def whoosh_update(directory: Path, documents: list[Document], deleted: list[str]
     for doc in documents:
         writer.update_document(**index_fields(doc))
     writer.commit()
+
+
+def built(vault: Vault, tmp_path: Path) -> tuple[Path, DocumentLoader]:  # noqa: F811
+    """A full index of ``vault`` in ``tmp_path/ours``, and the loader it was built with."""
+    files, load = files_and_loader(vault)
+    ours = tmp_path / "ours"
+    SearchIndex(ours).rebuild(files, load, {})
+    return ours, load
 
 
 def segments(directory: Path) -> int:
@@ -59,9 +68,7 @@ def test_updates_write_what_whoosh_writes_through_merges(
     vault: Vault,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    files, load = files_and_loader(vault)
-    ours = tmp_path / "ours"
-    SearchIndex(ours).rebuild(files, load, {})
+    ours, load = built(vault, tmp_path)
     theirs = tmp_path / "theirs"
     shutil.copytree(ours, theirs)
     counts = []
@@ -80,9 +87,7 @@ def test_updates_write_what_whoosh_writes_through_merges(
 
 
 def test_a_locked_index_is_left_as_it_was(vault: Vault, tmp_path: Path) -> None:  # noqa: F811
-    files, load = files_and_loader(vault)
-    ours = tmp_path / "ours"
-    SearchIndex(ours).rebuild(files, load, {})
+    ours, load = built(vault, tmp_path)
     before = contents(ours, by_path=True)
     documents, _ = edited(vault.root, 0)
     lock = windex.open_dir(str(ours)).lock("WRITELOCK")
@@ -100,9 +105,7 @@ def test_the_vocabulary_is_written_only_when_an_update_brings_new_words(
     vault: Vault,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    files, load = files_and_loader(vault)
-    ours = tmp_path / "ours"
-    SearchIndex(ours).rebuild(files, load, {})
+    ours, load = built(vault, tmp_path)
     saved = ours / VOCABULARY_NAME
     first = saved.stat()
     procedure = two_procedures(vault.root)[0]
@@ -134,20 +137,18 @@ def test_an_update_never_merges_a_large_segment(
     segments (minutes at 50,000 documents): with every built segment counted large, eight
     rounds of updates keep them all, while Whoosh's own policy merges one of them in the
     same rounds; what a search finds is the same either way."""
-    files, load = files_and_loader(vault)
-    ours = tmp_path / "ours"
-    SearchIndex(ours).rebuild(files, load, {})
+    ours, load = built(vault, tmp_path)
     theirs = tmp_path / "theirs"
     shutil.copytree(ours, theirs)
-    built = segment_ids(ours)
+    from_build = segment_ids(ours)
     smallest = min(s.doc_count_all() for s in windex.open_dir(str(ours))._segments())
     monkeypatch.setattr(writer_module, "LARGE_SEGMENT", smallest)
     for round_ in range(8):
         documents, deleted = edited(vault.root, round_)
         assert SearchIndex(ours).update(documents, deleted, {"round": round_})
         whoosh_update(theirs, documents, deleted)
-    assert built <= segment_ids(ours)
-    assert not built <= segment_ids(theirs)  # the bound is what kept them
+    assert from_build <= segment_ids(ours)
+    assert not from_build <= segment_ids(theirs)  # the bound is what kept them
     for words in ("quokka7", "wombat", "café", "ボイラー7"):
         ours_found = sorted(h.path for h in SearchIndex(ours).search(words).hits)
         assert ours_found == sorted(h.path for h in SearchIndex(theirs).search(words).hits)
