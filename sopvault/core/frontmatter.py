@@ -20,10 +20,13 @@ from sopvault.core.delimiters import Format
 from sopvault.core.readback import mismatch
 from sopvault.errors import Invalid
 
+# A key as a line may start with it: basic-quoted, literal-quoted or bare (the one rule
+# of both line scans below).
+_KEY = r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)"""
 # A table header or a key at the start of a line, found in one pass over the front matter.
 _LINE_START = re.compile(
     r"""^[ \t]*(?:(?P<open>\[\[?)[ \t]*(?P<tname>[^\]\r\n]+?)[ \t]*\]\]?[ \t]*(?:\#[^\n]*)?\r?$"""
-    r"""|(?P<key>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[.=])""",
+    rf"""|(?P<key>{_KEY})[ \t]*[.=])""",
     re.M,
 )
 _BARE_LF = re.compile(r"(?<!\r)\n")
@@ -172,11 +175,9 @@ def locate_keys(front: str, front_start: int) -> KeyLines:
 
 
 # One line of a front matter with no table header: the key that starts it (if any), then
-# the rest of the line. ``_LINE_START``'s key rule, matched at each line's start by one
+# the rest of the line. ``_KEY``, matched at each line's start by one
 # ``findall`` over the text instead of a ``match`` per line.
-_KEY_OF_LINE = re.compile(
-    r"""[ \t]*(?:("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[.=])?[^\n]*\n"""
-)
+_KEY_OF_LINE = re.compile(rf"""[ \t]*(?:({_KEY})[ \t]*[.=])?[^\n]*\n""")
 
 
 def locate_top_keys(front: str, front_start: int) -> KeyLines:
