@@ -36,7 +36,7 @@ from sopvault.core.parse import DATE_FIELDS, LIST_FIELDS, TEXT_FIELDS, parse_hea
 from sopvault.model.document import Document, Kind, Status
 from sopvault.model.finding import Finding, ParseResult, Severity
 from sopvault.store.forked import Forked, ForkFailed, start
-from sopvault.store.statedir import owned_by_me, write_private
+from sopvault.store.statedir import read_mine, write_private
 
 HEADS_NAME = "heads.marshal"
 # Every text of ten years of a 10,000-document vault fits (about 50 MB); beyond that the
@@ -259,12 +259,12 @@ def _stamp(cache_dir: Path) -> tuple[int, int, int] | None:
 def _read(cache_dir: Path, version: str) -> dict[str, Entry]:
     """The entries of ``cache_dir``'s file; empty when it is missing, another user's,
     unreadable, truncated, corrupt or of another parser version."""
+    data = read_mine(cache_dir / HEADS_NAME)
+    if data is None:
+        return {}
     try:
-        with open(cache_dir / HEADS_NAME, "rb") as handle:
-            if not owned_by_me(handle.fileno()):
-                return {}
-            loaded = marshal.loads(handle.read())
-    except (OSError, EOFError, ValueError, TypeError):
+        loaded = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
         return {}
     if not (isinstance(loaded, tuple) and len(loaded) == 3 and loaded[:2] == (_MAGIC, version)):
         return {}

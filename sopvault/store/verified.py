@@ -24,7 +24,7 @@ from typing import Any
 
 import platformdirs
 
-from sopvault.store.statedir import CACHE_ENV, owned_by_me, read_mine, refusal, write_private
+from sopvault.store.statedir import CACHE_ENV, read_mine, refusal, write_private
 
 RECORD_NAME = "verified.json"
 KEY_NAME = "verify.key"
@@ -53,13 +53,10 @@ def secret_key(folder: Path | None = None) -> bytes | None:
             return None
         if not path.exists():
             _make_key(folder, path)
-        with open(path, "rb") as handle:
-            if not owned_by_me(handle.fileno()):
-                return None
-            key = handle.read()
     except OSError:
         return None
-    return key if len(key) == _KEY_BYTES else None
+    key = read_mine(path)
+    return key if key is not None and len(key) == _KEY_BYTES else None
 
 
 def _make_key(folder: Path, path: Path) -> None:

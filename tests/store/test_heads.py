@@ -19,6 +19,7 @@ from sopvault.core.parse import parse_head
 from sopvault.model.document import Document
 from sopvault.model.finding import ParseResult
 from sopvault.store import heads as heads_module
+from sopvault.store import statedir
 from sopvault.store.heads import HEADS_NAME, HeadCache
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_vault"
@@ -179,7 +180,7 @@ def test_a_file_another_user_owns_is_not_read(
     cache = HeadCache(tmp_path)
     cache.parse(sha, rel, raw)
     cache.save()
-    monkeypatch.setattr(heads_module, "owned_by_me", lambda fd: False)
+    monkeypatch.setattr(statedir, "owned_by_me", lambda fd: False)  # read_mine asks it
     assert HeadCache(tmp_path).known(sha, rel) is None
 
 
