@@ -35,19 +35,18 @@ class Difference:
 
 def difference(asof: AsOf) -> Difference:
     """Compare today's document files with the date's by blob id (today's bytes hashed as
-    git names blobs, the tree for then's) and parse the texts of then that differ, read in one
-    ``cat-file --batch``."""
+    git names blobs, the tree for then's) and parse the texts of then that differ, read in
+    one ``cat-file --batch``."""
     then = asof.blobs
     today = [stamp.rel for stamp in scan_documents(asof.ws.root)[0]]
-    # Today's index holds each file's bytes as they are: it answers for a path only when
-    # those bytes are the blob of then (hashed raw, never through git's filters, whose
-    # clean side gives a smudged file the committed id back).
-    # And only for a path today's scan indexes at all (a file under a symbolic link to a
-    # folder is read through it here, but never indexed).
+    # Today's index answers for a path only when today's scan indexes it (a file under a
+    # symbolic link to a folder is readable through it, but never indexed) and its bytes
+    # are the blob of then (hashed raw, never through git's filters, whose clean side
+    # gives a smudged file the committed id back).
     indexed = set(today)
-    wanted = {asof.ws.repo_path(rel): sha for rel, sha in then.items() if rel in indexed}
-    holding = asof.repo.worktree_holds(wanted)
-    same = {rel for rel in then if rel in indexed and asof.ws.repo_path(rel) in holding}
+    paths = {rel: asof.ws.repo_path(rel) for rel in then if rel in indexed}
+    holding = asof.repo.worktree_holds({path: then[rel] for rel, path in paths.items()})
+    same = {rel for rel, path in paths.items() if path in holding}
     changed = sorted(rel for rel in then if rel not in same)
     contents = asof.repo.read_blobs([then[rel] for rel in changed])
     past: dict[str, Document] = {}
