@@ -155,7 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stderr is None:  # started with 2>&-: its messages have nowhere to go
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
     if sys.stdout is None:  # started with >&-
-        return _fail("sopvault: error: standard output is closed; nothing to print to", 1)
+        closed = "sopvault: error: standard output is closed; nothing to print to"
+        return _fail(closed, EXIT_FAILURE)
     paused = _command_of(args) in QUICK and gc.isenabled()
     if paused:
         gc.disable()

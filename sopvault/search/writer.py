@@ -15,10 +15,12 @@ in the postings themselves:
   build) costs little.
 
 The segment written is the one Whoosh writes: the same terms, postings, weights, values,
-lengths and stored fields (``tests/search/test_build.py`` compares them term by term).
+lengths and stored fields (``tests/services/test_search_build.py`` compares them term by
+term).
 
 An update of an existing index (``update_writer``) uses the same writer, with Whoosh's
-writer lock and merge policy, and posting blocks left uncompressed (``UPDATE_CODEC``).
+writer lock, posting blocks left uncompressed (``UPDATE_CODEC``), and is committed with
+``merge_small_only`` (Whoosh's merge policy, never over a large segment).
 """
 
 from __future__ import annotations
@@ -172,9 +174,10 @@ class SegmentBuilder(SegmentWriter):  # type: ignore[misc]
 
 def update_writer(ix: Any, *, timeout: float, delay: float, limitmb: int) -> SegmentBuilder:
     """A writer of one update of the existing index ``ix``: Whoosh's writer (its lock,
-    taken within ``timeout`` seconds, tried every ``delay``; its merge policy on commit)
-    with the field lengths in memory and ``UPDATE_CODEC``. Raises whoosh's LockError when
-    another writer holds the lock past ``timeout``, OSError when the disk refuses."""
+    taken within ``timeout`` seconds, tried every ``delay``; commit it with
+    ``mergetype=merge_small_only``) with the field lengths in memory and ``UPDATE_CODEC``.
+    Raises whoosh's LockError when another writer holds the lock past ``timeout``, OSError
+    when the disk refuses."""
     return SegmentBuilder(ix, limitmb, _lk=True, timeout=timeout, delay=delay, codec=UPDATE_CODEC)
 
 
