@@ -6,6 +6,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -121,15 +122,30 @@ def is_other_markdown(rel: str) -> bool:
 
 
 def stamp_of(root: Path, rel: str) -> FileStamp | None:
-    """The stamp of one file, or None when it is gone (or a link leading out of the vault)."""
+    """The stamp of one file, or None when the vault's scan (``scan_stamps``) would not
+    find it there: gone, a link leading out of the vault, or under a folder that is a
+    symbolic link (which the scan never enters, so neither may an update of the index)."""
     path = root / rel
     try:
+        if _behind_link(root, rel):
+            return None
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             return None
         info = path.stat()
     except OSError:
         return None
     return _stamp(rel, info, racy_since(), str(path))
+
+
+def _behind_link(root: Path, rel: str) -> bool:
+    """Whether a folder on the way from ``root`` to ``rel`` is a symbolic link (or not a
+    folder at all); raises OSError when one is missing."""
+    folder = str(root)
+    for part in rel.split("/")[:-1]:
+        folder = os.path.join(folder, part)
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return True
+    return False
 
 
 def is_utf8_name(name: str) -> bool:

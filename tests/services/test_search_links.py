@@ -1,0 +1,67 @@
+"""The index holds what the vault's scan finds, after every kind of update: a folder that
+becomes a symbolic link is never entered by the scan, so its documents leave the index
+too (an update used to read them again through the link), and come back when it is a
+folder again (real vaults, in git and outside it; ``store.fs.stamp_of``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sopvault.services.clock import running_from
+from sopvault.services.vault import Vault
+from sopvault.store.fs import stamp_of
+from tests.conftest import TODAY, write
+
+FOLDER = "work-instructions"
+
+
+def _vault(sample_path: Path, tmp_path: Path, in_git: bool) -> Vault:
+    root = sample_path
+    if not in_git:
+        root = tmp_path / "plain"
+        write(root, "sopvault.toml", 'name = "Plain"\n')
+        (sample_path / FOLDER).rename(root / FOLDER)
+    return Vault.open(root, clock=running_from(TODAY))
+
+
+def found(vault: Vault, query: str) -> set[str]:
+    return {hit.id for hit in vault.search(query, limit=100).hits}
+
+
+@pytest.mark.parametrize("in_git", [True, False])
+def test_documents_behind_a_folder_that_became_a_link_leave_the_index(
+    sample_path: Path, tmp_path: Path, in_git: bool
+) -> None:
+    vault = _vault(sample_path, tmp_path, in_git)
+    root = vault.root
+    assert "WI-003" in found(vault, "label")
+    assert "WI-001" in found(vault, "flotation")
+    elsewhere = tmp_path / "elsewhere"
+    (root / FOLDER).rename(elsewhere)
+    (root / FOLDER).symlink_to(elsewhere, target_is_directory=True)
+    vault.reload()
+    assert not any(d.id.startswith("WI-") for d in vault.state.documents.values())
+    assert not {i for i in found(vault, "label") if i.startswith("WI-")}
+    assert "WI-001" not in found(vault, "flotation")
+    (root / FOLDER).unlink()
+    elsewhere.rename(root / FOLDER)
+    vault.reload()
+    assert "WI-003" in found(vault, "label")
+    assert "WI-001" in found(vault, "flotation")
+
+
+def test_a_stamp_is_taken_only_where_the_scan_would_find_the_file(tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    write(root, "real/a.md", "x")
+    write(tmp_path, "outside/b.md", "y")
+    (root / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (root / "inner").mkdir()
+    (root / "inner" / "deep").symlink_to(root / "real", target_is_directory=True)
+    (root / "plainfile").write_text("not a folder")
+    assert stamp_of(root, "real/a.md") is not None
+    assert stamp_of(root, "linked/b.md") is None
+    assert stamp_of(root, "inner/deep/a.md") is None  # a link inside the vault, even
+    assert stamp_of(root, "plainfile/a.md") is None
+    assert stamp_of(root, "missing/a.md") is None
