@@ -147,6 +147,11 @@ def _build_apart(
             if worker.is_alive():
                 worker.terminate()
             worker.join()
+        for channel in (jobs, results):
+            # An interrupted build leaves batches no builder will take: the queue's feeder
+            # thread, blocked writing them, must not hold the process's exit forever.
+            channel.cancel_join_thread()
+            channel.close()
 
 
 def _collect(

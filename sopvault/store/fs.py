@@ -138,14 +138,10 @@ def stamp_of(root: Path, rel: str) -> FileStamp | None:
 
 
 def _behind_link(root: Path, rel: str) -> bool:
-    """Whether a folder on the way from ``root`` to ``rel`` is a symbolic link (or not a
-    folder at all); raises OSError when one is missing."""
-    folder = str(root)
-    for part in rel.split("/")[:-1]:
-        folder = os.path.join(folder, part)
-        if not stat.S_ISDIR(os.lstat(folder).st_mode):
-            return True
-    return False
+    """Whether a folder on the way from ``root`` to ``rel`` is a link (or no folder)."""
+    parts = rel.split("/")[:-1]
+    folders = (os.path.join(root, *parts[: n + 1]) for n in range(len(parts)))
+    return not all(stat.S_ISDIR(os.lstat(folder).st_mode) for folder in folders)
 
 
 def is_utf8_name(name: str) -> bool:

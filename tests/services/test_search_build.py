@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +189,40 @@ def test_the_vault_builds_in_builders_and_finds(vault: Vault) -> None:
     hits = index.search("圧力", limit=5, load=vault.document_in_file).hits
     assert [hit.id for hit in hits] == ["POL-903"]
     assert {h.id for h in index.search("cafe", limit=5).hits} == {"POL-901", "POL-902"}
+
+
+INTERRUPTED_BUILD = """
+import signal, sys, time
+from pathlib import Path
+from sopvault.search.build import build_index
+
+def slow(rel):
+    time.sleep(0.01)
+    return None
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGALRM, interrupt)
+signal.setitimer(signal.ITIMER_REAL, 1.0)  # not inherited by the forked builders
+files = [f"procedures/{'long-name-' * 8}{n}.md" for n in range(4000)]
+try:
+    build_index(Path(sys.argv[1]), files, slow, procs=2, limitmb=1)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_an_interrupted_build_ends_the_process(tmp_path: Path) -> None:
+    """Ctrl-C (or SIGTERM) reaching the building process alone, with batches still
+    queued for the builders: the process ends (it used to wait forever at exit for the
+    queue's feeder thread, blocked writing batches no builder would read)."""
+    (tmp_path / "ix").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_BUILD, str(tmp_path / "ix")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.stdout == "interrupted\n", proc.stderr
+    assert proc.returncode == 0, proc.stderr
