@@ -45,12 +45,20 @@ sys.path.insert(0, str(HERE))
 from gen_vault import bench_vault  # noqa: E402
 
 _TUI_PROBE = """
-import asyncio, sys, time
+import asyncio, resource, sys, time
 from pathlib import Path
+from sopvault.services.workspace import Workspace
+# As `sopvault tui` starts: what is due read ahead before Textual is imported (a
+# sopvault from before session 26 has no services.dueahead and reads it in the app).
+workspace = Workspace.open(Path(sys.argv[1]))
+try:
+    from sopvault.services import dueahead
+    options = {"ahead": dueahead.start(workspace)} if sys.argv[2] == "dashboard" else {}
+except ImportError:
+    options = {}
 from sopvault.tui.app import SopVaultApp
 from sopvault.tui.screens.dashboard import DashboardScreen
 from sopvault.tui.widgets.doc_tree import DocTree
-from sopvault.services.workspace import Workspace
 
 def shown(app, first):
     if first == "dashboard":
@@ -59,11 +67,12 @@ def shown(app, first):
     return bool(trees) and bool(trees.first().root.children)
 
 async def run(first):
-    app = SopVaultApp(Workspace.open(Path(sys.argv[1])), first=first)
+    app = SopVaultApp(workspace, first=first, **options)
     async with app.run_test(size=(120, 40)) as pilot:
         while not shown(app, first):
             await pilot.pause(0.005)
-        return time.time(), time.process_time()
+        reaped = resource.getrusage(resource.RUSAGE_CHILDREN)  # the child reading ahead, git
+        return time.time(), time.process_time() + reaped.ru_utime + reaped.ru_stime
 
 print(*asyncio.run(run(sys.argv[2])))
 """
@@ -87,7 +96,8 @@ def timed(command: Command, env: dict[str, str]) -> tuple[float, float]:
 
 def timed_screen(command: Command, env: dict[str, str]) -> tuple[float, float]:
     """(wall, CPU) seconds from starting the TUI probe's process until its first screen
-    shows (interpreter start included; the app's shutdown after it is not)."""
+    shows (interpreter start included; the app's shutdown after it is not). CPU counts
+    the children reaped by then too: git, and the child reading what is due ahead."""
     start = time.time()
     done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=NEUTRAL)
     shown, cpu = map(float, done.stdout.split()[-2:])

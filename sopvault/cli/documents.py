@@ -328,8 +328,15 @@ def check(as_json: bool) -> int:
 def tui(path: Path | None) -> int:
     """Open the terminal UI on VAULT (or --vault, or the vault found from here), on the
     dashboard of what is due (t shows the tree)."""
+    from sopvault.services import dueahead
     from sopvault.services.workspace import Workspace
+
+    workspace = Workspace.open(path or vault_path())
+    ahead = dueahead.start(workspace)  # before Textual: the process has one thread yet
     from sopvault.tui.app import SopVaultApp
 
-    SopVaultApp(Workspace.open(path or vault_path()), first="dashboard").run()
+    try:
+        SopVaultApp(workspace, first="dashboard", ahead=ahead).run()
+    finally:
+        ahead.drop()  # the TUI quit before the dashboard took it: end the child
     return EXIT_OK

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from sopvault.services.due import Due
+    from sopvault.services.dueahead import ReportAhead
     from sopvault.services.review.control import DocumentControl
     from sopvault.services.runs import Runs
     from sopvault.tui.screens.browse import BrowseScreen
@@ -52,9 +53,15 @@ class SopVaultApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, workspace: Workspace, first: FirstScreen = "browse") -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        first: FirstScreen = "browse",
+        ahead: ReportAhead | None = None,
+    ) -> None:
         super().__init__()
         self.first = first
+        self.ahead = ahead  # the first report of what is due, read ahead (services.dueahead)
         self.workspace = workspace
         self.vault = vault = workspace.vault
         self.sub_title = inert_line(vault.config.name or str(vault.root))
@@ -116,7 +123,8 @@ class SopVaultApp(App[None]):
     def _make_dashboard(self) -> Screen[None]:
         from sopvault.tui.screens.dashboard import DashboardScreen
 
-        return DashboardScreen(self.due, self.runs)
+        ahead = self.ahead.take if self.ahead is not None else None
+        return DashboardScreen(self.due, self.runs, ahead)
 
     def _showing(self, module: str, name: str) -> bool:
         """Whether the screen shown is ``module``'s class ``name``; never imports it (a

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from sopvault.model.due import DueReport
+from sopvault.services.dueahead import ReportAhead
 from sopvault.services.runs import Runs
 from sopvault.services.workspace import Workspace
 from sopvault.tui.app import SopVaultApp
@@ -198,3 +200,28 @@ def test_dashboard_snapshot(
 
     app = dashboard_app(demo_path, clock=lambda: STARTED + timedelta(hours=1))
     assert snap_compare(app, terminal_size=SIZE, run_before=wait)
+
+
+async def test_the_first_report_shown_is_the_one_read_ahead(demo_path: Path) -> None:
+    """Issue 17 (the TUI's first screen): the dashboard shows the report read ahead while
+    the TUI started (``services.dueahead``), once; `r` reads what is due itself."""
+    from sopvault.services.clock import running_from
+    from sopvault.services.due import Due
+
+    june = Due(Workspace.open(demo_path, clock=running_from(date(2027, 6, 1)))).report()
+    offered = [june, None]
+
+    class Offered(ReportAhead):
+        def take(self) -> DueReport | None:
+            return offered.pop(0) if offered else None
+
+    app = SopVaultApp(workspace_at(demo_path), first="dashboard", ahead=Offered(None))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        title = plain(app.screen.query_one("#due-title", Static))
+        assert title.startswith("What is due on 2027-06-01")
+        await pilot.press("r")
+        await settle(pilot)
+        title = plain(app.screen.query_one("#due-title", Static))
+        assert title.startswith("What is due on 2026-11-25")
+    assert offered == []

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
+from sopvault.model.due import DueReport
 from sopvault.render.due import DOC, PROPOSAL, RUN, Section, sections, summary_line
 from sopvault.render.safetext import inert_line
 from sopvault.services.due import Due
@@ -41,10 +42,16 @@ class DashboardScreen(ResumingScreen):
         Binding("m", "app.my_work", "My work", show=False),
     ]
 
-    def __init__(self, due: Callable[[], Due], runs: Callable[[], Runs]) -> None:
+    def __init__(
+        self,
+        due: Callable[[], Due],
+        runs: Callable[[], Runs],
+        ahead: Callable[[], DueReport | None] | None = None,
+    ) -> None:
         super().__init__()
         self.due = due
         self.runs = runs
+        self.ahead = ahead  # the report read while the TUI started: taken on the first show
         self.shown: list[Section] = []
 
     def compose(self) -> ComposeResult:
@@ -67,7 +74,9 @@ class DashboardScreen(ResumingScreen):
     def load(self) -> None:
         """Gather the four lists (documents, proposals from git, runs from disk)."""
         with collector_paused():
-            report = self.due().report()
+            report = self.ahead() if self.ahead is not None else None
+            if report is None:
+                report = self.due().report()
         deliver(self, msg.DueRead(report))
 
     def on_work_failed(self, event: msg.WorkFailed) -> None:
