@@ -19,6 +19,7 @@ as it did before: what it shows never depends on the child.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import date, datetime
 from typing import Any
 
@@ -40,17 +41,22 @@ class ReportAhead:
 
     def __init__(self, handle: forked.Forked | None) -> None:
         self._handle = handle
+        self._lock = threading.Lock()  # taken in a worker thread, dropped in the main one
+
+    def _claim(self) -> forked.Forked | None:
+        with self._lock:
+            handle, self._handle = self._handle, None
+        return handle
 
     def take(self) -> DueReport | None:
         """The child's report (waiting for it) the first time; None after, or when the
         child failed or answered something that is not a report."""
-        handle, self._handle = self._handle, None
-        return take(handle)
+        return take(self._claim())
 
     def drop(self) -> None:
         """End and reap the child when its report was never taken; nothing after (its
         taker reaped it)."""
-        handle, self._handle = self._handle, None
+        handle = self._claim()
         if handle is not None:
             handle.cancel()
 
@@ -119,6 +125,7 @@ def report_of(data: Any) -> DueReport:
 
 
 def _made(data: Any) -> Any:
+    """One value ``plain`` wrote, made back (``report_of``)."""
     if data is None or isinstance(data, bool | int | float | str):
         return data
     if isinstance(data, list):

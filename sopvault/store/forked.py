@@ -3,10 +3,10 @@ this process does the rest: the one place sopvault forks without running a progr
 
 Used where a command parses thousands of texts it already holds in memory (the vault on
 any date with an empty cache folder, ``services.asof``), and to read what is due while the
-TUI starts (``services.dueahead``, forked before Textual is imported). A forked child starts with
-everything imported and every text in hand, so no start-up is paid again (a spawned
-interpreter costs its imports: measured 0.15 s gained of 1.3 s, against about half with a
-fork). The child computes, hands back one ``marshal`` value (plain data: strings, numbers,
+TUI starts (``services.dueahead``, forked before Textual is imported). A forked child
+starts with everything imported and every text in hand, so no start-up is paid again (a
+spawned interpreter costs its imports: measured 0.15 s gained of 1.3 s, against about half
+with a fork). The child computes, hands back one ``marshal`` value (plain data: strings, numbers,
 tuples, lists, dicts; never a pickle) through a pipe and ends with ``os._exit`` (no
 ``atexit``, no buffered output flushed twice).
 

@@ -74,9 +74,10 @@ class DashboardScreen(ResumingScreen):
     def load(self) -> None:
         """Gather the four lists (documents, proposals from git, runs from disk)."""
         with collector_paused():
+            due = self.due()  # made off the UI thread (on_due_read asks it for the zone)
             report = self.ahead() if self.ahead is not None else None
             if report is None:
-                report = self.due().report()
+                report = due.report()
         deliver(self, msg.DueRead(report))
 
     def on_work_failed(self, event: msg.WorkFailed) -> None:
