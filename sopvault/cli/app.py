@@ -10,11 +10,8 @@ from __future__ import annotations
 import gc
 import importlib
 import os
-import signal
 import sys
-import threading
 from collections.abc import Sequence
-from typing import Any
 
 import click
 
@@ -33,9 +30,6 @@ CHECKS = frozenset({"due"})
 # all: 0.03 s of `due`'s 0.5 s on 10,000 documents (issue 14). Long-running commands
 # (`tui`, `run`, `index`) keep the collector.
 QUICK = frozenset({"due", "impact", "list", "show", "tree", "acks", "history"})
-# Commands that keep the default SIGTERM and SIGHUP (the process ends at once): the TUI,
-# whose event loop a KeyboardInterrupt raised at any await would end with a traceback.
-HANGUP_EXEMPT = frozenset({"tui"})
 
 # name -> (module under sopvault.cli, the command's attribute, its one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -163,11 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is None:  # started with >&-
         closed = "sopvault: error: standard output is closed; nothing to print to"
         return _fail(closed, EXIT_FAILURE)
-    command = _command_of(args)
-    paused = command in QUICK and gc.isenabled()
+    paused = _command_of(args) in QUICK and gc.isenabled()
     if paused:
         gc.disable()
-    kept = _interrupted_by_signals() if command not in HANGUP_EXEMPT else {}
     try:
         result = cli.main(args, prog_name="sopvault", standalone_mode=False)
     except click.UsageError as err:
@@ -182,24 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if paused:
             gc.enable()
-        for number, handler in kept.items():
-            signal.signal(number, handler)
     return result if isinstance(result, int) else EXIT_OK
-
-
-def _interrupted_by_signals() -> dict[int, Any]:
-    """Make SIGTERM and SIGHUP (a closed SSH session) interrupt the command as Ctrl-C does,
-    so what it was writing is cleaned up as on Ctrl-C (a temporary file beside a document,
-    a stand-in cache folder) instead of the process ending on the spot; returns the
-    handlers they had, to put back. Only the main thread may set handlers: elsewhere
-    (a test calling ``main`` from a thread) nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    return {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
 
 
 def _command_of(args: Sequence[str]) -> str | None:

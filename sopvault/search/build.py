@@ -146,7 +146,10 @@ def _build_apart(
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
-            worker.join()
+            worker.join(timeout=5)
+            if worker.is_alive():  # stuck at its own exit (its queue's feeder): end it
+                worker.kill()
+                worker.join()
         for channel in (jobs, results):
             # An interrupted build leaves batches no builder will take: the queue's feeder
             # thread, blocked writing them, must not hold the process's exit forever.

@@ -122,26 +122,20 @@ def is_other_markdown(rel: str) -> bool:
 
 
 def stamp_of(root: Path, rel: str) -> FileStamp | None:
-    """The stamp of one file, or None when the vault's scan (``scan_stamps``) would not
-    find it there: gone, a link leading out of the vault, or under a folder that is a
-    symbolic link (which the scan never enters, so neither may an update of the index)."""
-    path = root / rel
+    """The stamp of one file, or None where the vault's scan (``scan_stamps``) finds none:
+    gone, no regular file (a FIFO holds a read forever), a link out of the vault, or under
+    a folder that is a symbolic link (the scan never enters one, nor may an index update)."""
+    path, parts = root / rel, rel.split("/")[:-1]
     try:
-        if _behind_link(root, rel):
-            return None
+        for n in range(len(parts)):  # every folder on the way a real folder, not a link
+            if not stat.S_ISDIR(os.lstat(os.path.join(root, *parts[: n + 1])).st_mode):
+                return None
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             return None
         info = path.stat()
     except OSError:
         return None
-    return _stamp(rel, info, racy_since(), str(path))
-
-
-def _behind_link(root: Path, rel: str) -> bool:
-    """Whether a folder on the way from ``root`` to ``rel`` is a link (or no folder)."""
-    parts = rel.split("/")[:-1]
-    folders = (os.path.join(root, *parts[: n + 1]) for n in range(len(parts)))
-    return not all(stat.S_ISDIR(os.lstat(folder).st_mode) for folder in folders)
+    return _stamp(rel, info, racy_since(), str(path)) if stat.S_ISREG(info.st_mode) else None
 
 
 def is_utf8_name(name: str) -> bool:

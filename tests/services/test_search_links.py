@@ -5,6 +5,7 @@ folder again (real vaults, in git and outside it; ``store.fs.stamp_of``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,22 @@ def test_a_stamp_is_taken_only_where_the_scan_would_find_the_file(tmp_path: Path
     assert stamp_of(root, "inner/deep/a.md") is None  # a link inside the vault, even
     assert stamp_of(root, "plainfile/a.md") is None
     assert stamp_of(root, "missing/a.md") is None
+
+
+def test_a_fifo_or_folder_where_a_document_was_leaves_the_index(sample_path: Path) -> None:
+    """A FIFO put where a document was would hold the update's read forever (and the
+    index lock with it); a folder named like a document is no document either."""
+    vault = _vault(sample_path, sample_path, in_git=True)
+    root = vault.root
+    assert "WI-001" in found(vault, "flotation")
+    wi = next(root.glob(f"{FOLDER}/WI-001-*.md"))
+    wi.unlink()
+    os.mkfifo(wi)
+    other = next(root.glob(f"{FOLDER}/WI-003-*.md"))
+    other.unlink()
+    other.mkdir()
+    assert stamp_of(root, wi.relative_to(root).as_posix()) is None
+    assert stamp_of(root, other.relative_to(root).as_posix()) is None
+    vault.reload()
+    assert "WI-001" not in found(vault, "flotation")
+    assert "WI-003" not in found(vault, "label")
