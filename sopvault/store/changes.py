@@ -118,14 +118,15 @@ def _detect_with_git(root: Path, repo: Path, previous: dict[str, Any]) -> Change
 
 def _ignored(root: Path, rels: list[str]) -> dict[str, list[int | str]]:
     """The stamps of the documents git ignores: git names an ignored folder, not its
-    files, so a folder the vault's scan enters is scanned here too."""
+    files, so a folder the vault's scan enters is scanned here too, as the vault's scan
+    finds its files (links judged against the vault, exclusions only at its top)."""
     found: dict[str, list[int | str]] = {}
     for rel in rels:
         if not rel.endswith("/"):
             if is_document_path(rel):
                 found[rel] = _stamp(root, rel)
         elif is_document_path(rel + "x.md"):
-            found.update((rel + s.rel, _fields(s)) for s in scan_documents(root / rel)[0])
+            found.update((s.rel, _fields(s)) for s in scan_documents(root, under=rel)[0])
     return found
 
 

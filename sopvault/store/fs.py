@@ -157,14 +157,20 @@ def _refusal(rel: str, code: str, message: str) -> Finding:
     return Finding(rel, 1, Severity.ERROR, code, message)
 
 
-def scan_documents(root: Path, since: int | None = None) -> tuple[list[FileStamp], list[Finding]]:
+def scan_documents(
+    root: Path, since: int | None = None, under: str = ""
+) -> tuple[list[FileStamp], list[Finding]]:
     """``scan_stamps`` with each stamp a ``FileStamp`` (named fields)."""
-    stamps, refused = scan_stamps(root, since)
+    stamps, refused = scan_stamps(root, since, under)
     return list(map(FileStamp._make, stamps)), refused
 
 
-def scan_stamps(root: Path, since: int | None = None) -> tuple[list[Stamp], list[Finding]]:
-    """Every ``*.md`` under ``root`` outside excluded and hidden folders.
+def scan_stamps(
+    root: Path, since: int | None = None, under: str = ""
+) -> tuple[list[Stamp], list[Finding]]:
+    """Every ``*.md`` under ``root`` outside excluded and hidden folders; with ``under``
+    (a vault path ending in "/") only those in that folder, found as the whole scan
+    finds them (links judged against the vault, exclusions only at its top).
 
     Symlinked folders are never entered and a symlinked file counts only when it resolves
     inside the vault, so a link cannot pull outside files in. A file or folder whose name
@@ -183,7 +189,7 @@ def scan_stamps(root: Path, since: int | None = None) -> tuple[list[Stamp], list
     refused: list[Finding] = []
     resolved_root = root.resolve()
     since = racy_since() if since is None else since
-    stack = [(str(root), "")]
+    stack = [(os.path.join(root, under), under)]
     while stack:
         folder, prefix = stack.pop()
         try:  # stat relative to the open folder: a fifth less kernel time than whole paths

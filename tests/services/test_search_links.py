@@ -85,3 +85,33 @@ def test_a_fifo_or_folder_where_a_document_was_leaves_the_index(sample_path: Pat
     vault.reload()
     assert "WI-001" not in found(vault, "flotation")
     assert "WI-003" not in found(vault, "label")
+
+
+def doc(doc_id: str, title: str) -> str:
+    return f'+++\nid = "{doc_id}"\ntitle = "{title}"\nkind = "policy"\n+++\nBody.\n'
+
+
+def test_documents_in_a_folder_git_ignores_are_indexed_as_the_scan_finds_them(
+    sample_path: Path,
+) -> None:
+    """An ignored folder is scanned by the update as the vault's scan finds its files:
+    `drafts/templates/` is no excluded folder (only the vault's own `templates/` is), and
+    a link in it to a document elsewhere in the vault counts (it is judged against the
+    vault, not the folder), so its removal leaves the index too."""
+    root = sample_path
+    write(root, ".gitignore", "drafts/\n")
+    vault = _vault(sample_path, sample_path, in_git=True)
+    write(root, "drafts/templates/bird.md", doc("POL-960", "Kea policy"))
+    write(root, ".store/other.md", doc("POL-961", "Moa policy"))
+    (root / "drafts" / "moa.md").symlink_to(root / ".store" / "other.md")
+    vault.reload()
+    listed = {d.id for d in vault.state.documents.values()}
+    assert {"POL-960", "POL-961"} <= listed
+    assert found(vault, "kea") == {"POL-960"}
+    assert found(vault, "moa") == {"POL-961"}
+    write(root, "drafts/templates/bird.md", doc("POL-960", "Kakapo policy"))
+    (root / "drafts" / "moa.md").unlink()
+    vault.reload()
+    assert found(vault, "kakapo") == {"POL-960"}
+    assert found(vault, "kea") == set()
+    assert found(vault, "moa") == set()
